@@ -1,0 +1,127 @@
+"""User accounts: create, look up, edit, enable/disable."""
+
+import re
+
+from peewee import IntegrityError
+
+from app import audit, clock, events, passwords
+from app.db import write_transaction
+from app.errors import Conflict, NotFound, ValidationError
+from app.models import User
+
+USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{1,63}$")
+EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
+PHONE_RE = re.compile(r"^\+?[0-9][0-9 \-]{4,30}$")
+ROLES = ("user", "admin")
+
+
+def validate_username(username: str) -> str:
+    name = (username or "").strip()
+    if not USERNAME_RE.match(name):
+        raise ValidationError(
+            "username must be 2-64 characters: letters, digits, '.', '_' or '-', "
+            "starting with a letter or digit", param="username")
+    return name
+
+
+def validate_email(email: str | None, *, required: bool = True) -> str | None:
+    value = (email or "").strip()
+    if not value:
+        if required:
+            raise ValidationError("email is required", param="email")
+        return None
+    if len(value) > 254 or not EMAIL_RE.match(value):
+        raise ValidationError(f"not a valid email address: {email!r}", param="email")
+    return value
+
+
+def validate_phone(phone: str | None) -> str | None:
+    value = (phone or "").strip()
+    if not value:
+        return None
+    if not PHONE_RE.match(value):
+        raise ValidationError(f"not a valid phone number: {phone!r}", param="phone")
+    return value
+
+
+def add_user(username: str, email: str | None, *, phone: str | None = None,
+             password: str | None = None, role: str = "user", actor: str = "admin",
+             consent_version: str | None = None) -> User:
+    """Create a user. Everything is validated before anything is written."""
+    name = validate_username(username)
+    mail = validate_email(email)
+    tel = validate_phone(phone)
+    if role not in ROLES:
+        raise ValidationError(f"role must be one of {', '.join(ROLES)}", param="role")
+    hashed = passwords.hash_password(password) if password is not None else None
+    now = clock.now()
+    with write_transaction():
+        if User.select().where(User.username == name).exists():
+            raise Conflict(f"user {name!r} already exists", param="username")
+        try:
+            user = User.create(username=name, email=mail, phone=tel, password_hash=hashed,
+                               role=role, created_at=now, updated_at=now,
+                               consent_version=consent_version,
+                               consent_at=now if consent_version else None)
+        except IntegrityError:
+            raise Conflict(f"user {name!r} already exists", param="username") from None
+        audit.record("user.add", actor=actor, target=name)
+    return user
+
+
+def get_user(username: str) -> User:
+    user = User.get_or_none(User.username == (username or "").strip())
+    if user is None or user.status == "deleted":
+        raise NotFound(f"no user named {username!r}", param="username")
+    return user
+
+
+def get_user_by_id(user_id: int) -> User:
+    user = User.get_or_none(User.id == user_id)
+    if user is None:
+        raise NotFound(f"no user with id {user_id}")
+    return user
+
+
+def list_users(search: str | None = None, *, include_deleted: bool = False) -> list[User]:
+    query = User.select().order_by(User.username)
+    if not include_deleted:
+        query = query.where(User.status != "deleted")
+    if search:
+        pattern = f"%{search.strip()}%"
+        query = query.where(User.username.ilike(pattern) | User.email.ilike(pattern)
+                            | User.phone.ilike(pattern))
+    return list(query)
+
+
+def update_user(username: str, *, email: str | None = None, phone: str | None = None,
+                password: str | None = None, actor: str = "admin") -> User:
+    """Change profile fields; ``None`` leaves a field as it is, "" clears the phone."""
+    user = get_user(username)
+    changes: dict[str, object] = {}
+    if email is not None:
+        changes["email"] = validate_email(email)
+    if phone is not None:
+        changes["phone"] = validate_phone(phone)
+    if password is not None:
+        changes["password_hash"] = passwords.hash_password(password)
+    if not changes:
+        return user
+    with write_transaction():
+        changes["updated_at"] = clock.now()
+        User.update(**changes).where(User.id == user.id).execute()
+        audit.record("user.update", actor=actor, target=user.username,
+                     detail={"fields": sorted(k for k in changes if k != "updated_at")})
+    return get_user_by_id(user.id)
+
+
+def set_status(username: str, status: str, *, actor: str = "admin") -> User:
+    if status not in ("active", "disabled"):
+        raise ValidationError("status must be active or disabled", param="status")
+    user = get_user(username)
+    with write_transaction():
+        User.update(status=status, updated_at=clock.now()).where(User.id == user.id).execute()
+        audit.record(f"user.{'enable' if status == 'active' else 'disable'}", actor=actor,
+                     target=user.username)
+    events.emit(events.KEYS)
+    return get_user_by_id(user.id)

@@ -1,0 +1,199 @@
+"""Relay API keys: issue (shown once), list, revoke, and authenticate.
+
+Keys are 256-bit random tokens, so a single SHA-256 is the right hash: it cannot be brute-forced
+and, unlike bcrypt, it lets the relay find a key with one indexed lookup per request.
+"""
+
+import hashlib
+import ipaddress
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from app import accounts, audit, clock, events
+from app.db import write_transaction
+from app.errors import NotFound, ValidationError
+from app.models import ApiKey, User
+
+KEY_PREFIX = "sk-rd-"
+
+
+def hash_key(plaintext: str) -> str:
+    return hashlib.sha256(plaintext.encode("utf-8")).hexdigest()
+
+
+def display_prefix(plaintext: str) -> str:
+    return f"sk-…{plaintext[-4:]}"
+
+
+def parse_cidrs(values: list[str] | None) -> list[str] | None:
+    """Normalise CIDRs ("10.0.0.0/8", "192.168.1.5", "fd00::/8"); ``None``/[] means any."""
+    if not values:
+        return None
+    result = []
+    for value in values:
+        try:
+            result.append(str(ipaddress.ip_network(value.strip(), strict=False)))
+        except ValueError:
+            raise ValidationError(f"not an IP address or CIDR: {value!r}",
+                                  param="allowed_cidrs") from None
+    return result
+
+
+def parse_models(values: list[str] | None) -> list[str] | None:
+    if not values:
+        return None
+    models = [v.strip() for v in values if v and v.strip()]
+    for model in models:
+        if len(model) > 128 or any(c.isspace() for c in model):
+            raise ValidationError(f"invalid model name: {model!r}", param="allowed_models")
+    return models or None
+
+
+def parse_expiry(value: str | date | None) -> datetime | None:
+    """A key with expiry YYYY-MM-DD works through that whole day (UTC)."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValidationError(f"expiry must be YYYY-MM-DD, got {value!r}",
+                                  param="expires") from None
+    assert isinstance(value, date)
+    expires = datetime(value.year, value.month, value.day) + timedelta(days=1)
+    if expires <= clock.now():
+        raise ValidationError("expiry date is in the past", param="expires")
+    return expires
+
+
+def create_key(username: str, *, name: str = "default", models: list[str] | None = None,
+               cidrs: list[str] | None = None, expires: str | date | None = None,
+               actor: str = "admin") -> tuple[ApiKey, str]:
+    """Issue a key; returns the row and the plaintext, which is never retrievable again."""
+    user = accounts.get_user(username)
+    label = (name or "default").strip()
+    if not label or len(label) > 64:
+        raise ValidationError("key name must be 1-64 characters", param="name")
+    allowed_models = parse_models(models)
+    allowed_cidrs = parse_cidrs(cidrs)
+    expires_at = parse_expiry(expires)
+    plaintext = KEY_PREFIX + secrets.token_urlsafe(32)
+    with write_transaction():
+        key = ApiKey.create(user=user, name=label, key_hash=hash_key(plaintext),
+                            prefix=display_prefix(plaintext), allowed_models=allowed_models,
+                            allowed_cidrs=allowed_cidrs, expires_at=expires_at)
+        audit.record("key.create", actor=actor, target=user.username,
+                     detail={"key_id": key.id, "prefix": key.prefix})
+    return key, plaintext
+
+
+def list_keys(username: str | None = None, *, include_revoked: bool = True) -> list[ApiKey]:
+    query = ApiKey.select(ApiKey, User).join(User).order_by(ApiKey.id)
+    if username:
+        query = query.where(ApiKey.user == accounts.get_user(username))
+    if not include_revoked:
+        query = query.where(ApiKey.status == "active")
+    return list(query)
+
+
+def get_key(key_id: int) -> ApiKey:
+    key = ApiKey.get_or_none(ApiKey.id == key_id)
+    if key is None:
+        raise NotFound(f"no API key with id {key_id}", param="id")
+    return key
+
+
+def update_key(key_id: int, *, models: list[str] | None = None, cidrs: list[str] | None = None,
+               expires: str | date | None = None, clear_expiry: bool = False,
+               actor: str = "admin") -> ApiKey:
+    """Change a key's limits; an empty list lifts a restriction."""
+    key = get_key(key_id)
+    changes: dict[str, object] = {}
+    if models is not None:
+        changes["allowed_models"] = parse_models(models)
+    if cidrs is not None:
+        changes["allowed_cidrs"] = parse_cidrs(cidrs)
+    if clear_expiry:
+        changes["expires_at"] = None
+    elif expires is not None:
+        changes["expires_at"] = parse_expiry(expires)
+    if changes:
+        with write_transaction():
+            ApiKey.update(**changes).where(ApiKey.id == key.id).execute()
+            audit.record("key.update", actor=actor, target=str(key.id),
+                         detail={"fields": sorted(changes)})
+        events.emit(events.KEYS)
+    return get_key(key_id)
+
+
+def revoke_key(key_id: int, *, actor: str = "admin") -> ApiKey:
+    key = get_key(key_id)
+    if key.status != "revoked":
+        with write_transaction():
+            ApiKey.update(status="revoked", revoked_at=clock.now()).where(
+                ApiKey.id == key.id).execute()
+            audit.record("key.revoke", actor=actor, target=str(key.id),
+                         detail={"prefix": key.prefix})
+        events.emit(events.KEYS)
+    return get_key(key_id)
+
+
+@dataclass(frozen=True, slots=True)
+class KeyInfo:
+    """What the relay needs to authorise a request, cached in memory by the relay."""
+
+    key_id: int
+    user_id: int
+    username: str
+    user_active: bool
+    key_active: bool
+    expires_at: datetime | None
+    allowed_models: frozenset[str] | None
+    allowed_cidrs: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] | None
+
+    def expired(self, now: datetime) -> bool:
+        return self.expires_at is not None and now >= self.expires_at
+
+    def allows_ip(self, ip: str | None) -> bool:
+        if self.allowed_cidrs is None:
+            return True
+        if not ip:
+            return False
+        try:
+            address = ipaddress.ip_address(ip.split("%", 1)[0])
+        except ValueError:
+            return False
+        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+            address = address.ipv4_mapped
+        return any(address.version == net.version and address in net
+                   for net in self.allowed_cidrs)
+
+    def allows_model(self, model: str) -> bool:
+        return self.allowed_models is None or model in self.allowed_models
+
+
+def lookup(plaintext: str) -> KeyInfo | None:
+    """Find a key by its plaintext (one indexed query); ``None`` when unknown."""
+    if not plaintext or len(plaintext) > 200:
+        return None
+    row = (ApiKey.select(ApiKey, User).join(User)
+           .where(ApiKey.key_hash == hash_key(plaintext)).first())
+    if row is None:
+        return None
+    cidrs = (tuple(ipaddress.ip_network(c, strict=False) for c in row.allowed_cidrs)
+             if row.allowed_cidrs else None)
+    return KeyInfo(key_id=row.id, user_id=row.user.id, username=row.user.username,
+                   user_active=row.user.status == "active", key_active=row.status == "active",
+                   expires_at=row.expires_at,
+                   allowed_models=frozenset(row.allowed_models) if row.allowed_models else None,
+                   allowed_cidrs=cidrs)
+
+
+def touch_last_used(used: dict[int, datetime]) -> None:
+    """Batch-update ``last_used_at`` for several keys (the relay flushes this periodically)."""
+    if not used:
+        return
+    with write_transaction():
+        for key_id, when in used.items():
+            ApiKey.update(last_used_at=when).where(ApiKey.id == key_id).execute()

@@ -1,0 +1,61 @@
+"""The `relaydesk` command: every operator action, scriptable, over the same services as the GUI.
+
+Exit codes: 0 success, 1 refused by the service layer (one line on stderr), 2 usage error.
+"""
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from app import __version__, runtime
+from app.cli import billing, keys, logs, providers, users
+from app.cli.output import Output
+from app.errors import ServiceError
+
+# Commands that do not need the database opened first (they open it themselves or not at all).
+NO_DATABASE = {"gui"}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="relaydesk", description="RelayDesk: an OpenAI-compatible AI API relay with "
+                                      "per-user keys, balances and request logs.")
+    parser.add_argument("--version", action="version", version=f"RelayDesk {__version__}")
+    parser.add_argument("--data-dir", metavar="DIR",
+                        help="data folder (default: $RELAYDESK_HOME or the platform's)")
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in (users, keys, providers, billing, logs):
+        module.register(sub)
+    _register_optional(sub)
+    return parser
+
+
+def _register_optional(sub: argparse._SubParsersAction) -> None:
+    """Transports added by later layers register themselves here if present."""
+    try:
+        from relay import cli as relay_cli
+    except ImportError:
+        return
+    relay_cli.register(sub)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if args.command is None:
+        parser.print_help()
+        return 0
+    out = Output(args.json)
+    try:
+        if args.command not in NO_DATABASE:
+            args.config = runtime.start(args.data_dir)
+        result = args.handler(args, out)
+    except ServiceError as exc:
+        print(f"relaydesk: error: {exc.message}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return int(result or 0)

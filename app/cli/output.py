@@ -1,0 +1,68 @@
+"""How the CLI prints: aligned tables for people, one JSON document with ``--json`` for scripts."""
+
+import json
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from app.money import format_micros
+
+Column = tuple[str, str]  # (field, header); fields ending in _micros print as money
+
+
+class Output:
+    def __init__(self, as_json: bool, stream: Any = None) -> None:
+        self.as_json = as_json
+        self.stream = stream or sys.stdout
+
+    def _write(self, text: str) -> None:
+        self.stream.write(text + "\n")
+
+    def item(self, data: dict[str, Any], *, text: str | None = None) -> None:
+        """One object: JSON, or ``text`` / ``key: value`` lines."""
+        if self.as_json:
+            self._write(json.dumps(data, ensure_ascii=False, indent=2))
+        elif text is not None:
+            self._write(text)
+        else:
+            width = max((len(k) for k in data), default=0)
+            for key, value in data.items():
+                self._write(f"{key.ljust(width)}  {_cell(key, value)}")
+
+    def table(self, rows: Sequence[dict[str, Any]], columns: Sequence[Column],
+              *, empty: str = "(none)") -> None:
+        if self.as_json:
+            self._write(json.dumps(list(rows), ensure_ascii=False, indent=2))
+            return
+        if not rows:
+            self._write(empty)
+            return
+        cells = [[_cell(f, r.get(f)) for f, _ in columns] for r in rows]
+        widths = [max(len(h), *(len(c[i]) for c in cells)) for i, (_, h) in enumerate(columns)]
+        self._write("  ".join(h.ljust(w) for (_, h), w in zip(columns, widths)).rstrip())
+        for row in cells:
+            self._write("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip())
+
+
+def _cell(field: str, value: Any) -> str:
+    if value is None:
+        return "-"
+    if field.endswith("_micros") and isinstance(value, int):
+        return format_micros(value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ",".join(map(str, value)) or "-"
+    if isinstance(value, dict):
+        return ",".join(f"{k}={v}" for k, v in value.items()) or "-"
+    return str(value)
+
+
+def comma_list(text: str | None) -> list[str] | None:
+    """"a,b , c" -> ["a", "b", "c"]; None stays None."""
+    if text is None:
+        return None
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+Handler = Callable[[Any, Output], int | None]

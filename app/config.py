@@ -1,0 +1,55 @@
+"""Where RelayDesk keeps its data, resolved once at start-up.
+
+Order: an explicit ``--data-dir``, else ``RELAYDESK_HOME``, else the platform's user data folder.
+The database is the SQLite file in that folder unless ``DATABASE_URL`` names a PostgreSQL server.
+"""
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "RelayDesk"
+SQLITE_FILENAME = "relaydesk.sqlite3"
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Resolved start-up configuration.
+
+    Attributes:
+        data_dir: folder for the SQLite file, backups, logs and certificates.
+        database_url: a PostgreSQL URL, or ``None`` for the SQLite file in ``data_dir``.
+    """
+
+    data_dir: Path
+    database_url: str | None
+
+    @property
+    def sqlite_path(self) -> Path:
+        return self.data_dir / SQLITE_FILENAME
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url is None or self.database_url.startswith("sqlite")
+
+
+def resolve(data_dir: str | os.PathLike[str] | None = None,
+            environ: dict[str, str] | None = None) -> Config:
+    """Build the configuration from arguments and the environment, creating the data folder."""
+    env = os.environ if environ is None else environ
+    if data_dir is not None:
+        folder = Path(data_dir)
+    elif env.get("RELAYDESK_HOME"):
+        folder = Path(env["RELAYDESK_HOME"])
+    else:
+        folder = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    folder = folder.expanduser().resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.chmod(0o700)  # balances and logs are personal data: owner-only
+    except OSError:
+        pass
+    url = env.get("DATABASE_URL") or None
+    return Config(data_dir=folder, database_url=url)

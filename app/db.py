@@ -1,0 +1,67 @@
+"""The database handle: a peewee proxy bound at start-up to SQLite (WAL) or PostgreSQL."""
+
+import logging
+from pathlib import Path
+
+from peewee import Database, DatabaseProxy, PostgresqlDatabase, SqliteDatabase
+from playhouse.db_url import connect as connect_url
+
+from app.config import Config
+
+log = logging.getLogger(__name__)
+
+database = DatabaseProxy()
+
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    "busy_timeout": 10_000,
+    # WAL + NORMAL is durable across application crashes (kill -9); only an OS crash may lose
+    # the last commits. Balances are also kept consistent by transactions either way.
+    "synchronous": "normal",
+    "cache_size": -16_000,
+}
+
+
+def open_sqlite(path: Path) -> SqliteDatabase:
+    """Open (creating) the SQLite file with the pragmas RelayDesk relies on."""
+    return SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, check_same_thread=False)
+
+
+def open_database(config: Config) -> Database:
+    """Create the concrete database for ``config`` and bind the proxy to it."""
+    if config.is_sqlite:
+        db: Database = open_sqlite(config.sqlite_path)
+    else:
+        assert config.database_url is not None
+        url = config.database_url
+        if url.startswith("postgres://"):
+            url = "postgresql://" + url[len("postgres://"):]
+        db = connect_url(url)
+        if not isinstance(db, PostgresqlDatabase):
+            raise ValueError("DATABASE_URL must be a postgresql:// URL")
+    database.initialize(db)
+    db.connect(reuse_if_open=True)
+    return db
+
+
+def close_database() -> None:
+    """Close the bound database's connection for this thread, if any."""
+    if database.obj is not None and not database.is_closed():
+        database.close()
+
+
+def is_postgres() -> bool:
+    return isinstance(database.obj, PostgresqlDatabase)
+
+
+def write_transaction():  # type: ignore[no-untyped-def]
+    """A transaction that takes the write lock up front.
+
+    On SQLite a deferred transaction that reads before it writes fails with SQLITE_BUSY (no
+    retry) when another connection committed meanwhile; ``BEGIN IMMEDIATE`` waits its turn via
+    busy_timeout instead. Nested calls become savepoints.
+    """
+    if isinstance(database.obj, SqliteDatabase):
+        return database.atomic("IMMEDIATE")
+    return database.atomic()

@@ -1,0 +1,93 @@
+"""The ledger: every balance change is one immutable entry, written with the balance update.
+
+``User.balance_micros`` is a cache of ``SUM(LedgerEntry.amount_micros)`` kept in the same
+transaction, so reading a balance is one row while the sum stays the truth. Debits use a
+conditional ``UPDATE ... WHERE balance >= amount`` so concurrent debits can never overdraw, on
+SQLite and PostgreSQL alike.
+"""
+
+from enum import StrEnum
+
+from peewee import fn
+
+from app.db import write_transaction
+from app.errors import InsufficientBalance, NotFound, ValidationError
+from app.models import LedgerEntry, User
+from app.money import format_micros
+
+
+class Kind(StrEnum):
+    RECHARGE = "recharge"
+    REFUND = "refund"
+    ADJUSTMENT = "adjustment"
+    HOLD = "hold"  # relay reservation taken before forwarding
+    RELEASE = "release"  # reservation given back when the request settles
+    CHARGE = "charge"  # actual cost of a relayed request
+    CARRY_FORWARD = "carry_forward"  # purged old entries folded into one (retention)
+
+
+def post(user_id: int, kind: Kind, amount_micros: int, *, reason: str | None = None,
+         ref: str | None = None, actor: str | None = None,
+         allow_negative: bool = False) -> LedgerEntry:
+    """Apply ``amount_micros`` (signed) to a user's balance and record it.
+
+    A debit that would take the balance below zero raises :class:`InsufficientBalance` unless
+    ``allow_negative`` (a request that cost more than its reservation is still billed in full).
+    """
+    if not isinstance(amount_micros, int) or isinstance(amount_micros, bool):
+        raise ValidationError("amount must be an integer number of micro-units")
+    with write_transaction():
+        query = User.update(balance_micros=User.balance_micros + amount_micros).where(
+            User.id == user_id)
+        if amount_micros < 0 and not allow_negative:
+            query = query.where(User.balance_micros >= -amount_micros)
+        if query.execute() == 0:
+            balance = User.select(User.balance_micros).where(User.id == user_id).scalar()
+            if balance is None:
+                raise NotFound(f"no user with id {user_id}")
+            raise InsufficientBalance(
+                f"balance {format_micros(balance)} cannot cover {format_micros(-amount_micros)}")
+        balance_after = User.select(User.balance_micros).where(User.id == user_id).scalar()
+        return LedgerEntry.create(user=user_id, kind=kind.value, amount_micros=amount_micros,
+                                  balance_after_micros=balance_after, reason=reason, ref=ref,
+                                  actor=actor)
+
+
+def adjust(user_id: int, amount_micros: int, reason: str, *, actor: str = "admin") -> LedgerEntry:
+    """Operator correction; the reason is mandatory so the ledger explains itself."""
+    if not reason or not reason.strip():
+        raise ValidationError("an adjustment needs a reason", param="reason")
+    if amount_micros == 0:
+        raise ValidationError("adjustment amount must not be zero", param="amount")
+    return post(user_id, Kind.ADJUSTMENT, amount_micros, reason=reason.strip(), actor=actor)
+
+
+def entries(user_id: int, *, limit: int | None = 100, offset: int = 0) -> list[LedgerEntry]:
+    """Newest first."""
+    query = (LedgerEntry.select().where(LedgerEntry.user == user_id)
+             .order_by(LedgerEntry.id.desc()).offset(offset))
+    if limit is not None:
+        query = query.limit(limit)
+    return list(query)
+
+
+def ledger_sum(user_id: int) -> int:
+    total = (LedgerEntry.select(fn.COALESCE(fn.SUM(LedgerEntry.amount_micros), 0))
+             .where(LedgerEntry.user == user_id).scalar())
+    return int(total)
+
+
+def mismatched_users() -> list[tuple[str, int, int]]:
+    """Users whose cached balance differs from their ledger sum: (username, balance, sum).
+
+    Should always be empty; exposed so tests and a health check can prove it.
+    """
+    sums = (LedgerEntry.select(LedgerEntry.user, fn.SUM(LedgerEntry.amount_micros).alias("total"))
+            .group_by(LedgerEntry.user))
+    totals = {row.user_id: int(row.total) for row in sums}
+    bad = []
+    for user in User.select(User.id, User.username, User.balance_micros):
+        total = totals.get(user.id, 0)
+        if total != user.balance_micros:
+            bad.append((user.username, user.balance_micros, total))
+    return bad

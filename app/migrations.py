@@ -1,0 +1,123 @@
+"""Numbered schema migrations, applied atomically at start-up.
+
+A fresh database gets the current schema from :data:`app.models.ALL_MODELS` and is stamped with
+the latest version. An existing one runs each pending migration, together with its version bump,
+in one transaction (SQLite and PostgreSQL both have transactional DDL). The SQLite file is backed
+up first. New migrations append to :data:`MIGRATIONS`; never edit a released one.
+"""
+
+import logging
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from peewee import Database, PostgresqlDatabase, SqliteDatabase
+
+from app import clock
+from app.models import ALL_MODELS, SchemaVersion
+
+log = logging.getLogger(__name__)
+
+# An arbitrary constant: serialises migrations of several RelayDesk processes on one PostgreSQL.
+PG_ADVISORY_LOCK_ID = 0x52454C4159
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    version: int
+    description: str
+    apply: Callable[[Database], None]
+
+
+def _initial(db: Database) -> None:
+    db.create_tables(ALL_MODELS, safe=True)
+
+
+MIGRATIONS: list[Migration] = [
+    Migration(1, "initial schema", _initial),
+]
+
+
+def latest_version(migrations: list[Migration] | None = None) -> int:
+    return max(m.version for m in (migrations or MIGRATIONS))
+
+
+def current_version(db: Database) -> int | None:
+    """Applied version, or ``None`` for an empty database."""
+    if not db.table_exists(SchemaVersion._meta.table_name):
+        return None
+    row = SchemaVersion.select().order_by(SchemaVersion.version.desc()).first()
+    return row.version if row else 0
+
+
+def backup_sqlite(db: SqliteDatabase, folder: Path, label: str) -> Path | None:
+    """Copy the live SQLite database with the sqlite3 backup API (safe while it is open)."""
+    source_path = db.database
+    if source_path in (":memory:", "") or not Path(source_path).exists():
+        return None
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = clock.now().strftime("%Y%m%d-%H%M%S")
+    target = folder / f"{label}-{stamp}.sqlite3"
+    src = sqlite3.connect(source_path)
+    dst = sqlite3.connect(str(target))
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
+    target.chmod(0o600)
+    return target
+
+
+def migrate(db: Database, backup_dir: Path | None = None,
+            migrations: list[Migration] | None = None) -> int:
+    """Bring ``db`` to the latest schema; returns the version it is at afterwards."""
+    steps = sorted(migrations or MIGRATIONS, key=lambda m: m.version)
+    newest = steps[-1].version
+    with _exclusive(db):
+        version = current_version(db)
+        if version is None:
+            db.create_tables(ALL_MODELS, safe=True)
+            SchemaVersion.delete().execute()
+            SchemaVersion.create(version=newest)
+            log.info("created schema version %d", newest)
+            return newest
+    pending = [m for m in steps if m.version > version]
+    if not pending:
+        return version
+    if isinstance(db, SqliteDatabase) and backup_dir is not None:
+        path = backup_sqlite(db, backup_dir, f"pre-migration-v{version}")
+        log.info("backed up database to %s before migrating", path)
+    for step in pending:
+        with _exclusive(db):
+            if (current_version(db) or 0) >= step.version:
+                continue  # another process got there first
+            log.info("applying migration %d: %s", step.version, step.description)
+            step.apply(db)
+            SchemaVersion.delete().execute()
+            SchemaVersion.create(version=step.version)
+    return newest
+
+
+def _exclusive(db: Database):  # type: ignore[no-untyped-def]
+    """A transaction that no other migrating process can interleave with."""
+    if isinstance(db, SqliteDatabase):
+        return db.atomic("IMMEDIATE")
+    ctx = db.atomic()
+    if isinstance(db, PostgresqlDatabase):
+        return _PgLocked(db, ctx)
+    return ctx
+
+
+class _PgLocked:
+    def __init__(self, db: PostgresqlDatabase, ctx):  # type: ignore[no-untyped-def]
+        self.db, self.ctx = db, ctx
+
+    def __enter__(self):  # type: ignore[no-untyped-def]
+        result = self.ctx.__enter__()
+        self.db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (PG_ADVISORY_LOCK_ID,))
+        return result
+
+    def __exit__(self, *exc):  # type: ignore[no-untyped-def]
+        return self.ctx.__exit__(*exc)

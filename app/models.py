@@ -1,0 +1,205 @@
+"""The data model. Every table lives here so a reader sees the whole schema in one file.
+
+Money columns are integer micro-units (``*_micros``); times are naive UTC. Changing a model means
+adding a numbered migration in :mod:`app.migrations`.
+"""
+
+import json
+from typing import Any
+
+from peewee import (
+    BigIntegerField,
+    BooleanField,
+    CharField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+from app import clock
+from app.db import database
+
+
+class JSONField(TextField):
+    """JSON stored as text: portable across SQLite and PostgreSQL."""
+
+    def db_value(self, value: Any) -> str | None:
+        return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+    def python_value(self, value: str | None) -> Any:
+        return None if value is None else json.loads(value)
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class User(BaseModel):
+    """A person who calls the relay (role ``user``) or administers it (role ``admin``)."""
+
+    username = CharField(max_length=64, unique=True)
+    email = CharField(max_length=254, null=True)
+    phone = CharField(max_length=32, null=True)
+    password_hash = CharField(max_length=100, null=True)
+    role = CharField(max_length=16, default="user")
+    status = CharField(max_length=16, default="active", index=True)  # active|disabled|deleted
+    balance_micros = BigIntegerField(default=0)
+    created_at = DateTimeField(default=clock.now)
+    updated_at = DateTimeField(default=clock.now)
+    consent_version = CharField(max_length=32, null=True)
+    consent_at = DateTimeField(null=True)
+
+
+class ApiKey(BaseModel):
+    """A relay API key. Only a SHA-256 of the key is stored; the key itself is shown once."""
+
+    user = ForeignKeyField(User, backref="api_keys", on_delete="CASCADE")
+    name = CharField(max_length=64, default="default")
+    key_hash = CharField(max_length=64, unique=True)
+    prefix = CharField(max_length=32)
+    allowed_models = JSONField(null=True)  # list[str] or None for "any priced model"
+    allowed_cidrs = JSONField(null=True)  # list[str] or None for "any address"
+    expires_at = DateTimeField(null=True)
+    status = CharField(max_length=16, default="active")  # active|revoked
+    created_at = DateTimeField(default=clock.now)
+    last_used_at = DateTimeField(null=True)
+    revoked_at = DateTimeField(null=True)
+
+
+class Provider(BaseModel):
+    """An upstream AI provider. Its API key lives in the OS keyring, never in this table."""
+
+    name = CharField(max_length=64, unique=True)
+    kind = CharField(max_length=16)  # deepseek|zhipu|dashscope|openai
+    base_url = CharField(max_length=500)
+    models = JSONField(default=list)  # client-visible model names this provider serves
+    model_map = JSONField(default=dict)  # client model -> upstream model name
+    priority = IntegerField(default=0)
+    weight = IntegerField(default=1)
+    enabled = BooleanField(default=True)
+    created_at = DateTimeField(default=clock.now)
+    # Health, written by the relay on state changes so every process (and the CLI) sees it.
+    health = CharField(max_length=16, default="unknown")  # unknown|healthy|cooling
+    consecutive_failures = IntegerField(default=0)
+    cooldown_until = DateTimeField(null=True)
+    last_error = CharField(max_length=300, null=True)
+    last_checked_at = DateTimeField(null=True)
+
+
+class ModelPrice(BaseModel):
+    """Operator's price for one model, in micro-units per 1,000,000 tokens."""
+
+    model = CharField(max_length=128, unique=True)
+    input_micros = BigIntegerField()
+    cached_input_micros = BigIntegerField()
+    output_micros = BigIntegerField()
+    updated_at = DateTimeField(default=clock.now)
+
+
+class LedgerEntry(BaseModel):
+    """One immutable balance change. ``User.balance_micros`` always equals the sum of these."""
+
+    user = ForeignKeyField(User, backref="ledger", on_delete="CASCADE")
+    kind = CharField(max_length=24)  # recharge|refund|adjustment|hold|release|charge|carry_forward
+    amount_micros = BigIntegerField()
+    balance_after_micros = BigIntegerField()
+    reason = CharField(max_length=500, null=True)
+    ref = CharField(max_length=64, null=True, index=True)
+    actor = CharField(max_length=64, null=True)
+    created_at = DateTimeField(default=clock.now, index=True)
+
+
+class RechargeRecord(BaseModel):
+    """A payment that credited a balance (manual now, online gateways later)."""
+
+    order_no = CharField(max_length=40, unique=True)
+    user = ForeignKeyField(User, backref="recharges", on_delete="CASCADE")
+    amount_micros = BigIntegerField()
+    method = CharField(max_length=32, default="manual")
+    status = CharField(max_length=24, default="paid")  # pending|paid|partially_refunded|refunded
+    created_at = DateTimeField(default=clock.now, index=True)
+    paid_at = DateTimeField(null=True)
+    refunded_micros = BigIntegerField(default=0)
+    refunded_at = DateTimeField(null=True)
+    note = CharField(max_length=500, null=True)
+
+
+class Reservation(BaseModel):
+    """Money held for an in-flight relay request; settled or expired, never left held.
+
+    The lease is extended while the request runs; a reservation whose lease lapsed belongs to a
+    crashed process and is settled by recovery (billing the last checkpointed estimate).
+    """
+
+    request_id = CharField(max_length=40, unique=True)
+    user = ForeignKeyField(User, backref="reservations", on_delete="CASCADE")
+    api_key = ForeignKeyField(ApiKey, null=True, on_delete="SET NULL")
+    model = CharField(max_length=128)
+    amount_micros = BigIntegerField()
+    delivered_micros = BigIntegerField(default=0)  # checkpointed estimate of what was delivered
+    created_at = DateTimeField(default=clock.now)
+    lease_until = DateTimeField(index=True)
+
+
+class RequestLog(BaseModel):
+    """One relayed request: metering facts only, never prompt or completion text."""
+
+    created_at = DateTimeField(default=clock.now, index=True)
+    request_id = CharField(max_length=40, index=True)
+    user = ForeignKeyField(User, null=True, backref="request_logs", on_delete="SET NULL")
+    api_key = ForeignKeyField(ApiKey, null=True, on_delete="SET NULL")
+    username = CharField(max_length=64, null=True)
+    model = CharField(max_length=128, null=True)
+    upstream_model = CharField(max_length=128, null=True)
+    provider = CharField(max_length=64, null=True)
+    stream = BooleanField(default=False)
+    prompt_tokens = IntegerField(default=0)
+    cached_tokens = IntegerField(default=0)
+    completion_tokens = IntegerField(default=0)
+    cost_micros = BigIntegerField(default=0)
+    status = IntegerField(default=200)
+    error_code = CharField(max_length=64, null=True)
+    duration_ms = IntegerField(default=0)
+    ttfb_ms = IntegerField(null=True)
+    client_ip = CharField(max_length=64, null=True)
+    user_agent = CharField(max_length=300, null=True)
+    estimated = BooleanField(default=False)
+    overrun = BooleanField(default=False)
+    failover_count = IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("user", "created_at"), False),)
+
+
+class Setting(BaseModel):
+    """Operator settings as text; types and defaults live in :mod:`app.settings`."""
+
+    key = CharField(max_length=64, primary_key=True)
+    value = TextField()
+
+
+class AuditEvent(BaseModel):
+    """Who did what to whom, and when. Records the action, never the secret or deleted data."""
+
+    created_at = DateTimeField(default=clock.now, index=True)
+    actor = CharField(max_length=64)
+    action = CharField(max_length=64, index=True)
+    target = CharField(max_length=128, null=True)
+    detail = JSONField(null=True)
+    ip = CharField(max_length=64, null=True)
+
+
+class SchemaVersion(BaseModel):
+    """Single-row table holding the applied migration number."""
+
+    version = IntegerField()
+
+
+ALL_MODELS: list[type[BaseModel]] = [
+    User, ApiKey, Provider, ModelPrice, LedgerEntry, RechargeRecord, Reservation, RequestLog,
+    Setting, AuditEvent, SchemaVersion,
+]

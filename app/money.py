@@ -1,0 +1,49 @@
+"""Exact money: integer micro-units in, decimal text out. Floats never touch a balance.
+
+1 unit of the operator's currency = 1,000,000 micro-units, so a CNY balance of 12.5 is stored as
+12_500_000. Parsing goes through :class:`decimal.Decimal` from text so "0.1" is exactly 100_000.
+"""
+
+from decimal import Decimal, InvalidOperation
+
+from app.errors import ValidationError
+
+MICROS_PER_UNIT = 1_000_000
+# Larger than any realistic balance, small enough for a signed 64-bit column with room for sums.
+MAX_AMOUNT_MICROS = 10**15
+
+
+def parse_amount(text: str | int | Decimal, *, param: str = "amount", allow_zero: bool = False,
+                 allow_negative: bool = False) -> int:
+    """Parse decimal currency text ("12.5", "0.000001") into micro-units.
+
+    Rejects floats (they cannot be trusted as money), more than six decimals, NaN/Infinity and
+    absurd magnitudes, with a message naming ``param``.
+    """
+    if isinstance(text, float) or isinstance(text, bool):
+        raise ValidationError(f"{param} must be given as decimal text, not a float", param=param)
+    try:
+        value = Decimal(str(text).strip())
+    except InvalidOperation:
+        raise ValidationError(f"{param} is not a number: {text!r}", param=param) from None
+    if not value.is_finite():
+        raise ValidationError(f"{param} must be a finite number", param=param)
+    micros = value * MICROS_PER_UNIT
+    if micros != micros.to_integral_value():
+        raise ValidationError(f"{param} has more than 6 decimal places: {text}", param=param)
+    result = int(micros)
+    if result == 0 and not allow_zero:
+        raise ValidationError(f"{param} must not be zero", param=param)
+    if result < 0 and not allow_negative:
+        raise ValidationError(f"{param} must be positive", param=param)
+    if abs(result) > MAX_AMOUNT_MICROS:
+        raise ValidationError(f"{param} is too large", param=param)
+    return result
+
+
+def format_micros(micros: int) -> str:
+    """Render micro-units as decimal text with at least two decimals ("12.50", "0.000123")."""
+    sign = "-" if micros < 0 else ""
+    units, frac = divmod(abs(int(micros)), MICROS_PER_UNIT)
+    frac_text = f"{frac:06d}".rstrip("0").ljust(2, "0")
+    return f"{sign}{units}.{frac_text}"

@@ -1,0 +1,94 @@
+"""Model prices and the one function that turns token counts into money.
+
+Prices are micro-units per 1,000,000 tokens, so a price of 2 CNY / 1M tokens is 2_000_000 and one
+token costs 2 micro-units. Costs round *up* to the next micro-unit: the operator never loses a
+fraction on each request.
+"""
+
+from dataclasses import dataclass
+
+from app import audit, clock, events
+from app.db import database
+from app.errors import NotFound, ValidationError
+from app.models import ModelPrice
+from app.money import parse_amount
+
+TOKENS_PER_PRICE_UNIT = 1_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class Price:
+    """Prices in micro-units per 1M tokens."""
+
+    input_micros: int
+    cached_input_micros: int
+    output_micros: int
+
+
+def cost_micros(prompt_tokens: int, cached_tokens: int, completion_tokens: int,
+                price: Price) -> int:
+    """Cost of one request in micro-units.
+
+    ``cached_tokens`` are part of ``prompt_tokens`` (as every provider reports them) and are billed
+    at the cached-input price; a cached count above the prompt count is clamped.
+    """
+    prompt = max(0, int(prompt_tokens))
+    cached = min(max(0, int(cached_tokens)), prompt)
+    completion = max(0, int(completion_tokens))
+    numerator = ((prompt - cached) * price.input_micros + cached * price.cached_input_micros
+                 + completion * price.output_micros)
+    return -(-numerator // TOKENS_PER_PRICE_UNIT)
+
+
+def validate_model_name(model: str) -> str:
+    name = (model or "").strip()
+    if not name or len(name) > 128 or any(c.isspace() for c in name):
+        raise ValidationError(f"invalid model name: {model!r}", param="model")
+    return name
+
+
+def set_price(model: str, input_price: str, output_price: str, cached_input_price: str | None = None,
+              *, actor: str = "admin") -> ModelPrice:
+    """Create or replace a model's prices (decimal text, currency units per 1M tokens)."""
+    name = validate_model_name(model)
+    inp = parse_amount(input_price, param="input", allow_zero=True)
+    out = parse_amount(output_price, param="output", allow_zero=True)
+    cached = (inp if cached_input_price is None
+              else parse_amount(cached_input_price, param="cached_input", allow_zero=True))
+    with database.atomic():
+        row = ModelPrice.get_or_none(ModelPrice.model == name)
+        if row is None:
+            row = ModelPrice(model=name)
+        row.input_micros, row.output_micros, row.cached_input_micros = inp, out, cached
+        row.updated_at = clock.now()
+        row.save()
+        audit.record("price.set", actor=actor, target=name,
+                     detail={"input_micros": inp, "cached_input_micros": cached,
+                             "output_micros": out})
+    events.emit(events.PRICES)
+    return row
+
+
+def remove_price(model: str, *, actor: str = "admin") -> None:
+    with database.atomic():
+        if ModelPrice.delete().where(ModelPrice.model == model).execute() == 0:
+            raise NotFound(f"no price for model {model!r}", param="model")
+        audit.record("price.remove", actor=actor, target=model)
+    events.emit(events.PRICES)
+
+
+def list_prices() -> list[ModelPrice]:
+    return list(ModelPrice.select().order_by(ModelPrice.model))
+
+
+def get_price(model: str) -> Price | None:
+    row = ModelPrice.get_or_none(ModelPrice.model == model)
+    if row is None:
+        return None
+    return Price(row.input_micros, row.cached_input_micros, row.output_micros)
+
+
+def all_prices() -> dict[str, Price]:
+    """Every price, for the relay's in-memory cache."""
+    return {r.model: Price(r.input_micros, r.cached_input_micros, r.output_micros)
+            for r in ModelPrice.select()}

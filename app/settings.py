@@ -1,0 +1,106 @@
+"""Operator settings: typed, validated, with defaults, stored as text rows."""
+
+import ipaddress
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from app import audit, events
+from app.db import write_transaction
+from app.errors import NotFound, ValidationError
+from app.models import Setting
+
+
+def _int_range(low: int, high: int) -> Callable[[Any], int]:
+    def check(value: Any) -> int:
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            raise ValidationError(f"expected a whole number, got {value!r}") from None
+        if not low <= number <= high:
+            raise ValidationError(f"must be between {low} and {high}")
+        return number
+    return check
+
+
+def _choice(*options: str) -> Callable[[Any], str]:
+    def check(value: Any) -> str:
+        text = str(value).strip()
+        if text not in options:
+            raise ValidationError(f"must be one of {', '.join(options)}")
+        return text
+    return check
+
+
+def _cidr_list(value: Any) -> list[str]:
+    items = value if isinstance(value, list) else [
+        v for v in str(value).replace(",", " ").split() if v]
+    result = []
+    for item in items:
+        try:
+            result.append(str(ipaddress.ip_network(str(item).strip(), strict=False)))
+        except ValueError:
+            raise ValidationError(f"not an IP address or CIDR: {item!r}") from None
+    return result
+
+
+def _currency(value: Any) -> str:
+    text = str(value).strip().upper()
+    if len(text) != 3 or not text.isalpha():
+        raise ValidationError("currency must be a 3-letter code such as CNY")
+    return text
+
+
+@dataclass(frozen=True, slots=True)
+class Spec:
+    default: Any
+    parse: Callable[[Any], Any]
+    description: str
+
+
+SPECS: dict[str, Spec] = {
+    "currency": Spec("CNY", _currency, "Currency of balances and prices"),
+    "relay_host": Spec("0.0.0.0", str, "Address the relay listens on"),
+    "relay_port": Spec(8765, _int_range(1, 65535), "Relay TCP port"),
+    "log_retention_days": Spec(90, _int_range(1, 3650), "Days request logs are kept"),
+    "payment_retention_days": Spec(365, _int_range(1, 3650), "Days payment records are kept"),
+    "security_retention_days": Spec(90, _int_range(1, 3650), "Days login/security events kept"),
+    "default_max_tokens": Spec(4096, _int_range(1, 10_000_000),
+                               "Completion tokens reserved when a request gives no max_tokens"),
+    "admin_ip_whitelist": Spec(["127.0.0.1/32", "::1/128"], _cidr_list,
+                               "CIDRs allowed to use the admin API"),
+    "language": Spec("auto", _choice("auto", "en", "zh_CN"), "Interface language"),
+}
+
+
+def _spec(key: str) -> Spec:
+    if key not in SPECS:
+        raise NotFound(f"unknown setting {key!r}; known: {', '.join(sorted(SPECS))}",
+                       param="key")
+    return SPECS[key]
+
+
+def get(key: str) -> Any:
+    spec = _spec(key)
+    row = Setting.get_or_none(Setting.key == key)
+    return spec.default if row is None else json.loads(row.value)
+
+
+def set(key: str, value: Any, *, actor: str = "admin") -> Any:  # noqa: A001 - service verb
+    spec = _spec(key)
+    try:
+        parsed = spec.parse(value)
+    except ValidationError as exc:
+        raise ValidationError(f"{key}: {exc.message}", param=key) from None
+    with write_transaction():
+        Setting.insert(key=key, value=json.dumps(parsed)).on_conflict(
+            conflict_target=[Setting.key], update={Setting.value: json.dumps(parsed)}).execute()
+        audit.record("setting.set", actor=actor, target=key, detail={"value": parsed})
+    events.emit(events.SETTINGS)
+    return parsed
+
+
+def all_settings() -> dict[str, Any]:
+    stored = {row.key: json.loads(row.value) for row in Setting.select()}
+    return {key: stored.get(key, spec.default) for key, spec in SPECS.items()}

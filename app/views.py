@@ -1,0 +1,75 @@
+"""Plain-dict views of the models for every JSON transport (CLI --json, admin API, exports).
+
+Money is always an integer field ending in ``_micros``; times are ISO-8601 UTC with a ``Z``.
+Nothing secret is ever included: no password hash, no key hash, no provider key.
+"""
+
+from datetime import datetime
+from typing import Any
+
+from app.models import ApiKey, AuditEvent, LedgerEntry, ModelPrice, Provider, RechargeRecord, \
+    RequestLog, User
+
+
+def iso(value: datetime | None) -> str | None:
+    return None if value is None else value.replace(microsecond=0).isoformat() + "Z"
+
+
+def user(u: User) -> dict[str, Any]:
+    return {"id": u.id, "username": u.username, "email": u.email, "phone": u.phone,
+            "role": u.role, "status": u.status, "balance_micros": u.balance_micros,
+            "created_at": iso(u.created_at), "consent_version": u.consent_version,
+            "consent_at": iso(u.consent_at), "has_password": bool(u.password_hash)}
+
+
+def api_key(k: ApiKey) -> dict[str, Any]:
+    return {"id": k.id, "username": k.user.username, "name": k.name, "prefix": k.prefix,
+            "status": k.status, "allowed_models": k.allowed_models,
+            "allowed_cidrs": k.allowed_cidrs, "expires_at": iso(k.expires_at),
+            "created_at": iso(k.created_at), "last_used_at": iso(k.last_used_at)}
+
+
+def provider(p: Provider, *, has_key: bool | None = None) -> dict[str, Any]:
+    data = {"id": p.id, "name": p.name, "kind": p.kind, "base_url": p.base_url,
+            "models": p.models, "model_map": p.model_map, "priority": p.priority,
+            "weight": p.weight, "enabled": p.enabled, "health": p.health,
+            "consecutive_failures": p.consecutive_failures,
+            "cooldown_until": iso(p.cooldown_until), "last_error": p.last_error}
+    if has_key is not None:
+        data["has_key"] = has_key
+    return data
+
+
+def price(p: ModelPrice) -> dict[str, Any]:
+    return {"model": p.model, "input_micros": p.input_micros,
+            "cached_input_micros": p.cached_input_micros, "output_micros": p.output_micros,
+            "unit": "per 1M tokens", "updated_at": iso(p.updated_at)}
+
+
+def ledger_entry(e: LedgerEntry) -> dict[str, Any]:
+    return {"id": e.id, "kind": e.kind, "amount_micros": e.amount_micros,
+            "balance_after_micros": e.balance_after_micros, "reason": e.reason, "ref": e.ref,
+            "actor": e.actor, "created_at": iso(e.created_at)}
+
+
+def recharge(r: RechargeRecord) -> dict[str, Any]:
+    return {"order_no": r.order_no, "username": r.user.username, "amount_micros": r.amount_micros,
+            "method": r.method, "status": r.status, "created_at": iso(r.created_at),
+            "paid_at": iso(r.paid_at), "refunded_micros": r.refunded_micros,
+            "refunded_at": iso(r.refunded_at), "note": r.note}
+
+
+def request_log(r: RequestLog) -> dict[str, Any]:
+    return {"id": r.id, "created_at": iso(r.created_at), "request_id": r.request_id,
+            "username": r.username, "api_key_id": r.api_key_id, "model": r.model,
+            "upstream_model": r.upstream_model, "provider": r.provider, "stream": r.stream,
+            "prompt_tokens": r.prompt_tokens, "cached_tokens": r.cached_tokens,
+            "completion_tokens": r.completion_tokens, "cost_micros": r.cost_micros,
+            "status": r.status, "error_code": r.error_code, "duration_ms": r.duration_ms,
+            "ttfb_ms": r.ttfb_ms, "client_ip": r.client_ip, "user_agent": r.user_agent,
+            "estimated": r.estimated, "overrun": r.overrun, "failover_count": r.failover_count}
+
+
+def audit_event(a: AuditEvent) -> dict[str, Any]:
+    return {"id": a.id, "created_at": iso(a.created_at), "actor": a.actor, "action": a.action,
+            "target": a.target, "detail": a.detail, "ip": a.ip}
