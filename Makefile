@@ -1,0 +1,34 @@
+# RelayDesk developer entry points. `make run` and `make test` work on a fresh machine:
+# they install the Debian packages (when root), build .venv and go.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+PYTEST_ARGS ?=
+
+.PHONY: run test bench build system-deps venv clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "RelayDesk needs Python 3.11+"'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test,build]'
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+venv: $(STAMP)
+
+system-deps:
+	@./.ci/system-deps
+
+run: system-deps venv
+	$(BIN)/relaydesk
+
+test: system-deps venv
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: system-deps venv
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .hypothesis

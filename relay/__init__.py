@@ -1,0 +1,1 @@
+"""RelayDesk relay core: the aiohttp server that forwards OpenAI-compatible requests upstream."""

@@ -1,0 +1,110 @@
+"""Background bookkeeping for the relay: batched settlement, lease renewal, crash recovery.
+
+Settling (release the hold, charge the cost, write the log row) happens after the client already
+has its answer, so it is queued and written in batches — off the hot path. In-flight
+reservations are renewed while their requests run; a crashed process stops renewing, and any
+relay process recovers them once the lease lapses.
+"""
+
+import asyncio
+import logging
+from collections.abc import Callable
+
+from app import apikeys, billing
+from app.billing import Settlement
+from relay.dbexec import DatabaseExecutor
+
+log = logging.getLogger(__name__)
+
+
+class Accountant:
+    """Queues settlements and runs the periodic jobs.
+
+    Attributes:
+        active: request_id -> callable returning the micro-units delivered so far, for every
+            reservation this process holds (renewed, and checkpointed, by the lease loop).
+    """
+
+    def __init__(self, dbx: DatabaseExecutor, *, lease_seconds: float = 60.0,
+                 flush_interval: float = 0.05, batch_size: int = 500,
+                 last_used: dict | None = None) -> None:  # type: ignore[type-arg]
+        self._dbx = dbx
+        self.lease_seconds = lease_seconds
+        self._flush_interval = flush_interval
+        self._batch_size = batch_size
+        self._queue: list[Settlement] = []
+        self._wake = asyncio.Event()
+        self._tasks: list[asyncio.Task[None]] = []
+        self._last_used = last_used if last_used is not None else {}
+        self.active: dict[str, Callable[[], int]] = {}
+        self.settled_count = 0
+
+    def start(self) -> None:
+        self._tasks = [asyncio.create_task(self._flush_loop(), name="relaydesk-settle"),
+                       asyncio.create_task(self._lease_loop(), name="relaydesk-lease")]
+
+    def submit(self, item: Settlement) -> None:
+        """Queue a settlement. Synchronous so it is safe in ``finally`` of a cancelled task."""
+        self._queue.append(item)
+        if len(self._queue) >= self._batch_size:
+            self._wake.set()
+
+    async def flush(self) -> None:
+        while self._queue:
+            batch, self._queue = self._queue[:self._batch_size], self._queue[self._batch_size:]
+            try:
+                await self._dbx.run(billing.settle_many, batch)
+            except Exception:
+                log.exception("settling %d requests failed; will retry", len(batch))
+                self._queue[:0] = batch
+                raise
+            self.settled_count += len(batch)
+            for item in batch:
+                self.active.pop(item.request_id, None)
+
+    async def _flush_loop(self) -> None:
+        while True:
+            try:
+                await asyncio.wait_for(self._wake.wait(), self._flush_interval)
+            except TimeoutError:
+                pass
+            self._wake.clear()
+            try:
+                await self.flush()
+            except Exception:
+                await asyncio.sleep(1.0)  # database busy or down: back off, keep the queue
+
+    async def _lease_loop(self) -> None:
+        interval = max(0.05, self.lease_seconds / 3)
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                await self.renew()
+                await self._dbx.run(billing.recover_expired)
+                if self._last_used:
+                    used = dict(self._last_used)
+                    self._last_used.clear()
+                    await self._dbx.run(apikeys.touch_last_used, used)
+            except Exception:
+                log.exception("lease renewal/recovery failed")
+
+    async def renew(self) -> None:
+        if not self.active:
+            return
+        delivered = {rid: fn() for rid, fn in self.active.items()}
+        await self._dbx.run(billing.extend_leases, list(delivered), self.lease_seconds,
+                            {k: v for k, v in delivered.items() if v})
+
+    async def close(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            try:
+                await task
+            except asyncio.CancelledError:
+                pass
+        self._tasks = []
+        await self.flush()
+        if self._last_used:
+            await self._dbx.run(apikeys.touch_last_used, dict(self._last_used))
+            self._last_used.clear()

@@ -1,0 +1,99 @@
+"""The relay's aiohttp application factory — the one app `relaydesk serve` and the desktop
+window both run (and later the user portal's routes join it).
+
+The database must already be bound (``app.runtime.start``) before the app starts.
+"""
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+import aiohttp
+from aiohttp import web
+
+from app import billing, settings
+from relay import cors, errors, handlers
+from relay.accounting import Accountant
+from relay.auth import KeyCache
+from relay.dbexec import DatabaseExecutor
+from relay.pool import ProviderPool
+from relay.state import STATE, RelayOptions, RelayState
+
+log = logging.getLogger(__name__)
+
+# NextChat appends v1/ itself and some users paste .../v1 as the base: accept all three.
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+API_PREFIXES = ("/v1", "", "/v1/v1")
+
+
+@web.middleware
+async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Every failure leaves as OpenAI-shaped JSON; never a traceback."""
+    try:
+        return await handler(request)
+    except errors.RelayError as exc:
+        return exc.response()
+    except web.HTTPException as exc:
+        if exc.status == 404:
+            return errors.not_found_route(request.path).response()
+        if exc.status == 405:
+            return errors.RelayError(405, f"Method {request.method} is not allowed for "
+                                          f"{request.path}.", code="method_not_allowed").response()
+        if exc.status == 413:
+            state = request.app[STATE]
+            return errors.RelayError(
+                413, f"Request body is larger than the relay's "
+                     f"{state.options.max_body_bytes // (1024 * 1024)} MB limit.",
+                code="request_too_large").response()
+        if exc.status < 400:
+            raise
+        return errors.RelayError(exc.status, exc.reason or "Request failed.",
+                                 code="http_error").response()
+    except Exception:
+        log.exception("unhandled error serving %s %s", request.method, request.path)
+        return errors.internal().response()
+
+
+def create_app(options: RelayOptions | None = None) -> web.Application:
+    opts = options or RelayOptions()
+    dbx = DatabaseExecutor()
+    keys = KeyCache(dbx, ttl=opts.key_ttl)
+    state = RelayState(options=opts, dbx=dbx, keys=keys, pool=ProviderPool(dbx, ttl=opts.pool_ttl),
+                       accountant=Accountant(dbx, lease_seconds=opts.lease_seconds,
+                                             flush_interval=opts.flush_interval,
+                                             last_used=keys.last_used))
+    app = web.Application(middlewares=[cors.preflight_middleware, error_middleware],
+                          client_max_size=opts.max_body_bytes)
+    app[STATE] = state
+    app.on_response_prepare.append(cors.add_cors_headers)
+    app.cleanup_ctx.append(_lifecycle)
+    for prefix in API_PREFIXES:
+        app.router.add_post(f"{prefix}/chat/completions", handlers.chat_completions)
+        app.router.add_post(f"{prefix}/embeddings", handlers.embeddings)
+        app.router.add_get(f"{prefix}/models", handlers.list_models)
+        app.router.add_get(f"{prefix}/models/{{model}}", handlers.get_model)
+    app.router.add_get("/healthz", handlers.healthz)
+    return app
+
+
+async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
+    """Shared client session and background jobs, torn down in order: stop taking requests,
+    settle what is queued, close connections."""
+    state = app[STATE]
+    state.default_max_tokens = (state.options.default_max_tokens
+                                or await state.dbx.run(settings.get, "default_max_tokens"))
+    recovered = await state.dbx.run(billing.recover_expired)
+    if recovered:
+        log.warning("recovered %d reservations left by a stopped relay", recovered)
+    connector = aiohttp.TCPConnector(limit=0, ttl_dns_cache=300)
+    state.session = aiohttp.ClientSession(connector=connector, auto_decompress=True,
+                                          trust_env=False)
+    state.accountant.start()
+    try:
+        yield
+    finally:
+        await state.accountant.close()
+        await state.session.close()
+        state.keys.close()
+        state.pool.close()
+        state.dbx.shutdown()

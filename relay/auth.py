@@ -1,0 +1,76 @@
+"""Who is calling: key extraction, a short-lived key cache, and the per-key checks."""
+
+import time
+from datetime import datetime
+
+from aiohttp import web
+
+from app import apikeys, clock, events
+from app.apikeys import KeyInfo
+from relay import errors
+from relay.dbexec import DatabaseExecutor
+
+KEY_HEADERS = ("x-api-key", "api-key")
+
+
+def extract_key(request: web.Request) -> str | None:
+    """The key from ``Authorization: Bearer``, ``x-api-key`` or ``api-key`` (Azure style)."""
+    auth = request.headers.get("Authorization", "")
+    if auth:
+        scheme, _, token = auth.strip().partition(" ")
+        if scheme.lower() == "bearer" and token.strip():
+            return token.strip()
+    for name in KEY_HEADERS:
+        value = request.headers.get(name, "").strip()
+        if value:
+            return value
+    return None
+
+
+class KeyCache:
+    """Key lookups cached for ``ttl`` seconds; cleared at once on in-process changes.
+
+    Other processes (the CLI, a second relay on PostgreSQL) are seen within ``ttl``.
+    """
+
+    def __init__(self, dbx: DatabaseExecutor, ttl: float = 5.0, max_entries: int = 10_000) -> None:
+        self._dbx = dbx
+        self._ttl = ttl
+        self._max = max_entries
+        self._entries: dict[str, tuple[float, KeyInfo | None]] = {}
+        self.last_used: dict[int, datetime] = {}
+        self._unsubscribe = events.subscribe(events.KEYS, self._entries.clear)
+
+    def close(self) -> None:
+        self._unsubscribe()
+
+    async def get(self, plaintext: str) -> KeyInfo | None:
+        now = time.monotonic()
+        hit = self._entries.get(plaintext)
+        if hit is not None and hit[0] > now:
+            return hit[1]
+        info = await self._dbx.run(apikeys.lookup, plaintext)
+        if len(self._entries) >= self._max:
+            self._entries.clear()  # bounded: a flood of random keys cannot grow memory
+        self._entries[plaintext] = (now + self._ttl, info)
+        return info
+
+
+async def authenticate(request: web.Request, cache: KeyCache) -> KeyInfo:
+    """Return the caller's key, or raise the OpenAI-shaped 401/403."""
+    plaintext = extract_key(request)
+    if not plaintext:
+        raise errors.invalid_key("You didn't provide an API key. Send it as "
+                                 "'Authorization: Bearer sk-...'.")
+    info = await cache.get(plaintext)
+    now = clock.now()
+    if info is None or not info.key_active or info.expired(now):
+        raise errors.invalid_key()
+    if not info.user_active:
+        raise errors.forbidden("This account is disabled. Contact the administrator.",
+                               "account_disabled")
+    if not info.allows_ip(request.remote):
+        raise errors.forbidden("This API key may not be used from your network address.",
+                               "ip_not_allowed")
+    cache.last_used[info.key_id] = now
+    return info

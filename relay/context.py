@@ -1,0 +1,76 @@
+"""Everything the relay learns about one request, turned into its bill and its log row."""
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from app import clock
+from app.apikeys import KeyInfo
+from app.metering import Usage
+from app.pricing import Price, cost_micros
+
+
+@dataclass(slots=True)
+class RequestContext:
+    request_id: str
+    key: KeyInfo
+    model: str
+    stream: bool
+    client_ip: str | None
+    user_agent: str | None
+    price: Price | None = None
+    prompt_estimate: int = 0
+    reserved: bool = False
+    upstream_model: str | None = None
+    provider: str | None = None
+    usage: Usage | None = None
+    completion_estimate: int = 0  # tokens delivered so far, counted from the stream
+    status: int = 200
+    error_code: str | None = None
+    failovers: int = 0
+    started: float = field(default_factory=time.monotonic)
+    created_at: Any = field(default_factory=clock.now)
+    ttfb_ms: int | None = None
+
+    def mark_first_byte(self) -> None:
+        if self.ttfb_ms is None:
+            self.ttfb_ms = int((time.monotonic() - self.started) * 1000)
+
+    def effective_usage(self) -> Usage:
+        """Reported usage, or an estimate of what was delivered when none arrived."""
+        if self.usage is not None:
+            return self.usage
+        if self.ttfb_ms is None and self.completion_estimate == 0:
+            return Usage()  # nothing reached the client and no usage: nothing to bill
+        return Usage(self.prompt_estimate, 0, self.completion_estimate)
+
+    def cost(self) -> int:
+        if self.price is None:
+            return 0
+        usage = self.effective_usage()
+        return cost_micros(usage.prompt_tokens, usage.cached_tokens, usage.completion_tokens,
+                           self.price)
+
+    def delivered_micros(self) -> int:
+        """Checkpoint for crash recovery: what the client has received so far."""
+        if self.price is None or (self.ttfb_ms is None and self.usage is None):
+            return 0
+        return self.cost() if self.usage else cost_micros(
+            self.prompt_estimate, 0, self.completion_estimate, self.price)
+
+    def log_row(self) -> dict[str, Any]:
+        usage = self.effective_usage()
+        return {
+            "created_at": self.created_at, "request_id": self.request_id,
+            "user": self.key.user_id, "api_key": self.key.key_id, "username": self.key.username,
+            "model": self.model, "upstream_model": self.upstream_model,
+            "provider": self.provider, "stream": self.stream,
+            "prompt_tokens": usage.prompt_tokens, "cached_tokens": usage.cached_tokens,
+            "completion_tokens": usage.completion_tokens, "cost_micros": self.cost(),
+            "status": self.status, "error_code": self.error_code,
+            "duration_ms": int((time.monotonic() - self.started) * 1000),
+            "ttfb_ms": self.ttfb_ms, "client_ip": self.client_ip,
+            "user_agent": (self.user_agent or "")[:300] or None,
+            "estimated": self.usage is None and usage != Usage(),
+            "failover_count": self.failovers,
+        }

@@ -1,0 +1,188 @@
+"""The OpenAI-compatible endpoints. Validation and auth here; money and logs via app/."""
+
+import asyncio
+import json
+import secrets
+from typing import Any
+
+from aiohttp import web
+
+from app import billing, metering
+from app.billing import Settlement
+from app.errors import InsufficientBalance
+from app.pricing import cost_micros
+from relay import errors
+from relay.auth import authenticate
+from relay.context import RequestContext
+from relay.proxy import forward
+from relay.state import STATE, RelayState
+
+
+def new_request_id() -> str:
+    return "req_" + secrets.token_hex(12)
+
+
+async def read_json(request: web.Request, state: RelayState) -> tuple[dict[str, Any], int]:
+    """The JSON object body, or a 400/413 naming the problem."""
+    try:
+        raw = await request.read()
+    except web.HTTPRequestEntityTooLarge:
+        raise _too_large(state) from None
+    if not raw.strip():
+        raise errors.bad_request("The request body is empty; send a JSON object.",
+                                 code="invalid_json")
+    try:
+        if len(raw) > state.options.offload_json_bytes:
+            body = await asyncio.get_running_loop().run_in_executor(None, json.loads, raw)
+        else:
+            body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        raise errors.bad_request("We could not parse the JSON body of your request.",
+                                 code="invalid_json") from None
+    if not isinstance(body, dict):
+        raise errors.bad_request("The request body must be a JSON object.", code="invalid_json")
+    return body, len(raw)
+
+
+def _too_large(state: RelayState) -> errors.RelayError:
+    limit_mb = state.options.max_body_bytes // (1024 * 1024)
+    return errors.RelayError(413, f"Request body is larger than the relay's {limit_mb} MB limit.",
+                             code="request_too_large")
+
+
+def _model(body: dict[str, Any]) -> str:
+    model = body.get("model")
+    if model is None:
+        raise errors.bad_request("you must provide a model parameter", param="model",
+                                 code="missing_required_parameter")
+    if not isinstance(model, str) or not model.strip() or len(model) > 128:
+        raise errors.bad_request("model must be a non-empty string", param="model",
+                                 code="invalid_type")
+    return model
+
+
+def validate_chat(body: dict[str, Any]) -> tuple[str, bool]:
+    model = _model(body)
+    messages = body.get("messages")
+    if messages is None:
+        raise errors.bad_request("you must provide a messages parameter", param="messages",
+                                 code="missing_required_parameter")
+    if (not isinstance(messages, list) or not messages
+            or not all(isinstance(m, dict) for m in messages)):
+        raise errors.bad_request("messages must be a non-empty array of message objects",
+                                 param="messages", code="invalid_type")
+    stream = body.get("stream")
+    if stream is not None and not isinstance(stream, bool):
+        raise errors.bad_request("stream must be a boolean", param="stream", code="invalid_type")
+    for field in ("max_tokens", "max_completion_tokens"):
+        value = body.get(field)
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool)
+                                  or value < 1):
+            raise errors.bad_request(f"{field} must be a positive integer", param=field,
+                                     code="invalid_type")
+    options = body.get("stream_options")
+    if options is not None and not isinstance(options, dict):
+        raise errors.bad_request("stream_options must be an object", param="stream_options",
+                                 code="invalid_type")
+    return model, bool(stream)
+
+
+def validate_embeddings(body: dict[str, Any]) -> tuple[str, bool]:
+    model = _model(body)
+    value = body.get("input")
+    if value is None:
+        raise errors.bad_request("you must provide an input parameter", param="input",
+                                 code="missing_required_parameter")
+    if not isinstance(value, (str, list)) or (isinstance(value, list) and not value):
+        raise errors.bad_request("input must be a string or a non-empty array", param="input",
+                                 code="invalid_type")
+    return model, False
+
+
+async def chat_completions(request: web.Request) -> web.StreamResponse:
+    return await _metered(request, "/chat/completions", validate_chat, completion=True)
+
+
+async def embeddings(request: web.Request) -> web.StreamResponse:
+    return await _metered(request, "/embeddings", validate_embeddings, completion=False)
+
+
+async def _metered(request: web.Request, path: str, validate: Any, *,
+                   completion: bool) -> web.StreamResponse:
+    state = request.app[STATE]
+    key = await authenticate(request, state.keys)
+    body, size = await read_json(request, state)
+    model, stream = validate(body)
+    ctx = RequestContext(request_id=new_request_id(), key=key, model=model, stream=stream,
+                         client_ip=request.remote, user_agent=request.headers.get("User-Agent"))
+    try:
+        if not key.allows_model(model):
+            raise errors.forbidden(f"This API key may not use the model `{model}`.",
+                                   "model_not_allowed", param="model")
+        snap = await state.pool.snapshot()
+        ctx.price = snap.prices.get(model)
+        candidates = state.pool.candidates(snap, model)
+        if ctx.price is None or not candidates:
+            raise errors.model_not_found(model)
+        ctx.prompt_estimate = metering.estimate_prompt_tokens(body)
+        max_out = (metering.requested_max_tokens(body) or state.default_max_tokens
+                   if completion else 0)
+        amount = cost_micros(ctx.prompt_estimate, 0, max_out, ctx.price)
+        if amount > 0:
+            try:
+                await state.dbx.run(billing.reserve, user_id=key.user_id, key_id=key.key_id,
+                                    request_id=ctx.request_id, model=model,
+                                    amount_micros=amount,
+                                    lease_seconds=state.accountant.lease_seconds)
+            except InsufficientBalance:
+                raise errors.insufficient_balance(
+                    "Your balance is too low for this request. Please recharge, or lower "
+                    "max_tokens.") from None
+            ctx.reserved = True
+            state.accountant.active[ctx.request_id] = ctx.delivered_micros
+        return await forward(request, state, ctx, body, candidates, path=path, body_size=size)
+    except errors.RelayError as exc:
+        ctx.status, ctx.error_code = exc.status, exc.code
+        raise
+    except asyncio.CancelledError:
+        ctx.status, ctx.error_code = 499, "cancelled"
+        raise
+    finally:
+        state.requests_served += 1
+        state.accountant.submit(Settlement(ctx.request_id, key.user_id, ctx.cost(),
+                                           ctx.reserved, ctx.log_row()))
+
+
+async def list_models(request: web.Request) -> web.Response:
+    state = request.app[STATE]
+    key = await authenticate(request, state.keys)
+    snap = await state.pool.snapshot()
+    served = state.pool.served_models(snap)
+    data = [{"id": model, "object": "model", "created": created, "owned_by": "relaydesk"}
+            for model, created in sorted(served.items()) if key.allows_model(model)]
+    return web.json_response({"object": "list", "data": data})
+
+
+async def get_model(request: web.Request) -> web.Response:
+    state = request.app[STATE]
+    key = await authenticate(request, state.keys)
+    model = request.match_info["model"]
+    served = state.pool.served_models(await state.pool.snapshot())
+    if model not in served or not key.allows_model(model):
+        raise errors.model_not_found(model)
+    return web.json_response({"id": model, "object": "model", "created": served[model],
+                              "owned_by": "relaydesk"})
+
+
+async def healthz(request: web.Request) -> web.Response:
+    state = request.app[STATE]
+    try:
+        await state.dbx.run(_ping)
+    except Exception:
+        return web.json_response({"status": "degraded", "database": "unreachable"}, status=503)
+    return web.json_response({"status": "ok"})
+
+
+def _ping() -> None:
+    from app.db import database
+    database.execute_sql("SELECT 1")

@@ -1,0 +1,155 @@
+"""Which provider serves a model: priority tiers, weighted choice, health and cool-down.
+
+Snapshots of providers, prices and provider keys are cached for a few seconds (and dropped at
+once on in-process changes), so the hot path makes no database or keyring call.
+"""
+
+import asyncio
+import logging
+import random
+import time
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from app import clock, events, pricing, providers
+from app.pricing import Price
+from relay.dbexec import DatabaseExecutor
+
+log = logging.getLogger(__name__)
+
+FAILURES_BEFORE_COOLDOWN = 3
+COOLDOWN_BASE_S = 30.0
+COOLDOWN_MAX_S = 600.0
+
+
+@dataclass(slots=True)
+class Upstream:
+    """One provider as the relay sees it (no keyring or DB access needed to use it)."""
+
+    id: int
+    name: str
+    kind: str
+    base_url: str
+    models: frozenset[str]
+    model_map: dict[str, str]
+    priority: int
+    weight: int
+    api_key: str | None
+    created: int
+    failures: int = 0
+    cooldown_until: float = 0.0  # time.monotonic()
+    probing: bool = False
+
+    def serves(self, model: str) -> bool:
+        return model in self.models or model in self.model_map
+
+    def upstream_model(self, model: str) -> str:
+        return self.model_map.get(model, model)
+
+
+@dataclass(slots=True)
+class Snapshot:
+    upstreams: list[Upstream] = field(default_factory=list)
+    prices: dict[str, Price] = field(default_factory=dict)
+    loaded_at: float = 0.0
+
+
+def _load() -> tuple[list[Upstream], dict[str, Price]]:
+    result = []
+    for p in providers.list_providers():
+        if not p.enabled:
+            continue
+        result.append(Upstream(
+            id=p.id, name=p.name, kind=p.kind, base_url=p.base_url.rstrip("/"),
+            models=frozenset(p.models), model_map=dict(p.model_map), priority=p.priority,
+            weight=max(1, p.weight), api_key=providers.provider_key(p.name),
+            created=int(p.created_at.timestamp())))
+    return result, pricing.all_prices()
+
+
+class ProviderPool:
+    def __init__(self, dbx: DatabaseExecutor, ttl: float = 10.0,
+                 rng: random.Random | None = None) -> None:
+        self._dbx = dbx
+        self._ttl = ttl
+        self._rng = rng or random.Random()
+        self._snap = Snapshot()
+        self._lock = asyncio.Lock()
+        self._health: dict[int, tuple[int, float]] = {}  # survives reloads
+        self._unsubs = [events.subscribe(t, self.invalidate)
+                        for t in (events.PROVIDERS, events.PRICES)]
+
+    def close(self) -> None:
+        for unsubscribe in self._unsubs:
+            unsubscribe()
+
+    def invalidate(self) -> None:
+        self._snap.loaded_at = 0.0
+
+    async def snapshot(self) -> Snapshot:
+        if time.monotonic() - self._snap.loaded_at < self._ttl:
+            return self._snap
+        async with self._lock:
+            if time.monotonic() - self._snap.loaded_at >= self._ttl:
+                upstreams, prices = await self._dbx.run(_load)
+                for up in upstreams:
+                    up.failures, up.cooldown_until = self._health.get(up.id, (0, 0.0))
+                self._snap = Snapshot(upstreams, prices, time.monotonic())
+        return self._snap
+
+    def served_models(self, snap: Snapshot) -> dict[str, int]:
+        """Model -> created timestamp, for models some provider serves and that have a price."""
+        result: dict[str, int] = {}
+        for up in snap.upstreams:
+            for model in up.models | set(up.model_map):
+                if model in snap.prices:
+                    result[model] = min(result.get(model, up.created), up.created)
+        return result
+
+    def candidates(self, snap: Snapshot, model: str) -> list[Upstream]:
+        """Providers to try in order: tiers by priority, weighted shuffle inside a tier,
+        cooling providers last (a probe), so one always gets a chance."""
+        now = time.monotonic()
+        serving = [u for u in snap.upstreams if u.serves(model)]
+        ready = [u for u in serving if u.cooldown_until <= now]
+        cooling = [u for u in serving if u.cooldown_until > now]
+        ordered: list[Upstream] = []
+        for tier in sorted({u.priority for u in ready}, reverse=True):
+            ordered.extend(self._weighted_shuffle([u for u in ready if u.priority == tier]))
+        ordered.extend(sorted(cooling, key=lambda u: u.cooldown_until))
+        return ordered
+
+    def _weighted_shuffle(self, items: list[Upstream]) -> list[Upstream]:
+        # Efraimidis-Spirakis: key = U^(1/w); sorting by it is a weighted random permutation.
+        return sorted(items, key=lambda u: self._rng.random() ** (1.0 / u.weight), reverse=True)
+
+    def record_success(self, up: Upstream) -> None:
+        was_unhealthy = up.failures > 0
+        up.failures, up.cooldown_until = 0, 0.0
+        self._health[up.id] = (0, 0.0)
+        if was_unhealthy:
+            self._persist(up, healthy=True, error=None)
+
+    def record_failure(self, up: Upstream, reason: str) -> None:
+        up.failures += 1
+        if up.failures >= FAILURES_BEFORE_COOLDOWN:
+            exponent = up.failures - FAILURES_BEFORE_COOLDOWN
+            seconds = min(COOLDOWN_MAX_S, COOLDOWN_BASE_S * (2 ** exponent))
+            up.cooldown_until = time.monotonic() + seconds
+            log.warning("provider %s cooling down for %.0fs after %d failures: %s", up.name,
+                        seconds, up.failures, reason)
+            self._persist(up, healthy=False, error=reason, seconds=seconds)
+        self._health[up.id] = (up.failures, up.cooldown_until)
+
+    def _persist(self, up: Upstream, *, healthy: bool, error: str | None,
+                 seconds: float = 0.0) -> None:
+        until = clock.now() + timedelta(seconds=seconds) if not healthy else None
+        task = asyncio.ensure_future(self._dbx.run(
+            providers.record_health, up.id, healthy=healthy, failures=up.failures,
+            cooldown_until=until, error=error))
+        task.add_done_callback(_log_failure)
+
+
+def _log_failure(task: "asyncio.Future[None]") -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("could not record provider health: %s", task.exception())

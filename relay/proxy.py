@@ -1,0 +1,130 @@
+"""Forwarding a request to the providers that serve its model, failing over before the first
+byte reaches the client."""
+
+import asyncio
+import json
+import logging
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+
+from app.metering import parse_usage, text_tokens
+from relay import errors, upstream
+from relay.context import RequestContext
+from relay.pool import Upstream
+from relay.state import RelayState
+from relay.streaming import StreamRelay, UpstreamBroke
+
+log = logging.getLogger(__name__)
+
+FAILOVER_EXCEPTIONS = (aiohttp.ClientError, TimeoutError, UpstreamBroke, ConnectionError)
+
+
+async def forward(request: web.Request, state: RelayState, ctx: RequestContext,
+                  body: dict[str, Any], candidates: list[Upstream], *, path: str,
+                  body_size: int) -> web.StreamResponse:
+    """Try each candidate in order; return the first good response or a neutral error."""
+    assert state.session is not None
+    timeout = aiohttp.ClientTimeout(total=None, connect=state.options.connect_timeout,
+                                    sock_read=state.options.read_timeout)
+    rate_limited_only = True
+    for index, up in enumerate(candidates):
+        ctx.failovers = index
+        ctx.provider, ctx.upstream_model = up.name, up.upstream_model(ctx.model)
+        if path == "/chat/completions":
+            payload, injected = upstream.chat_body(body, up, ctx.model, stream=ctx.stream)
+        else:
+            payload, injected = dict(body, model=ctx.upstream_model), False
+        data = await _dumps(state, payload, body_size)
+        try:
+            async with state.session.post(
+                    up.base_url + path, data=data, timeout=timeout,
+                    headers=upstream.headers(up, stream=ctx.stream)) as resp:
+                if resp.status != 200:
+                    raw = await resp.content.read(upstream.MAX_ERROR_BODY)
+                    verdict = upstream.classify(resp.status, raw)
+                    if not verdict.failover:
+                        assert verdict.client_error is not None
+                        ctx.status, ctx.error_code = (verdict.client_error.status,
+                                                      verdict.client_error.code)
+                        raise verdict.client_error
+                    rate_limited_only &= verdict.rate_limited
+                    log.warning("provider %s failed for %s: %s", up.name, ctx.request_id,
+                                verdict.reason)
+                    state.pool.record_failure(up, verdict.reason)
+                    continue
+                if ctx.stream:
+                    relay = StreamRelay(request, ctx, resp, suppress_usage_chunk=injected,
+                                        disconnect_grace=state.options.disconnect_grace)
+                    response = await relay.run()
+                else:
+                    response = await _complete(state, ctx, resp)
+                state.pool.record_success(up)
+                return response
+        except FAILOVER_EXCEPTIONS as exc:
+            reason = f"{type(exc).__name__}: {exc}"[:300]
+            log.warning("provider %s failed for %s: %s", up.name, ctx.request_id, reason)
+            state.pool.record_failure(up, reason)
+            rate_limited_only = False
+            continue
+    ctx.provider = ctx.upstream_model = None
+    ctx.failovers = max(0, len(candidates) - 1)
+    if rate_limited_only and candidates:
+        ctx.status, ctx.error_code = 429, "rate_limit_exceeded"
+        raise errors.RelayError(429, "The upstream providers are rate limiting this model. "
+                                     "Please retry shortly.", type_="requests",
+                                code="rate_limit_exceeded", headers={"Retry-After": "5"})
+    ctx.status, ctx.error_code = 503, "upstream_unavailable"
+    raise errors.upstream_unavailable()
+
+
+async def _complete(state: RelayState, ctx: RequestContext,
+                    resp: aiohttp.ClientResponse) -> web.Response:
+    """A non-streamed answer: read it whole, meter it, pass it on byte for byte."""
+    raw = await resp.content.read(state.options.max_upstream_body)
+    try:
+        obj = await _loads(state, raw)
+    except ValueError:
+        raise upstream_invalid() from None
+    if not isinstance(obj, dict):
+        raise upstream_invalid()
+    usage = parse_usage(obj.get("usage"))
+    if usage is None:
+        ctx.completion_estimate = _message_tokens(obj)
+    ctx.usage = usage
+    ctx.mark_first_byte()
+    return web.Response(body=raw, status=200, content_type="application/json")
+
+
+def upstream_invalid() -> UpstreamBroke:
+    return UpstreamBroke("invalid JSON from upstream")
+
+
+def _message_tokens(obj: dict[str, Any]) -> int:
+    total = 0
+    for choice in obj.get("choices") or ():
+        message = choice.get("message") if isinstance(choice, dict) else None
+        if isinstance(message, dict):
+            for field in ("content", "reasoning_content"):
+                if isinstance(message.get(field), str):
+                    total += text_tokens(message[field])
+    return total
+
+
+async def _dumps(state: RelayState, payload: dict[str, Any], size_hint: int) -> bytes:
+    # Re-encoding a 20 MB body with images takes tens of ms: keep that off the shared loop.
+    if size_hint > state.options.offload_json_bytes:
+        return await asyncio.get_running_loop().run_in_executor(None, _encode, payload)
+    return _encode(payload)
+
+
+def _encode(payload: dict[str, Any]) -> bytes:
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+async def _loads(state: RelayState, raw: bytes) -> Any:
+    if len(raw) > state.options.offload_json_bytes:
+        return await asyncio.get_running_loop().run_in_executor(None, json.loads, raw)
+    return json.loads(raw)
+

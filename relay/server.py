@@ -1,0 +1,102 @@
+"""Running the relay app on a socket: shared by `relaydesk serve` and the desktop window."""
+
+import asyncio
+import logging
+import signal
+import socket
+
+from aiohttp import web
+
+from relay.app import create_app
+from relay.state import STATE, RelayOptions, RelayState
+
+log = logging.getLogger(__name__)
+
+
+class RelayServer:
+    """Start/stop the relay on the running loop (plain asyncio or qasync).
+
+    ``stop()`` gives open streams ``shutdown_timeout`` seconds, then cancels them; their
+    handlers still queue their settlement, which the app's cleanup flushes before returning.
+    """
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 8765, *,
+                 options: RelayOptions | None = None, shutdown_timeout: float = 3.0) -> None:
+        self.host, self.port = host, port
+        self.options = options
+        self.shutdown_timeout = shutdown_timeout
+        self.app: web.Application | None = None
+        self._runner: web.AppRunner | None = None
+
+    @property
+    def running(self) -> bool:
+        return self._runner is not None
+
+    @property
+    def state(self) -> RelayState:
+        assert self.app is not None
+        return self.app[STATE]
+
+    async def start(self) -> None:
+        """Bind and serve. Raises OSError (e.g. port in use) with nothing left running."""
+        self.app = create_app(self.options)
+        runner = web.AppRunner(self.app, shutdown_timeout=self.shutdown_timeout,
+                               access_log=None, handle_signals=False)
+        await runner.setup()
+        try:
+            site = web.TCPSite(runner, self.host, self.port, reuse_address=True)
+            await site.start()
+        except BaseException:
+            await runner.cleanup()
+            raise
+        self._runner = runner
+        sockets = [s for srv in (site._server,) if srv for s in srv.sockets]  # type: ignore[union-attr]
+        if sockets:
+            self.port = sockets[0].getsockname()[1]
+
+    async def stop(self) -> None:
+        runner, self._runner = self._runner, None
+        if runner is not None:
+            await runner.cleanup()
+
+    def urls(self) -> list[str]:
+        """Base URLs clients should use: the LAN addresses when bound to all interfaces."""
+        hosts = lan_addresses() if self.host in ("0.0.0.0", "::", "") else [self.host]
+        return [f"http://{_bracket(h)}:{self.port}/v1" for h in hosts]
+
+
+def _bracket(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+def lan_addresses() -> list[str]:
+    """This machine's IPv4 addresses, LAN ones first, without touching the network."""
+    found: list[str] = []
+    try:
+        for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET):
+            address = str(info[4][0])
+            if address not in found and not address.startswith("127."):
+                found.append(address)
+    except OSError:
+        pass
+    return found + ["127.0.0.1"]
+
+
+async def serve_forever(host: str, port: int, *, options: RelayOptions | None = None,
+                        announce=print) -> None:  # type: ignore[no-untyped-def]
+    """Run until SIGINT/SIGTERM, then shut down cleanly."""
+    server = RelayServer(host, port, options=options)
+    await server.start()
+    for url in server.urls():
+        announce(f"RelayDesk relay listening on {url}")
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        announce("RelayDesk relay shutting down")
+        await server.stop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)

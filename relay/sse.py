@@ -1,0 +1,227 @@
+"""Incremental Server-Sent-Events parser for relaying upstream streams.
+
+Upstreams deliver SSE over arbitrary TCP reads: an event, a line, a UTF-8 character or a ``\\r\\n``
+pair may be split between two reads. The relay needs each event as soon as its terminating blank
+line arrives, in time linear in the stream length and with memory bounded whatever the upstream
+sends.
+
+Line handling follows the WHATWG EventSource rules (``\\n``, ``\\r\\n`` and ``\\r`` endings, a leading
+BOM, one optional space after the colon, unknown fields ignored). Two choices are relay-specific:
+
+- comment lines (``: keep-alive``) are reported as events with ``comment`` set rather than
+  swallowed, so the relay decides whether to forward them;
+- an event is reported as soon as it holds any recognised line, even without ``data``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+DEFAULT_MAX_EVENT_BYTES = 32 * 1024 * 1024
+
+_EOL = re.compile(rb"\r\n|\r|\n")
+_BOM = b"\xef\xbb\xbf"
+_CR = 0x0D
+_COLON = 0x3A
+
+
+class SSEError(ValueError):
+    """The upstream broke a hard limit; the parser dropped its state and the stream is unusable."""
+
+
+@dataclass(slots=True)
+class SSEEvent:
+    """One dispatched event.
+
+    ``raw`` is the event's recognised lines exactly as received, but with ``\\n`` line endings and a
+    blank line at the end, so the relay can forward it with one write. Ignored lines (unknown
+    fields, garbage) are not part of it.
+    """
+
+    data: str | None = None
+    event: str | None = None
+    comment: str | None = None
+    raw: bytes = b""
+    id: str | None = None
+    retry: int | None = None
+
+
+def encode_data(payload: str | bytes) -> bytes:
+    """Serialise ``payload`` as one ``data:`` event (split into several lines if it has newlines)."""
+    if isinstance(payload, str):
+        payload = payload.encode()
+    if b"\n" in payload or b"\r" in payload:
+        return b"".join([b"data: " + line + b"\n" for line in _EOL.split(payload)]) + b"\n"
+    return b"data: " + payload + b"\n\n"
+
+
+class SSEParser:
+    """Feed raw body chunks, get complete events back.
+
+    Each byte is scanned once: only the unfinished last line is kept between chunks, as a list of
+    pieces joined once when its line ending arrives.
+    """
+
+    def __init__(self, max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES) -> None:
+        self.max_event_bytes = max_event_bytes
+        self.last_event_id = ""  # persists across events, as EventSource reconnection expects
+        self._partial: list[bytes] = []  # pieces of the unfinished last line, joined once at its end
+        self._partial_len = 0
+        self._skip_lf = False  # previous chunk ended in CR: a leading LF completes that CRLF
+        self._bom_done = False
+        self._reset_event()
+
+    @property
+    def pending_bytes(self) -> int:
+        """Bytes held for the unfinished event (what ``max_event_bytes`` bounds)."""
+        return self._size + self._partial_len
+
+    def feed(self, data: bytes) -> list[SSEEvent]:
+        """Consume one chunk; return every event it completed, in order."""
+        if not data:
+            return []
+        data = bytes(data)
+        if self._skip_lf:
+            self._skip_lf = False
+            if data[0] == 0x0A:
+                data = data[1:]
+        if not self._bom_done:
+            data = self._strip_bom(data)
+        if not data:
+            return []
+        # Split in C; the last piece is the unfinished line (b"" if data ends with a line ending).
+        lines = _EOL.split(data) if b"\r" in data else data.split(b"\n")
+        rest = lines.pop()
+        if lines and self._partial:  # the unfinished line just got its ending: join it once
+            self._partial.append(lines[0])
+            lines[0] = b"".join(self._partial)
+            self._partial.clear()
+            self._partial_len = 0
+        events = self._process(lines) if lines else []
+        if rest:
+            self._partial.append(rest)
+            self._partial_len += len(rest)
+            self._check_size(self._partial_len)
+        elif data and data[-1] == _CR:
+            self._skip_lf = True  # a CR at the very end may be the first half of a CRLF
+        return events
+
+    def flush(self) -> list[SSEEvent]:
+        """End of stream: return the trailing event that lacked its final blank line, if any.
+
+        Afterwards the parser is ready for a new stream.
+        """
+        events: list[SSEEvent] = []
+        if self._partial:
+            line = b"".join(self._partial)
+            self._partial.clear()
+            self._partial_len = 0
+            self._line(line, events)
+        event = self._dispatch()
+        if event is not None:
+            events.append(event)
+        self._skip_lf = False
+        self._bom_done = False
+        return events
+
+    def _strip_bom(self, data: bytes) -> bytes:
+        """Drop a UTF-8 BOM at stream start, even one split across chunks."""
+        head = b"".join(self._partial) + data
+        if len(head) < 3 and _BOM.startswith(head):
+            self._partial, self._partial_len = [head], len(head)
+            return b""
+        self._bom_done = True
+        self._partial.clear()
+        self._partial_len = 0
+        return head[3:] if head.startswith(_BOM) else head
+
+    def _process(self, lines: list[bytes]) -> list[SSEEvent]:
+        """Apply complete lines; the plain ``data: ...`` line and blank line are inlined for speed."""
+        events: list[SSEEvent] = []
+        for line in lines:
+            if not line:
+                if self._lines:
+                    events.append(self._dispatch())
+            elif line.startswith(b"data: "):
+                self._data.append(line[6:])
+                self._lines.append(line)
+                self._size += len(line) + 1
+                if self._size > self.max_event_bytes:
+                    self._check_size(0)
+            else:
+                self._line(line, events)
+        return events
+
+    def _line(self, line: bytes, events: list[SSEEvent]) -> None:
+        if not line:
+            event = self._dispatch()
+            if event is not None:
+                events.append(event)
+            return
+        if line[0] == _COLON:
+            self._comments.append(_strip_space(line[1:]))
+        else:
+            colon = line.find(b":")
+            if colon < 0:
+                name, value = line, b""
+            else:
+                name, value = line[:colon], _strip_space(line[colon + 1 :])
+            if name == b"data":
+                self._data.append(value)
+            elif name == b"event":
+                self._event_type = value
+            elif name == b"id" and b"\0" not in value:
+                self._id = value
+            elif name == b"retry" and value.isdigit():
+                self._retry = int(value)
+            else:
+                return  # unknown field or garbage: ignored, and left out of raw
+        self._lines.append(line)
+        self._size += len(line) + 1
+        self._check_size(0)
+
+    def _dispatch(self) -> SSEEvent | None:
+        if not self._lines:
+            return None
+        if len(self._lines) == 1 and self._data:  # the usual lone `data:` line
+            event = SSEEvent(data=_text(self._data[0]), raw=self._lines[0] + b"\n\n")
+            self._lines, self._data, self._size = [], [], 0
+            return event
+        event = SSEEvent(
+            data=_text(b"\n".join(self._data)) if self._data else None,
+            event=_text(self._event_type) if self._event_type is not None else None,
+            comment=_text(b"\n".join(self._comments)) if self._comments else None,
+            raw=b"\n".join(self._lines) + b"\n\n",
+            id=_text(self._id) if self._id is not None else None,
+            retry=self._retry,
+        )
+        if event.id is not None:
+            self.last_event_id = event.id
+        self._reset_event()
+        return event
+
+    def _reset_event(self) -> None:
+        self._lines: list[bytes] = []
+        self._data: list[bytes] = []
+        self._comments: list[bytes] = []
+        self._event_type: bytes | None = None
+        self._id: bytes | None = None
+        self._retry: int | None = None
+        self._size = 0
+
+    def _check_size(self, partial: int) -> None:
+        size = self._size + partial
+        if size > self.max_event_bytes:
+            self._partial, self._partial_len = [], 0
+            self._skip_lf = False
+            self._reset_event()
+            raise SSEError(f"SSE event exceeds {self.max_event_bytes} bytes (at least {size})")
+
+
+def _strip_space(value: bytes) -> bytes:
+    return value[1:] if value[:1] == b" " else value
+
+
+def _text(value: bytes) -> str:
+    return value.decode("utf-8", "replace")

@@ -1,0 +1,43 @@
+"""What the relay application holds for its lifetime, under one typed app key."""
+
+from dataclasses import dataclass, field
+
+import aiohttp
+from aiohttp import web
+
+from relay.accounting import Accountant
+from relay.auth import KeyCache
+from relay.dbexec import DatabaseExecutor
+from relay.pool import ProviderPool
+
+
+@dataclass(slots=True)
+class RelayOptions:
+    """Tunables; the defaults suit a LAN relay, tests shrink the timeouts."""
+
+    connect_timeout: float = 10.0
+    read_timeout: float = 300.0  # longest silence tolerated from an upstream
+    disconnect_grace: float = 30.0  # keep reading after a client left, to learn the usage
+    lease_seconds: float = 60.0
+    flush_interval: float = 0.05
+    key_ttl: float = 5.0
+    pool_ttl: float = 10.0
+    max_body_bytes: int = 32 * 1024 * 1024
+    max_upstream_body: int = 64 * 1024 * 1024
+    default_max_tokens: int | None = None  # None: the setting's value
+    offload_json_bytes: int = 256 * 1024  # parse bigger bodies in a thread
+
+
+@dataclass(slots=True)
+class RelayState:
+    options: RelayOptions
+    dbx: DatabaseExecutor
+    keys: KeyCache
+    pool: ProviderPool
+    accountant: Accountant
+    session: aiohttp.ClientSession | None = None
+    default_max_tokens: int = 4096
+    requests_served: int = field(default=0)
+
+
+STATE: web.AppKey[RelayState] = web.AppKey("relaydesk_state", RelayState)

@@ -1,0 +1,169 @@
+"""Relaying an upstream SSE stream: each event is written the moment it is complete.
+
+Memory stays flat however long the stream is: the parser holds at most one partial event and
+nothing else is kept but counters. Usage is taken from the last chunk whose ``usage`` is
+non-null (providers put it on different chunks); a usage-only chunk the relay asked for on the
+client's behalf is not passed on.
+"""
+
+import json
+import logging
+import time
+from typing import Any
+
+from aiohttp import ClientPayloadError, ClientResponse, web
+from aiohttp.client_exceptions import ClientConnectionError
+
+from app.metering import parse_usage, text_tokens
+from relay import errors
+from relay.context import RequestContext
+from relay.sse import SSEError, SSEParser
+
+log = logging.getLogger(__name__)
+
+DONE = b"data: [DONE]\n\n"
+KEEPALIVE = b": keep-alive\n\n"
+CLIENT_GONE = (ConnectionResetError, ClientConnectionError, RuntimeError)
+
+
+class UpstreamBroke(Exception):
+    """The upstream stream failed before its first event: safe to fail over."""
+
+
+def sse_headers() -> dict[str, str]:
+    return {"Content-Type": "text/event-stream", "Cache-Control": "no-cache",
+            "X-Accel-Buffering": "no"}
+
+
+def _delta_tokens(obj: dict[str, Any]) -> int:
+    tokens = 0
+    for choice in obj.get("choices") or ():
+        if isinstance(choice, dict):
+            delta = choice.get("delta") or {}
+            if isinstance(delta, dict):
+                for field in ("content", "reasoning_content"):
+                    value = delta.get(field)
+                    if isinstance(value, str) and value:
+                        tokens += text_tokens(value)
+                if delta.get("tool_calls"):
+                    tokens += text_tokens(json.dumps(delta["tool_calls"]))
+    return tokens
+
+
+class StreamRelay:
+    """Pumps one upstream response into one client response."""
+
+    def __init__(self, request: web.Request, ctx: RequestContext, upstream: ClientResponse, *,
+                 suppress_usage_chunk: bool, disconnect_grace: float) -> None:
+        self.request = request
+        self.ctx = ctx
+        self.upstream = upstream
+        self.suppress_usage_chunk = suppress_usage_chunk
+        self.disconnect_grace = disconnect_grace
+        self.response: web.StreamResponse | None = None
+        self.client_alive = True
+        self.gone_at = 0.0
+        self.done = False
+        self.finished = False  # a choice reported finish_reason
+
+    async def run(self) -> web.StreamResponse:
+        parser = SSEParser()
+        try:
+            async for chunk in self.upstream.content.iter_any():
+                for event in parser.feed(chunk):
+                    await self._handle(event.data, event.comment)
+                if self.done or self._give_up():
+                    break
+            else:
+                for event in parser.flush():
+                    await self._handle(event.data, event.comment)
+        except (ClientPayloadError, ClientConnectionError, TimeoutError, SSEError) as exc:
+            return await self._broken(f"{type(exc).__name__}")
+        if not self.done and not self.finished and self.client_alive:
+            return await self._broken("stream ended without [DONE]")
+        if not self.done:
+            await self._write(DONE)
+        return await self._close()
+
+    def _give_up(self) -> bool:
+        """After the client left, keep reading only until usage arrives or the grace ends."""
+        if self.client_alive:
+            return False
+        return self.ctx.usage is not None or time.monotonic() - self.gone_at > self.disconnect_grace
+
+    async def _handle(self, data: str | None, comment: str | None) -> None:
+        if data is None:
+            if comment is not None and self.response is not None:
+                await self._write(KEEPALIVE)
+            return
+        if data.strip() == "[DONE]":
+            self.done = True
+            await self._write(DONE)
+            return
+        try:
+            obj = json.loads(data)
+        except ValueError:
+            return  # garbage between events: drop it, keep the stream
+        if not isinstance(obj, dict):
+            return
+        if "error" in obj and "choices" not in obj:
+            if self.response is None:
+                raise UpstreamBroke("error event before any output")
+            self.ctx.status, self.ctx.error_code = 502, "upstream_stream_error"
+            await self._write(errors.RelayError(
+                502, "The upstream provider reported an error mid-stream.",
+                type_="server_error", code="upstream_error").sse_event())
+            self.done = True
+            return
+        usage = parse_usage(obj.get("usage"))
+        if usage is not None:
+            self.ctx.usage = usage
+        choices = obj.get("choices")
+        if usage is not None and choices == [] and self.suppress_usage_chunk:
+            return
+        if "choices" not in obj:
+            obj["choices"] = []  # every chunk the client sees has a choices array
+            data = json.dumps(obj, ensure_ascii=False)
+        self.ctx.completion_estimate += _delta_tokens(obj)
+        if any(isinstance(c, dict) and c.get("finish_reason") for c in choices or ()):
+            self.finished = True
+        await self._write(b"data: " + data.encode("utf-8") + b"\n\n")
+
+    async def _prepare(self) -> web.StreamResponse:
+        response = web.StreamResponse(status=200, headers=sse_headers())
+        response.force_close()  # clients expect the connection to end after [DONE]
+        await response.prepare(self.request)
+        self.response = response
+        return response
+
+    async def _write(self, payload: bytes) -> None:
+        if not self.client_alive:
+            return
+        response = self.response or await self._prepare()
+        self.ctx.mark_first_byte()
+        try:
+            await response.write(payload)
+        except CLIENT_GONE:
+            self.client_alive = False
+            self.gone_at = time.monotonic()
+            self.ctx.status, self.ctx.error_code = 499, "client_disconnected"
+
+    async def _broken(self, why: str) -> web.StreamResponse:
+        if self.response is None:
+            raise UpstreamBroke(why)
+        log.info("upstream stream broke for %s: %s", self.ctx.request_id, why)
+        if self.client_alive:
+            self.ctx.status, self.ctx.error_code = 502, "upstream_stream_broken"
+            await self._write(errors.RelayError(
+                502, "The upstream provider's stream broke off.", type_="server_error",
+                code="upstream_stream_broken").sse_event())
+        return await self._close()
+
+    async def _close(self) -> web.StreamResponse:
+        assert self.response is not None
+        if self.client_alive:
+            try:
+                await self.response.write_eof()
+            except CLIENT_GONE:
+                pass
+        return self.response

@@ -1,0 +1,93 @@
+"""Talking to providers: the request we send, and what their error answers mean.
+
+Providers disagree on errors (see tests/helpers/fake_upstream.py): DeepSeek says "out of
+balance" with 402, Zhipu with 429 code 1113, DashScope with 400 ``Arrearage``. Account and
+availability problems are the operator's: fail over and tell the client a neutral 503. Problems
+with the client's own request are passed back as 400 in OpenAI shape.
+"""
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from app import __version__
+from relay import errors
+from relay.pool import Upstream
+
+USER_AGENT = f"RelayDesk/{__version__}"
+MAX_ERROR_BODY = 64 * 1024
+# Kinds whose streaming API accepts stream_options.include_usage (Zhipu sends usage anyway).
+INCLUDE_USAGE_KINDS = {"openai", "deepseek", "dashscope"}
+
+
+def headers(up: Upstream, *, stream: bool) -> dict[str, str]:
+    result = {"Content-Type": "application/json", "User-Agent": USER_AGENT,
+              "Accept": "text/event-stream" if stream else "application/json"}
+    if stream:
+        result["Accept-Encoding"] = "identity"  # never let compression buffer a stream
+    if up.api_key:
+        result["Authorization"] = f"Bearer {up.api_key}"
+    return result
+
+
+def chat_body(body: dict[str, Any], up: Upstream, model: str, *, stream: bool
+              ) -> tuple[dict[str, Any], bool]:
+    """The body to send upstream, and whether we injected usage reporting the client did not ask
+    for (then the usage-only chunk must not reach the client)."""
+    out = dict(body)
+    out["model"] = up.upstream_model(model)
+    injected = False
+    if stream and up.kind in INCLUDE_USAGE_KINDS:
+        options = out.get("stream_options")
+        options = dict(options) if isinstance(options, dict) else {}
+        if options.get("include_usage") is not True:
+            options["include_usage"] = True
+            injected = True
+        out["stream_options"] = options
+    return out, injected
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What to do with a failed upstream answer."""
+
+    failover: bool
+    reason: str  # for the operator's log and provider health, never sent to clients
+    client_error: errors.RelayError | None = None
+    rate_limited: bool = False
+
+
+def _error_fields(raw: bytes) -> tuple[str, str, str]:
+    """(message, code, type) from any provider's error body."""
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        return raw[:200].decode("utf-8", "replace"), "", ""
+    err = data.get("error") if isinstance(data, dict) else None
+    if not isinstance(err, dict):
+        err = data if isinstance(data, dict) else {}
+    return (str(err.get("message") or "")[:2000], str(err.get("code") or ""),
+            str(err.get("type") or ""))
+
+
+def classify(status: int, raw: bytes) -> Verdict:
+    message, code, type_ = _error_fields(raw)
+    summary = f"HTTP {status} {code or type_}".strip()
+    if status in (401, 403):
+        return Verdict(True, f"{summary}: provider rejected its API key")
+    if status == 402 or code == "1113" or "Arrearage" in (code, type_):
+        return Verdict(True, f"{summary}: provider account out of balance")
+    if status == 404 or code == "1211":
+        return Verdict(True, f"{summary}: provider does not serve the model")
+    if status == 429:
+        return Verdict(True, f"{summary}: provider rate limit", rate_limited=True)
+    if status >= 500 or status in (408, 409):
+        return Verdict(True, f"{summary}: provider error")
+    if status == 413:
+        return Verdict(False, summary, errors.RelayError(
+            413, message or "Request too large for the upstream model.",
+            code="request_too_large"))
+    # 400, 422 and the rest: the client's request itself is wrong; retrying cannot help.
+    return Verdict(False, summary, errors.RelayError(
+        400, message or "The upstream provider rejected the request.",
+        code=code if code and not code.isdigit() else "invalid_request", param=None))

@@ -1,0 +1,113 @@
+"""Shared fixtures: databases (SQLite and a real PostgreSQL), a movable clock, a real Secret
+Service, and a guard that keeps tests away from the developer's own keyring."""
+
+import os
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import keyring  # noqa: E402
+import keyring.backends.fail  # noqa: E402
+import pytest  # noqa: E402
+
+from app import clock as clock_mod  # noqa: E402
+from app import config, db, runtime  # noqa: E402
+from tests.helpers.postgres import PostgresServer, postgres_available  # noqa: E402
+from tests.helpers.requirements import require  # noqa: E402
+from tests.helpers.secret_service import SecretService, secret_service_available  # noqa: E402
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_real_keyring() -> Iterator[None]:
+    """Tests never touch the developer's keyring: only ``real_keyring`` swaps one in."""
+    previous = keyring.get_keyring()
+    keyring.set_keyring(keyring.backends.fail.Keyring())
+    yield
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in list(os.environ):
+        if name.startswith("RELAYDESK_") or name == "DATABASE_URL":
+            monkeypatch.delenv(name)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    require(postgres_available())
+    server = PostgresServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_server: PostgresServer) -> Iterator[str]:
+    name = postgres_server.unique_name()
+    url = postgres_server.create_database(name)
+    yield url
+    db.close_database()
+    postgres_server.drop_database(name)
+
+
+def _start(data_dir: Path, url: str | None) -> config.Config:
+    env = {"DATABASE_URL": url} if url else {}
+    return runtime.start(data_dir, environ=env)
+
+
+@pytest.fixture
+def sqlite_db(tmp_path: Path) -> Iterator[config.Config]:
+    """A fresh, migrated SQLite database in a temp data folder, bound to the proxy."""
+    cfg = _start(tmp_path / "data", None)
+    yield cfg
+    db.close_database()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def any_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[config.Config]:
+    """The same test on SQLite and on a real PostgreSQL server."""
+    url = request.getfixturevalue("postgres_url") if request.param == "postgres" else None
+    cfg = _start(tmp_path / "data", url)
+    yield cfg
+    db.close_database()
+
+
+class FakeClock:
+    """A clock tests move by hand: no sleeps, no races."""
+
+    def __init__(self, start: datetime) -> None:
+        self.current = start
+
+    def __call__(self) -> datetime:
+        return self.current
+
+    def advance(self, **delta: float) -> datetime:
+        self.current += timedelta(**delta)
+        return self.current
+
+
+@pytest.fixture
+def fake_clock() -> Iterator[FakeClock]:
+    fake = FakeClock(datetime(2026, 6, 1, 12, 0, 0))
+    clock_mod.set_clock(fake)
+    yield fake
+    clock_mod.set_clock(None)
+
+
+@pytest.fixture(scope="session")
+def secret_service() -> Iterator[SecretService]:
+    require(secret_service_available())
+    service = SecretService()
+    service.start()
+    yield service
+    service.stop()
+
+
+@pytest.fixture
+def real_keyring(secret_service: SecretService) -> Iterator[object]:
+    """The keyring library pointed at a real gnome-keyring on a private D-Bus session."""
+    with secret_service.using_keyring() as backend:
+        yield backend

@@ -1,0 +1,695 @@
+"""Fake upstream AI providers for relay tests.
+
+Each ``FakeUpstream`` is a real aiohttp server on 127.0.0.1 speaking one provider's wire format, so
+relay tests exercise the same bytes the relay meets in production: where usage arrives in a stream,
+keep-alive comments, missing ``object`` fields, and each provider's own error bodies and statuses
+(balance exhausted is a 402 at DeepSeek, a 429 at Zhipu and a 400 at DashScope).
+
+Formats follow the provider samples kept with the project (late 2025 captures). Bodies marked
+"approximated" below had no captured sample; they keep the provider's error *shape*.
+
+Tests script behaviour through ``up.scenario`` (a ``Scenario``) and inspect ``up.requests`` to see
+exactly what the relay sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import itertools
+import json
+import socket
+import struct
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from aiohttp import web
+from multidict import CIMultiDict
+
+Kind = Literal["openai", "deepseek", "zhipu", "dashscope"]
+Failure = Literal[
+    "auth", "balance", "rate_limit", "server_error", "model_not_found", "connection_reset", "timeout"
+]
+
+KINDS: tuple[Kind, ...] = ("openai", "deepseek", "zhipu", "dashscope")
+
+# Path part of each provider's real base URL, so relay config under test looks like production.
+DEFAULT_PREFIX: dict[str, str] = {
+    "openai": "/v1",
+    "deepseek": "/v1",
+    "zhipu": "/api/paas/v4",
+    "dashscope": "/compatible-mode/v1",
+}
+
+DEFAULT_MODELS: dict[str, list[str]] = {
+    "openai": ["gpt-4o-mini", "text-embedding-3-small"],
+    "deepseek": ["deepseek-flash", "deepseek-chat", "deepseek-reasoner"],
+    "zhipu": ["glm-5.3-flash", "embedding-3"],
+    "dashscope": ["qwen-plus", "text-embedding-v4"],
+}
+
+_OWNER = {"openai": "openai", "deepseek": "deepseek", "zhipu": "zhipu", "dashscope": "system"}
+_SSE_HEADERS = {"Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-cache"}
+_REC = web.RequestKey("fake_upstream_record", object)
+
+
+@dataclass
+class Scenario:
+    """What the fake does on the next requests; tests mutate it or assign a new one.
+
+    Stream event indices count ``data:`` events only, from 0, ``[DONE]`` included; comment lines
+    (keep-alives) are not counted.
+    """
+
+    content: list[str] = field(default_factory=lambda: ["Hello", " there", "!"])
+    reasoning: list[str] | None = None  # None: kind default (DeepSeek thinks first, others don't)
+    prompt_tokens: int = 12
+    completion_tokens: int | None = None  # None: one token per content/reasoning piece
+    cached_tokens: int = 0
+    # failures, applied to every route after the key check
+    fail_with: Failure | None = None
+    fail_times: int | None = None  # fail this many requests, then succeed; None: always fail
+    fail_status: int | None = None  # override the status (e.g. 503 for "server_error")
+    release: asyncio.Event = field(default_factory=asyncio.Event)  # ends a "timeout" hang
+    # stream shaping
+    pause_before_event: dict[int, asyncio.Event] = field(default_factory=dict)
+    break_after_events: int | None = None  # send this many data events, then drop the connection
+    omit_usage: bool = False
+    keepalive: bool | None = None  # ": keep-alive" before the first content; None: DeepSeek only
+    split_writes: bool = False  # write each event in split_size-byte pieces
+    split_size: int = 3
+    split_delay_s: float = 0.0
+    crlf: bool = False  # "\r\n" line endings
+    event_delay_s: float = 0.0
+    # large-stream mode: about this many body bytes of content chunks, generated on the fly,
+    # written ~64 KiB at a time; pause/break/split/keepalive/crlf do not apply to it
+    stream_bytes: int | None = None
+    big_chunk_chars: int = 16 * 1024
+    embedding_dim: int = 8
+
+
+@dataclass
+class RecordedRequest:
+    """One request as the fake received it, plus how its response went."""
+
+    method: str
+    path: str
+    headers: CIMultiDict[str]
+    body: bytes
+    json: Any
+    status: int | None = None
+    events_sent: int = 0  # data events written (streams)
+    completed: bool = False  # response fully written, stream included
+    disconnected: bool = False  # the client went away before the response was complete
+
+
+class FakeUpstream:
+    """One fake provider. ``async with FakeUpstream(kind="deepseek", api_key="sk-up-1") as up:``.
+
+    ``models=None`` accepts any model name; a list makes other names fail as that provider does.
+    """
+
+    def __init__(
+        self,
+        kind: Kind = "openai",
+        api_key: str = "sk-upstream",
+        *,
+        prefix: str | None = None,
+        models: list[str] | None = None,
+        scenario: Scenario | None = None,
+        port: int = 0,
+    ) -> None:
+        if kind not in KINDS:
+            raise ValueError(f"unknown provider kind {kind!r}")
+        self.kind: Kind = kind
+        self.api_key = api_key
+        self.prefix = (DEFAULT_PREFIX[kind] if prefix is None else prefix).rstrip("/")
+        self.models = models
+        self.scenario = scenario or Scenario()
+        self.requests: list[RecordedRequest] = []
+        self.failures = 0  # failures served so far (what fail_times counts)
+        self.port = port
+        self._runner: web.AppRunner | None = None
+        self._closing = asyncio.Event()
+        self._ids = itertools.count(1)
+
+    # --- lifecycle ------------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        """What a relay would store as this provider's base URL."""
+        return f"http://127.0.0.1:{self.port}{self.prefix}"
+
+    @property
+    def last_request(self) -> RecordedRequest:
+        return self.requests[-1]
+
+    async def start(self) -> FakeUpstream:
+        app = web.Application(middlewares=[_note_hangups])
+        app.router.add_post(self.prefix + "/chat/completions", self._chat)
+        app.router.add_post(self.prefix + "/embeddings", self._embeddings)
+        app.router.add_get(self.prefix + "/models", self._models)
+        # handler_cancellation: a paused handler ends when the relay hangs up, like a real server
+        self._runner = web.AppRunner(
+            app, handler_cancellation=True, shutdown_timeout=1.0, access_log=None
+        )
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", self.port)
+        await site.start()
+        self.port = self._runner.addresses[0][1]
+        return self
+
+    async def stop(self) -> None:
+        """Stop quickly: handlers held on a pause or timeout give up instead of being waited for."""
+        self._closing.set()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> FakeUpstream:
+        return await self.start()
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    # --- routes ---------------------------------------------------------------------------
+
+    async def _chat(self, request: web.Request) -> web.StreamResponse:
+        rec = await self._record(request)
+        early = await self._gate(request, rec)
+        if early is not None:
+            return early
+        body = rec.json if isinstance(rec.json, dict) else {}
+        model = str(body.get("model", ""))
+        if self.models is not None and model not in self.models:
+            return self._error(rec, "model_not_found", model)
+        if body.get("stream"):
+            include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
+            return await self._stream(request, rec, model, include_usage)
+        return self._json(rec, 200, self._completion(model))
+
+    async def _embeddings(self, request: web.Request) -> web.StreamResponse:
+        rec = await self._record(request)
+        early = await self._gate(request, rec)
+        if early is not None:
+            return early
+        body = rec.json if isinstance(rec.json, dict) else {}
+        model = str(body.get("model", ""))
+        if self.models is not None and model not in self.models:
+            return self._error(rec, "model_not_found", model)
+        inputs = body.get("input", "")
+        texts = inputs if isinstance(inputs, list) and inputs and not _is_tokens(inputs) else [inputs]
+        as_base64 = body.get("encoding_format") == "base64"
+        sc = self.scenario
+        data = [
+            {"object": "embedding", "index": i, "embedding": _vector(i, sc.embedding_dim, as_base64)}
+            for i in range(len(texts))
+        ]
+        usage = {"prompt_tokens": sc.prompt_tokens, "total_tokens": sc.prompt_tokens}
+        return self._json(rec, 200, {"object": "list", "data": data, "model": model, "usage": usage})
+
+    async def _models(self, request: web.Request) -> web.StreamResponse:
+        rec = await self._record(request)
+        early = await self._gate(request, rec)
+        if early is not None:
+            return early
+        names = self.models if self.models is not None else DEFAULT_MODELS[self.kind]
+        data = [
+            {"id": name, "object": "model", "created": 1_700_000_000, "owned_by": _OWNER[self.kind]}
+            for name in names
+        ]
+        return self._json(rec, 200, {"object": "list", "data": data})
+
+    # --- request handling -----------------------------------------------------------------
+
+    async def _record(self, request: web.Request) -> RecordedRequest:
+        body = await request.read()
+        try:
+            parsed = json.loads(body) if body else None
+        except ValueError:
+            parsed = None
+        rec = RecordedRequest(request.method, request.path, CIMultiDict(request.headers), body, parsed)
+        self.requests.append(rec)
+        request[_REC] = rec
+        return rec
+
+    async def _gate(self, request: web.Request, rec: RecordedRequest) -> web.StreamResponse | None:
+        """Key check, then the scripted failure; returns the response to send instead, if any."""
+        auth = request.headers.get("Authorization")
+        if auth != f"Bearer {self.api_key}":
+            given = auth.removeprefix("Bearer ").strip() if auth else None
+            status, body = _auth_error(self.kind, given)
+            return self._json(rec, status, body)
+        if request.method == "POST" and rec.body and rec.json is None:
+            return self._json(rec, 400, _bad_json(self.kind))
+        sc = self.scenario
+        if sc.fail_with is None or (sc.fail_times is not None and self.failures >= sc.fail_times):
+            return None
+        self.failures += 1
+        if sc.fail_with == "connection_reset":
+            _reset(request)
+            rec.disconnected = True
+            return web.Response()  # never reaches the wire: the transport is gone
+        if sc.fail_with == "timeout":
+            await self._hold(sc.release)  # then answer normally, as a slow upstream finally does
+            if self._closing.is_set():
+                _reset(request)
+                return web.Response()
+            return None
+        model = str((rec.json or {}).get("model", "")) if isinstance(rec.json, dict) else ""
+        return self._error(rec, sc.fail_with, model)
+
+    def _error(self, rec: RecordedRequest, failure: str, model: str) -> web.Response:
+        status, body = _failure_body(self.kind, failure, model)
+        return self._json(rec, self.scenario.fail_status or status, body)
+
+    def _json(self, rec: RecordedRequest, status: int, body: dict[str, Any]) -> web.Response:
+        rec.status = status
+        rec.completed = True
+        text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+        return web.Response(status=status, text=text, content_type="application/json")
+
+    async def _hold(self, gate: asyncio.Event) -> None:
+        """Wait for ``gate`` or for shutdown, whichever comes first."""
+        if gate.is_set():
+            return
+        waiters = [asyncio.ensure_future(gate.wait()), asyncio.ensure_future(self._closing.wait())]
+        try:
+            await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiter in waiters:
+                waiter.cancel()
+            await asyncio.gather(*waiters, return_exceptions=True)
+
+    # --- bodies ---------------------------------------------------------------------------
+
+    def _usage(self) -> dict[str, Any]:
+        sc = self.scenario
+        reasoning = self._reasoning()
+        completion = sc.completion_tokens
+        if completion is None:
+            completion = len(sc.content) + len(reasoning)
+        return _usage(self.kind, sc.prompt_tokens, completion, sc.cached_tokens, len(reasoning))
+
+    def _reasoning(self) -> list[str]:
+        if self.scenario.reasoning is not None:
+            return self.scenario.reasoning
+        return ["The user greets me.", " I reply."] if self.kind == "deepseek" else []
+
+    def _completion(self, model: str) -> dict[str, Any]:
+        """Non-streamed chat completion, same shape from every provider."""
+        message: dict[str, Any] = {"role": "assistant", "content": "".join(self.scenario.content)}
+        reasoning = self._reasoning()
+        if reasoning:
+            message["reasoning_content"] = "".join(reasoning)
+        body: dict[str, Any] = {
+            "id": self._new_id(),
+            "object": "chat.completion",
+            "created": int(time.time()),
+            "model": model,
+            "choices": [{"index": 0, "message": message, "logprobs": None, "finish_reason": "stop"}],
+        }
+        if not self.scenario.omit_usage:
+            body["usage"] = self._usage()
+        body["system_fingerprint"] = "fp_2f8b" if self.kind == "deepseek" else None
+        if self.kind == "zhipu":
+            body["request_id"] = body["id"]
+        return body
+
+    def _new_id(self) -> str:
+        n = next(self._ids)
+        if self.kind == "zhipu":
+            return f"{time.strftime('%Y%m%d%H%M%S')}{n:06d}"
+        if self.kind == "deepseek":
+            return str(uuid.uuid4())
+        return f"chatcmpl-{uuid.uuid4().hex[:24]}"
+
+    # --- streaming ------------------------------------------------------------------------
+
+    async def _stream(
+        self, request: web.Request, rec: RecordedRequest, model: str, include_usage: bool
+    ) -> web.StreamResponse:
+        sc = self.scenario
+        chunker = _Chunker(self.kind, self._new_id(), model, include_usage)
+        resp = web.StreamResponse(status=200, headers=_SSE_HEADERS)
+        rec.status = 200
+        await resp.prepare(request)
+        try:
+            if sc.stream_bytes is not None:
+                await self._write_big(resp, rec, chunker)
+            elif not await self._write_events(request, resp, rec, chunker):
+                return resp
+            await resp.write_eof()
+            rec.completed = True
+        except ConnectionError:
+            rec.disconnected = True
+        return resp
+
+    def _events(self, chunker: _Chunker) -> Iterator[tuple[bool, bytes]]:
+        """(is_data, payload) pairs of one normal stream, in the provider's order."""
+        sc = self.scenario
+        keepalive = sc.keepalive if sc.keepalive is not None else self.kind == "deepseek"
+        reasoning = self._reasoning()
+        yield True, _dumps(chunker.opening(bool(reasoning)))
+        for piece in reasoning:
+            yield True, _dumps(chunker.reasoning(piece))
+        if keepalive:
+            yield False, b": keep-alive"
+        for piece in sc.content:
+            yield True, _dumps(chunker.content(piece, bool(reasoning)))
+        for chunk in chunker.closing(None if sc.omit_usage else self._usage()):
+            yield True, _dumps(chunk)
+        yield True, b"[DONE]"
+
+    async def _write_events(
+        self, request: web.Request, resp: web.StreamResponse, rec: RecordedRequest, chunker: _Chunker
+    ) -> bool:
+        """Write the scripted stream; False if it was cut on purpose (no EOF to write)."""
+        sc = self.scenario
+        eol = b"\r\n" if sc.crlf else b"\n"
+        for is_data, payload in self._events(chunker):
+            if is_data:
+                index = rec.events_sent
+                if sc.break_after_events is not None and index >= sc.break_after_events:
+                    request.transport.abort()  # type: ignore[union-attr]
+                    return False
+                gate = sc.pause_before_event.get(index)
+                if gate is not None:
+                    await self._hold(gate)
+                if self._closing.is_set():
+                    request.transport.abort()  # type: ignore[union-attr]
+                    return False
+                if sc.event_delay_s:
+                    await asyncio.sleep(sc.event_delay_s)
+                blob = b"data: " + payload + eol + eol
+            else:
+                blob = payload + eol + eol
+            if sc.split_writes:
+                for start in range(0, len(blob), sc.split_size):
+                    await resp.write(blob[start : start + sc.split_size])
+                    await asyncio.sleep(sc.split_delay_s)
+            else:
+                await resp.write(blob)
+            if is_data:
+                rec.events_sent += 1
+        return True
+
+    async def _write_big(
+        self, resp: web.StreamResponse, rec: RecordedRequest, chunker: _Chunker
+    ) -> None:
+        """Large-stream mode: one content event repeated, written ~64 KiB at a time."""
+        sc = self.scenario
+        assert sc.stream_bytes is not None
+        event = b"data: " + _dumps(chunker.content("x" * sc.big_chunk_chars, False)) + b"\n\n"
+        per_write = max(1, 65536 // len(event))
+        batch = event * per_write
+        await resp.write(b"data: " + _dumps(chunker.opening(False)) + b"\n\n")
+        written = 0
+        events = 1
+        while written < sc.stream_bytes and not self._closing.is_set():
+            await resp.write(batch)
+            written += len(batch)
+            events += per_write
+        content_tokens = max(1, events * sc.big_chunk_chars // 4)
+        usage = _usage(self.kind, sc.prompt_tokens, content_tokens, sc.cached_tokens, 0)
+        tail = [b"data: " + _dumps(c) + b"\n\n" for c in chunker.closing(None if sc.omit_usage else usage)]
+        await resp.write(b"".join(tail) + b"data: [DONE]\n\n")
+        rec.events_sent = events + len(tail) + 1
+
+
+class _Chunker:
+    """Builds one stream's chunk objects in the shape of one provider."""
+
+    def __init__(self, kind: str, chunk_id: str, model: str, include_usage: bool) -> None:
+        self.kind = kind
+        self.created = int(time.time())
+        # OpenAI/DashScope only put "usage" on chunks when asked to; DeepSeek always; Zhipu only last
+        self.usage_key = kind == "deepseek" or (kind in ("openai", "dashscope") and include_usage)
+        self.final_usage = kind in ("deepseek", "zhipu") or include_usage
+        if kind == "zhipu":
+            self.base: dict[str, Any] = {"id": chunk_id, "created": self.created, "model": model}
+        else:
+            fingerprint = "fp_2f8b" if kind == "deepseek" else None
+            self.base = {
+                "id": chunk_id,
+                "object": "chat.completion.chunk",
+                "created": self.created,
+                "model": model,
+                "system_fingerprint": fingerprint,
+            }
+
+    def _chunk(self, delta: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
+        if self.kind == "zhipu":
+            choice: dict[str, Any] = {"index": 0, "delta": delta}
+            if finish is not None:
+                choice = {"index": 0, "finish_reason": finish, "delta": delta}
+            return {**self.base, "choices": [choice]}
+        choice = {"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}
+        chunk = {**self.base, "choices": [choice]}
+        if self.usage_key:
+            chunk["usage"] = None
+        return chunk
+
+    def opening(self, thinking: bool) -> dict[str, Any]:
+        if self.kind == "deepseek" and thinking:
+            return self._chunk({"role": "assistant", "content": None, "reasoning_content": ""})
+        return self._chunk({"role": "assistant", "content": ""})
+
+    def reasoning(self, text: str) -> dict[str, Any]:
+        if self.kind == "deepseek":
+            return self._chunk({"content": None, "reasoning_content": text})
+        if self.kind == "zhipu":
+            return self._chunk({"role": "assistant", "reasoning_content": text})
+        return self._chunk({"reasoning_content": text})
+
+    def content(self, text: str, thinking: bool) -> dict[str, Any]:
+        if self.kind == "deepseek" and thinking:
+            return self._chunk({"content": text, "reasoning_content": None})
+        if self.kind == "zhipu":
+            return self._chunk({"role": "assistant", "content": text})
+        return self._chunk({"content": text})
+
+    def closing(self, usage: dict[str, Any] | None) -> list[dict[str, Any]]:
+        """The finish chunk, and where the provider puts it, the usage."""
+        if self.kind in ("deepseek", "zhipu"):
+            delta: dict[str, Any] = {"content": ""}
+            if self.kind == "zhipu":
+                delta = {"role": "assistant", "content": ""}
+            last = self._chunk(delta, "stop")
+            if usage is not None:
+                last["usage"] = usage
+            return [last]
+        chunks = [self._chunk({}, "stop")]
+        if self.final_usage and usage is not None:
+            chunks.append({**self.base, "choices": [], "usage": usage})
+        return chunks
+
+
+# --- provider facts -----------------------------------------------------------------------------
+
+
+def _usage(kind: str, prompt: int, completion: int, cached: int, reasoning: int) -> dict[str, Any]:
+    usage: dict[str, Any] = {
+        "prompt_tokens": prompt,
+        "completion_tokens": completion,
+        "total_tokens": prompt + completion,
+        "prompt_tokens_details": {"cached_tokens": cached},
+    }
+    if kind != "zhipu":
+        usage["completion_tokens_details"] = {"reasoning_tokens": min(reasoning, completion)}
+    if kind == "deepseek":
+        usage["prompt_cache_hit_tokens"] = cached
+        usage["prompt_cache_miss_tokens"] = prompt - cached
+    return usage
+
+
+def _openai_error(message: str, type_: str, code: str | None) -> dict[str, Any]:
+    return {"error": {"message": message, "type": type_, "param": None, "code": code}}
+
+
+def _dashscope_error(message: str, type_: str, code: str) -> dict[str, Any]:
+    return {**_openai_error(message, type_, code), "request_id": str(uuid.uuid4())}
+
+
+def _zhipu_error(code: str, message: str) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message}}
+
+
+def _auth_error(kind: str, given: str | None) -> tuple[int, dict[str, Any]]:
+    shown = given or ""
+    if kind == "deepseek":
+        message = f"Authentication Fails, Your api key: ****{shown[-4:]} is invalid"
+        return 401, _openai_error(message, "authentication_error", "invalid_request_error")
+    if kind == "zhipu":
+        if given is None:
+            return 401, _zhipu_error("1001", "Header中未收到Authorization参数，无法进行身份验证。")
+        # approximated: Zhipu's documented code for a malformed/unknown token
+        return 401, _zhipu_error("1002", "Authorization Token非法，请确认Authorization Token正确传递。")
+    if kind == "dashscope":
+        return 401, _dashscope_error(
+            "Incorrect API key provided. ", "invalid_request_error", "invalid_api_key"
+        )
+    masked = f"{shown[:5]}**{shown[-4:]}" if len(shown) > 9 else "****"
+    return 401, _openai_error(
+        f"Incorrect API key provided: {masked}.", "invalid_request_error", "invalid_api_key"
+    )
+
+
+def _failure_body(kind: str, failure: str, model: str) -> tuple[int, dict[str, Any]]:
+    """Status and body of a scripted failure, in ``kind``'s own format."""
+    if failure == "auth":
+        return _auth_error(kind, "sk-revoked-0000")
+    if kind == "zhipu":
+        return {
+            "balance": (429, _zhipu_error("1113", "余额不足或无可用资源包,请充值。")),
+            "rate_limit": (
+                429,
+                _zhipu_error("1302", "您当前使用该API的并发数过高，请降低并发，或联系客服增加限额。"),
+            ),
+            "model_not_found": (400, _zhipu_error("1211", "模型不存在，请检查模型代码。")),
+            "server_error": (500, _zhipu_error("500", "Internal Error")),  # approximated
+        }[failure]
+    if kind == "deepseek":
+        return {
+            "balance": (
+                402,
+                _openai_error("Insufficient Balance", "unknown_error", "invalid_request_error"),
+            ),
+            # approximated: DeepSeek puts a type-like value in "code"
+            "rate_limit": (
+                429,
+                _openai_error("Rate Limit Reached", "rate_limit_error", "invalid_request_error"),
+            ),
+            "model_not_found": (
+                400,
+                _openai_error("Model Not Exist", "invalid_request_error", "invalid_request_error"),
+            ),
+            "server_error": (
+                500,
+                _openai_error("Internal Server Error", "api_error", "invalid_request_error"),
+            ),
+        }[failure]
+    if kind == "dashscope":
+        return {
+            "balance": (
+                400,
+                _dashscope_error(
+                    "Access denied, please make sure your account is in good standing.",
+                    "Arrearage",
+                    "Arrearage",
+                ),
+            ),
+            "rate_limit": (
+                429,
+                _dashscope_error(
+                    "Requests rate limit exceeded, please try again later.",
+                    "Throttling.RateQuota",
+                    "Throttling.RateQuota",
+                ),
+            ),
+            "model_not_found": (
+                404,
+                _dashscope_error(
+                    f"The model `{model}` does not exist or you do not have access to it.",
+                    "invalid_request_error",
+                    "model_not_found",
+                ),
+            ),
+            "server_error": (  # approximated
+                500,
+                _dashscope_error(
+                    "An internal error has occured, please try again later.",
+                    "InternalError",
+                    "InternalError",
+                ),
+            ),
+        }[failure]
+    return {
+        "balance": (
+            429,
+            _openai_error(
+                "You exceeded your current quota, please check your plan and billing details.",
+                "insufficient_quota",
+                "insufficient_quota",
+            ),
+        ),
+        "rate_limit": (
+            429,
+            _openai_error(
+                "Rate limit reached for requests. Please try again in 1.5s.",
+                "requests",
+                "rate_limit_exceeded",
+            ),
+        ),
+        "model_not_found": (
+            404,
+            _openai_error(
+                f"The model `{model}` does not exist or you do not have access to it.",
+                "invalid_request_error",
+                "model_not_found",
+            ),
+        ),
+        "server_error": (
+            500,
+            _openai_error(
+                "The server had an error while processing your request. Sorry about that!",
+                "server_error",
+                None,
+            ),
+        ),
+    }[failure]
+
+
+def _bad_json(kind: str) -> dict[str, Any]:
+    if kind == "zhipu":
+        return _zhipu_error("1210", "API 调用参数有误，请检查文档。")
+    body = _openai_error(
+        "We could not parse the JSON body of your request.", "invalid_request_error", None
+    )
+    return {**body, "request_id": str(uuid.uuid4())} if kind == "dashscope" else body
+
+
+# --- small helpers ------------------------------------------------------------------------------
+
+
+@web.middleware
+async def _note_hangups(request: web.Request, handler: Any) -> web.StreamResponse:
+    """With handler_cancellation, a client hang-up cancels the handler: record it."""
+    try:
+        return await handler(request)
+    except asyncio.CancelledError:
+        rec = request.get(_REC)
+        if isinstance(rec, RecordedRequest) and not rec.completed:
+            rec.disconnected = True
+        raise
+
+
+def _dumps(obj: Any) -> bytes:
+    """Compact JSON with raw UTF-8, as the providers send it."""
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _reset(request: web.Request) -> None:
+    """Drop the connection with a TCP RST, as a crashed upstream or middlebox does."""
+    transport = request.transport
+    if transport is None:
+        return
+    sock = transport.get_extra_info("socket")
+    if sock is not None:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    transport.abort()
+
+
+def _is_tokens(value: list[Any]) -> bool:
+    """``input`` given as one pre-tokenised text (a list of ints)."""
+    return all(isinstance(item, int) for item in value)
+
+
+def _vector(index: int, dim: int, as_base64: bool) -> list[float] | str:
+    values = [((index + 1) * (k + 1) % 17) / 17.0 for k in range(dim)]
+    if as_base64:
+        return base64.b64encode(struct.pack(f"<{dim}f", *values)).decode()
+    return values
