@@ -353,7 +353,9 @@ class FakeUpstream:
         sc = self.scenario
         keepalive = sc.keepalive if sc.keepalive is not None else self.kind == "deepseek"
         reasoning = self._reasoning()
-        yield True, _dumps(chunker.opening(bool(reasoning)))
+        opening = chunker.opening(bool(reasoning))
+        if opening is not None:
+            yield True, _dumps(opening)
         for piece in reasoning:
             yield True, _dumps(chunker.reasoning(piece))
         if keepalive:
@@ -406,9 +408,12 @@ class FakeUpstream:
         event = b"data: " + _dumps(chunker.content("x" * sc.big_chunk_chars, False)) + b"\n\n"
         per_write = max(1, 65536 // len(event))
         batch = event * per_write
-        await resp.write(b"data: " + _dumps(chunker.opening(False)) + b"\n\n")
+        opening = chunker.opening(False)
+        events = 0
+        if opening is not None:
+            await resp.write(b"data: " + _dumps(opening) + b"\n\n")
+            events = 1
         written = 0
-        events = 1
         while written < sc.stream_bytes and not self._closing.is_set():
             await resp.write(batch)
             written += len(batch)
@@ -453,7 +458,10 @@ class _Chunker:
             chunk["usage"] = None
         return chunk
 
-    def opening(self, thinking: bool) -> dict[str, Any]:
+    def opening(self, thinking: bool) -> dict[str, Any] | None:
+        """The role-only first chunk; Zhipu has none (its first chunk already carries text)."""
+        if self.kind == "zhipu":
+            return None
         if self.kind == "deepseek" and thinking:
             return self._chunk({"role": "assistant", "content": None, "reasoning_content": ""})
         return self._chunk({"role": "assistant", "content": ""})
