@@ -70,6 +70,12 @@ def _error_fields(raw: bytes) -> tuple[str, str, str]:
             str(err.get("type") or ""))
 
 
+def _names_missing_model(message: str) -> bool:
+    # DeepSeek answers an unknown model with 400 "Model Not Exist" and generic codes.
+    text = message.lower()
+    return "model not exist" in text or ("model" in text and "does not exist" in text)
+
+
 def classify(status: int, raw: bytes) -> Verdict:
     message, code, type_ = _error_fields(raw)
     summary = f"HTTP {status} {code or type_}".strip()
@@ -77,7 +83,7 @@ def classify(status: int, raw: bytes) -> Verdict:
         return Verdict(True, f"{summary}: provider rejected its API key")
     if status == 402 or code == "1113" or "Arrearage" in (code, type_):
         return Verdict(True, f"{summary}: provider account out of balance")
-    if status == 404 or code == "1211":
+    if status == 404 or code in ("1211", "model_not_found") or _names_missing_model(message):
         return Verdict(True, f"{summary}: provider does not serve the model")
     if status == 429:
         return Verdict(True, f"{summary}: provider rate limit", rate_limited=True)

@@ -1,0 +1,38 @@
+"""Shared helpers for the foundation tests: whole-database snapshots and file scans."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from app.models import ALL_MODELS
+
+
+def dump() -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, ordered by primary key, from the bound database."""
+    return {model._meta.table_name: list(model.select().order_by(model._meta.primary_key)
+                                         .tuples())
+            for model in ALL_MODELS}
+
+
+def counts() -> dict[str, int]:
+    return {model._meta.table_name: model.select().count() for model in ALL_MODELS}
+
+
+@contextmanager
+def unchanged() -> Iterator[None]:
+    """Assert that the block left every table exactly as it was.
+
+    Use as ``with unchanged(), pytest.raises(SomeError): ...`` so the check runs after the
+    expected exception has been caught.
+    """
+    before = dump()
+    yield
+    after = dump()
+    assert after == before, {k: (before[k], after[k]) for k in before if before[k] != after[k]}
+
+
+def files_containing(folder: Path, needle: bytes) -> list[Path]:
+    """Files under ``folder`` (SQLite file, its -wal/-shm, backups...) whose bytes hold ``needle``."""
+    return [path for path in sorted(folder.rglob("*"))
+            if path.is_file() and needle in path.read_bytes()]
