@@ -68,6 +68,8 @@ SPECS: dict[str, Spec] = {
     "security_retention_days": Spec(90, _int_range(1, 3650), "Days login/security events kept"),
     "default_max_tokens": Spec(4096, _int_range(1, 10_000_000),
                                "Completion tokens reserved when a request gives no max_tokens"),
+    "reservation_lease_seconds": Spec(60, _int_range(1, 3600),
+                                      "Seconds an in-flight reservation survives a crashed relay"),
     "admin_ip_whitelist": Spec(["127.0.0.1/32", "::1/128"], _cidr_list,
                                "CIDRs allowed to use the admin API"),
     "language": Spec("auto", _choice("auto", "en", "zh_CN"), "Interface language"),

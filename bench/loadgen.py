@@ -131,7 +131,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", default="http://127.0.0.1:18002/v1/chat/completions")
     parser.add_argument("--header", action="append", default=[], help="'Name: value', repeatable")
-    parser.add_argument("--body", default='{"model":"bench","messages":[{"role":"user","content":"hi"}]}')
+    default_body = '{"model":"bench","messages":[{"role":"user","content":"hi"}]}'
+    parser.add_argument("--body", default=default_body)
     parser.add_argument("--concurrency", type=int, default=32)
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--duration", type=float)

@@ -4,6 +4,7 @@ window both run (and later the user portal's routes join it).
 The database must already be bound (``app.runtime.start``) before the app starts.
 """
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 
@@ -67,6 +68,7 @@ def create_app(options: RelayOptions | None = None) -> web.Application:
     app[STATE] = state
     app.on_response_prepare.append(cors.add_cors_headers)
     app.cleanup_ctx.append(_lifecycle)
+    app.on_shutdown.append(_wind_down_streams)
     for prefix in API_PREFIXES:
         app.router.add_post(f"{prefix}/chat/completions", handlers.chat_completions)
         app.router.add_post(f"{prefix}/embeddings", handlers.embeddings)
@@ -74,6 +76,18 @@ def create_app(options: RelayOptions | None = None) -> web.Application:
         app.router.add_get(f"{prefix}/models/{{model}}", handlers.get_model)
     app.router.add_get("/healthz", handlers.healthz)
     return app
+
+
+async def _wind_down_streams(app: web.Application) -> None:
+    """On stop: let open streams finish for a few seconds, then end them with an error event
+    (they still settle and log), so the client sees a clean end instead of a cut connection."""
+    state = app[STATE]
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + state.options.shutdown_grace
+    while state.streams and loop.time() < deadline:
+        await asyncio.sleep(0.05)
+    for stream in list(state.streams):
+        stream.abort()
 
 
 async def _lifecycle(app: web.Application) -> AsyncIterator[None]:

@@ -6,6 +6,7 @@ import asyncio
 from app import settings
 from app.cli.output import Output
 from relay.server import serve_forever
+from relay.state import RelayOptions
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -23,8 +24,9 @@ def serve(args: argparse.Namespace, out: Output) -> int:
     def announce(line: str) -> None:
         print(line, flush=True)
 
+    options = RelayOptions(lease_seconds=float(settings.get("reservation_lease_seconds")))
     try:
-        asyncio.run(serve_forever(host, port, announce=announce))
+        asyncio.run(serve_forever(host, port, options=options, announce=announce))
     except OSError as exc:
         print(f"relaydesk: error: cannot listen on {host}:{port}: {exc.strerror or exc}",
               flush=True)

@@ -56,7 +56,8 @@ async def forward(request: web.Request, state: RelayState, ctx: RequestContext,
                     continue
                 if ctx.stream:
                     relay = StreamRelay(request, ctx, resp, suppress_usage_chunk=injected,
-                                        disconnect_grace=state.options.disconnect_grace)
+                                        disconnect_grace=state.options.disconnect_grace,
+                                        registry=state.streams)
                     response = await relay.run()
                 else:
                     response = await _complete(state, ctx, resp)

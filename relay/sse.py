@@ -5,8 +5,9 @@ pair may be split between two reads. The relay needs each event as soon as its t
 line arrives, in time linear in the stream length and with memory bounded whatever the upstream
 sends.
 
-Line handling follows the WHATWG EventSource rules (``\\n``, ``\\r\\n`` and ``\\r`` endings, a leading
-BOM, one optional space after the colon, unknown fields ignored). Two choices are relay-specific:
+Line handling follows the WHATWG EventSource rules (``\\n``, ``\\r\\n`` and ``\\r`` endings, a
+leading BOM, one optional space after the colon, unknown fields ignored). Two choices are
+relay-specific:
 
 - comment lines (``: keep-alive``) are reported as events with ``comment`` set rather than
   swallowed, so the relay decides whether to forward them;
@@ -48,7 +49,7 @@ class SSEEvent:
 
 
 def encode_data(payload: str | bytes) -> bytes:
-    """Serialise ``payload`` as one ``data:`` event (split into several lines if it has newlines)."""
+    """Serialise ``payload`` as one ``data:`` event (one ``data:`` line per line of payload)."""
     if isinstance(payload, str):
         payload = payload.encode()
     if b"\n" in payload or b"\r" in payload:
@@ -66,7 +67,7 @@ class SSEParser:
     def __init__(self, max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES) -> None:
         self.max_event_bytes = max_event_bytes
         self.last_event_id = ""  # persists across events, as EventSource reconnection expects
-        self._partial: list[bytes] = []  # pieces of the unfinished last line, joined once at its end
+        self._partial: list[bytes] = []  # pieces of the unfinished last line, joined at its end
         self._partial_len = 0
         self._skip_lf = False  # previous chunk ended in CR: a leading LF completes that CRLF
         self._bom_done = False
@@ -137,7 +138,7 @@ class SSEParser:
         return head[3:] if head.startswith(_BOM) else head
 
     def _process(self, lines: list[bytes]) -> list[SSEEvent]:
-        """Apply complete lines; the plain ``data: ...`` line and blank line are inlined for speed."""
+        """Apply complete lines; ``data: ...`` and blank lines, nearly all traffic, are inlined."""
         events: list[SSEEvent] = []
         for line in lines:
             if not line:

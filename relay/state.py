@@ -1,6 +1,7 @@
 """What the relay application holds for its lifetime, under one typed app key."""
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import aiohttp
 from aiohttp import web
@@ -26,6 +27,7 @@ class RelayOptions:
     max_upstream_body: int = 64 * 1024 * 1024
     default_max_tokens: int | None = None  # None: the setting's value
     offload_json_bytes: int = 256 * 1024  # parse bigger bodies in a thread
+    shutdown_grace: float = 3.0  # open streams get this long to finish when the relay stops
 
 
 @dataclass(slots=True)
@@ -38,6 +40,7 @@ class RelayState:
     session: aiohttp.ClientSession | None = None
     default_max_tokens: int = 4096
     requests_served: int = field(default=0)
+    streams: set[Any] = field(default_factory=set)  # open StreamRelays, for shutdown
 
 
 STATE: web.AppKey[RelayState] = web.AppKey("relaydesk_state", RelayState)

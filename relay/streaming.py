@@ -54,7 +54,8 @@ class StreamRelay:
     """Pumps one upstream response into one client response."""
 
     def __init__(self, request: web.Request, ctx: RequestContext, upstream: ClientResponse, *,
-                 suppress_usage_chunk: bool, disconnect_grace: float) -> None:
+                 suppress_usage_chunk: bool, disconnect_grace: float,
+                 registry: set["StreamRelay"] | None = None) -> None:
         self.request = request
         self.ctx = ctx
         self.upstream = upstream
@@ -65,8 +66,22 @@ class StreamRelay:
         self.gone_at = 0.0
         self.done = False
         self.finished = False  # a choice reported finish_reason
+        self.shutting_down = False
+        self._registry = registry if registry is not None else set()
+
+    def abort(self) -> None:
+        """Relay shutdown: stop reading; the client gets an error event and a clean end."""
+        self.shutting_down = True
+        self.upstream.close()
 
     async def run(self) -> web.StreamResponse:
+        self._registry.add(self)
+        try:
+            return await self._run()
+        finally:
+            self._registry.discard(self)
+
+    async def _run(self) -> web.StreamResponse:
         parser = SSEParser()
         try:
             async for chunk in self.upstream.content.iter_any():
@@ -153,10 +168,14 @@ class StreamRelay:
             raise UpstreamBroke(why)
         log.info("upstream stream broke for %s: %s", self.ctx.request_id, why)
         if self.client_alive:
-            self.ctx.status, self.ctx.error_code = 502, "upstream_stream_broken"
-            await self._write(errors.RelayError(
-                502, "The upstream provider's stream broke off.", type_="server_error",
-                code="upstream_stream_broken").sse_event())
+            if self.shutting_down:
+                error = errors.RelayError(503, "The relay is shutting down; please retry.",
+                                          type_="server_error", code="relay_shutting_down")
+            else:
+                error = errors.RelayError(502, "The upstream provider's stream broke off.",
+                                          type_="server_error", code="upstream_stream_broken")
+            self.ctx.status, self.ctx.error_code = error.status, error.code
+            await self._write(error.sse_event())
         return await self._close()
 
     async def _close(self) -> web.StreamResponse:

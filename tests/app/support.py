@@ -33,6 +33,6 @@ def unchanged() -> Iterator[None]:
 
 
 def files_containing(folder: Path, needle: bytes) -> list[Path]:
-    """Files under ``folder`` (SQLite file, its -wal/-shm, backups...) whose bytes hold ``needle``."""
+    """Files under ``folder`` (the SQLite file, its -wal/-shm, backups) holding ``needle``."""
     return [path for path in sorted(folder.rglob("*"))
             if path.is_file() and needle in path.read_bytes()]

@@ -5,8 +5,8 @@ relay tests exercise the same bytes the relay meets in production: where usage a
 keep-alive comments, missing ``object`` fields, and each provider's own error bodies and statuses
 (balance exhausted is a 402 at DeepSeek, a 429 at Zhipu and a 400 at DashScope).
 
-Formats follow the provider samples kept with the project (late 2025 captures). Bodies marked
-"approximated" below had no captured sample; they keep the provider's error *shape*.
+Formats follow the provider samples kept with the project (late 2025 captures). Error bodies marked
+"approx" had no captured sample; they keep the provider's error *shape* with a plausible message.
 
 Tests script behaviour through ``up.scenario`` (a ``Scenario``) and inspect ``up.requests`` to see
 exactly what the relay sent.
@@ -31,7 +31,13 @@ from multidict import CIMultiDict
 
 Kind = Literal["openai", "deepseek", "zhipu", "dashscope"]
 Failure = Literal[
-    "auth", "balance", "rate_limit", "server_error", "model_not_found", "connection_reset", "timeout"
+    "auth",
+    "balance",
+    "rate_limit",
+    "server_error",
+    "model_not_found",
+    "connection_reset",
+    "timeout",
 ]
 
 KINDS: tuple[Kind, ...] = ("openai", "deepseek", "zhipu", "dashscope")
@@ -53,7 +59,6 @@ DEFAULT_MODELS: dict[str, list[str]] = {
 
 _OWNER = {"openai": "openai", "deepseek": "deepseek", "zhipu": "zhipu", "dashscope": "system"}
 _SSE_HEADERS = {"Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-cache"}
-_REC = web.RequestKey("fake_upstream_record", object)
 
 
 @dataclass
@@ -106,6 +111,9 @@ class RecordedRequest:
     disconnected: bool = False  # the client went away before the response was complete
 
 
+_REC = web.RequestKey("fake_upstream_record", RecordedRequest)
+
+
 class FakeUpstream:
     """One fake provider. ``async with FakeUpstream(kind="deepseek", api_key="sk-up-1") as up:``.
 
@@ -148,6 +156,7 @@ class FakeUpstream:
         return self.requests[-1]
 
     async def start(self) -> FakeUpstream:
+        self._closing.clear()
         app = web.Application(middlewares=[_note_hangups])
         app.router.add_post(self.prefix + "/chat/completions", self._chat)
         app.router.add_post(self.prefix + "/embeddings", self._embeddings)
@@ -201,15 +210,15 @@ class FakeUpstream:
         if self.models is not None and model not in self.models:
             return self._error(rec, "model_not_found", model)
         inputs = body.get("input", "")
-        texts = inputs if isinstance(inputs, list) and inputs and not _is_tokens(inputs) else [inputs]
+        several = isinstance(inputs, list) and inputs and not _is_tokens(inputs)
+        count = len(inputs) if several else 1
         as_base64 = body.get("encoding_format") == "base64"
         sc = self.scenario
-        data = [
-            {"object": "embedding", "index": i, "embedding": _vector(i, sc.embedding_dim, as_base64)}
-            for i in range(len(texts))
-        ]
+        vectors = [_vector(i, sc.embedding_dim, as_base64) for i in range(count)]
+        data = [{"object": "embedding", "index": i, "embedding": v} for i, v in enumerate(vectors)]
         usage = {"prompt_tokens": sc.prompt_tokens, "total_tokens": sc.prompt_tokens}
-        return self._json(rec, 200, {"object": "list", "data": data, "model": model, "usage": usage})
+        reply = {"object": "list", "data": data, "model": model, "usage": usage}
+        return self._json(rec, 200, reply)
 
     async def _models(self, request: web.Request) -> web.StreamResponse:
         rec = await self._record(request)
@@ -231,7 +240,8 @@ class FakeUpstream:
             parsed = json.loads(body) if body else None
         except ValueError:
             parsed = None
-        rec = RecordedRequest(request.method, request.path, CIMultiDict(request.headers), body, parsed)
+        headers = CIMultiDict(request.headers)
+        rec = RecordedRequest(request.method, request.path, headers, body, parsed)
         self.requests.append(rec)
         request[_REC] = rec
         return rec
@@ -310,7 +320,9 @@ class FakeUpstream:
             "object": "chat.completion",
             "created": int(time.time()),
             "model": model,
-            "choices": [{"index": 0, "message": message, "logprobs": None, "finish_reason": "stop"}],
+            "choices": [
+                {"index": 0, "message": message, "logprobs": None, "finish_reason": "stop"}
+            ],
         }
         if not self.scenario.omit_usage:
             body["usage"] = self._usage()
@@ -367,7 +379,11 @@ class FakeUpstream:
         yield True, b"[DONE]"
 
     async def _write_events(
-        self, request: web.Request, resp: web.StreamResponse, rec: RecordedRequest, chunker: _Chunker
+        self,
+        request: web.Request,
+        resp: web.StreamResponse,
+        rec: RecordedRequest,
+        chunker: _Chunker,
     ) -> bool:
         """Write the scripted stream; False if it was cut on purpose (no EOF to write)."""
         sc = self.scenario
@@ -376,13 +392,13 @@ class FakeUpstream:
             if is_data:
                 index = rec.events_sent
                 if sc.break_after_events is not None and index >= sc.break_after_events:
-                    request.transport.abort()  # type: ignore[union-attr]
+                    _drop(request)
                     return False
                 gate = sc.pause_before_event.get(index)
                 if gate is not None:
                     await self._hold(gate)
                 if self._closing.is_set():
-                    request.transport.abort()  # type: ignore[union-attr]
+                    _drop(request)
                     return False
                 if sc.event_delay_s:
                     await asyncio.sleep(sc.event_delay_s)
@@ -409,20 +425,20 @@ class FakeUpstream:
         per_write = max(1, 65536 // len(event))
         batch = event * per_write
         opening = chunker.opening(False)
-        events = 0
         if opening is not None:
             await resp.write(b"data: " + _dumps(opening) + b"\n\n")
-            events = 1
+            rec.events_sent += 1
         written = 0
         while written < sc.stream_bytes and not self._closing.is_set():
             await resp.write(batch)
             written += len(batch)
-            events += per_write
-        content_tokens = max(1, events * sc.big_chunk_chars // 4)
+            rec.events_sent += per_write
+        content_tokens = max(1, written // len(event) * sc.big_chunk_chars // 4)
         usage = _usage(self.kind, sc.prompt_tokens, content_tokens, sc.cached_tokens, 0)
-        tail = [b"data: " + _dumps(c) + b"\n\n" for c in chunker.closing(None if sc.omit_usage else usage)]
+        closing = chunker.closing(None if sc.omit_usage else usage)
+        tail = [b"data: " + _dumps(chunk) + b"\n\n" for chunk in closing]
         await resp.write(b"".join(tail) + b"data: [DONE]\n\n")
-        rec.events_sent = events + len(tail) + 1
+        rec.events_sent += len(tail) + 1
 
 
 class _Chunker:
@@ -431,9 +447,9 @@ class _Chunker:
     def __init__(self, kind: str, chunk_id: str, model: str, include_usage: bool) -> None:
         self.kind = kind
         self.created = int(time.time())
-        # OpenAI/DashScope only put "usage" on chunks when asked to; DeepSeek always; Zhipu only last
+        # "usage" on every chunk: OpenAI/DashScope when asked to, DeepSeek always, Zhipu never
         self.usage_key = kind == "deepseek" or (kind in ("openai", "dashscope") and include_usage)
-        self.final_usage = kind in ("deepseek", "zhipu") or include_usage
+        self.include_usage = include_usage
         if kind == "zhipu":
             self.base: dict[str, Any] = {"id": chunk_id, "created": self.created, "model": model}
         else:
@@ -491,7 +507,7 @@ class _Chunker:
                 last["usage"] = usage
             return [last]
         chunks = [self._chunk({}, "stop")]
-        if self.final_usage and usage is not None:
+        if self.include_usage and usage is not None:
             chunks.append({**self.base, "choices": [], "usage": usage})
         return chunks
 
@@ -514,150 +530,131 @@ def _usage(kind: str, prompt: int, completion: int, cached: int, reasoning: int)
     return usage
 
 
-def _openai_error(message: str, type_: str, code: str | None) -> dict[str, Any]:
-    return {"error": {"message": message, "type": type_, "param": None, "code": code}}
+# (status, message, type, code) of each scripted failure. Zhipu bodies carry only code and message.
+# "approx": no captured sample; the provider's error shape with a plausible message.
+_FAILURES: dict[str, dict[str, tuple[int, str, str | None, str | None]]] = {
+    "openai": {
+        "balance": (
+            429,
+            "You exceeded your current quota, please check your plan and billing details.",
+            "insufficient_quota",
+            "insufficient_quota",
+        ),
+        "rate_limit": (
+            429,
+            "Rate limit reached for requests. Please try again in 1.5s.",
+            "requests",
+            "rate_limit_exceeded",
+        ),
+        "model_not_found": (
+            404,
+            "The model `{model}` does not exist or you do not have access to it.",
+            "invalid_request_error",
+            "model_not_found",
+        ),
+        "server_error": (
+            500,
+            "The server had an error while processing your request. Sorry about that!",
+            "server_error",
+            None,
+        ),
+    },
+    "deepseek": {  # "code" carries a type-like value
+        "balance": (402, "Insufficient Balance", "unknown_error", "invalid_request_error"),
+        "rate_limit": (429, "Rate Limit Reached", "rate_limit_error", "invalid_request_error"),
+        "model_not_found": (
+            400,
+            "Model Not Exist",
+            "invalid_request_error",
+            "invalid_request_error",
+        ),
+        "server_error": (500, "Internal Server Error", "api_error", "invalid_request_error"),
+    },
+    "zhipu": {
+        "balance": (429, "余额不足或无可用资源包,请充值。", None, "1113"),
+        "rate_limit": (
+            429,
+            "您当前使用该API的并发数过高，请降低并发，或联系客服增加限额。",
+            None,
+            "1302",
+        ),
+        "model_not_found": (400, "模型不存在，请检查模型代码。", None, "1211"),
+        "server_error": (500, "Internal Error", None, "500"),  # approx
+    },
+    "dashscope": {
+        "balance": (
+            400,
+            "Access denied, please make sure your account is in good standing.",
+            "Arrearage",
+            "Arrearage",
+        ),
+        "rate_limit": (
+            429,
+            "Requests rate limit exceeded, please try again later.",
+            "Throttling.RateQuota",
+            "Throttling.RateQuota",
+        ),
+        "model_not_found": (
+            404,
+            "The model `{model}` does not exist or you do not have access to it.",
+            "invalid_request_error",
+            "model_not_found",
+        ),
+        "server_error": (  # approx
+            500,
+            "An internal error has occured, please try again later.",
+            "InternalError",
+            "InternalError",
+        ),
+    },
+}
+# approx: DeepSeek's rate_limit/model_not_found/server_error, Zhipu's unknown-token 401 (1002)
 
 
-def _dashscope_error(message: str, type_: str, code: str) -> dict[str, Any]:
-    return {**_openai_error(message, type_, code), "request_id": str(uuid.uuid4())}
-
-
-def _zhipu_error(code: str, message: str) -> dict[str, Any]:
-    return {"error": {"code": code, "message": message}}
+def _error_body(kind: str, message: str, type_: str | None, code: str | None) -> dict[str, Any]:
+    """An error in ``kind``'s shape: Zhipu has no type/param, DashScope adds a request_id."""
+    if kind == "zhipu":
+        return {"error": {"code": code, "message": message}}
+    error = {"message": message, "type": type_, "param": None, "code": code}
+    body: dict[str, Any] = {"error": error}
+    if kind == "dashscope":
+        body["request_id"] = str(uuid.uuid4())
+    return body
 
 
 def _auth_error(kind: str, given: str | None) -> tuple[int, dict[str, Any]]:
     shown = given or ""
     if kind == "deepseek":
         message = f"Authentication Fails, Your api key: ****{shown[-4:]} is invalid"
-        return 401, _openai_error(message, "authentication_error", "invalid_request_error")
+        return 401, _error_body(kind, message, "authentication_error", "invalid_request_error")
     if kind == "zhipu":
         if given is None:
-            return 401, _zhipu_error("1001", "Header中未收到Authorization参数，无法进行身份验证。")
-        # approximated: Zhipu's documented code for a malformed/unknown token
-        return 401, _zhipu_error("1002", "Authorization Token非法，请确认Authorization Token正确传递。")
+            return 401, _error_body(
+                kind, "Header中未收到Authorization参数，无法进行身份验证。", None, "1001"
+            )
+        message = "Authorization Token非法，请确认Authorization Token正确传递。"
+        return 401, _error_body(kind, message, None, "1002")
     if kind == "dashscope":
-        return 401, _dashscope_error(
-            "Incorrect API key provided. ", "invalid_request_error", "invalid_api_key"
-        )
-    masked = f"{shown[:5]}**{shown[-4:]}" if len(shown) > 9 else "****"
-    return 401, _openai_error(
-        f"Incorrect API key provided: {masked}.", "invalid_request_error", "invalid_api_key"
-    )
+        message = "Incorrect API key provided. "
+    else:
+        masked = f"{shown[:5]}**{shown[-4:]}" if len(shown) > 9 else "****"
+        message = f"Incorrect API key provided: {masked}."
+    return 401, _error_body(kind, message, "invalid_request_error", "invalid_api_key")
 
 
 def _failure_body(kind: str, failure: str, model: str) -> tuple[int, dict[str, Any]]:
     """Status and body of a scripted failure, in ``kind``'s own format."""
     if failure == "auth":
         return _auth_error(kind, "sk-revoked-0000")
-    if kind == "zhipu":
-        return {
-            "balance": (429, _zhipu_error("1113", "余额不足或无可用资源包,请充值。")),
-            "rate_limit": (
-                429,
-                _zhipu_error("1302", "您当前使用该API的并发数过高，请降低并发，或联系客服增加限额。"),
-            ),
-            "model_not_found": (400, _zhipu_error("1211", "模型不存在，请检查模型代码。")),
-            "server_error": (500, _zhipu_error("500", "Internal Error")),  # approximated
-        }[failure]
-    if kind == "deepseek":
-        return {
-            "balance": (
-                402,
-                _openai_error("Insufficient Balance", "unknown_error", "invalid_request_error"),
-            ),
-            # approximated: DeepSeek puts a type-like value in "code"
-            "rate_limit": (
-                429,
-                _openai_error("Rate Limit Reached", "rate_limit_error", "invalid_request_error"),
-            ),
-            "model_not_found": (
-                400,
-                _openai_error("Model Not Exist", "invalid_request_error", "invalid_request_error"),
-            ),
-            "server_error": (
-                500,
-                _openai_error("Internal Server Error", "api_error", "invalid_request_error"),
-            ),
-        }[failure]
-    if kind == "dashscope":
-        return {
-            "balance": (
-                400,
-                _dashscope_error(
-                    "Access denied, please make sure your account is in good standing.",
-                    "Arrearage",
-                    "Arrearage",
-                ),
-            ),
-            "rate_limit": (
-                429,
-                _dashscope_error(
-                    "Requests rate limit exceeded, please try again later.",
-                    "Throttling.RateQuota",
-                    "Throttling.RateQuota",
-                ),
-            ),
-            "model_not_found": (
-                404,
-                _dashscope_error(
-                    f"The model `{model}` does not exist or you do not have access to it.",
-                    "invalid_request_error",
-                    "model_not_found",
-                ),
-            ),
-            "server_error": (  # approximated
-                500,
-                _dashscope_error(
-                    "An internal error has occured, please try again later.",
-                    "InternalError",
-                    "InternalError",
-                ),
-            ),
-        }[failure]
-    return {
-        "balance": (
-            429,
-            _openai_error(
-                "You exceeded your current quota, please check your plan and billing details.",
-                "insufficient_quota",
-                "insufficient_quota",
-            ),
-        ),
-        "rate_limit": (
-            429,
-            _openai_error(
-                "Rate limit reached for requests. Please try again in 1.5s.",
-                "requests",
-                "rate_limit_exceeded",
-            ),
-        ),
-        "model_not_found": (
-            404,
-            _openai_error(
-                f"The model `{model}` does not exist or you do not have access to it.",
-                "invalid_request_error",
-                "model_not_found",
-            ),
-        ),
-        "server_error": (
-            500,
-            _openai_error(
-                "The server had an error while processing your request. Sorry about that!",
-                "server_error",
-                None,
-            ),
-        ),
-    }[failure]
+    status, message, type_, code = _FAILURES[kind][failure]
+    return status, _error_body(kind, message.replace("{model}", model), type_, code)
 
 
 def _bad_json(kind: str) -> dict[str, Any]:
     if kind == "zhipu":
-        return _zhipu_error("1210", "API 调用参数有误，请检查文档。")
-    body = _openai_error(
-        "We could not parse the JSON body of your request.", "invalid_request_error", None
-    )
-    return {**body, "request_id": str(uuid.uuid4())} if kind == "dashscope" else body
+        return _error_body(kind, "API 调用参数有误，请检查文档。", None, "1210")
+    message = "We could not parse the JSON body of your request."
+    return _error_body(kind, message, "invalid_request_error", None)
 
 
 # --- small helpers ------------------------------------------------------------------------------
@@ -670,7 +667,7 @@ async def _note_hangups(request: web.Request, handler: Any) -> web.StreamRespons
         return await handler(request)
     except asyncio.CancelledError:
         rec = request.get(_REC)
-        if isinstance(rec, RecordedRequest) and not rec.completed:
+        if rec is not None and not rec.completed:
             rec.disconnected = True
         raise
 
@@ -678,6 +675,15 @@ async def _note_hangups(request: web.Request, handler: Any) -> web.StreamRespons
 def _dumps(obj: Any) -> bytes:
     """Compact JSON with raw UTF-8, as the providers send it."""
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _drop(request: web.Request) -> None:
+    """Close mid-response without a chunked-encoding end: the client sees a truncated body.
+
+    A graceful close (flush, then FIN), not a reset, so every byte written still reaches the client.
+    """
+    if request.transport is not None:
+        request.transport.close()
 
 
 def _reset(request: web.Request) -> None:

@@ -41,7 +41,7 @@ async def post(
 async def stream(
     session: aiohttp.ClientSession, up: FakeUpstream, body: dict[str, Any] | None = None
 ) -> tuple[list[SSEEvent], bytes]:
-    """POST a streamed chat completion; return the parsed events (comments included) and raw body."""
+    """POST a streamed chat completion; return its events (comments included) and raw body."""
     body = {**HELLO, "stream": True, **(body or {})}
     async with session.post(up.base_url + "/chat/completions", json=body, headers=auth()) as r:
         assert r.status == 200

@@ -8,6 +8,7 @@ import pytest
 
 from app import accounts, apikeys, keystore, ledger, pricing, providers, recharges
 from app.models import RequestLog
+from app.money import parse_amount
 from relay.server import RelayServer
 from relay.state import RelayOptions
 from tests.helpers.fake_upstream import FakeUpstream
@@ -74,8 +75,8 @@ async def make_relay(sqlite_db, monkeypatch: pytest.MonkeyPatch  # type: ignore[
                       options: RelayOptions | None = None, model: str = "m1",
                       priorities: dict[str, int] | None = None) -> Harness:
         user = accounts.add_user(USER, "alice@example.com")
-        if balance != "0":
-            recharges.recharge(USER, int(balance) * 1_000_000)
+        if parse_amount(balance, allow_zero=True):
+            recharges.recharge(USER, parse_amount(balance))
         pricing.set_price(model, PRICE[0], PRICE[1], PRICE[2])
         ups: dict[str, FakeUpstream] = {}
         for kind in kinds:

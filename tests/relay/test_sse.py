@@ -56,7 +56,7 @@ def test_several_events_in_one_chunk_keep_order() -> None:
 
 @pytest.mark.parametrize("eol", [b"\n", b"\r\n", b"\r"])
 def test_line_endings(eol: bytes) -> None:
-    blob = b"event: delta" + eol + b"data: a" + eol + b"data: b" + eol + eol + b"data: c" + eol + eol
+    blob = eol.join([b"event: delta", b"data: a", b"data: b", b"", b"data: c", b"", b""])
     events = feed_all([blob])
     assert [(e.event, e.data) for e in events] == [("delta", "a\nb"), (None, "c")]
     assert events[0].raw == b"event: delta\ndata: a\ndata: b\n\n"  # normalised to \n
@@ -107,7 +107,11 @@ def test_field_only_event_without_data_is_reported() -> None:
 
 def test_comment_is_its_own_event_so_relay_can_drop_it() -> None:
     events = feed_all([b": keep-alive\n\ndata: x\n\n:no-space\n\n"])
-    assert [(e.comment, e.data) for e in events] == [("keep-alive", None), (None, "x"), ("no-space", None)]
+    assert [(e.comment, e.data) for e in events] == [
+        ("keep-alive", None),
+        (None, "x"),
+        ("no-space", None),
+    ]
     assert events[0].raw == b": keep-alive\n\n"
 
 
@@ -275,7 +279,7 @@ def test_huge_line_in_tiny_chunks_is_linear() -> None:
 
 
 def _stream_in_chunks(total: int, chunk_size: int, event: bytes):
-    """Yield ``total`` bytes of repeated events in ``chunk_size`` pieces without building the body."""
+    """``total`` bytes of repeated events in ``chunk_size`` pieces, never the whole body at once."""
     period = event * (chunk_size // len(event) + 2)
     offset = 0
     sent = 0
@@ -327,7 +331,8 @@ def _events(draw: st.DrawFn) -> tuple[list[bytes], SSEEvent]:
         data = [""]
     lines: list[str] = []
     if comment is not None:
-        lines.append(":" + comment if comment[:1] != " " and draw(st.booleans()) else ": " + comment)
+        tight = comment[:1] != " " and draw(st.booleans())
+        lines.append((":" if tight else ": ") + comment)
     if name is not None:
         lines.append("event: " + name)
     if ident is not None:
@@ -335,7 +340,8 @@ def _events(draw: st.DrawFn) -> tuple[list[bytes], SSEEvent]:
     if retry is not None:
         lines.append(f"retry: {retry}")
     for value in data:
-        lines.append("data:" + value if value[:1] != " " and draw(st.booleans()) else "data: " + value)
+        tight = value[:1] != " " and draw(st.booleans())
+        lines.append(("data:" if tight else "data: ") + value)
     encoded = [line.encode() for line in lines]
     expected = SSEEvent(
         data="\n".join(data) if data else None,
@@ -370,7 +376,9 @@ def test_property_arbitrary_bytes_chunking_is_invisible(blob: bytes, data: st.Da
 
 @settings(max_examples=100, database=None, deadline=None)
 @given(
-    st.lists(st.sampled_from([b"data: a", b"data:", b":c", b"id: 1", b"x", b"", b"\xe4\xbd"]), max_size=12),
+    st.lists(
+        st.sampled_from([b"data: a", b"data:", b":c", b"id: 1", b"x", b"", b"\xe4\xbd"]), max_size=12
+    ),
     st.lists(st.sampled_from([b"\n", b"\r\n", b"\r"]), min_size=12, max_size=12),
     st.data(),
 )

@@ -1,0 +1,63 @@
+"""Run `relaydesk serve` as a real child process (for crash, signal and multi-process tests).
+
+Uses asyncio subprocesses: the tests' fake upstream runs on the same event loop, so a blocking
+``subprocess.run`` would deadlock it.
+"""
+
+import asyncio
+import os
+import re
+import signal
+import sys
+from pathlib import Path
+
+LISTEN_RE = re.compile(r"listening on (http://\S+)")
+
+
+class ServeProcess:
+    def __init__(self, data_dir: Path, *, env: dict[str, str] | None = None) -> None:
+        self.data_dir = data_dir
+        self.env = {**os.environ, "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+                    **(env or {})}
+        self.proc: asyncio.subprocess.Process | None = None
+        self.base_url = ""
+        self.output: list[str] = []
+
+    async def start(self, timeout: float = 30.0) -> "ServeProcess":
+        self.proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "app", "--data-dir", str(self.data_dir), "serve",
+            "--host", "127.0.0.1", "--port", "0", env=self.env,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+        assert self.proc.stdout is not None
+        async with asyncio.timeout(timeout):
+            while True:
+                line = (await self.proc.stdout.readline()).decode()
+                if not line:
+                    raise RuntimeError("serve exited early:\n" + "".join(self.output))
+                self.output.append(line)
+                match = LISTEN_RE.search(line)
+                if match:
+                    self.base_url = match.group(1)
+                    break
+        self._drain = asyncio.create_task(self._read_rest())
+        return self
+
+    async def _read_rest(self) -> None:
+        assert self.proc is not None and self.proc.stdout is not None
+        async for line in self.proc.stdout:
+            self.output.append(line.decode())
+
+    async def signal(self, sig: int) -> int:
+        """Send ``sig`` and wait for the exit code."""
+        assert self.proc is not None
+        self.proc.send_signal(sig)
+        code = await asyncio.wait_for(self.proc.wait(), timeout=30)
+        await self._drain
+        return code
+
+    async def kill(self) -> None:
+        await self.signal(signal.SIGKILL)
+
+    async def stop(self) -> None:
+        if self.proc is not None and self.proc.returncode is None:
+            await self.signal(signal.SIGTERM)

@@ -1,0 +1,535 @@
+"""Works with the clients people actually point at it (Cherry Studio, Open WebUI, Chatbox, LobeChat,
+NextChat, Continue, Cline, the OpenAI SDKs): the wire details those clients depend on, checked with
+raw HTTP where an SDK would hide them."""
+
+import asyncio
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+import pytest
+from multidict import CIMultiDictProxy
+
+from app import accounts, apikeys
+from tests.relay.conftest import relay_options
+
+ORIGIN = "http://localhost:3210"
+HI = [{"role": "user", "content": "hi"}]
+CHAT = {"model": "m1", "messages": HI}
+ERROR_FIELDS = {"message", "type", "param", "code"}
+
+
+@dataclass
+class Reply:
+    status: int
+    headers: CIMultiDictProxy[str]
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+@pytest.fixture
+async def http() -> Any:
+    async with aiohttp.ClientSession() as session:
+        yield session
+
+
+def root(h: Any) -> str:
+    return h.base_url.removesuffix("/v1")
+
+
+async def call(http: aiohttp.ClientSession, h: Any, method: str, path: str, body: Any = None, *,
+               raw: bytes | None = None, key: str | None = "default",
+               headers: dict[str, str] | None = None) -> Reply:
+    """One request to the relay at ``path`` (taken as is: give the /v1 prefix yourself)."""
+    sent = dict(headers or {})
+    if key is not None:
+        sent.setdefault("Authorization", f"Bearer {h.key if key == 'default' else key}")
+    if body is not None:
+        raw = json.dumps(body).encode()
+    if raw is not None:
+        sent.setdefault("Content-Type", "application/json")
+    async with http.request(method, root(h) + path, data=raw, headers=sent) as resp:
+        return Reply(resp.status, resp.headers, await asyncio.wait_for(resp.read(), 20))
+
+
+def assert_error(reply: Reply, status: int, code: str | None = None, param: Any = ...) -> dict:
+    """OpenAI-shaped error; deterministic 4xx carry x-should-retry: false."""
+    assert reply.status == status, reply.body[:500]
+    assert reply.headers["Content-Type"].startswith("application/json")
+    body = reply.json()
+    assert set(body) == {"error"} and set(body["error"]) == ERROR_FIELDS, body
+    error = body["error"]
+    assert isinstance(error["message"], str) and error["message"]
+    assert isinstance(error["type"], str) and error["type"]
+    if code is not None:
+        assert error["code"] == code, error
+    if param is not ...:
+        assert error["param"] == param, error
+    if 400 <= status < 500 and status not in (408, 409, 429):
+        assert reply.headers.get("x-should-retry") == "false"
+    return error
+
+
+def sse_data(reply: Reply) -> list[str]:
+    """The data payloads of a relayed stream, after checking every line is one clients accept."""
+    text = reply.body.decode("utf-8")
+    assert "\r" not in text
+    data = []
+    for line in text.split("\n"):
+        if not line or line == ": keep-alive":
+            continue
+        assert line.startswith("data: "), f"unexpected SSE line {line!r}"
+        data.append(line[len("data: "):])
+    return data
+
+
+# --- routes ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("prefix", ["/v1", "", "/v1/v1"])
+async def test_same_routes_with_and_without_v1_prefix(make_relay, http, prefix: str) -> None:
+    h = await make_relay(("openai",))
+    chat = await call(http, h, "POST", f"{prefix}/chat/completions", CHAT)
+    assert chat.status == 200 and chat.json()["choices"][0]["message"]["content"] == "Hello there!"
+    models = await call(http, h, "GET", f"{prefix}/models")
+    assert models.status == 200 and [m["id"] for m in models.json()["data"]] == ["m1"]
+    one = await call(http, h, "GET", f"{prefix}/models/m1")
+    assert one.status == 200 and one.json()["id"] == "m1"
+    emb = await call(http, h, "POST", f"{prefix}/embeddings", {"model": "m1", "input": "x"})
+    assert emb.status == 200 and emb.json()["data"][0]["object"] == "embedding"
+
+
+@pytest.mark.parametrize("method,path", [
+    ("POST", "/v1/responses"), ("GET", "/foo"), ("POST", "/foo"), ("POST", "/v1/completions"),
+    ("GET", "/v1/chat/completions/extra"), ("POST", "/v2/chat/completions")])
+async def test_unknown_routes_are_openai_shaped_404(make_relay, http, method: str,
+                                                    path: str) -> None:
+    h = await make_relay()
+    reply = await call(http, h, method, path, CHAT if method == "POST" else None)
+    assert_error(reply, 404)
+    assert reply.headers.get("Access-Control-Allow-Origin")
+
+
+@pytest.mark.parametrize("method,path", [
+    ("GET", "/v1/chat/completions"), ("PUT", "/v1/chat/completions"), ("POST", "/v1/models"),
+    ("DELETE", "/v1/models/m1"), ("GET", "/embeddings")])
+async def test_wrong_method_is_openai_shaped_405(make_relay, http, method: str, path: str) -> None:
+    h = await make_relay()
+    assert_error(await call(http, h, method, path), 405, "method_not_allowed")
+
+
+# --- models ------------------------------------------------------------------------------------
+
+
+async def test_models_is_an_openai_list_object(make_relay, http) -> None:
+    h = await make_relay(("deepseek",))
+    reply = await call(http, h, "GET", "/v1/models")
+    assert reply.status == 200 and reply.headers["Content-Type"].startswith("application/json")
+    body = reply.json()
+    assert isinstance(body, dict) and body["object"] == "list"
+    assert isinstance(body["data"], list) and len(body["data"]) == 1
+    (model,) = body["data"]
+    assert set(model) == {"id", "object", "created", "owned_by"}
+    assert model["id"] == "m1" and model["object"] == "model"
+    assert type(model["created"]) is int and model["created"] > 0
+    assert isinstance(model["owned_by"], str) and model["owned_by"]
+    one = await call(http, h, "GET", "/v1/models/m1")
+    assert one.status == 200 and one.json() == model
+    assert_error(await call(http, h, "GET", "/v1/models/nope"), 404, "model_not_found")
+
+
+# --- keys --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("header", ["Authorization", "authorization", "x-api-key", "api-key"])
+async def test_key_accepted_from_each_header(make_relay, http, header: str) -> None:
+    h = await make_relay()
+    value = f"Bearer {h.key}" if header.lower() == "authorization" else h.key
+    models = await call(http, h, "GET", "/v1/models", key=None, headers={header: value})
+    assert models.status == 200
+    chat = await call(http, h, "POST", "/v1/chat/completions", CHAT, key=None,
+                      headers={header: value})
+    assert chat.status == 200
+
+
+@pytest.mark.parametrize("headers", [
+    {}, {"Authorization": "Bearer sk-rd-unknown"}, {"Authorization": "Bearer "},
+    {"x-api-key": "sk-rd-unknown"}, {"api-key": "sk-rd-unknown"}, {"Authorization": "Basic eDp5"}])
+async def test_missing_or_unknown_key_is_401(make_relay, http, headers: dict[str, str]) -> None:
+    h = await make_relay()
+    before = h.balance()
+    for method, path, body in (("GET", "/v1/models", None),
+                               ("POST", "/v1/chat/completions", CHAT),
+                               ("POST", "/embeddings", {"model": "m1", "input": "x"})):
+        reply = await call(http, h, method, path, body, key=None, headers=headers)
+        assert_error(reply, 401, "invalid_api_key")
+    await h.settle()
+    assert h.balance() == before and h.upstreams["deepseek"].requests == []
+
+
+# --- streams -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["openai", "deepseek", "zhipu", "dashscope"])
+async def test_stream_wire_format(make_relay, http, kind: str) -> None:
+    h = await make_relay((kind,))
+    body = dict(CHAT, stream=True, stream_options={"include_usage": True})
+    reply = await call(http, h, "POST", "/v1/chat/completions", body,
+                       headers={"Accept-Encoding": "gzip, deflate", "Origin": ORIGIN})
+    assert reply.status == 200
+    assert reply.headers["Content-Type"].split(";")[0].strip() == "text/event-stream"
+    assert "Content-Encoding" not in reply.headers
+    assert reply.headers.get("Connection", "").lower() == "close"
+    assert reply.headers["Access-Control-Allow-Origin"] == ORIGIN
+    text = reply.body.decode()
+    assert "event:" not in text and ": ping" not in text
+    data = sse_data(reply)
+    assert data[-1] == "[DONE]" and data.count("[DONE]") == 1
+    assert text.endswith("data: [DONE]\n\n")
+    chunks = [json.loads(d) for d in data[:-1]]
+    assert chunks and all(isinstance(c.get("choices"), list) for c in chunks), chunks
+    content = "".join(ch["delta"].get("content") or "" for c in chunks for ch in c["choices"])
+    assert content == "Hello there!"
+    with_usage = [c for c in chunks if c.get("usage")]
+    assert with_usage, "the client asked for usage"
+    for chunk in with_usage:  # a usage-only chunk has an empty choices array, never none
+        if not any(ch.get("delta") or ch.get("finish_reason") for ch in chunk["choices"]):
+            assert chunk["choices"] == []
+    if kind in ("openai", "dashscope"):  # these send the separate usage chunk OpenAI documents
+        assert chunks[-1]["choices"] == [] and chunks[-1]["usage"]["prompt_tokens"] == 12
+
+
+async def test_stream_keepalive_comments_pass_as_keep_alive(make_relay, http) -> None:
+    h = await make_relay(("deepseek",))  # DeepSeek sends ": keep-alive" while it thinks
+    reply = await call(http, h, "POST", "/v1/chat/completions", dict(CHAT, stream=True))
+    assert reply.status == 200
+    assert "\n: keep-alive\n\n" in reply.body.decode()
+    assert sse_data(reply)[-1] == "[DONE]"
+
+
+async def test_stream_ends_when_server_closes(make_relay, http) -> None:
+    """Clients that read until EOF (rather than stopping at [DONE]) must not hang."""
+    h = await make_relay(("openai",))
+    async with http.post(h.base_url + "/chat/completions", json=dict(CHAT, stream=True),
+                         headers={"Authorization": f"Bearer {h.key}"}) as resp:
+        raw = await asyncio.wait_for(resp.content.read(), 10)  # returns only at EOF
+        assert resp.content.at_eof()
+    assert raw.endswith(b"data: [DONE]\n\n")
+
+
+@pytest.mark.parametrize("kind", ["openai", "zhipu"])
+async def test_mid_stream_failure_is_an_error_event_without_done(make_relay, http,
+                                                                 kind: str) -> None:
+    h = await make_relay((kind,))
+    h.upstreams[kind].scenario.break_after_events = 2
+    reply = await call(http, h, "POST", "/v1/chat/completions", dict(CHAT, stream=True))
+    assert reply.status == 200
+    data = sse_data(reply)
+    assert "[DONE]" not in data
+    assert len(data) == 3, data  # two relayed chunks, then the error
+    assert all("choices" in json.loads(d) for d in data[:2])
+    last = json.loads(data[-1])
+    assert set(last) == {"error"} and set(last["error"]) == ERROR_FIELDS
+    assert last["error"]["message"]
+
+
+# --- pass-through ------------------------------------------------------------------------------
+
+RICH_BODY = {
+    "model": "m1",
+    "messages": [
+        {"role": "system", "content": "You are terse."},
+        {"role": "user", "content": [
+            {"type": "text", "text": "What is in this image?"},
+            {"type": "image_url",
+             "image_url": {"url": "data:image/png;base64,iVBORw0KGgoAAAANSUhEUg==",
+                           "detail": "low"}}]},
+        {"role": "assistant", "content": None, "tool_calls": [
+            {"id": "call_1", "type": "function",
+             "function": {"name": "lookup", "arguments": "{\"q\": \"cat\"}"}}]},
+        {"role": "tool", "tool_call_id": "call_1", "content": "a cat"}],
+    "tools": [{"type": "function", "function": {
+        "name": "lookup", "description": "Look it up", "strict": True,
+        "parameters": {"type": "object", "properties": {"q": {"type": "string"}},
+                       "required": ["q"], "additionalProperties": False}}}],
+    "tool_choice": {"type": "function", "function": {"name": "lookup"}},
+    "parallel_tool_calls": False,
+    "response_format": {"type": "json_schema", "json_schema": {
+        "name": "answer", "strict": True,
+        "schema": {"type": "object", "properties": {"a": {"type": "string"}},
+                   "required": ["a"], "additionalProperties": False}}},
+    "reasoning_effort": "high",
+    "max_completion_tokens": 321,
+    "service_tier": "flex",
+    "user": "user-1234",
+    "temperature": 0.2,
+    "seed": 7,
+    "logit_bias": {"50256": -100},
+    "metadata": {"client": "cline"},
+    "x_vendor_extension": {"nested": [1, 2.5, None, "文"]},
+}
+
+
+@pytest.mark.parametrize("kind", ["openai", "deepseek", "zhipu"])
+async def test_unknown_fields_reach_upstream_untouched(make_relay, http, kind: str) -> None:
+    h = await make_relay((kind,))
+    reply = await call(http, h, "POST", "/v1/chat/completions", RICH_BODY,
+                       headers={"x-stainless-lang": "js", "OpenAI-Organization": "org-x"})
+    assert reply.status == 200
+    sent = h.upstreams[kind].last_request
+    assert sent.json == RICH_BODY
+    assert all(h.key not in value for value in sent.headers.values())  # the client key stays here
+    assert sent.headers["Authorization"] == f"Bearer sk-up-{kind}"
+
+
+async def test_stream_request_fields_untouched_besides_usage_option(make_relay, http) -> None:
+    h = await make_relay(("openai",))
+    body = dict(RICH_BODY, stream=True)
+    reply = await call(http, h, "POST", "/v1/chat/completions", body)
+    assert reply.status == 200 and sse_data(reply)[-1] == "[DONE]"
+    assert h.upstreams["openai"].last_request.json == dict(
+        body, stream_options={"include_usage": True})
+
+
+def record_events(monkeypatch: pytest.MonkeyPatch, up: Any, script: list[dict] | None = None
+                  ) -> list[bytes]:
+    """Capture the data payloads the fake upstream streams; optionally replace them."""
+    sent: list[bytes] = []
+    original = up._events
+
+    def events(chunker: Any) -> Any:
+        source = ([(True, json.dumps(c).encode()) for c in script] + [(True, b"[DONE]")]
+                  if script is not None else original(chunker))
+        for is_data, payload in source:
+            if is_data:
+                sent.append(payload)
+            yield is_data, payload
+
+    monkeypatch.setattr(up, "_events", events)
+    return sent
+
+
+def _tool_chunk(delta: dict, finish: str | None = None) -> dict:
+    return {"id": "chatcmpl-t1", "object": "chat.completion.chunk", "created": 1700000000,
+            "model": "m1", "system_fingerprint": None,
+            "choices": [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}]}
+
+
+TOOL_STREAM = [
+    _tool_chunk({"role": "assistant", "content": None, "tool_calls": [
+        {"index": 0, "id": "call_abc", "type": "function",
+         "function": {"name": "get_weather", "arguments": ""}}]}),
+    _tool_chunk({"tool_calls": [{"index": 0, "function": {"arguments": "{\"city\":"}}]}),
+    _tool_chunk({"tool_calls": [{"index": 0, "function": {"arguments": "\"Paris\"}"}}]}),
+    _tool_chunk({"tool_calls": [{"index": 1, "id": "call_def", "type": "function",
+                                 "function": {"name": "get_time", "arguments": "{}"}}]}),
+    _tool_chunk({}, "tool_calls"),
+]
+
+
+async def test_tool_call_deltas_reach_client_unchanged(make_relay, http, monkeypatch) -> None:
+    h = await make_relay(("openai",))
+    upstream_sent = record_events(monkeypatch, h.upstreams["openai"], TOOL_STREAM)
+    reply = await call(http, h, "POST", "/v1/chat/completions", dict(RICH_BODY, stream=True))
+    assert reply.status == 200
+    relayed = sse_data(reply)
+    assert [d.encode() for d in relayed] == upstream_sent  # byte for byte, [DONE] included
+    assert [json.loads(d) for d in relayed[:-1]] == TOOL_STREAM
+
+
+@pytest.mark.parametrize("kind", ["deepseek", "zhipu"])
+async def test_reasoning_content_reaches_client_unchanged(make_relay, http, monkeypatch,
+                                                          kind: str) -> None:
+    h = await make_relay((kind,))
+    up = h.upstreams[kind]
+    up.scenario.reasoning = ["Let me think", " about 思考."]
+    upstream_sent = record_events(monkeypatch, up)
+    body = dict(CHAT, stream=True, stream_options={"include_usage": True})
+    reply = await call(http, h, "POST", "/v1/chat/completions", body)
+    assert reply.status == 200
+    assert [d.encode() for d in sse_data(reply)] == upstream_sent
+    chunks = [json.loads(d) for d in sse_data(reply)[:-1]]
+    thought = "".join(ch["delta"].get("reasoning_content") or ""
+                      for c in chunks for ch in c["choices"])
+    assert thought == "Let me think about 思考."
+
+
+# --- big bodies --------------------------------------------------------------------------------
+
+
+def image_body(image_bytes: int) -> bytes:
+    url = "data:image/png;base64," + "A" * image_bytes
+    body = {"model": "m1", "messages": [{"role": "user", "content": [
+        {"type": "text", "text": "Describe this."},
+        {"type": "image_url", "image_url": {"url": url}}]}]}
+    return json.dumps(body, separators=(",", ":")).encode()
+
+
+async def test_20_mb_image_body_is_forwarded_whole(make_relay, http) -> None:
+    h = await make_relay(("openai",))
+    up = h.upstreams["openai"]
+    up._runner.app._client_max_size = 64 * 1024 * 1024  # real providers take 20 MB images
+    raw = image_body(20 * 1024 * 1024)
+    reply = await call(http, h, "POST", "/v1/chat/completions", raw=raw)
+    assert reply.status == 200, reply.body[:300]
+    assert len(up.last_request.body) == len(raw)
+    assert up.last_request.json == json.loads(raw)
+
+
+@pytest.mark.parametrize("path", ["/v1/chat/completions", "/v1/embeddings"])
+async def test_body_over_relay_limit_is_413(make_relay, http, path: str) -> None:
+    h = await make_relay(options=relay_options(max_body_bytes=1024 * 1024))
+    before = h.balance()
+    reply = await call(http, h, "POST", path, raw=image_body(1024 * 1024 + 1))
+    assert_error(reply, 413, "request_too_large")
+    await h.settle()
+    assert h.balance() == before and h.upstreams["deepseek"].requests == []
+
+
+# --- deterministic failures --------------------------------------------------------------------
+
+
+async def test_deterministic_failures_are_4xx_and_not_retried(make_relay, http) -> None:
+    h = await make_relay(("deepseek",))
+    before = h.balance()
+    _, other_model = apikeys.create_key("alice", name="m", models=["other"])
+    _, office_only = apikeys.create_key("alice", name="ip", cidrs=["10.0.0.0/8"])
+    chat = "/v1/chat/completions"
+    cases = [
+        (await call(http, h, "POST", chat, raw=b"{nope"), 400, "invalid_json", None),
+        (await call(http, h, "POST", chat, {"messages": HI}), 400, None, "model"),
+        (await call(http, h, "POST", chat, {"model": "m1"}), 400, None, "messages"),
+        (await call(http, h, "POST", "/v1/embeddings", {"model": "m1"}), 400, None, "input"),
+        (await call(http, h, "POST", chat, CHAT, key="sk-rd-nope"), 401, "invalid_api_key", ...),
+        (await call(http, h, "POST", chat, CHAT, key=other_model), 403, "model_not_allowed",
+         "model"),
+        (await call(http, h, "POST", chat, CHAT, key=office_only), 403, "ip_not_allowed", ...),
+        (await call(http, h, "GET", "/v1/models", key=office_only), 403, "ip_not_allowed", ...),
+        (await call(http, h, "POST", chat, dict(CHAT, model="nope")), 404, "model_not_found",
+         "model"),
+    ]
+    for reply, status, code, param in cases:
+        assert_error(reply, status, code, param)
+    accounts.set_status("alice", "disabled")
+    assert_error(await call(http, h, "POST", chat, CHAT), 403, "account_disabled")
+    await h.settle()
+    assert h.balance() == before and h.upstreams["deepseek"].requests == []
+
+
+async def test_insufficient_balance_is_402(make_relay, http) -> None:
+    h = await make_relay(("deepseek",), balance="0")
+    for body in (CHAT, dict(CHAT, stream=True)):
+        reply = await call(http, h, "POST", "/v1/chat/completions", body)
+        assert_error(reply, 402, "insufficient_balance")
+    await h.settle()
+    assert h.balance() == 0 and h.upstreams["deepseek"].requests == []
+
+
+async def test_all_upstreams_rate_limited_is_429_with_retry_after(make_relay, http) -> None:
+    h = await make_relay(("openai", "deepseek"))
+    for up in h.upstreams.values():
+        up.scenario.fail_with = "rate_limit"
+    before = h.balance()
+    for body in (CHAT, dict(CHAT, stream=True)):
+        reply = await call(http, h, "POST", "/v1/chat/completions", body,
+                           headers={"Origin": ORIGIN})
+        assert_error(reply, 429, "rate_limit_exceeded")
+        assert int(reply.headers["Retry-After"]) > 0
+        assert reply.headers.get("x-should-retry") != "false"
+        assert "retry-after" in reply.headers["Access-Control-Expose-Headers"].lower()
+    assert all(len(up.requests) == 2 for up in h.upstreams.values())
+    await h.settle()
+    assert h.balance() == before
+
+
+# --- CORS --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/v1/chat/completions", "/chat/completions", "/v1/models",
+                                  "/v1/embeddings"])
+async def test_cors_preflight_needs_no_key(make_relay, http, path: str) -> None:
+    h = await make_relay()
+    requested = "x-stainless-os, x-stainless-lang, authorization, content-type"
+    reply = await call(http, h, "OPTIONS", path, key=None, headers={
+        "Origin": ORIGIN, "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": requested})
+    assert 200 <= reply.status < 300
+    assert reply.headers["Access-Control-Allow-Origin"] in (ORIGIN, "*")
+    allowed = {v.strip().lower() for v in reply.headers["Access-Control-Allow-Headers"].split(",")}
+    assert allowed >= {v.strip() for v in requested.split(",")}
+    assert "POST" in reply.headers["Access-Control-Allow-Methods"]
+
+
+async def test_cors_origin_on_success_error_and_stream(make_relay, http) -> None:
+    h = await make_relay(("openai",))
+    origin = {"Origin": ORIGIN}
+    ok = await call(http, h, "POST", "/v1/chat/completions", CHAT, headers=origin)
+    denied = await call(http, h, "POST", "/v1/chat/completions", CHAT, key=None, headers=origin)
+    stream = await call(http, h, "POST", "/v1/chat/completions", dict(CHAT, stream=True),
+                        headers=origin)
+    models = await call(http, h, "GET", "/v1/models", headers=origin)
+    assert (ok.status, denied.status, stream.status, models.status) == (200, 401, 200, 200)
+    for reply in (ok, denied, stream, models):
+        assert reply.headers["Access-Control-Allow-Origin"] in (ORIGIN, "*")
+    assert "x-should-retry" in denied.headers["Access-Control-Expose-Headers"].lower()
+
+
+# --- malformed requests ------------------------------------------------------------------------
+
+NESTED = {"a": None}
+for _ in range(900):
+    NESTED = {"a": NESTED}
+
+
+@pytest.mark.parametrize("raw,param", [
+    (b"{\"model\": \"m1\", \"messages\": [", None),
+    (b"[]", None),
+    (json.dumps([CHAT]).encode(), None),
+    (b"null", None),
+    (b"\"hello\"", None),
+    (b"", None),
+    (b"\xff\xfe{}", None),
+    (b"[" * 100_000, None),
+    (json.dumps(dict(CHAT, messages="x")).encode(), "messages"),
+    (json.dumps(dict(CHAT, messages=[])).encode(), "messages"),
+    (json.dumps(dict(CHAT, messages=["hi"])).encode(), "messages"),
+    (json.dumps(dict(CHAT, model=42)).encode(), "model"),
+    (json.dumps(dict(CHAT, model="")).encode(), "model"),
+    (json.dumps(dict(CHAT, stream="yes")).encode(), "stream"),
+    (json.dumps(dict(CHAT, stream=1)).encode(), "stream"),
+    (json.dumps(dict(CHAT, max_tokens=-1)).encode(), "max_tokens"),
+    (json.dumps(dict(CHAT, max_tokens="100")).encode(), "max_tokens"),
+    (json.dumps(dict(CHAT, max_tokens=True)).encode(), "max_tokens"),
+    (json.dumps(dict(CHAT, max_completion_tokens=0)).encode(), "max_completion_tokens"),
+    (json.dumps(dict(CHAT, stream=True, stream_options="usage")).encode(), "stream_options"),
+])
+async def test_malformed_requests_are_400_and_cost_nothing(make_relay, http, raw: bytes,
+                                                           param: str | None) -> None:
+    h = await make_relay()
+    before = h.balance()
+    reply = await call(http, h, "POST", "/v1/chat/completions", raw=raw)
+    error = assert_error(reply, 400, param=param)
+    if param is None:
+        assert error["code"] == "invalid_json"
+    await h.settle()
+    assert h.balance() == before and h.upstreams["deepseek"].requests == []
+    assert h.server.state.accountant.active == {}
+
+
+@pytest.mark.parametrize("body", [
+    dict(CHAT, messages=[{"role": "user", "content": "broken emoji \ud83d"}]),
+    dict(CHAT, messages=[{"role": "user", "content": NESTED}]),
+    dict(CHAT, tools=[NESTED]),
+], ids=["lone-surrogate", "deep-content", "deep-tools"])
+async def test_odd_but_parseable_bodies_never_500(make_relay, http, body: dict) -> None:
+    h = await make_relay()
+    before = h.balance()
+    reply = await call(http, h, "POST", "/v1/chat/completions", body)
+    assert reply.status < 500, reply.body[:300]
+    if reply.status != 200:
+        assert_error(reply, reply.status)
+        await h.settle()
+        assert h.balance() == before
