@@ -49,7 +49,13 @@ def text_tokens(text: str) -> int:
     return (ascii_chars + 2) // 3 + (len(text) - ascii_chars)
 
 
-def _content_tokens(content: Any) -> int:
+MAX_DEPTH = 32
+
+
+def _content_tokens(content: Any, depth: int = 0) -> int:
+    if depth > MAX_DEPTH:  # absurdly nested input: stop counting rather than recurse
+        return 0
+    depth += 1
     if isinstance(content, str):
         return text_tokens(content)
     if isinstance(content, list):
@@ -62,12 +68,12 @@ def _content_tokens(content: Any) -> int:
                 elif kind in ("input_audio", "file"):
                     total += IMAGE_TOKENS
                 else:
-                    total += _content_tokens(part.get("text"))
+                    total += _content_tokens(part.get("text"), depth)
             else:
-                total += _content_tokens(part)
+                total += _content_tokens(part, depth)
         return total
     if isinstance(content, dict):
-        return sum(_content_tokens(v) for v in content.values())
+        return sum(_content_tokens(v, depth) for v in content.values())
     if content is None:
         return 0
     return text_tokens(str(content))

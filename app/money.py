@@ -4,7 +4,7 @@
 12_500_000. Parsing goes through :class:`decimal.Decimal` from text so "0.1" is exactly 100_000.
 """
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 
 from app.errors import ValidationError
 
@@ -22,13 +22,20 @@ def parse_amount(text: str | int | Decimal, *, param: str = "amount", allow_zero
     """
     if isinstance(text, float) or isinstance(text, bool):
         raise ValidationError(f"{param} must be given as decimal text, not a float", param=param)
+    raw = str(text).strip()
+    if len(raw) > 64:
+        raise ValidationError(f"{param} is too long to be an amount", param=param)
     try:
-        value = Decimal(str(text).strip())
+        value = Decimal(raw)
     except InvalidOperation:
         raise ValidationError(f"{param} is not a number: {text!r}", param=param) from None
     if not value.is_finite():
         raise ValidationError(f"{param} must be a finite number", param=param)
-    micros = value * MICROS_PER_UNIT
+    if value.adjusted() > 18:
+        raise ValidationError(f"{param} is too large", param=param)
+    with localcontext() as ctx:
+        ctx.prec = 200  # exact: 64 input characters can never exceed this
+        micros = value * MICROS_PER_UNIT
     if micros != micros.to_integral_value():
         raise ValidationError(f"{param} has more than 6 decimal places: {text}", param=param)
     result = int(micros)

@@ -2,6 +2,7 @@
 byte reaches the client."""
 
 import asyncio
+import io
 import json
 import logging
 from typing import Any
@@ -18,6 +19,7 @@ from relay.streaming import StreamRelay, UpstreamBroke
 
 log = logging.getLogger(__name__)
 
+LARGE_BODY = 1024 * 1024
 FAILOVER_EXCEPTIONS = (aiohttp.ClientError, TimeoutError, UpstreamBroke, ConnectionError)
 
 
@@ -37,9 +39,11 @@ async def forward(request: web.Request, state: RelayState, ctx: RequestContext,
         else:
             payload, injected = dict(body, model=ctx.upstream_model), False
         data = await _dumps(state, payload, body_size)
+        # aiohttp writes big payloads in pieces from a file-like object (no loop stall).
+        sendable = io.BytesIO(data) if len(data) > LARGE_BODY else data
         try:
             async with state.session.post(
-                    up.base_url + path, data=data, timeout=timeout,
+                    up.base_url + path, data=sendable, timeout=timeout,
                     headers=upstream.headers(up, stream=ctx.stream)) as resp:
                 if resp.status != 200:
                     raw = await resp.content.read(upstream.MAX_ERROR_BODY)
@@ -121,7 +125,10 @@ async def _dumps(state: RelayState, payload: dict[str, Any], size_hint: int) -> 
 
 
 def _encode(payload: dict[str, Any]) -> bytes:
-    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    try:
+        return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates from a \ud800 escape: keep them escaped
+        return json.dumps(payload, separators=(",", ":")).encode("ascii")
 
 
 async def _loads(state: RelayState, raw: bytes) -> Any:

@@ -60,15 +60,14 @@ def encode_data(payload: str | bytes) -> bytes:
 class SSEParser:
     """Feed raw body chunks, get complete events back.
 
-    Each byte is scanned once: only the unfinished last line is kept between chunks, as a list of
-    pieces joined once when its line ending arrives.
+    Each byte is scanned once: only the unfinished last line is kept between chunks, and it is
+    appended to, never re-scanned, until its line ending arrives.
     """
 
     def __init__(self, max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES) -> None:
         self.max_event_bytes = max_event_bytes
         self.last_event_id = ""  # persists across events, as EventSource reconnection expects
-        self._partial: list[bytes] = []  # pieces of the unfinished last line, joined at its end
-        self._partial_len = 0
+        self._partial = bytearray()  # the unfinished last line (amortised O(1) appends)
         self._skip_lf = False  # previous chunk ended in CR: a leading LF completes that CRLF
         self._bom_done = False
         self._reset_event()
@@ -76,7 +75,7 @@ class SSEParser:
     @property
     def pending_bytes(self) -> int:
         """Bytes held for the unfinished event (what ``max_event_bytes`` bounds)."""
-        return self._size + self._partial_len
+        return self._size + len(self._partial)
 
     def feed(self, data: bytes) -> list[SSEEvent]:
         """Consume one chunk; return every event it completed, in order."""
@@ -94,16 +93,14 @@ class SSEParser:
         # Split in C; the last piece is the unfinished line (b"" if data ends with a line ending).
         lines = _EOL.split(data) if b"\r" in data else data.split(b"\n")
         rest = lines.pop()
-        if lines and self._partial:  # the unfinished line just got its ending: join it once
-            self._partial.append(lines[0])
-            lines[0] = b"".join(self._partial)
-            self._partial.clear()
-            self._partial_len = 0
+        if lines and self._partial:  # the unfinished line just got its ending
+            self._partial += lines[0]
+            lines[0] = bytes(self._partial)
+            self._partial = bytearray()
         events = self._process(lines) if lines else []
         if rest:
-            self._partial.append(rest)
-            self._partial_len += len(rest)
-            self._check_size(self._partial_len)
+            self._partial += rest
+            self._check_size(len(self._partial))
         elif data and data[-1] == _CR:
             self._skip_lf = True  # a CR at the very end may be the first half of a CRLF
         return events
@@ -115,9 +112,8 @@ class SSEParser:
         """
         events: list[SSEEvent] = []
         if self._partial:
-            line = b"".join(self._partial)
-            self._partial.clear()
-            self._partial_len = 0
+            line = bytes(self._partial)
+            self._partial = bytearray()
             self._line(line, events)
         event = self._dispatch()
         if event is not None:
@@ -128,13 +124,12 @@ class SSEParser:
 
     def _strip_bom(self, data: bytes) -> bytes:
         """Drop a UTF-8 BOM at stream start, even one split across chunks."""
-        head = b"".join(self._partial) + data
+        head = bytes(self._partial) + data
         if len(head) < 3 and _BOM.startswith(head):
-            self._partial, self._partial_len = [head], len(head)
+            self._partial = bytearray(head)
             return b""
         self._bom_done = True
-        self._partial.clear()
-        self._partial_len = 0
+        self._partial = bytearray()
         return head[3:] if head.startswith(_BOM) else head
 
     def _process(self, lines: list[bytes]) -> list[SSEEvent]:
@@ -214,7 +209,7 @@ class SSEParser:
     def _check_size(self, partial: int) -> None:
         size = self._size + partial
         if size > self.max_event_bytes:
-            self._partial, self._partial_len = [], 0
+            self._partial = bytearray()
             self._skip_lf = False
             self._reset_event()
             raise SSEError(f"SSE event exceeds {self.max_event_bytes} bytes (at least {size})")

@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     RuleBasedStateMachine,
+    initialize,
     invariant,
     precondition,
     rule,
@@ -69,11 +70,24 @@ class LedgerMachine(RuleBasedStateMachine):
         self.balance[user_id] += amount
 
     # -- accounts and payments ---------------------------------------------------------------
+    @initialize(funds=st.lists(st.integers(0, 20_000_000), min_size=1, max_size=3))
+    def some_funded_users(self, funds) -> None:
+        for amount in funds:
+            user_id = self.new_user()
+            if amount:
+                record = recharges.recharge(self.names[user_id], amount)
+                self.orders[record.order_no] = [user_id, amount, 0]
+                self.credit(user_id, amount)
+
     @rule()
     def add_user(self) -> None:
+        self.new_user()
+
+    def new_user(self) -> int:
         name = f"u{next(_names)}"
         user = accounts.add_user(name, f"{name}@example.com")
         self.balance[user.id], self.names[user.id] = 0, name
+        return user.id
 
     @precondition(lambda self: self.balance)
     @rule(data=st.data(), amount=st.integers(min_value=-2_000_000, max_value=50_000_000))
@@ -108,9 +122,12 @@ class LedgerMachine(RuleBasedStateMachine):
             assert record.status == ("refunded" if refunded + wanted == paid
                                      else "partially_refunded")
 
-    @rule(order_no=st.text(alphabet="RD0123456789ABCDEF", max_size=24))
-    def refund_unknown_order(self, order_no) -> None:
-        if order_no.strip() not in self.orders:
+    @rule(order_no=st.text(alphabet="RD0123456789ABCDEF", max_size=24),
+          amount=st.integers(-1000, 1000), which=st.booleans())
+    def unknown_targets_are_refused(self, order_no, amount, which) -> None:
+        if which:
+            self.refused(NotFound, ledger.post, 10**9, Kind.ADJUSTMENT, amount or 1)
+        elif order_no.strip() not in self.orders:
             self.refused(NotFound, recharges.refund, order_no)
 
     @precondition(lambda self: self.balance)
@@ -134,10 +151,6 @@ class LedgerMachine(RuleBasedStateMachine):
         user_id = self.pick_user(data)
         amount = max(self.balance[user_id], 0) + extra
         self.refused(InsufficientBalance, ledger.post, user_id, kind, -amount)
-
-    @rule(amount=st.integers(-1000, 1000))
-    def unknown_user_is_refused(self, amount) -> None:
-        self.refused(NotFound, ledger.post, 10**9, Kind.ADJUSTMENT, amount or 1)
 
     # -- the relay's reserve / settle / recover cycle ----------------------------------------
     @precondition(lambda self: self.balance)

@@ -3,6 +3,7 @@ NextChat, Continue, Cline, the OpenAI SDKs): the wire details those clients depe
 raw HTTP where an SDK would hide them."""
 
 import asyncio
+import io
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -51,7 +52,8 @@ async def call(http: aiohttp.ClientSession, h: Any, method: str, path: str, body
         raw = json.dumps(body).encode()
     if raw is not None:
         sent.setdefault("Content-Type", "application/json")
-    async with http.request(method, root(h) + path, data=raw, headers=sent) as resp:
+    data = io.BytesIO(raw) if raw is not None and len(raw) > 1024 * 1024 else raw  # no loop stall
+    async with http.request(method, root(h) + path, data=data, headers=sent) as resp:
         return Reply(resp.status, resp.headers, await asyncio.wait_for(resp.read(), 20))
 
 
