@@ -38,6 +38,7 @@ class Accountant:
         self._last_used = last_used if last_used is not None else {}
         self.active: dict[str, Callable[[], int]] = {}
         self.settled_count = 0
+        self._flushing = asyncio.Lock()  # flush() returns only once nothing is in flight
 
     def start(self) -> None:
         self._tasks = [asyncio.create_task(self._flush_loop(), name="relaydesk-settle"),
@@ -50,6 +51,10 @@ class Accountant:
             self._wake.set()
 
     async def flush(self) -> None:
+        async with self._flushing:
+            await self._flush_queue()
+
+    async def _flush_queue(self) -> None:
         while self._queue:
             batch, self._queue = self._queue[:self._batch_size], self._queue[self._batch_size:]
             try:

@@ -115,6 +115,7 @@ async def _metered(request: web.Request, path: str, validate: Any, *,
     model, stream = validate(body)
     ctx = RequestContext(request_id=new_request_id(), key=key, model=model, stream=stream,
                          client_ip=request.remote, user_agent=request.headers.get("User-Agent"))
+    state.in_flight += 1
     try:
         if not key.allows_model(model):
             raise errors.forbidden(f"This API key may not use the model `{model}`.",
@@ -148,6 +149,7 @@ async def _metered(request: web.Request, path: str, validate: Any, *,
         ctx.status, ctx.error_code = 499, "cancelled"
         raise
     finally:
+        state.in_flight -= 1
         state.requests_served += 1
         state.accountant.submit(Settlement(ctx.request_id, key.user_id, ctx.cost(),
                                            ctx.reserved, ctx.log_row()))

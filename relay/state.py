@@ -40,6 +40,7 @@ class RelayState:
     session: aiohttp.ClientSession | None = None
     default_max_tokens: int = 4096
     requests_served: int = field(default=0)
+    in_flight: int = field(default=0)
     streams: set[Any] = field(default_factory=set)  # open StreamRelays, for shutdown
 
 

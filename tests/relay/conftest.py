@@ -1,5 +1,6 @@
 """A running relay against fake upstream providers, driven with the official openai SDK."""
 
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
@@ -41,8 +42,16 @@ class Harness:
         return accounts.get_user(username).balance_micros
 
     async def settle(self) -> None:
-        """Wait until every queued settlement is written (deterministic, no sleeps)."""
-        await self.server.state.accountant.flush()
+        """Wait until no request is in flight and every settlement is written.
+
+        A streaming client can see [DONE] a moment before the relay's handler returns, so this
+        waits on that condition (bounded) rather than guessing with a sleep.
+        """
+        state = self.server.state
+        async with asyncio.timeout(30):
+            while state.in_flight:
+                await asyncio.sleep(0.005)
+        await state.accountant.flush()
 
     def logs(self) -> list[RequestLog]:
         return list(RequestLog.select().order_by(RequestLog.id))
