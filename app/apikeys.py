@@ -10,7 +10,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from app import accounts, audit, clock, events
+from app import accounts, audit, clock, events, sql
 from app.db import write_transaction
 from app.errors import NotFound, ValidationError
 from app.models import ApiKey, User
@@ -173,21 +173,27 @@ class KeyInfo:
         return self.allowed_models is None or model in self.allowed_models
 
 
+LOOKUP_SQL = ('SELECT k.id, k.user_id, u.username, u.status, k.status, k.expires_at, '
+              'k.allowed_models, k.allowed_cidrs FROM "api_key" k '
+              'JOIN "user" u ON u.id = k.user_id WHERE k.key_hash = ?')
+
+
 def lookup(plaintext: str) -> KeyInfo | None:
     """Find a key by its plaintext (one indexed query); ``None`` when unknown."""
     if not plaintext or len(plaintext) > 200:
         return None
-    row = (ApiKey.select(ApiKey, User).join(User)
-           .where(ApiKey.key_hash == hash_key(plaintext)).first())
+    row = sql.one(LOOKUP_SQL, (hash_key(plaintext),))
     if row is None:
         return None
-    cidrs = (tuple(ipaddress.ip_network(c, strict=False) for c in row.allowed_cidrs)
-             if row.allowed_cidrs else None)
-    return KeyInfo(key_id=row.id, user_id=row.user.id, username=row.user.username,
-                   user_active=row.user.status == "active", key_active=row.status == "active",
-                   expires_at=row.expires_at,
-                   allowed_models=frozenset(row.allowed_models) if row.allowed_models else None,
-                   allowed_cidrs=cidrs)
+    key_id, user_id, username, user_status, key_status, expires_at, models, cidrs = row
+    models = ApiKey.allowed_models.python_value(models)
+    cidrs = ApiKey.allowed_cidrs.python_value(cidrs)
+    return KeyInfo(key_id=key_id, user_id=user_id, username=username,
+                   user_active=user_status == "active", key_active=key_status == "active",
+                   expires_at=ApiKey.expires_at.python_value(expires_at),
+                   allowed_models=frozenset(models) if models else None,
+                   allowed_cidrs=(tuple(ipaddress.ip_network(c, strict=False) for c in cidrs)
+                                  if cidrs else None))
 
 
 def touch_last_used(used: dict[int, datetime]) -> None:

@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from app import clock
+from app import clock, sql
 from app.db import write_transaction
+from app.errors import InsufficientBalance, NotFound, ServiceError
 from app.ledger import Kind, post
 from app.models import RequestLog, Reservation
 
@@ -34,35 +35,89 @@ class Settlement:
     log: dict[str, Any] | None = field(default=None)
 
 
+@dataclass(frozen=True, slots=True)
+class Hold:
+    """A reservation to take before forwarding a request."""
+
+    user_id: int
+    key_id: int | None
+    request_id: str
+    model: str
+    amount_micros: int
+
+
+RESERVE_SQL = ('INSERT INTO "reservation" (request_id, user_id, api_key_id, model, '
+               'amount_micros, delivered_micros, created_at, lease_until) '
+               'VALUES (?, ?, ?, ?, ?, 0, ?, ?)')
+
+
+def _reserve_one(hold: Hold, now: datetime, lease_until: datetime) -> None:
+    post(hold.user_id, Kind.HOLD, -hold.amount_micros, ref=hold.request_id, actor="relay")
+    sql.execute(RESERVE_SQL, (hold.request_id, hold.user_id, hold.key_id, hold.model,
+                              hold.amount_micros, now, lease_until))
+
+
 def reserve(*, user_id: int, key_id: int | None, request_id: str, model: str,
             amount_micros: int, lease_seconds: float) -> None:
     """Hold ``amount_micros``; raises :class:`app.errors.InsufficientBalance`."""
     now = clock.now()
     with write_transaction():
-        post(user_id, Kind.HOLD, -amount_micros, ref=request_id, actor="relay")
-        Reservation.create(request_id=request_id, user=user_id, api_key=key_id, model=model,
-                           amount_micros=amount_micros, created_at=now,
-                           lease_until=now + timedelta(seconds=lease_seconds))
+        _reserve_one(Hold(user_id, key_id, request_id, model, amount_micros), now,
+                     now + timedelta(seconds=lease_seconds))
+
+
+def reserve_many(holds: list[Hold], lease_seconds: float) -> list[ServiceError | None]:
+    """Take several holds in one transaction (group commit); per hold, ``None`` when taken or
+    the error that refused it. A refused hold writes nothing, so the others are unaffected."""
+    now = clock.now()
+    until = now + timedelta(seconds=lease_seconds)
+    results: list[ServiceError | None] = []
+    with write_transaction():
+        for hold in holds:
+            try:
+                _reserve_one(hold, now, until)
+            except (InsufficientBalance, NotFound) as exc:
+                results.append(exc)
+            else:
+                results.append(None)
+    return results
 
 
 def _settle_one(item: Settlement) -> bool:
     """Apply one settlement inside the caller's transaction; False if already settled."""
     if item.reserved:
-        reservation = Reservation.get_or_none(Reservation.request_id == item.request_id)
-        if reservation is None:
+        held = sql.one('DELETE FROM "reservation" WHERE request_id = ? RETURNING amount_micros',
+                       (item.request_id,))
+        if held is None:
             return False  # recovered meanwhile: already billed
-        if Reservation.delete().where(Reservation.id == reservation.id).execute() != 1:
-            return False
-        post(item.user_id, Kind.RELEASE, reservation.amount_micros, ref=item.request_id,
-             actor="relay")
+        post(item.user_id, Kind.RELEASE, held[0], ref=item.request_id, actor="relay")
         if item.log is not None:
-            item.log["overrun"] = item.cost_micros > reservation.amount_micros
+            item.log["overrun"] = item.cost_micros > held[0]
     if item.cost_micros:
         post(item.user_id, Kind.CHARGE, -item.cost_micros, ref=item.request_id, actor="relay",
              allow_negative=True)
     if item.log is not None:
-        RequestLog.insert(**item.log).execute()
+        _insert_log(item.log)
     return True
+
+
+LOG_COLUMNS = ("created_at", "request_id", "user_id", "api_key_id", "username", "model",
+               "upstream_model", "provider", "stream", "prompt_tokens", "cached_tokens",
+               "completion_tokens", "cost_micros", "status", "error_code", "duration_ms",
+               "ttfb_ms", "client_ip", "user_agent", "estimated", "overrun", "failover_count")
+LOG_SQL = (f'INSERT INTO "request_log" ({", ".join(LOG_COLUMNS)}) '
+           f'VALUES ({", ".join("?" * len(LOG_COLUMNS))})')
+LOG_DEFAULTS = {"stream": False, "prompt_tokens": 0, "cached_tokens": 0, "completion_tokens": 0,
+                "cost_micros": 0, "status": 200, "duration_ms": 0, "estimated": False,
+                "overrun": False, "failover_count": 0}
+
+
+def _insert_log(log: dict[str, Any]) -> None:
+    """One request_log row from the relay's dict (keys as in :class:`RequestLog`)."""
+    row = {**LOG_DEFAULTS, **log}
+    row.setdefault("created_at", clock.now())
+    row["user_id"], row["api_key_id"] = row.pop("user", None), row.pop("api_key", None)
+    sql.execute(LOG_SQL, tuple(row.get(c) for c in LOG_COLUMNS))
 
 
 def settle_many(items: list[Settlement]) -> int:

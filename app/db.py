@@ -1,5 +1,6 @@
 """The database handle: a peewee proxy bound at start-up to SQLite (WAL) or PostgreSQL."""
 
+import contextlib
 import logging
 from pathlib import Path
 
@@ -65,3 +66,14 @@ def write_transaction():  # type: ignore[no-untyped-def]
     if isinstance(database.obj, SqliteDatabase):
         return database.atomic("IMMEDIATE")
     return database.atomic()
+
+
+def joined_transaction():  # type: ignore[no-untyped-def]
+    """Join the caller's transaction, or start one: no SAVEPOINT round trips on hot paths.
+
+    Only for steps that either fully succeed or raise before writing anything, so a failure
+    never needs a partial rollback inside the caller's transaction.
+    """
+    if database.in_transaction():
+        return contextlib.nullcontext()
+    return write_transaction()

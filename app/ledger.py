@@ -10,7 +10,8 @@ from enum import StrEnum
 
 from peewee import fn
 
-from app.db import write_transaction
+from app import clock, sql
+from app.db import joined_transaction, write_transaction
 from app.errors import InsufficientBalance, NotFound, ValidationError
 from app.models import LedgerEntry, User
 from app.money import format_micros
@@ -36,21 +37,28 @@ def post(user_id: int, kind: Kind, amount_micros: int, *, reason: str | None = N
     """
     if not isinstance(amount_micros, int) or isinstance(amount_micros, bool):
         raise ValidationError("amount must be an integer number of micro-units")
-    with write_transaction():
-        query = User.update(balance_micros=User.balance_micros + amount_micros).where(
-            User.id == user_id)
+    now = clock.now()
+    with joined_transaction():  # the UPDATE below either applies or nothing is written
         if amount_micros < 0 and not allow_negative:
-            query = query.where(User.balance_micros >= -amount_micros)
-        if query.execute() == 0:
-            balance = User.select(User.balance_micros).where(User.id == user_id).scalar()
+            row = sql.one('UPDATE "user" SET balance_micros = balance_micros + ? '
+                          'WHERE id = ? AND balance_micros >= ? RETURNING balance_micros',
+                          (amount_micros, user_id, -amount_micros))
+        else:
+            row = sql.one('UPDATE "user" SET balance_micros = balance_micros + ? '
+                          'WHERE id = ? RETURNING balance_micros', (amount_micros, user_id))
+        if row is None:
+            balance = sql.one('SELECT balance_micros FROM "user" WHERE id = ?', (user_id,))
             if balance is None:
                 raise NotFound(f"no user with id {user_id}")
             raise InsufficientBalance(
-                f"balance {format_micros(balance)} cannot cover {format_micros(-amount_micros)}")
-        balance_after = User.select(User.balance_micros).where(User.id == user_id).scalar()
-        return LedgerEntry.create(user=user_id, kind=kind.value, amount_micros=amount_micros,
-                                  balance_after_micros=balance_after, reason=reason, ref=ref,
-                                  actor=actor)
+                f"balance {format_micros(balance[0])} cannot cover {format_micros(-amount_micros)}")
+        values = (user_id, kind.value, amount_micros, row[0], reason, ref, actor, now)
+        (entry_id,) = sql.one(  # type: ignore[misc]
+            'INSERT INTO "ledger_entry" (user_id, kind, amount_micros, balance_after_micros, '
+            'reason, ref, actor, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id', values)
+    return LedgerEntry(id=entry_id, user=user_id, kind=kind.value, amount_micros=amount_micros,
+                       balance_after_micros=row[0], reason=reason, ref=ref, actor=actor,
+                       created_at=now)
 
 
 def adjust(user_id: int, amount_micros: int, reason: str, *, actor: str = "admin") -> LedgerEntry:

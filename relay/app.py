@@ -17,6 +17,7 @@ from relay.accounting import Accountant
 from relay.auth import KeyCache
 from relay.dbexec import DatabaseExecutor
 from relay.pool import ProviderPool
+from relay.reserver import Reserver
 from relay.state import STATE, RelayOptions, RelayState
 
 log = logging.getLogger(__name__)
@@ -62,7 +63,8 @@ def create_app(options: RelayOptions | None = None) -> web.Application:
     state = RelayState(options=opts, dbx=dbx, keys=keys, pool=ProviderPool(dbx, ttl=opts.pool_ttl),
                        accountant=Accountant(dbx, lease_seconds=opts.lease_seconds,
                                              flush_interval=opts.flush_interval,
-                                             last_used=keys.last_used))
+                                             last_used=keys.last_used),
+                       reserver=Reserver(dbx, opts.lease_seconds))
     app = web.Application(middlewares=[cors.preflight_middleware, error_middleware],
                           client_max_size=opts.max_body_bytes)
     app[STATE] = state

@@ -7,8 +7,8 @@ from typing import Any
 
 from aiohttp import web
 
-from app import billing, metering
-from app.billing import Settlement
+from app import metering
+from app.billing import Hold, Settlement
 from app.errors import InsufficientBalance
 from app.pricing import cost_micros
 from relay import errors
@@ -22,7 +22,7 @@ def new_request_id() -> str:
     return "req_" + secrets.token_hex(12)
 
 
-async def read_json(request: web.Request, state: RelayState) -> tuple[dict[str, Any], int]:
+async def read_json(request: web.Request, state: RelayState) -> tuple[dict[str, Any], bytes]:
     """The JSON object body, or a 400/413 naming the problem."""
     try:
         raw = await request.read()
@@ -41,7 +41,7 @@ async def read_json(request: web.Request, state: RelayState) -> tuple[dict[str, 
                                  code="invalid_json") from None
     if not isinstance(body, dict):
         raise errors.bad_request("The request body must be a JSON object.", code="invalid_json")
-    return body, len(raw)
+    return body, raw
 
 
 def _too_large(state: RelayState) -> errors.RelayError:
@@ -111,7 +111,7 @@ async def _metered(request: web.Request, path: str, validate: Any, *,
                    completion: bool) -> web.StreamResponse:
     state = request.app[STATE]
     key = await authenticate(request, state.keys)
-    body, size = await read_json(request, state)
+    body, raw = await read_json(request, state)
     model, stream = validate(body)
     ctx = RequestContext(request_id=new_request_id(), key=key, model=model, stream=stream,
                          client_ip=request.remote, user_agent=request.headers.get("User-Agent"))
@@ -131,17 +131,15 @@ async def _metered(request: web.Request, path: str, validate: Any, *,
         amount = cost_micros(ctx.prompt_estimate, 0, max_out, ctx.price)
         if amount > 0:
             try:
-                await state.dbx.run(billing.reserve, user_id=key.user_id, key_id=key.key_id,
-                                    request_id=ctx.request_id, model=model,
-                                    amount_micros=amount,
-                                    lease_seconds=state.accountant.lease_seconds)
+                await state.reserver.reserve(Hold(key.user_id, key.key_id, ctx.request_id,
+                                                  model, amount))
             except InsufficientBalance:
                 raise errors.insufficient_balance(
                     "Your balance is too low for this request. Please recharge, or lower "
                     "max_tokens.") from None
             ctx.reserved = True
             state.accountant.active[ctx.request_id] = ctx.delivered_micros
-        return await forward(request, state, ctx, body, candidates, path=path, body_size=size)
+        return await forward(request, state, ctx, body, candidates, path=path, raw=raw)
     except errors.RelayError as exc:
         ctx.status, ctx.error_code = exc.status, exc.code
         raise

@@ -10,7 +10,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from app.metering import parse_usage, text_tokens
+from app.metering import Usage, parse_usage, text_tokens
 from relay import errors, upstream
 from relay.context import RequestContext
 from relay.pool import Upstream
@@ -25,7 +25,7 @@ FAILOVER_EXCEPTIONS = (aiohttp.ClientError, TimeoutError, UpstreamBroke, Connect
 
 async def forward(request: web.Request, state: RelayState, ctx: RequestContext,
                   body: dict[str, Any], candidates: list[Upstream], *, path: str,
-                  body_size: int) -> web.StreamResponse:
+                  raw: bytes) -> web.StreamResponse:
     """Try each candidate in order; return the first good response or a neutral error."""
     assert state.session is not None
     timeout = aiohttp.ClientTimeout(total=None, connect=state.options.connect_timeout,
@@ -37,8 +37,10 @@ async def forward(request: web.Request, state: RelayState, ctx: RequestContext,
         if path == "/chat/completions":
             payload, injected = upstream.chat_body(body, up, ctx.model, stream=ctx.stream)
         else:
-            payload, injected = dict(body, model=ctx.upstream_model), False
-        data = await _dumps(state, payload, body_size)
+            payload = None if ctx.upstream_model == ctx.model else dict(
+                body, model=ctx.upstream_model)
+            injected = False
+        data = raw if payload is None else await _dumps(state, payload, len(raw))
         # aiohttp writes big payloads in pieces from a file-like object (no loop stall).
         sendable = io.BytesIO(data) if len(data) > LARGE_BODY else data
         try:
@@ -88,18 +90,39 @@ async def _complete(state: RelayState, ctx: RequestContext,
                     resp: aiohttp.ClientResponse) -> web.Response:
     """A non-streamed answer: read it whole, meter it, pass it on byte for byte."""
     raw = await resp.content.read(state.options.max_upstream_body)
-    try:
-        obj = await _loads(state, raw)
-    except ValueError:
-        raise upstream_invalid() from None
-    if not isinstance(obj, dict):
-        raise upstream_invalid()
-    usage = parse_usage(obj.get("usage"))
-    if usage is None:
-        ctx.completion_estimate = _message_tokens(obj)
+    usage = _trailing_usage(raw)
+    if usage is None:  # unusual layout or no usage: parse it all (and check it is JSON)
+        try:
+            obj = await _loads(state, raw)
+        except ValueError:
+            raise upstream_invalid() from None
+        if not isinstance(obj, dict):
+            raise upstream_invalid()
+        usage = parse_usage(obj.get("usage"))
+        if usage is None:
+            ctx.completion_estimate = _message_tokens(obj)
     ctx.usage = usage
     ctx.mark_first_byte()
     return web.Response(body=raw, status=200, content_type="application/json")
+
+
+_DECODER = json.JSONDecoder()
+
+
+def _trailing_usage(raw: bytes) -> Usage | None:
+    """Usage from the last ``"usage":`` object of a response, without parsing the whole body
+    (providers put usage at the top level, after the choices)."""
+    at = raw.rfind(b'"usage"')
+    if at < 0 or len(raw) - at > 4096:
+        return None
+    tail = raw[at + 7:].lstrip()
+    if not tail.startswith(b":"):
+        return None
+    try:
+        value, _ = _DECODER.raw_decode(tail[1:].decode("utf-8").lstrip())
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return parse_usage(value)
 
 
 def upstream_invalid() -> UpstreamBroke:

@@ -10,6 +10,7 @@ from relay.accounting import Accountant
 from relay.auth import KeyCache
 from relay.dbexec import DatabaseExecutor
 from relay.pool import ProviderPool
+from relay.reserver import Reserver
 
 
 @dataclass(slots=True)
@@ -37,6 +38,7 @@ class RelayState:
     keys: KeyCache
     pool: ProviderPool
     accountant: Accountant
+    reserver: Reserver
     session: aiohttp.ClientSession | None = None
     default_max_tokens: int = 4096
     requests_served: int = field(default=0)

@@ -31,20 +31,20 @@ def headers(up: Upstream, *, stream: bool) -> dict[str, str]:
 
 
 def chat_body(body: dict[str, Any], up: Upstream, model: str, *, stream: bool
-              ) -> tuple[dict[str, Any], bool]:
-    """The body to send upstream, and whether we injected usage reporting the client did not ask
-    for (then the usage-only chunk must not reach the client)."""
-    out = dict(body)
-    out["model"] = up.upstream_model(model)
-    injected = False
-    if stream and up.kind in INCLUDE_USAGE_KINDS:
-        options = out.get("stream_options")
-        options = dict(options) if isinstance(options, dict) else {}
-        if options.get("include_usage") is not True:
-            options["include_usage"] = True
-            injected = True
-        out["stream_options"] = options
-    return out, injected
+              ) -> tuple[dict[str, Any] | None, bool]:
+    """The body to send upstream (``None``: the client's bytes can go as they are), and whether
+    we injected usage reporting the client did not ask for (then the usage-only chunk must not
+    reach the client)."""
+    upstream_model = up.upstream_model(model)
+    options = body.get("stream_options")
+    wants_usage = stream and up.kind in INCLUDE_USAGE_KINDS and not (
+        isinstance(options, dict) and options.get("include_usage") is True)
+    if upstream_model == model and not wants_usage:
+        return None, False
+    out = dict(body, model=upstream_model)
+    if wants_usage:
+        out["stream_options"] = dict(options or {}, include_usage=True)
+    return out, wants_usage
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,3 +36,20 @@ def files_containing(folder: Path, needle: bytes) -> list[Path]:
     """Files under ``folder`` (the SQLite file, its -wal/-shm, backups) holding ``needle``."""
     return [path for path in sorted(folder.rglob("*"))
             if path.is_file() and needle in path.read_bytes()]
+
+
+def assert_money_is_micros(document: Any, path: str = "$") -> None:
+    """Every money field in CLI JSON is an integer named *_micros, and no float appears."""
+    money_words = ("balance", "amount", "cost", "price", "refunded")
+    if isinstance(document, dict):
+        for key, value in document.items():
+            if key.endswith("_micros"):
+                assert type(value) is int, f"{path}.{key} = {value!r}"
+            elif any(word in key for word in money_words) and not key.endswith("_at"):
+                raise AssertionError(f"money field {path}.{key} is not named *_micros")
+            assert_money_is_micros(value, f"{path}.{key}")
+    elif isinstance(document, list):
+        for i, value in enumerate(document):
+            assert_money_is_micros(value, f"{path}[{i}]")
+    else:
+        assert not isinstance(document, float), f"{path} is a float: {document!r}"
