@@ -146,6 +146,9 @@ async def _metered(request: web.Request, path: str, validate: Any, *,
     except asyncio.CancelledError:
         ctx.status, ctx.error_code = 499, "cancelled"
         raise
+    except Exception:
+        ctx.status, ctx.error_code = 500, "internal_error"
+        raise
     finally:
         state.in_flight -= 1
         state.requests_served += 1

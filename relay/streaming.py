@@ -17,7 +17,7 @@ from aiohttp.client_exceptions import ClientConnectionError
 from app.metering import parse_usage, text_tokens
 from relay import errors
 from relay.context import RequestContext
-from relay.sse import SSEError, SSEParser
+from relay.sse import SSEError, SSEEvent, SSEParser, encode_data
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +67,7 @@ class StreamRelay:
         self.done = False
         self.finished = False  # a choice reported finish_reason
         self.shutting_down = False
+        self._emitted = False  # a data event has been (or is being) sent to the client
         self._registry = registry if registry is not None else set()
 
     def abort(self) -> None:
@@ -85,13 +86,12 @@ class StreamRelay:
         parser = SSEParser()
         try:
             async for chunk in self.upstream.content.iter_any():
-                for event in parser.feed(chunk):
-                    await self._handle(event.data, event.comment)
+                # Every event completed by this read goes out now, in one write.
+                await self._forward(parser.feed(chunk))
                 if self.done or self._give_up():
                     break
             else:
-                for event in parser.flush():
-                    await self._handle(event.data, event.comment)
+                await self._forward(parser.flush())
         except (ClientPayloadError, ClientConnectionError, TimeoutError, SSEError) as exc:
             return await self._broken(f"{type(exc).__name__}")
         if not self.done and not self.finished and self.client_alive:
@@ -100,49 +100,65 @@ class StreamRelay:
             await self._write(DONE)
         return await self._close()
 
+    async def _forward(self, events: list[SSEEvent]) -> None:
+        out = bytearray()
+        for event in events:
+            if self.done:
+                break
+            out += self._translate(event)
+        if out:
+            await self._write(bytes(out))
+
     def _give_up(self) -> bool:
         """After the client left, keep reading only until usage arrives or the grace ends."""
         if self.client_alive:
             return False
         return self.ctx.usage is not None or time.monotonic() - self.gone_at > self.disconnect_grace
 
-    async def _handle(self, data: str | None, comment: str | None) -> None:
+    def _translate(self, event: SSEEvent) -> bytes:
+        """What the client gets for one upstream event (often its bytes unchanged)."""
+        out = self._translate_event(event)
+        if out and event.data is not None:
+            self._emitted = True
+        return out
+
+    def _translate_event(self, event: SSEEvent) -> bytes:
+        data = event.data
         if data is None:
-            if comment is not None and self.response is not None:
-                await self._write(KEEPALIVE)
-            return
+            # Leading keep-alives are dropped: sending one would commit the response and rule
+            # out failing over if the upstream then fails before its first real event.
+            return KEEPALIVE if event.comment is not None and self._emitted else b""
         if data.strip() == "[DONE]":
             self.done = True
-            await self._write(DONE)
-            return
+            return DONE
         try:
             obj = json.loads(data)
         except ValueError:
-            return  # garbage between events: drop it, keep the stream
+            return b""  # garbage between events: drop it, keep the stream
         if not isinstance(obj, dict):
-            return
+            return b""
         if "error" in obj and "choices" not in obj:
             if self.response is None:
                 raise UpstreamBroke("error event before any output")
             self.ctx.status, self.ctx.error_code = 502, "upstream_stream_error"
-            await self._write(errors.RelayError(
-                502, "The upstream provider reported an error mid-stream.",
-                type_="server_error", code="upstream_error").sse_event())
             self.done = True
-            return
+            return errors.RelayError(502, "The upstream provider reported an error mid-stream.",
+                                     type_="server_error", code="upstream_error").sse_event()
         usage = parse_usage(obj.get("usage"))
         if usage is not None:
             self.ctx.usage = usage
         choices = obj.get("choices")
         if usage is not None and choices == [] and self.suppress_usage_chunk:
-            return
-        if "choices" not in obj:
-            obj["choices"] = []  # every chunk the client sees has a choices array
-            data = json.dumps(obj, ensure_ascii=False)
+            return b""
         self.ctx.completion_estimate += _delta_tokens(obj)
         if any(isinstance(c, dict) and c.get("finish_reason") for c in choices or ()):
             self.finished = True
-        await self._write(b"data: " + data.encode("utf-8") + b"\n\n")
+        if "choices" not in obj:
+            obj["choices"] = []  # every chunk the client sees has a choices array
+            return encode_data(json.dumps(obj, ensure_ascii=False))
+        if event.event is None and event.id is None and event.retry is None and not event.comment:
+            return event.raw  # exactly the data line(s) as received: no re-encoding
+        return encode_data(data)
 
     async def _prepare(self) -> web.StreamResponse:
         response = web.StreamResponse(status=200, headers=sse_headers())

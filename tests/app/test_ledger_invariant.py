@@ -63,8 +63,11 @@ class LedgerMachine(RuleBasedStateMachine):
         with unchanged(), pytest.raises(error):
             call(*args, **kwargs)
 
+    # Choices are drawn from insertion-ordered collections, never sorted: order numbers are
+    # random, and sorting them would make the generated data depend on them (hypothesis then
+    # reports inconsistent data generation when it replays an example).
     def pick_user(self, data) -> int:
-        return data.draw(st.sampled_from(sorted(self.balance)), label="user")
+        return data.draw(st.sampled_from(list(self.balance)), label="user")
 
     def credit(self, user_id: int, amount: int) -> None:
         self.balance[user_id] += amount
@@ -103,7 +106,7 @@ class LedgerMachine(RuleBasedStateMachine):
     @precondition(lambda self: self.orders)
     @rule(data=st.data())
     def refund(self, data) -> None:
-        order_no = data.draw(st.sampled_from(sorted(self.orders)), label="order")
+        order_no = data.draw(st.sampled_from(list(self.orders)), label="order")
         user_id, paid, refunded = self.orders[order_no]
         remaining = paid - refunded
         amount = data.draw(st.none() | st.integers(-2, remaining + 2) | AMOUNTS, label="amount")
@@ -171,7 +174,7 @@ class LedgerMachine(RuleBasedStateMachine):
     @precondition(lambda self: self.held or self.settled or self.balance)
     @rule(data=st.data())
     def settle(self, data) -> None:
-        live = data.draw(st.lists(st.sampled_from(sorted(self.held)), unique=True, max_size=3)
+        live = data.draw(st.lists(st.sampled_from(list(self.held)), unique=True, max_size=3)
                          if self.held else st.just([]), label="live")
         stale = data.draw(st.lists(st.sampled_from(self.settled), unique=True, max_size=2)
                           if self.settled else st.just([]), label="stale")
@@ -218,7 +221,7 @@ class LedgerMachine(RuleBasedStateMachine):
     @precondition(lambda self: self.held)
     @rule(data=st.data(), lease=st.integers(1, 120))
     def extend_and_checkpoint(self, data, lease) -> None:
-        ids = data.draw(st.lists(st.sampled_from(sorted(self.held)), unique=True, min_size=1),
+        ids = data.draw(st.lists(st.sampled_from(list(self.held)), unique=True, min_size=1),
                         label="extend")
         delivered = {rid: data.draw(st.integers(0, 2 * self.held[rid][1]), label=rid)
                      for rid in ids if data.draw(st.booleans(), label=f"checkpoint {rid}")}
