@@ -1,0 +1,1 @@
+"""The RelayDesk desktop app (PySide6). Only this package imports Qt."""
