@@ -62,7 +62,7 @@ class Spec:
 SPECS: dict[str, Spec] = {
     "currency": Spec("CNY", _currency, "Currency of balances and prices"),
     "relay_host": Spec("0.0.0.0", str, "Address the relay listens on"),
-    "relay_port": Spec(8765, _int_range(1, 65535), "Relay TCP port"),
+    "relay_port": Spec(8765, _int_range(0, 65535), "Relay TCP port"),
     "log_retention_days": Spec(90, _int_range(1, 3650), "Days request logs are kept"),
     "payment_retention_days": Spec(365, _int_range(1, 3650), "Days payment records are kept"),
     "security_retention_days": Spec(90, _int_range(1, 3650), "Days login/security events kept"),

@@ -1,0 +1,105 @@
+"""The GUI's link to the service layer and the embedded relay.
+
+Widgets never call services directly on the GUI thread: ``Backend.call`` runs them in a worker
+thread and returns to the loop, so a slow disk or a locked database cannot freeze the window.
+Pages refresh when ``changed`` fires, and relay traffic is sampled by a timer (never a repaint
+per request).
+"""
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from app import settings
+from app.config import Config
+from relay.dbexec import DatabaseExecutor
+from relay.server import RelayServer
+
+log = logging.getLogger(__name__)
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+class Backend(QObject):
+    """Signals:
+        changed(str): data of a topic ("users", "money", "providers", "prices", "settings",
+            "logs") changed; pages showing it reload.
+        relay_state(str): "starting", "running", "stopped" or "error: <message>".
+        traffic(int, int): requests in the last minute, requests in flight.
+    """
+
+    changed = Signal(str)
+    relay_state = Signal(str)
+    traffic = Signal(int, int)
+
+    def __init__(self, config: Config, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.config = config
+        self._dbx = DatabaseExecutor(workers=1)
+        self.relay: RelayServer | None = None
+        self.relay_error: str | None = None
+        self._samples: list[tuple[float, int]] = []
+        self._timer = QTimer(self)
+        self._timer.setInterval(2000)
+        self._timer.timeout.connect(self._sample)
+        self._timer.start()
+
+    async def call(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """Run a service function off the GUI thread."""
+        return await self._dbx.run(fn, *args, **kwargs)
+
+    # --- the embedded relay ----------------------------------------------------------------
+
+    async def start_relay(self) -> bool:
+        """Start the relay on the configured address; False (and ``relay_error``) on failure."""
+        if self.relay is not None and self.relay.running:
+            return True
+        host = await self.call(settings.get, "relay_host")
+        port = await self.call(settings.get, "relay_port")
+        self.relay_state.emit("starting")
+        server = RelayServer(host, port, shutdown_timeout=3.0)
+        try:
+            await server.start()
+        except OSError as exc:
+            self.relay_error = (self.tr("Port {port} on {host} is not available: {why}")
+                                .format(port=port, host=host, why=exc.strerror or exc))
+            self.relay_state.emit("error: " + self.relay_error)
+            return False
+        self.relay, self.relay_error = server, None
+        self._samples.clear()
+        self.relay_state.emit("running")
+        return True
+
+    async def stop_relay(self) -> None:
+        relay, self.relay = self.relay, None
+        if relay is not None:
+            await relay.stop()
+        self.relay_state.emit("stopped")
+
+    async def restart_relay(self) -> bool:
+        await self.stop_relay()
+        return await self.start_relay()
+
+    def relay_urls(self) -> list[str]:
+        return self.relay.urls() if self.relay is not None and self.relay.running else []
+
+    def _sample(self) -> None:
+        if self.relay is None or not self.relay.running:
+            return
+        state = self.relay.state
+        now = time.monotonic()
+        self._samples.append((now, state.requests_served))
+        self._samples = [(t, n) for t, n in self._samples if now - t <= 60.0]
+        per_minute = state.requests_served - self._samples[0][1]
+        self.traffic.emit(per_minute, state.in_flight)
+        if per_minute:
+            self.changed.emit("logs")
+
+    async def close(self) -> None:
+        self._timer.stop()
+        await self.stop_relay()
+        await asyncio.get_running_loop().run_in_executor(None, self._dbx.shutdown)

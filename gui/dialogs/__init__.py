@@ -1,0 +1,1 @@
+"""Dialogs: each a small class, presentation only."""

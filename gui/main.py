@@ -1,0 +1,89 @@
+"""Start the desktop app: one Qt window and the relay on one qasync event loop."""
+
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+import qasync
+from PySide6.QtCore import QLockFile
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+
+from app import adminauth, runtime, settings
+from app.config import Config
+from gui import i18n
+from gui.asyncdialog import ask
+from gui.backend import Backend
+from gui.errors import setup_file_log
+from gui.main_window import MainWindow
+from gui.pages.registry import all_pages
+from gui.resources import resource
+
+log = logging.getLogger(__name__)
+
+
+def run(data_dir: str | Path | None = None) -> int:
+    """The `relaydesk` command without arguments."""
+    config = runtime.start(data_dir)
+    setup_file_log(config.data_dir)
+    app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)
+    app.setApplicationName("RelayDesk")
+    app.setWindowIcon(QIcon(str(resource("icons", "relaydesk.svg"))))
+    translators = i18n.install(app, i18n.choose(settings.get("language")))
+    lock = QLockFile(str(config.data_dir / "relaydesk.lock"))
+    if not lock.tryLock(200):
+        QMessageBox.warning(None, "RelayDesk", app.translate(
+            "main", "RelayDesk is already running for this data folder."))
+        return 1
+    try:
+        with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
+            return runner.run(session(app, config))
+    finally:
+        lock.unlock()
+        del translators
+
+
+async def sign_in(backend: Backend) -> bool:
+    """First run: the wizard; later: the admin password, with lockout."""
+    from gui.dialogs.first_run import FirstRunDialog
+    from gui.dialogs.login import LoginDialog
+
+    if not await backend.call(adminauth.admin_exists):
+        wizard = FirstRunDialog()
+        if await ask(wizard) != QDialog.DialogCode.Accepted:
+            return False
+        choice = wizard.choices()
+        await backend.call(adminauth.create_admin, choice["password"])
+        for key in ("relay_port", "relay_host", "currency"):
+            await backend.call(settings.set, key, choice[key.removeprefix("relay_")])
+        return True
+    dialog = LoginDialog()
+    while True:
+        if await ask(dialog) != QDialog.DialogCode.Accepted:
+            return False
+        try:
+            if await backend.call(adminauth.verify_admin, dialog.password.text(), source="gui"):
+                return True
+            dialog.fail(dialog.tr("Wrong password."))
+        except adminauth.LockedOut as exc:
+            dialog.fail(exc.message)
+
+
+async def session(app: QApplication, config: Config) -> int:
+    app.setQuitOnLastWindowClosed(False)  # we quit after the relay has stopped cleanly
+    backend = Backend(config)
+    try:
+        if not await sign_in(backend):
+            return 0
+        window = MainWindow(backend, all_pages())
+        closed = asyncio.Event()
+        window.close_requested.connect(closed.set)
+        window.show()
+        await backend.start_relay()
+        await closed.wait()
+        window.hide()
+        return 0
+    finally:
+        await backend.close()

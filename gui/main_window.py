@@ -1,0 +1,192 @@
+"""The main window: page navigation, relay status bar, menus, tray icon.
+
+Holds no business logic: pages call services through the Backend, menus open dialogs.
+"""
+
+import asyncio
+from typing import Any
+
+from PySide6.QtCore import QSize, Qt, QUrl, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication, QIcon, \
+    QKeySequence
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, \
+    QPushButton, QStackedWidget, QSystemTrayIcon, QWidget
+
+from app import __version__
+from gui.backend import Backend
+from gui.pages.base import Page
+from gui.resources import resource
+
+
+class MainWindow(QMainWindow):
+    """Signals:
+        close_requested(): the operator closed the window or chose Quit; the app shuts down.
+    """
+
+    close_requested = Signal()
+
+    def __init__(self, backend: Backend, pages: list[type[Page]]) -> None:
+        super().__init__()
+        self.backend = backend
+        self.setWindowTitle("RelayDesk")
+        self.setWindowIcon(QIcon(str(resource("icons", "relaydesk.svg"))))
+        self.resize(1180, 760)
+        self.nav = QListWidget()
+        self.nav.setFixedWidth(190)
+        self.nav.setIconSize(QSize(18, 18))
+        self.stack = QStackedWidget()
+        self.pages: dict[str, Page] = {}
+        for index, page_class in enumerate(pages):
+            page = page_class(backend)
+            self.pages[page_class.__name__] = page
+            self.stack.addWidget(page)
+            item = QListWidgetItem(page.title())
+            self.nav.addItem(item)
+            if index < 9:
+                action = QAction(self)
+                action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
+                action.triggered.connect(lambda _=False, i=index: self.nav.setCurrentRow(i))
+                self.addAction(action)
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self._build_status_bar()
+        self._build_menus()
+        self._build_tray()
+        backend.relay_state.connect(self._on_relay_state)
+        backend.traffic.connect(self._on_traffic)
+        self.nav.setCurrentRow(0)
+        self._quitting = False
+
+    # --- status bar -------------------------------------------------------------------------
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.relay_label = QLabel(self.tr("Relay stopped"))
+        self.url_label = QLabel("")
+        self.url_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.copy_button = QPushButton(self.tr("Copy URL"))
+        self.copy_button.setToolTip(self.tr("Copy the base URL clients should use"))
+        self.copy_button.clicked.connect(self.copy_url)
+        self.copy_button.setEnabled(False)
+        self.traffic_label = QLabel(self.tr("0 requests/min"))
+        bar.addWidget(self.relay_label)
+        bar.addWidget(self.url_label)
+        bar.addWidget(self.copy_button)
+        bar.addPermanentWidget(self.traffic_label)
+
+    def copy_url(self) -> None:
+        urls = self.backend.relay_urls()
+        if urls:
+            QGuiApplication.clipboard().setText(urls[0])
+            self.statusBar().showMessage(self.tr("Copied {url}").format(url=urls[0]), 3000)
+
+    def _on_relay_state(self, state: str) -> None:
+        urls = self.backend.relay_urls()
+        if state == "running":
+            self.relay_label.setText(self.tr("Relay running"))
+            self.url_label.setText(urls[0] if urls else "")
+        elif state == "starting":
+            self.relay_label.setText(self.tr("Relay starting…"))
+        elif state.startswith("error: "):
+            self.relay_label.setText(self.tr("Relay not running: {why}").format(why=state[7:]))
+            self.url_label.setText("")
+        else:
+            self.relay_label.setText(self.tr("Relay stopped"))
+            self.url_label.setText("")
+        self.copy_button.setEnabled(bool(urls) and state == "running")
+        self.start_action.setEnabled(state != "running")
+        self.stop_action.setEnabled(state == "running")
+
+    def _on_traffic(self, per_minute: int, in_flight: int) -> None:
+        self.traffic_label.setText(self.tr("{n} requests/min, {m} in flight").format(
+            n=per_minute, m=in_flight))
+
+    # --- menus ------------------------------------------------------------------------------
+
+    def _action(self, text: str, slot: Any, shortcut: QKeySequence | str | None = None
+                ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        return action
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
+        self.export_action = self._action(self.tr("&Export user data…"), self.export_user_data,
+                                          "Ctrl+E")
+        file_menu.addAction(self.export_action)
+        self.backup_action = self._action(self.tr("&Backup now…"), self.backup_now, "Ctrl+B")
+        file_menu.addAction(self.backup_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self._action(self.tr("&Quit"), self.quit,
+                                         QKeySequence.StandardKey.Quit))
+        relay_menu = self.menuBar().addMenu(self.tr("&Relay"))
+        self.start_action = self._action(self.tr("&Start relay"), self._start_relay)
+        self.stop_action = self._action(self.tr("S&top relay"), self._stop_relay)
+        self.restart_action = self._action(self.tr("&Restart relay"), self._restart_relay,
+                                           "Ctrl+R")
+        for action in (self.start_action, self.stop_action, self.restart_action):
+            relay_menu.addAction(action)
+        self.stop_action.setEnabled(False)
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        help_menu.addAction(self._action(self.tr("&About RelayDesk"), self.about))
+        help_menu.addAction(self._action(self.tr("Open &data folder"), self.open_data_folder))
+        help_menu.addAction(self._action(self.tr("&Privacy policy"), self.privacy_policy,
+                                         QKeySequence.StandardKey.HelpContents))
+
+    def _start_relay(self) -> None:
+        asyncio.ensure_future(self.backend.start_relay())
+
+    def _stop_relay(self) -> None:
+        asyncio.ensure_future(self.backend.stop_relay())
+
+    def _restart_relay(self) -> None:
+        asyncio.ensure_future(self.backend.restart_relay())
+
+    def export_user_data(self) -> None:
+        from gui.dialogs.export import ExportDialog
+        ExportDialog(self.backend, self).open()
+
+    def backup_now(self) -> None:
+        from gui.dialogs.backup import BackupDialog
+        BackupDialog(self.backend, self).open()
+
+    def about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+        QMessageBox.about(self, self.tr("About RelayDesk"), self.tr(
+            "<b>RelayDesk {version}</b><p>An all-in-one AI API relay for your LAN: per-user "
+            "keys, balances, exact metering and request logs.</p>").format(version=__version__))
+
+    def open_data_folder(self) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.backend.config.data_dir)))
+
+    def privacy_policy(self) -> None:
+        from gui.dialogs.privacy import PrivacyDialog
+        PrivacyDialog(self).open()
+
+    # --- tray and closing -------------------------------------------------------------------
+
+    def _build_tray(self) -> None:
+        self.tray: QSystemTrayIcon | None = None
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            self.tray = QSystemTrayIcon(self.windowIcon(), self)
+            self.tray.setToolTip("RelayDesk")
+            self.tray.activated.connect(lambda *_: (self.showNormal(), self.activateWindow()))
+            self.tray.show()
+
+    def quit(self) -> None:
+        self.close()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        """Closing the window shuts RelayDesk down (the app awaits the relay's clean stop)."""
+        if not self._quitting:
+            self._quitting = True
+            self.close_requested.emit()
+        event.accept()

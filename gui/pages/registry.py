@@ -1,0 +1,16 @@
+"""The main window's pages, in navigation order (Ctrl+1 … Ctrl+7)."""
+
+from gui.pages.base import Page
+
+
+def all_pages() -> list[type[Page]]:
+    from gui.pages.balances import BalancesPage
+    from gui.pages.dashboard import DashboardPage
+    from gui.pages.logs import LogsPage
+    from gui.pages.prices import PricesPage
+    from gui.pages.providers import ProvidersPage
+    from gui.pages.settings import SettingsPage
+    from gui.pages.users import UsersPage
+
+    return [DashboardPage, UsersPage, BalancesPage, LogsPage, ProvidersPage, PricesPage,
+            SettingsPage]

@@ -1,0 +1,61 @@
+"""GUI tests: offscreen Qt, and async tests on a qasync loop so Qt and asyncio run together.
+
+Inside async GUI tests wait with ``await asyncio.sleep``/events or ``page.idle()``, never
+``qtbot.wait*`` (a nested Qt loop inside qasync hangs).
+"""
+
+import asyncio
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+import qasync  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from app import config as config_mod  # noqa: E402
+
+
+def _app() -> QApplication:
+    app = QApplication.instance() or QApplication(["relaydesk-tests"])
+    assert isinstance(app, QApplication)
+    app.setQuitOnLastWindowClosed(False)  # as in gui.main: closing a window must not stop the loop
+    return app
+
+
+def pytest_asyncio_loop_factories(config, item):  # type: ignore[no-untyped-def]
+    """Every async test under tests/gui runs on a qasync loop driving the QApplication."""
+    return {"qasync": lambda: qasync.QEventLoop(_app())}
+
+
+@pytest.fixture
+def gui_config(sqlite_db: config_mod.Config) -> config_mod.Config:
+    return sqlite_db
+
+
+@pytest.fixture
+async def backend(gui_config: config_mod.Config):  # type: ignore[no-untyped-def]
+    from gui.backend import Backend
+    b = Backend(gui_config)
+    yield b
+    await b.close()
+
+
+async def settle_page(page) -> None:  # type: ignore[no-untyped-def]
+    """Let queued Qt and asyncio work run, then wait for the page's own tasks."""
+    await asyncio.sleep(0)
+    await page.idle()
+    await asyncio.sleep(0)
+
+
+def grab(widget, path: Path) -> Path:  # type: ignore[no-untyped-def]
+    """Render a widget offscreen to PNG (for looking at it)."""
+    widget.grab().save(str(path))
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _qapp() -> Iterator[QApplication]:
+    yield _app()

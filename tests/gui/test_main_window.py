@@ -1,0 +1,51 @@
+"""The main window shell: status bar follows the relay, menus exist, closing asks to quit."""
+
+import asyncio
+
+from PySide6.QtGui import QGuiApplication
+
+from gui.main_window import MainWindow
+
+
+async def test_status_bar_follows_relay_and_copies_url(backend, monkeypatch) -> None:
+    from app import settings
+    settings.set("relay_host", "127.0.0.1")
+    settings.set("relay_port", 0)
+    window = MainWindow(backend, [])
+    window.show()
+    assert await backend.start_relay()
+    url = backend.relay_urls()[0]
+    assert url.startswith("http://127.0.0.1:") and url.endswith("/v1")
+    assert window.url_label.text() == url and "running" in window.relay_label.text()
+    window.copy_url()
+    assert QGuiApplication.clipboard().text() == url
+    await backend.stop_relay()
+    assert "stopped" in window.relay_label.text() and not window.copy_button.isEnabled()
+    window.close()
+
+
+async def test_port_in_use_is_a_clear_message_not_a_crash(backend) -> None:
+    import socket
+
+    from app import settings
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        settings.set("relay_host", "127.0.0.1")
+        settings.set("relay_port", taken.getsockname()[1])
+        window = MainWindow(backend, [])
+        assert not await backend.start_relay()
+        assert "not available" in backend.relay_error
+        assert "not running" in window.relay_label.text()
+        window.close()
+
+
+async def test_close_requests_shutdown(backend) -> None:
+    window = MainWindow(backend, [])
+    closed = asyncio.Event()
+    window.close_requested.connect(closed.set)
+    window.show()
+    window.close()
+    await asyncio.wait_for(closed.wait(), 5)
+    menus = [a.text() for a in window.menuBar().actions()]
+    assert menus == ["&File", "&Relay", "&Help"]
