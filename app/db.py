@@ -8,6 +8,7 @@ from peewee import Database, DatabaseProxy, PostgresqlDatabase, SqliteDatabase
 from playhouse.db_url import connect as connect_url
 
 from app.config import Config
+from app.errors import ValidationError
 
 log = logging.getLogger(__name__)
 
@@ -38,9 +39,10 @@ def open_database(config: Config) -> Database:
         url = config.database_url
         if url.startswith("postgres://"):
             url = "postgresql://" + url[len("postgres://"):]
+        if not url.startswith("postgresql://"):
+            raise ValidationError("DATABASE_URL must be a postgresql:// URL (or unset for the "
+                                  "SQLite file in the data folder)", param="DATABASE_URL")
         db = connect_url(url)
-        if not isinstance(db, PostgresqlDatabase):
-            raise ValueError("DATABASE_URL must be a postgresql:// URL")
     database.initialize(db)
     db.connect(reuse_if_open=True)
     return db

@@ -5,6 +5,7 @@ Exit codes: 0 success, 1 refused by the service layer (one line on stderr), 2 us
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -14,7 +15,7 @@ from app.cli.output import Output
 from app.errors import ServiceError
 
 # Commands that do not need the database opened first (they open it themselves or not at all).
-NO_DATABASE = {"gui"}
+NO_DATABASE: set[str] = set()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -41,13 +42,28 @@ def _register_optional(sub: argparse._SubParsersAction) -> None:
     relay_cli.register(sub)
 
 
+def _launch_gui(data_dir: str | None) -> int:
+    """No command: the desktop app. Qt is imported only here, never for CLI commands."""
+    if (sys.platform.startswith("linux") and not os.environ.get("QT_QPA_PLATFORM")
+            and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY")):
+        print("relaydesk: error: no display found for the desktop app; run "
+              "`relaydesk serve` for the headless relay, or `relaydesk --help`.", file=sys.stderr)
+        return 1
+    try:
+        from gui.main import run
+    except ImportError as exc:
+        print(f"relaydesk: error: the desktop app is not available ({exc}); "
+              "`relaydesk --help` lists the commands.", file=sys.stderr)
+        return 1
+    return run(data_dir)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     if args.command is None:
-        parser.print_help()
-        return 0
+        return _launch_gui(args.data_dir)
     out = Output(args.json)
     try:
         if args.command not in NO_DATABASE:

@@ -3,7 +3,7 @@
 import argparse
 
 from app import accounts, ledger, recharges, views
-from app.cli.output import Output
+from app.cli.output import Output, check_limit
 from app.money import format_micros, parse_amount
 
 LEDGER_COLUMNS = [("id", "ID"), ("created_at", "TIME"), ("kind", "KIND"),
@@ -70,7 +70,7 @@ def adjust(args: argparse.Namespace, out: Output) -> None:
 
 def show_ledger(args: argparse.Namespace, out: Output) -> None:
     user = accounts.get_user(args.username)
-    rows = [views.ledger_entry(e) for e in ledger.entries(user.id, limit=args.limit)]
+    rows = [views.ledger_entry(e) for e in ledger.entries(user.id, limit=check_limit(args.limit))]
     if out.as_json:
         out.item({"username": user.username, "balance_micros": user.balance_micros,
                   "entries": rows})
@@ -80,6 +80,6 @@ def show_ledger(args: argparse.Namespace, out: Output) -> None:
 
 
 def list_recharges(args: argparse.Namespace, out: Output) -> None:
-    rows = [views.recharge(r) for r in recharges.list_recharges(args.username, status=args.status,
-                                                                limit=args.limit)]
+    rows = [views.recharge(r) for r in recharges.list_recharges(
+        args.username, status=args.status, limit=check_limit(args.limit))]
     out.table(rows, RECHARGE_COLUMNS, empty="(no recharges)")

@@ -4,7 +4,7 @@ import argparse
 from datetime import datetime
 
 from app import requestlog, settings, views
-from app.cli.output import Output
+from app.cli.output import Output, check_limit
 from app.errors import ValidationError
 
 LOG_COLUMNS = [("id", "ID"), ("created_at", "TIME"), ("username", "USER"), ("model", "MODEL"),
@@ -43,10 +43,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def show_logs(args: argparse.Namespace, out: Output) -> None:
-    if not 1 <= args.limit <= 100_000:
-        raise ValidationError("--limit must be between 1 and 100000", param="limit")
     rows = requestlog.query(username=args.user, model=args.model,
-                            since=parse_date(args.since, "since"), limit=args.limit)
+                            since=parse_date(args.since, "since"), limit=check_limit(args.limit))
     out.table([views.request_log(r) for r in rows], LOG_COLUMNS, empty="(no requests logged)")
 
 

@@ -66,3 +66,11 @@ def comma_list(text: str | None) -> list[str] | None:
 
 
 Handler = Callable[[Any, Output], int | None]
+
+
+def check_limit(limit: int, maximum: int = 100_000) -> int:
+    """``--limit`` must be a sensible positive number (a negative LIMIT is an SQL error)."""
+    from app.errors import ValidationError
+    if not 1 <= limit <= maximum:
+        raise ValidationError(f"--limit must be between 1 and {maximum}", param="limit")
+    return limit
