@@ -4,6 +4,7 @@ Uses the sqlite3 backup API (a consistent snapshot of a live WAL database, which
 not). PostgreSQL deployments are told to use pg_dump rather than given a pretend backup.
 """
 
+import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +46,7 @@ def backup_now(config: Config, *, keep: int = KEEP, actor: str = "admin") -> Bac
     folder = backup_dir(config)
     stamp = clock.now().strftime("%Y%m%d-%H%M%S-%f")
     target = folder / f"relaydesk-{stamp}.sqlite3"
+    os.close(os.open(target, os.O_CREAT | os.O_WRONLY, 0o600))  # owner-only from the start
     source = sqlite3.connect(str(config.sqlite_path))
     dest = sqlite3.connect(str(target))
     try:

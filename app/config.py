@@ -32,7 +32,7 @@ class Config:
 
     @property
     def is_sqlite(self) -> bool:
-        return self.database_url is None or self.database_url.startswith("sqlite")
+        return self.database_url is None
 
 
 def resolve(data_dir: str | os.PathLike[str] | None = None,

@@ -7,6 +7,7 @@ up first. New migrations append to :data:`MIGRATIONS`; never edit a released one
 """
 
 import logging
+import os
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -59,6 +60,7 @@ def backup_sqlite(db: SqliteDatabase, folder: Path, label: str) -> Path | None:
     folder.mkdir(parents=True, exist_ok=True)
     stamp = clock.now().strftime("%Y%m%d-%H%M%S")
     target = folder / f"{label}-{stamp}.sqlite3"
+    os.close(os.open(target, os.O_CREAT | os.O_WRONLY, 0o600))  # owner-only from the start
     src = sqlite3.connect(source_path)
     dst = sqlite3.connect(str(target))
     try:

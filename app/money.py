@@ -23,6 +23,8 @@ def parse_amount(text: str | int | Decimal, *, param: str = "amount", allow_zero
     if isinstance(text, float) or isinstance(text, bool):
         raise ValidationError(f"{param} must be given as decimal text, not a float", param=param)
     raw = str(text).strip()
+    if "_" in raw:  # Decimal accepts "1_000"; an amount typed with separators is a mistake
+        raise ValidationError(f"{param} is not a number: {text!r}", param=param)
     if len(raw) > 64:
         raise ValidationError(f"{param} is too long to be an amount", param=param)
     try:

@@ -1,5 +1,5 @@
 """The `relaydesk` entry point: help, version, JSON money, exit codes, and the real console
-command run as a subprocess."""
+command run as a subprocess. (No command at all starts the desktop app: not tested here.)"""
 
 import os
 import sqlite3
@@ -10,15 +10,17 @@ from pathlib import Path
 import bcrypt
 import pytest
 
-from app import __version__
+from app import __version__, db
 from app.cli import main
 from tests.app.support import assert_money_is_micros
 
 REPO = Path(__file__).resolve().parents[3]
 
 
-def test_no_command_prints_help(capsys):
-    assert main([]) == 0
+def test_help_lists_every_command(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["--help"])
+    assert info.value.code == 0
     out = capsys.readouterr().out
     assert out.startswith("usage: relaydesk")
     for command in ("user", "key", "provider", "price", "recharge", "refund", "adjust",
@@ -39,6 +41,18 @@ def test_unknown_command_is_a_usage_error(capsys, tmp_path):
     assert info.value.code == 2
     assert "invalid choice" in capsys.readouterr().err
     assert not (tmp_path / "relaydesk.sqlite3").exists()  # refused before opening anything
+
+
+def test_bad_database_url_is_one_error_line(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("DATABASE_URL", "mysql://u@localhost/relay")
+    try:
+        code = main(["--data-dir", str(tmp_path), "user", "list"])
+    finally:
+        db.close_database()
+    lines = capsys.readouterr().err.splitlines()
+    assert code == 1
+    assert len(lines) == 1 and lines[0].startswith("relaydesk: error: "), lines
+    assert "postgresql://" in lines[0]
 
 
 def test_every_json_money_field_is_integer_micros(cli, fake_clock):
@@ -101,7 +115,8 @@ def test_subprocess_version_and_usage(run):
     assert (version.returncode, version.stdout) == (0, f"RelayDesk {__version__}\n")
     bad = run("no-such-command")
     assert bad.returncode == 2 and "invalid choice" in bad.stderr
-    assert run().returncode == 0
+    helped = run("--help")
+    assert helped.returncode == 0 and helped.stdout.startswith("usage: relaydesk")
 
 
 def test_subprocess_password_from_stdin_and_exit_codes(run):
