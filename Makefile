@@ -30,5 +30,9 @@ test: system-deps venv
 bench: system-deps venv
 	$(BIN)/python -m bench.run
 
+# The desktop bundle: dist/RelayDesk/RelayDesk (build.spec says what goes in and why).
+build: venv
+	$(BIN)/pyinstaller --noconfirm --clean build.spec
+
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .hypothesis

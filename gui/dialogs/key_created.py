@@ -1,0 +1,66 @@
+"""The one and only time a new API key's plaintext is visible: copy it now or issue another.
+
+Only a SHA-256 of the key is stored, so nothing (not this program, not the database) can show it
+again. The field is cleared when the dialog closes so the secret does not linger in a widget.
+"""
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QLineEdit, \
+    QPushButton, QVBoxLayout, QWidget
+
+
+class KeyCreatedDialog(QDialog):
+    def __init__(self, username: str, key_name: str, plaintext: str, base_url: str | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("API key created"))
+        title = QLabel(self.tr("<b>New key “{name}” for {user}</b>").format(name=key_name,
+                                                                             user=username))
+        warning = QLabel(self.tr("Copy this key now and give it to the user. It will not be "
+                                 "shown again: RelayDesk keeps only a fingerprint of it. If it "
+                                 "is lost, revoke it and create a new one."))
+        warning.setWordWrap(True)
+        warning.setStyleSheet("color: #b54708")
+        self.key_field = QLineEdit(plaintext)
+        self.key_field.setReadOnly(True)
+        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        mono.setStyleHint(QFont.StyleHint.Monospace)
+        self.key_field.setFont(mono)
+        self.key_field.setMinimumWidth(self.key_field.fontMetrics().horizontalAdvance(plaintext)
+                                       + 24)
+        self.copy_button = QPushButton(self.tr("&Copy"))
+        self.copy_button.setToolTip(self.tr("Copy the key to the clipboard"))
+        self.copy_button.clicked.connect(self.copy)
+        row = QHBoxLayout()
+        row.addWidget(self.key_field, 1)
+        row.addWidget(self.copy_button)
+        self.copied = QLabel(self.tr("Copied to the clipboard."))
+        self.copied.hide()
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(warning)
+        layout.addLayout(row)
+        layout.addWidget(self.copied)
+        if base_url:
+            hint = QLabel(self.tr("Clients use it as their OpenAI API key, with this base URL:"))
+            url = QLabel(base_url)
+            url.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            url.setFont(mono)
+            layout.addWidget(hint)
+            layout.addWidget(url)
+        buttons = QDialogButtonBox()
+        self.done_button = buttons.addButton(self.tr("I have copied the key"),
+                                             QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.accepted.connect(self.accept)
+        layout.addWidget(buttons)
+        self.key_field.selectAll()
+        self.copy_button.setFocus()
+        self.finished.connect(self._forget)
+
+    def copy(self) -> None:
+        QGuiApplication.clipboard().setText(self.key_field.text())
+        self.copied.show()
+
+    def _forget(self) -> None:
+        self.key_field.clear()

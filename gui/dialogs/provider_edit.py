@@ -1,0 +1,239 @@
+"""Add or edit an upstream provider, including its API key (which goes to the OS keyring).
+
+The dialog saves through the providers service itself and stays open on a refusal, so the
+operator can fix the field the message names (or clear the key when no keyring exists) without
+retyping everything.
+"""
+
+import asyncio
+import re
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractItemView, QCheckBox, QComboBox, QDialog, \
+    QDialogButtonBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, \
+    QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+
+from app import providers
+from app.errors import KeystoreUnavailable, ServiceError
+from gui.backend import Backend
+from gui.errors import show_error
+
+if TYPE_CHECKING:
+    from gui.pages.providers_model import ProviderRow
+
+
+def kind_label(kind: str) -> str:
+    """A readable name for a provider kind (brand names stay untranslated)."""
+    names = {"deepseek": "DeepSeek", "zhipu": "Zhipu GLM", "dashscope": "DashScope (Qwen)",
+             "openai": QWidget.tr("OpenAI or compatible")}
+    return names.get(kind, kind)
+
+
+class ProviderEditDialog(QDialog):
+    """Attributes:
+        saving: the running save task after OK was clicked (tests await it).
+    """
+
+    def __init__(self, backend: Backend, existing: "ProviderRow | None" = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.backend = backend
+        self.existing = existing
+        self.saving: asyncio.Task[bool] | None = None
+        self.setWindowTitle(self.tr("Add provider") if existing is None else
+                            self.tr("Edit provider {name}").format(name=existing.name))
+        self.setMinimumWidth(560)
+
+        self.name = QLineEdit()
+        self.name.setPlaceholderText(self.tr("e.g. deepseek-main"))
+        self.kind = QComboBox()
+        for kind in providers.KINDS:
+            self.kind.addItem(kind_label(kind), kind)
+        self.base_url = QLineEdit()
+        self.models = QLineEdit()
+        self.models.setPlaceholderText(self.tr("Comma-separated, e.g. deepseek-chat, "
+                                               "deepseek-reasoner"))
+        self.priority = QSpinBox()
+        self.priority.setRange(-1000, 1000)
+        self.priority.setToolTip(self.tr("Higher priority providers are tried first."))
+        self.weight = QSpinBox()
+        self.weight.setRange(1, 1000)
+        self.weight.setValue(1)
+        self.weight.setToolTip(self.tr("Share of traffic among providers of equal priority."))
+        self.enabled = QCheckBox(self.tr("Send requests to this provider"))
+        self.enabled.setChecked(True)
+        self.api_key = QLineEdit()
+        self.api_key.setEchoMode(QLineEdit.EchoMode.Password)
+        self.api_key.setClearButtonEnabled(True)
+        key_note = QLabel(self.tr("The key is kept in the operating system's keyring, never in "
+                                  "the database, and is never shown again."))
+        key_note.setWordWrap(True)
+        key_note.setStyleSheet("color: palette(placeholder-text)")
+
+        self.mapping = QTableWidget(0, 2)
+        self.mapping.setHorizontalHeaderLabels([self.tr("Model clients ask for"),
+                                                self.tr("Model sent upstream")])
+        self.mapping.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.mapping.verticalHeader().setVisible(False)
+        self.mapping.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.mapping.setToolTip(self.tr("Optional: let clients ask for a model under another "
+                                        "name; the relay sends the upstream name instead."))
+        self.mapping.setMinimumHeight(110)
+        self.mapping.setMaximumHeight(150)
+        self.add_mapping_button = QPushButton(self.tr("Add mapping"))
+        self.add_mapping_button.clicked.connect(lambda: self.add_mapping_row("", "", edit=True))
+        self.remove_mapping_button = QPushButton(self.tr("Remove mapping"))
+        self.remove_mapping_button.clicked.connect(self.remove_mapping_row)
+        mapping_buttons = QHBoxLayout()
+        mapping_buttons.addWidget(self.add_mapping_button)
+        mapping_buttons.addWidget(self.remove_mapping_button)
+        mapping_buttons.addStretch(1)
+        mapping_box = QVBoxLayout()
+        mapping_box.setContentsMargins(0, 0, 0, 0)
+        mapping_box.addWidget(self.mapping)
+        mapping_box.addLayout(mapping_buttons)
+
+        numbers = QHBoxLayout()
+        numbers.addWidget(self.priority)
+        numbers.addSpacing(16)
+        numbers.addWidget(QLabel(self.tr("Weight:")))
+        numbers.addWidget(self.weight)
+        numbers.addStretch(1)
+
+        form = QFormLayout()
+        form.addRow(self.tr("Name:"), self.name)
+        form.addRow(self.tr("Kind:"), self.kind)
+        form.addRow(self.tr("Base URL:"), self.base_url)
+        form.addRow(self.tr("Models:"), self.models)
+        form.addRow(self.tr("Model mapping:"), mapping_box)
+        form.addRow(self.tr("Priority:"), numbers)
+        form.addRow("", self.enabled)
+        form.addRow(self.tr("API key:"), self.api_key)
+        form.addRow("", key_note)
+
+        self.error = QLabel("")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #b42318")
+        self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.error.hide()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.buttons.accepted.connect(self._on_ok)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+
+        self.kind.currentIndexChanged.connect(self._on_kind_changed)
+        if existing is None:
+            self.api_key.setPlaceholderText(self.tr("Paste the provider's API key"))
+            self._on_kind_changed()
+        else:
+            self._fill(existing)
+
+    # --- filling and reading the form -------------------------------------------------------
+
+    def _fill(self, row: "ProviderRow") -> None:
+        self.name.setText(row.name)
+        self.name.setEnabled(False)
+        self.name.setToolTip(self.tr("A provider cannot be renamed; add a new one instead."))
+        self.kind.setCurrentIndex(max(0, self.kind.findData(row.kind)))
+        self.base_url.setText(row.base_url)
+        self.models.setText(", ".join(row.models))
+        for alias, upstream in row.model_map.items():
+            self.add_mapping_row(alias, upstream)
+        self.priority.setValue(row.priority)
+        self.weight.setValue(row.weight)
+        self.enabled.setChecked(row.enabled)
+        self.api_key.setPlaceholderText(
+            self.tr("Key stored — leave empty to keep it") if row.key_stored else
+            self.tr("No key stored — paste the provider's API key"))
+
+    def _on_kind_changed(self) -> None:
+        """Fill the kind's usual URL unless the operator typed their own."""
+        current = self.base_url.text().strip().rstrip("/")
+        default = providers.KIND_DEFAULT_URLS.get(self.kind.currentData(), "")
+        if not current or current in providers.KIND_DEFAULT_URLS.values():
+            self.base_url.setText(default)
+        self.base_url.setPlaceholderText(default)
+
+    def add_mapping_row(self, alias: str, upstream: str, *, edit: bool = False) -> None:
+        row = self.mapping.rowCount()
+        self.mapping.insertRow(row)
+        self.mapping.setItem(row, 0, QTableWidgetItem(alias))
+        self.mapping.setItem(row, 1, QTableWidgetItem(upstream))
+        if edit:
+            self.mapping.setCurrentCell(row, 0)
+            self.mapping.editItem(self.mapping.item(row, 0))
+
+    def remove_mapping_row(self) -> None:
+        rows = sorted({index.row() for index in self.mapping.selectedIndexes()}, reverse=True)
+        if not rows and self.mapping.currentRow() >= 0:
+            rows = [self.mapping.currentRow()]
+        for row in rows:
+            self.mapping.removeRow(row)
+
+    def mapping_pairs(self) -> list[str]:
+        """``alias=upstream`` for each non-empty row; half-filled rows go to the service,
+        which explains what is missing."""
+        pairs = []
+        for row in range(self.mapping.rowCount()):
+            alias, upstream = (self.mapping.item(row, c) for c in (0, 1))
+            a = alias.text().strip() if alias else ""
+            u = upstream.text().strip() if upstream else ""
+            if a or u:
+                pairs.append(f"{a}={u}")
+        return pairs
+
+    def values(self) -> dict[str, Any]:
+        """The form as keyword arguments for add_provider/update_provider."""
+        return {
+            "kind": self.kind.currentData(),
+            "base_url": self.base_url.text().strip() or None,
+            "models": [m for m in re.split(r"[,\s]+", self.models.text()) if m],
+            "model_map": self.mapping_pairs(),
+            "priority": self.priority.value(),
+            "weight": self.weight.value(),
+            "enabled": self.enabled.isChecked(),
+        }
+
+    # --- saving ------------------------------------------------------------------------------
+
+    def _on_ok(self) -> None:
+        if self.saving is None or self.saving.done():
+            self.saving = asyncio.ensure_future(self.save())
+
+    async def save(self) -> bool:
+        """Write the provider; on success close, on a refusal show why and stay open."""
+        kwargs = self.values()
+        key = self.api_key.text().strip()
+        self.ok_button.setEnabled(False)
+        self.error.hide()
+        try:
+            if self.existing is None:
+                await self.backend.call(providers.add_provider, self.name.text().strip(),
+                                        kwargs.pop("kind"), api_key=key or None, **kwargs)
+            else:
+                await self.backend.call(providers.update_provider, self.existing.name,
+                                        api_key=key or None, **kwargs)
+        except ServiceError as exc:
+            text = exc.message[:1].upper() + exc.message[1:]
+            if isinstance(exc, KeystoreUnavailable):
+                text = self.tr("{why}\nYou can also clear the API key field and save the "
+                               "provider without a key for now.").format(why=text)
+            self.error.setText(text)
+            self.error.show()
+            self.adjustSize()  # grow to fit the message instead of squeezing the form
+            return False
+        except Exception as exc:  # unexpected: logged and shown by the shared handler
+            show_error(self, exc)
+            return False
+        finally:
+            self.ok_button.setEnabled(True)
+        self.api_key.clear()
+        self.backend.changed.emit("providers")
+        self.accept()
+        return True

@@ -1,0 +1,168 @@
+"""The Providers page's data: one row per provider, loaded off the GUI thread, and the table
+model that shows it. Holds whether a key is stored, never the key itself."""
+
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QWidget
+
+from app import providers
+from gui.backend import Backend
+from gui.dialogs.provider_edit import kind_label
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+@dataclass(slots=True)
+class ProviderRow:
+    """What the page shows about one provider; holds whether a key exists, never the key."""
+
+    id: int
+    name: str
+    kind: str
+    base_url: str
+    models: list[str]
+    model_map: dict[str, str]
+    priority: int
+    weight: int
+    enabled: bool
+    key_stored: bool
+    health: str
+    failures: int
+    cooldown_until: datetime | None
+    last_error: str | None
+    live: bool = False  # failures/cool-down below come from the running relay
+    live_cooldown_s: float = 0.0
+    test: str = field(default="")
+
+
+def load_rows() -> list[ProviderRow]:
+    """Runs in the backend's worker: provider rows plus a keyring lookup for each."""
+    return [ProviderRow(
+        id=p.id, name=p.name, kind=p.kind, base_url=p.base_url, models=list(p.models),
+        model_map=dict(p.model_map), priority=p.priority, weight=p.weight, enabled=p.enabled,
+        key_stored=providers.provider_key(p.name) is not None, health=p.health,
+        failures=p.consecutive_failures, cooldown_until=p.cooldown_until,
+        last_error=p.last_error) for p in providers.list_providers()]
+
+
+def live_health(backend: Backend) -> dict[int, tuple[int, float]]:
+    """Provider id -> (failures, seconds of cool-down left) from the running relay, read-only."""
+    relay = backend.relay
+    if relay is None or not relay.running:
+        return {}
+    try:
+        health = dict(relay.state.pool._health)  # the pool keeps it across snapshot reloads
+    except (AttributeError, AssertionError):
+        return {}
+    now = time.monotonic()
+    return {pid: (failures, max(0.0, until - now)) for pid, (failures, until) in health.items()}
+
+
+def local_time(value: datetime | None) -> str:
+    return "" if value is None else \
+        value.replace(tzinfo=UTC).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+
+
+class ProvidersModel(QAbstractTableModel):
+    NUMERIC = {"priority", "weight", "failures"}
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[ProviderRow] = []
+        self.columns = [
+            ("name", self.tr("Name")), ("kind", self.tr("Kind")),
+            ("enabled", self.tr("Enabled")), ("key", self.tr("Key")),
+            ("health", self.tr("Health")), ("failures", self.tr("Failures")),
+            ("priority", self.tr("Priority")), ("weight", self.tr("Weight")),
+            ("models", self.tr("Models")), ("mapping", self.tr("Mapping")),
+            ("test", self.tr("Last test")), ("cooldown", self.tr("Cool-down until")),
+            ("error", self.tr("Last error")), ("url", self.tr("Base URL"))]
+
+    def column(self, key: str) -> int:
+        return [c for c, _ in self.columns].index(key)
+
+    def set_rows(self, rows: list[ProviderRow]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def update_row(self, row: int) -> None:
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.columns) - 1))
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802,B008 - Qt API
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802,B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.columns[section][1]
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row, column = self.rows[index.row()], self.columns[index.column()][0]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.text_for(row, column)
+        if role == SORT_ROLE:
+            return getattr(row, column) if column in self.NUMERIC else self.text_for(row, column)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in self.NUMERIC:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole and column in ("models", "mapping", "error",
+                                                              "test", "url"):
+            return self.text_for(row, column) or None
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return self._colour(row, column)
+        return None
+
+    def text_for(self, row: ProviderRow, column: str) -> str:
+        if column == "name":
+            return row.name
+        if column == "kind":
+            return kind_label(row.kind)
+        if column == "models":
+            return ", ".join(row.models)
+        if column == "mapping":
+            return ", ".join(f"{a} → {u}" for a, u in row.model_map.items())
+        if column in ("priority", "weight", "failures"):
+            return str(getattr(row, column))
+        if column == "enabled":
+            return self.tr("Yes") if row.enabled else self.tr("No")
+        if column == "key":
+            return self.tr("Stored") if row.key_stored else self.tr("Missing")
+        if column == "health":
+            if row.live_cooldown_s > 0:
+                return self.tr("Cooling down ({seconds} s left)").format(
+                    seconds=int(row.live_cooldown_s + 0.999))
+            return {"healthy": self.tr("Healthy"), "cooling": self.tr("Cooling down"),
+                    "unknown": self.tr("Not used yet")}.get(row.health, row.health)
+        if column == "cooldown":
+            return local_time(row.cooldown_until)
+        if column == "error":
+            return row.last_error or ""
+        if column == "test":
+            return row.test
+        if column == "url":
+            return row.base_url
+        return ""
+
+    def _colour(self, row: ProviderRow, column: str) -> QColor | None:
+        if column == "health":
+            if row.live_cooldown_s > 0 or row.health == "cooling":
+                return QColor("#b54708")
+            if row.health == "healthy":
+                return QColor("#067647")
+        if column == "key" and not row.key_stored:
+            return QColor("#b42318")
+        if column == "enabled" and not row.enabled:
+            return QColor("#667085")
+        return None

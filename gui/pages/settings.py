@@ -1,0 +1,286 @@
+"""Settings page: how the relay listens, how long records are kept, who may use the admin
+API, and the interface language.
+
+Only fields the operator changed are written, each through ``app.settings.set`` (which decides
+what is valid); a field the service refused keeps the operator's text so it can be corrected.
+"""
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, \
+    QPushButton, QScrollArea, QSpinBox, QVBoxLayout, QWidget
+
+from app import settings
+from app.errors import ServiceError
+from gui.backend import Backend
+from gui.pages.base import Page
+from gui.widgets.cidr_list import CidrListEditor
+
+LAN_HOST = "0.0.0.0"
+LOCAL_HOST = "127.0.0.1"
+RETENTION_KEYS = ("log_retention_days", "payment_retention_days", "security_retention_days")
+EDITABLE = ("relay_host", "relay_port", *RETENTION_KEYS, "admin_ip_whitelist", "language")
+ERROR_STYLE = "color: #b42318"
+OK_STYLE = "color: #067647"
+
+
+def _note(text: str, *, wrap: bool = True) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(wrap)
+    label.setStyleSheet("color: palette(placeholder-text)")
+    return label
+
+
+def _group(title: str, *parts: QFormLayout | QWidget) -> QGroupBox:
+    """A section: forms and notes stacked (wrapped notes outside forms size correctly)."""
+    box = QGroupBox(title)
+    layout = QVBoxLayout(box)
+    for part in parts:
+        if isinstance(part, QFormLayout):
+            layout.addLayout(part)
+        else:
+            layout.addWidget(part)
+    return box
+
+
+def _left(widget: QWidget) -> QHBoxLayout:
+    """Keep a small field at its natural width instead of stretching across the form."""
+    row = QHBoxLayout()
+    row.addWidget(widget)
+    row.addStretch(1)
+    return row
+
+
+class SettingsPage(Page):
+    topics = ("settings",)
+
+    def __init__(self, backend: Backend, parent: QWidget | None = None) -> None:
+        super().__init__(backend, parent)
+        self.saved: dict[str, Any] = {}
+        self._loaded = False
+
+        # relay
+        self.host = QComboBox()
+        self.host.addItem(self.tr("Computers on the LAN (all network interfaces)"), LAN_HOST)
+        self.host.addItem(self.tr("This computer only (127.0.0.1)"), LOCAL_HOST)
+        self.port = QSpinBox()
+        self.port.setRange(0, 65535)
+        self.port.setSpecialValueText(self.tr("any free port"))
+        self.port.setMinimumWidth(120)
+        self.restart_button = QPushButton(self.tr("Restart relay"))
+        self.restart_button.clicked.connect(lambda: self.spawn(self.restart_relay()))
+        self.relay_note = _note(self.tr("Changes to the address and port take effect after you "
+                                        "save and then restart the relay. Connected clients are "
+                                        "disconnected briefly."))
+        port_row = _left(self.port)
+        port_row.insertSpacing(1, 12)
+        port_row.insertWidget(2, self.restart_button)
+        relay_form = QFormLayout()
+        relay_form.addRow(self.tr("Listen for:"), _left(self.host))
+        relay_form.addRow(self.tr("Port:"), port_row)
+        relay_box = _group(self.tr("Relay"), relay_form, self.relay_note)
+
+        # retention
+        self.retention: dict[str, QSpinBox] = {}
+        labels = {"log_retention_days": self.tr("Request logs:"),
+                  "payment_retention_days": self.tr("Payment records:"),
+                  "security_retention_days": self.tr("Login and security events:")}
+        retention_form = QFormLayout()
+        for key in RETENTION_KEYS:
+            spin = QSpinBox()
+            spin.setRange(1, 3650)
+            spin.setSuffix(self.tr(" days"))
+            spin.setMinimumWidth(120)
+            spin.setAlignment(Qt.AlignmentFlag.AlignRight)
+            self.retention[key] = spin
+            retention_form.addRow(labels[key], _left(spin))
+        retention_box = _group(self.tr("Keep records"), retention_form, _note(self.tr(
+            "How long each kind of record is kept before it is deleted.")))
+
+        # admin access
+        self.whitelist = CidrListEditor()
+        self.whitelist.edit.setMaximumHeight(110)
+        admin_box = _group(self.tr("Admin access"), _note(self.tr(
+            "Computers allowed to use the admin API, one address or network per line. Keep "
+            "127.0.0.1 and ::1 to allow this computer.")), self.whitelist)
+
+        # interface
+        self.language = QComboBox()
+        self.language.addItem(self.tr("Automatic (follow the system)"), "auto")
+        self.language.addItem("English", "en")
+        self.language.addItem("简体中文", "zh_CN")
+        self.currency = QLabel("")
+        self.currency.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        language_row = _left(self.language)
+        language_row.insertSpacing(1, 12)
+        language_row.insertWidget(2, _note(self.tr("Used from the next start."), wrap=False))
+        currency_row = _left(self.currency)
+        currency_row.insertSpacing(1, 12)
+        currency_row.insertWidget(2, _note(self.tr("Chosen at first start; balances and prices "
+                                                   "use it."), wrap=False))
+        interface_form = QFormLayout()
+        interface_form.addRow(self.tr("Language:"), language_row)
+        interface_form.addRow(self.tr("Currency:"), currency_row)
+        interface_box = _group(self.tr("Interface"), interface_form)
+
+        # save bar
+        self.message = QLabel("")
+        self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.discard_button = QPushButton(self.tr("Discard changes"))
+        self.discard_button.clicked.connect(self.discard)
+        self.save_button = QPushButton(self.tr("&Save"))
+        self.save_button.setDefault(True)
+        self.save_button.setToolTip(QKeySequence(QKeySequence.StandardKey.Save).toString(
+            QKeySequence.SequenceFormat.NativeText))
+        self.save_button.clicked.connect(lambda: self.spawn(self.save()))
+        for shortcut, button in ((QKeySequence.StandardKey.Save, self.save_button),
+                                 (QKeySequence.StandardKey.Refresh, None)):
+            action = QAction(self)
+            action.setShortcut(QKeySequence(shortcut))
+            action.triggered.connect(
+                (lambda b=button: b.isEnabled() and b.click()) if button is not None else
+                (lambda: self.spawn(self.reload())))
+            self.addAction(action)
+        save_row = QHBoxLayout()
+        save_row.addWidget(self.message, 1)
+        save_row.addWidget(self.discard_button)
+        save_row.addWidget(self.save_button)
+
+        column = QWidget()
+        column.setMaximumWidth(780)
+        column_layout = QVBoxLayout(column)
+        for box in (relay_box, retention_box, admin_box, interface_box):
+            column_layout.addWidget(box)
+        column_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        scroll.setWidget(column)
+        layout = QVBoxLayout(self)
+        layout.addWidget(scroll, 1)
+        layout.addLayout(save_row)
+
+        for spin in (self.port, *self.retention.values()):
+            spin.valueChanged.connect(self._update_buttons)
+        for combo in (self.host, self.language):
+            combo.currentIndexChanged.connect(self._update_buttons)
+        self.whitelist.changed.connect(self._update_buttons)
+        self._update_buttons()
+
+    def title(self) -> str:
+        return self.tr("Settings")
+
+    # --- form <-> values ------------------------------------------------------------------
+
+    def values(self) -> dict[str, Any]:
+        """What the form currently says, in the settings' own shapes."""
+        result: dict[str, Any] = {"relay_host": self.host.currentData(),
+                                  "relay_port": self.port.value(),
+                                  "admin_ip_whitelist": self.whitelist.values(),
+                                  "language": self.language.currentData()}
+        result.update({key: spin.value() for key, spin in self.retention.items()})
+        return result
+
+    def changes(self) -> dict[str, Any]:
+        if not self._loaded:
+            return {}
+        return {key: value for key, value in self.values().items() if value != self.saved[key]}
+
+    def _show(self, key: str, value: Any) -> None:
+        if key == "relay_host":
+            index = self.host.findData(value)
+            if index < 0:  # set elsewhere (CLI) to one specific address: keep it choosable
+                self.host.addItem(self.tr("Only the address {host}").format(host=value), value)
+                index = self.host.count() - 1
+            self.host.setCurrentIndex(index)
+        elif key == "relay_port":
+            self.port.setValue(int(value))
+        elif key in self.retention:
+            self.retention[key].setValue(int(value))
+        elif key == "admin_ip_whitelist":
+            self.whitelist.set_values(list(value))
+        elif key == "language":
+            self.language.setCurrentIndex(max(0, self.language.findData(value)))
+        elif key == "currency":
+            self.currency.setText(str(value))
+
+    async def refresh(self) -> None:
+        """Load saved values; fields with unsaved edits keep what the operator typed."""
+        dirty = set(self.changes())
+        self.saved = await self.backend.call(settings.all_settings)
+        for key in (*EDITABLE, "currency"):
+            if key not in dirty:
+                self._show(key, self.saved[key])
+        self._loaded = True
+        self._update_buttons()
+
+    def discard(self) -> None:
+        for key in EDITABLE:
+            self._show(key, self.saved[key])
+        self.message.clear()
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        dirty = bool(self.changes())
+        self.save_button.setEnabled(dirty)
+        self.discard_button.setEnabled(dirty)
+
+    def _say(self, text: str, *, error: bool = False) -> None:
+        self.message.setStyleSheet(ERROR_STYLE if error else OK_STYLE)
+        self.message.setText(text)
+
+    # --- actions ----------------------------------------------------------------------------
+
+    async def save(self) -> bool:
+        """Write each changed setting; report refusals in plain words. True if all saved."""
+        changes = self.changes()
+        if not changes:
+            self._say(self.tr("Nothing to save."))
+            return True
+        errors: list[str] = []
+        saved: list[str] = []
+        self.save_button.setEnabled(False)
+        for key, value in changes.items():
+            try:
+                await self.backend.call(settings.set, key, value)
+                saved.append(key)
+            except ServiceError as exc:
+                errors.append(exc.message)
+        self.saved = await self.backend.call(settings.all_settings)
+        for key in saved:  # show the stored (normalised) form
+            self._show(key, self.saved[key])
+        if saved:
+            self.backend.changed.emit("settings")
+        self._update_buttons()
+        if errors:
+            self._say(self.tr("Not saved: {errors}").format(errors="; ".join(errors)),
+                      error=True)
+            return False
+        notes = [self.tr("Settings saved.")]
+        if {"relay_host", "relay_port"} & set(saved):
+            notes.append(self.tr("Restart the relay to use the new address and port."))
+        if "language" in saved:
+            notes.append(self.tr("The new language is used from the next start."))
+        self._say(" ".join(notes))
+        return True
+
+    async def restart_relay(self) -> bool:
+        """Stop and start the embedded relay so it listens on the saved address and port."""
+        self.restart_button.setEnabled(False)
+        self._say(self.tr("Restarting the relay…"))
+        try:
+            ok = await self.backend.restart_relay()
+        finally:
+            self.restart_button.setEnabled(True)
+        if ok:
+            urls = self.backend.relay_urls()
+            self._say(self.tr("The relay is running at {url}.").format(
+                url=urls[0] if urls else ""))
+        else:
+            self._say(self.tr("The relay could not start: {why}").format(
+                why=self.backend.relay_error or ""), error=True)
+        return ok

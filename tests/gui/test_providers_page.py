@@ -1,0 +1,289 @@
+"""Providers page: add/edit/remove through the dialog, keys to the keyring only, tests of a
+provider against a fake upstream; checked against the service layer."""
+
+import asyncio
+import sys
+import types
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+from app import keystore, providers
+from gui.dialogs.provider_edit import ProviderEditDialog
+from gui.pages.providers import ProvidersPage
+from tests.gui.conftest import grab, settle_page
+from tests.helpers.fake_upstream import FakeUpstream
+
+
+async def open_page(backend) -> ProvidersPage:  # type: ignore[no-untyped-def]
+    page = ProvidersPage(backend)
+    page.resize(1100, 520)
+    await page.reload()
+    return page
+
+
+async def open_add_dialog(page: ProvidersPage) -> ProviderEditDialog:
+    page.add_button.click()
+    await asyncio.sleep(0)
+    dialog = page.last_dialog
+    assert isinstance(dialog, ProviderEditDialog) and dialog.isVisible()
+    return dialog
+
+
+def fill(dialog: ProviderEditDialog, name: str, kind: str, models: str, key: str = "") -> None:
+    dialog.name.setText(name)
+    dialog.kind.setCurrentIndex(dialog.kind.findData(kind))
+    dialog.models.setText(models)
+    dialog.api_key.setText(key)
+
+
+async def click_save(dialog: ProviderEditDialog) -> bool:
+    dialog.ok_button.click()
+    assert dialog.saving is not None
+    return await dialog.saving
+
+
+def select(page: ProvidersPage, name: str) -> None:
+    page.select(name)
+    assert page.selected() is not None and page.selected().name == name
+
+
+def data_files_text(data_dir: Path) -> bytes:
+    return b"".join(p.read_bytes() for p in data_dir.iterdir()
+                    if p.name.startswith("relaydesk.sqlite3"))
+
+
+async def test_add_with_key_stores_it_in_the_keyring_not_the_database(
+        backend, gui_config, real_keyring) -> None:
+    page = await open_page(backend)
+    dialog = await open_add_dialog(page)
+    fill(dialog, "deepseek-main", "deepseek", "deepseek-chat, deepseek-reasoner",
+         key="sk-live-7f3a9c1e5b")
+    assert await click_save(dialog)
+    await settle_page(page)
+    assert not dialog.isVisible() and dialog.api_key.text() == ""
+    assert providers.provider_key("deepseek-main") == "sk-live-7f3a9c1e5b"
+    provider = providers.get_provider("deepseek-main")
+    assert provider.models == ["deepseek-chat", "deepseek-reasoner"]
+    assert provider.base_url == providers.KIND_DEFAULT_URLS["deepseek"]
+    assert b"sk-live-7f3a9c1e5b" not in data_files_text(gui_config.sqlite_path.parent)
+    row = page.model.rows[0]
+    assert row.name == "deepseek-main" and row.key_stored
+    assert "Stored" in page.model.data(page.model.index(0, page.model.column("key")))
+
+    # editing never shows the key again; empty keeps it, a new one replaces it
+    select(page, "deepseek-main")
+    page.edit_button.click()
+    await asyncio.sleep(0)
+    edit = page.last_dialog
+    assert isinstance(edit, ProviderEditDialog)
+    assert edit.api_key.text() == "" and "leave empty to keep it" in edit.api_key.placeholderText()
+    assert await click_save(edit)
+    await settle_page(page)
+    assert providers.provider_key("deepseek-main") == "sk-live-7f3a9c1e5b"
+
+
+async def test_key_without_keyring_shows_how_to_proceed_and_adds_nothing(backend) -> None:
+    page = await open_page(backend)
+    dialog = await open_add_dialog(page)
+    fill(dialog, "zhipu-main", "zhipu", "glm-4-flash", key="sk-zhipu-1")
+    assert not await click_save(dialog)
+    assert dialog.isVisible() and dialog.error.isVisibleTo(dialog)
+    assert "No usable OS keyring" in dialog.error.text()
+    assert keystore.env_var_name("zhipu-main") in dialog.error.text()
+    grab(dialog, Path("/tmp/provider_dialog_error.png"))
+    assert providers.list_providers() == []
+    # the operator clears the key and saves: the provider exists without a key
+    dialog.api_key.clear()
+    assert await click_save(dialog)
+    await settle_page(page)
+    assert [p.name for p in providers.list_providers()] == ["zhipu-main"]
+    assert page.model.rows[0].key_stored is False
+
+
+async def test_kind_fills_the_url_unless_the_operator_typed_one(backend) -> None:
+    page = await open_page(backend)
+    dialog = await open_add_dialog(page)
+    for kind in ("zhipu", "dashscope", "deepseek"):
+        dialog.kind.setCurrentIndex(dialog.kind.findData(kind))
+        assert dialog.base_url.text() == providers.KIND_DEFAULT_URLS[kind]
+    dialog.base_url.setText("http://10.0.0.5:9000/v1")
+    dialog.kind.setCurrentIndex(dialog.kind.findData("openai"))
+    assert dialog.base_url.text() == "http://10.0.0.5:9000/v1"
+    dialog.reject()
+    await settle_page(page)
+    assert providers.list_providers() == []
+
+
+async def test_edit_mapping_priority_and_toggle(backend) -> None:
+    providers.add_provider("dashscope-main", "dashscope", models=["qwen-plus"])
+    page = await open_page(backend)
+    select(page, "dashscope-main")
+    page.edit_button.click()
+    await asyncio.sleep(0)
+    dialog = page.last_dialog
+    assert isinstance(dialog, ProviderEditDialog) and not dialog.name.isEnabled()
+    dialog.add_mapping_button.click()
+    dialog.mapping.item(0, 0).setText("gpt-4o-mini")
+    dialog.mapping.item(0, 1).setText("qwen-plus")
+    dialog.priority.setValue(5)
+    dialog.weight.setValue(3)
+    assert await click_save(dialog)
+    await settle_page(page)
+    provider = providers.get_provider("dashscope-main")
+    assert provider.model_map == {"gpt-4o-mini": "qwen-plus"}
+    assert (provider.priority, provider.weight) == (5, 3)
+    mapping = page.model.index(0, page.model.column("mapping"))
+    assert "gpt-4o-mini → qwen-plus" in page.model.data(mapping)
+
+    # a half-filled mapping row: the service explains, nothing changes
+    select(page, "dashscope-main")
+    page.edit_button.click()
+    await asyncio.sleep(0)
+    dialog = page.last_dialog
+    assert isinstance(dialog, ProviderEditDialog) and dialog.mapping.rowCount() == 1
+    dialog.add_mapping_button.click()
+    dialog.mapping.item(1, 0).setText("qwen-max")
+    assert not await click_save(dialog)
+    assert "alias=upstream" in dialog.error.text()
+    dialog.mapping.selectRow(0)
+    dialog.remove_mapping_button.click()
+    dialog.mapping.selectRow(0)
+    dialog.remove_mapping_button.click()
+    assert await click_save(dialog)
+    await settle_page(page)
+    assert providers.get_provider("dashscope-main").model_map == {}
+
+    select(page, "dashscope-main")
+    assert page.toggle_button.text() == "Disable"
+    page.toggle_button.click()
+    await settle_page(page)
+    assert providers.get_provider("dashscope-main").enabled is False
+    assert page.toggle_button.text() == "Enable"
+    page.toggle_button.click()
+    await settle_page(page)
+    assert providers.get_provider("dashscope-main").enabled is True
+
+
+async def test_remove_asks_first(backend) -> None:
+    providers.add_provider("zhipu-main", "zhipu", models=["glm-4-flash"])
+    changed: list[str] = []
+    backend.changed.connect(changed.append)
+    page = await open_page(backend)
+    select(page, "zhipu-main")
+    page.remove_button.click()
+    await asyncio.sleep(0)
+    box = page.last_dialog
+    assert isinstance(box, QMessageBox) and "zhipu-main" in box.text()
+    box.button(QMessageBox.StandardButton.Cancel).click()
+    await settle_page(page)
+    assert providers.get_provider("zhipu-main")
+    page.remove_button.click()
+    await asyncio.sleep(0)
+    page.last_dialog.button(QMessageBox.StandardButton.Yes).click()
+    await settle_page(page)
+    assert providers.list_providers() == [] and page.model.rowCount() == 0
+    assert "providers" in changed
+
+
+async def test_test_button_shows_busy_then_result(backend, monkeypatch) -> None:
+    """The busy indicator runs while the probe runs (the probe itself is stubbed here)."""
+    release = asyncio.Event()
+
+    async def probe_provider(name: str, **_: object) -> object:
+        await release.wait()
+        return types.SimpleNamespace(ok=True, latency_ms=231, status=200, message="")
+
+    monkeypatch.setitem(sys.modules, "relay.probe",
+                        types.SimpleNamespace(probe_provider=probe_provider))
+    providers.add_provider("deepseek-main", "deepseek", models=["deepseek-chat"])
+    page = await open_page(backend)
+    select(page, "deepseek-main")
+    page.test_button.click()
+    await asyncio.sleep(0)
+    assert page.busy.isVisibleTo(page) and not page.test_button.isEnabled()
+    assert page.model.rows[0].test == "Testing…"
+    release.set()
+    await settle_page(page)
+    assert not page.busy.isVisibleTo(page) and page.test_button.isEnabled()
+    assert page.model.rows[0].test == "OK, 231 ms" and "231 ms" in page.status.text()
+
+
+async def test_probe_against_fake_upstream(backend, monkeypatch) -> None:
+    pytest.importorskip("relay.probe")
+    async with FakeUpstream(kind="deepseek", api_key="sk-up") as up:
+        monkeypatch.setenv(keystore.env_var_name("deepseek-main"), up.api_key)
+        providers.add_provider("deepseek-main", "deepseek", models=["deepseek-chat"],
+                               base_url=up.base_url)
+        page = await open_page(backend)
+        assert page.model.rows[0].key_stored  # from the environment variable
+        select(page, "deepseek-main")
+        page.test_button.click()
+        await settle_page(page)
+        assert page.model.rows[0].test.startswith("OK, ") and " ms" in page.status.text()
+
+        up.scenario.fail_with = "auth"
+        page.test_button.click()
+        await settle_page(page)
+        text = page.model.rows[0].test
+        assert text.startswith("Failed: ") and "Traceback" not in text
+        assert "deepseek-main failed the test" in page.status.text()
+
+
+async def test_render_page_and_dialog(backend, fake_clock, monkeypatch) -> None:
+    """Realistic data for looking at: /tmp/providers_page.png, /tmp/provider_dialog.png."""
+    from datetime import timedelta
+    for name in ("deepseek-main", "zhipu-glm"):
+        monkeypatch.setenv(keystore.env_var_name(name), "sk-demo")
+    providers.add_provider("deepseek-main", "deepseek",
+                           models=["deepseek-chat", "deepseek-reasoner"], priority=10, weight=3)
+    providers.add_provider("zhipu-glm", "zhipu", models=["glm-4-flash", "glm-4-plus"],
+                           model_map={"gpt-4o-mini": "glm-4-flash"}, priority=10)
+    providers.add_provider("dashscope-qwen", "dashscope", models=["qwen-plus", "qwen-max"],
+                           priority=0, enabled=False)
+    z = providers.get_provider("zhipu-glm")
+    providers.record_health(z.id, healthy=False, failures=3,
+                            cooldown_until=fake_clock() + timedelta(seconds=30),
+                            error="upstream returned 429: 当前API请求过多，请稍后重试。")
+    d = providers.get_provider("deepseek-main")
+    providers.record_health(d.id, healthy=True, failures=0)
+    page = await open_page(backend)
+    page._set_test("deepseek-main", "OK, 412 ms")
+    page.show()
+    await settle_page(page)
+    select(page, "zhipu-glm")
+    grab(page, Path("/tmp/providers_page.png"))
+    page.edit_button.click()
+    await asyncio.sleep(0)
+    dialog = page.last_dialog
+    assert isinstance(dialog, ProviderEditDialog)
+    dialog.adjustSize()
+    grab(dialog, Path("/tmp/provider_dialog.png"))
+    dialog.reject()
+    await settle_page(page)
+    page.close()
+
+
+async def test_live_health_from_the_running_relay(backend) -> None:
+    from app import settings
+    settings.set("relay_host", "127.0.0.1")
+    settings.set("relay_port", 0)
+    providers.add_provider("zhipu-glm", "zhipu", models=["glm-4-flash"])
+    page = await open_page(backend)
+    health = page.model.column("health")
+    assert page.model.data(page.model.index(0, health)) == "Not used yet"
+    assert await backend.start_relay()
+    try:
+        pool = backend.relay.state.pool
+        upstream = (await pool.snapshot()).upstreams[0]
+        for _ in range(3):
+            pool.record_failure(upstream, "upstream returned 503")
+        backend.traffic.emit(0, 0)  # the backend's sampling tick
+        assert page.model.data(page.model.index(0, health)).startswith("Cooling down (")
+        assert page.model.rows[0].failures == 3 and page.model.rows[0].live
+        select(page, "zhipu-glm")
+        assert "live from the running relay" in page.detail["health"].text()
+    finally:
+        await backend.stop_relay()
+    await settle_page(page)
