@@ -51,6 +51,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         p.add_argument("username")
         p.set_defaults(handler=set_status, status=status)
 
+    from app.cli import privacy  # delete / withdraw-consent live with the other privacy commands
+    privacy.register_user_commands(cmds)
+
 
 def add(args: argparse.Namespace, out: Output) -> None:
     password = read_secret_stdin("password") if args.password_stdin else None
