@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 PYTEST_ARGS ?=
 
-.PHONY: run test bench build system-deps venv clean
+.PHONY: run test bench build screenshots system-deps venv clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "RelayDesk needs Python 3.11+"'
@@ -33,6 +33,9 @@ bench: system-deps venv
 # The desktop bundle: dist/RelayDesk/RelayDesk (build.spec says what goes in and why).
 build: venv
 	$(BIN)/pyinstaller --noconfirm --clean build.spec
+
+screenshots: system-deps venv
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m docs.screenshots
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .hypothesis

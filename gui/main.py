@@ -16,6 +16,7 @@ from gui import i18n
 from gui.asyncdialog import ask
 from gui.backend import Backend
 from gui.errors import setup_file_log
+from gui.gc import GarbageCollector
 from gui.main_window import MainWindow
 from gui.pages.registry import all_pages
 from gui.resources import resource
@@ -73,6 +74,7 @@ async def sign_in(backend: Backend) -> bool:
 
 async def session(app: QApplication, config: Config) -> int:
     app.setQuitOnLastWindowClosed(False)  # we quit after the relay has stopped cleanly
+    collector = GarbageCollector(app)
     backend = Backend(config)
     try:
         if not await sign_in(backend):
@@ -87,3 +89,4 @@ async def session(app: QApplication, config: Config) -> int:
         return 0
     finally:
         await backend.close()
+        collector.stop()

@@ -5,6 +5,7 @@ Inside async GUI tests wait with ``await asyncio.sleep``/events or ``page.idle()
 """
 
 import asyncio
+import gc
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -58,4 +59,11 @@ def grab(widget, path: Path) -> Path:  # type: ignore[no-untyped-def]
 
 @pytest.fixture(autouse=True)
 def _qapp() -> Iterator[QApplication]:
-    yield _app()
+    """As in the app (gui/gc.py): no automatic garbage collection, which could free Qt objects
+    on the database worker thread and crash Qt; collect on this thread after each test."""
+    gc.disable()
+    try:
+        yield _app()
+    finally:
+        gc.collect()
+        gc.enable()

@@ -1,0 +1,191 @@
+"""The provider "Test" button: one real, minimal request, explained in plain words.
+
+A health flag says a provider failed at some point; the operator who just typed a key wants to
+know *now* whether it works and, if not, what to fix. So this sends the smallest chat completion
+there is (one ``ping``, ``max_tokens`` 1: a fraction of a cent at most) and turns the answer into
+a sentence. HTTP errors are read with :func:`relay.upstream.classify`, the same reading the relay
+uses for failover, so the button and the relay never disagree about what an answer means.
+
+The provider's key is sent, never shown: every message is scrubbed of it. The result is not
+recorded as provider health; the relay keeps that from real traffic.
+"""
+
+import asyncio
+import json
+import os
+import socket
+import time
+from dataclasses import dataclass
+
+import aiohttp
+
+from app import db, providers
+from relay import upstream
+
+PROBE_TEXT = "ping"
+MAX_DETAIL = 200  # characters of a provider's own message passed on to the operator
+
+
+@dataclass(frozen=True, slots=True)
+class ProbeResult:
+    """Outcome of one probe.
+
+    Attributes:
+        ok: the provider answered the test request with a chat completion.
+        latency_ms: time from sending the request to reading the answer (0 when nothing was
+            sent, e.g. no key stored).
+        status: the HTTP status, or ``None`` when no HTTP answer arrived.
+        message: one plain sentence for the operator; never contains the key.
+    """
+
+    ok: bool
+    latency_ms: int
+    status: int | None
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Target:
+    url: str
+    model: str
+    key: str | None
+
+
+def _lookup(name: str) -> _Target:
+    """Provider row and keyring key: blocking, so it runs in a worker thread.
+
+    Closes the thread's database connection if it opened one, so executor threads do not
+    each keep a connection (a PostgreSQL session) open afterwards.
+    """
+    was_closed = db.database.is_closed()
+    try:
+        provider = providers.get_provider(name)
+        served = list(provider.models) or list(provider.model_map)
+        model = served[0] if served else ""
+        upstream_model = provider.model_map.get(model, model)
+        return _Target(url=provider.base_url.rstrip("/") + "/chat/completions",
+                       model=upstream_model, key=providers.provider_key(name))
+    finally:
+        if was_closed:
+            db.close_database()
+
+
+def _scrub(text: str, key: str) -> str:
+    """Remove the key (should a provider echo it) and keep the message short."""
+    if key:
+        text = text.replace(key, "[key]")
+    text = " ".join(text.split())
+    return text if len(text) <= MAX_DETAIL else text[:MAX_DETAIL - 1] + "…"
+
+
+def _json(raw: bytes) -> object:
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def _explain_http(status: int, raw: bytes, model: str, key: str) -> str:
+    """A sentence for a non-200 answer, from the relay's own reading of it."""
+    verdict = upstream.classify(status, raw)
+    said = _scrub(upstream._error_fields(raw)[0], key)  # the provider's own words
+    suffix = f" (provider said: {said})" if said else ""
+    reason = verdict.reason
+    if reason.endswith("provider rejected its API key"):
+        return "The provider rejected the API key"
+    if reason.endswith("provider account out of balance"):
+        return "The provider account is out of balance"
+    if reason.endswith("provider does not serve the model"):
+        if status == 404 and not isinstance(_json(raw), dict):
+            # Providers say "no such model" in JSON; a bare 404 page means a wrong address.
+            return "Nothing answers at this address (HTTP 404); check the base URL"
+        return f"The provider does not serve the model {model!r}{suffix}"
+    if verdict.rate_limited:
+        return f"The provider is limiting requests right now (HTTP {status}){suffix}"
+    if verdict.failover:
+        return f"The provider had an error (HTTP {status}){suffix}"
+    return f"The provider refused the test request (HTTP {status}){suffix}"
+
+
+def _os_reason(error: OSError) -> str:
+    """The OS's words ("Connection refused"), not asyncio's "Connect call failed (...)"."""
+    if isinstance(error, socket.gaierror):
+        return error.strerror or str(error)  # "Name or service not known"
+    if error.errno and error.errno > 0:
+        return os.strerror(error.errno)
+    return error.strerror or str(error) or type(error).__name__
+
+
+def _explain_exception(exc: BaseException, key: str) -> str:
+    if isinstance(exc, aiohttp.ClientSSLError):
+        return _scrub(f"Could not connect securely: {exc}", key)
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        return _scrub(f"Could not connect: {_os_reason(exc.os_error)} ({exc.host}:{exc.port})",
+                      key)
+    if isinstance(exc, aiohttp.InvalidURL):
+        return "Could not connect: the base URL is not valid"
+    text = str(exc) or type(exc).__name__
+    return _scrub(f"Could not connect: {text}", key)
+
+
+async def _read_capped(resp: aiohttp.ClientResponse, limit: int) -> bytes:
+    """The body up to ``limit`` bytes: whole for any real answer, bounded for a wrong URL
+    that serves something big. (``content.read(n)`` may return just the first piece.)"""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in resp.content.iter_chunked(16 * 1024):
+        chunks.append(chunk)
+        size += len(chunk)
+        if size >= limit:
+            break
+    return b"".join(chunks)[:limit]
+
+
+async def probe_provider(name: str, *, session: aiohttp.ClientSession | None = None,
+                         timeout: float = 15.0) -> ProbeResult:
+    """Send one minimal chat completion to provider ``name`` and explain the outcome.
+
+    ``session`` is borrowed (not closed); without one a private session is used. ``timeout``
+    covers connecting and the whole answer. Raises app.errors.NotFound for an unknown provider;
+    every network or provider failure is a ``ProbeResult`` with ``ok=False`` instead.
+    """
+    loop = asyncio.get_running_loop()
+    target = await loop.run_in_executor(None, _lookup, name)
+    if not target.key:
+        return ProbeResult(False, 0, None, "No API key stored for this provider")
+    if not target.model:
+        return ProbeResult(False, 0, None, "This provider has no models configured")
+    key = target.key
+    body = {"model": target.model, "messages": [{"role": "user", "content": PROBE_TEXT}],
+            "max_tokens": 1, "stream": False}
+    headers = {"Content-Type": "application/json", "Accept": "application/json",
+               "User-Agent": upstream.USER_AGENT, "Authorization": f"Bearer {key}"}
+    own = session is None
+    client = aiohttp.ClientSession(trust_env=False) if session is None else session
+    started = time.perf_counter()
+
+    def elapsed() -> int:
+        return round((time.perf_counter() - started) * 1000)
+
+    try:
+        async with client.post(target.url, json=body, headers=headers,
+                               timeout=aiohttp.ClientTimeout(total=timeout)) as resp:
+            raw = await _read_capped(resp, upstream.MAX_ERROR_BODY)
+            status = resp.status
+        latency = elapsed()
+        if status != 200:
+            return ProbeResult(False, latency, status,
+                               _explain_http(status, raw, target.model, key))
+        reply = _json(raw)
+        if not isinstance(reply, dict) or not isinstance(reply.get("choices"), list):
+            return ProbeResult(False, latency, status,
+                               "The server answered, but not like an AI provider; "
+                               "check the base URL")
+        return ProbeResult(True, latency, status, "OK")
+    except TimeoutError:
+        return ProbeResult(False, elapsed(), None, f"Timed out after {timeout:g} s")
+    except aiohttp.ClientError as exc:
+        return ProbeResult(False, elapsed(), None, _explain_exception(exc, key))
+    finally:
+        if own:
+            await client.close()
