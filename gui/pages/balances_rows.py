@@ -16,6 +16,8 @@ from PySide6.QtCore import QAbstractItemModel, QAbstractTableModel, QCoreApplica
 from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QPushButton, QTableView, QWidget
 
+from gui.sorting import SortProxy
+
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 NEGATIVE = QBrush(QColor("#b42318"))
 Index = QModelIndex | QPersistentModelIndex
@@ -107,7 +109,7 @@ class RowsModel(QAbstractTableModel):
 
 def sorted_view(model: RowsModel, filter_column: int = 0) -> QSortFilterProxyModel:
     """A proxy that sorts on ``SORT_ROLE`` and filters one column, case-insensitively."""
-    proxy = QSortFilterProxyModel(model)
+    proxy = SortProxy(model)
     proxy.setSourceModel(model)
     proxy.setSortRole(SORT_ROLE)
     proxy.setFilterKeyColumn(filter_column)

@@ -7,13 +7,14 @@ it) and, while the embedded relay runs, its live in-memory failure counts and co
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QFormLayout, QGroupBox, QHBoxLayout, \
     QHeaderView, QLabel, QMessageBox, QProgressBar, QPushButton, QTableView, QVBoxLayout, \
     QWidget
 
 from app import providers
+from gui.sorting import SortProxy
 from gui.asyncdialog import ask
 from gui.backend import Backend
 from gui.dialogs.provider_edit import ProviderEditDialog
@@ -41,7 +42,7 @@ class ProvidersPage(Page):
                                "stay in the system keyring."))
         intro.setWordWrap(True)
         self.model = ProvidersModel(self)
-        self.proxy = QSortFilterProxyModel(self)
+        self.proxy = SortProxy(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
         self.view = QTableView()

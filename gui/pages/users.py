@@ -7,7 +7,7 @@ collects input, asks for confirmation and shows what the services answer.
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, \
-    QSortFilterProxyModel, Qt, QTimer
+    Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QDialog, QHBoxLayout, QHeaderView, QLabel, \
     QLineEdit, QMessageBox, QPushButton, QTableView, QVBoxLayout, QWidget
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QAbstractItemView, QDialog, QHBoxLayout, QHeaderVi
 from app import accounts, settings
 from app.models import User
 from app.money import format_micros
+from gui.sorting import SortProxy
 from gui.asyncdialog import ask
 from gui.backend import Backend
 from gui.dialogs.api_keys import ApiKeysDialog, local_time
@@ -124,7 +125,7 @@ class UsersPage(Page):
                                         self._on_keys)
 
         self.model = UsersModel(self)
-        self.proxy = QSortFilterProxyModel(self)
+        self.proxy = SortProxy(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
         self.table = QTableView()

@@ -2,6 +2,7 @@
 open, and closing the window mid-stream shuts down cleanly with the request billed."""
 
 import asyncio
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -62,16 +63,35 @@ async def test_app_serves_sdk_and_closes_mid_stream(gui_config, monkeypatch) -> 
         await wait_for(lambda: window.backend.relay_urls())
         url = window.backend.relay_urls()[0]
         assert window.url_label.text() == url
-        async with openai.AsyncOpenAI(base_url=url, api_key=key, max_retries=0) as client:
-            models = await client.models.list()
-            assert [m.id for m in models.data] == ["m1"]
-            stream = await client.chat.completions.create(
-                model="m1", messages=[{"role": "user", "content": "hi"}], stream=True)
-            first = await anext(aiter(stream))
-            assert first.choices
-            window.close()  # mid-stream: the upstream is still holding event 3
-            assert await asyncio.wait_for(running, 20) == 0
-            gate.set()
+        # The official SDK, sync, in a thread: the async client's anyio/sniffio cannot detect
+        # the qasync loop, and a client on the GUI's own loop would not be a real outside client.
+        first_seen, go_on = threading.Event(), threading.Event()
+
+        def client_side() -> tuple[list[str], str, list[object]]:
+            with openai.OpenAI(base_url=url, api_key=key, max_retries=0) as client:
+                models = [m.id for m in client.models.list().data]
+                stream = client.chat.completions.create(
+                    model="m1", messages=[{"role": "user", "content": "hi"}], stream=True)
+                chunks = iter(stream)
+                first = next(chunks)
+                first_seen.set()
+                go_on.wait(30)
+                rest: list[object] = []
+                try:
+                    rest.extend(chunks)
+                except openai.APIError as exc:  # the relay ends open streams on shutdown
+                    rest.append(exc)
+                return models, first.choices[0].delta.content or "", rest
+
+        outside = asyncio.get_running_loop().run_in_executor(None, client_side)
+        await wait_for(first_seen.is_set)
+        window.close()  # mid-stream: the upstream is still holding event 3
+        assert await asyncio.wait_for(running, 20) == 0
+        go_on.set()
+        gate.set()
+        models, _, rest = await outside
+    assert models == ["m1"]
+    assert rest and isinstance(rest[-1], openai.APIError)
     assert not window.isVisible()
     assert Reservation.select().count() == 0  # the open stream was settled on shutdown
     (log,) = RequestLog.select()
