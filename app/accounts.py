@@ -83,8 +83,12 @@ def get_user_by_id(user_id: int) -> User:
     return user
 
 
-def list_users(search: str | None = None, *, include_deleted: bool = False) -> list[User]:
+def list_users(search: str | None = None, *, include_deleted: bool = False,
+               include_admins: bool = False) -> list[User]:
+    """Relay users; the desktop operator's admin account is not one of them by default."""
     query = User.select().order_by(User.username)
+    if not include_admins:
+        query = query.where(User.role != "admin")
     if not include_deleted:
         query = query.where(User.status != "deleted")
     if search:
