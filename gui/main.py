@@ -33,8 +33,8 @@ def run(data_dir: str | Path | None = None) -> int:
     app.setApplicationName("RelayDesk")
     app.setWindowIcon(QIcon(str(resource("icons", "relaydesk.svg"))))
     translators = i18n.install(app, i18n.choose(settings.get("language")))
-    lock = QLockFile(str(config.data_dir / "relaydesk.lock"))
-    if not lock.tryLock(200):
+    lock = instance_lock(config.data_dir)
+    if lock is None:
         QMessageBox.warning(None, "RelayDesk", app.translate(
             "main", "RelayDesk is already running for this data folder."))
         return 1
@@ -44,6 +44,15 @@ def run(data_dir: str | Path | None = None) -> int:
     finally:
         lock.unlock()
         del translators
+
+
+def instance_lock(data_dir: Path) -> QLockFile | None:
+    """Only one RelayDesk per data folder: the lock, or ``None`` if another instance holds it.
+
+    A lock left by a crashed instance is stale (its process is gone) and is taken over.
+    """
+    lock = QLockFile(str(data_dir / "relaydesk.lock"))
+    return lock if lock.tryLock(200) else None
 
 
 async def sign_in(backend: Backend) -> bool:
@@ -67,7 +76,7 @@ async def sign_in(backend: Backend) -> bool:
         try:
             if await backend.call(adminauth.verify_admin, dialog.password.text(), source="gui"):
                 return True
-            dialog.fail(dialog.tr("Wrong password."))
+            dialog.fail(QApplication.translate("LoginDialog", "Wrong password."))
         except adminauth.LockedOut as exc:
             dialog.fail(exc.message)
 
