@@ -8,11 +8,11 @@ Days are UTC days (the database stores naive UTC). Tokens are prompt + completio
 (cached tokens are already part of the prompt count). Money stays integer micro-units.
 
 Measured on 1,000,000 rows spread over 90 days (the default retention): ``today`` ~10 ms,
-``requests_per_minute`` < 1 ms, ``daily_by_model(14)`` ~140 ms on SQLite and ~80 ms on
+``requests_per_minute`` < 1 ms, ``daily_by_model(14)`` ~0.2 s on SQLite and ~0.1 s on
 PostgreSQL. SQLite sorts to GROUP BY, so a window holding most of a million rows takes seconds;
 should that ever be normal traffic, a covering index on ``(date(created_at), model, user_id,
 tokens..., cost_micros)`` makes the grouping sort-free (measured ~10x), at the price of a larger
-table and a second index write per logged request.
+table and one more index write per logged request.
 """
 
 from dataclasses import dataclass

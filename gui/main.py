@@ -76,7 +76,11 @@ async def sign_in(backend: Backend) -> bool:
         try:
             if await backend.call(adminauth.verify_admin, dialog.password.text(), source="gui"):
                 return True
-            dialog.fail(QApplication.translate("LoginDialog", "Wrong password."))
+            until = await backend.call(adminauth.locked_until)
+            dialog.fail(QApplication.translate("LoginDialog", "Wrong password.") if until is None
+                        else QApplication.translate(
+                            "LoginDialog", "Too many wrong passwords. Try again after {time} "
+                            "(UTC).").format(time=until.strftime("%H:%M")))
         except adminauth.LockedOut as exc:
             dialog.fail(exc.message)
 

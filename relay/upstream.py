@@ -81,7 +81,8 @@ def classify(status: int, raw: bytes) -> Verdict:
     summary = f"HTTP {status} {code or type_}".strip()
     if status in (401, 403):
         return Verdict(True, f"{summary}: provider rejected its API key")
-    if status == 402 or code == "1113" or "Arrearage" in (code, type_):
+    if (status == 402 or code in ("1113", "insufficient_quota")
+            or "Arrearage" in (code, type_) or type_ == "insufficient_quota"):
         return Verdict(True, f"{summary}: provider account out of balance")
     if status == 404 or code in ("1211", "model_not_found") or _names_missing_model(message):
         return Verdict(True, f"{summary}: provider does not serve the model")
