@@ -6,7 +6,7 @@
 
 import asyncio
 
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 
 async def ask(dialog: QDialog) -> int:
@@ -23,3 +23,20 @@ async def ask(dialog: QDialog) -> int:
         return await future
     finally:
         dialog.finished.disconnect(done)
+
+
+async def confirm_destructive(parent: QWidget, title: str, text: str, details: str,
+                              action: str) -> bool:
+    """Ask before an irreversible action; Cancel is the default button.
+
+    The box is left on ``parent.last_dialog`` so tests can press its buttons.
+    """
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.NoButton,
+                      parent)
+    box.setInformativeText(details)
+    go = box.addButton(action, QMessageBox.ButtonRole.DestructiveRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    parent.last_dialog = box  # type: ignore[attr-defined]
+    await ask(box)
+    return box.clickedButton() is go

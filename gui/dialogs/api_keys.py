@@ -13,12 +13,12 @@ from PySide6.QtCore import QDate, QModelIndex, Qt
 from PySide6.QtGui import QAction, QKeySequence, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QCheckBox, QCompleter, QDateEdit, QDialog, \
     QDialogButtonBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMenu, \
-    QMessageBox, QPlainTextEdit, QPushButton, QTableView, QVBoxLayout, QWidget
+    QPlainTextEdit, QPushButton, QTableView, QVBoxLayout, QWidget
 
 from app import accounts, apikeys, clock, pricing
 from app.errors import ServiceError
 from app.models import ApiKey
-from gui.asyncdialog import ask
+from gui.asyncdialog import ask, confirm_destructive
 from gui.backend import Backend
 from gui.dialogs.key_created import KeyCreatedDialog
 from gui.errors import show_error
@@ -380,19 +380,13 @@ class ApiKeysDialog(QDialog):
             await self.refresh()
 
     async def revoke(self, key: ApiKey) -> bool:
-        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Revoke key"),
-                          self.tr("Revoke the key “{name}” ({prefix}) of {user}?").format(
-                              name=key.name, prefix=key.prefix, user=self.username),
-                          QMessageBox.StandardButton.NoButton, self)
-        box.setInformativeText(self.tr("Programs using this key are refused from now on. A "
-                                       "revoked key cannot be turned back on; create a new one "
-                                       "instead."))
-        confirm = box.addButton(self.tr("Revoke key"), QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        self.last_dialog = box
-        await ask(box)
-        if box.clickedButton() is not confirm:
+        if not await confirm_destructive(
+                self, self.tr("Revoke key"),
+                self.tr("Revoke the key “{name}” ({prefix}) of {user}?").format(
+                    name=key.name, prefix=key.prefix, user=self.username),
+                self.tr("Programs using this key are refused from now on. A revoked key cannot "
+                        "be turned back on; create a new one instead."),
+                self.tr("Revoke key")):
             return False
         await self.backend.call(apikeys.revoke_key, key.id)
         await self.refresh()

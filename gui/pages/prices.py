@@ -8,13 +8,13 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app import pricing, settings
 from app.errors import ServiceError
 from app.models import ModelPrice
 from app.money import format_micros
-from gui.asyncdialog import ask
+from gui.asyncdialog import ask, confirm_destructive
 from gui.backend import Backend
 from gui.dialogs.price_edit import PriceEditDialog
 from gui.pages.balances_rows import Column, RowsModel, fit_columns, local_time, make_table, \
@@ -139,17 +139,11 @@ class PricesPage(Page):
         price = self.selected_price()
         if price is None:
             return False
-        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Remove price"), self.tr(
-            "Remove the price of {model}?").format(model=price.model),
-            QMessageBox.StandardButton.NoButton, self)
-        box.setInformativeText(self.tr("Requests for this model will be refused until it is "
-                                       "priced again."))
-        confirm = box.addButton(self.tr("Remove"), QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        self.last_dialog = box
-        await ask(box)
-        if box.clickedButton() is not confirm:
+        if not await confirm_destructive(
+                self, self.tr("Remove price"),
+                self.tr("Remove the price of {model}?").format(model=price.model),
+                self.tr("Requests for this model will be refused until it is priced again."),
+                self.tr("Remove")):
             return False
         await self.backend.call(pricing.remove_price, price.model)
         self.backend.changed.emit("prices")

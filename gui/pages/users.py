@@ -10,13 +10,13 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
     Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QDialog, QHBoxLayout, QHeaderView, QLabel, \
-    QLineEdit, QMessageBox, QPushButton, QTableView, QVBoxLayout, QWidget
+    QLineEdit, QPushButton, QTableView, QVBoxLayout, QWidget
 
 from app import accounts, settings
 from app.models import User
 from app.money import format_micros
 from gui.sorting import SortProxy
-from gui.asyncdialog import ask
+from gui.asyncdialog import ask, confirm_destructive
 from gui.backend import Backend
 from gui.dialogs.api_keys import ApiKeysDialog, local_time
 from gui.dialogs.user_edit import UserEditDialog
@@ -315,9 +315,6 @@ class UsersPage(Page):
     async def delete_user(self, username: str) -> bool:
         """Confirm, then erase through the privacy service (which decides what is kept)."""
         user = await self.backend.call(accounts.get_user, username)
-        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Delete user"),
-                          self.tr("Delete the user {user}?").format(user=username),
-                          QMessageBox.StandardButton.NoButton, self)
         details = self.tr("Their profile, API keys and login history are erased. Request logs "
                           "and payment records are kept de-identified until their retention "
                           "period ends. This cannot be undone.")
@@ -326,13 +323,9 @@ class UsersPage(Page):
                 "{user} still has a balance of {amount}. It stays with the de-identified "
                 "payment records and can still be refunded by order number.").format(
                 user=username, amount=format_micros(user.balance_micros))
-        box.setInformativeText(details)
-        confirm = box.addButton(self.tr("Delete user"), QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        self.last_dialog = box
-        await ask(box)
-        if box.clickedButton() is not confirm:
+        if not await confirm_destructive(
+                self, self.tr("Delete user"), self.tr("Delete the user {user}?").format(
+                    user=username), details, self.tr("Delete user")):
             return False
         from app import privacy  # the privacy service (deletion and consent rules)
 
