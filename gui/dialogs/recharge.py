@@ -13,11 +13,14 @@ from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout,
 
 def method_labels() -> dict[str, str]:
     """Names the operator knows the payment methods by."""
-    def tr(text: str) -> str:
-        return QCoreApplication.translate("RechargeDialog", text)
-    return {"manual": tr("Manual"), "cash": tr("Cash"), "bank": tr("Bank transfer"),
-            "alipay": tr("Alipay"), "wechat": tr("WeChat Pay"), "epay": tr("Epay"),
-            "hupijiao": tr("HupiJiao")}
+    translate = QCoreApplication.translate  # lupdate reads the context from each call
+    return {"manual": translate("RechargeDialog", "Manual"),
+            "cash": translate("RechargeDialog", "Cash"),
+            "bank": translate("RechargeDialog", "Bank transfer"),
+            "alipay": translate("RechargeDialog", "Alipay"),
+            "wechat": translate("RechargeDialog", "WeChat Pay"),
+            "epay": translate("RechargeDialog", "Epay"),
+            "hupijiao": translate("RechargeDialog", "HupiJiao")}
 
 
 def error_label() -> QLabel:

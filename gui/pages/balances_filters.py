@@ -14,19 +14,23 @@ from app.reports import RECHARGE_STATUSES, RechargeFilter
 
 def status_labels() -> dict[str, str]:
     """How a recharge status reads in the interface."""
-    def tr(text: str) -> str:
-        return QCoreApplication.translate("RecordFilters", text)
-    return {"pending": tr("Pending"), "paid": tr("Paid"),
-            "partially_refunded": tr("Partly refunded"), "refunded": tr("Refunded")}
+    translate = QCoreApplication.translate  # lupdate reads the context from each call
+    return {"pending": translate("RecordFilters", "Pending"),
+            "paid": translate("RecordFilters", "Paid"),
+            "partially_refunded": translate("RecordFilters", "Partly refunded"),
+            "refunded": translate("RecordFilters", "Refunded")}
 
 
 def kind_labels() -> dict[str, str]:
     """How a ledger entry's kind reads in the interface."""
-    def tr(text: str) -> str:
-        return QCoreApplication.translate("BalancesPage", text)
-    return {"recharge": tr("Recharge"), "refund": tr("Refund"), "adjustment": tr("Adjustment"),
-            "hold": tr("Hold"), "release": tr("Release"), "charge": tr("Charge"),
-            "carry_forward": tr("Carried forward")}
+    translate = QCoreApplication.translate  # lupdate reads the context from each call
+    return {"recharge": translate("BalancesPage", "Recharge"),
+            "refund": translate("BalancesPage", "Refund"),
+            "adjustment": translate("BalancesPage", "Adjustment"),
+            "hold": translate("BalancesPage", "Hold"),
+            "release": translate("BalancesPage", "Release"),
+            "charge": translate("BalancesPage", "Charge"),
+            "carry_forward": translate("BalancesPage", "Carried forward")}
 
 
 def _day(value: QDate) -> date:
