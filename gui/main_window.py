@@ -33,6 +33,9 @@ class MainWindow(QMainWindow):
         self.resize(1180, 760)
         self.nav = QListWidget()
         self.nav.setFixedWidth(190)
+        self.nav.setObjectName("navigation")
+        self.nav.setStyleSheet("#navigation { border: none; } "
+                               "#navigation::item { padding: 8px 12px; }")
         self.nav.setIconSize(QSize(18, 18))
         self.stack = QStackedWidget()
         self.pages: dict[str, Page] = {}
