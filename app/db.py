@@ -79,3 +79,8 @@ def joined_transaction():  # type: ignore[no-untyped-def]
     if database.in_transaction():
         return contextlib.nullcontext()
     return write_transaction()
+
+
+def ping() -> None:
+    """Raise if the database cannot answer (the relay's /healthz)."""
+    database.execute_sql("SELECT 1")

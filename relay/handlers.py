@@ -7,7 +7,7 @@ from typing import Any
 
 from aiohttp import web
 
-from app import metering
+from app import db, metering
 from app.billing import Hold, Settlement
 from app.errors import InsufficientBalance
 from app.pricing import cost_micros
@@ -180,12 +180,7 @@ async def get_model(request: web.Request) -> web.Response:
 async def healthz(request: web.Request) -> web.Response:
     state = request.app[STATE]
     try:
-        await state.dbx.run(_ping)
+        await state.dbx.run(db.ping)
     except Exception:
         return web.json_response({"status": "degraded", "database": "unreachable"}, status=503)
     return web.json_response({"status": "ok"})
-
-
-def _ping() -> None:
-    from app.db import database
-    database.execute_sql("SELECT 1")

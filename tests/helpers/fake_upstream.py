@@ -15,7 +15,6 @@ exactly what the relay sent.
 from __future__ import annotations
 
 import asyncio
-import base64
 import itertools
 import json
 import socket
@@ -28,6 +27,9 @@ from typing import Any, Literal
 
 from aiohttp import web
 from multidict import CIMultiDict
+
+from tests.helpers.provider_formats import Chunker, auth_error, bad_json, dumps, failure_body, \
+    is_tokens, usage_body, vector
 
 Kind = Literal["openai", "deepseek", "zhipu", "dashscope"]
 Failure = Literal[
@@ -210,11 +212,11 @@ class FakeUpstream:
         if self.models is not None and model not in self.models:
             return self._error(rec, "model_not_found", model)
         inputs = body.get("input", "")
-        several = isinstance(inputs, list) and inputs and not _is_tokens(inputs)
+        several = isinstance(inputs, list) and inputs and not is_tokens(inputs)
         count = len(inputs) if several else 1
         as_base64 = body.get("encoding_format") == "base64"
         sc = self.scenario
-        vectors = [_vector(i, sc.embedding_dim, as_base64) for i in range(count)]
+        vectors = [vector(i, sc.embedding_dim, as_base64) for i in range(count)]
         data = [{"object": "embedding", "index": i, "embedding": v} for i, v in enumerate(vectors)]
         usage = {"prompt_tokens": sc.prompt_tokens, "total_tokens": sc.prompt_tokens}
         reply = {"object": "list", "data": data, "model": model, "usage": usage}
@@ -251,10 +253,10 @@ class FakeUpstream:
         auth = request.headers.get("Authorization")
         if auth != f"Bearer {self.api_key}":
             given = auth.removeprefix("Bearer ").strip() if auth else None
-            status, body = _auth_error(self.kind, given)
+            status, body = auth_error(self.kind, given)
             return self._json(rec, status, body)
         if request.method == "POST" and rec.body and rec.json is None:
-            return self._json(rec, 400, _bad_json(self.kind))
+            return self._json(rec, 400, bad_json(self.kind))
         sc = self.scenario
         if sc.fail_with is None or (sc.fail_times is not None and self.failures >= sc.fail_times):
             return None
@@ -273,7 +275,7 @@ class FakeUpstream:
         return self._error(rec, sc.fail_with, model)
 
     def _error(self, rec: RecordedRequest, failure: str, model: str) -> web.Response:
-        status, body = _failure_body(self.kind, failure, model)
+        status, body = failure_body(self.kind, failure, model)
         return self._json(rec, self.scenario.fail_status or status, body)
 
     def _json(self, rec: RecordedRequest, status: int, body: dict[str, Any]) -> web.Response:
@@ -302,7 +304,7 @@ class FakeUpstream:
         completion = sc.completion_tokens
         if completion is None:
             completion = len(sc.content) + len(reasoning)
-        return _usage(self.kind, sc.prompt_tokens, completion, sc.cached_tokens, len(reasoning))
+        return usage_body(self.kind, sc.prompt_tokens, completion, sc.cached_tokens, len(reasoning))
 
     def _reasoning(self) -> list[str]:
         if self.scenario.reasoning is not None:
@@ -345,7 +347,7 @@ class FakeUpstream:
         self, request: web.Request, rec: RecordedRequest, model: str, include_usage: bool
     ) -> web.StreamResponse:
         sc = self.scenario
-        chunker = _Chunker(self.kind, self._new_id(), model, include_usage)
+        chunker = Chunker(self.kind, self._new_id(), model, include_usage)
         resp = web.StreamResponse(status=200, headers=_SSE_HEADERS)
         rec.status = 200
         await resp.prepare(request)
@@ -360,22 +362,22 @@ class FakeUpstream:
             rec.disconnected = True
         return resp
 
-    def _events(self, chunker: _Chunker) -> Iterator[tuple[bool, bytes]]:
+    def _events(self, chunker: Chunker) -> Iterator[tuple[bool, bytes]]:
         """(is_data, payload) pairs of one normal stream, in the provider's order."""
         sc = self.scenario
         keepalive = sc.keepalive if sc.keepalive is not None else self.kind == "deepseek"
         reasoning = self._reasoning()
         opening = chunker.opening(bool(reasoning))
         if opening is not None:
-            yield True, _dumps(opening)
+            yield True, dumps(opening)
         for piece in reasoning:
-            yield True, _dumps(chunker.reasoning(piece))
+            yield True, dumps(chunker.reasoning(piece))
         if keepalive:
             yield False, b": keep-alive"
         for piece in sc.content:
-            yield True, _dumps(chunker.content(piece, bool(reasoning)))
+            yield True, dumps(chunker.content(piece, bool(reasoning)))
         for chunk in chunker.closing(None if sc.omit_usage else self._usage()):
-            yield True, _dumps(chunk)
+            yield True, dumps(chunk)
         yield True, b"[DONE]"
 
     async def _write_events(
@@ -383,7 +385,7 @@ class FakeUpstream:
         request: web.Request,
         resp: web.StreamResponse,
         rec: RecordedRequest,
-        chunker: _Chunker,
+        chunker: Chunker,
     ) -> bool:
         """Write the scripted stream; False if it was cut on purpose (no EOF to write)."""
         sc = self.scenario
@@ -416,17 +418,17 @@ class FakeUpstream:
         return True
 
     async def _write_big(
-        self, resp: web.StreamResponse, rec: RecordedRequest, chunker: _Chunker
+        self, resp: web.StreamResponse, rec: RecordedRequest, chunker: Chunker
     ) -> None:
         """Large-stream mode: one content event repeated, written ~64 KiB at a time."""
         sc = self.scenario
         assert sc.stream_bytes is not None
-        event = b"data: " + _dumps(chunker.content("x" * sc.big_chunk_chars, False)) + b"\n\n"
+        event = b"data: " + dumps(chunker.content("x" * sc.big_chunk_chars, False)) + b"\n\n"
         per_write = max(1, 65536 // len(event))
         batch = event * per_write
         opening = chunker.opening(False)
         if opening is not None:
-            await resp.write(b"data: " + _dumps(opening) + b"\n\n")
+            await resp.write(b"data: " + dumps(opening) + b"\n\n")
             rec.events_sent += 1
         written = 0
         while written < sc.stream_bytes and not self._closing.is_set():
@@ -434,230 +436,11 @@ class FakeUpstream:
             written += len(batch)
             rec.events_sent += per_write
         content_tokens = max(1, written // len(event) * sc.big_chunk_chars // 4)
-        usage = _usage(self.kind, sc.prompt_tokens, content_tokens, sc.cached_tokens, 0)
+        usage = usage_body(self.kind, sc.prompt_tokens, content_tokens, sc.cached_tokens, 0)
         closing = chunker.closing(None if sc.omit_usage else usage)
-        tail = [b"data: " + _dumps(chunk) + b"\n\n" for chunk in closing]
+        tail = [b"data: " + dumps(chunk) + b"\n\n" for chunk in closing]
         await resp.write(b"".join(tail) + b"data: [DONE]\n\n")
         rec.events_sent += len(tail) + 1
-
-
-class _Chunker:
-    """Builds one stream's chunk objects in the shape of one provider."""
-
-    def __init__(self, kind: str, chunk_id: str, model: str, include_usage: bool) -> None:
-        self.kind = kind
-        self.created = int(time.time())
-        # "usage" on every chunk: OpenAI/DashScope when asked to, DeepSeek always, Zhipu never
-        self.usage_key = kind == "deepseek" or (kind in ("openai", "dashscope") and include_usage)
-        self.include_usage = include_usage
-        if kind == "zhipu":
-            self.base: dict[str, Any] = {"id": chunk_id, "created": self.created, "model": model}
-        else:
-            fingerprint = "fp_2f8b" if kind == "deepseek" else None
-            self.base = {
-                "id": chunk_id,
-                "object": "chat.completion.chunk",
-                "created": self.created,
-                "model": model,
-                "system_fingerprint": fingerprint,
-            }
-
-    def _chunk(self, delta: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
-        if self.kind == "zhipu":
-            choice: dict[str, Any] = {"index": 0, "delta": delta}
-            if finish is not None:
-                choice = {"index": 0, "finish_reason": finish, "delta": delta}
-            return {**self.base, "choices": [choice]}
-        choice = {"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}
-        chunk = {**self.base, "choices": [choice]}
-        if self.usage_key:
-            chunk["usage"] = None
-        return chunk
-
-    def opening(self, thinking: bool) -> dict[str, Any] | None:
-        """The role-only first chunk; Zhipu has none (its first chunk already carries text)."""
-        if self.kind == "zhipu":
-            return None
-        if self.kind == "deepseek" and thinking:
-            return self._chunk({"role": "assistant", "content": None, "reasoning_content": ""})
-        return self._chunk({"role": "assistant", "content": ""})
-
-    def reasoning(self, text: str) -> dict[str, Any]:
-        if self.kind == "deepseek":
-            return self._chunk({"content": None, "reasoning_content": text})
-        if self.kind == "zhipu":
-            return self._chunk({"role": "assistant", "reasoning_content": text})
-        return self._chunk({"reasoning_content": text})
-
-    def content(self, text: str, thinking: bool) -> dict[str, Any]:
-        if self.kind == "deepseek" and thinking:
-            return self._chunk({"content": text, "reasoning_content": None})
-        if self.kind == "zhipu":
-            return self._chunk({"role": "assistant", "content": text})
-        return self._chunk({"content": text})
-
-    def closing(self, usage: dict[str, Any] | None) -> list[dict[str, Any]]:
-        """The finish chunk, and where the provider puts it, the usage."""
-        if self.kind in ("deepseek", "zhipu"):
-            delta: dict[str, Any] = {"content": ""}
-            if self.kind == "zhipu":
-                delta = {"role": "assistant", "content": ""}
-            last = self._chunk(delta, "stop")
-            if usage is not None:
-                last["usage"] = usage
-            return [last]
-        chunks = [self._chunk({}, "stop")]
-        if self.include_usage and usage is not None:
-            chunks.append({**self.base, "choices": [], "usage": usage})
-        return chunks
-
-
-# --- provider facts -----------------------------------------------------------------------------
-
-
-def _usage(kind: str, prompt: int, completion: int, cached: int, reasoning: int) -> dict[str, Any]:
-    usage: dict[str, Any] = {
-        "prompt_tokens": prompt,
-        "completion_tokens": completion,
-        "total_tokens": prompt + completion,
-        "prompt_tokens_details": {"cached_tokens": cached},
-    }
-    if kind != "zhipu":
-        usage["completion_tokens_details"] = {"reasoning_tokens": min(reasoning, completion)}
-    if kind == "deepseek":
-        usage["prompt_cache_hit_tokens"] = cached
-        usage["prompt_cache_miss_tokens"] = prompt - cached
-    return usage
-
-
-# (status, message, type, code) of each scripted failure. Zhipu bodies carry only code and message.
-# "approx": no captured sample; the provider's error shape with a plausible message.
-_FAILURES: dict[str, dict[str, tuple[int, str, str | None, str | None]]] = {
-    "openai": {
-        "balance": (
-            429,
-            "You exceeded your current quota, please check your plan and billing details.",
-            "insufficient_quota",
-            "insufficient_quota",
-        ),
-        "rate_limit": (
-            429,
-            "Rate limit reached for requests. Please try again in 1.5s.",
-            "requests",
-            "rate_limit_exceeded",
-        ),
-        "model_not_found": (
-            404,
-            "The model `{model}` does not exist or you do not have access to it.",
-            "invalid_request_error",
-            "model_not_found",
-        ),
-        "server_error": (
-            500,
-            "The server had an error while processing your request. Sorry about that!",
-            "server_error",
-            None,
-        ),
-    },
-    "deepseek": {  # "code" carries a type-like value
-        "balance": (402, "Insufficient Balance", "unknown_error", "invalid_request_error"),
-        "rate_limit": (429, "Rate Limit Reached", "rate_limit_error", "invalid_request_error"),
-        "model_not_found": (
-            400,
-            "Model Not Exist",
-            "invalid_request_error",
-            "invalid_request_error",
-        ),
-        "server_error": (500, "Internal Server Error", "api_error", "invalid_request_error"),
-    },
-    "zhipu": {
-        "balance": (429, "余额不足或无可用资源包,请充值。", None, "1113"),
-        "rate_limit": (
-            429,
-            "您当前使用该API的并发数过高，请降低并发，或联系客服增加限额。",
-            None,
-            "1302",
-        ),
-        "model_not_found": (400, "模型不存在，请检查模型代码。", None, "1211"),
-        "server_error": (500, "Internal Error", None, "500"),  # approx
-    },
-    "dashscope": {
-        "balance": (
-            400,
-            "Access denied, please make sure your account is in good standing.",
-            "Arrearage",
-            "Arrearage",
-        ),
-        "rate_limit": (
-            429,
-            "Requests rate limit exceeded, please try again later.",
-            "Throttling.RateQuota",
-            "Throttling.RateQuota",
-        ),
-        "model_not_found": (
-            404,
-            "The model `{model}` does not exist or you do not have access to it.",
-            "invalid_request_error",
-            "model_not_found",
-        ),
-        "server_error": (  # approx
-            500,
-            "An internal error has occured, please try again later.",
-            "InternalError",
-            "InternalError",
-        ),
-    },
-}
-# approx: DeepSeek's rate_limit/model_not_found/server_error, Zhipu's unknown-token 401 (1002)
-
-
-def _error_body(kind: str, message: str, type_: str | None, code: str | None) -> dict[str, Any]:
-    """An error in ``kind``'s shape: Zhipu has no type/param, DashScope adds a request_id."""
-    if kind == "zhipu":
-        return {"error": {"code": code, "message": message}}
-    error = {"message": message, "type": type_, "param": None, "code": code}
-    body: dict[str, Any] = {"error": error}
-    if kind == "dashscope":
-        body["request_id"] = str(uuid.uuid4())
-    return body
-
-
-def _auth_error(kind: str, given: str | None) -> tuple[int, dict[str, Any]]:
-    shown = given or ""
-    if kind == "deepseek":
-        message = f"Authentication Fails, Your api key: ****{shown[-4:]} is invalid"
-        return 401, _error_body(kind, message, "authentication_error", "invalid_request_error")
-    if kind == "zhipu":
-        if given is None:
-            return 401, _error_body(
-                kind, "Header中未收到Authorization参数，无法进行身份验证。", None, "1001"
-            )
-        message = "Authorization Token非法，请确认Authorization Token正确传递。"
-        return 401, _error_body(kind, message, None, "1002")
-    if kind == "dashscope":
-        message = "Incorrect API key provided. "
-    else:
-        masked = f"{shown[:5]}**{shown[-4:]}" if len(shown) > 9 else "****"
-        message = f"Incorrect API key provided: {masked}."
-    return 401, _error_body(kind, message, "invalid_request_error", "invalid_api_key")
-
-
-def _failure_body(kind: str, failure: str, model: str) -> tuple[int, dict[str, Any]]:
-    """Status and body of a scripted failure, in ``kind``'s own format."""
-    if failure == "auth":
-        return _auth_error(kind, "sk-revoked-0000")
-    status, message, type_, code = _FAILURES[kind][failure]
-    return status, _error_body(kind, message.replace("{model}", model), type_, code)
-
-
-def _bad_json(kind: str) -> dict[str, Any]:
-    if kind == "zhipu":
-        return _error_body(kind, "API 调用参数有误，请检查文档。", None, "1210")
-    message = "We could not parse the JSON body of your request."
-    return _error_body(kind, message, "invalid_request_error", None)
-
-
-# --- small helpers ------------------------------------------------------------------------------
 
 
 @web.middleware
@@ -670,11 +453,6 @@ async def _note_hangups(request: web.Request, handler: Any) -> web.StreamRespons
         if rec is not None and not rec.completed:
             rec.disconnected = True
         raise
-
-
-def _dumps(obj: Any) -> bytes:
-    """Compact JSON with raw UTF-8, as the providers send it."""
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def _drop(request: web.Request) -> None:
@@ -695,15 +473,3 @@ def _reset(request: web.Request) -> None:
     if sock is not None:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
     transport.abort()
-
-
-def _is_tokens(value: list[Any]) -> bool:
-    """``input`` given as one pre-tokenised text (a list of ints)."""
-    return all(isinstance(item, int) for item in value)
-
-
-def _vector(index: int, dim: int, as_base64: bool) -> list[float] | str:
-    values = [((index + 1) * (k + 1) % 17) / 17.0 for k in range(dim)]
-    if as_base64:
-        return base64.b64encode(struct.pack(f"<{dim}f", *values)).decode()
-    return values
