@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from app.errors import ServiceError
 
 log = logging.getLogger("relaydesk.gui")
+_shown: set[QMessageBox] = set()  # parentless boxes would be garbage-collected while shown
 
 
 def setup_file_log(data_dir: Path) -> Path:
@@ -34,4 +35,6 @@ def show_error(parent: QWidget | None, exc: BaseException, *, title: str | None 
         box.setText(QWidget.tr("Something went wrong. The details were written to "
                                "relaydesk.log in the data folder."))
         box.setDetailedText(f"{type(exc).__name__}: {exc}")
+    _shown.add(box)
+    box.finished.connect(lambda _code: _shown.discard(box))
     box.open()
