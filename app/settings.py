@@ -72,6 +72,8 @@ SPECS: dict[str, Spec] = {
                                       "Seconds an in-flight reservation survives a crashed relay"),
     "admin_ip_whitelist": Spec(["127.0.0.1/32", "::1/128"], _cidr_list,
                                "CIDRs allowed to use the admin API"),
+    "policy_version": Spec("", str, "Privacy policy version in force (YYYY-MM-DD)"),
+    "policy_major_version": Spec("", str, "Latest policy version users must accept again"),
     "language": Spec("auto", _choice("auto", "en", "zh_CN"), "Interface language"),
 }
 

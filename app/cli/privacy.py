@@ -4,7 +4,7 @@ promises (export your data, delete your account, withdraw consent) for the opera
 import argparse
 import sys
 
-from app import accounts, export, privacy, views
+from app import accounts, export, policy, privacy, views
 from app.cli.output import Output
 from app.errors import ValidationError
 
@@ -18,6 +18,34 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="json: one document; csv: a zip of CSV files with a README "
                         "(default: json)")
     p.set_defaults(handler=export_user)
+    register_policy(sub)
+
+
+def register_policy(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("policy", help="privacy-policy versions and re-consent")
+    cmds = p.add_subparsers(dest="policy_cmd", required=True, metavar="COMMAND")
+    show = cmds.add_parser("show", help="the version in force and who must accept it again")
+    show.set_defaults(handler=policy_show)
+    publish = cmds.add_parser("publish", help="record a new policy version")
+    publish.add_argument("version", metavar="YYYY-MM-DD")
+    publish.add_argument("--major", action="store_true",
+                         help="a major change: users must accept it again")
+    publish.set_defaults(handler=policy_publish)
+
+
+def _policy_item(state: "policy.PolicyState") -> dict[str, object]:
+    return {"version": state.version, "major_version": state.major_version,
+            "users_to_reconsent": state.users_to_reconsent}
+
+
+def policy_show(args: argparse.Namespace, out: Output) -> None:
+    out.item(_policy_item(policy.current()))
+
+
+def policy_publish(args: argparse.Namespace, out: Output) -> None:
+    state = policy.publish(args.version, major=args.major)
+    out.item(_policy_item(state), text=f"policy {state.version} published"
+             + (f"; {state.users_to_reconsent} users must accept it again" if args.major else ""))
 
 
 def register_user_commands(cmds: argparse._SubParsersAction) -> None:
