@@ -75,6 +75,9 @@ SPECS: dict[str, Spec] = {
     "policy_version": Spec("", str, "Privacy policy version in force (YYYY-MM-DD)"),
     "policy_major_version": Spec("", str, "Latest policy version users must accept again"),
     "language": Spec("auto", _choice("auto", "en", "zh_CN"), "Interface language"),
+    "backup_interval_hours": Spec(24, _int_range(0, 8760),
+                                  "Hours between automatic database backups (0 = off)"),
+    "backup_keep": Spec(7, _int_range(1, 1000), "Database backups kept (newest first)"),
 }
 
 

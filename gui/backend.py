@@ -61,7 +61,7 @@ class Backend(QObject):
         host = await self.call(settings.get, "relay_host")
         port = await self.call(settings.get, "relay_port")
         self.relay_state.emit("starting")
-        server = RelayServer(host, port, shutdown_timeout=3.0)
+        server = RelayServer(host, port, shutdown_timeout=3.0, config=self.config)
         try:
             await server.start()
         except OSError as exc:

@@ -4,6 +4,7 @@ Holds no business logic: pages call services through the Backend, menus open dia
 """
 
 import asyncio
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, QUrl, Signal
@@ -127,6 +128,10 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.export_action)
         self.backup_action = self._action(self.tr("&Backup now…"), self.backup_now, "Ctrl+B")
         file_menu.addAction(self.backup_action)
+        self.stats_action = self._action(self.tr("Export anonymized &statistics…"),
+                                         lambda _=False: asyncio.ensure_future(
+                                             self.export_statistics()))
+        file_menu.addAction(self.stats_action)
         file_menu.addSeparator()
         file_menu.addAction(self._action(self.tr("&Quit"), self.quit,
                                          QKeySequence.StandardKey.Quit))
@@ -160,6 +165,38 @@ class MainWindow(QMainWindow):
     def backup_now(self) -> None:
         from gui.dialogs.backup import BackupDialog
         BackupDialog(self.backend, self).open()
+
+    async def export_statistics(self, path: Path | None = None, days: int = 30,
+                                min_group: int = 5) -> int | None:
+        """File → Export anonymized statistics…: per-day, per-model totals as CSV, without
+        users, addresses or keys and without groups of fewer than ``min_group`` users
+        (app.stats). Asks for the file unless ``path`` is given; returns the rows written."""
+        from PySide6.QtWidgets import QDialog, QFileDialog
+
+        from app import stats
+        from gui.asyncdialog import ask
+        from gui.errors import show_error
+
+        if path is None:
+            picker = QFileDialog(self, self.tr("Save anonymized statistics as"),
+                                 str(Path.home() / "relaydesk-statistics.csv"))
+            picker.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+            picker.setDefaultSuffix("csv")
+            picker.setNameFilter(self.tr("CSV files (*.csv)"))
+            accepted = await ask(picker) == QDialog.DialogCode.Accepted
+            chosen = picker.selectedFiles()
+            picker.deleteLater()
+            if not accepted or not chosen:
+                return None
+            path = Path(chosen[0])
+        try:
+            rows = await self.backend.call(stats.write_anonymized_csv, path, days, min_group)
+        except Exception as exc:
+            show_error(self, exc)
+            return None
+        self.statusBar().showMessage(self.tr("Wrote {n} rows of anonymized statistics to "
+                                             "{path}").format(n=rows, path=path), 5000)
+        return rows
 
     def about(self) -> None:
         from PySide6.QtWidgets import QMessageBox

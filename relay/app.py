@@ -12,9 +12,11 @@ import aiohttp
 from aiohttp import web
 
 from app import billing, settings
-from relay import cors, errors, handlers
+from app.config import Config
+from relay import cors, errors, handlers, jobs
 from relay.accounting import Accountant
 from relay.auth import KeyCache
+from relay.backup_job import start_backup_job
 from relay.dbexec import DatabaseExecutor
 from relay.pool import ProviderPool
 from relay.reserver import Reserver
@@ -56,7 +58,9 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         return errors.internal().response()
 
 
-def create_app(options: RelayOptions | None = None) -> web.Application:
+def create_app(options: RelayOptions | None = None, config: Config | None = None
+               ) -> web.Application:
+    """The relay application; with ``config`` it also makes the scheduled SQLite backups."""
     opts = options or RelayOptions()
     dbx = DatabaseExecutor()
     keys = KeyCache(dbx, ttl=opts.key_ttl)
@@ -68,6 +72,8 @@ def create_app(options: RelayOptions | None = None) -> web.Application:
     app = web.Application(middlewares=[cors.preflight_middleware, error_middleware],
                           client_max_size=opts.max_body_bytes)
     app[STATE] = state
+    if config is not None:
+        start_backup_job(app, config)
     app.on_response_prepare.append(cors.add_cors_headers)
     app.cleanup_ctx.append(_lifecycle)
     app.on_shutdown.append(_wind_down_streams)
@@ -105,9 +111,11 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
     state.session = aiohttp.ClientSession(connector=connector, auto_decompress=True,
                                           trust_env=False)
     state.accountant.start()
+    retention = jobs.start_retention(state.dbx)
     try:
         yield
     finally:
+        await jobs.stop(retention)
         await state.accountant.close()
         await state.session.close()
         state.keys.close()

@@ -26,7 +26,8 @@ def serve(args: argparse.Namespace, out: Output) -> int:
 
     options = RelayOptions(lease_seconds=float(settings.get("reservation_lease_seconds")))
     try:
-        asyncio.run(serve_forever(host, port, options=options, announce=announce))
+        asyncio.run(serve_forever(host, port, options=options, config=args.config,
+                                  announce=announce))
     except OSError as exc:
         print(f"relaydesk: error: cannot listen on {host}:{port}: {exc.strerror or exc}",
               flush=True)

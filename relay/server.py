@@ -7,6 +7,7 @@ import socket
 
 from aiohttp import web
 
+from app.config import Config
 from relay.app import create_app
 from relay.state import STATE, RelayOptions, RelayState
 
@@ -21,10 +22,12 @@ class RelayServer:
     """
 
     def __init__(self, host: str = "127.0.0.1", port: int = 8765, *,
-                 options: RelayOptions | None = None, shutdown_timeout: float = 3.0) -> None:
+                 options: RelayOptions | None = None, shutdown_timeout: float = 3.0,
+                 config: Config | None = None) -> None:
         self.host, self.port = host, port
         self.options = options
         self.shutdown_timeout = shutdown_timeout
+        self.config = config
         self.app: web.Application | None = None
         self._runner: web.AppRunner | None = None
 
@@ -39,7 +42,7 @@ class RelayServer:
 
     async def start(self) -> None:
         """Bind and serve. Raises OSError (e.g. port in use) with nothing left running."""
-        self.app = create_app(self.options)
+        self.app = create_app(self.options, self.config)
         runner = web.AppRunner(self.app, shutdown_timeout=self.shutdown_timeout,
                                access_log=None, handle_signals=False)
         await runner.setup()
@@ -83,9 +86,10 @@ def lan_addresses() -> list[str]:
 
 
 async def serve_forever(host: str, port: int, *, options: RelayOptions | None = None,
+                        config: Config | None = None,
                         announce=print) -> None:  # type: ignore[no-untyped-def]
     """Run until SIGINT/SIGTERM, then shut down cleanly."""
-    server = RelayServer(host, port, options=options)
+    server = RelayServer(host, port, options=options, config=config)
     await server.start()
     for url in server.urls():
         announce(f"RelayDesk relay listening on {url}")

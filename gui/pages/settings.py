@@ -3,6 +3,8 @@ API, and the interface language.
 
 Only fields the operator changed are written, each through ``app.settings.set`` (which decides
 what is valid); a field the service refused keeps the operator's text so it can be corrected.
+"Purge now…" deletes what is past the saved periods at once (the relay also does it daily): it
+shows what would go, asks, then deletes batch by batch with a progress bar.
 """
 
 from typing import Any
@@ -10,13 +12,15 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, \
-    QPushButton, QScrollArea, QSpinBox, QVBoxLayout, QWidget
+    QMessageBox, QProgressBar, QPushButton, QScrollArea, QSpinBox, QVBoxLayout, QWidget
 
-from app import settings
+from app import retention, settings
 from app.errors import ServiceError
+from gui.asyncdialog import ask
 from gui.backend import Backend
 from gui.pages.base import Page
 from gui.widgets.cidr_list import CidrListEditor
+from relay.jobs import purge_async
 
 LAN_HOST = "0.0.0.0"
 LOCAL_HOST = "127.0.0.1"
@@ -96,8 +100,22 @@ class SettingsPage(Page):
             spin.setAlignment(Qt.AlignmentFlag.AlignRight)
             self.retention[key] = spin
             retention_form.addRow(labels[key], _left(spin))
+        self.purge_button = QPushButton(self.tr("Purge now…"))
+        self.purge_button.setToolTip(self.tr("Delete what is older than the saved periods now, "
+                                             "instead of waiting for the daily clean-up"))
+        self.purge_button.clicked.connect(lambda: self.spawn(self.purge_now()))
+        self.purge_progress = QProgressBar()
+        self.purge_progress.setMaximumWidth(240)
+        self.purge_progress.hide()
+        self.last_dialog: QMessageBox | None = None
+        purge_row = QWidget()
+        purge_layout = QHBoxLayout(purge_row)
+        purge_layout.setContentsMargins(0, 0, 0, 0)
+        purge_layout.addWidget(self.purge_button)
+        purge_layout.addWidget(self.purge_progress)
+        purge_layout.addStretch(1)
         retention_box = _group(self.tr("Keep records"), retention_form, _note(self.tr(
-            "How long each kind of record is kept before it is deleted.")))
+            "How long each kind of record is kept before it is deleted.")), purge_row)
 
         # admin access
         self.whitelist = CidrListEditor()
@@ -284,3 +302,73 @@ class SettingsPage(Page):
             self._say(self.tr("The relay could not start: {why}").format(
                 why=self.backend.relay_error or ""), error=True)
         return ok
+
+    async def purge_now(self) -> retention.PurgeResult | None:
+        """Show what a purge would delete, ask, then delete it batch by batch with progress."""
+        if set(RETENTION_KEYS) & set(self.changes()):
+            self._say(self.tr("Save or discard your changes to the retention periods first."),
+                      error=True)
+            return None
+        self.purge_button.setEnabled(False)
+        try:
+            plan = await self.backend.call(retention.plan)
+            if not plan.total:
+                self._say(self.tr("Nothing is older than the retention periods; there is "
+                                  "nothing to delete."))
+                return None
+            if not await self._confirm_purge(plan):
+                return None
+            self.purge_progress.setRange(0, plan.total)
+            self.purge_progress.setValue(0)
+            self.purge_progress.show()
+            self._say(self.tr("Deleting old records…"))
+            try:
+                result = await purge_async(
+                    self.backend.call, now=plan.now, actor="admin",
+                    progress=lambda run: self.purge_progress.setValue(
+                        min(run.removed, plan.total)))
+            except BaseException:
+                self.message.clear()  # the error itself is shown by Page.guard
+                raise
+        finally:
+            self.purge_button.setEnabled(True)
+            self.purge_progress.hide()
+        if result is None:
+            self._say(self.tr("Another RelayDesk process is deleting old records right now; try "
+                              "again later."), error=True)
+            return None
+        self.backend.changed.emit("logs")
+        self.backend.changed.emit("money")
+        self._say(self.tr("Deleted {logs} request logs, {payments} payment records and {events} "
+                          "login and security events; folded {entries} ledger entries into "
+                          "{carries} carried-forward entries.").format(**_counts(result)))
+        return result
+
+    async def _confirm_purge(self, plan: retention.PurgePlan) -> bool:
+        assert plan.cutoffs is not None
+        days = {key: (plan.now - cutoff).days for key, cutoff in (
+            ("log_days", plan.cutoffs.logs), ("payment_days", plan.cutoffs.payments),
+            ("security_days", plan.cutoffs.security))}
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Purge old records"), self.tr(
+            "This will delete {logs} request logs older than {log_days} days, {payments} payment "
+            "records older than {payment_days} days and {events} login and security events "
+            "older than {security_days} days, and fold {entries} ledger entries older than "
+            "{payment_days} days into {carries} carried-forward entries.").format(
+            **_counts(plan), **days), QMessageBox.StandardButton.NoButton, self)
+        box.setInformativeText(self.tr(
+            "Balances do not change: each user's old ledger entries become one entry carrying "
+            "their total forward. Pending payments and operator actions are kept. This cannot "
+            "be undone."))
+        confirm = box.addButton(self.tr("Delete old records"),
+                                QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        self.last_dialog = box
+        await ask(box)
+        return box.clickedButton() is confirm
+
+
+def _counts(counts: retention.Counts) -> dict[str, str]:
+    return {"logs": f"{counts.request_logs:,}", "payments": f"{counts.recharge_records:,}",
+            "events": f"{counts.audit_events:,}", "entries": f"{counts.ledger_entries:,}",
+            "carries": f"{counts.carry_forwards:,}"}
