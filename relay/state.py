@@ -22,7 +22,7 @@ class RelayOptions:
     disconnect_grace: float = 30.0  # keep reading after a client left, to learn the usage
     lease_seconds: float = 60.0
     flush_interval: float = 0.05
-    key_ttl: float = 5.0
+    key_ttl: float = 1.0  # another process (CLI, second relay) revoking a key: seen within 1 s
     pool_ttl: float = 10.0
     max_body_bytes: int = 32 * 1024 * 1024
     max_upstream_body: int = 64 * 1024 * 1024
