@@ -5,11 +5,11 @@ The ledger service insists on the reason; this dialog only says so up front.
 
 from collections.abc import Mapping
 
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, \
+from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLabel, \
     QLineEdit, QVBoxLayout, QWidget
 
 from app.money import format_micros
-from gui.dialogs.recharge import error_label, with_unit
+from gui.dialogs.recharge import error_label, ok_cancel, with_unit
 
 
 class AdjustDialog(QDialog):
@@ -38,12 +38,7 @@ class AdjustDialog(QDialog):
         form.addRow(self.tr("Balance now:"), self.balance)
         form.addRow(self.tr("&Change:"), with_unit(self.amount, currency))
         form.addRow(self.tr("&Reason:"), self.reason)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(self.tr("Adjust"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons, self.ok_button = ok_cancel(self, self.tr("Adjust"))
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.message)

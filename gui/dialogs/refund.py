@@ -1,11 +1,11 @@
 """Balances → Refund…: give back all or part of a recharge, taking it off the user's balance."""
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, \
+from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, \
     QVBoxLayout, QWidget
 
 from app.money import format_micros
-from gui.dialogs.recharge import error_label, with_unit
+from gui.dialogs.recharge import error_label, ok_cancel, with_unit
 
 
 class RefundDialog(QDialog):
@@ -38,12 +38,7 @@ class RefundDialog(QDialog):
                 amount=format_micros(refunded_micros), currency=currency)))
         form.addRow(self.tr("Refund &amount:"), with_unit(self.amount, currency))
         form.addRow(self.tr("&Note:"), self.note)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(self.tr("Refund"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons, self.ok_button = ok_cancel(self, self.tr("Refund"))
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(warning)
