@@ -2,24 +2,26 @@
 
 import asyncio
 import csv
-import sqlite3
 from datetime import datetime, timedelta
 
 import pytest
+from peewee import SqliteDatabase
 from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QMessageBox
 
 from app import accounts, backup, requestlog, settings
-from app.models import AuditEvent
+from app.models import AuditEvent, User
 from gui.dialogs.backup import TOPICS, BackupDialog
 from gui.main_window import MainWindow
 
 
 def _usernames(path) -> set[str]:
-    conn = sqlite3.connect(str(path))
+    """Usernames stored in another SQLite file (a backup or the aside copy)."""
+    other = SqliteDatabase(str(path))
     try:
-        return {row[0] for row in conn.execute("SELECT username FROM user")}
+        with other.bind_ctx([User]):
+            return {u.username for u in User.select(User.username)}
     finally:
-        conn.close()
+        other.close()
 
 
 async def _visible(kind, parent=None, timeout: float = 5.0):  # type: ignore[no-untyped-def]
@@ -100,8 +102,9 @@ async def test_cancel_changes_nothing(backend, gui_config, history) -> None:
 async def test_refused_while_another_program_has_the_database(backend, gui_config,
                                                               history) -> None:
     assert await backend.start_relay()
-    other = sqlite3.connect(str(gui_config.sqlite_path))  # e.g. `relaydesk serve`, idle
-    other.execute("SELECT count(*) FROM user").fetchone()
+    other = SqliteDatabase(str(gui_config.sqlite_path))  # e.g. `relaydesk serve`, idle
+    with other.bind_ctx([User]):
+        User.select().count()
     dialog = await _dialog(backend)
     try:
         assert await dialog.restore(history) is None
