@@ -98,6 +98,18 @@ async def _wind_down_streams(app: web.Application) -> None:
         stream.abort()
 
 
+async def _handlers_finished(state: RelayState, limit: float = 5.0) -> None:
+    """aiohttp cancels handlers still running at shutdown but does not wait for them; their
+    ``finally`` queues the request's settlement, which must happen before the last flush."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + limit
+    while state.in_flight and loop.time() < deadline:
+        await asyncio.sleep(0.01)
+    if state.in_flight:
+        log.warning("%d requests still running at shutdown; their holds expire by lease",
+                    state.in_flight)
+
+
 async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
     """Shared client session and background jobs, torn down in order: stop taking requests,
     settle what is queued, close connections."""
@@ -116,6 +128,7 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
         yield
     finally:
         await jobs.stop(retention)
+        await _handlers_finished(state)
         await state.accountant.close()
         await state.session.close()
         state.keys.close()
