@@ -34,15 +34,18 @@ class Accountant:
         self._batch_size = batch_size
         self._queue: list[Settlement] = []
         self._wake = asyncio.Event()
-        self._tasks: list[asyncio.Task[None]] = []
+        self._flusher: asyncio.Task[None] | None = None
+        self._leaser: asyncio.Task[None] | None = None
+        self._closing = False
         self._last_used = last_used if last_used is not None else {}
         self.active: dict[str, Callable[[], int]] = {}
         self.settled_count = 0
         self._flushing = asyncio.Lock()  # flush() returns only once nothing is in flight
 
     def start(self) -> None:
-        self._tasks = [asyncio.create_task(self._flush_loop(), name="relaydesk-settle"),
-                       asyncio.create_task(self._lease_loop(), name="relaydesk-lease")]
+        self._closing = False
+        self._flusher = asyncio.create_task(self._flush_loop(), name="relaydesk-settle")
+        self._leaser = asyncio.create_task(self._lease_loop(), name="relaydesk-lease")
 
     def submit(self, item: Settlement) -> None:
         """Queue a settlement. Synchronous so it is safe in ``finally`` of a cancelled task."""
@@ -68,7 +71,9 @@ class Accountant:
                 self.active.pop(item.request_id, None)
 
     async def _flush_loop(self) -> None:
-        while True:
+        # Never cancelled (see close): a cancelled executor call that had not started yet
+        # would silently drop the batch it was carrying.
+        while not self._closing:
             try:
                 await asyncio.wait_for(self._wake.wait(), self._flush_interval)
             except TimeoutError:
@@ -77,7 +82,8 @@ class Accountant:
             try:
                 await self.flush()
             except Exception:
-                await asyncio.sleep(1.0)  # database busy or down: back off, keep the queue
+                if not self._closing:
+                    await asyncio.sleep(1.0)  # database busy or down: back off, keep the queue
 
     async def _lease_loop(self) -> None:
         interval = max(0.05, self.lease_seconds / 3)
@@ -101,14 +107,19 @@ class Accountant:
                             {k: v for k, v in delivered.items() if v})
 
     async def close(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
+        """Stop the jobs and write everything queued. The lease loop is cancelled (what it does
+        is repeatable); the flush loop is asked to finish its current batch and stop."""
+        if self._leaser is not None:
+            self._leaser.cancel()
             try:
-                await task
+                await self._leaser
             except asyncio.CancelledError:
                 pass
-        self._tasks = []
+        if self._flusher is not None:
+            self._closing = True
+            self._wake.set()
+            await self._flusher
+        self._leaser = self._flusher = None
         await self.flush()
         if self._last_used:
             await self._dbx.run(apikeys.touch_last_used, dict(self._last_used))
