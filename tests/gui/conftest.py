@@ -7,8 +7,9 @@ Inside async GUI tests wait with ``await asyncio.sleep``/events or ``page.idle()
 import asyncio
 import gc
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -48,6 +49,38 @@ async def settle_page(page) -> None:  # type: ignore[no-untyped-def]
     """Let queued Qt and asyncio work run, then wait for the page's own tasks."""
     await asyncio.sleep(0)
     await page.idle()
+    await asyncio.sleep(0)
+
+
+async def until(predicate: Callable[[], object], timeout: float = 5.0) -> None:
+    """Yield to the loop (Qt and asyncio) until ``predicate`` holds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not predicate():
+        assert loop.time() < deadline, "condition not reached"
+        await asyncio.sleep(0)
+
+
+_tracked: list[Any] = []
+
+
+def track(page: Any) -> Any:
+    """Register a page for deletion on the GUI thread when the test ends (``tracked_pages``)."""
+    _tracked.append(page)
+    return page
+
+
+@pytest.fixture
+async def tracked_pages(backend):  # type: ignore[no-untyped-def]
+    """Delete tracked pages on the GUI thread when the test ends, before the backend closes.
+    Left to the garbage collector, a page (its columns' lambdas make a reference cycle) may be
+    destroyed on a database worker thread, leaving Qt timers behind that crash a later test."""
+    yield
+    while _tracked:
+        page = _tracked.pop()
+        await page.idle()
+        page.close()
+        page.deleteLater()
     await asyncio.sleep(0)
 
 

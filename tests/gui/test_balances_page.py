@@ -1,8 +1,6 @@
 """Balances & recharges page, driven through its widgets; every check reads the service state."""
 
-import asyncio
 import os
-from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -21,39 +19,14 @@ from gui.dialogs.refund import RefundDialog
 from gui.pages import balances
 from gui.pages.balances import BalancesPage
 from tests.app.support import unchanged
-from tests.gui.conftest import grab, settle_page
+from tests.gui.conftest import grab, settle_page, track, until
 
 
-async def until(predicate: Callable[[], object], timeout: float = 5.0) -> None:
-    """Yield to the loop (Qt and asyncio) until ``predicate`` holds."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not predicate():
-        assert loop.time() < deadline, "condition not reached"
-        await asyncio.sleep(0)
-
-
-_pages: list[BalancesPage] = []
-
-
-@pytest.fixture(autouse=True)
-async def _delete_pages(backend):  # type: ignore[no-untyped-def]
-    """Delete each page on the GUI thread when its test ends. Left to the garbage collector, a
-    page (its columns' lambdas make a reference cycle) may be destroyed on a database worker
-    thread, leaving Qt timers behind that crash a later test."""
-    yield
-    while _pages:
-        page = _pages.pop()
-        await page.idle()
-        page.close()
-        page.deleteLater()
-    await asyncio.sleep(0)
+pytestmark = pytest.mark.usefixtures("tracked_pages")
 
 
 def new_page(backend) -> BalancesPage:  # type: ignore[no-untyped-def]
-    page = BalancesPage(backend)
-    _pages.append(page)
-    return page
+    return track(BalancesPage(backend))
 
 
 async def shown_page(backend) -> BalancesPage:  # type: ignore[no-untyped-def]

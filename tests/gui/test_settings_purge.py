@@ -1,8 +1,6 @@
 """Settings page, "Purge now…": the plan's counts in a confirmation box, then the purge through
 the backend with a progress bar, then pages showing logs and money reload."""
 
-import asyncio
-from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from PySide6.QtWidgets import QMessageBox
@@ -10,18 +8,9 @@ from PySide6.QtWidgets import QMessageBox
 from app import accounts, ledger, recharges, retention
 from app.models import AuditEvent, LedgerEntry, RechargeRecord, RequestLog, User
 from gui.pages.settings import SettingsPage
-from tests.gui.conftest import settle_page
+from tests.gui.conftest import settle_page, until
 
 NOW = datetime(2026, 6, 1, 12, 0, 0)
-
-
-async def until(predicate: Callable[[], object], timeout: float = 5.0) -> None:
-    """Yield to the loop (Qt and asyncio) until ``predicate`` holds."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not predicate():
-        assert loop.time() < deadline, "condition not reached"
-        await asyncio.sleep(0)
 
 
 def old_records(fake_clock) -> None:  # type: ignore[no-untyped-def]

@@ -1,8 +1,6 @@
 """Users page, driven through its widgets; every check reads the service layer's state."""
 
-import asyncio
 import os
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,7 +13,7 @@ from app.money import parse_amount
 from gui.dialogs.api_keys import ApiKeysDialog
 from gui.dialogs.user_edit import UserEditDialog
 from gui.pages.users import UsersPage
-from tests.gui.conftest import grab, settle_page
+from tests.gui.conftest import grab, settle_page, until
 
 DEMO_USERS = [  # username, email, phone, balance
     ("zhang.wei", "zhang.wei@qq.com", "+86 138 0013 8000", "268.50"),
@@ -27,15 +25,6 @@ DEMO_USERS = [  # username, email, phone, balance
     ("liu.yang", "刘洋@实验室.中国", "+86 150 9988 7766", "12000"),
     ("emma-w", "emma.wilson@university.edu", "+44 20 7946 0958", "0.000420"),
 ]
-
-
-async def until(predicate: Callable[[], object], timeout: float = 5.0) -> None:
-    """Yield to the loop (Qt and asyncio) until ``predicate`` holds."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not predicate():
-        assert loop.time() < deadline, "condition not reached"
-        await asyncio.sleep(0)
 
 
 def add_demo_users(count: int = len(DEMO_USERS)) -> None:
