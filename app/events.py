@@ -11,6 +11,8 @@ KEYS = "keys"  # API keys or their owners changed (revoke, disable, delete)
 PRICES = "prices"
 PROVIDERS = "providers"
 SETTINGS = "settings"
+ADMIN_TOKENS = "admin_tokens"
+BANS = "bans"  # an address was banned or unbanned
 
 
 def subscribe(topic: str, callback: Callable[[], None]) -> Callable[[], None]:

@@ -13,10 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from peewee import Database, PostgresqlDatabase, SqliteDatabase
+from peewee import Database, IntegerField, PostgresqlDatabase, SqliteDatabase
+from playhouse.migrate import PostgresqlMigrator, SchemaMigrator, SqliteMigrator
+from playhouse.migrate import migrate as run_operations
 
 from app import clock
-from app.models import ALL_MODELS, SchemaVersion
+from app.models import ALL_MODELS, AdminToken, ApiKey, IpBan, SchemaVersion
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +37,24 @@ def _initial(db: Database) -> None:
     db.create_tables(ALL_MODELS, safe=True)
 
 
+def _migrator(db: Database) -> SchemaMigrator:
+    return SqliteMigrator(db) if isinstance(db, SqliteDatabase) else PostgresqlMigrator(db)
+
+
+def _security(db: Database) -> None:
+    """Admin tokens, IP bans and per-key rate limits (issue 6)."""
+    db.create_tables([AdminToken, IpBan], safe=True)
+    table = ApiKey._meta.table_name
+    have = {c.name for c in db.get_columns(table)}
+    ops = _migrator(db)
+    run_operations(*[ops.add_column(table, name, IntegerField(null=True))
+                     for name in ("rpm_limit", "tpm_limit", "concurrency_limit")
+                     if name not in have])
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema", _initial),
+    Migration(2, "admin tokens, IP bans, per-key rate limits", _security),
 ]
 
 

@@ -68,6 +68,10 @@ class ApiKey(BaseModel):
     created_at = DateTimeField(default=clock.now)
     last_used_at = DateTimeField(null=True)
     revoked_at = DateTimeField(null=True)
+    # Rate limits: None follows the operator's default setting, 0 means unlimited.
+    rpm_limit = IntegerField(null=True)
+    tpm_limit = IntegerField(null=True)
+    concurrency_limit = IntegerField(null=True)
 
 
 class Provider(BaseModel):
@@ -193,6 +197,32 @@ class AuditEvent(BaseModel):
     ip = CharField(max_length=64, null=True)
 
 
+class AdminToken(BaseModel):
+    """A bearer token for the remote admin API. Only its SHA-256 is stored; shown once."""
+
+    name = CharField(max_length=64)
+    token_hash = CharField(max_length=64, unique=True)
+    prefix = CharField(max_length=32)
+    status = CharField(max_length=16, default="active")  # active|revoked
+    created_at = DateTimeField(default=clock.now)
+    created_by = CharField(max_length=64, default="admin")
+    last_used_at = DateTimeField(null=True)
+    last_used_ip = CharField(max_length=64, null=True)
+    revoked_at = DateTimeField(null=True)
+
+
+class IpBan(BaseModel):
+    """A temporary ban of one client address (repeated invalid keys or failed logins)."""
+
+    ip = CharField(max_length=64, index=True)
+    reason = CharField(max_length=64)  # invalid_api_key|admin_auth|login|manual
+    failures = IntegerField(default=0)
+    created_at = DateTimeField(default=clock.now)
+    until = DateTimeField(index=True)
+    lifted_at = DateTimeField(null=True)
+    lifted_by = CharField(max_length=64, null=True)
+
+
 class SchemaVersion(BaseModel):
     """Single-row table holding the applied migration number."""
 
@@ -201,5 +231,5 @@ class SchemaVersion(BaseModel):
 
 ALL_MODELS: list[type[BaseModel]] = [
     User, ApiKey, Provider, ModelPrice, LedgerEntry, RechargeRecord, Reservation, RequestLog,
-    Setting, AuditEvent, SchemaVersion,
+    Setting, AuditEvent, AdminToken, IpBan, SchemaVersion,
 ]

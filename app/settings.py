@@ -78,6 +78,28 @@ SPECS: dict[str, Spec] = {
     "backup_interval_hours": Spec(24, _int_range(0, 8760),
                                   "Hours between automatic database backups (0 = off)"),
     "backup_keep": Spec(7, _int_range(1, 1000), "Database backups kept (newest first)"),
+    # Security (issue 6). CIDR lists are validated; an empty relay allowlist admits any address.
+    "relay_allowed_cidrs": Spec([], _cidr_list,
+                                "CIDRs allowed to call /v1 at all (empty = any address)"),
+    "trusted_proxies": Spec([], _cidr_list,
+                            "Reverse proxies whose X-Forwarded-For is believed"),
+    "rate_limit_rpm": Spec(0, _int_range(0, 1_000_000),
+                           "Default requests per minute per key (0 = unlimited)"),
+    "rate_limit_tpm": Spec(0, _int_range(0, 1_000_000_000),
+                           "Default tokens per minute per key (0 = unlimited)"),
+    "rate_limit_concurrency": Spec(0, _int_range(0, 10_000),
+                                   "Default concurrent requests per key (0 = unlimited)"),
+    "ban_threshold": Spec(10, _int_range(0, 10_000),
+                          "Invalid keys or failed logins from one address before a ban "
+                          "(0 = never ban)"),
+    "ban_window_seconds": Spec(300, _int_range(1, 86_400),
+                               "Window in which those failures are counted"),
+    "ban_minutes": Spec(15, _int_range(1, 525_600), "How long a ban lasts"),
+    "max_body_mb": Spec(32, _int_range(1, 100), "Largest request body accepted, in MB"),
+    "tls_mode": Spec("auto", _choice("auto", "on", "off"),
+                     "HTTPS: auto = on when listening beyond loopback"),
+    "tls_cert_file": Spec("", str, "Operator's certificate (PEM); empty = self-signed"),
+    "tls_key_file": Spec("", str, "Operator's private key (PEM) for tls_cert_file"),
 }
 
 

@@ -36,10 +36,16 @@ def fresh_db(request, tmp_path):
     db_mod.close_database()
 
 
+def stamp(version: int) -> None:
+    """Pretend the bound database is at ``version`` (tests supply their own later steps)."""
+    SchemaVersion.update(version=version).execute()
+
+
 @pytest.fixture
 def migrated(any_db):
-    """An existing database at version 1 (the shipped schema), with a user in it."""
+    """An existing database stamped version 1, with a user in it."""
     accounts.add_user("keepme", "keep@example.com")
+    stamp(1)
     return db_mod.database.obj
 
 
@@ -145,6 +151,7 @@ def test_second_run_is_a_no_op(migrated, tmp_path, fake_clock):
 
 def test_sqlite_is_backed_up_before_migrating(sqlite_db, tmp_path, fake_clock):
     accounts.add_user("keepme", "keep@example.com")  # lives in the WAL, not yet checkpointed
+    stamp(1)
     database = db_mod.database.obj
     assert isinstance(database, SqliteDatabase)
     backups = tmp_path / "backups"
@@ -170,6 +177,32 @@ def test_sqlite_is_backed_up_before_migrating(sqlite_db, tmp_path, fake_clock):
 
 
 def test_no_backup_without_backup_dir(sqlite_db, tmp_path):
+    stamp(1)
     migrate(db_mod.database.obj, None, migrations=[INITIAL, Migration(2, "noop", lambda d: None)])
     assert current_version(db_mod.database.obj) == 2
     assert list(sqlite_db.data_dir.rglob("*.sqlite3")) == [sqlite_db.sqlite_path]
+
+
+def test_v2_adds_security_tables_and_key_limits_to_a_v1_database(any_db, tmp_path):
+    """A database created by the first release (no tokens, bans or key limits) is upgraded
+    in place and keeps its keys."""
+    from playhouse.migrate import migrate as run_operations
+
+    from app import apikeys
+    from app.migrations import _migrator
+    from app.models import AdminToken, ApiKey, IpBan
+
+    accounts.add_user("keepme", "keep@example.com")
+    key, _ = apikeys.create_key("keepme")
+    database = db_mod.database.obj
+    database.drop_tables([AdminToken, IpBan])
+    ops = _migrator(database)
+    run_operations(*[ops.drop_column("api_key", c)
+                     for c in ("rpm_limit", "tpm_limit", "concurrency_limit")])
+    stamp(1)
+    assert migrate(database, tmp_path / "backups") == 2
+    columns = {c.name for c in database.get_columns("api_key")}
+    assert {"rpm_limit", "tpm_limit", "concurrency_limit"} <= columns
+    assert {"admin_token", "ip_ban"} <= tables(database)
+    kept = ApiKey.get_by_id(key.id)
+    assert (kept.rpm_limit, kept.tpm_limit, kept.concurrency_limit) == (None, None, None)

@@ -1,0 +1,99 @@
+"""Who may connect from where: address parsing, CIDR checks, the admin whitelist, the relay
+allowlist and which ``X-Forwarded-For`` to believe.
+
+Pure functions over settings values, shared by the relay, the admin API and (later) the portal.
+The admin whitelist always admits the machine itself (``127.0.0.1`` and ``::1``), so an operator
+cannot lock out the local GUI or CLI by editing it.
+"""
+
+import ipaddress
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+# Exactly the local machine's own addresses: 127.0.0.2 is loopback too, but the whitelist test
+# uses it as "another host", and an operator whitelisting 127.0.0.1/32 means just that.
+ALWAYS_ADMIN = (ipaddress.ip_network("127.0.0.1/32"), ipaddress.ip_network("::1/128"))
+
+
+def parse_address(text: str | None) -> Address | None:
+    """An IP address from a peer name or header value; IPv4-mapped IPv6 becomes IPv4."""
+    if not text:
+        return None
+    try:
+        address = ipaddress.ip_address(text.strip().split("%", 1)[0].strip("[]"))
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        return address.ipv4_mapped
+    return address
+
+
+def networks(cidrs: Iterable[str]) -> tuple[Network, ...]:
+    """Parsed CIDRs; settings are validated on save, so a bad entry here is skipped."""
+    result = []
+    for cidr in cidrs:
+        try:
+            result.append(ipaddress.ip_network(cidr, strict=False))
+        except ValueError:
+            continue
+    return tuple(result)
+
+
+def contains(nets: Sequence[Network], address: Address | None) -> bool:
+    return address is not None and any(
+        address.version == net.version and address in net for net in nets)
+
+
+def client_address(peer: str | None, forwarded_for: str | None,
+                   trusted: Sequence[Network]) -> str | None:
+    """The real client behind trusted reverse proxies.
+
+    ``X-Forwarded-For`` is read only when the TCP peer is a trusted proxy, right to left,
+    skipping further trusted proxies: the first untrusted hop is the client. Anyone else's
+    header is ignored, so a LAN client cannot claim another address.
+    """
+    address = parse_address(peer)
+    if address is None or not forwarded_for or not contains(trusted, address):
+        return str(address) if address is not None else peer
+    for hop in reversed([h.strip() for h in forwarded_for.split(",") if h.strip()]):
+        hop_address = parse_address(hop)
+        if hop_address is None:
+            break  # garbage in the chain: trust nothing further left
+        address = hop_address
+        if not contains(trusted, hop_address):
+            break
+    return str(address)
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """The network settings in force, parsed once per refresh."""
+
+    admin_whitelist: tuple[Network, ...] = ALWAYS_ADMIN
+    relay_allowlist: tuple[Network, ...] = ()  # empty: any address may call /v1
+    trusted_proxies: tuple[Network, ...] = ()
+
+    @classmethod
+    def from_settings(cls, values: dict) -> "Policy":
+        return cls(admin_whitelist=ALWAYS_ADMIN + networks(values.get("admin_ip_whitelist", [])),
+                   relay_allowlist=networks(values.get("relay_allowed_cidrs", [])),
+                   trusted_proxies=networks(values.get("trusted_proxies", [])))
+
+    def admin_allows(self, ip: str | None) -> bool:
+        return contains(self.admin_whitelist, parse_address(ip))
+
+    def relay_allows(self, ip: str | None) -> bool:
+        return not self.relay_allowlist or contains(self.relay_allowlist, parse_address(ip))
+
+    def client(self, peer: str | None, forwarded_for: str | None) -> str | None:
+        return client_address(peer, forwarded_for, self.trusted_proxies)
+
+
+def load() -> Policy:
+    """The policy from the stored settings (blocking DB read: call via the executor)."""
+    from app import settings  # late: settings imports audit/models, keep this module light
+
+    return Policy.from_settings(settings.all_settings())
