@@ -197,9 +197,13 @@ def test_restore_refuses_a_damaged_or_foreign_file(sqlite_db, tmp_path):
     before = sqlite_db.sqlite_path.read_bytes()
 
     damaged = tmp_path / "damaged.sqlite3"
+    with sqlite3.connect(str(taken)) as conn:
+        page = conn.execute("PRAGMA page_size").fetchone()[0]
+        root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'user'").fetchone()[0]
+    conn.close()
     data = bytearray(taken.read_bytes())
-    page = 4096
-    data[page + 100: 2 * page] = b"\xff" * (page - 100)  # scribble over a b-tree page
+    start = (root - 1) * page  # scribble over the user table's b-tree page
+    data[start + 100: start + page] = b"\xff" * (page - 100)
     damaged.write_bytes(bytes(data))
     with pytest.raises(ServiceError) as caught:
         backup.restore(sqlite_db, damaged)
