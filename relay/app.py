@@ -16,8 +16,10 @@ from app.config import Config
 from relay import cors, errors, handlers, jobs
 from relay.accounting import Accountant
 from relay.auth import KeyCache
+from relay.clientip import CLIENT_IP
 from relay.backup_job import start_backup_job
 from relay.dbexec import DatabaseExecutor
+from relay.guard import Guard
 from relay.pool import ProviderPool
 from relay.reserver import Reserver
 from relay.state import STATE, RelayOptions, RelayState
@@ -58,6 +60,29 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         return errors.internal().response()
 
 
+ADMIN_PREFIX = "/admin/"
+
+
+@web.middleware
+async def guard_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Banned addresses get nothing; outside the relay allowlist, only /healthz and the admin
+    API (which checks its own whitelist) answer."""
+    guard = request.app[STATE].guard
+    ip = guard.client(request.remote, request.headers.get("X-Forwarded-For"))
+    request[CLIENT_IP] = ip
+    remaining = await guard.ban_remaining(ip)
+    if remaining is not None:
+        minutes = max(1, round(remaining / 60))
+        raise errors.RelayError(
+            403, f"Too many failed authentications from your address; it is blocked for about "
+                 f"{minutes} more minute(s).", type_="permission_error", code="ip_banned",
+            headers={"Retry-After": str(max(1, int(remaining)))})
+    if (request.path != "/healthz" and not request.path.startswith(ADMIN_PREFIX)
+            and not guard.policy.relay_allows(ip)):
+        raise errors.forbidden("Your network address may not use this relay.", "ip_not_allowed")
+    return await handler(request)
+
+
 def create_app(options: RelayOptions | None = None, config: Config | None = None
                ) -> web.Application:
     """The relay application; with ``config`` it also makes the scheduled SQLite backups."""
@@ -68,8 +93,9 @@ def create_app(options: RelayOptions | None = None, config: Config | None = None
                        accountant=Accountant(dbx, lease_seconds=opts.lease_seconds,
                                              flush_interval=opts.flush_interval,
                                              last_used=keys.last_used),
-                       reserver=Reserver(dbx, opts.lease_seconds))
-    app = web.Application(middlewares=[cors.preflight_middleware, error_middleware],
+                       reserver=Reserver(dbx, opts.lease_seconds), guard=Guard(dbx))
+    app = web.Application(middlewares=[cors.preflight_middleware, error_middleware,
+                                       guard_middleware],
                           client_max_size=opts.max_body_bytes)
     app[STATE] = state
     if config is not None:
@@ -122,6 +148,7 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
     connector = aiohttp.TCPConnector(limit=0, ttl_dns_cache=300)
     state.session = aiohttp.ClientSession(connector=connector, auto_decompress=True,
                                           trust_env=False)
+    await state.guard.refresh()
     state.accountant.start()
     retention = jobs.start_retention(state.dbx)
     try:
@@ -132,5 +159,6 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
         await state.accountant.close()
         await state.session.close()
         state.keys.close()
+        state.guard.close()
         state.pool.close()
         state.dbx.shutdown()

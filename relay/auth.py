@@ -8,7 +8,9 @@ from aiohttp import web
 from app import apikeys, clock, events
 from app.apikeys import KeyInfo
 from relay import errors
+from relay.clientip import client_ip
 from relay.dbexec import DatabaseExecutor
+from relay.guard import Guard
 
 KEY_HEADERS = ("x-api-key", "api-key")
 
@@ -56,20 +58,28 @@ class KeyCache:
         return info
 
 
-async def authenticate(request: web.Request, cache: KeyCache) -> KeyInfo:
-    """Return the caller's key, or raise the OpenAI-shaped 401/403."""
+async def authenticate(request: web.Request, cache: KeyCache,
+                       guard: Guard | None = None) -> KeyInfo:
+    """Return the caller's key, or raise the OpenAI-shaped 401/403.
+
+    A wrong key counts towards a ban of the caller's address (``guard``); a missing one does
+    not, since that is a misconfigured client rather than someone guessing.
+    """
     plaintext = extract_key(request)
+    ip = client_ip(request)
     if not plaintext:
         raise errors.invalid_key("You didn't provide an API key. Send it as "
                                  "'Authorization: Bearer sk-...'.")
     info = await cache.get(plaintext)
     now = clock.now()
     if info is None or not info.key_active or info.expired(now):
+        if guard is not None:
+            await guard.failure(ip, "invalid_api_key")
         raise errors.invalid_key()
     if not info.user_active:
         raise errors.forbidden("This account is disabled. Contact the administrator.",
                                "account_disabled")
-    if not info.allows_ip(request.remote):
+    if not info.allows_ip(ip):
         raise errors.forbidden("This API key may not be used from your network address.",
                                "ip_not_allowed")
     cache.last_used[info.key_id] = now

@@ -13,6 +13,7 @@ from app.errors import InsufficientBalance
 from app.pricing import cost_micros
 from relay import errors
 from relay.auth import authenticate
+from relay.clientip import client_ip
 from relay.context import RequestContext
 from relay.proxy import forward
 from relay.state import STATE, RelayState
@@ -110,11 +111,11 @@ async def embeddings(request: web.Request) -> web.StreamResponse:
 async def _metered(request: web.Request, path: str, validate: Any, *,
                    completion: bool) -> web.StreamResponse:
     state = request.app[STATE]
-    key = await authenticate(request, state.keys)
+    key = await authenticate(request, state.keys, state.guard)
     body, raw = await read_json(request, state)
     model, stream = validate(body)
     ctx = RequestContext(request_id=new_request_id(), key=key, model=model, stream=stream,
-                         client_ip=request.remote, user_agent=request.headers.get("User-Agent"))
+                         client_ip=client_ip(request), user_agent=request.headers.get("User-Agent"))
     state.in_flight += 1
     try:
         if not key.allows_model(model):
@@ -158,7 +159,7 @@ async def _metered(request: web.Request, path: str, validate: Any, *,
 
 async def list_models(request: web.Request) -> web.Response:
     state = request.app[STATE]
-    key = await authenticate(request, state.keys)
+    key = await authenticate(request, state.keys, state.guard)
     snap = await state.pool.snapshot()
     served = state.pool.served_models(snap)
     data = [{"id": model, "object": "model", "created": created, "owned_by": "relaydesk"}
@@ -168,7 +169,7 @@ async def list_models(request: web.Request) -> web.Response:
 
 async def get_model(request: web.Request) -> web.Response:
     state = request.app[STATE]
-    key = await authenticate(request, state.keys)
+    key = await authenticate(request, state.keys, state.guard)
     model = request.match_info["model"]
     served = state.pool.served_models(await state.pool.snapshot())
     if model not in served or not key.allows_model(model):

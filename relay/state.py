@@ -9,6 +9,7 @@ from aiohttp import web
 from relay.accounting import Accountant
 from relay.auth import KeyCache
 from relay.dbexec import DatabaseExecutor
+from relay.guard import Guard
 from relay.pool import ProviderPool
 from relay.reserver import Reserver
 
@@ -39,6 +40,7 @@ class RelayState:
     pool: ProviderPool
     accountant: Accountant
     reserver: Reserver
+    guard: Guard
     session: aiohttp.ClientSession | None = None
     default_max_tokens: int = 4096
     requests_served: int = field(default=0)

@@ -1,0 +1,123 @@
+"""The relay's network guard: the real client address, the relay allowlist, and bans of
+addresses that keep sending invalid keys or failing admin authentication.
+
+Everything a request checks is in memory, so the guard costs the hot path a dict lookup.
+Failures are counted per address in this process; crossing ``ban_threshold`` within
+``ban_window_seconds`` writes a ban through :mod:`app.bans` (so the GUI, the CLI and other relay
+processes see it). The policy and the ban list are reloaded in the background every ``ttl``
+seconds, and at once (before the next refusal) after an in-process change such as an unban.
+
+The machine itself (127.0.0.1, ::1) is never banned: behind a reverse proxy that is not listed
+in ``trusted_proxies`` every client looks like loopback, and one bad client must not lock out
+everyone, nor the operator's own GUI.
+"""
+
+import asyncio
+import logging
+import time
+from collections import deque
+from collections.abc import Callable
+
+from app import bans, clock, events, netpolicy, settings
+from relay.dbexec import DatabaseExecutor
+
+log = logging.getLogger(__name__)
+
+
+class Guard:
+    def __init__(self, dbx: DatabaseExecutor, *, ttl: float = 2.0,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
+        self._dbx = dbx
+        self._ttl = ttl
+        self._now = monotonic
+        self.policy = netpolicy.Policy()
+        self.threshold = 0
+        self.window = 300.0
+        self._bans: dict[str, float] = {}  # address -> monotonic end of its ban
+        self._failures: dict[str, deque[float]] = {}
+        self._loaded_at = float("-inf")
+        self._dirty = True
+        self._refreshing: asyncio.Task[None] | None = None
+        self._unsubscribe = [events.subscribe(topic, self._mark_dirty)
+                             for topic in (events.SETTINGS, events.BANS)]
+
+    def _mark_dirty(self) -> None:
+        self._dirty = True  # may run on a DB thread: only set a flag
+
+    def close(self) -> None:
+        for unsubscribe in self._unsubscribe:
+            unsubscribe()
+        if self._refreshing is not None:
+            self._refreshing.cancel()
+
+    async def refresh(self) -> None:
+        """Reload the policy, thresholds and running bans from the database."""
+        self._dirty = False
+        values, running, wall_now = await self._dbx.run(_load)
+        now = self._now()
+        self.policy = netpolicy.Policy.from_settings(values)
+        self.threshold = int(values["ban_threshold"])
+        self.window = float(values["ban_window_seconds"])
+        self._bans = {ip: now + (until - wall_now).total_seconds()
+                      for ip, until in running.items()}
+        self._loaded_at = now
+
+    def _maybe_refresh(self) -> None:
+        stale = self._dirty or self._now() - self._loaded_at > self._ttl
+        if stale and (self._refreshing is None or self._refreshing.done()):
+            self._refreshing = asyncio.get_running_loop().create_task(self._refresh_quietly())
+
+    async def _refresh_quietly(self) -> None:
+        try:
+            await self.refresh()
+        except Exception:  # the database is briefly unreachable: keep the last policy
+            log.warning("could not reload the network policy; keeping the last one",
+                        exc_info=True)
+
+    def client(self, peer: str | None, forwarded_for: str | None) -> str | None:
+        return self.policy.client(peer, forwarded_for)
+
+    async def ban_remaining(self, ip: str | None) -> float | None:
+        """Seconds left on ``ip``'s ban, or ``None`` when it may connect."""
+        self._maybe_refresh()
+        if not self._bans or ip is None:
+            return None
+        end = self._bans.get(ip)
+        if end is None:
+            return None
+        if self._dirty:  # an unban in this process: honour it before refusing
+            await self.refresh()
+            end = self._bans.get(ip)
+        remaining = None if end is None else end - self._now()
+        if remaining is None or remaining <= 0:
+            self._bans.pop(ip, None)
+            return None
+        return remaining
+
+    async def failure(self, ip: str | None, reason: str) -> bool:
+        """Count one failed authentication from ``ip``; returns whether it is now banned."""
+        if ip is None or self.threshold <= 0 or _is_self(ip):
+            return False
+        now = self._now()
+        seen = self._failures.setdefault(ip, deque())
+        seen.append(now)
+        while seen and seen[0] <= now - self.window:
+            seen.popleft()
+        if len(self._failures) > 100_000:  # bounded: a spoofing flood cannot grow memory
+            self._failures = {ip: seen}
+        if len(seen) < self.threshold:
+            return False
+        count = len(seen)
+        self._failures.pop(ip, None)
+        row = await self._dbx.run(bans.ban, ip, reason=reason, failures=count)
+        self._bans[ip] = now + (row.until - clock.now()).total_seconds()
+        log.warning("banned %s after %d failed authentications (%s)", ip, count, reason)
+        return True
+
+
+def _is_self(ip: str) -> bool:
+    return netpolicy.contains(netpolicy.ALWAYS_ADMIN, netpolicy.parse_address(ip))
+
+
+def _load() -> tuple[dict, dict, object]:
+    return settings.all_settings(), bans.banned_until(), clock.now()
