@@ -115,16 +115,25 @@ def machine_hostnames() -> list[str]:
 
 
 def lan_ipv4_addresses() -> list[str]:
-    """This machine's non-loopback IPv4 addresses, from its own hostname (no network traffic)."""
+    """This machine's non-loopback IPv4 addresses, without sending any traffic.
+
+    The hostname's addresses alone often give only 127.0.1.1 (Debian's /etc/hosts), so the
+    address of the default route's interface is added too: "connecting" a UDP socket only picks
+    a route, nothing is sent.
+    """
     found: list[str] = []
     try:
         for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET):
-            address = str(info[4][0])
-            if address not in found and not address.startswith("127."):
-                found.append(address)
+            found.append(str(info[4][0]))
     except OSError:
         pass
-    return found
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("192.0.2.1", 9))  # TEST-NET-1: never routed anywhere for real
+            found.append(str(probe.getsockname()[0]))
+    except OSError:
+        pass
+    return [a for a in _unique(found) if not a.startswith(("127.", "0."))]
 
 
 def _is_ip(text: str) -> bool:

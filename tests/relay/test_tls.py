@@ -5,13 +5,16 @@ import asyncio
 import hashlib
 import ssl
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx2
 import openai
 import pytest
+from cryptography import x509
 
 from app import tls
 from app.models import RequestLog
+from relay.server import RelayServer
 from tests.relay.conftest import Harness
 
 MESSAGES = [{"role": "user", "content": "hi"}]
@@ -117,3 +120,17 @@ async def test_plain_http_to_the_tls_port_fails(make_relay, plan: tls.TlsPlan) -
         reply = await client.chat.completions.create(model="m1", messages=MESSAGES)
     assert reply.choices[0].message.content == "Hello there!"
     await h.settle()
+
+
+def test_every_announced_lan_url_is_covered_by_the_certificate(sqlite_db) -> None:
+    """Bound to all interfaces, auto means HTTPS, and each URL shown to users verifies."""
+    plan = tls.resolve(sqlite_db, "0.0.0.0", "auto")
+    assert plan is not None
+    server = RelayServer("0.0.0.0", 8765, tls=plan)
+    cert = x509.load_pem_x509_certificate(plan.cert_file.read_bytes())
+    san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    ips = {str(a) for a in san.get_values_for_type(x509.IPAddress)}
+    urls = server.urls()
+    assert urls and all(url.startswith("https://") for url in urls)
+    assert {urlsplit(url).hostname for url in urls} <= ips
+    assert server.fingerprint == plan.fingerprint
