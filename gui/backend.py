@@ -14,8 +14,9 @@ from typing import ParamSpec, TypeVar
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from app import settings
+from app import settings, tls
 from app.config import Config
+from app.errors import ValidationError
 from relay.dbexec import DatabaseExecutor
 from relay.server import RelayServer
 
@@ -61,9 +62,16 @@ class Backend(QObject):
         host = await self.call(settings.get, "relay_host")
         port = await self.call(settings.get, "relay_port")
         self.relay_state.emit("starting")
-        server = RelayServer(host, port, shutdown_timeout=3.0, config=self.config)
         try:
+            # Same decision as `relaydesk serve`; key generation and file checks run off the
+            # GUI thread. A bad certificate is reported like a busy port, not raised.
+            plan = await self.call(self._tls_plan, host)
+            server = RelayServer(host, port, shutdown_timeout=3.0, config=self.config, tls=plan)
             await server.start()
+        except ValidationError as exc:
+            self.relay_error = exc.message
+            self.relay_state.emit("error: " + self.relay_error)
+            return False
         except OSError as exc:
             self.relay_error = (self.tr("Port {port} on {host} is not available: {why}")
                                 .format(port=port, host=host, why=exc.strerror or exc))
@@ -84,8 +92,17 @@ class Backend(QObject):
         await self.stop_relay()
         return await self.start_relay()
 
+    def _tls_plan(self, host: str) -> tls.TlsPlan | None:
+        return tls.resolve(self.config, host, settings.get("tls_mode"),
+                           settings.get("tls_cert_file"), settings.get("tls_key_file"))
+
     def relay_urls(self) -> list[str]:
         return self.relay.urls() if self.relay is not None and self.relay.running else []
+
+    @property
+    def tls_fingerprint(self) -> str | None:
+        """SHA-256 pin of the running relay's certificate; None when stopped or plain HTTP."""
+        return self.relay.fingerprint if self.relay is not None and self.relay.running else None
 
     def _sample(self) -> None:
         if self.relay is None or not self.relay.running:

@@ -95,6 +95,8 @@ class MainWindow(QMainWindow):
         if state == "running":
             self.relay_label.setText(self.tr("Relay running"))
             self.url_label.setText(urls[0] if urls else "")
+            fingerprint = self.backend.tls_fingerprint  # the pin for HTTPS clients
+            self.url_label.setToolTip(f"SHA-256 {fingerprint}" if fingerprint else "")
         elif state == "starting":
             self.relay_label.setText(self.tr("Relay starting…"))
         elif state.startswith("error: "):

@@ -3,11 +3,11 @@
 import asyncio
 import logging
 import signal
-import socket
 
 from aiohttp import web
 
 from app.config import Config
+from app.tls import TlsPlan, lan_ipv4_addresses, ssl_context
 from relay.app import create_app
 from relay.state import STATE, RelayOptions, RelayState
 
@@ -19,15 +19,17 @@ class RelayServer:
 
     ``stop()`` gives open streams ``shutdown_timeout`` seconds, then cancels them; their
     handlers still queue their settlement, which the app's cleanup flushes before returning.
+    With ``tls`` (see ``app.tls.resolve``) it serves HTTPS only on that port.
     """
 
     def __init__(self, host: str = "127.0.0.1", port: int = 8765, *,
                  options: RelayOptions | None = None, shutdown_timeout: float = 3.0,
-                 config: Config | None = None) -> None:
+                 config: Config | None = None, tls: TlsPlan | None = None) -> None:
         self.host, self.port = host, port
         self.options = options
         self.shutdown_timeout = shutdown_timeout
         self.config = config
+        self.tls = tls
         self.app: web.Application | None = None
         self._runner: web.AppRunner | None = None
 
@@ -41,13 +43,16 @@ class RelayServer:
         return self.app[STATE]
 
     async def start(self) -> None:
-        """Bind and serve. Raises OSError (e.g. port in use) with nothing left running."""
+        """Bind and serve. Raises OSError (e.g. port in use) with nothing left running, or
+        ValidationError when the TLS files cannot be loaded."""
+        context = ssl_context(self.tls) if self.tls is not None else None
         self.app = create_app(self.options, self.config)
         runner = web.AppRunner(self.app, shutdown_timeout=self.shutdown_timeout,
                                access_log=None, handle_signals=False)
         await runner.setup()
         try:
-            site = web.TCPSite(runner, self.host, self.port, reuse_address=True)
+            site = web.TCPSite(runner, self.host, self.port, reuse_address=True,
+                               ssl_context=context)
             await site.start()
         except BaseException:
             await runner.cleanup()
@@ -62,10 +67,16 @@ class RelayServer:
         if runner is not None:
             await runner.cleanup()
 
+    @property
+    def fingerprint(self) -> str | None:
+        """SHA-256 pin of the certificate served (``AB:CD:…``); None for plain HTTP."""
+        return self.tls.fingerprint if self.tls is not None else None
+
     def urls(self) -> list[str]:
         """Base URLs clients should use: the LAN addresses when bound to all interfaces."""
         hosts = lan_addresses() if self.host in ("0.0.0.0", "::", "") else [self.host]
-        return [f"http://{_bracket(h)}:{self.port}/v1" for h in hosts]
+        scheme = "https" if self.tls is not None else "http"
+        return [f"{scheme}://{_bracket(h)}:{self.port}/v1" for h in hosts]
 
 
 def _bracket(host: str) -> str:
@@ -74,25 +85,23 @@ def _bracket(host: str) -> str:
 
 def lan_addresses() -> list[str]:
     """This machine's IPv4 addresses, LAN ones first, without touching the network."""
-    found: list[str] = []
-    try:
-        for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET):
-            address = str(info[4][0])
-            if address not in found and not address.startswith("127."):
-                found.append(address)
-    except OSError:
-        pass
-    return found + ["127.0.0.1"]
+    return lan_ipv4_addresses() + ["127.0.0.1"]
 
 
 async def serve_forever(host: str, port: int, *, options: RelayOptions | None = None,
-                        config: Config | None = None,
+                        config: Config | None = None, tls: TlsPlan | None = None,
                         announce=print) -> None:  # type: ignore[no-untyped-def]
     """Run until SIGINT/SIGTERM, then shut down cleanly."""
-    server = RelayServer(host, port, options=options, config=config)
+    server = RelayServer(host, port, options=options, config=config, tls=tls)
     await server.start()
     for url in server.urls():
         announce(f"RelayDesk relay listening on {url}")
+    if server.fingerprint is not None:
+        # Clients pin this (or trust the certificate file) instead of a certificate authority.
+        announce(f"TLS certificate SHA-256 fingerprint: {server.fingerprint}")
+        assert tls is not None
+        kind = "self-signed" if tls.self_signed else "operator-supplied"
+        announce(f"TLS certificate ({kind}): {tls.cert_file}")
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

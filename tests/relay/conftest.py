@@ -10,6 +10,7 @@ import pytest
 from app import accounts, apikeys, keystore, ledger, pricing, providers, recharges
 from app.models import RequestLog
 from app.money import parse_amount
+from app.tls import TlsPlan
 from relay.server import RelayServer
 from relay.state import RelayOptions
 from tests.helpers.fake_upstream import FakeUpstream
@@ -30,7 +31,8 @@ class Harness:
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.server.port}/v1"
+        scheme = "https" if self.server.tls is not None else "http"
+        return f"{scheme}://127.0.0.1:{self.server.port}/v1"
 
     def client(self, **kwargs: object) -> openai.AsyncOpenAI:
         kwargs.setdefault("max_retries", 0)
@@ -82,7 +84,8 @@ async def make_relay(sqlite_db, monkeypatch: pytest.MonkeyPatch  # type: ignore[
 
     async def factory(kinds: tuple[str, ...] = ("deepseek",), *, balance: str = "10",
                       options: RelayOptions | None = None, model: str = "m1",
-                      priorities: dict[str, int] | None = None) -> Harness:
+                      priorities: dict[str, int] | None = None,
+                      tls: TlsPlan | None = None) -> Harness:
         user = accounts.add_user(USER, "alice@example.com")
         if parse_amount(balance, allow_zero=True):
             recharges.recharge(USER, parse_amount(balance))
@@ -96,7 +99,7 @@ async def make_relay(sqlite_db, monkeypatch: pytest.MonkeyPatch  # type: ignore[
                          priority=(priorities or {}).get(kind, 0))
         _, key = apikeys.create_key(USER)
         server = RelayServer("127.0.0.1", 0, options=options or relay_options(),
-                             shutdown_timeout=1.0)
+                             shutdown_timeout=1.0, tls=tls)
         await server.start()
         started.append(server)
         return Harness(server=server, key=key, user_id=user.id, upstreams=ups)

@@ -11,12 +11,14 @@ import signal
 import sys
 from pathlib import Path
 
-LISTEN_RE = re.compile(r"listening on (http://\S+)")
+LISTEN_RE = re.compile(r"listening on (https?://\S+)")
 
 
 class ServeProcess:
-    def __init__(self, data_dir: Path, *, env: dict[str, str] | None = None) -> None:
+    def __init__(self, data_dir: Path, *, env: dict[str, str] | None = None,
+                 args: tuple[str, ...] = ()) -> None:
         self.data_dir = data_dir
+        self.args = args  # more `serve` options, e.g. ("--tls", "on")
         self.env = {**os.environ, "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
                     **(env or {})}
         self.proc: asyncio.subprocess.Process | None = None
@@ -26,7 +28,7 @@ class ServeProcess:
     async def start(self, timeout: float = 30.0) -> "ServeProcess":
         self.proc = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "app", "--data-dir", str(self.data_dir), "serve",
-            "--host", "127.0.0.1", "--port", "0", env=self.env,
+            "--host", "127.0.0.1", "--port", "0", *self.args, env=self.env,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
         assert self.proc.stdout is not None
         async with asyncio.timeout(timeout):
