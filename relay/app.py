@@ -16,8 +16,8 @@ from app.config import Config
 from relay import cors, errors, handlers, jobs
 from relay.accounting import Accountant
 from relay.auth import KeyCache
-from relay.clientip import CLIENT_IP
 from relay.backup_job import start_backup_job
+from relay.clientip import CLIENT_IP
 from relay.dbexec import DatabaseExecutor
 from relay.guard import Guard
 from relay.pool import ProviderPool

@@ -5,8 +5,17 @@ from datetime import timedelta
 
 import pytest
 
-from app import accounts, adminauth, admintokens, bans, events, passwords, privacy, recharges
-from app import settings
+from app import (
+    accounts,
+    adminauth,
+    admintokens,
+    bans,
+    events,
+    passwords,
+    privacy,
+    recharges,
+    settings,
+)
 from app.errors import NotFound, ValidationError
 from app.models import AuditEvent, IpBan
 from app.money import parse_amount
@@ -127,7 +136,7 @@ def test_security_events_pick_security_actions_only(any_db, fake_clock, monkeypa
     adminauth.create_admin("correct horse battery")
     assert adminauth.verify_admin("wrong password", source="10.0.0.4") is False
     assert adminauth.verify_admin("correct horse battery", source="10.0.0.4") is True
-    token, _ = admintokens.create_token("ops")
+    admintokens.create_token("ops")
     bans.ban("10.0.0.66", reason="invalid_api_key")
     bans.unban("10.0.0.66")
     assert bans.note_admin_access("10.0.0.4", actor="token:ops")

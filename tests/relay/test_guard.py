@@ -171,7 +171,7 @@ async def test_ban_by_another_process_is_seen_after_the_ttl(rig: Rig) -> None:
 async def test_unreachable_database_keeps_the_last_policy(rig: Rig, monkeypatch) -> None:
     await rig.fail(OTHER, 3)
 
-    async def broken(fn, *args, **kwargs):  # noqa: ANN001, ANN202
+    async def broken(fn, *args, **kwargs):
         raise ConnectionError("database went away")
 
     monkeypatch.setattr(rig.guard._dbx, "run", broken)
