@@ -113,6 +113,8 @@ def note_admin_access(ip: str | None, *, actor: str) -> bool:
     """
     if not ip:
         return False
+    address = parse_address(ip)
+    ip = str(address) if address is not None else ip[:64]  # ::ffff:a.b.c.d is a.b.c.d
     with write_transaction():
         seen = AuditEvent.select().where(
             AuditEvent.action.in_((ADMIN_NEW_ADDRESS, )), AuditEvent.ip == ip).exists()

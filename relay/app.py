@@ -16,8 +16,8 @@ from app.config import Config
 from relay import cors, errors, handlers, jobs
 from relay.accounting import Accountant
 from relay.auth import KeyCache
-from relay.clientip import CLIENT_IP
 from relay.backup_job import start_backup_job
+from relay.clientip import CLIENT_IP
 from relay.dbexec import DatabaseExecutor
 from relay.guard import Guard
 from relay.pool import ProviderPool
@@ -68,7 +68,11 @@ async def guard_middleware(request: web.Request, handler: Handler) -> web.Stream
     """Banned addresses get nothing; outside the relay allowlist, only /healthz and the admin
     API (which checks its own whitelist) answer."""
     guard = request.app[STATE].guard
-    ip = guard.client(request.remote, request.headers.get("X-Forwarded-For"))
+    await guard.fresh()  # a settings change in this process applies to this very request
+    # A proxy may add its own X-Forwarded-For line instead of appending to the client's: all
+    # lines together are one list (RFC 9110), or the client's line would be the only one read.
+    forwarded = ", ".join(request.headers.getall("X-Forwarded-For", ())) or None
+    ip = guard.client(request.remote, forwarded)
     request[CLIENT_IP] = ip
     remaining = await guard.ban_remaining(ip)
     if remaining is not None:

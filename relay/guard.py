@@ -5,7 +5,7 @@ Everything a request checks is in memory, so the guard costs the hot path a dict
 Failures are counted per address in this process; crossing ``ban_threshold`` within
 ``ban_window_seconds`` writes a ban through :mod:`app.bans` (so the GUI, the CLI and other relay
 processes see it). The policy and the ban list are reloaded in the background every ``ttl``
-seconds, and at once (before the next refusal) after an in-process change such as an unban.
+seconds, and before the next decision after an in-process change (settings, a ban, an unban).
 
 The machine itself (127.0.0.1, ::1) is never banned: behind a reverse proxy that is not listed
 in ``trusted_proxies`` every client looks like loopback, and one bad client must not lock out
@@ -37,7 +37,7 @@ class Guard:
         self._failures: dict[str, deque[float]] = {}
         self._loaded_at = float("-inf")
         self._dirty = True
-        self._refreshing: asyncio.Task[None] | None = None
+        self._refreshing: asyncio.Task[bool] | None = None
         self._unsubscribe = [events.subscribe(topic, self._mark_dirty)
                              for topic in (events.SETTINGS, events.BANS)]
 
@@ -62,34 +62,46 @@ class Guard:
                       for ip, until in running.items()}
         self._loaded_at = now
 
-    def _maybe_refresh(self) -> None:
-        stale = self._dirty or self._now() - self._loaded_at > self._ttl
-        if stale and (self._refreshing is None or self._refreshing.done()):
-            self._refreshing = asyncio.get_running_loop().create_task(self._refresh_quietly())
+    async def fresh(self) -> None:
+        """Make the next decision use current data.
 
-    async def _refresh_quietly(self) -> None:
+        After an in-process change (a settings save, a ban or an unban: events mark the guard
+        dirty) the reload is awaited, so the very next request sees it; changes made by other
+        processes are picked up in the background once the policy is ``ttl`` seconds old.
+        """
+        while self._dirty:
+            task = self._start_refresh()
+            if not await asyncio.shield(task):
+                return  # database unreachable: decide with the last policy, retry on the TTL
+        if self._now() - self._loaded_at > self._ttl:
+            self._start_refresh()
+
+    def _start_refresh(self) -> "asyncio.Task[bool]":
+        """The running reload, or a new one; one at a time however many requests wait."""
+        if self._refreshing is None or self._refreshing.done():
+            self._refreshing = asyncio.get_running_loop().create_task(self._refresh_quietly())
+        return self._refreshing
+
+    async def _refresh_quietly(self) -> bool:
         try:
             await self.refresh()
         except Exception:  # the database is briefly unreachable: keep the last policy
             log.warning("could not reload the network policy; keeping the last one",
                         exc_info=True)
+            return False
+        return True
 
     def client(self, peer: str | None, forwarded_for: str | None) -> str | None:
         return self.policy.client(peer, forwarded_for)
 
     async def ban_remaining(self, ip: str | None) -> float | None:
         """Seconds left on ``ip``'s ban, or ``None`` when it may connect."""
-        self._maybe_refresh()
-        if not self._bans or ip is None:
-            return None
-        end = self._bans.get(ip)
+        await self.fresh()
+        end = None if ip is None else self._bans.get(ip)
         if end is None:
             return None
-        if self._dirty:  # an unban in this process: honour it before refusing
-            await self.refresh()
-            end = self._bans.get(ip)
-        remaining = None if end is None else end - self._now()
-        if remaining is None or remaining <= 0:
+        remaining = end - self._now()
+        if remaining <= 0:
             self._bans.pop(ip, None)
             return None
         return remaining
