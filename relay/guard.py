@@ -121,7 +121,11 @@ class Guard:
             return False
         count = len(seen)
         self._failures.pop(ip, None)
-        row = await self._dbx.run(bans.ban, ip, reason=reason, failures=count)
+        try:
+            row = await self._dbx.run(bans.ban, ip, reason=reason, failures=count)
+        except Exception:  # database down or an unparsable peer: the caller still gets its 401
+            log.warning("could not record a ban of %s", ip, exc_info=True)
+            return False
         self._bans[ip] = now + (row.until - clock.now()).total_seconds()
         log.warning("banned %s after %d failed authentications (%s)", ip, count, reason)
         return True
