@@ -19,6 +19,7 @@ from app.config import Config
 from app.errors import ValidationError
 from relay.dbexec import DatabaseExecutor
 from relay.server import RelayServer
+from relay.state import RelayOptions
 
 log = logging.getLogger(__name__)
 P = ParamSpec("P")
@@ -59,14 +60,15 @@ class Backend(QObject):
         """Start the relay on the configured address; False (and ``relay_error``) on failure."""
         if self.relay is not None and self.relay.running:
             return True
-        host = await self.call(settings.get, "relay_host")
-        port = await self.call(settings.get, "relay_port")
+        values = await self.call(settings.all_settings)
+        host, port = values["relay_host"], values["relay_port"]
         self.relay_state.emit("starting")
         try:
             # Same decision as `relaydesk serve`; key generation and file checks run off the
             # GUI thread. A bad certificate is reported like a busy port, not raised.
             plan = await self.call(self._tls_plan, host)
-            server = RelayServer(host, port, shutdown_timeout=3.0, config=self.config, tls=plan)
+            server = RelayServer(host, port, shutdown_timeout=3.0, config=self.config, tls=plan,
+                                 options=RelayOptions.from_settings(values))
             await server.start()
         except ValidationError as exc:
             self.relay_error = exc.message

@@ -40,7 +40,7 @@ def serve(args: argparse.Namespace, out: Output) -> int:
     def announce(line: str) -> None:
         print(line, flush=True)
 
-    options = RelayOptions(lease_seconds=float(settings.get("reservation_lease_seconds")))
+    options = RelayOptions.from_settings(settings.all_settings())
     try:
         asyncio.run(serve_forever(host, port, options=options, config=args.config, tls=plan,
                                   announce=announce))

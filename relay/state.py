@@ -31,6 +31,12 @@ class RelayOptions:
     offload_json_bytes: int = 256 * 1024  # parse bigger bodies in a thread
     shutdown_grace: float = 3.0  # open streams get this long to finish when the relay stops
 
+    @classmethod
+    def from_settings(cls, values: dict[str, Any]) -> "RelayOptions":
+        """The operator's stored settings that apply when the relay starts."""
+        return cls(lease_seconds=float(values["reservation_lease_seconds"]),
+                   max_body_bytes=int(values["max_body_mb"]) * 1024 * 1024)
+
 
 @dataclass(slots=True)
 class RelayState:
