@@ -1,6 +1,8 @@
 """relay.state.RelayOptions.from_settings: the operator's stored settings reach the relay that
 `relaydesk serve` and the desktop app start."""
 
+import io
+
 import aiohttp
 
 from app import settings
@@ -28,7 +30,7 @@ async def test_a_body_over_the_configured_limit_gets_413(make_relay):
     body = b'{"model": "m1", "messages": [{"role": "user", "content": "' + b"x" * (
         1024 * 1024) + b'"}]}'
     async with aiohttp.ClientSession() as session:
-        async with session.post(f"{relay.base_url}/chat/completions", data=body,
+        async with session.post(f"{relay.base_url}/chat/completions", data=io.BytesIO(body),
                                 headers={"Authorization": f"Bearer {relay.key}",
                                          "Content-Type": "application/json"}) as resp:
             assert resp.status == 413
