@@ -30,7 +30,31 @@ TOKEN: web.RequestKey[TokenInfo] = web.RequestKey("relaydesk_admin_token", Token
 """Request key: the verified admin token of this request."""
 
 ADDRESS_AUDIT_INTERVAL = 60.0  # seconds between audit rows for one refused address
-_address_audits: dict[str, tuple[float, int]] = {}  # ip -> (last audited, repeats since)
+
+
+class AddressDenials:
+    """When the next audit row is due for an address outside the whitelist (per app)."""
+
+    def __init__(self, interval: float = ADDRESS_AUDIT_INTERVAL,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
+        self.interval, self.clock = interval, monotonic  # tests move the clock
+        self._seen: dict[str, tuple[float, int]] = {}  # ip -> (last audited, repeats since)
+
+    def due(self, ip: str) -> int | None:
+        """Repeats to report when an audit row is due for ``ip`` now, else ``None``."""
+        now = self.clock()
+        last = self._seen.get(ip)
+        if last is not None and now - last[0] < self.interval:
+            self._seen[ip] = (last[0], last[1] + 1)
+            return None
+        if len(self._seen) > 10_000:  # bounded: spoofed floods cannot grow memory
+            self._seen.clear()
+        self._seen[ip] = (now, 0)
+        return 0 if last is None else last[1]
+
+
+DENIALS: web.AppKey[AddressDenials] = web.AppKey("relaydesk_admin_denials", AddressDenials)
+"""App key: the address-refusal audit throttle."""
 
 
 def is_admin_path(request: web.Request) -> bool:
@@ -60,25 +84,12 @@ def _verify_and_note(token: str, ip: str | None) -> TokenInfo | None:
     return info
 
 
-def _address_audit_due(ip: str) -> int | None:
-    """Repeats to report when an audit row is due for refused ``ip`` now, else ``None``."""
-    now = time.monotonic()
-    last = _address_audits.get(ip)
-    if last is not None and now - last[0] < ADDRESS_AUDIT_INTERVAL:
-        _address_audits[ip] = (last[0], last[1] + 1)
-        return None
-    if len(_address_audits) > 10_000:  # bounded: spoofed floods cannot grow memory
-        _address_audits.clear()
-    _address_audits[ip] = (now, 0)
-    return 0 if last is None else last[1]
-
-
 async def authenticate(request: web.Request) -> TokenInfo:
     """The request's admin token, or raise the 403 after auditing the refusal."""
     state = request.app[STATE]
     ip = client_ip(request)
     if not state.guard.policy.admin_allows(ip):
-        repeats = _address_audit_due(ip or "")
+        repeats = request.app[DENIALS].due(ip or "")
         if repeats is not None:
             detail = _deny_detail(request, "address") | ({"repeats": repeats} if repeats else {})
             await state.dbx.run(audit.record, bans.ADMIN_DENIED, actor="admin_api",
