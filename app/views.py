@@ -7,8 +7,18 @@ Nothing secret is ever included: no password hash, no key hash, no provider key.
 from datetime import datetime
 from typing import Any
 
-from app.models import AdminToken, ApiKey, AuditEvent, IpBan, LedgerEntry, ModelPrice, Provider, \
-    RechargeRecord, RequestLog, User
+from app.models import (
+    AdminToken,
+    ApiKey,
+    AuditEvent,
+    IpBan,
+    LedgerEntry,
+    ModelPrice,
+    Provider,
+    RechargeRecord,
+    RequestLog,
+    User,
+)
 
 
 def iso(value: datetime | None) -> str | None:

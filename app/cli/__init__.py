@@ -10,8 +10,18 @@ import sys
 from collections.abc import Sequence
 
 from app import __version__, runtime
-from app.cli import backups, billing, keys, logs, privacy, providers, retention, security, stats, \
-    users
+from app.cli import (
+    backups,
+    billing,
+    keys,
+    logs,
+    privacy,
+    providers,
+    retention,
+    security,
+    stats,
+    users,
+)
 from app.cli.output import Output
 from app.errors import ServiceError
 

@@ -3,7 +3,7 @@
 import asyncio
 import shutil
 import tempfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from aiohttp import web
@@ -25,7 +25,7 @@ def _date(request: web.Request, name: str) -> datetime | None:
     try:
         parsed = datetime.fromisoformat(value.strip().rstrip("Z"))
         if parsed.tzinfo is not None:  # stored times are naive UTC
-            parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)
+            parsed = parsed.astimezone(UTC).replace(tzinfo=None)
     except (ValueError, OverflowError):
         raise errors.bad_request(f"{name} must be YYYY-MM-DD or an ISO date-time (UTC).",
                                  name) from None

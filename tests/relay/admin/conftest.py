@@ -48,10 +48,9 @@ class Admin:
         if token is not None:
             sent["Authorization"] = f"Bearer {self.token if token == 'default' else token}"
         connector = aiohttp.TCPConnector(local_addr=(local, 0) if local else None)
-        async with aiohttp.ClientSession(connector=connector) as session:
-            async with session.request(method, self.base + path, json=json_body, data=data,
-                                       headers=sent) as response:
-                raw = await response.read()
+        async with aiohttp.ClientSession(connector=connector) as session, session.request(
+                method, self.base + path, json=json_body, data=data, headers=sent) as response:
+            raw = await response.read()
         text = raw.decode("utf-8", "replace")
         try:
             body = json.loads(raw) if raw else None

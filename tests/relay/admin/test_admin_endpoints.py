@@ -219,10 +219,10 @@ async def test_export_contains_the_user_and_no_secrets(admin) -> None:
 
 
 async def test_export_zip_is_a_real_archive(admin) -> None:
-    async with aiohttp.ClientSession() as session:
-        async with session.get(admin.base + "/admin/api/users/alice/export?format=csv",
-                               headers={"Authorization": f"Bearer {admin.token}"}) as response:
-            data = await response.read()
+    url = admin.base + "/admin/api/users/alice/export?format=csv"
+    async with aiohttp.ClientSession() as session, session.get(
+            url, headers={"Authorization": f"Bearer {admin.token}"}) as response:
+        data = await response.read()
     names = zipfile.ZipFile(io.BytesIO(data)).namelist()
     assert "profile.csv" in names and "README.txt" in names
 
