@@ -7,8 +7,18 @@ Nothing secret is ever included: no password hash, no key hash, no provider key.
 from datetime import datetime
 from typing import Any
 
-from app.models import ApiKey, AuditEvent, LedgerEntry, ModelPrice, Provider, RechargeRecord, \
-    RequestLog, User
+from app.models import (
+    AdminToken,
+    ApiKey,
+    AuditEvent,
+    IpBan,
+    LedgerEntry,
+    ModelPrice,
+    Provider,
+    RechargeRecord,
+    RequestLog,
+    User,
+)
 
 
 def iso(value: datetime | None) -> str | None:
@@ -73,3 +83,17 @@ def request_log(r: RequestLog) -> dict[str, Any]:
 def audit_event(a: AuditEvent) -> dict[str, Any]:
     return {"id": a.id, "created_at": iso(a.created_at), "actor": a.actor, "action": a.action,
             "target": a.target, "detail": a.detail, "ip": a.ip}
+
+
+def admin_token(t: AdminToken) -> dict[str, Any]:
+    """An admin token without its hash: the prefix is enough to recognise it."""
+    return {"id": t.id, "name": t.name, "prefix": t.prefix, "status": t.status,
+            "created_at": iso(t.created_at), "created_by": t.created_by,
+            "last_used_at": iso(t.last_used_at), "last_used_ip": t.last_used_ip,
+            "revoked_at": iso(t.revoked_at)}
+
+
+def ip_ban(b: IpBan) -> dict[str, Any]:
+    return {"id": b.id, "ip": b.ip, "reason": b.reason, "failures": b.failures,
+            "created_at": iso(b.created_at), "until": iso(b.until),
+            "lifted_at": iso(b.lifted_at), "lifted_by": b.lifted_by}

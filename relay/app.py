@@ -13,7 +13,7 @@ from aiohttp import web
 
 from app import billing, settings
 from app.config import Config
-from relay import cors, errors, handlers, jobs
+from relay import admin, cors, errors, handlers, jobs
 from relay.accounting import Accountant
 from relay.auth import KeyCache
 from relay.backup_job import start_backup_job
@@ -113,6 +113,7 @@ def create_app(options: RelayOptions | None = None, config: Config | None = None
         app.router.add_get(f"{prefix}/models", handlers.list_models)
         app.router.add_get(f"{prefix}/models/{{model}}", handlers.get_model)
     app.router.add_get("/healthz", handlers.healthz)
+    admin.setup(app)
     return app
 
 

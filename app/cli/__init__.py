@@ -10,7 +10,18 @@ import sys
 from collections.abc import Sequence
 
 from app import __version__, runtime
-from app.cli import backups, billing, keys, logs, privacy, providers, retention, stats, users
+from app.cli import (
+    backups,
+    billing,
+    keys,
+    logs,
+    privacy,
+    providers,
+    retention,
+    security,
+    stats,
+    users,
+)
 from app.cli.output import Output
 from app.errors import ServiceError
 
@@ -27,7 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="data folder (default: $RELAYDESK_HOME or the platform's)")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (users, keys, providers, billing, logs, privacy, retention, backups, stats):
+    for module in (users, keys, providers, billing, logs, privacy, retention, backups, stats,
+                   security):
         module.register(sub)
     _register_optional(sub)
     return parser
