@@ -19,7 +19,7 @@ from gui.asyncdialog import ask, confirm_destructive
 from gui.backend import Backend
 from gui.dialogs.token_created import TokenCreatedDialog
 from gui.pages.base import Page
-from gui.pages.security_labels import action_label, local_time, reason_label, summary, \
+from gui.pages.security_labels import action_label, actor_text, local_time, reason_label, summary, \
     target_text, token_status
 
 EVENT_LIMIT = 200
@@ -218,7 +218,7 @@ class SecurityPage(Page):
     def _fill_events(self, events: list[AuditEvent]) -> None:
         self.events = events
         _replace_rows(self.events_table, [_row(
-            [local_time(event.created_at), action_label(event.action), event.actor,
+            [local_time(event.created_at), action_label(event.action), actor_text(event.actor),
              target_text(event), event.ip or "", summary(event)]) for event in events])
         self.events_empty.setVisible(not events)
 

@@ -94,6 +94,17 @@ def reason_label(reason: str) -> str:
     return reason_labels().get(reason, reason)
 
 
+def actor_text(actor: str) -> str:
+    """Who acted: the program's own actors read as words, an admin token by its name."""
+    if actor == "admin":
+        return translate("SecurityLabels", "Administrator")
+    if actor == "relay":
+        return translate("SecurityLabels", "Relay (automatic)")
+    if actor.startswith("token:"):
+        return translate("SecurityLabels", "Admin token “{name}”").format(name=actor[6:])
+    return actor
+
+
 def target_text(event: AuditEvent) -> str:
     """What the event is about; a setting reads by its name, not its key."""
     if event.action == SETTING_CHANGED and event.target:

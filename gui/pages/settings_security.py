@@ -35,9 +35,11 @@ def _spin(low: int, high: int, suffix: str, special: str = "") -> QSpinBox:
     return spin
 
 
-def _caption(text: str) -> QLabel:
+def _caption(text: str, *, first: bool = False) -> QLabel:
     label = QLabel(text)
     label.setStyleSheet("font-weight: 600")
+    if not first:
+        label.setContentsMargins(0, 8, 0, 0)  # set apart from the list above
     return label
 
 
@@ -63,7 +65,7 @@ class SecuritySettings(QObject):
             editor.edit.setMaximumHeight(90)
         self.network_box = group(
             self.tr("Network access"),
-            _caption(self.tr("Clients allowed to use the relay")),
+            _caption(self.tr("Clients allowed to use the relay"), first=True),
             note(self.tr("Only these addresses may call the relay's API. Leave the list empty to "
                          "allow any address; API keys are required either way.")),
             self.relay_cidrs,

@@ -99,17 +99,17 @@ async def test_events_list_bans_unbans_and_whitelist_changes_in_words(backend) -
     rows = cells(page.events_model)
     assert [r[1] for r in rows] == ["Security setting changed", "Ban lifted", "Address banned"]
     whitelist, unban, ban = rows
-    assert whitelist[2:4] == ["admin", "Admin IP whitelist"]
+    assert whitelist[2:4] == ["Administrator", "Admin IP whitelist"]
     assert whitelist[5] == "Now: 127.0.0.1/32, 192.168.1.0/24"
-    assert unban[2:5] == ["admin", "192.0.2.7", "192.0.2.7"]
-    assert ban[2] == "relay" and ban[5] == "Invalid API keys; 10 failures; for 15 minutes"
+    assert unban[2:5] == ["Administrator", "192.0.2.7", "192.0.2.7"]
+    assert ban[2] == "Relay (automatic)" and ban[5] == "Invalid API keys; 10 failures; for 15 minutes"
     assert all(r[0][:4].isdigit() and len(r[0]) == 19 for r in rows)  # local time, seconds
 
     settings.set("ban_threshold", 0)  # refresh shows what happened meanwhile
     page.refresh_button.click()
     await settle_page(page)
     newest = cells(page.events_model)[0]
-    assert newest[1:4] == ["Security setting changed", "admin", "Failures before a ban"]
+    assert newest[1:4] == ["Security setting changed", "Administrator", "Failures before a ban"]
     assert newest[5] == "Now: never ban"
 
 
@@ -145,7 +145,7 @@ async def test_new_token_is_shown_once_and_only_its_hash_is_stored(backend) -> N
     assert admintokens.verify(shown) is not None
     assert cells(page.tokens_model) == [["backup-script", row.prefix, "Active",
                                          cells(page.tokens_model)[0][3], "never", ""]]
-    assert cells(page.events_model)[0][1:3] == ["Admin token created", "admin"]
+    assert cells(page.events_model)[0][1:3] == ["Admin token created", "Administrator"]
     everything = [cell for model in (page.bans_model, page.events_model, page.tokens_model)
                   for r in cells(model) for cell in r]
     assert not any(shown in cell or shown[-12:] in cell for cell in everything)
@@ -196,3 +196,33 @@ async def test_render_security_page(backend) -> None:
         page.tabs.setCurrentIndex(index)
         await settle_page(page)
         grab(page, Path(f"/tmp/security_page_{name}.png"))
+
+
+async def test_admin_token_actor_and_new_address_read_in_words(backend) -> None:
+    bans.note_admin_access("192.168.1.5", actor="token:nightly-backup")
+    page = await shown_page(backend)
+    assert cells(page.events_model)[0][1:5] == [
+        "Admin access from a new address", "Admin token “nightly-backup”", "192.168.1.5",
+        "192.168.1.5"]
+
+
+async def test_labels_are_translated_to_chinese(backend) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from gui import i18n
+
+    app = QApplication.instance()
+    installed = i18n.install(app, "zh_CN")
+    try:
+        bans.ban("192.0.2.7", reason="invalid_api_key", failures=10, minutes=15)
+        settings.set("trusted_proxies", ["10.0.0.5"])
+        page = await shown_page(backend)
+        assert page.title() == "安全" and page.tabs.tabText(0) == "当前封禁（1）"
+        assert cells(page.bans_model)[0][1] == "无效的 API 密钥"
+        proxies, ban = cells(page.events_model)
+        assert proxies[1:4] == ["安全设置已更改", "管理员", "受信任的反向代理"]
+        assert ban[1:3] == ["地址已封禁", "中转服务（自动）"]
+        assert ban[5] == "无效的 API 密钥; 失败 10 次; 封禁 15 分钟"
+    finally:
+        for translator in installed:
+            app.removeTranslator(translator)
