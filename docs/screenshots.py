@@ -81,6 +81,27 @@ def populate() -> None:
             "estimated": False, "failover_count": 1 if rng.random() < 0.05 else 0})
     rows.sort(key=lambda r: r["created_at"])
     requestlog.insert_many(rows)
+    populate_security()
+
+
+def populate_security() -> None:
+    """What the Security page and the security settings show: bans, events, admin tokens."""
+    from app import adminauth, admintokens, bans, settings
+
+    settings.set("admin_ip_whitelist", ["127.0.0.1/32", "::1/128", "192.168.1.0/24"])
+    settings.set("relay_allowed_cidrs", ["192.168.1.0/24", "fd00::/8"])
+    settings.set("rate_limit_rpm", 120)
+    settings.set("rate_limit_concurrency", 4)
+    adminauth.verify_admin("not-the-password", source="192.168.1.203")
+    bans.ban("192.168.1.203", reason="admin_auth", failures=10)
+    bans.ban("192.168.1.77", reason="invalid_api_key", failures=10)
+    backup, plaintext = admintokens.create_token("nightly-backup")
+    admintokens.verify(plaintext, ip="192.168.1.5")
+    bans.note_admin_access("192.168.1.5", actor="token:nightly-backup")
+    old, _ = admintokens.create_token("old-monitoring")
+    admintokens.revoke_token(old.id)
+    bans.ban("192.168.1.31", reason="invalid_api_key", failures=10)
+    bans.unban("192.168.1.31", actor="admin")
 
 
 async def shoot(out: Path) -> list[Path]:

@@ -1,4 +1,4 @@
-"""The main window's pages, in navigation order (Ctrl+1 … Ctrl+7)."""
+"""The main window's pages, in navigation order (Ctrl+1 … Ctrl+8)."""
 
 from gui.pages.base import Page
 
@@ -9,8 +9,9 @@ def all_pages() -> list[type[Page]]:
     from gui.pages.logs import LogsPage
     from gui.pages.prices import PricesPage
     from gui.pages.providers import ProvidersPage
+    from gui.pages.security import SecurityPage
     from gui.pages.settings import SettingsPage
     from gui.pages.users import UsersPage
 
     return [DashboardPage, UsersPage, BalancesPage, LogsPage, ProvidersPage, PricesPage,
-            SettingsPage]
+            SettingsPage, SecurityPage]

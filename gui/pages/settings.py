@@ -1,5 +1,5 @@
-"""Settings page: how the relay listens, how long records are kept, who may use the admin
-API, and the interface language.
+"""Settings page: how the relay listens, who may reach it and the admin API, HTTPS, limits and
+bans (gui/pages/settings_security.py), how long records are kept, and the interface language.
 
 Only fields the operator changed are written, each through ``app.settings.set`` (which decides
 what is valid); a field the service refused keeps the operator's text so it can be corrected.
@@ -11,7 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, \
+from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, \
     QMessageBox, QProgressBar, QPushButton, QScrollArea, QSpinBox, QVBoxLayout, QWidget
 
 from app import retention, settings
@@ -19,42 +19,19 @@ from app.errors import ServiceError
 from gui.asyncdialog import ask
 from gui.backend import Backend
 from gui.pages.base import Page
+from gui.pages.settings_parts import group, left, note
+from gui.pages.settings_security import KEYS as SECURITY_KEYS
+from gui.pages.settings_security import TLS_RESTART_KEYS, SecuritySettings
 from gui.widgets.cidr_list import CidrListEditor
 from relay.jobs import purge_async
 
 LAN_HOST = "0.0.0.0"
 LOCAL_HOST = "127.0.0.1"
 RETENTION_KEYS = ("log_retention_days", "payment_retention_days", "security_retention_days")
-EDITABLE = ("relay_host", "relay_port", *RETENTION_KEYS, "admin_ip_whitelist", "language")
+EDITABLE = ("relay_host", "relay_port", *RETENTION_KEYS, "admin_ip_whitelist", "language",
+            *SECURITY_KEYS)
 ERROR_STYLE = "color: #b42318"
 OK_STYLE = "color: #067647"
-
-
-def _note(text: str, *, wrap: bool = True) -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(wrap)
-    label.setStyleSheet("color: palette(placeholder-text)")
-    return label
-
-
-def _group(title: str, *parts: QFormLayout | QWidget) -> QGroupBox:
-    """A section: forms and notes stacked (wrapped notes outside forms size correctly)."""
-    box = QGroupBox(title)
-    layout = QVBoxLayout(box)
-    for part in parts:
-        if isinstance(part, QFormLayout):
-            layout.addLayout(part)
-        else:
-            layout.addWidget(part)
-    return box
-
-
-def _left(widget: QWidget) -> QHBoxLayout:
-    """Keep a small field at its natural width instead of stretching across the form."""
-    row = QHBoxLayout()
-    row.addWidget(widget)
-    row.addStretch(1)
-    return row
 
 
 class SettingsPage(Page):
@@ -75,16 +52,16 @@ class SettingsPage(Page):
         self.port.setMinimumWidth(120)
         self.restart_button = QPushButton(self.tr("Restart relay"))
         self.restart_button.clicked.connect(lambda: self.spawn(self.restart_relay()))
-        self.relay_note = _note(self.tr("Changes to the address and port take effect after you "
+        self.relay_note = note(self.tr("Changes to the address and port take effect after you "
                                         "save and then restart the relay. Connected clients are "
                                         "disconnected briefly."))
-        port_row = _left(self.port)
+        port_row = left(self.port)
         port_row.insertSpacing(1, 12)
         port_row.insertWidget(2, self.restart_button)
         relay_form = QFormLayout()
-        relay_form.addRow(self.tr("Listen for:"), _left(self.host))
+        relay_form.addRow(self.tr("Listen for:"), left(self.host))
         relay_form.addRow(self.tr("Port:"), port_row)
-        relay_box = _group(self.tr("Relay"), relay_form, self.relay_note)
+        relay_box = group(self.tr("Relay"), relay_form, self.relay_note)
 
         # retention
         self.retention: dict[str, QSpinBox] = {}
@@ -99,7 +76,7 @@ class SettingsPage(Page):
             spin.setMinimumWidth(120)
             spin.setAlignment(Qt.AlignmentFlag.AlignRight)
             self.retention[key] = spin
-            retention_form.addRow(labels[key], _left(spin))
+            retention_form.addRow(labels[key], left(spin))
         self.purge_button = QPushButton(self.tr("Purge now…"))
         self.purge_button.setToolTip(self.tr("Delete what is older than the saved periods now, "
                                              "instead of waiting for the daily clean-up"))
@@ -114,15 +91,22 @@ class SettingsPage(Page):
         purge_layout.addWidget(self.purge_button)
         purge_layout.addWidget(self.purge_progress)
         purge_layout.addStretch(1)
-        retention_box = _group(self.tr("Keep records"), retention_form, _note(self.tr(
+        retention_box = group(self.tr("Keep records"), retention_form, note(self.tr(
             "How long each kind of record is kept before it is deleted.")), purge_row)
 
         # admin access
         self.whitelist = CidrListEditor()
         self.whitelist.edit.setMaximumHeight(110)
-        admin_box = _group(self.tr("Admin access"), _note(self.tr(
-            "Computers allowed to use the admin API, one address or network per line. Keep "
-            "127.0.0.1 and ::1 to allow this computer.")), self.whitelist)
+        admin_box = group(self.tr("Admin access"), note(self.tr(
+            "Computers allowed to use the admin API, one address or network per line.")),
+            self.whitelist, note(self.tr(
+                "This computer (127.0.0.1 and ::1) is always allowed, whatever the list says, "
+                "so you cannot lock yourself out.")))
+
+        # network access, HTTPS, limits, abuse protection
+        self.security = SecuritySettings(self)
+        for key, button in self.security.browse_buttons.items():
+            button.clicked.connect(lambda _=False, k=key: self.spawn(self.security.browse(k)))
 
         # interface
         self.language = QComboBox()
@@ -131,17 +115,17 @@ class SettingsPage(Page):
         self.language.addItem("简体中文", "zh_CN")
         self.currency = QLabel("")
         self.currency.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        language_row = _left(self.language)
+        language_row = left(self.language)
         language_row.insertSpacing(1, 12)
-        language_row.insertWidget(2, _note(self.tr("Used from the next start."), wrap=False))
-        currency_row = _left(self.currency)
+        language_row.insertWidget(2, note(self.tr("Used from the next start."), wrap=False))
+        currency_row = left(self.currency)
         currency_row.insertSpacing(1, 12)
-        currency_row.insertWidget(2, _note(self.tr("Chosen at first start; balances and prices "
+        currency_row.insertWidget(2, note(self.tr("Chosen at first start; balances and prices "
                                                    "use it."), wrap=False))
         interface_form = QFormLayout()
         interface_form.addRow(self.tr("Language:"), language_row)
         interface_form.addRow(self.tr("Currency:"), currency_row)
-        interface_box = _group(self.tr("Interface"), interface_form)
+        interface_box = group(self.tr("Interface"), interface_form)
 
         # save bar
         self.message = QLabel("")
@@ -170,7 +154,9 @@ class SettingsPage(Page):
         column = QWidget()
         column.setMaximumWidth(780)
         column_layout = QVBoxLayout(column)
-        for box in (relay_box, retention_box, admin_box, interface_box):
+        network_box, https_box, limits_box, abuse_box = self.security.boxes
+        for box in (relay_box, network_box, https_box, admin_box, limits_box, abuse_box,
+                    retention_box, interface_box):
             column_layout.addWidget(box)
         column_layout.addStretch(1)
         scroll = QScrollArea()
@@ -187,6 +173,7 @@ class SettingsPage(Page):
         for combo in (self.host, self.language):
             combo.currentIndexChanged.connect(self._update_buttons)
         self.whitelist.changed.connect(self._update_buttons)
+        self.security.changed.connect(self._update_buttons)
         self._update_buttons()
 
     def title(self) -> str:
@@ -201,6 +188,7 @@ class SettingsPage(Page):
                                   "admin_ip_whitelist": self.whitelist.values(),
                                   "language": self.language.currentData()}
         result.update({key: spin.value() for key, spin in self.retention.items()})
+        result.update(self.security.values())
         return result
 
     def changes(self) -> dict[str, Any]:
@@ -225,6 +213,8 @@ class SettingsPage(Page):
             self.language.setCurrentIndex(max(0, self.language.findData(value)))
         elif key == "currency":
             self.currency.setText(str(value))
+        elif key in SECURITY_KEYS:
+            self.security.show_value(key, value)
 
     async def refresh(self) -> None:
         """Load saved values; fields with unsaved edits keep what the operator typed."""
@@ -281,6 +271,8 @@ class SettingsPage(Page):
         notes = [self.tr("Settings saved.")]
         if {"relay_host", "relay_port"} & set(saved):
             notes.append(self.tr("Restart the relay to use the new address and port."))
+        if set(TLS_RESTART_KEYS) & set(saved):
+            notes.append(self.tr("Restart the relay to use the new HTTPS settings."))
         if "language" in saved:
             notes.append(self.tr("The new language is used from the next start."))
         self._say(" ".join(notes))

@@ -125,3 +125,85 @@ async def test_render_settings_page(backend) -> None:
     await settle_page(page)
     grab(page, Path("/tmp/settings_page.png"))
     page.close()
+
+
+async def test_security_settings_load_and_save_through_the_service(backend) -> None:
+    page = await open_page(backend)
+    sec = page.security
+    for key in ("rate_limit_rpm", "rate_limit_tpm", "rate_limit_concurrency"):
+        assert sec.spins[key].value() == 0 and sec.spins[key].text() == "Unlimited"
+    assert sec.spins["ban_threshold"].value() == 10
+    sec.spins["ban_threshold"].setValue(0)
+    assert sec.spins["ban_threshold"].text() == "Never ban"
+    assert sec.tls_mode.currentData() == "auto"
+    assert sec.relay_cidrs.values() == [] and sec.proxies.values() == []
+
+    edits = {"rate_limit_rpm": 60, "rate_limit_tpm": 120_000, "rate_limit_concurrency": 4,
+             "ban_window_seconds": 600, "ban_minutes": 30, "max_body_mb": 8}
+    for key, value in edits.items():
+        sec.spins[key].setValue(value)
+    sec.relay_cidrs.edit.setPlainText("192.168.1.0/24\nfd00::/8")
+    sec.proxies.edit.setPlainText("10.0.0.5")
+    sec.tls_mode.setCurrentIndex(sec.tls_mode.findData("on"))
+    sec.files["tls_cert_file"].setText(" /etc/relaydesk/cert.pem ")
+    sec.files["tls_key_file"].setText("/etc/relaydesk/key.pem")
+    await click_save(page)
+    for key, value in edits.items():
+        assert settings.get(key) == value
+    assert settings.get("ban_threshold") == 0
+    assert settings.get("relay_allowed_cidrs") == ["192.168.1.0/24", "fd00::/8"]
+    assert settings.get("trusted_proxies") == ["10.0.0.5/32"]
+    assert settings.get("tls_mode") == "on"
+    assert settings.get("tls_cert_file") == "/etc/relaydesk/cert.pem"
+    assert settings.get("tls_key_file") == "/etc/relaydesk/key.pem"
+    assert "Restart the relay to use the new HTTPS settings." in page.message.text()
+    assert sec.proxies.values() == ["10.0.0.5/32"]  # shown as stored
+    assert not page.save_button.isEnabled()
+
+    sec.spins["rate_limit_rpm"].setValue(0)  # back to unlimited
+    await click_save(page)
+    assert settings.get("rate_limit_rpm") == 0
+    assert sec.spins["rate_limit_rpm"].text() == "Unlimited"
+
+
+async def test_invalid_relay_cidr_shows_the_service_error_and_changes_nothing(backend) -> None:
+    page = await open_page(backend)
+    sec = page.security
+    sec.relay_cidrs.edit.setPlainText("192.168.1.0/24\n192.168.1.300")
+    assert sec.relay_cidrs.invalid_values() == ["192.168.1.300"]
+    await click_save(page)
+    assert settings.get("relay_allowed_cidrs") == []
+    assert "Not saved" in page.message.text() and "192.168.1.300" in page.message.text()
+    assert sec.relay_cidrs.values() == ["192.168.1.0/24", "192.168.1.300"]  # kept to correct
+    sec.proxies.edit.setPlainText("not-a-proxy")
+    await click_save(page)
+    assert settings.get("trusted_proxies") == [] and "not-a-proxy" in page.message.text()
+
+
+async def test_certificate_browse_fills_the_field(backend, tmp_path: Path) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    from tests.gui.conftest import until
+
+    cert = tmp_path / "relay.pem"
+    cert.write_text("-----BEGIN CERTIFICATE-----\n")
+    page = await open_page(backend)
+    page.show()
+    page.security.browse_buttons["tls_cert_file"].click()
+    await until(lambda: isinstance(page.security.last_dialog, QFileDialog)
+                and page.security.last_dialog.isVisible())
+    picker = page.security.last_dialog
+    picker.selectFile(str(cert))
+    picker.accept()
+    await settle_page(page)
+    assert page.security.files["tls_cert_file"].text() == str(cert)
+    assert page.changes() == {"tls_cert_file": str(cert)}
+    page.close()
+
+
+async def test_admin_whitelist_notes_this_computer_is_always_allowed(backend) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    page = await open_page(backend)
+    texts = [label.text() for label in page.findChildren(QLabel)]
+    assert any("127.0.0.1 and ::1" in t and "always allowed" in t for t in texts)

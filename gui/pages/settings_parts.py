@@ -1,0 +1,31 @@
+"""Building blocks the settings sections share, so every group on the page looks alike."""
+
+from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+
+def note(text: str, *, wrap: bool = True) -> QLabel:
+    """A grey explanatory line under or beside a field."""
+    label = QLabel(text)
+    label.setWordWrap(wrap)
+    label.setStyleSheet("color: palette(placeholder-text)")
+    return label
+
+
+def group(title: str, *parts: QFormLayout | QWidget) -> QGroupBox:
+    """A section: forms and notes stacked (wrapped notes outside forms size correctly)."""
+    box = QGroupBox(title)
+    layout = QVBoxLayout(box)
+    for part in parts:
+        if isinstance(part, QFormLayout):
+            layout.addLayout(part)
+        else:
+            layout.addWidget(part)
+    return box
+
+
+def left(widget: QWidget) -> QHBoxLayout:
+    """Keep a small field at its natural width instead of stretching across the form."""
+    row = QHBoxLayout()
+    row.addWidget(widget)
+    row.addStretch(1)
+    return row
