@@ -55,7 +55,7 @@ class Limits:
 class _Entry:
     """Admissions close together in time: their newest time and their summed amount."""
 
-    __slots__ = ("first", "last", "amount", "alive")
+    __slots__ = ("alive", "amount", "first", "last")
 
     def __init__(self, now: float, amount: int) -> None:
         self.first = self.last = now
@@ -109,7 +109,7 @@ class _Window:
 
 
 class _KeyState:
-    __slots__ = ("requests", "tokens", "in_flight")
+    __slots__ = ("in_flight", "requests", "tokens")
 
     def __init__(self) -> None:
         self.requests = _Window()
