@@ -17,6 +17,21 @@ from app.models import ApiKey, User
 
 KEY_PREFIX = "sk-rd-"
 
+# Per-key rate limits: None follows the operator's default setting, 0 means unlimited. The
+# maxima match the operator settings' (rate_limit_rpm/tpm/concurrency).
+LIMIT_MAXIMA = {"rpm": 1_000_000, "tpm": 1_000_000_000, "concurrency": 10_000}
+LIMIT_COLUMNS = {"rpm": "rpm_limit", "tpm": "tpm_limit", "concurrency": "concurrency_limit"}
+
+
+class _Default:
+    """``update_key(rpm=DEFAULT)``: go back to following the operator's default."""
+
+    def __repr__(self) -> str:
+        return "DEFAULT"
+
+
+DEFAULT = _Default()
+
 
 def hash_key(plaintext: str) -> str:
     return hashlib.sha256(plaintext.encode("utf-8")).hexdigest()
@@ -50,6 +65,24 @@ def parse_models(values: list[str] | None) -> list[str] | None:
     return models or None
 
 
+def parse_limit(value: object, name: str) -> int | None:
+    """A per-key limit: ``None``/"" follows the default, else a whole number 0..maximum."""
+    if value is None or value == "" or value is DEFAULT:
+        return None
+    maximum = LIMIT_MAXIMA[name]
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise ValidationError(f"{name} limit must be a whole number", param=name)
+    try:
+        number = int(value.strip()) if isinstance(value, str) else value
+    except ValueError:
+        raise ValidationError(f"{name} limit must be a whole number, got {value!r}",
+                              param=name) from None
+    if not 0 <= number <= maximum:
+        raise ValidationError(f"{name} limit must be between 0 (unlimited) and {maximum}",
+                              param=name)
+    return number
+
+
 def parse_expiry(value: str | date | None) -> datetime | None:
     """A key with expiry YYYY-MM-DD works through that whole day (UTC)."""
     if value in (None, ""):
@@ -69,8 +102,12 @@ def parse_expiry(value: str | date | None) -> datetime | None:
 
 def create_key(username: str, *, name: str = "default", models: list[str] | None = None,
                cidrs: list[str] | None = None, expires: str | date | None = None,
+               rpm: int | None = None, tpm: int | None = None, concurrency: int | None = None,
                actor: str = "admin") -> tuple[ApiKey, str]:
-    """Issue a key; returns the row and the plaintext, which is never retrievable again."""
+    """Issue a key; returns the row and the plaintext, which is never retrievable again.
+
+    ``rpm``/``tpm``/``concurrency``: None follows the operator's default, 0 is unlimited.
+    """
     user = accounts.get_user(username)
     label = (name or "default").strip()
     if not label or len(label) > 64:
@@ -78,13 +115,18 @@ def create_key(username: str, *, name: str = "default", models: list[str] | None
     allowed_models = parse_models(models)
     allowed_cidrs = parse_cidrs(cidrs)
     expires_at = parse_expiry(expires)
+    limits = {LIMIT_COLUMNS[name]: parse_limit(value, name)
+              for name, value in (("rpm", rpm), ("tpm", tpm), ("concurrency", concurrency))}
     plaintext = KEY_PREFIX + secrets.token_urlsafe(32)
     with write_transaction():
         key = ApiKey.create(user=user, name=label, key_hash=hash_key(plaintext),
                             prefix=display_prefix(plaintext), allowed_models=allowed_models,
-                            allowed_cidrs=allowed_cidrs, expires_at=expires_at)
-        audit.record("key.create", actor=actor, target=user.username,
-                     detail={"key_id": key.id, "prefix": key.prefix})
+                            allowed_cidrs=allowed_cidrs, expires_at=expires_at, **limits)
+        detail: dict[str, object] = {"key_id": key.id, "prefix": key.prefix}
+        set_limits = {column: value for column, value in limits.items() if value is not None}
+        if set_limits:
+            detail["limits"] = set_limits
+        audit.record("key.create", actor=actor, target=user.username, detail=detail)
     return key, plaintext
 
 
@@ -106,8 +148,13 @@ def get_key(key_id: int) -> ApiKey:
 
 def update_key(key_id: int, *, models: list[str] | None = None, cidrs: list[str] | None = None,
                expires: str | date | None = None, clear_expiry: bool = False,
-               actor: str = "admin") -> ApiKey:
-    """Change a key's limits; an empty list lifts a restriction."""
+               rpm: "int | _Default | None" = None, tpm: "int | _Default | None" = None,
+               concurrency: "int | _Default | None" = None, actor: str = "admin") -> ApiKey:
+    """Change a key's limits; an empty list lifts a restriction.
+
+    Rate limits: ``None`` leaves one unchanged, :data:`DEFAULT` makes it follow the operator's
+    default again, 0 is unlimited.
+    """
     key = get_key(key_id)
     changes: dict[str, object] = {}
     if models is not None:
@@ -118,11 +165,17 @@ def update_key(key_id: int, *, models: list[str] | None = None, cidrs: list[str]
         changes["expires_at"] = None
     elif expires is not None:
         changes["expires_at"] = parse_expiry(expires)
+    limits = {LIMIT_COLUMNS[name]: parse_limit(value, name)
+              for name, value in (("rpm", rpm), ("tpm", tpm), ("concurrency", concurrency))
+              if value is not None}
+    changes.update(limits)
     if changes:
+        detail: dict[str, object] = {"fields": sorted(changes)}
+        if limits:
+            detail["limits"] = limits
         with write_transaction():
             ApiKey.update(**changes).where(ApiKey.id == key.id).execute()
-            audit.record("key.update", actor=actor, target=str(key.id),
-                         detail={"fields": sorted(changes)})
+            audit.record("key.update", actor=actor, target=str(key.id), detail=detail)
         events.emit(events.KEYS)
     return get_key(key_id)
 
@@ -151,6 +204,10 @@ class KeyInfo:
     expires_at: datetime | None
     allowed_models: frozenset[str] | None
     allowed_cidrs: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] | None
+    # Rate limits: None follows the operator's default, 0 is unlimited.
+    rpm_limit: int | None = None
+    tpm_limit: int | None = None
+    concurrency_limit: int | None = None
 
     def expired(self, now: datetime) -> bool:
         return self.expires_at is not None and now >= self.expires_at
@@ -174,7 +231,8 @@ class KeyInfo:
 
 
 LOOKUP_SQL = ('SELECT k.id, k.user_id, u.username, u.status, k.status, k.expires_at, '
-              'k.allowed_models, k.allowed_cidrs FROM "api_key" k '
+              'k.allowed_models, k.allowed_cidrs, k.rpm_limit, k.tpm_limit, k.concurrency_limit '
+              'FROM "api_key" k '
               'JOIN "user" u ON u.id = k.user_id WHERE k.key_hash = ?')
 
 
@@ -185,7 +243,8 @@ def lookup(plaintext: str) -> KeyInfo | None:
     row = sql.one(LOOKUP_SQL, (hash_key(plaintext),))
     if row is None:
         return None
-    key_id, user_id, username, user_status, key_status, expires_at, models, cidrs = row
+    (key_id, user_id, username, user_status, key_status, expires_at, models, cidrs,
+     rpm, tpm, concurrency) = row
     models = ApiKey.allowed_models.python_value(models)
     cidrs = ApiKey.allowed_cidrs.python_value(cidrs)
     return KeyInfo(key_id=key_id, user_id=user_id, username=username,
@@ -193,7 +252,8 @@ def lookup(plaintext: str) -> KeyInfo | None:
                    expires_at=ApiKey.expires_at.python_value(expires_at),
                    allowed_models=frozenset(models) if models else None,
                    allowed_cidrs=(tuple(ipaddress.ip_network(c, strict=False) for c in cidrs)
-                                  if cidrs else None))
+                                  if cidrs else None),
+                   rpm_limit=rpm, tpm_limit=tpm, concurrency_limit=concurrency)
 
 
 def touch_last_used(used: dict[int, datetime]) -> None:

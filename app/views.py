@@ -36,7 +36,9 @@ def api_key(k: ApiKey) -> dict[str, Any]:
     return {"id": k.id, "username": k.user.username, "name": k.name, "prefix": k.prefix,
             "status": k.status, "allowed_models": k.allowed_models,
             "allowed_cidrs": k.allowed_cidrs, "expires_at": iso(k.expires_at),
-            "created_at": iso(k.created_at), "last_used_at": iso(k.last_used_at)}
+            "created_at": iso(k.created_at), "last_used_at": iso(k.last_used_at),
+            "rpm_limit": k.rpm_limit, "tpm_limit": k.tpm_limit,
+            "concurrency_limit": k.concurrency_limit}
 
 
 def provider(p: Provider, *, has_key: bool | None = None) -> dict[str, Any]:

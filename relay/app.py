@@ -20,6 +20,7 @@ from relay.backup_job import start_backup_job
 from relay.clientip import CLIENT_IP
 from relay.dbexec import DatabaseExecutor
 from relay.guard import Guard
+from relay.limits import RateLimiter
 from relay.pool import ProviderPool
 from relay.reserver import Reserver
 from relay.state import STATE, RelayOptions, RelayState
@@ -97,7 +98,8 @@ def create_app(options: RelayOptions | None = None, config: Config | None = None
                        accountant=Accountant(dbx, lease_seconds=opts.lease_seconds,
                                              flush_interval=opts.flush_interval,
                                              last_used=keys.last_used),
-                       reserver=Reserver(dbx, opts.lease_seconds), guard=Guard(dbx))
+                       reserver=Reserver(dbx, opts.lease_seconds), guard=Guard(dbx),
+                       limiter=RateLimiter(dbx))
     app = web.Application(middlewares=[cors.preflight_middleware, error_middleware,
                                        guard_middleware],
                           client_max_size=opts.max_body_bytes)
@@ -154,6 +156,7 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
     state.session = aiohttp.ClientSession(connector=connector, auto_decompress=True,
                                           trust_env=False)
     await state.guard.refresh()
+    await state.limiter.refresh()
     state.accountant.start()
     retention = jobs.start_retention(state.dbx)
     try:
@@ -165,5 +168,6 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
         await state.session.close()
         state.keys.close()
         state.guard.close()
+        state.limiter.close()
         state.pool.close()
         state.dbx.shutdown()

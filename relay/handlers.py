@@ -117,6 +117,7 @@ async def _metered(request: web.Request, path: str, validate: Any, *,
     ctx = RequestContext(request_id=new_request_id(), key=key, model=model, stream=stream,
                          client_ip=client_ip(request), user_agent=request.headers.get("User-Agent"))
     state.in_flight += 1
+    ticket = None
     try:
         if not key.allows_model(model):
             raise errors.forbidden(f"This API key may not use the model `{model}`.",
@@ -129,6 +130,7 @@ async def _metered(request: web.Request, path: str, validate: Any, *,
         ctx.prompt_estimate = metering.estimate_prompt_tokens(body)
         max_out = (metering.requested_max_tokens(body) or state.default_max_tokens
                    if completion else 0)
+        ticket = await state.limiter.admit(key, ctx.prompt_estimate + max_out)
         amount = cost_micros(ctx.prompt_estimate, 0, max_out, ctx.price)
         if amount > 0:
             try:
@@ -151,6 +153,9 @@ async def _metered(request: web.Request, path: str, validate: Any, *,
         ctx.status, ctx.error_code = 500, "internal_error"
         raise
     finally:
+        if ticket is not None:
+            usage = ctx.effective_usage()
+            state.limiter.release(ticket, usage.prompt_tokens + usage.completion_tokens)
         state.in_flight -= 1
         state.requests_served += 1
         state.accountant.submit(Settlement(ctx.request_id, key.user_id, ctx.cost(),

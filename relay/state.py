@@ -10,6 +10,7 @@ from relay.accounting import Accountant
 from relay.auth import KeyCache
 from relay.dbexec import DatabaseExecutor
 from relay.guard import Guard
+from relay.limits import RateLimiter
 from relay.pool import ProviderPool
 from relay.reserver import Reserver
 
@@ -47,6 +48,7 @@ class RelayState:
     accountant: Accountant
     reserver: Reserver
     guard: Guard
+    limiter: RateLimiter
     session: aiohttp.ClientSession | None = None
     default_max_tokens: int = 4096
     requests_served: int = field(default=0)

@@ -1,13 +1,28 @@
 """`relaydesk key ...`: relay API keys."""
 
 import argparse
+from typing import Any
 
 from app import apikeys, views
 from app.cli.output import Output, comma_list
 
 COLUMNS = [("id", "ID"), ("username", "USER"), ("name", "NAME"), ("prefix", "KEY"),
            ("status", "STATUS"), ("allowed_models", "MODELS"), ("allowed_cidrs", "IPS"),
-           ("expires_at", "EXPIRES"), ("last_used_at", "LAST USED")]
+           ("expires_at", "EXPIRES"), ("rpm_limit", "RPM"), ("tpm_limit", "TPM"),
+           ("concurrency_limit", "CONCURRENT"), ("last_used_at", "LAST USED")]
+LIMITS = (("rpm", "requests per minute"), ("tpm", "tokens per minute"),
+          ("concurrency", "concurrent requests"))
+
+
+def _limit(text: str) -> object:
+    """``default`` follows the operator's setting; numbers are checked by the service."""
+    return apikeys.DEFAULT if text.strip().lower() == "default" else text
+
+
+def _add_limit_options(p: argparse.ArgumentParser) -> None:
+    for name, what in LIMITS:
+        p.add_argument(f"--{name}", type=_limit, metavar="N",
+                       help=f"{what} (0 = unlimited, 'default' = the operator's default)")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -21,7 +36,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--allow-ip", action="append", metavar="CIDR",
                    help="client address or CIDR allowed to use the key (repeatable)")
     p.add_argument("--expires", metavar="YYYY-MM-DD", help="last day the key works (UTC)")
+    _add_limit_options(p)
     p.set_defaults(handler=create)
+
+    p = cmds.add_parser("update", help="change a key's rate limits")
+    p.add_argument("id", type=int)
+    _add_limit_options(p)
+    p.set_defaults(handler=update)
 
     p = cmds.add_parser("list", help="list keys")
     p.add_argument("username", nargs="?")
@@ -35,15 +56,40 @@ def register(sub: argparse._SubParsersAction) -> None:
 def create(args: argparse.Namespace, out: Output) -> None:
     key, plaintext = apikeys.create_key(args.username, name=args.name,
                                         models=comma_list(args.models), cidrs=args.allow_ip,
-                                        expires=args.expires)
+                                        expires=args.expires, **_limits(args, create=True))
     data = views.api_key(key) | {"key": plaintext}
     out.item(data, text=f"{plaintext}\n\nKey {key.id} for {key.user.username}. "
                         "Copy it now: it is not shown again.")
 
 
+def _limits(args: argparse.Namespace, *, create: bool = False) -> dict[str, Any]:
+    values = {name: getattr(args, name) for name, _ in LIMITS}
+    if create:  # a new key follows the default unless told otherwise
+        values = {k: None if v is apikeys.DEFAULT else v for k, v in values.items()}
+    return values
+
+
+def update(args: argparse.Namespace, out: Output) -> None:
+    key = apikeys.update_key(args.id, **_limits(args))
+    out.item(views.api_key(key), text=f"key {key.id} ({key.prefix}): {limits_text(key)}")
+
+
+def limits_text(key: Any) -> str:
+    return ", ".join(f"{_readable(getattr(key, name + '_limit'))} {what}"
+                     for name, what in LIMITS)
+
+
+def _readable(value: int | None) -> str:
+    return "default" if value is None else "unlimited" if value == 0 else str(value)
+
+
 def list_(args: argparse.Namespace, out: Output) -> None:
-    out.table([views.api_key(k) for k in apikeys.list_keys(args.username)], COLUMNS,
-              empty="(no keys)")
+    rows = [views.api_key(k) for k in apikeys.list_keys(args.username)]
+    if not out.as_json:
+        for row in rows:
+            for field in ("rpm_limit", "tpm_limit", "concurrency_limit"):
+                row[field] = _readable(row[field])
+    out.table(rows, COLUMNS, empty="(no keys)")
 
 
 def revoke(args: argparse.Namespace, out: Output) -> None:

@@ -9,8 +9,9 @@ from collections.abc import Coroutine
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import QDate, QModelIndex, Qt
-from PySide6.QtGui import QAction, QKeySequence, QStandardItem, QStandardItemModel
+from PySide6.QtCore import QDate, QModelIndex, QRegularExpression, Qt
+from PySide6.QtGui import QAction, QKeySequence, QRegularExpressionValidator, QStandardItem, \
+    QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QCheckBox, QCompleter, QDateEdit, QDialog, \
     QDialogButtonBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMenu, \
     QPlainTextEdit, QPushButton, QTableView, QVBoxLayout, QWidget
@@ -77,6 +78,9 @@ class _ModelListCompleter(QCompleter):
         return f"{head}, {picked}" if head else picked
 
 
+LIMIT_FIELDS = ("rpm", "tpm", "concurrency")
+
+
 class KeyFormDialog(QDialog):
     """Create a key (``key`` None) or change an existing key's limits.
 
@@ -130,8 +134,12 @@ class KeyFormDialog(QDialog):
         expiry_row.addWidget(self.expires_on)
         expiry_row.addWidget(self.expiry)
         expiry_row.addStretch(1)
+        self.rpm = self._limit_field(key.rpm_limit if key is not None else None)
+        self.tpm = self._limit_field(key.tpm_limit if key is not None else None)
+        self.concurrency = self._limit_field(key.concurrency_limit if key is not None else None)
         hint = QLabel(self.tr("Leave models or addresses empty to allow any. A key works until "
-                              "the end of its expiry day (UTC)."))
+                              "the end of its expiry day (UTC). Leave a rate limit empty to "
+                              "follow the default in Settings; 0 means unlimited."))
         hint.setWordWrap(True)
         hint.setStyleSheet("color: palette(placeholder-text)")
         self.error = QLabel("")
@@ -143,6 +151,9 @@ class KeyFormDialog(QDialog):
         form.addRow(self.tr("Allowed models:"), models_row)
         form.addRow(self.tr("Allowed addresses:"), self.cidrs)
         form.addRow(self.tr("Expiry:"), expiry_row)
+        form.addRow(self.tr("Requests per minute:"), self.rpm)
+        form.addRow(self.tr("Tokens per minute:"), self.tpm)
+        form.addRow(self.tr("Concurrent requests:"), self.concurrency)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.ok_button().setText(self.tr("Create key") if key is None else self.tr("Save"))
@@ -158,6 +169,28 @@ class KeyFormDialog(QDialog):
 
     def ok_button(self) -> QPushButton:
         return self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+
+    def _limit_field(self, value: int | None) -> QLineEdit:
+        field = QLineEdit("" if value is None else str(value))
+        field.setPlaceholderText(self.tr("default"))
+        field.setValidator(QRegularExpressionValidator(QRegularExpression(r"\d{0,10}"), field))
+        field.setMaximumWidth(160)
+        return field
+
+    def limit_values(self) -> dict[str, str | None]:
+        """The three limits as typed; ``None`` (empty) follows the operator's default."""
+        fields = {"rpm": self.rpm, "tpm": self.tpm, "concurrency": self.concurrency}
+        return {name: field.text().strip() or None for name, field in fields.items()}
+
+    def _limit_changes(self) -> dict[str, object]:
+        """For an edit: only the limits that changed; emptied ones go back to the default."""
+        assert self.key is not None
+        changes: dict[str, object] = {}
+        for name, text in self.limit_values().items():
+            before = getattr(self.key, f"{name}_limit")
+            if text != (None if before is None else str(before)):
+                changes[name] = apikeys.DEFAULT if text is None else text
+        return changes
 
     async def _load_models(self) -> None:
         names = [p.model for p in await self.backend.call(pricing.list_prices)]
@@ -194,7 +227,7 @@ class KeyFormDialog(QDialog):
                 self.created = await self.backend.call(
                     apikeys.create_key, self.username, name=self.name.text(),
                     models=self.model_list(), cidrs=self.cidr_list(),
-                    expires=self.expiry_text())
+                    expires=self.expiry_text(), **self.limit_values())
             else:
                 expiry = self.expiry_text()
                 unchanged = (expiry is not None and self._original_expiry is not None
@@ -202,7 +235,8 @@ class KeyFormDialog(QDialog):
                 await self.backend.call(
                     apikeys.update_key, self.key.id, models=self.model_list(),
                     cidrs=self.cidr_list(), expires=None if unchanged else expiry,
-                    clear_expiry=expiry is None and self._original_expiry is not None)
+                    clear_expiry=expiry is None and self._original_expiry is not None,
+                    **self._limit_changes())
         except ServiceError as exc:
             self.error.setText(exc.message)
             self.error.show()
@@ -227,8 +261,8 @@ class ApiKeysDialog(QDialog):
         self.keys: list[ApiKey] = []
         self.setWindowTitle(self.tr("API keys of {user}").format(user=username))
         headers = [self.tr("Name"), self.tr("Key"), self.tr("Status"), self.tr("Allowed models"),
-                   self.tr("Allowed addresses"), self.tr("Expires after"), self.tr("Last used"),
-                   self.tr("Created")]
+                   self.tr("Allowed addresses"), self.tr("Expires after"),
+                   self.tr("Rate limits"), self.tr("Last used"), self.tr("Created")]
         self.model = QStandardItemModel(0, len(headers), self)
         self.model.setHorizontalHeaderLabels(headers)
         self.table = QTableView()
@@ -323,7 +357,7 @@ class ApiKeysDialog(QDialog):
         values = [key.name, key.prefix, status,
                   ", ".join(key.allowed_models) if key.allowed_models else self.tr("any"),
                   ", ".join(key.allowed_cidrs) if key.allowed_cidrs else self.tr("any"),
-                  expires or self.tr("never"),
+                  expires or self.tr("never"), self._limits_text(key),
                   local_time(key.last_used_at) or self.tr("never"), local_time(key.created_at)]
         items = [QStandardItem(v) for v in values]
         items[0].setData(key.id, Qt.ItemDataRole.UserRole)
@@ -332,6 +366,16 @@ class ApiKeysDialog(QDialog):
             if key.status == "revoked":
                 item.setForeground(self.palette().placeholderText())
         return items
+
+    def _limits_text(self, key: ApiKey) -> str:
+        """"default", or the key's own limits, e.g. "60 requests/min, unlimited concurrent"."""
+        parts = []
+        for value, text in ((key.rpm_limit, self.tr("{n} requests/min")),
+                            (key.tpm_limit, self.tr("{n} tokens/min")),
+                            (key.concurrency_limit, self.tr("{n} concurrent"))):
+            if value is not None:
+                parts.append(text.format(n=value if value else self.tr("unlimited")))
+        return ", ".join(parts) or self.tr("default")
 
     def selected_key(self) -> ApiKey | None:
         rows = self.table.selectionModel().selectedRows()

@@ -52,125 +52,155 @@
 <context>
     <name>ApiKeysDialog</name>
     <message>
-        <location filename="../../gui/dialogs/api_keys.py" line="228"/>
+        <location filename="../../gui/dialogs/api_keys.py" line="262"/>
         <source>API keys of {user}</source>
         <translation>{user} 的 API 密钥</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/api_keys.py" line="229"/>
+        <location filename="../../gui/dialogs/api_keys.py" line="263"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/api_keys.py" line="229"/>
+        <location filename="../../gui/dialogs/api_keys.py" line="263"/>
         <source>Key</source>
         <translation>密钥</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/api_keys.py" line="229"/>
+        <location filename="../../gui/dialogs/api_keys.py" line="263"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/api_keys.py" line="229"/>
+        <location filename="../../gui/dialogs/api_keys.py" line="263"/>
         <source>Allowed models</source>
         <translation>允许的模型</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/api_keys.py" line="230"/>
+        <location filename="../../gui/dialogs/api_keys.py" line="264"/>
         <source>Allowed addresses</source>
         <translation>允许的地址</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/api_keys.py" line="230"/>
+        <location filename="../../gui/dialogs/api_keys.py" line="264"/>
         <source>Expires after</source>
         <translation>有效期至</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/api_keys.py" line="230"/>
+        <location filename="../../gui/dialogs/api_keys.py" line="265"/>
         <source>Last used</source>
         <translation>最近使用</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/api_keys.py" line="231"/>
+        <location filename="../../gui/dialogs/api_keys.py" line="265"/>
         <source>Created</source>
         <translation>创建时间</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/api_keys.py" line="249"/>
+        <location filename="../../gui/dialogs/api_keys.py" line="265"/>
+        <source>Rate limits</source>
+        <translation>速率限制</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/api_keys.py" line="283"/>
         <source>{user} is disabled: none of these keys work until the user is enabled again.</source>
         <translation>{user} 已停用：重新启用该用户之前，这些密钥均无法使用。</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/api_keys.py" line="253"/>
+        <location filename="../../gui/dialogs/api_keys.py" line="287"/>
         <source>{user} has no API keys yet. Create one to let them call the relay.</source>
         <translation>{user} 还没有 API 密钥。创建密钥后即可调用中转服务。</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/api_keys.py" line="257"/>
+        <location filename="../../gui/dialogs/api_keys.py" line="291"/>
         <source>&amp;Create key…</source>
         <translation>创建密钥(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/api_keys.py" line="258"/>
+        <location filename="../../gui/dialogs/api_keys.py" line="292"/>
         <source>Issue a new key (Ctrl+N)</source>
         <translation>签发新密钥（Ctrl+N）</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/api_keys.py" line="260"/>
+        <location filename="../../gui/dialogs/api_keys.py" line="294"/>
         <source>&amp;Edit limits…</source>
         <translation>编辑限制(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/api_keys.py" line="262"/>
+        <location filename="../../gui/dialogs/api_keys.py" line="296"/>
         <source>&amp;Revoke…</source>
         <translation>吊销(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/api_keys.py" line="263"/>
+        <location filename="../../gui/dialogs/api_keys.py" line="297"/>
         <source>Stop this key from working, for good (Delete)</source>
         <translation>永久停用此密钥（Delete）</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/api_keys.py" line="317"/>
+        <location filename="../../gui/dialogs/api_keys.py" line="351"/>
         <source>Revoked</source>
         <translation>已吊销</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/api_keys.py" line="319"/>
+        <location filename="../../gui/dialogs/api_keys.py" line="353"/>
         <source>Expired</source>
         <translation>已过期</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/api_keys.py" line="321"/>
+        <location filename="../../gui/dialogs/api_keys.py" line="355"/>
         <source>Active</source>
         <translation>有效</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/api_keys.py" line="324"/>
-        <location filename="../../gui/dialogs/api_keys.py" line="325"/>
+        <location filename="../../gui/dialogs/api_keys.py" line="358"/>
+        <location filename="../../gui/dialogs/api_keys.py" line="359"/>
         <source>any</source>
         <translation>不限</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/api_keys.py" line="326"/>
-        <location filename="../../gui/dialogs/api_keys.py" line="327"/>
+        <location filename="../../gui/dialogs/api_keys.py" line="360"/>
+        <location filename="../../gui/dialogs/api_keys.py" line="361"/>
         <source>never</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/api_keys.py" line="384"/>
-        <location filename="../../gui/dialogs/api_keys.py" line="389"/>
+        <location filename="../../gui/dialogs/api_keys.py" line="373"/>
+        <source>{n} requests/min</source>
+        <translation>每分钟 {n} 次请求</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/api_keys.py" line="374"/>
+        <source>{n} tokens/min</source>
+        <translation>每分钟 {n} 个 token</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/api_keys.py" line="375"/>
+        <source>{n} concurrent</source>
+        <translation>{n} 个并发</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/api_keys.py" line="377"/>
+        <source>unlimited</source>
+        <translation>不限</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/api_keys.py" line="378"/>
+        <source>default</source>
+        <translation>默认</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/api_keys.py" line="428"/>
+        <location filename="../../gui/dialogs/api_keys.py" line="433"/>
         <source>Revoke key</source>
         <translation>吊销密钥</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/api_keys.py" line="385"/>
+        <location filename="../../gui/dialogs/api_keys.py" line="429"/>
         <source>Revoke the key “{name}” ({prefix}) of {user}?</source>
         <translation>确定要吊销 {user} 的密钥“{name}”（{prefix}）吗？</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/api_keys.py" line="387"/>
+        <location filename="../../gui/dialogs/api_keys.py" line="431"/>
         <source>Programs using this key are refused from now on. A revoked key cannot be turned back on; create a new one instead.</source>
         <translation>使用此密钥的程序将立即被拒绝。密钥吊销后无法恢复，如需继续使用请创建新密钥。</translation>
     </message>
@@ -178,7 +208,7 @@
 <context>
     <name>Backend</name>
     <message>
-        <location filename="../../gui/backend.py" line="68"/>
+        <location filename="../../gui/backend.py" line="78"/>
         <source>Port {port} on {host} is not available: {why}</source>
         <translation>{host} 上的端口 {port} 不可用：{why}</translation>
     </message>
@@ -819,32 +849,32 @@ The relay stops while the database is replaced and starts again on the restored 
 <context>
     <name>KeyFormDialog</name>
     <message>
-        <location filename="../../gui/dialogs/api_keys.py" line="95"/>
+        <location filename="../../gui/dialogs/api_keys.py" line="99"/>
         <source>New API key for {user}</source>
         <translation>为 {user} 新建 API 密钥</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/api_keys.py" line="97"/>
+        <location filename="../../gui/dialogs/api_keys.py" line="101"/>
         <source>Limits of key “{name}”</source>
         <translation>密钥“{name}”的限制</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/api_keys.py" line="101"/>
+        <location filename="../../gui/dialogs/api_keys.py" line="105"/>
         <source>any priced model</source>
         <translation>任意已定价的模型</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/api_keys.py" line="103"/>
+        <location filename="../../gui/dialogs/api_keys.py" line="107"/>
         <source>Add model</source>
         <translation>添加模型</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/api_keys.py" line="104"/>
+        <location filename="../../gui/dialogs/api_keys.py" line="108"/>
         <source>Pick one of the models that have a price</source>
         <translation>从已定价的模型中选择</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/api_keys.py" line="111"/>
+        <location filename="../../gui/dialogs/api_keys.py" line="115"/>
         <source>any address
 
 for example:
@@ -857,44 +887,64 @@ for example:
 10.0.0.7</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/api_keys.py" line="115"/>
+        <location filename="../../gui/dialogs/api_keys.py" line="119"/>
         <source>Expires after</source>
         <translation>截至</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/api_keys.py" line="133"/>
-        <source>Leave models or addresses empty to allow any. A key works until the end of its expiry day (UTC).</source>
-        <translation>模型或地址留空表示不限。密钥在到期日当天结束前（UTC）有效。</translation>
+        <location filename="../../gui/dialogs/api_keys.py" line="140"/>
+        <source>Leave models or addresses empty to allow any. A key works until the end of its expiry day (UTC). Leave a rate limit empty to follow the default in Settings; 0 means unlimited.</source>
+        <translation>模型或地址留空表示不限。密钥在到期日当天结束前（UTC）有效。速率限制留空则使用“设置”中的默认值；0 表示不限。</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/api_keys.py" line="142"/>
+        <location filename="../../gui/dialogs/api_keys.py" line="150"/>
         <source>Name:</source>
         <translation>名称：</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/api_keys.py" line="143"/>
+        <location filename="../../gui/dialogs/api_keys.py" line="151"/>
         <source>Allowed models:</source>
         <translation>允许的模型：</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/api_keys.py" line="144"/>
+        <location filename="../../gui/dialogs/api_keys.py" line="152"/>
         <source>Allowed addresses:</source>
         <translation>允许的地址：</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/api_keys.py" line="145"/>
+        <location filename="../../gui/dialogs/api_keys.py" line="153"/>
         <source>Expiry:</source>
         <translation>有效期：</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/api_keys.py" line="148"/>
+        <location filename="../../gui/dialogs/api_keys.py" line="154"/>
+        <source>Requests per minute:</source>
+        <translation>每分钟请求数：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/api_keys.py" line="155"/>
+        <source>Tokens per minute:</source>
+        <translation>每分钟 token 数：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/api_keys.py" line="156"/>
+        <source>Concurrent requests:</source>
+        <translation>并发请求数：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/api_keys.py" line="159"/>
         <source>Create key</source>
         <translation>创建密钥</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/api_keys.py" line="148"/>
+        <location filename="../../gui/dialogs/api_keys.py" line="159"/>
         <source>Save</source>
         <translation>保存</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/api_keys.py" line="175"/>
+        <source>default</source>
+        <translation>默认</translation>
     </message>
 </context>
 <context>
@@ -1150,7 +1200,7 @@ for example:
     <name>MainWindow</name>
     <message>
         <location filename="../../gui/main_window.py" line="74"/>
-        <location filename="../../gui/main_window.py" line="104"/>
+        <location filename="../../gui/main_window.py" line="106"/>
         <source>Relay stopped</source>
         <translation>中转服务已停止</translation>
     </message>
@@ -1180,107 +1230,107 @@ for example:
         <translation>中转服务运行中</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="99"/>
+        <location filename="../../gui/main_window.py" line="101"/>
         <source>Relay starting…</source>
         <translation>中转服务正在启动…</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="101"/>
+        <location filename="../../gui/main_window.py" line="103"/>
         <source>Relay not running: {why}</source>
         <translation>中转服务未运行：{why}</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="111"/>
+        <location filename="../../gui/main_window.py" line="113"/>
         <source>{n} requests/min, {m} in flight</source>
         <translation>{n} 个请求/分钟，{m} 个处理中</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="125"/>
+        <location filename="../../gui/main_window.py" line="127"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="126"/>
+        <location filename="../../gui/main_window.py" line="128"/>
         <source>&amp;Export user data…</source>
         <translation>导出用户数据(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="129"/>
+        <location filename="../../gui/main_window.py" line="131"/>
         <source>&amp;Backup now…</source>
         <translation>立即备份(&amp;B)…</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="131"/>
+        <location filename="../../gui/main_window.py" line="133"/>
         <source>Export anonymized &amp;statistics…</source>
         <translation>导出匿名统计(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="136"/>
+        <location filename="../../gui/main_window.py" line="138"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="138"/>
+        <location filename="../../gui/main_window.py" line="140"/>
         <source>&amp;Relay</source>
         <translation>中转(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="139"/>
+        <location filename="../../gui/main_window.py" line="141"/>
         <source>&amp;Start relay</source>
         <translation>启动中转服务(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="140"/>
+        <location filename="../../gui/main_window.py" line="142"/>
         <source>S&amp;top relay</source>
         <translation>停止中转服务(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="141"/>
+        <location filename="../../gui/main_window.py" line="143"/>
         <source>&amp;Restart relay</source>
         <translation>重启中转服务(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="146"/>
+        <location filename="../../gui/main_window.py" line="148"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="147"/>
+        <location filename="../../gui/main_window.py" line="149"/>
         <source>&amp;About RelayDesk</source>
         <translation>关于 RelayDesk(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="148"/>
+        <location filename="../../gui/main_window.py" line="150"/>
         <source>Open &amp;data folder</source>
         <translation>打开数据文件夹(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="149"/>
+        <location filename="../../gui/main_window.py" line="151"/>
         <source>&amp;Privacy policy</source>
         <translation>隐私政策(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="181"/>
+        <location filename="../../gui/main_window.py" line="183"/>
         <source>Save anonymized statistics as</source>
         <translation>匿名统计另存为</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="185"/>
+        <location filename="../../gui/main_window.py" line="187"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="197"/>
+        <location filename="../../gui/main_window.py" line="199"/>
         <source>Wrote {n} rows of anonymized statistics to {path}</source>
         <translation>已将 {n} 行匿名统计写入 {path}</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="203"/>
+        <location filename="../../gui/main_window.py" line="205"/>
         <source>About RelayDesk</source>
         <translation>关于 RelayDesk</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="204"/>
+        <location filename="../../gui/main_window.py" line="206"/>
         <source>&lt;b&gt;RelayDesk {version}&lt;/b&gt;&lt;p&gt;An all-in-one AI API relay for your LAN: per-user keys, balances, exact metering and request logs.&lt;/p&gt;</source>
         <translation>&lt;b&gt;RelayDesk {version}&lt;/b&gt;&lt;p&gt;面向局域网的一站式 AI API 中转服务：按用户分配密钥、余额管理、精确计量和请求日志。&lt;/p&gt;</translation>
     </message>
@@ -2576,202 +2626,202 @@ You can also clear the API key field and save the provider without a key for now
 <context>
     <name>SecuritySettings</name>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="65"/>
+        <location filename="../../gui/pages/settings_security.py" line="67"/>
         <source>Network access</source>
         <translation>网络访问</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="66"/>
+        <location filename="../../gui/pages/settings_security.py" line="68"/>
         <source>Clients allowed to use the relay</source>
         <translation>允许使用中转服务的客户端</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="67"/>
+        <location filename="../../gui/pages/settings_security.py" line="69"/>
         <source>Only these addresses may call the relay&apos;s API. Leave the list empty to allow any address; API keys are required either way.</source>
         <translation>只有这些地址可以调用中转服务的 API。列表留空则允许任何地址；无论哪种情况都需要 API 密钥。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="70"/>
+        <location filename="../../gui/pages/settings_security.py" line="72"/>
         <source>Trusted reverse proxies</source>
         <translation>受信任的反向代理</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="71"/>
+        <location filename="../../gui/pages/settings_security.py" line="73"/>
         <source>Only if RelayDesk runs behind a reverse proxy: the client&apos;s address is taken from the X-Forwarded-For header sent by these addresses. Leave empty otherwise.</source>
         <translation>仅当 RelayDesk 部署在反向代理之后时填写：客户端地址取自这些地址发送的 X-Forwarded-For 请求头。否则请留空。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="77"/>
+        <location filename="../../gui/pages/settings_security.py" line="79"/>
         <source>Unlimited</source>
         <translation>不限</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="79"/>
+        <location filename="../../gui/pages/settings_security.py" line="81"/>
         <source> requests/min</source>
         <translation> 次请求/分钟</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="80"/>
+        <location filename="../../gui/pages/settings_security.py" line="82"/>
         <source> tokens/min</source>
         <translation> 个 token/分钟</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="81"/>
+        <location filename="../../gui/pages/settings_security.py" line="83"/>
         <source> at once</source>
         <translation> 个并发</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="82"/>
+        <location filename="../../gui/pages/settings_security.py" line="84"/>
         <source> MB</source>
         <translation> MB</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="83"/>
+        <location filename="../../gui/pages/settings_security.py" line="85"/>
         <source> failures</source>
         <translation> 次</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="83"/>
+        <location filename="../../gui/pages/settings_security.py" line="85"/>
         <source>Never ban</source>
         <translation>从不封禁</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="84"/>
+        <location filename="../../gui/pages/settings_security.py" line="86"/>
         <source> seconds</source>
         <translation> 秒</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="85"/>
+        <location filename="../../gui/pages/settings_security.py" line="87"/>
         <source> minutes</source>
         <translation> 分钟</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="88"/>
+        <location filename="../../gui/pages/settings_security.py" line="90"/>
         <source>Requests per key:</source>
         <translation>每个密钥的请求数：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="89"/>
+        <location filename="../../gui/pages/settings_security.py" line="91"/>
         <source>Tokens per key:</source>
         <translation>每个密钥的 token 数：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="90"/>
+        <location filename="../../gui/pages/settings_security.py" line="92"/>
         <source>Concurrent requests per key:</source>
         <translation>每个密钥的并发请求：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="92"/>
+        <location filename="../../gui/pages/settings_security.py" line="94"/>
         <source>Largest request:</source>
         <translation>最大请求体：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="93"/>
+        <location filename="../../gui/pages/settings_security.py" line="95"/>
         <source>Limits</source>
         <translation>限制</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="94"/>
+        <location filename="../../gui/pages/settings_security.py" line="96"/>
         <source>Defaults for API keys without limits of their own; a key&apos;s own limits are set in its API keys dialog. Larger requests are refused before they reach a provider.</source>
         <translation>适用于未单独设置限制的 API 密钥；单个密钥的限制在其“API 密钥”对话框中设置。超过大小的请求在到达服务商之前即被拒绝。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="99"/>
+        <location filename="../../gui/pages/settings_security.py" line="101"/>
         <source>Ban an address after:</source>
         <translation>失败达到此次数即封禁：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="100"/>
+        <location filename="../../gui/pages/settings_security.py" line="102"/>
         <source>Counted within:</source>
         <translation>统计时段：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="101"/>
+        <location filename="../../gui/pages/settings_security.py" line="103"/>
         <source>Ban lasts:</source>
         <translation>封禁时长：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="102"/>
+        <location filename="../../gui/pages/settings_security.py" line="104"/>
         <source>Abuse protection</source>
         <translation>防滥用</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="103"/>
+        <location filename="../../gui/pages/settings_security.py" line="105"/>
         <source>An address that sends this many invalid API keys or failed sign-ins within the period is refused until the ban ends. This computer is never banned. Running bans are listed, and can be lifted, on the Security page.</source>
         <translation>在统计时段内发送无效 API 密钥或登录失败达到此次数的地址，将被拒绝直至封禁结束。本机永远不会被封禁。当前的封禁列在“安全”页面上，可在那里解除。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="109"/>
+        <location filename="../../gui/pages/settings_security.py" line="111"/>
         <source>Automatic (on when other computers can connect)</source>
         <translation>自动（其他计算机可连接时开启）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="110"/>
+        <location filename="../../gui/pages/settings_security.py" line="112"/>
         <source>On</source>
         <translation>开启</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="111"/>
+        <location filename="../../gui/pages/settings_security.py" line="113"/>
         <source>Off (plain HTTP)</source>
         <translation>关闭（普通 HTTP）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="115"/>
+        <location filename="../../gui/pages/settings_security.py" line="117"/>
         <source>HTTPS:</source>
         <translation>HTTPS：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="117"/>
+        <location filename="../../gui/pages/settings_security.py" line="119"/>
         <source>Certificate file:</source>
         <translation>证书文件：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="118"/>
+        <location filename="../../gui/pages/settings_security.py" line="120"/>
         <source>None: RelayDesk makes its own certificate</source>
         <translation>不指定：由 RelayDesk 自行生成证书</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="119"/>
+        <location filename="../../gui/pages/settings_security.py" line="121"/>
         <source>Private key file:</source>
         <translation>私钥文件：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="120"/>
+        <location filename="../../gui/pages/settings_security.py" line="122"/>
         <source>None: goes with RelayDesk&apos;s own certificate</source>
         <translation>不指定：使用 RelayDesk 自有证书的私钥</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="124"/>
+        <location filename="../../gui/pages/settings_security.py" line="126"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="131"/>
+        <location filename="../../gui/pages/settings_security.py" line="133"/>
         <source>HTTPS</source>
         <translation>HTTPS</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="132"/>
+        <location filename="../../gui/pages/settings_security.py" line="134"/>
         <source>Leave both files empty to use a certificate RelayDesk makes itself; clients then have to trust it once. Your own certificate and key are PEM files. Changes take effect when the relay restarts.</source>
         <translation>两个文件都留空时，使用 RelayDesk 自行生成的证书；客户端需要信任它一次。自备的证书和私钥应为 PEM 文件。更改在中转服务重启后生效。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="175"/>
+        <location filename="../../gui/pages/settings_security.py" line="177"/>
         <source>Choose the certificate file</source>
         <translation>选择证书文件</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="176"/>
+        <location filename="../../gui/pages/settings_security.py" line="178"/>
         <source>Choose the private key file</source>
         <translation>选择私钥文件</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="179"/>
+        <location filename="../../gui/pages/settings_security.py" line="181"/>
         <source>PEM files (*.pem *.crt *.cer *.key)</source>
         <translation>PEM 文件 (*.pem *.crt *.cer *.key)</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="180"/>
+        <location filename="../../gui/pages/settings_security.py" line="182"/>
         <source>All files (*)</source>
         <translation>所有文件 (*)</translation>
     </message>

@@ -201,3 +201,61 @@ def test_touch_last_used(alice, fake_clock):
     assert apikeys.get_key(k2.id).last_used_at == datetime(2026, 6, 1, 14)
     with unchanged():
         apikeys.touch_last_used({})
+
+
+def test_rate_limits_default_to_the_operator_setting(alice):
+    key, plaintext = apikeys.create_key("alice")
+    assert (key.rpm_limit, key.tpm_limit, key.concurrency_limit) == (None, None, None)
+    info = apikeys.lookup(plaintext)
+    assert (info.rpm_limit, info.tpm_limit, info.concurrency_limit) == (None, None, None)
+    assert AuditEvent.get(AuditEvent.action == "key.create").detail == {
+        "key_id": key.id, "prefix": key.prefix}
+
+
+def test_rate_limits_on_create_and_lookup(alice):
+    key, plaintext = apikeys.create_key("alice", rpm=60, tpm="100000", concurrency=0)
+    row = ApiKey.get_by_id(key.id)
+    assert (row.rpm_limit, row.tpm_limit, row.concurrency_limit) == (60, 100_000, 0)
+    info = apikeys.lookup(plaintext)
+    assert (info.rpm_limit, info.tpm_limit, info.concurrency_limit) == (60, 100_000, 0)
+    event = AuditEvent.get(AuditEvent.action == "key.create")
+    assert event.detail["limits"] == {"rpm_limit": 60, "tpm_limit": 100_000,
+                                      "concurrency_limit": 0}
+
+
+def test_update_rate_limits_and_reset_to_default(alice):
+    key, plaintext = apikeys.create_key("alice", rpm=10)
+    seen = []
+    unsubscribe = events.subscribe(events.KEYS, lambda: seen.append(1))
+    try:
+        apikeys.update_key(key.id, tpm=5000, concurrency=3)  # rpm untouched
+    finally:
+        unsubscribe()
+    assert seen == [1]  # the relay's key cache drops the old limits at once
+    info = apikeys.lookup(plaintext)
+    assert (info.rpm_limit, info.tpm_limit, info.concurrency_limit) == (10, 5000, 3)
+    event = AuditEvent.select().where(AuditEvent.action == "key.update").get()
+    assert event.detail == {"fields": ["concurrency_limit", "tpm_limit"],
+                            "limits": {"tpm_limit": 5000, "concurrency_limit": 3}}
+    updated = apikeys.update_key(key.id, rpm=apikeys.DEFAULT, tpm=0)
+    assert (updated.rpm_limit, updated.tpm_limit, updated.concurrency_limit) == (None, 0, 3)
+    with unchanged():
+        apikeys.update_key(key.id, rpm=None, tpm=None, concurrency=None)
+
+
+@pytest.mark.parametrize(("field", "value", "needle"), [
+    ("rpm", -1, "between 0"),
+    ("rpm", 1_000_001, "between 0"),
+    ("tpm", 1_000_000_001, "between 0"),
+    ("concurrency", 10_001, "between 0"),
+    ("concurrency", "two", "whole number"),
+    ("rpm", 1.5, "whole number"),
+    ("tpm", True, "whole number"),
+])
+def test_bad_rate_limits_are_refused(alice, field, value, needle):
+    with unchanged(), pytest.raises(ValidationError, match=needle) as info:
+        apikeys.create_key("alice", **{field: value})
+    assert info.value.param == field
+    key, _ = apikeys.create_key("alice")
+    with unchanged(), pytest.raises(ValidationError, match=needle):
+        apikeys.update_key(key.id, models=["ok"], **{field: value})

@@ -11,6 +11,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMessageBox
 
 from app import accounts, apikeys, clock, pricing
+from app.models import AuditEvent
 from gui.dialogs.api_keys import ApiKeysDialog, KeyFormDialog
 from gui.dialogs.key_created import KeyCreatedDialog
 from tests.gui.conftest import grab
@@ -215,7 +216,7 @@ async def test_render_key_dialogs(backend, fake_clock, tmp_path: Path) -> None:
     apikeys.create_key("zhang.wei", name="laptop", models=["deepseek-chat", "qwen-plus"],
                        cidrs=["192.168.1.0/24"], expires=date(2026, 12, 31))
     fake_clock.advance(days=2)
-    k2, _ = apikeys.create_key("zhang.wei", name="ci-runner")
+    k2, _ = apikeys.create_key("zhang.wei", name="ci-runner", rpm=60, concurrency=2)
     apikeys.touch_last_used({k2.id: fake_clock.advance(hours=5)})
     k3, _ = apikeys.create_key("zhang.wei", name="old-phone", cidrs=["10.0.0.7"])
     apikeys.revoke_key(k3.id)
@@ -243,4 +244,50 @@ async def test_render_key_dialogs(backend, fake_clock, tmp_path: Path) -> None:
     shown.show()
     grab(shown, out / "key_created.png")
     shown.close()
+    dialog.close()
+
+
+async def test_rate_limits_are_stored_and_empty_means_default(backend) -> None:
+    setup_user_and_prices()
+    dialog = await keys_dialog(backend)
+    task = asyncio.ensure_future(dialog.create_key())
+    form = await opened(dialog, KeyFormDialog)
+    await form.tasks.idle()
+    assert form.rpm.text() == "" and form.rpm.placeholderText() == "default"
+    form.rpm.setText("60")
+    form.tpm.setText("9999999999")  # over the maximum: refused in the form, nothing created
+    form.ok_button().click()
+    await form.tasks.idle()
+    assert form.isVisible() and "tpm limit must be between 0" in form.error.text()
+    assert apikeys.list_keys("zhang.wei") == []
+    form.tpm.clear()
+    form.concurrency.setText("0")
+    form.ok_button().click()
+    shown = await opened(dialog, KeyCreatedDialog)
+    info = apikeys.lookup(shown.key_field.text())
+    assert (info.rpm_limit, info.tpm_limit, info.concurrency_limit) == (60, None, 0)
+    shown.done_button.click()
+    await task
+    assert dialog.model.index(0, 6).data() == "60 requests/min, unlimited concurrent"
+    pick(dialog, 0)
+    dialog.edit_button.click()
+    form = await opened(dialog, KeyFormDialog)
+    assert (form.rpm.text(), form.tpm.text(), form.concurrency.text()) == ("60", "", "0")
+    form.rpm.clear()  # back to the operator's default
+    form.tpm.setText("50000")
+    assert await form.save()
+    await dialog.idle()
+    key = apikeys.list_keys("zhang.wei")[0]
+    assert (key.rpm_limit, key.tpm_limit, key.concurrency_limit) == (None, 50_000, 0)
+    event = AuditEvent.select().where(AuditEvent.action == "key.update").get()
+    assert event.detail["limits"] == {"rpm_limit": None, "tpm_limit": 50_000}  # only changes
+    pick(dialog, 0)
+    dialog.edit_button.click()
+    form = await opened(dialog, KeyFormDialog)
+    form.tpm.clear()
+    form.concurrency.clear()
+    assert await form.save()
+    await dialog.idle()
+    assert dialog.model.index(0, 6).data() == "default"
+    assert apikeys.list_keys("zhang.wei")[0].tpm_limit is None
     dialog.close()

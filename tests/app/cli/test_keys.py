@@ -92,3 +92,43 @@ def test_non_numeric_id_is_a_usage_error(alice):
     result = alice("key", "revoke", "abc")
     assert result.code == 2 and "invalid int value" in result.err
     assert alice.dump() == before
+
+
+def test_rate_limits_on_create_update_and_list(alice):
+    plain = alice.json("key", "create", "alice", "--name", "plain")
+    assert (plain["rpm_limit"], plain["tpm_limit"], plain["concurrency_limit"]) == (
+        None, None, None)
+    created = alice.json("key", "create", "alice", "--rpm", "60", "--tpm", "100000",
+                         "--concurrency", "0")
+    assert (created["rpm_limit"], created["tpm_limit"], created["concurrency_limit"]) == (
+        60, 100_000, 0)
+    with alice.bound():
+        info = apikeys.lookup(created["key"])
+    assert (info.rpm_limit, info.tpm_limit, info.concurrency_limit) == (60, 100_000, 0)
+    table = alice.ok("key", "list").out
+    header, first, second = table.splitlines()
+    assert "RPM" in header and "TPM" in header and "CONCURRENT" in header
+    assert first.count("default") == 3
+    assert " 60 " in second and " 100000 " in second and " unlimited " in second
+    key_id = str(created["id"])
+    out = alice.ok("key", "update", key_id, "--rpm", "default", "--concurrency", "4").out
+    assert out == (f"key {key_id} ({created['prefix']}): default requests per minute, "
+                   "100000 tokens per minute, 4 concurrent requests\n")
+    updated = alice.json("key", "update", key_id, "--tpm", "DEFAULT")
+    assert (updated["rpm_limit"], updated["tpm_limit"], updated["concurrency_limit"]) == (
+        None, None, 4)
+    listed = {k["id"]: k for k in alice.json("key", "list")}
+    assert listed[created["id"]]["concurrency_limit"] == 4
+    assert listed[plain["id"]]["rpm_limit"] is None
+
+
+@pytest.mark.parametrize(("argv", "needle"), [
+    (["key", "create", "alice", "--rpm", "-1"], "between 0"),
+    (["key", "create", "alice", "--tpm", "lots"], "whole number"),
+    (["key", "create", "alice", "--concurrency", "10001"], "10000"),
+    (["key", "update", "1", "--rpm", "1000001"], "between 0"),
+    (["key", "update", "999", "--rpm", "5"], "999"),
+])
+def test_refused_rate_limits(alice, argv, needle):
+    alice.ok("key", "create", "alice")
+    assert needle in alice.fails(*argv)
