@@ -1,7 +1,7 @@
 """Admin API: users and their API keys (the services `relaydesk user` and `relaydesk key` call).
 
-Per-key rate limits (rpm/tpm/concurrency) are not editable here yet: app/apikeys.py is gaining
-those fields in a parallel change, and this module will pass them through once it lands.
+Key rate limits are ``rpm_limit``/``tpm_limit``/``concurrency_limit``: a whole number (0 =
+unlimited) or ``null`` for the operator's default.
 """
 
 from typing import Any
@@ -17,13 +17,29 @@ from relay.state import STATE
 
 USER_FIELDS = ("username", "email", "phone", "password")
 EDIT_FIELDS = ("email", "phone", "password", "status")
-KEY_FIELDS = ("name", "allowed_models", "allowed_cidrs", "expires")
-KEY_EDIT_FIELDS = ("allowed_models", "allowed_cidrs", "expires")
+LIMIT_FIELDS = {"rpm_limit": "rpm", "tpm_limit": "tpm", "concurrency_limit": "concurrency"}
+KEY_FIELDS = ("name", "allowed_models", "allowed_cidrs", "expires", *LIMIT_FIELDS)
+KEY_EDIT_FIELDS = ("allowed_models", "allowed_cidrs", "expires", *LIMIT_FIELDS)
 STATUSES = ("active", "disabled")
 
 
 def _given(value: Any) -> Any:
     return None if value is c.MISSING else value
+
+
+def _limits(data: dict[str, Any]) -> dict[str, Any]:
+    """Service keyword arguments for the limit fields present: ``null`` means the default."""
+    result: dict[str, Any] = {}
+    for field, keyword in LIMIT_FIELDS.items():
+        if field not in data:
+            continue
+        value = data[field]
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)
+                                  or value < 0):
+            raise ValidationError(f"{field} must be a whole number (0 = unlimited) or null",
+                                  param=field)
+        result[keyword] = apikeys.DEFAULT if value is None else value
+    return result
 
 
 @admin_only
@@ -111,8 +127,19 @@ async def list_keys(request: web.Request) -> web.Response:
     return c.listing(await c.run_view(request, views.api_key, apikeys.list_keys, username))
 
 
+def _field_names(exc: ValidationError) -> ValidationError:
+    """The service names limits ``rpm``...; this API calls them ``rpm_limit``..."""
+    for field, keyword in LIMIT_FIELDS.items():
+        if exc.param == keyword:
+            exc.param = field
+    return exc
+
+
 def _create_key(username: str, options: dict[str, Any], who: str) -> dict[str, Any]:
-    key, plaintext = apikeys.create_key(username, actor=who, **options)
+    try:
+        key, plaintext = apikeys.create_key(username, actor=who, **options)
+    except ValidationError as exc:
+        raise _field_names(exc) from None
     return views.api_key(key) | {"key": plaintext}
 
 
@@ -129,30 +156,37 @@ async def create_key(request: web.Request) -> web.Response:
         options["cidrs"] = cidrs
     if (expires := c.text(data, "expires", nullable=True)) not in (c.MISSING, None):
         options["expires"] = expires
+    options.update(_limits(data))
     view = await request.app[STATE].dbx.run(_create_key, c.path_text(request, "username"),
                                             options, actor(request))
     return c.reply(view, status=201)
 
 
-def _update_key(key_id: int, models: Any, cidrs: Any, expires: Any, who: str) -> dict[str, Any]:
+def _update_key(key_id: int, models: Any, cidrs: Any, expires: Any, limits: dict[str, Any],
+                who: str) -> dict[str, Any]:
     apikeys.get_key(key_id)  # 404 before judging the fields
     if expires not in (c.MISSING, None):
         apikeys.parse_expiry(expires)
-    key = apikeys.update_key(key_id, models=_given(models), cidrs=_given(cidrs),
-                             expires=_given(expires), clear_expiry=expires is None, actor=who)
+    try:
+        key = apikeys.update_key(key_id, models=_given(models), cidrs=_given(cidrs),
+                                 expires=_given(expires), clear_expiry=expires is None,
+                                 actor=who, **limits)
+    except ValidationError as exc:
+        raise _field_names(exc) from None
     return views.api_key(key)
 
 
 @admin_only
 async def update_key(request: web.Request) -> web.Response:
-    """Change a key's model list, address list or expiry (``"expires": null`` clears it)."""
+    """Change a key's model list, address list, expiry (``"expires": null`` clears it) or
+    rate limits (``null`` returns a limit to the operator's default)."""
     data = await c.body(request, KEY_EDIT_FIELDS)
     models, cidrs = c.text_list(data, "allowed_models"), c.text_list(data, "allowed_cidrs")
     expires = c.text(data, "expires", nullable=True)
     if not data:
         raise ValidationError(f"nothing to change; send one of {', '.join(KEY_EDIT_FIELDS)}")
     view = await request.app[STATE].dbx.run(_update_key, c.path_int(request, "key_id"), models,
-                                            cidrs, expires, actor(request))
+                                            cidrs, expires, _limits(data), actor(request))
     return c.reply(view)
 
 

@@ -114,6 +114,27 @@ async def test_keys_issue_use_restrict_and_revoke(admin) -> None:
     assert actions_by_token() == ["key.create", "key.update", "key.update", "key.revoke"]
 
 
+async def test_key_rate_limits_are_set_enforced_and_reset(admin) -> None:
+    created = await admin.ok("POST", "/admin/api/users/alice/keys", 201,
+                             json_body={"name": "ci", "rpm_limit": 1, "concurrency_limit": 0})
+    assert (created["rpm_limit"], created["tpm_limit"], created["concurrency_limit"]) == (
+        1, None, 0)
+    assert await chat(admin, created["key"]) == "Hello there!"
+    with pytest.raises(openai.RateLimitError):
+        await chat(admin, created["key"])
+    reset = await admin.ok("PATCH", f"/admin/api/keys/{created['id']}",
+                           json_body={"rpm_limit": None, "tpm_limit": 5000})
+    assert (reset["rpm_limit"], reset["tpm_limit"]) == (None, 5000)
+    assert await chat(admin, created["key"]) == "Hello there!"
+    for bad in ({"rpm_limit": 1.5}, {"rpm_limit": True}, {"tpm_limit": "10"},
+                {"concurrency_limit": -1}, {"rpm_limit": 10**12}):
+        reply = await admin.call("PATCH", f"/admin/api/keys/{created['id']}", json_body=bad)
+        assert reply.status == 400, (bad, reply)
+        assert reply.body["error"]["param"] == next(iter(bad))
+    listed = await admin.ok("GET", "/admin/api/users/alice/keys")
+    assert [k["tpm_limit"] for k in listed["data"] if k["name"] == "ci"] == [5000]
+
+
 async def test_disabling_a_user_stops_their_keys(admin) -> None:
     disabled = await admin.ok("PATCH", "/admin/api/users/alice", json_body={"status": "disabled"})
     assert disabled["status"] == "disabled"
