@@ -105,6 +105,8 @@ class SettingsPage(Page):
 
         # network access, HTTPS, limits, abuse protection
         self.security = SecuritySettings(self)
+        backend.relay_state.connect(
+            lambda _state: self.security.show_fingerprint(self.backend.tls_fingerprint))
         for key, button in self.security.browse_buttons.items():
             button.clicked.connect(lambda _=False, k=key: self.spawn(self.security.browse(k)))
 
@@ -224,6 +226,7 @@ class SettingsPage(Page):
             if key not in dirty:
                 self._show(key, self.saved[key])
         self._loaded = True
+        self.security.show_fingerprint(self.backend.tls_fingerprint)
         self._update_buttons()
 
     def discard(self) -> None:

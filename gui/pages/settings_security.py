@@ -9,6 +9,7 @@ the HTTPS section, so more HTTPS rows (such as the certificate's fingerprint) go
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QFormLayout, QGroupBox, \
     QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox
 
@@ -130,6 +131,17 @@ class SecuritySettings(QObject):
             self.files[key] = edit
             self.browse_buttons[key] = button
             self.https_form.addRow(label, row)
+        self.fingerprint = QLineEdit()
+        self.fingerprint.setReadOnly(True)
+        self.fingerprint.setMinimumWidth(420)
+        self.copy_fingerprint = QPushButton(self.tr("Copy"))
+        self.copy_fingerprint.clicked.connect(
+            lambda: QGuiApplication.clipboard().setText(self.fingerprint.text()))
+        pin_row = QHBoxLayout()
+        pin_row.addWidget(self.fingerprint, 1)
+        pin_row.addWidget(self.copy_fingerprint)
+        self.https_form.addRow(self.tr("Certificate SHA-256:"), pin_row)
+        self.show_fingerprint(None)
         self.https_box = group(self.tr("HTTPS"), self.https_form, note(self.tr(
             "Leave both files empty to use a certificate RelayDesk makes itself; clients then "
             "have to trust it once. Your own certificate and key are PEM files. Changes take "
@@ -167,6 +179,12 @@ class SecuritySettings(QObject):
             self.tls_mode.setCurrentIndex(max(0, self.tls_mode.findData(value)))
         elif key in self.files:
             self.files[key].setText(str(value))
+
+    def show_fingerprint(self, fingerprint: str | None) -> None:
+        """The running relay's certificate pin, for clients that pin it (or a reason why not)."""
+        self.fingerprint.setText(fingerprint or "")
+        self.fingerprint.setPlaceholderText(self.tr("The relay is not serving HTTPS right now"))
+        self.copy_fingerprint.setEnabled(bool(fingerprint))
 
     # --- picking files ----------------------------------------------------------------------
 

@@ -2626,202 +2626,217 @@ You can also clear the API key field and save the provider without a key for now
 <context>
     <name>SecuritySettings</name>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="67"/>
+        <location filename="../../gui/pages/settings_security.py" line="68"/>
         <source>Network access</source>
         <translation>网络访问</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="68"/>
+        <location filename="../../gui/pages/settings_security.py" line="69"/>
         <source>Clients allowed to use the relay</source>
         <translation>允许使用中转服务的客户端</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="69"/>
+        <location filename="../../gui/pages/settings_security.py" line="70"/>
         <source>Only these addresses may call the relay&apos;s API. Leave the list empty to allow any address; API keys are required either way.</source>
         <translation>只有这些地址可以调用中转服务的 API。列表留空则允许任何地址；无论哪种情况都需要 API 密钥。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="72"/>
+        <location filename="../../gui/pages/settings_security.py" line="73"/>
         <source>Trusted reverse proxies</source>
         <translation>受信任的反向代理</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="73"/>
+        <location filename="../../gui/pages/settings_security.py" line="74"/>
         <source>Only if RelayDesk runs behind a reverse proxy: the client&apos;s address is taken from the X-Forwarded-For header sent by these addresses. Leave empty otherwise.</source>
         <translation>仅当 RelayDesk 部署在反向代理之后时填写：客户端地址取自这些地址发送的 X-Forwarded-For 请求头。否则请留空。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="79"/>
+        <location filename="../../gui/pages/settings_security.py" line="80"/>
         <source>Unlimited</source>
         <translation>不限</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="81"/>
+        <location filename="../../gui/pages/settings_security.py" line="82"/>
         <source> requests/min</source>
         <translation> 次请求/分钟</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="82"/>
+        <location filename="../../gui/pages/settings_security.py" line="83"/>
         <source> tokens/min</source>
         <translation> 个 token/分钟</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="83"/>
+        <location filename="../../gui/pages/settings_security.py" line="84"/>
         <source> at once</source>
         <translation> 个并发</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="84"/>
+        <location filename="../../gui/pages/settings_security.py" line="85"/>
         <source> MB</source>
         <translation> MB</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="85"/>
+        <location filename="../../gui/pages/settings_security.py" line="86"/>
         <source> failures</source>
         <translation> 次</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="85"/>
+        <location filename="../../gui/pages/settings_security.py" line="86"/>
         <source>Never ban</source>
         <translation>从不封禁</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="86"/>
+        <location filename="../../gui/pages/settings_security.py" line="87"/>
         <source> seconds</source>
         <translation> 秒</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="87"/>
+        <location filename="../../gui/pages/settings_security.py" line="88"/>
         <source> minutes</source>
         <translation> 分钟</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="90"/>
+        <location filename="../../gui/pages/settings_security.py" line="91"/>
         <source>Requests per key:</source>
         <translation>每个密钥的请求数：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="91"/>
+        <location filename="../../gui/pages/settings_security.py" line="92"/>
         <source>Tokens per key:</source>
         <translation>每个密钥的 token 数：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="92"/>
+        <location filename="../../gui/pages/settings_security.py" line="93"/>
         <source>Concurrent requests per key:</source>
         <translation>每个密钥的并发请求：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="94"/>
+        <location filename="../../gui/pages/settings_security.py" line="95"/>
         <source>Largest request:</source>
         <translation>最大请求体：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="95"/>
+        <location filename="../../gui/pages/settings_security.py" line="96"/>
         <source>Limits</source>
         <translation>限制</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="96"/>
+        <location filename="../../gui/pages/settings_security.py" line="97"/>
         <source>Defaults for API keys without limits of their own; a key&apos;s own limits are set in its API keys dialog. Larger requests are refused before they reach a provider.</source>
         <translation>适用于未单独设置限制的 API 密钥；单个密钥的限制在其“API 密钥”对话框中设置。超过大小的请求在到达服务商之前即被拒绝。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="101"/>
+        <location filename="../../gui/pages/settings_security.py" line="102"/>
         <source>Ban an address after:</source>
         <translation>失败达到此次数即封禁：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="102"/>
+        <location filename="../../gui/pages/settings_security.py" line="103"/>
         <source>Counted within:</source>
         <translation>统计时段：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="103"/>
+        <location filename="../../gui/pages/settings_security.py" line="104"/>
         <source>Ban lasts:</source>
         <translation>封禁时长：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="104"/>
+        <location filename="../../gui/pages/settings_security.py" line="105"/>
         <source>Abuse protection</source>
         <translation>防滥用</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="105"/>
+        <location filename="../../gui/pages/settings_security.py" line="106"/>
         <source>An address that sends this many invalid API keys or failed sign-ins within the period is refused until the ban ends. This computer is never banned. Running bans are listed, and can be lifted, on the Security page.</source>
         <translation>在统计时段内发送无效 API 密钥或登录失败达到此次数的地址，将被拒绝直至封禁结束。本机永远不会被封禁。当前的封禁列在“安全”页面上，可在那里解除。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="111"/>
+        <location filename="../../gui/pages/settings_security.py" line="112"/>
         <source>Automatic (on when other computers can connect)</source>
         <translation>自动（其他计算机可连接时开启）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="112"/>
+        <location filename="../../gui/pages/settings_security.py" line="113"/>
         <source>On</source>
         <translation>开启</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="113"/>
+        <location filename="../../gui/pages/settings_security.py" line="114"/>
         <source>Off (plain HTTP)</source>
         <translation>关闭（普通 HTTP）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="117"/>
+        <location filename="../../gui/pages/settings_security.py" line="118"/>
         <source>HTTPS:</source>
         <translation>HTTPS：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="119"/>
+        <location filename="../../gui/pages/settings_security.py" line="120"/>
         <source>Certificate file:</source>
         <translation>证书文件：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="120"/>
+        <location filename="../../gui/pages/settings_security.py" line="121"/>
         <source>None: RelayDesk makes its own certificate</source>
         <translation>不指定：由 RelayDesk 自行生成证书</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="121"/>
+        <location filename="../../gui/pages/settings_security.py" line="122"/>
         <source>Private key file:</source>
         <translation>私钥文件：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="122"/>
+        <location filename="../../gui/pages/settings_security.py" line="123"/>
         <source>None: goes with RelayDesk&apos;s own certificate</source>
         <translation>不指定：使用 RelayDesk 自有证书的私钥</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="126"/>
+        <location filename="../../gui/pages/settings_security.py" line="127"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="133"/>
+        <location filename="../../gui/pages/settings_security.py" line="137"/>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/settings_security.py" line="143"/>
+        <source>Certificate SHA-256:</source>
+        <translation>证书 SHA-256 指纹：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/settings_security.py" line="145"/>
         <source>HTTPS</source>
         <translation>HTTPS</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="134"/>
+        <location filename="../../gui/pages/settings_security.py" line="146"/>
         <source>Leave both files empty to use a certificate RelayDesk makes itself; clients then have to trust it once. Your own certificate and key are PEM files. Changes take effect when the relay restarts.</source>
         <translation>两个文件都留空时，使用 RelayDesk 自行生成的证书；客户端需要信任它一次。自备的证书和私钥应为 PEM 文件。更改在中转服务重启后生效。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="177"/>
+        <location filename="../../gui/pages/settings_security.py" line="186"/>
+        <source>The relay is not serving HTTPS right now</source>
+        <translation>中转服务当前未使用 HTTPS</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/settings_security.py" line="195"/>
         <source>Choose the certificate file</source>
         <translation>选择证书文件</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="178"/>
+        <location filename="../../gui/pages/settings_security.py" line="196"/>
         <source>Choose the private key file</source>
         <translation>选择私钥文件</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="181"/>
+        <location filename="../../gui/pages/settings_security.py" line="199"/>
         <source>PEM files (*.pem *.crt *.cer *.key)</source>
         <translation>PEM 文件 (*.pem *.crt *.cer *.key)</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="182"/>
+        <location filename="../../gui/pages/settings_security.py" line="200"/>
         <source>All files (*)</source>
         <translation>所有文件 (*)</translation>
     </message>
@@ -2924,142 +2939,142 @@ You can also clear the API key field and save the provider without a key for now
         <translation>无论列表如何设置，本机（127.0.0.1 和 ::1）始终被允许，因此您不会把自己锁在外面。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="113"/>
+        <location filename="../../gui/pages/settings.py" line="115"/>
         <source>Automatic (follow the system)</source>
         <translation>自动（跟随系统）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="120"/>
+        <location filename="../../gui/pages/settings.py" line="122"/>
         <source>Used from the next start.</source>
         <translation>下次启动时生效。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="123"/>
+        <location filename="../../gui/pages/settings.py" line="125"/>
         <source>Chosen at first start; balances and prices use it.</source>
         <translation>首次启动时选定，余额和价格均使用此货币。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="126"/>
+        <location filename="../../gui/pages/settings.py" line="128"/>
         <source>Language:</source>
         <translation>语言：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="127"/>
+        <location filename="../../gui/pages/settings.py" line="129"/>
         <source>Currency:</source>
         <translation>货币：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="128"/>
+        <location filename="../../gui/pages/settings.py" line="130"/>
         <source>Interface</source>
         <translation>界面</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="134"/>
+        <location filename="../../gui/pages/settings.py" line="136"/>
         <source>Discard changes</source>
         <translation>放弃更改</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="136"/>
+        <location filename="../../gui/pages/settings.py" line="138"/>
         <source>&amp;Save</source>
         <translation>保存(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="180"/>
+        <location filename="../../gui/pages/settings.py" line="182"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="203"/>
+        <location filename="../../gui/pages/settings.py" line="205"/>
         <source>Only the address {host}</source>
         <translation>仅地址 {host}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="250"/>
+        <location filename="../../gui/pages/settings.py" line="253"/>
         <source>Nothing to save.</source>
         <translation>没有需要保存的更改。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="268"/>
+        <location filename="../../gui/pages/settings.py" line="271"/>
         <source>Not saved: {errors}</source>
         <translation>未保存：{errors}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="271"/>
+        <location filename="../../gui/pages/settings.py" line="274"/>
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="273"/>
+        <location filename="../../gui/pages/settings.py" line="276"/>
         <source>Restart the relay to use the new address and port.</source>
         <translation>重启中转服务后将使用新的地址和端口。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="275"/>
+        <location filename="../../gui/pages/settings.py" line="278"/>
         <source>Restart the relay to use the new HTTPS settings.</source>
         <translation>重启中转服务后将使用新的 HTTPS 设置。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="277"/>
+        <location filename="../../gui/pages/settings.py" line="280"/>
         <source>The new language is used from the next start.</source>
         <translation>新语言将在下次启动时生效。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="284"/>
+        <location filename="../../gui/pages/settings.py" line="287"/>
         <source>Restarting the relay…</source>
         <translation>正在重启中转服务…</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="291"/>
+        <location filename="../../gui/pages/settings.py" line="294"/>
         <source>The relay is running at {url}.</source>
         <translation>中转服务正在 {url} 运行。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="294"/>
+        <location filename="../../gui/pages/settings.py" line="297"/>
         <source>The relay could not start: {why}</source>
         <translation>中转服务无法启动：{why}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="301"/>
+        <location filename="../../gui/pages/settings.py" line="304"/>
         <source>Save or discard your changes to the retention periods first.</source>
         <translation>请先保存或放弃对保留期限的更改。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="308"/>
+        <location filename="../../gui/pages/settings.py" line="311"/>
         <source>Nothing is older than the retention periods; there is nothing to delete.</source>
         <translation>没有超过保留期限的记录，无需删除。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="316"/>
+        <location filename="../../gui/pages/settings.py" line="319"/>
         <source>Deleting old records…</source>
         <translation>正在删除旧记录…</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="329"/>
+        <location filename="../../gui/pages/settings.py" line="332"/>
         <source>Another RelayDesk process is deleting old records right now; try again later.</source>
         <translation>另一个 RelayDesk 进程正在删除旧记录，请稍后再试。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="334"/>
+        <location filename="../../gui/pages/settings.py" line="337"/>
         <source>Deleted {logs} request logs, {payments} payment records and {events} login and security events; folded {entries} ledger entries into {carries} carried-forward entries.</source>
         <translation>已删除 {logs} 条请求日志、{payments} 条支付记录和 {events} 条登录与安全事件；已将 {entries} 条账目合并为 {carries} 条结转记录。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="344"/>
+        <location filename="../../gui/pages/settings.py" line="347"/>
         <source>Purge old records</source>
         <translation>清理旧记录</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="345"/>
+        <location filename="../../gui/pages/settings.py" line="348"/>
         <source>This will delete {logs} request logs older than {log_days} days, {payments} payment records older than {payment_days} days and {events} login and security events older than {security_days} days, and fold {entries} ledger entries older than {payment_days} days into {carries} carried-forward entries.</source>
         <translation>将删除 {logs} 条超过 {log_days} 天的请求日志、{payments} 条超过 {payment_days} 天的支付记录和 {events} 条超过 {security_days} 天的登录与安全事件，并将 {entries} 条超过 {payment_days} 天的账目合并为 {carries} 条结转记录。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="351"/>
+        <location filename="../../gui/pages/settings.py" line="354"/>
         <source>Balances do not change: each user&apos;s old ledger entries become one entry carrying their total forward. Pending payments and operator actions are kept. This cannot be undone.</source>
         <translation>余额不会改变：每位用户的旧账目会合并为一条结转其总额的记录。待支付的订单和操作员的操作记录会保留。此操作无法撤销。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="354"/>
+        <location filename="../../gui/pages/settings.py" line="357"/>
         <source>Delete old records</source>
         <translation>删除旧记录</translation>
     </message>

@@ -38,3 +38,25 @@ async def test_loopback_auto_is_plain_http_and_bad_cert_is_a_message(backend, tm
     assert "TLS certificate file not found" in backend.relay_error
     assert "not running" in window.relay_label.text() and backend.relay_urls() == []
     window.close()
+
+
+async def test_settings_page_shows_the_pin_while_https_runs(backend, gui_config, qtbot) -> None:
+    from gui.pages.settings import SettingsPage
+    from tests.gui.conftest import settle_page
+
+    settings.set("relay_host", "127.0.0.1")
+    settings.set("relay_port", 0)
+    settings.set("tls_mode", "on")
+    page = SettingsPage(backend)
+    await settle_page(page)
+    pin = page.security.fingerprint
+    assert pin.text() == "" and not page.security.copy_fingerprint.isEnabled()
+    assert await backend.start_relay()
+    cert = Path(gui_config.data_dir) / "tls" / tls.CERT_NAME
+    assert pin.text() == tls.fingerprint_sha256(cert)
+    page.security.copy_fingerprint.click()
+    from PySide6.QtGui import QGuiApplication
+    assert QGuiApplication.clipboard().text() == pin.text()
+    await backend.stop_relay()
+    assert pin.text() == "" and not page.security.copy_fingerprint.isEnabled()
+    page.close()
