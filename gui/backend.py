@@ -12,9 +12,9 @@ import time
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
-from app import settings, tls
+from app import events, settings, tls
 from app.config import Config
 from app.errors import ValidationError
 from relay.dbexec import DatabaseExecutor
@@ -29,12 +29,14 @@ T = TypeVar("T")
 class Backend(QObject):
     """Signals:
         changed(str): data of a topic ("users", "money", "providers", "prices", "settings",
-            "logs") changed; pages showing it reload.
+            "logs", "security") changed; pages showing it reload. "security" also fires when
+            the relay bans an address or a token changes, from whichever thread did it.
         relay_state(str): "starting", "running", "stopped" or "error: <message>".
         traffic(int, int): requests in the last minute, requests in flight.
     """
 
     changed = Signal(str)
+    _service_event = Signal(str)  # emitted on any thread; delivered queued on the GUI thread
     relay_state = Signal(str)
     traffic = Signal(int, int)
 
@@ -49,6 +51,9 @@ class Backend(QObject):
         self._timer.setInterval(2000)
         self._timer.timeout.connect(self._sample)
         self._timer.start()
+        self._service_event.connect(self.changed.emit, Qt.ConnectionType.QueuedConnection)
+        self._unsubscribe = [events.subscribe(topic, lambda: self._service_event.emit("security"))
+                             for topic in (events.BANS, events.ADMIN_TOKENS)]
 
     async def call(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run a service function off the GUI thread."""
@@ -120,5 +125,7 @@ class Backend(QObject):
 
     async def close(self) -> None:
         self._timer.stop()
+        for unsubscribe in self._unsubscribe:
+            unsubscribe()
         await self.stop_relay()
         await asyncio.get_running_loop().run_in_executor(None, self._dbx.shutdown)

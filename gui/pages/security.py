@@ -79,7 +79,7 @@ class SecurityPage(Page):
         last_dialog: the dialog or confirmation box opened last, so tests can answer it.
     """
 
-    topics = ("settings", "users")  # setting changes and deletions are security events
+    topics = ("settings", "users", "security")  # setting changes and deletions are events too
 
     def __init__(self, backend: Backend, parent: QWidget | None = None) -> None:
         super().__init__(backend, parent)

@@ -226,3 +226,13 @@ async def test_labels_are_translated_to_chinese(backend) -> None:
     finally:
         for translator in installed:
             app.removeTranslator(translator)
+
+
+async def test_a_ban_made_by_the_relay_thread_appears_while_the_page_is_open(backend) -> None:
+    """The relay bans from its database thread; the open page follows without a Refresh."""
+    page = await shown_page(backend)
+    assert page.bans_model.rowCount() == 0
+    await backend.call(bans.ban, "198.51.100.9", reason="invalid_api_key", failures=10)
+    await until(lambda: column(page.bans_model, 0) == ["198.51.100.9"])
+    await backend.call(bans.unban, "198.51.100.9")
+    await until(lambda: page.bans_model.rowCount() == 0)
