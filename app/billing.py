@@ -15,13 +15,15 @@ when their DELETE removed the row, so a request is never billed twice.
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
 from app import clock, sql
 from app.db import write_transaction
-from app.errors import InsufficientBalance, NotFound, ServiceError
+from app.errors import InsufficientBalance, NotFound, ServiceError, ValidationError
 from app.ledger import Kind, post
 from app.models import RequestLog, Reservation
+from app.money import format_micros
 
 
 @dataclass(slots=True)
@@ -46,88 +48,189 @@ class Hold:
     amount_micros: int
 
 
-RESERVE_SQL = ('INSERT INTO "reservation" (request_id, user_id, api_key_id, model, '
-               'amount_micros, delivered_micros, created_at, lease_until) '
-               'VALUES (?, ?, ?, ?, ?, 0, ?, ?)')
-
-
-def _reserve_one(hold: Hold, now: datetime, lease_until: datetime) -> None:
-    post(hold.user_id, Kind.HOLD, -hold.amount_micros, ref=hold.request_id, actor="relay")
-    sql.execute(RESERVE_SQL, (hold.request_id, hold.user_id, hold.key_id, hold.model,
-                              hold.amount_micros, now, lease_until))
+LEDGER_COLUMNS = ("user_id", "kind", "amount_micros", "balance_after_micros", "reason", "ref",
+                  "actor", "created_at")
+RESERVATION_COLUMNS = ("request_id", "user_id", "api_key_id", "model", "amount_micros",
+                       "delivered_micros", "created_at", "lease_until")
+# Rows per multi-row INSERT: 22 log columns x 400 stays far below SQLite's 32766 variables.
+ROWS_PER_INSERT = 400
 
 
 def reserve(*, user_id: int, key_id: int | None, request_id: str, model: str,
             amount_micros: int, lease_seconds: float) -> None:
     """Hold ``amount_micros``; raises :class:`app.errors.InsufficientBalance`."""
-    now = clock.now()
-    with write_transaction():
-        _reserve_one(Hold(user_id, key_id, request_id, model, amount_micros), now,
-                     now + timedelta(seconds=lease_seconds))
+    results = reserve_many([Hold(user_id, key_id, request_id, model, amount_micros)],
+                           lease_seconds)
+    if results[0] is not None:
+        raise results[0]
+
+
+def _is_money(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def reserve_many(holds: list[Hold], lease_seconds: float) -> list[ServiceError | None]:
     """Take several holds in one transaction (group commit); per hold, ``None`` when taken or
-    the error that refused it. A refused hold writes nothing, so the others are unaffected."""
+    the error that refused it. A refused hold writes nothing, so the others are unaffected.
+
+    The usual case costs a fixed number of statements per batch, whatever its size: one
+    conditional debit per user for the sum of that user's holds (``WHERE balance >= sum``), then
+    one multi-row INSERT each for the ledger entries and the reservations. Only when a user's
+    sum does not fit are that user's holds taken one by one, in order, exactly as
+    :func:`app.ledger.post` would.
+    """
     now = clock.now()
     until = now + timedelta(seconds=lease_seconds)
-    results: list[ServiceError | None] = []
+    results: list[ServiceError | None] = [None] * len(holds)
+    by_user: dict[int, list[int]] = {}
+    for i, hold in enumerate(holds):
+        if not _is_money(hold.amount_micros):
+            raise ValidationError("amount must be an integer number of micro-units")
+        by_user.setdefault(hold.user_id, []).append(i)
+    entries: list[tuple[Any, ...]] = []
     with write_transaction():
-        for hold in holds:
-            try:
-                _reserve_one(hold, now, until)
-            except (InsufficientBalance, NotFound) as exc:
-                results.append(exc)
-            else:
-                results.append(None)
+        for user_id in sorted(by_user):  # one lock order for every writer (PostgreSQL)
+            indexes = by_user[user_id]
+            amounts = [holds[i].amount_micros for i in indexes]
+            total = sum(amounts)
+            row = None
+            if all(a > 0 for a in amounts):
+                row = sql.one('UPDATE "user" SET balance_micros = balance_micros - ? '
+                              'WHERE id = ? AND balance_micros >= ? RETURNING balance_micros',
+                              (total, user_id, total))
+            if row is not None:
+                balance = row[0] + total
+                for i, amount in zip(indexes, amounts):
+                    balance -= amount
+                    entries.append((i, balance))
+                continue
+            for i in indexes:  # does not fit (or odd amounts): hold by hold, as post() does
+                try:
+                    entries.append((i, _move(user_id, -holds[i].amount_micros)))
+                except (InsufficientBalance, NotFound) as exc:
+                    results[i] = exc
+        entries.sort(key=lambda e: e[0])  # ledger ids follow the batch order
+        _insert_rows("ledger_entry", LEDGER_COLUMNS, [
+            (holds[i].user_id, Kind.HOLD.value, -holds[i].amount_micros, after, None,
+             holds[i].request_id, "relay", now) for i, after in entries])
+        _insert_rows("reservation", RESERVATION_COLUMNS, [
+            (holds[i].request_id, holds[i].user_id, holds[i].key_id, holds[i].model,
+             holds[i].amount_micros, 0, now, until) for i, _ in entries])
     return results
 
 
-def _settle_one(item: Settlement) -> bool:
-    """Apply one settlement inside the caller's transaction; False if already settled."""
-    if item.reserved:
-        held = sql.one('DELETE FROM "reservation" WHERE request_id = ? RETURNING amount_micros',
-                       (item.request_id,))
-        if held is None:
-            return False  # recovered meanwhile: already billed
-        post(item.user_id, Kind.RELEASE, held[0], ref=item.request_id, actor="relay")
-        if item.log is not None:
-            item.log["overrun"] = item.cost_micros > held[0]
-    if item.cost_micros:
-        post(item.user_id, Kind.CHARGE, -item.cost_micros, ref=item.request_id, actor="relay",
-             allow_negative=True)
-    if item.log is not None:
-        _insert_log(item.log)
-    return True
+def _move(user_id: int, amount_micros: int, *, allow_negative: bool = False) -> int:
+    """The balance UPDATE of :func:`app.ledger.post` alone (the caller writes the entry);
+    returns the balance after it."""
+    if amount_micros < 0 and not allow_negative:
+        row = sql.one('UPDATE "user" SET balance_micros = balance_micros + ? '
+                      'WHERE id = ? AND balance_micros >= ? RETURNING balance_micros',
+                      (amount_micros, user_id, -amount_micros))
+    else:
+        row = sql.one('UPDATE "user" SET balance_micros = balance_micros + ? '
+                      'WHERE id = ? RETURNING balance_micros', (amount_micros, user_id))
+    if row is None:
+        balance = sql.one('SELECT balance_micros FROM "user" WHERE id = ?', (user_id,))
+        if balance is None:
+            raise NotFound(f"no user with id {user_id}")
+        raise InsufficientBalance(
+            f"balance {format_micros(balance[0])} cannot cover {format_micros(-amount_micros)}")
+    return int(row[0])
+
+
+@cache
+def _insert_sql(table: str, columns: tuple[str, ...], rows: int) -> str:
+    one = f'({", ".join("?" * len(columns))})'
+    return f'INSERT INTO "{table}" ({", ".join(columns)}) VALUES {", ".join([one] * rows)}'
+
+
+def _insert_rows(table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+    """INSERT ``rows`` with as few statements as possible (each one a single step)."""
+    for start in range(0, len(rows), ROWS_PER_INSERT):
+        chunk = rows[start:start + ROWS_PER_INSERT]
+        sql.execute(_insert_sql(table, columns, len(chunk)),
+                    tuple(value for row in chunk for value in row))
 
 
 LOG_COLUMNS = ("created_at", "request_id", "user_id", "api_key_id", "username", "model",
                "upstream_model", "provider", "stream", "prompt_tokens", "cached_tokens",
                "completion_tokens", "cost_micros", "status", "error_code", "duration_ms",
                "ttfb_ms", "client_ip", "user_agent", "estimated", "overrun", "failover_count")
-LOG_SQL = (f'INSERT INTO "request_log" ({", ".join(LOG_COLUMNS)}) '
-           f'VALUES ({", ".join("?" * len(LOG_COLUMNS))})')
 LOG_DEFAULTS = {"stream": False, "prompt_tokens": 0, "cached_tokens": 0, "completion_tokens": 0,
                 "cost_micros": 0, "status": 200, "duration_ms": 0, "estimated": False,
                 "overrun": False, "failover_count": 0}
+# Reservations released per DELETE (bound variables, like ROWS_PER_INSERT).
+IDS_PER_DELETE = 500
 
 
-def _insert_log(log: dict[str, Any]) -> None:
+def _log_values(log: dict[str, Any], now: datetime) -> tuple[Any, ...]:
     """One request_log row from the relay's dict (keys as in :class:`RequestLog`)."""
     row = {**LOG_DEFAULTS, **log}
-    row.setdefault("created_at", clock.now())
+    row.setdefault("created_at", now)
     row["user_id"], row["api_key_id"] = row.pop("user", None), row.pop("api_key", None)
-    sql.execute(LOG_SQL, tuple(row.get(c) for c in LOG_COLUMNS))
+    return tuple(row.get(c) for c in LOG_COLUMNS)
+
+
+def _take_reservations(request_ids: list[str]) -> dict[str, int]:
+    """Delete these reservations; request_id -> amount held, for the rows that were there."""
+    held: dict[str, int] = {}
+    unique = list(dict.fromkeys(request_ids))
+    for start in range(0, len(unique), IDS_PER_DELETE):
+        chunk = unique[start:start + IDS_PER_DELETE]
+        cursor = sql.execute(f'DELETE FROM "reservation" WHERE request_id IN '
+                             f'({", ".join("?" * len(chunk))}) RETURNING request_id, '
+                             f'amount_micros', tuple(chunk))
+        held.update((rid, int(amount)) for rid, amount in cursor.fetchall())
+    return held
 
 
 def settle_many(items: list[Settlement]) -> int:
-    """Settle a batch in one transaction; returns how many were applied."""
+    """Settle a batch in one transaction; returns how many were applied.
+
+    Each applied item is what it always was — a ``release`` of its hold, a ``charge`` of its
+    cost and its log row, in batch order — but written with a fixed number of statements per
+    batch: one DELETE of the batch's reservations (deleting the row is the exactly-once
+    switch: an item whose reservation is gone was recovered meanwhile and is skipped), one
+    balance UPDATE per user for the net of that user's entries, and multi-row INSERTs for the
+    ledger entries and log rows. Releases and charges need no balance check (a charge above
+    the hold is billed in full), so applying their sum at once is the same as one by one.
+    """
     if not items:
         return 0
+    now = clock.now()
     applied = 0
     with write_transaction():
+        held = _take_reservations([item.request_id for item in items if item.reserved])
+        moves: list[tuple[int, str, int, str]] = []  # user, kind, amount, ref
+        logs: list[tuple[Any, ...]] = []
         for item in items:
-            applied += _settle_one(item)
+            if item.reserved:
+                amount = held.pop(item.request_id, None)
+                if amount is None:
+                    continue  # recovered meanwhile (or a repeat): already billed
+                moves.append((item.user_id, Kind.RELEASE.value, amount, item.request_id))
+                if item.log is not None:
+                    item.log["overrun"] = item.cost_micros > amount
+            if item.cost_micros:
+                if not _is_money(item.cost_micros):
+                    raise ValidationError("amount must be an integer number of micro-units")
+                moves.append((item.user_id, Kind.CHARGE.value, -item.cost_micros,
+                              item.request_id))
+            if item.log is not None:
+                logs.append(_log_values(item.log, now))
+            applied += 1
+        net: dict[int, int] = {}
+        for user_id, _, amount, _ in moves:
+            net[user_id] = net.get(user_id, 0) + amount
+        balance = {}
+        for user_id in sorted(net):  # one lock order for every writer (PostgreSQL)
+            balance[user_id] = _move(user_id, net[user_id], allow_negative=True) - net[user_id]
+        entries = []
+        for user_id, kind, amount, ref in moves:
+            balance[user_id] += amount
+            entries.append((user_id, kind, amount, balance[user_id], None, ref, "relay", now))
+        _insert_rows("ledger_entry", LEDGER_COLUMNS, entries)
+        _insert_rows("request_log", LOG_COLUMNS, logs)
     return applied
 
 

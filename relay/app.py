@@ -153,8 +153,9 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
     if recovered:
         log.warning("recovered %d reservations left by a stopped relay", recovered)
     connector = aiohttp.TCPConnector(limit=0, ttl_dns_cache=300)
+    # No cookie jar: upstream cookies must not carry from one user's request to the next.
     state.session = aiohttp.ClientSession(connector=connector, auto_decompress=True,
-                                          trust_env=False)
+                                          trust_env=False, cookie_jar=aiohttp.DummyCookieJar())
     await state.guard.refresh()
     await state.limiter.refresh()
     state.accountant.start()

@@ -2,6 +2,7 @@
 byte reaches the client."""
 
 import asyncio
+import functools
 import io
 import json
 import logging
@@ -28,8 +29,7 @@ async def forward(request: web.Request, state: RelayState, ctx: RequestContext,
                   raw: bytes) -> web.StreamResponse:
     """Try each candidate in order; return the first good response or a neutral error."""
     assert state.session is not None
-    timeout = aiohttp.ClientTimeout(total=None, connect=state.options.connect_timeout,
-                                    sock_read=state.options.read_timeout)
+    timeout = _timeout(state.options.connect_timeout, state.options.read_timeout)
     rate_limited_only = True
     for index, up in enumerate(candidates):
         ctx.failovers = index
@@ -84,6 +84,12 @@ async def forward(request: web.Request, state: RelayState, ctx: RequestContext,
                                 code="rate_limit_exceeded", headers={"Retry-After": "5"})
     ctx.status, ctx.error_code = 503, "upstream_unavailable"
     raise errors.upstream_unavailable()
+
+
+@functools.lru_cache(maxsize=16)
+def _timeout(connect: float, read: float) -> aiohttp.ClientTimeout:
+    """One (immutable) timeout object per setting, not one per request."""
+    return aiohttp.ClientTimeout(total=None, connect=connect, sock_read=read)
 
 
 async def _complete(state: RelayState, ctx: RequestContext,

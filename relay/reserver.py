@@ -1,47 +1,77 @@
 """Taking holds with group commit: requests that arrive while a batch is being written join the
 next batch, so at high concurrency one transaction (and one commit) serves many requests, and
-at concurrency 1 a hold is written at once, with no added wait."""
+at concurrency 1 a hold is written at once, with no added wait.
+
+The batch is taken by the database thread itself, at the moment it starts writing, so every
+hold queued until then rides along. Only one batch is queued or running at a time; its
+completion (on the loop) wakes the waiting requests and queues the next batch if holds arrived
+meanwhile. No task and no extra loop iteration sit between a hold and its commit.
+"""
 
 import asyncio
+from collections import deque
 
 from app import billing
 from app.billing import Hold
+from app.errors import ServiceError
 from relay.dbexec import DatabaseExecutor
+
+_Waiter = tuple[Hold, "asyncio.Future[None]"]
 
 
 class Reserver:
     def __init__(self, dbx: DatabaseExecutor, lease_seconds: float) -> None:
         self._dbx = dbx
         self._lease = lease_seconds
-        self._pending: list[tuple[Hold, asyncio.Future[None]]] = []
-        self._drainer: asyncio.Task[None] | None = None
+        self._pending: deque[_Waiter] = deque()  # appended on the loop, taken by the DB thread
+        self._busy = False  # a batch is queued or being written (only touched on the loop)
 
     async def reserve(self, hold: Hold) -> None:
         """Take ``hold``; raises the service error that refused it (e.g. insufficient balance)."""
-        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[None] = loop.create_future()
         self._pending.append((hold, future))
-        if self._drainer is None:
-            self._drainer = asyncio.create_task(self._drain(), name="relaydesk-reserve")
+        if not self._busy:
+            self._start(loop)
         await future
 
-    async def _drain(self) -> None:
+    def _start(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._busy = True
         try:
-            while self._pending:
-                batch, self._pending = self._pending, []
-                try:
-                    results = await self._dbx.run(billing.reserve_many,
-                                                  [hold for hold, _ in batch], self._lease)
-                except Exception as exc:  # database trouble: every request in the batch fails
-                    for _, future in batch:
-                        if not future.done():
-                            future.set_exception(exc)
-                    continue
-                for (_, future), error in zip(batch, results):
-                    if future.done():
-                        continue
-                    if error is None:
-                        future.set_result(None)
-                    else:
-                        future.set_exception(error)
-        finally:
-            self._drainer = None
+            self._dbx.submit(self._write_batch, loop, self._finished)
+        except BaseException:
+            self._busy = False
+            raise
+
+    def _write_batch(self) -> tuple[list[_Waiter], list[ServiceError | None], Exception | None]:
+        """On the database thread: everything queued so far, in one transaction."""
+        batch: list[_Waiter] = []
+        while self._pending:
+            batch.append(self._pending.popleft())
+        if not batch:
+            return batch, [], None
+        try:
+            return batch, billing.reserve_many([hold for hold, _ in batch], self._lease), None
+        except Exception as exc:  # noqa: BLE001 -- database trouble: the whole batch fails
+            return batch, [], exc
+
+    def _finished(self, outcome: tuple[list[_Waiter], list[ServiceError | None],
+                                       Exception | None] | None,
+                  error: BaseException | None) -> None:
+        """On the loop: wake the batch's requests, then write the holds that queued up."""
+        self._busy = False
+        if outcome is None:  # cannot happen short of a crash in the executor itself
+            batch, results, failed = list(self._pending), [], error
+            self._pending.clear()
+        else:
+            batch, results, failed = outcome
+        for i, (_, future) in enumerate(batch):
+            if future.done():
+                continue  # the request was cancelled meanwhile; its hold expires by lease
+            refused = failed if failed is not None else results[i]
+            if refused is None:
+                future.set_result(None)
+            else:
+                future.set_exception(refused)
+        if self._pending:
+            self._start(asyncio.get_running_loop())

@@ -100,6 +100,45 @@ def test_batch_is_one_transaction_and_counts_applied(alice):
     assert billing.settle_many([]) == 0
 
 
+def test_reserve_many_takes_holds_in_order_per_user(alice):
+    bob = accounts.add_user("bob", "bob@example.com")
+    ledger.post(bob.id, Kind.RECHARGE, 1_000)
+    holds = [billing.Hold(alice.id, None, "a1", "m", 6_000),
+             billing.Hold(bob.id, None, "b1", "m", 400),
+             billing.Hold(alice.id, None, "a2", "m", 5_000),  # does not fit after a1
+             billing.Hold(bob.id, None, "b2", "m", 600),
+             billing.Hold(alice.id, None, "a3", "m", 4_000),
+             billing.Hold(10_000, None, "nobody", "m", 1)]
+    results = billing.reserve_many(holds, 60)
+    assert [type(r).__name__ if r else None for r in results] == [
+        None, None, "InsufficientBalance", None, None, "NotFound"]
+    assert (balance(alice), balance(bob)) == (0, 0)
+    assert sorted(r.request_id for r in Reservation.select()) == ["a1", "a3", "b1", "b2"]
+    holds_written = [(e.ref, e.balance_after_micros) for e in
+                     LedgerEntry.select().where(LedgerEntry.kind == "hold")
+                     .order_by(LedgerEntry.id)]
+    assert holds_written == [("a1", 4_000), ("b1", 600), ("b2", 0), ("a3", 0)]
+    assert ledger.mismatched_users() == []
+
+
+def test_settle_many_chains_balances_across_users(alice):
+    bob = accounts.add_user("bob", "bob@example.com")
+    ledger.post(bob.id, Kind.RECHARGE, 1_000)
+    reserve(alice, "a", 3_000)
+    reserve(bob, "b", 1_000)
+    items = [Settlement("a", alice.id, 100, True, log(alice, "a", 100)),
+             Settlement("b", bob.id, 1_500, True, log(bob, "b", 1_500)),
+             Settlement("a", alice.id, 100, True, log(alice, "a", 100))]  # a repeat: skipped
+    assert billing.settle_many(items) == 2
+    assert (balance(alice), balance(bob)) == (9_900, -500)
+    running: dict[int, int] = {}
+    for entry in LedgerEntry.select().order_by(LedgerEntry.id):
+        running[entry.user_id] = running.get(entry.user_id, 0) + entry.amount_micros
+        assert entry.balance_after_micros == running[entry.user_id]
+    assert RequestLog.get(RequestLog.request_id == "b").overrun is True
+    assert RequestLog.select().count() == 2
+
+
 def test_recover_expired_bills_the_checkpoint(alice, fake_clock):
     reserve(alice, "crashed", 5_000, lease=30)
     reserve(alice, "alive", 1_000, lease=30)
