@@ -9,6 +9,7 @@ from aiohttp import web
 
 from app.config import Config
 from relay.app import create_app
+from relay.lowlevel import JsonAppRunner
 from relay.state import STATE, RelayOptions, RelayState
 
 log = logging.getLogger(__name__)
@@ -43,7 +44,7 @@ class RelayServer:
     async def start(self) -> None:
         """Bind and serve. Raises OSError (e.g. port in use) with nothing left running."""
         self.app = create_app(self.options, self.config)
-        runner = web.AppRunner(self.app, shutdown_timeout=self.shutdown_timeout,
+        runner = JsonAppRunner(self.app, shutdown_timeout=self.shutdown_timeout,
                                access_log=None, handle_signals=False)
         await runner.setup()
         try:
