@@ -117,7 +117,15 @@ def _insert_log(log: dict[str, Any]) -> None:
     row = {**LOG_DEFAULTS, **log}
     row.setdefault("created_at", clock.now())
     row["user_id"], row["api_key_id"] = row.pop("user", None), row.pop("api_key", None)
-    sql.execute(LOG_SQL, tuple(row.get(c) for c in LOG_COLUMNS))
+    sql.execute(LOG_SQL, tuple(_storable(row.get(c)) for c in LOG_COLUMNS))
+
+
+def _storable(value: Any) -> Any:
+    """Text any database takes: client-sent strings (User-Agent bytes that are not UTF-8 arrive
+    as lone surrogates) must not make the whole settlement batch fail, again and again."""
+    if isinstance(value, str) and not (value.isascii() and value.isprintable()):
+        return value.encode("utf-8", "replace").decode("utf-8").replace("\x00", "")
+    return value
 
 
 def settle_many(items: list[Settlement]) -> int:

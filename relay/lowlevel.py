@@ -94,4 +94,19 @@ class JsonAppRunner(web.AppRunner):
         # Application._make_handler builds a plain web.Server; same object, our __call__.
         assert type(server) is web.Server, type(server)
         server.__class__ = JsonErrorServer
+        server.request_handler = _refuse_unknown_expect(server.request_handler)
         return server
+
+
+def _refuse_unknown_expect(handler: Any) -> Any:
+    """aiohttp answers an ``Expect`` other than ``100-continue`` before any middleware runs, in
+    plain text (and with a 500 when the value is not UTF-8); answer it here instead."""
+
+    async def handle(request: web.BaseRequest) -> web.StreamResponse:
+        expect = request.headers.get("Expect")
+        if expect and expect.strip().lower() != "100-continue":
+            return errors.RelayError(417, "The relay supports only 'Expect: 100-continue'.",
+                                     code="expectation_failed").response()
+        return await handler(request)
+
+    return handle

@@ -411,3 +411,51 @@ async def test_refusals_are_not_logged_but_refused_authenticated_requests_are(ma
     assert (LedgerEntry.select().count(), h.balance()) == (ledger_before, balance_before)
     assert Reservation.select().count() == 0
     assert ledger.mismatched_users() == []
+
+
+# --- found by tests/relay/test_fuzz_v1.py -----------------------------------------------------
+
+
+def raw_post(h: Harness, extra: list[bytes], body: bytes = json.dumps(CHAT).encode(),
+             key: bytes | None = None) -> bytes:
+    lines = [b"POST /v1/chat/completions HTTP/1.1", b"Host: x", b"Connection: close",
+             b"Authorization: Bearer " + (key if key is not None else h.key.encode()),
+             b"Content-Type: application/json", b"Content-Length: %d" % len(body), *extra]
+    return b"\r\n".join(lines) + b"\r\n\r\n" + body
+
+
+async def test_non_utf8_user_agent_is_billed_and_logged(make_relay) -> None:
+    """Such bytes reach Python as lone surrogates; they once made every settlement batch that
+    held the request fail (and retry) forever."""
+    h = await make_relay()
+    status, _, _ = split_response(await raw_exchange(h, raw_post(h, [b"User-Agent: b\xae\xff"])))
+    assert status == 200
+    await h.settle()
+    [row] = h.logs()
+    assert (row.status, row.user_agent) == (200, "b??")
+    h.assert_ledger_consistent()
+    await assert_still_serving(h)
+
+
+async def test_non_ascii_api_key_is_401(make_relay) -> None:
+    h = await make_relay()
+    status, _, body = split_response(await raw_exchange(h, raw_post(h, [], key=b"sk-\x80\xff")))
+    assert status == 401 and assert_openai_error(status, body)["code"] == "invalid_api_key"
+
+
+@pytest.mark.parametrize("value", [b"bogus", b"\x80", b"100-continue-ish"])
+@pytest.mark.parametrize("path", [b"/v1/chat/completions", b"/v1/nowhere"])
+async def test_unknown_expect_is_417_json(make_relay, value, path) -> None:
+    h = await make_relay()
+    request = raw_post(h, [b"Expect: " + value]).replace(b"/v1/chat/completions", path, 1)
+    status, headers, body = split_response(await raw_exchange(h, request))
+    assert status == 417 and assert_openai_error(status, body)["code"] == "expectation_failed"
+    assert headers["x-should-retry"] == "false"
+
+
+async def test_expect_100_continue_still_works(make_relay) -> None:
+    h = await make_relay()
+    raw = await raw_exchange(h, raw_post(h, [b"Expect: 100-continue"]))
+    assert raw.startswith(b"HTTP/1.1 100 Continue\r\n\r\n")
+    status, _, body = split_response(raw.removeprefix(b"HTTP/1.1 100 Continue\r\n\r\n"))
+    assert status == 200, body
