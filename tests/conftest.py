@@ -16,9 +16,9 @@ import pytest  # noqa: E402
 
 from app import clock as clock_mod  # noqa: E402
 from app import config, db, runtime  # noqa: E402
+from tests.helpers import secret_registry  # noqa: E402
 from tests.helpers.postgres import PostgresServer, postgres_available  # noqa: E402
 from tests.helpers.requirements import require  # noqa: E402
-from tests.helpers import secret_registry  # noqa: E402
 from tests.helpers.secret_service import SecretService, secret_service_available  # noqa: E402
 
 

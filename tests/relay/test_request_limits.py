@@ -41,9 +41,9 @@ async def post(h: Harness, path: str, data: bytes | Any, *,
     base.update(headers or {})
     if isinstance(data, bytes) and len(data) > MB:  # aiohttp warns about big raw bytes bodies
         data = io.BytesIO(data)
-    async with aiohttp.ClientSession() as session:
-        async with session.post(h.base_url + path, data=data, headers=base) as resp:
-            return resp.status, await resp.read(), resp.headers
+    async with (aiohttp.ClientSession() as session,
+                session.post(h.base_url + path, data=data, headers=base) as resp):
+        return resp.status, await resp.read(), resp.headers
 
 
 async def raw_exchange(h: Harness, request: bytes) -> bytes:
