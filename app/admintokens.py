@@ -76,7 +76,8 @@ class TokenInfo:
 
 def verify(plaintext: str | None, *, ip: str | None = None) -> TokenInfo | None:
     """The active token matching ``plaintext`` (and note its use), or ``None``."""
-    if not plaintext or len(plaintext) > 200 or not plaintext.startswith(TOKEN_PREFIX):
+    if (not plaintext or len(plaintext) > 200 or not plaintext.isascii()  # tokens are ASCII
+            or not plaintext.startswith(TOKEN_PREFIX)):
         return None
     digest = hash_token(plaintext)
     token = AdminToken.get_or_none(AdminToken.token_hash == digest)

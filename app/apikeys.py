@@ -238,7 +238,7 @@ LOOKUP_SQL = ('SELECT k.id, k.user_id, u.username, u.status, k.status, k.expires
 
 def lookup(plaintext: str) -> KeyInfo | None:
     """Find a key by its plaintext (one indexed query); ``None`` when unknown."""
-    if not plaintext or len(plaintext) > 200:
+    if not plaintext or len(plaintext) > 200 or not plaintext.isascii():  # keys are ASCII
         return None
     row = sql.one(LOOKUP_SQL, (hash_key(plaintext),))
     if row is None:

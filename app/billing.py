@@ -168,7 +168,7 @@ def _log_values(log: dict[str, Any], now: datetime) -> tuple[Any, ...]:
     row = {**LOG_DEFAULTS, **log}
     row.setdefault("created_at", now)
     row["user_id"], row["api_key_id"] = row.pop("user", None), row.pop("api_key", None)
-    return tuple(row.get(c) for c in LOG_COLUMNS)
+    return tuple(_storable(row.get(c)) for c in LOG_COLUMNS)
 
 
 def _take_reservations(request_ids: list[str]) -> dict[str, int]:
@@ -182,6 +182,14 @@ def _take_reservations(request_ids: list[str]) -> dict[str, int]:
                              f'amount_micros', tuple(chunk))
         held.update((rid, int(amount)) for rid, amount in cursor.fetchall())
     return held
+
+
+def _storable(value: Any) -> Any:
+    """Text any database takes: client-sent strings (User-Agent bytes that are not UTF-8 arrive
+    as lone surrogates) must not make the whole settlement batch fail, again and again."""
+    if isinstance(value, str) and not (value.isascii() and value.isprintable()):
+        return value.encode("utf-8", "replace").decode("utf-8").replace("\x00", "")
+    return value
 
 
 def settle_many(items: list[Settlement]) -> int:

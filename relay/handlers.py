@@ -11,7 +11,7 @@ from app import db, metering
 from app.billing import Hold, Settlement
 from app.errors import InsufficientBalance
 from app.pricing import cost_micros
-from relay import errors
+from relay import errors, validation
 from relay.auth import authenticate
 from relay.clientip import client_ip
 from relay.context import RequestContext
@@ -29,6 +29,9 @@ async def read_json(request: web.Request, state: RelayState) -> tuple[dict[str, 
         raw = await request.read()
     except web.HTTPRequestEntityTooLarge:
         raise _too_large(state) from None
+    except (web.RequestPayloadError, ConnectionResetError):  # bad chunking; client hung up
+        raise errors.bad_request("The request body ended early or was malformed.",
+                                 code="incomplete_body") from None
     if not raw.strip():
         raise errors.bad_request("The request body is empty; send a JSON object.",
                                  code="invalid_json")
@@ -59,6 +62,8 @@ def _model(body: dict[str, Any]) -> str:
     if not isinstance(model, str) or not model.strip() or len(model) > 128:
         raise errors.bad_request("model must be a non-empty string", param="model",
                                  code="invalid_type")
+    validation.check_model_text(model)
+    validation.check_structure(body)
     return model
 
 
@@ -68,19 +73,14 @@ def validate_chat(body: dict[str, Any]) -> tuple[str, bool]:
     if messages is None:
         raise errors.bad_request("you must provide a messages parameter", param="messages",
                                  code="missing_required_parameter")
-    if (not isinstance(messages, list) or not messages
-            or not all(isinstance(m, dict) for m in messages)):
+    if not isinstance(messages, list) or not messages:
         raise errors.bad_request("messages must be a non-empty array of message objects",
                                  param="messages", code="invalid_type")
+    validation.check_messages(messages)
     stream = body.get("stream")
     if stream is not None and not isinstance(stream, bool):
         raise errors.bad_request("stream must be a boolean", param="stream", code="invalid_type")
-    for field in ("max_tokens", "max_completion_tokens"):
-        value = body.get(field)
-        if value is not None and (not isinstance(value, int) or isinstance(value, bool)
-                                  or value < 1):
-            raise errors.bad_request(f"{field} must be a positive integer", param=field,
-                                     code="invalid_type")
+    validation.check_chat_numbers(body)
     options = body.get("stream_options")
     if options is not None and not isinstance(options, dict):
         raise errors.bad_request("stream_options must be an object", param="stream_options",
@@ -94,9 +94,7 @@ def validate_embeddings(body: dict[str, Any]) -> tuple[str, bool]:
     if value is None:
         raise errors.bad_request("you must provide an input parameter", param="input",
                                  code="missing_required_parameter")
-    if not isinstance(value, (str, list)) or (isinstance(value, list) and not value):
-        raise errors.bad_request("input must be a string or a non-empty array", param="input",
-                                 code="invalid_type")
+    validation.check_embedding_input(value)
     return model, False
 
 

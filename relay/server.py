@@ -9,6 +9,7 @@ from aiohttp import web
 from app.config import Config
 from app.tls import TlsPlan, lan_ipv4_addresses, ssl_context
 from relay.app import create_app
+from relay.lowlevel import JsonAppRunner
 from relay.state import STATE, RelayOptions, RelayState
 
 log = logging.getLogger(__name__)
@@ -47,7 +48,7 @@ class RelayServer:
         ValidationError when the TLS files cannot be loaded."""
         context = ssl_context(self.tls) if self.tls is not None else None
         self.app = create_app(self.options, self.config)
-        runner = web.AppRunner(self.app, shutdown_timeout=self.shutdown_timeout,
+        runner = JsonAppRunner(self.app, shutdown_timeout=self.shutdown_timeout,
                                access_log=None, handle_signals=False)
         await runner.setup()
         try:

@@ -1,6 +1,8 @@
 """Shared fixtures: databases (SQLite and a real PostgreSQL), a movable clock, a real Secret
-Service, and a guard that keeps tests away from the developer's own keyring."""
+Service, a guard that keeps tests away from the developer's own keyring, and the secret tracking
+behind the final scan in tests/test_secret_hygiene.py."""
 
+import logging
 import os
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -14,6 +16,7 @@ import pytest  # noqa: E402
 
 from app import clock as clock_mod  # noqa: E402
 from app import config, db, runtime  # noqa: E402
+from tests.helpers import secret_registry  # noqa: E402
 from tests.helpers.postgres import PostgresServer, postgres_available  # noqa: E402
 from tests.helpers.requirements import require  # noqa: E402
 from tests.helpers.secret_service import SecretService, secret_service_available  # noqa: E402
@@ -26,6 +29,57 @@ def _no_real_keyring() -> Iterator[None]:
     keyring.set_keyring(keyring.backends.fail.Keyring())
     yield
     keyring.set_keyring(previous)
+
+
+# --- secret hygiene: record every secret, keep every log record, dump PG before drop ------------
+
+FINAL_SCAN = "tests/test_secret_hygiene.py::test_no_secret_is_left_anywhere"
+PG_DUMPS = "pg-dumps"
+SUITE_LOG = "suite-log.txt"
+PG_SERVERS: list[PostgresServer] = []
+PG_DUMP_FAILURES: list[str] = []
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The final secret scan runs after everything else collected with it (it runs whenever it
+    is selected; with the whole suite it sees every file the suite wrote)."""
+    last = [item for item in items if item.nodeid == FINAL_SCAN]
+    items[:] = [item for item in items if item.nodeid != FINAL_SCAN] + last
+
+
+@pytest.fixture(autouse=True, scope="session")
+def secret_tracking(tmp_path_factory: pytest.TempPathFactory
+                    ) -> Iterator[secret_registry.SecretRegistry]:
+    """Recording only: the wrapped functions behave exactly as before."""
+    base = tmp_path_factory.getbasetemp()
+    dumps = base / PG_DUMPS
+    dumps.mkdir(exist_ok=True)
+    handler = logging.FileHandler(base / SUITE_LOG, encoding="utf-8", errors="backslashreplace")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.getLogger().addHandler(handler)
+    original_start, original_drop = PostgresServer.start, PostgresServer.drop_database
+
+    def start(self: PostgresServer) -> PostgresServer:
+        PG_SERVERS.append(self)
+        return original_start(self)
+
+    def drop_database(self: PostgresServer, name: str) -> None:
+        try:
+            secret_registry.dump_postgres(self.url_for(name), dumps / f"{name}.txt")
+        except Exception as exc:  # noqa: BLE001 - a failed dump is reported by the scan
+            if "does not exist" not in str(exc):
+                PG_DUMP_FAILURES.append(f"{name}: {type(exc).__name__}: {exc}")
+        original_drop(self, name)
+
+    with pytest.MonkeyPatch.context() as mp:
+        secret_registry.install(mp)
+        mp.setattr(PostgresServer, "start", start)
+        mp.setattr(PostgresServer, "drop_database", drop_database)
+        try:
+            yield secret_registry.REGISTRY
+        finally:
+            logging.getLogger().removeHandler(handler)
+            handler.close()
 
 
 @pytest.fixture(autouse=True)

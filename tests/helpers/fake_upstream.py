@@ -159,7 +159,8 @@ class FakeUpstream:
 
     async def start(self) -> FakeUpstream:
         self._closing.clear()
-        app = web.Application(middlewares=[_note_hangups])
+        # Real providers take request bodies of tens of MB (base64 images); so does this one.
+        app = web.Application(middlewares=[_note_hangups], client_max_size=64 * 1024 * 1024)
         app.router.add_post(self.prefix + "/chat/completions", self._chat)
         app.router.add_post(self.prefix + "/embeddings", self._embeddings)
         app.router.add_get(self.prefix + "/models", self._models)

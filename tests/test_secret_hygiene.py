@@ -1,0 +1,35 @@
+"""After the suite: no full API key, admin token, password or provider key the tests created is
+in any file the suite left behind — SQLite databases (with -wal/-shm), backups, exports (zip
+members, gzip streams), log files (every log record of the session is kept in
+``suite-log.txt``), PostgreSQL test databases (dumped to text just before each is dropped) and
+the PostgreSQL server log.
+
+``tests/conftest.py`` moves this test to the very end of whatever is selected. It is meant for
+full runs; selected alone or with a subset it scans what that subset wrote, and only demands a
+non-empty registry when at least ``FULL_SUITE`` tests were selected (a guard against a scan that
+silently checks nothing because recording broke).
+"""
+
+import pytest
+
+from tests import conftest
+from tests.helpers.secret_registry import Finding, SecretRegistry, scan_bytes, scan_tree
+
+FULL_SUITE = 300  # the suite has ~1400 tests; any run this big creates keys and passwords
+
+
+def test_no_secret_is_left_anywhere(secret_tracking: SecretRegistry,
+                                    tmp_path_factory: pytest.TempPathFactory,
+                                    request: pytest.FixtureRequest) -> None:
+    secrets = secret_tracking.secrets
+    if len(request.session.items) >= FULL_SUITE:
+        counts = secret_tracking.counts()
+        assert counts["api_key"] >= 1 and counts["password"] >= 1, counts
+        assert counts["provider_key"] >= 1, counts
+    assert not conftest.PG_DUMP_FAILURES, conftest.PG_DUMP_FAILURES
+    findings: list[Finding] = scan_tree(tmp_path_factory.getbasetemp(), secrets)
+    for server in conftest.PG_SERVERS:
+        if server.tmpdir is not None and server.logfile.exists():
+            findings += scan_bytes(server.logfile.read_bytes(), str(server.logfile), secrets)
+    assert not findings, (f"{len(findings)} secret(s) found:\n"
+                          + "\n".join(str(f) for f in findings[:50]))
