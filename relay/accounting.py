@@ -10,7 +10,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 
-from app import apikeys, billing
+from app import apikeys, billing, db
 from app.billing import Settlement
 from relay.dbexec import DatabaseExecutor
 
@@ -63,12 +63,41 @@ class Accountant:
             try:
                 await self._dbx.run(billing.settle_many, batch)
             except Exception:
-                log.exception("settling %d requests failed; will retry", len(batch))
-                self._queue[:0] = batch
-                raise
+                if not await self._database_answers():
+                    log.exception("settling %d requests failed; will retry", len(batch))
+                    self._queue[:0] = batch
+                    raise
+                await self._settle_singly(batch)  # the database is fine: some item is bad
+                continue
             self.settled_count += len(batch)
             for item in batch:
                 self.active.pop(item.request_id, None)
+
+    async def _database_answers(self) -> bool:
+        try:
+            await self._dbx.run(db.ping)
+        except Exception:
+            return False
+        return True
+
+    async def _settle_singly(self, batch: list[Settlement]) -> None:
+        """Settle one by one so a single unwritable item cannot stall billing for everyone.
+
+        An item that fails on its own while the database answers is dropped with an error in
+        the log; its hold then lapses and lease recovery bills the last checkpoint, exactly once.
+        """
+        for index, item in enumerate(batch):
+            try:
+                await self._dbx.run(billing.settle_many, [item])
+            except Exception:
+                if not await self._database_answers():
+                    self._queue[:0] = batch[index:]  # went down meanwhile: retried later
+                    raise
+                log.exception("could not settle request %s; its hold will be recovered when "
+                              "its lease lapses", item.request_id)
+            else:
+                self.settled_count += 1
+            self.active.pop(item.request_id, None)
 
     async def _flush_loop(self) -> None:
         # Never cancelled (see close): a cancelled executor call that had not started yet
