@@ -72,18 +72,20 @@ async def guard_middleware(request: web.Request, handler: Handler) -> web.Stream
     await guard.fresh()  # a settings change in this process applies to this very request
     # A proxy may add its own X-Forwarded-For line instead of appending to the client's: all
     # lines together are one list (RFC 9110), or the client's line would be the only one read.
-    forwarded = ", ".join(request.headers.getall("X-Forwarded-For", ())) or None
-    ip = guard.client(request.remote, forwarded)
+    headers = request.headers
+    forwarded = (", ".join(headers.getall("X-Forwarded-For")) or None
+                 if "X-Forwarded-For" in headers else None)
+    ip, allowed = guard.admit(request.remote, forwarded)
     request[CLIENT_IP] = ip
-    remaining = await guard.ban_remaining(ip)
+    remaining = guard.banned_for(ip)
     if remaining is not None:
         minutes = max(1, round(remaining / 60))
         raise errors.RelayError(
             403, f"Too many failed authentications from your address; it is blocked for about "
                  f"{minutes} more minute(s).", type_="permission_error", code="ip_banned",
             headers={"Retry-After": str(max(1, int(remaining)))})
-    if (request.path != "/healthz" and not request.path.startswith(ADMIN_PREFIX)
-            and not guard.policy.relay_allows(ip)):
+    if (not allowed and request.path != "/healthz"
+            and not request.path.startswith(ADMIN_PREFIX)):
         raise errors.forbidden("Your network address may not use this relay.", "ip_not_allowed")
     return await handler(request)
 

@@ -23,6 +23,9 @@ from relay.dbexec import DatabaseExecutor
 
 log = logging.getLogger(__name__)
 
+MEMO_ENTRIES = 4096
+MEMO_HEADER_CHARS = 256
+
 
 class Guard:
     def __init__(self, dbx: DatabaseExecutor, *, ttl: float = 2.0,
@@ -37,6 +40,8 @@ class Guard:
         self._failures: dict[str, deque[float]] = {}
         self._loaded_at = float("-inf")
         self._dirty = True
+        self._memo: dict[tuple[str | None, str | None], tuple[str | None, bool]] = {}
+        self._memo_policy: netpolicy.Policy | None = None
         self._refreshing: asyncio.Task[bool] | None = None
         self._unsubscribe = [events.subscribe(topic, self._mark_dirty)
                              for topic in (events.SETTINGS, events.BANS)]
@@ -94,9 +99,30 @@ class Guard:
     def client(self, peer: str | None, forwarded_for: str | None) -> str | None:
         return self.policy.client(peer, forwarded_for)
 
+    def admit(self, peer: str | None, forwarded_for: str | None) -> tuple[str | None, bool]:
+        """The client's address and whether the relay allowlist admits it, remembered per
+        policy (a connection's requests, and a client's connections, resolve the same way)."""
+        policy = self.policy
+        if policy is not self._memo_policy:
+            self._memo, self._memo_policy = {}, policy
+        key = (peer, forwarded_for)
+        hit = self._memo.get(key)
+        if hit is None:
+            ip = policy.client(peer, forwarded_for)
+            hit = (ip, policy.relay_allows(ip))
+            if forwarded_for is None or len(forwarded_for) <= MEMO_HEADER_CHARS:
+                if len(self._memo) >= MEMO_ENTRIES:  # bounded: spoofed headers cannot grow it
+                    self._memo.clear()
+                self._memo[key] = hit
+        return hit
+
     async def ban_remaining(self, ip: str | None) -> float | None:
         """Seconds left on ``ip``'s ban, or ``None`` when it may connect."""
         await self.fresh()
+        return self.banned_for(ip)
+
+    def banned_for(self, ip: str | None) -> float | None:
+        """``ban_remaining`` with the bans as they are (call after :meth:`fresh`)."""
         end = None if ip is None else self._bans.get(ip)
         if end is None:
             return None

@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+import os
 import secrets
 from typing import Any
 
@@ -19,8 +20,30 @@ from relay.proxy import forward
 from relay.state import STATE, RelayState
 
 
+_ID_BYTES = 12
+_ID_BATCH = 256
+_ids = ""  # hex of random bytes not yet handed out
+_ids_at = 0
+
+
 def new_request_id() -> str:
-    return "req_" + secrets.token_hex(12)
+    """``req_`` and 12 random bytes in hex, from the OS CSPRNG like ``secrets.token_hex`` but
+    drawn 256 ids at a time: one getrandom() call (which also hands the GIL to the database
+    thread mid-request) per 256 requests instead of one per request."""
+    global _ids, _ids_at
+    at = _ids_at
+    if at >= len(_ids):
+        _ids, at = secrets.token_hex(_ID_BYTES * _ID_BATCH), 0
+    _ids_at = end = at + 2 * _ID_BYTES
+    return "req_" + _ids[at:end]
+
+
+def _forget_ids() -> None:
+    global _ids, _ids_at
+    _ids, _ids_at = "", 0
+
+
+os.register_at_fork(after_in_child=_forget_ids)  # a forked child must not repeat our ids
 
 
 async def read_json(request: web.Request, state: RelayState) -> tuple[dict[str, Any], bytes]:

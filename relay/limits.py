@@ -189,6 +189,8 @@ class RateLimiter:
     def limits(self, key: KeyInfo) -> Limits:
         """The key's own limits where set, the operator's defaults elsewhere."""
         d = self.defaults
+        if key.rpm_limit is None and key.tpm_limit is None and key.concurrency_limit is None:
+            return d
         return Limits(rpm=d.rpm if key.rpm_limit is None else key.rpm_limit,
                       tpm=d.tpm if key.tpm_limit is None else key.tpm_limit,
                       concurrency=(d.concurrency if key.concurrency_limit is None

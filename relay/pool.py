@@ -109,8 +109,10 @@ class ProviderPool:
     def candidates(self, snap: Snapshot, model: str) -> list[Upstream]:
         """Providers to try in order: tiers by priority, weighted shuffle inside a tier,
         cooling providers last (a probe), so one always gets a chance."""
-        now = time.monotonic()
         serving = [u for u in snap.upstreams if u.serves(model)]
+        if len(serving) <= 1:
+            return serving  # one provider: it is the order, cooling or not
+        now = time.monotonic()
         ready = [u for u in serving if u.cooldown_until <= now]
         cooling = [u for u in serving if u.cooldown_until > now]
         ordered: list[Upstream] = []

@@ -105,6 +105,23 @@ class SSEParser:
             self._skip_lf = True  # a CR at the very end may be the first half of a CRLF
         return events
 
+    def feed_plain(self, data: bytes) -> list[bytes] | None:
+        """The fast path for the usual chunk: the parser holds nothing and ``data`` is whole
+        one-line ``data: `` events and nothing else. Returns each event's line (``data: ...``
+        without its blank line), exactly the events :meth:`feed` would give; ``None`` when the
+        chunk is anything else, and then nothing was consumed: pass it to :meth:`feed`.
+        """
+        if (self._partial or self._lines or self._skip_lf or not data.endswith(b"\n\n")
+                or b"\r" in data):
+            return None
+        lines = data[:-2].split(b"\n\n")
+        limit = self.max_event_bytes
+        for line in lines:
+            if not line.startswith(b"data: ") or b"\n" in line or len(line) >= limit:
+                return None
+        self._bom_done = True  # starts with "data: ", so there was no BOM to strip
+        return lines
+
     def flush(self) -> list[SSEEvent]:
         """End of stream: return the trailing event that lacked its final blank line, if any.
 

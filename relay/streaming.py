@@ -18,7 +18,7 @@ from aiohttp.client_exceptions import ClientConnectionError
 from app.metering import parse_usage, text_tokens
 from relay import errors
 from relay.context import RequestContext
-from relay.sse import SSEError, SSEEvent, SSEParser, encode_data
+from relay.sse import SSEError, SSEEvent, SSEParser, _text, encode_data
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +67,12 @@ def _delta_tokens(obj: dict[str, Any]) -> int:
     return tokens
 
 
+class _SSEResponse(web.StreamResponse):
+    # aiohttp sends the headers on prepare() unless told to hold them for the first write; the
+    # relay prepares right before writing its first event, so both leave in one send.
+    _send_headers_immediately = False
+
+
 class StreamRelay:
     """Pumps one upstream response into one client response."""
 
@@ -104,7 +110,11 @@ class StreamRelay:
         try:
             async for chunk in self.upstream.content.iter_any():
                 # Every event completed by this read goes out now, in one write.
-                await self._forward(parser.feed(chunk))
+                lines = parser.feed_plain(chunk)
+                if lines is not None:
+                    await self._forward_plain(chunk, lines)
+                else:
+                    await self._forward(parser.feed(chunk))
                 if self.done or self._give_up():
                     break
             else:
@@ -124,7 +134,32 @@ class StreamRelay:
                 break
             out += self._translate(event)
         if out:
-            await self._write(bytes(out))
+            await self._write(bytes(out), last=self.done)
+
+    async def _forward_plain(self, chunk: bytes, lines: list[bytes]) -> None:
+        """``_forward`` for a chunk of plain one-line data events (``SSEParser.feed_plain``):
+        what passes unchanged, usually all of it, goes out as the very bytes received."""
+        out: bytearray | None = None  # None while the chunk passes through unchanged
+        at = 0  # where the current event starts in ``chunk``
+        for line in lines:
+            if self.done:
+                if out is None:
+                    out = bytearray(chunk[:at])
+                break
+            new = self._translate_data(_text(line[6:]))
+            end = at + len(line) + 2
+            if new is not None and new != chunk[at:end]:
+                if out is None:
+                    out = bytearray(chunk[:at])
+                out += new
+            elif out is not None:
+                out += chunk[at:end]
+            if new != b"":
+                self._emitted = True
+            at = end
+        payload = chunk if out is None else bytes(out)
+        if payload:
+            await self._write(payload, last=self.done)
 
     def _give_up(self) -> bool:
         """After the client left, keep reading only until usage arrives or the grace ends."""
@@ -145,6 +180,16 @@ class StreamRelay:
             # Leading keep-alives are dropped: sending one would commit the response and rule
             # out failing over if the upstream then fails before its first real event.
             return KEEPALIVE if event.comment is not None and self._emitted else b""
+        out = self._translate_data(data)
+        if out is not None:
+            return out
+        if event.event is None and event.id is None and event.retry is None and not event.comment:
+            return event.raw  # exactly the data line(s) as received: no re-encoding
+        return encode_data(data)
+
+    def _translate_data(self, data: str) -> bytes | None:
+        """What the client gets for an event carrying ``data``: ``None`` for the event itself
+        (the usual case), else the bytes to send instead (``b""``: nothing)."""
         if "[DONE]" in data and data.strip() == "[DONE]":
             self.done = True
             return DONE
@@ -154,7 +199,8 @@ class StreamRelay:
             return b""  # garbage between events: drop it, keep the stream
         if not isinstance(obj, dict):
             return b""
-        if "error" in obj and "choices" not in obj:
+        choices = obj.get("choices")
+        if choices is None and "error" in obj and "choices" not in obj:
             if self.response is None:
                 raise UpstreamBroke("error event before any output")
             self.ctx.status, self.ctx.error_code = 502, "upstream_stream_error"
@@ -162,36 +208,56 @@ class StreamRelay:
             return errors.RelayError(502, "The upstream provider reported an error mid-stream.",
                                      type_="server_error", code="upstream_error").sse_event()
         reported = obj.get("usage")
-        usage = parse_usage(reported) if reported is not None else None
-        if usage is not None:
-            self.ctx.usage = usage
-        choices = obj.get("choices")
-        if usage is not None and choices == [] and self.suppress_usage_chunk:
-            return b""
-        self.ctx.completion_estimate += _delta_tokens(obj)
-        if any(isinstance(c, dict) and c.get("finish_reason") for c in choices or ()):
-            self.finished = True
+        if reported is not None:
+            usage = parse_usage(reported)
+            if usage is not None:
+                self.ctx.usage = usage
+                if choices == [] and self.suppress_usage_chunk:
+                    return b""
+        if choices:
+            self._count_choices(choices)
         if "choices" not in obj:
             obj["choices"] = []  # every chunk the client sees has a choices array
             return encode_data(json.dumps(obj, ensure_ascii=False))
-        if event.event is None and event.id is None and event.retry is None and not event.comment:
-            return event.raw  # exactly the data line(s) as received: no re-encoding
-        return encode_data(data)
+        return None
+
+    def _count_choices(self, choices: Any) -> None:
+        """Count the delivered tokens of one chunk's choices and note a finish_reason."""
+        tokens = 0
+        for choice in choices if isinstance(choices, list) else ():
+            if not isinstance(choice, dict):
+                continue
+            if choice.get("finish_reason"):
+                self.finished = True
+            delta = choice.get("delta")
+            if delta and isinstance(delta, dict):
+                for field in ("content", "reasoning_content"):
+                    value = delta.get(field)
+                    if value and isinstance(value, str):
+                        tokens += text_tokens(value)
+                if delta.get("tool_calls"):
+                    tokens += text_tokens(json.dumps(delta["tool_calls"]))
+        if tokens:
+            self.ctx.completion_estimate += tokens
 
     async def _prepare(self) -> web.StreamResponse:
-        response = web.StreamResponse(status=200, headers=sse_headers())
+        response = _SSEResponse(status=200, headers=sse_headers())
         response.force_close()  # clients expect the connection to end after [DONE]
         await response.prepare(self.request)
         self.response = response
         return response
 
-    async def _write(self, payload: bytes) -> None:
+    async def _write(self, payload: bytes, *, last: bool = False) -> None:
+        """Send ``payload``; with ``last`` it also ends the response (one send for both)."""
         if not self.client_alive:
             return
         response = self.response or await self._prepare()
         self.ctx.mark_first_byte()
         try:
-            await response.write(payload)
+            if last:
+                await response.write_eof(payload)
+            else:
+                await response.write(payload)
         except CLIENT_GONE:
             self.client_alive = False
             self.gone_at = time.monotonic()

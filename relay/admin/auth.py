@@ -60,8 +60,11 @@ DENIALS: web.AppKey[AddressDenials] = web.AppKey("relaydesk_admin_denials", Addr
 def is_admin_path(request: web.Request) -> bool:
     """Whether the request targets the admin API, judged on the decoded and the raw path (so
     no encoding trick reaches an admin route without passing the check)."""
-    raw = request.raw_path.split("?", 1)[0]
-    return any(p == PREFIX or p.startswith(PREFIX + "/") for p in (request.path, raw))
+    path, raw = request.path, request.raw_path
+    if not path.startswith(PREFIX) and not raw.startswith(PREFIX):
+        return False  # the usual case: neither form can be an admin path
+    raw = raw.split("?", 1)[0]
+    return any(p == PREFIX or p.startswith(PREFIX + "/") for p in (path, raw))
 
 
 def bearer_token(request: web.Request) -> str | None:

@@ -179,3 +179,24 @@ def test_lease_exactly_now_is_not_expired(alice, fake_clock):
     fake_clock.advance(seconds=10)
     with unchanged():
         assert billing.recover_expired() == 0
+
+
+def test_odd_sized_batches_write_every_row_once(alice):
+    """Rows go out in power-of-two INSERTs and padded DELETEs on SQLite: 37 holds, 37
+    settlements (one of them repeated) must still be 37 of everything."""
+    holds = [billing.Hold(alice.id, None, f"r{i}", "m", 100) for i in range(37)]
+    assert billing.reserve_many(holds, 60) == [None] * 37
+    assert Reservation.select().count() == 37
+    items = [Settlement(f"r{i}", alice.id, 10, True, log(alice, f"r{i}", 10)) for i in range(37)]
+    assert billing.settle_many(items + items[:1]) == 37
+    assert Reservation.select().count() == 0
+    assert RequestLog.select().count() == 37
+    assert balance(alice) == 10_000 - 370
+    assert ledger.mismatched_users() == []
+
+
+def test_chunk_sizes_cover_the_rows():
+    for count in (0, 1, 2, 3, 37, 255, 256, 257, 1000):
+        sizes = billing._chunk_sizes(count)
+        assert sum(sizes) == count
+        assert all(0 < s <= billing.ROWS_PER_INSERT for s in sizes)

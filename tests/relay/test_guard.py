@@ -335,3 +335,30 @@ async def test_forwarded_address_is_what_gets_banned(make_relay) -> None:
     assert [b.ip for b in bans.active_bans()] == ["10.5.5.5"]
     async with h.client() as local:  # the proxy itself (everyone else behind it) is fine
         assert await chat(local) == "Hello there!"
+
+
+def test_admit_is_the_policy_decision_and_follows_policy_changes() -> None:
+    from app import netpolicy
+
+    guard = Guard(None)  # type: ignore[arg-type]  # no database needed for in-memory decisions
+    try:
+        guard.policy = netpolicy.Policy(relay_allowlist=netpolicy.networks(["10.0.0.0/8"]),
+                                        trusted_proxies=netpolicy.networks(["127.0.0.1/32"]))
+        assert guard.admit("10.1.1.1", None) == ("10.1.1.1", True)
+        assert guard.admit("192.168.1.5", None) == ("192.168.1.5", False)
+        assert guard.admit("127.0.0.1", "192.168.1.5") == ("192.168.1.5", False)
+        assert guard.admit("127.0.0.1", "10.2.2.2") == ("10.2.2.2", True)
+        assert guard.admit("192.168.1.5", None) == ("192.168.1.5", False)  # remembered
+        guard.policy = netpolicy.Policy()  # a new policy: nothing remembered applies
+        assert guard.admit("192.168.1.5", None) == ("192.168.1.5", True)
+        assert guard.admit("127.0.0.1", "10.2.2.2") == ("127.0.0.1", True)
+    finally:
+        guard.close()
+
+
+def test_request_ids_are_unique_random_hex() -> None:
+    from relay.handlers import new_request_id
+
+    ids = [new_request_id() for _ in range(2000)]  # crosses several refills
+    assert len(set(ids)) == len(ids)
+    assert all(i.startswith("req_") and len(i) == 28 and int(i[4:], 16) >= 0 for i in ids)

@@ -389,3 +389,49 @@ def test_property_sse_like_bytes_chunking_is_invisible(
     blob = b"".join(line + eol for line, eol in zip(lines, eols))
     cuts = data.draw(st.lists(st.integers(0, len(blob)), max_size=12))
     assert feed_all(split_at(blob, cuts)) == feed_all([blob])
+
+
+def feed_all_plain(chunks: list[bytes]) -> list[SSEEvent]:
+    """Like the relay: the ``feed_plain`` fast path where it applies, ``feed`` elsewhere."""
+    parser = SSEParser()
+    events: list[SSEEvent] = []
+    for chunk in chunks:
+        lines = parser.feed_plain(chunk)
+        if lines is None:
+            events.extend(parser.feed(chunk))
+        else:
+            events.extend(SSEEvent(data=line[6:].decode("utf-8", "replace"), raw=line + b"\n\n")
+                          for line in lines)
+    events.extend(parser.flush())
+    return events
+
+
+def test_feed_plain_takes_whole_data_events_only() -> None:
+    parser = SSEParser()
+    assert parser.feed_plain(b'data: {"a":1}\n\ndata: [DONE]\n\n') == [b'data: {"a":1}',
+                                                                      b"data: [DONE]"]
+    for chunk in (b"data: a\n", b"data: a\r\n\r\n", b": ping\n\n", b"data:a\n\n",
+                  b"event: x\ndata: a\n\n", b"data: a\n\n\n", b"\n\n", b"\xef\xbb\xbfdata: a\n\n"):
+        assert SSEParser().feed_plain(chunk) is None, chunk
+    parser.feed(b"data: par")  # a partial line pending: the fast path must not run
+    assert parser.feed_plain(b"t\n\n") is None
+    assert SSEParser(max_event_bytes=8).feed_plain(b"data: 12\n\n") is None  # over the limit
+
+
+@settings(max_examples=300, database=None, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from([b"data: a", b"data: {}", b"data:", b":c", b"id: 1", b"x", b"",
+                         b"\xe4\xbd", b"\xef\xbb\xbf"]), max_size=12
+    ),
+    st.lists(st.sampled_from([b"\n", b"\n\n", b"\r\n", b"\r"]), min_size=12, max_size=12),
+    st.data(),
+)
+def test_property_feed_plain_changes_nothing(
+    lines: list[bytes], eols: list[bytes], data: st.DataObject
+) -> None:
+    """The fast path yields exactly the events ``feed`` would, however the bytes are cut."""
+    blob = b"".join(line + eol for line, eol in zip(lines, eols))
+    cuts = data.draw(st.lists(st.integers(0, len(blob)), max_size=12))
+    assert feed_all_plain(split_at(blob, cuts)) == feed_all([blob])
+    assert feed_all_plain([blob]) == feed_all([blob])
