@@ -6,14 +6,19 @@ not). PostgreSQL deployments are told to use pg_dump rather than given a pretend
 Files in ``<data_dir>/backups`` (folder 0700, files 0600):
 
 * ``relaydesk-<stamp>.sqlite3``: manual and scheduled backups; only the newest ``keep`` stay.
-* ``before-restore-<stamp>.sqlite3``: the database as it was just before a restore (never
-  rotated; restore it to undo the restore).
+* ``before-restore-<stamp>.sqlite3``: the database as it was just before a restore (restore it
+  to undo the restore).
 * ``pre-migration-v<N>-<stamp>.sqlite3``: written by :mod:`app.migrations`.
+
+Safety copies of the last two kinds are rotated too (the newest :data:`KEEP_SAFETY` of each stay,
+pruned whenever a backup is taken): a copy kept forever would keep the data of users who have
+since been deleted, which the privacy policy does not allow.
 
 Stamps are UTC from the app clock, ``YYYYmmdd-HHMMSS-ffffff``.
 """
 
 import os
+import re
 import sqlite3
 import uuid
 from dataclasses import dataclass
@@ -28,6 +33,8 @@ from app.migrations import migrate
 from app.models import SchemaVersion
 
 KEEP = 7
+KEEP_SAFETY = 2
+SAFETY_PATTERNS = ("before-restore-*.sqlite3", "pre-migration-*.sqlite3")
 STAMP_FORMAT = "%Y%m%d-%H%M%S-%f"
 # How long restore waits for the live database before saying another program has it open.
 BUSY_TIMEOUT_S = 1.0
@@ -84,8 +91,22 @@ def backup_now(config: Config, *, keep: int = KEEP, actor: str = "admin") -> Bac
         raise ServiceError(f"the backup failed its integrity check: {result}")
     for old in list_backups(config)[keep:]:
         old.path.unlink(missing_ok=True)
+    _prune_safety_copies(folder)
     audit.record("backup.create", actor=actor, target=target.name)
     return BackupInfo(target, target.stat().st_size, stamp)
+
+
+def _prune_safety_copies(folder: Path) -> None:
+    for pattern in SAFETY_PATTERNS:
+        for old in sorted(folder.glob(pattern), key=_stamp_of, reverse=True)[KEEP_SAFETY:]:
+            old.unlink(missing_ok=True)
+
+
+def _stamp_of(path: Path) -> str:
+    """The UTC stamp a file name ends with (``pre-migration-v10-`` must not sort before
+    ``-v9-``, so not the whole name)."""
+    match = re.search(r"(\d{8}-\d{6}(?:-\d{6})?)\.sqlite3$", path.name)
+    return match.group(1) if match else ""
 
 
 def list_backups(config: Config) -> list[BackupInfo]:

@@ -48,6 +48,28 @@ def test_backup_now_is_checked_owner_only_and_keeps_the_newest(sqlite_db, fake_c
     assert AuditEvent.select().where(AuditEvent.action == "backup.create").count() == 4
 
 
+def test_safety_copies_rotate_so_deleted_users_do_not_live_on(sqlite_db, fake_clock):
+    """before-restore and pre-migration copies keep the newest two of each kind; other files in
+    the folder are left alone."""
+    folder = backup.backup_dir(sqlite_db)
+    names = ["before-restore-20260101-000000-000000.sqlite3",
+             "before-restore-20260301-000000-000000.sqlite3",
+             "before-restore-20260201-000000-000000.sqlite3",
+             "pre-migration-v9-20260101-000000.sqlite3",
+             "pre-migration-v10-20260102-000000.sqlite3",
+             "pre-migration-v11-20260103-000000.sqlite3",
+             "notes.txt"]
+    for name in names:
+        (folder / name).write_bytes(b"x")
+    backup.backup_now(sqlite_db)
+    left = sorted(p.name for p in folder.iterdir() if not p.name.startswith("relaydesk-"))
+    assert left == ["before-restore-20260201-000000-000000.sqlite3",
+                    "before-restore-20260301-000000-000000.sqlite3",
+                    "notes.txt",
+                    "pre-migration-v10-20260102-000000.sqlite3",
+                    "pre-migration-v11-20260103-000000.sqlite3"]
+
+
 def test_backup_keeps_at_least_one(sqlite_db):
     with pytest.raises(ValidationError):
         backup.backup_now(sqlite_db, keep=0)
