@@ -10,6 +10,8 @@ import asyncio
 import logging
 from collections.abc import Callable
 
+import peewee
+
 from app import apikeys, billing, db
 from app.billing import Settlement
 from relay.dbexec import DatabaseExecutor
@@ -62,8 +64,8 @@ class Accountant:
             batch, self._queue = self._queue[:self._batch_size], self._queue[self._batch_size:]
             try:
                 await self._dbx.run(billing.settle_many, batch)
-            except Exception:
-                if not await self._database_answers():
+            except Exception as exc:
+                if await self._transient(exc):
                     log.exception("settling %d requests failed; will retry", len(batch))
                     self._queue[:0] = batch
                     raise
@@ -73,25 +75,30 @@ class Accountant:
             for item in batch:
                 self.active.pop(item.request_id, None)
 
-    async def _database_answers(self) -> bool:
+    async def _transient(self, exc: Exception) -> bool:
+        """Whether a failed write may succeed later: a locked, busy or unreachable database
+        (retry everything), as opposed to an item the database will never accept."""
+        if isinstance(exc, (peewee.OperationalError, peewee.InterfaceError, OSError)):
+            return True
         try:
             await self._dbx.run(db.ping)
         except Exception:
-            return False
-        return True
+            return True
+        return False
 
     async def _settle_singly(self, batch: list[Settlement]) -> None:
         """Settle one by one so a single unwritable item cannot stall billing for everyone.
 
-        An item that fails on its own while the database answers is dropped with an error in
-        the log; its hold then lapses and lease recovery bills the last checkpoint, exactly once.
+        An item the database refuses for what it is (not because it is locked or down) is
+        dropped with an error in the log; its hold then lapses and lease recovery bills the
+        last checkpoint, exactly once.
         """
         for index, item in enumerate(batch):
             try:
                 await self._dbx.run(billing.settle_many, [item])
-            except Exception:
-                if not await self._database_answers():
-                    self._queue[:0] = batch[index:]  # went down meanwhile: retried later
+            except Exception as exc:
+                if await self._transient(exc):
+                    self._queue[:0] = batch[index:]  # locked or down meanwhile: retried later
                     raise
                 log.exception("could not settle request %s; its hold will be recovered when "
                               "its lease lapses", item.request_id)

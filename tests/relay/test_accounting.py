@@ -68,3 +68,29 @@ async def test_a_database_that_is_down_keeps_the_whole_queue(accountant, monkeyp
     monkeypatch.undo()
     await accountant.flush()
     assert RequestLog.select().count() == 3 and Reservation.select().count() == 0
+
+
+async def test_a_locked_database_drops_nothing_even_though_it_answers_reads(accountant,
+                                                                              monkeypatch):
+    """SQLite in WAL mode answers SELECT 1 while another connection holds the write lock: a
+    'database is locked' batch must be retried whole, not settled item by item and dropped."""
+    import peewee
+
+    user = accounts.add_user("alice", "alice@example.com")
+    recharges.recharge("alice", parse_amount("1"))
+    items = [held(user.id, f"req_{i}") for i in range(3)]
+    for item in items:
+        accountant.active[item.request_id] = lambda: 0
+        accountant.submit(item)
+    real = billing.settle_many
+
+    def locked(*args, **kwargs):
+        raise peewee.OperationalError("database is locked")
+
+    monkeypatch.setattr(billing, "settle_many", locked)
+    with pytest.raises(peewee.OperationalError):
+        await accountant.flush()
+    assert set(accountant.active) == {"req_0", "req_1", "req_2"}  # still renewed
+    monkeypatch.setattr(billing, "settle_many", real)
+    await accountant.flush()
+    assert RequestLog.select().count() == 3 and Reservation.select().count() == 0
