@@ -58,17 +58,25 @@ async def read_json(request: web.Request, state: RelayState) -> tuple[dict[str, 
     if not raw.strip():
         raise errors.bad_request("The request body is empty; send a JSON object.",
                                  code="invalid_json")
+    if len(raw) > state.options.offload_json_bytes:  # seconds of CPU for the biggest bodies
+        body = await asyncio.get_running_loop().run_in_executor(None, _parse, raw)
+    else:
+        body = _parse(raw)
+    return body, raw
+
+
+def _parse(raw: bytes) -> dict[str, Any]:
+    """Parse and check the body's shape: both walk the whole body, so both leave the loop
+    together for big ones."""
     try:
-        if len(raw) > state.options.offload_json_bytes:
-            body = await asyncio.get_running_loop().run_in_executor(None, json.loads, raw)
-        else:
-            body = json.loads(raw)
+        body = json.loads(raw)
     except (ValueError, UnicodeDecodeError, RecursionError):
         raise errors.bad_request("We could not parse the JSON body of your request.",
                                  code="invalid_json") from None
     if not isinstance(body, dict):
         raise errors.bad_request("The request body must be a JSON object.", code="invalid_json")
-    return body, raw
+    validation.check_structure(body)
+    return body
 
 
 def _too_large(state: RelayState) -> errors.RelayError:
@@ -86,7 +94,6 @@ def _model(body: dict[str, Any]) -> str:
         raise errors.bad_request("model must be a non-empty string", param="model",
                                  code="invalid_type")
     validation.check_model_text(model)
-    validation.check_structure(body)
     return model
 
 
