@@ -4,9 +4,9 @@ so unknown paths and wrong methods are refused exactly like known ones; the rout
 additionally wrapped by :func:`admin_only`, so no admin handler can ever run unauthenticated.
 
 Every refusal is a 403 with an audit event (``admin_api.denied``). A wrong token also counts
-toward a temporary ban of the address (``guard.failure(ip, "admin_auth")``). Address refusals
-are audited at most once a minute per address (with a count of the repeats), so a scanner
-outside the whitelist cannot grow the audit table by one row per request.
+toward a temporary ban of the address (``guard.failure(ip, "admin_auth")``). Refusals are
+audited at most once a minute per address and reason (with a count of the repeats), so a
+scanner cannot grow the audit table by one row per request.
 """
 
 import functools
@@ -87,24 +87,31 @@ def _verify_and_note(token: str, ip: str | None) -> TokenInfo | None:
     return info
 
 
+async def _audit_denial(request: web.Request, ip: str | None, reason: str) -> None:
+    """Audit a refusal, at most once a minute per address and reason (with the count of
+    repeats): behind a proxy that is not in ``trusted_proxies`` every caller is loopback, which
+    is never banned, so without this one client could grow the audit table without end."""
+    repeats = request.app[DENIALS].due(f"{ip or ''} {reason}")
+    if repeats is None:
+        return
+    detail = _deny_detail(request, reason) | ({"repeats": repeats} if repeats else {})
+    await request.app[STATE].dbx.run(audit.record, bans.ADMIN_DENIED, actor="admin_api",
+                                     target=ip, ip=ip, detail=detail)
+
+
 async def authenticate(request: web.Request) -> TokenInfo:
     """The request's admin token, or raise the 403 after auditing the refusal."""
     state = request.app[STATE]
     ip = client_ip(request)
     if not state.guard.policy.admin_allows(ip):
-        repeats = request.app[DENIALS].due(ip or "")
-        if repeats is not None:
-            detail = _deny_detail(request, "address") | ({"repeats": repeats} if repeats else {})
-            await state.dbx.run(audit.record, bans.ADMIN_DENIED, actor="admin_api",
-                                target=ip, ip=ip, detail=detail)
+        await _audit_denial(request, ip, "address")
         raise errors.forbidden("The admin API may not be used from your network address.",
                                "ip_not_allowed")
     token = bearer_token(request)
     info = None if token is None else await state.dbx.run(_verify_and_note, token, ip)
     if info is None:
         reason = "missing_token" if token is None else "invalid_token"
-        await state.dbx.run(audit.record, bans.ADMIN_DENIED, actor="admin_api", target=ip,
-                            ip=ip, detail=_deny_detail(request, reason))
+        await _audit_denial(request, ip, reason)
         if token is not None:  # a missing token is a misconfigured client, not a guess
             await state.guard.failure(ip, "admin_auth")
         raise errors.forbidden("Missing, invalid or revoked admin token. Send it as "

@@ -106,6 +106,24 @@ async def test_address_refusals_are_audited_once_a_minute_with_a_count(admin) ->
     assert [e.detail.get("repeats") for e in denials()] == [None, 2]
 
 
+async def test_bad_tokens_from_loopback_are_audited_once_a_minute_per_reason(admin) -> None:
+    """Loopback is never banned (behind an unlisted proxy everyone is loopback), so its token
+    refusals must not each write an audit row."""
+    now = [100.0]
+    denials_log = admin.relay.server.app[DENIALS]
+    denials_log.interval, denials_log.clock = 60.0, lambda: now[0]
+    for _ in range(4):
+        reply = await admin.call("GET", "/admin/api/users", token="rdadm-wrong")
+        assert reply.code == "invalid_admin_token"
+    reply = await admin.call("GET", "/admin/api/users", token=None)
+    assert reply.code == "invalid_admin_token"
+    assert [e.detail["reason"] for e in denials()] == ["invalid_token", "missing_token"]
+    now[0] += 61
+    await admin.call("GET", "/admin/api/users", token="rdadm-wrong")
+    assert [(e.detail["reason"], e.detail.get("repeats")) for e in denials()] == [
+        ("invalid_token", None), ("missing_token", None), ("invalid_token", 3)]
+
+
 async def test_forwarded_for_is_believed_only_from_trusted_proxies(admin) -> None:
     await admin.set("trusted_proxies", ["127.0.0.1/32"])
     await admin.set("admin_ip_whitelist", ["127.0.0.1/32", "127.0.0.2/32"])
