@@ -53,7 +53,9 @@ def client_address(peer: str | None, forwarded_for: str | None,
 
     ``X-Forwarded-For`` is read only when the TCP peer is a trusted proxy, right to left,
     skipping further trusted proxies: the first untrusted hop is the client. Anyone else's
-    header is ignored, so a LAN client cannot claim another address.
+    header is ignored, so a LAN client cannot claim another address. Nor can anyone claim to
+    be this machine through a proxy elsewhere: a loopback hop counts only when forwarded by a
+    loopback peer (loopback is never banned and always admitted to the admin API).
     """
     address = parse_address(peer)
     if address is None or not forwarded_for or not contains(trusted, address):
@@ -62,6 +64,8 @@ def client_address(peer: str | None, forwarded_for: str | None,
         hop_address = parse_address(hop)
         if hop_address is None:
             break  # garbage in the chain: trust nothing further left
+        if hop_address.is_loopback and not address.is_loopback:
+            break  # only the machine itself can forward for the machine itself
         address = hop_address
         if not contains(trusted, hop_address):
             break

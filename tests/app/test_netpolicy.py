@@ -127,6 +127,16 @@ def test_client_ignores_spoofed_leftmost_entries() -> None:
     assert PROXY.client("10.0.0.1", "127.0.0.1,198.51.100.20") == "198.51.100.20"
 
 
+def test_only_a_loopback_proxy_may_forward_for_loopback() -> None:
+    """A LAN proxy forwarding ``127.0.0.1`` would make its client this machine: always admitted
+    to the admin API and never banned. Belief stops at the proxy instead."""
+    assert PROXY.client("10.0.0.1", "127.0.0.1") == "10.0.0.1"
+    assert PROXY.client("fd00::1", "::1") == "fd00::1"
+    assert PROXY.client("10.0.0.1", "203.0.113.9, 127.0.0.1") == "10.0.0.1"
+    local = Policy(trusted_proxies=networks(["127.0.0.1/32"]))
+    assert local.client("127.0.0.1", "127.0.0.1") == "127.0.0.1"  # nginx on this machine
+
+
 def test_client_garbage_hops() -> None:
     # garbage left of the real client is never reached
     assert PROXY.client("10.0.0.1", "not-an-ip, 198.51.100.20") == "198.51.100.20"
