@@ -7,7 +7,7 @@ from typing import Any
 from aiohttp import web
 
 from app import netpolicy, settings
-from app.errors import Conflict, ValidationError
+from app.errors import ValidationError
 from relay import errors
 from relay.admin import common as c
 from relay.admin.auth import actor, admin_only
@@ -15,6 +15,7 @@ from relay.clientip import client_ip
 from relay.state import STATE
 
 TEXT_SETTINGS = {key for key, spec in settings.SPECS.items() if spec.parse is str}
+LOCAL_ONLY = frozenset({"admin_ip_whitelist", "trusted_proxies"})
 
 
 def _check_value(key: str, value: Any) -> Any:
@@ -50,21 +51,20 @@ async def get_settings(request: web.Request) -> web.Response:
 
 @admin_only
 async def patch_settings(request: web.Request) -> web.Response:
-    """``{"key": value, ...}``. A new admin whitelist that would shut out the very address
-    making the change is refused (409): the local machine is always admitted anyway."""
+    """``{"key": value, ...}``. Who may reach the admin API (``admin_ip_whitelist``) and whose
+    ``X-Forwarded-For`` is believed (``trusted_proxies``) change only from this machine, like
+    admin tokens: a stolen token used remotely must not be able to widen its own access."""
     data = await c.body(request, tuple(settings.SPECS))
     if not data:
         raise ValidationError("send at least one setting to change, e.g. "
-                              '{"admin_ip_whitelist": ["127.0.0.1/32", "10.0.0.0/8"]}')
+                              '{"rate_limit_rpm": 60}')
+    local_only = sorted(LOCAL_ONLY.intersection(data))
+    if local_only and not netpolicy.contains(netpolicy.ALWAYS_ADMIN,
+                                             netpolicy.parse_address(client_ip(request))):
+        raise errors.forbidden(f"{', '.join(local_only)} can only be changed on the relay's own "
+                               "machine (Settings page, or `relaydesk settings set`).",
+                               "setting_local_only", param=local_only[0])
     parsed = {key: _check_value(key, value) for key, value in data.items()}
-    if "admin_ip_whitelist" in parsed:
-        ip = client_ip(request)
-        policy = netpolicy.Policy(admin_whitelist=netpolicy.ALWAYS_ADMIN + netpolicy.networks(
-            parsed["admin_ip_whitelist"]))
-        if not policy.admin_allows(ip):
-            raise Conflict(f"admin_ip_whitelist would exclude your own address {ip}; include "
-                           "it, or change the whitelist from this machine",
-                           param="admin_ip_whitelist")
     state = request.app[STATE]
     values = await state.dbx.run(_apply, parsed, actor(request))
     await state.guard.refresh()  # the new whitelist/ban settings apply from the next request

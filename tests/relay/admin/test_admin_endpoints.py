@@ -273,13 +273,20 @@ async def test_settings_read_and_validated_change(admin) -> None:
     assert snapshot() == before
 
 
-async def test_whitelist_change_cannot_shut_out_the_caller(admin) -> None:
+async def test_network_trust_settings_change_only_from_the_machine_itself(admin) -> None:
+    """A token used from another address cannot widen who reaches the admin API or whose
+    X-Forwarded-For is believed; other settings it may change."""
     await admin.set("admin_ip_whitelist", ["127.0.0.1/32", "127.0.0.2/32"])
     before = snapshot()
-    reply = await admin.call("PATCH", "/admin/api/settings", local=OTHER_HOST,
-                             json_body={"admin_ip_whitelist": ["10.0.0.0/8"]})
-    assert (reply.status, reply.body["error"]["param"]) == (409, "admin_ip_whitelist")
-    assert snapshot() == before
+    for key, value in (("admin_ip_whitelist", ["0.0.0.0/0"]), ("trusted_proxies", ["0.0.0.0/0"])):
+        reply = await admin.call("PATCH", "/admin/api/settings", local=OTHER_HOST,
+                                 json_body={key: value, "rate_limit_rpm": 5})
+        assert (reply.status, reply.code, reply.body["error"]["param"]) == (
+            403, "setting_local_only", key)
+        assert snapshot() == before
+    changed = await admin.ok("PATCH", "/admin/api/settings", local=OTHER_HOST,
+                             json_body={"rate_limit_rpm": 5})
+    assert changed["values"]["rate_limit_rpm"] == 5
     # From the machine itself it is fine: loopback is always admitted.
     await admin.ok("PATCH", "/admin/api/settings",
                    json_body={"admin_ip_whitelist": ["10.0.0.0/8"]})
