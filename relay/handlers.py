@@ -46,15 +46,20 @@ def _forget_ids() -> None:
 os.register_at_fork(after_in_child=_forget_ids)  # a forked child must not repeat our ids
 
 
-async def read_json(request: web.Request, state: RelayState) -> tuple[dict[str, Any], bytes]:
-    """The JSON object body, or a 400/413 naming the problem."""
+async def read_body(request: web.Request, state: RelayState) -> bytes:
+    """The raw body, or the 413/400 for one too large, cut short or badly chunked."""
     try:
-        raw = await request.read()
+        return await request.read()
     except web.HTTPRequestEntityTooLarge:
         raise _too_large(state) from None
     except (web.RequestPayloadError, ConnectionResetError):  # bad chunking; client hung up
         raise errors.bad_request("The request body ended early or was malformed.",
                                  code="incomplete_body") from None
+
+
+async def read_json(request: web.Request, state: RelayState) -> tuple[dict[str, Any], bytes]:
+    """The JSON object body, or a 400/413 naming the problem."""
+    raw = await read_body(request, state)
     if not raw.strip():
         raise errors.bad_request("The request body is empty; send a JSON object.",
                                  code="invalid_json")

@@ -10,6 +10,7 @@ from aiohttp import web
 from app.errors import Conflict, InsufficientBalance, KeystoreUnavailable, NotFound, ServiceError
 from app.money import format_micros
 from relay import errors
+from relay.handlers import read_body
 from relay.state import STATE
 
 MISSING: Any = object()
@@ -32,12 +33,7 @@ def _check_text(value: str, param: str) -> str:
 async def body(request: web.Request, allowed: tuple[str, ...]) -> dict[str, Any]:
     """The JSON object body (empty body = ``{}``); unknown fields are refused, so a typo never
     silently does nothing."""
-    try:
-        raw = await request.read()
-    except web.HTTPRequestEntityTooLarge:
-        mb = request.app[STATE].options.max_body_bytes // (1024 * 1024)
-        raise errors.RelayError(413, f"Request body is larger than the relay's {mb} MB limit.",
-                                code="request_too_large") from None
+    raw = await read_body(request, request.app[STATE])
     if not raw.strip():
         return {}
     try:

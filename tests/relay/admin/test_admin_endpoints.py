@@ -316,3 +316,31 @@ async def test_bans_events_and_tokens_are_listed_without_secrets(admin) -> None:
     assert token["name"] == "ops" and token["status"] == "active"
     assert "token_hash" not in token and admin.token not in json.dumps(tokens)
     assert accounts.get_user("alice").status == "active"
+
+
+async def test_a_body_cut_short_is_not_an_internal_error(admin, caplog) -> None:
+    """Content-Length promises more than arrives, then the client hangs up: a client problem
+    (400 if anyone is still listening), not a logged internal error."""
+    import asyncio
+    import logging
+
+    reader, writer = await asyncio.open_connection("127.0.0.1", admin.relay.server.port)
+    writer.write((f"POST /admin/api/users HTTP/1.1\r\nHost: x\r\n"
+                  f"Authorization: Bearer {admin.token}\r\nContent-Type: application/json\r\n"
+                  f"Content-Length: 500\r\n\r\n" + '{"username": "cut').encode())
+    await writer.drain()
+    with caplog.at_level(logging.ERROR):
+        writer.write_eof()
+        head = await reader.read()
+        writer.close()
+        await writer.wait_closed()
+        assert (await admin.call("GET", "/admin/api/users")).status == 200  # still serving
+    assert head == b"" or head.startswith(b"HTTP/1.1 400"), head[:200]
+    assert "unhandled error" not in caplog.text and "Traceback" not in caplog.text
+    assert not accounts_named("cut")
+
+
+def accounts_named(name: str) -> bool:
+    from app.models import User
+
+    return User.select().where(User.username.startswith(name)).exists()
