@@ -15,13 +15,19 @@ from relay.guard import Guard
 KEY_HEADERS = ("x-api-key", "api-key")
 
 
+def bearer_token(request: web.Request) -> str | None:
+    """The token of ``Authorization: Bearer <token>``, if there is one."""
+    scheme, _, token = request.headers.get("Authorization", "").strip().partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
 def extract_key(request: web.Request) -> str | None:
     """The key from ``Authorization: Bearer``, ``x-api-key`` or ``api-key`` (Azure style)."""
-    auth = request.headers.get("Authorization", "")
-    if auth:
-        scheme, _, token = auth.strip().partition(" ")
-        if scheme.lower() == "bearer" and token.strip():
-            return token.strip()
+    token = bearer_token(request)
+    if token:
+        return token
     for name in KEY_HEADERS:
         value = request.headers.get(name, "").strip()
         if value:

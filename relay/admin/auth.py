@@ -20,6 +20,7 @@ from app.admintokens import TokenInfo
 from app.errors import ServiceError
 from relay import errors
 from relay.admin.common import service_error
+from relay.auth import bearer_token
 from relay.clientip import client_ip
 from relay.state import STATE
 
@@ -65,13 +66,6 @@ def is_admin_path(request: web.Request) -> bool:
         return False  # the usual case: neither form can be an admin path
     raw = raw.split("?", 1)[0]
     return any(p == PREFIX or p.startswith(PREFIX + "/") for p in (path, raw))
-
-
-def bearer_token(request: web.Request) -> str | None:
-    scheme, _, token = request.headers.get("Authorization", "").strip().partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        return None
-    return token.strip()
 
 
 def _deny_detail(request: web.Request, reason: str) -> dict[str, str]:
