@@ -95,9 +95,3 @@ class Policy:
     def client(self, peer: str | None, forwarded_for: str | None) -> str | None:
         return client_address(peer, forwarded_for, self.trusted_proxies)
 
-
-def load() -> Policy:
-    """The policy from the stored settings (blocking DB read: call via the executor)."""
-    from app import settings  # late: settings imports audit/models, keep this module light
-
-    return Policy.from_settings(settings.all_settings())

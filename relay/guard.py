@@ -96,9 +96,6 @@ class Guard:
             return False
         return True
 
-    def client(self, peer: str | None, forwarded_for: str | None) -> str | None:
-        return self.policy.client(peer, forwarded_for)
-
     def admit(self, peer: str | None, forwarded_for: str | None) -> tuple[str | None, bool]:
         """The client's address and whether the relay allowlist admits it, remembered per
         policy (a connection's requests, and a client's connections, resolve the same way)."""

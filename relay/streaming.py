@@ -52,21 +52,6 @@ def _loads(data: str) -> Any:
     return obj
 
 
-def _delta_tokens(obj: dict[str, Any]) -> int:
-    tokens = 0
-    for choice in obj.get("choices") or ():
-        if isinstance(choice, dict):
-            delta = choice.get("delta") or {}
-            if isinstance(delta, dict):
-                for field in ("content", "reasoning_content"):
-                    value = delta.get(field)
-                    if isinstance(value, str) and value:
-                        tokens += text_tokens(value)
-                if delta.get("tool_calls"):
-                    tokens += text_tokens(json.dumps(delta["tool_calls"]))
-    return tokens
-
-
 class _SSEResponse(web.StreamResponse):
     # aiohttp sends the headers on prepare() unless told to hold them for the first write; the
     # relay prepares right before writing its first event, so both leave in one send.

@@ -152,7 +152,7 @@ async def test_settings_change_in_this_process_is_seen_by_the_next_check(rig: Ri
     settings.set("trusted_proxies", ["127.0.0.1/32"])
     await rig.guard.fresh()
     assert not rig.guard.policy.relay_allows("127.0.0.1")
-    assert rig.guard.client("127.0.0.1", "10.1.2.3") == "10.1.2.3"
+    assert rig.guard.admit("127.0.0.1", "10.1.2.3")[0] == "10.1.2.3"
 
 
 async def test_ban_by_another_process_is_seen_after_the_ttl(rig: Rig) -> None:
