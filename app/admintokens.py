@@ -34,6 +34,7 @@ def create_token(name: str, *, actor: str = "admin") -> tuple[AdminToken, str]:
                                   prefix=f"{TOKEN_PREFIX}…{plaintext[-4:]}", created_by=actor)
         audit.record(CREATED, actor=actor, target=label,
                      detail={"token_id": token.id, "prefix": token.prefix})
+    events.emit(events.ADMIN_TOKENS)
     return token, plaintext
 
 
