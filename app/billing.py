@@ -21,9 +21,8 @@ from typing import Any
 from app import clock, sql
 from app.db import is_postgres, write_transaction
 from app.errors import InsufficientBalance, NotFound, ServiceError, ValidationError
-from app.ledger import Kind, post
+from app.ledger import Kind, apply_balance, post
 from app.models import RequestLog, Reservation
-from app.money import format_micros
 
 
 @dataclass(slots=True)
@@ -106,7 +105,7 @@ def reserve_many(holds: list[Hold], lease_seconds: float) -> list[ServiceError |
                 continue
             for i in indexes:  # does not fit (or odd amounts): hold by hold, as post() does
                 try:
-                    entries.append((i, _move(user_id, -holds[i].amount_micros)))
+                    entries.append((i, apply_balance(user_id, -holds[i].amount_micros)))
                 except (InsufficientBalance, NotFound) as exc:
                     results[i] = exc
         entries.sort(key=lambda e: e[0])  # ledger ids follow the batch order
@@ -117,25 +116,6 @@ def reserve_many(holds: list[Hold], lease_seconds: float) -> list[ServiceError |
             (holds[i].request_id, holds[i].user_id, holds[i].key_id, holds[i].model,
              holds[i].amount_micros, 0, now, until) for i, _ in entries])
     return results
-
-
-def _move(user_id: int, amount_micros: int, *, allow_negative: bool = False) -> int:
-    """The balance UPDATE of :func:`app.ledger.post` alone (the caller writes the entry);
-    returns the balance after it."""
-    if amount_micros < 0 and not allow_negative:
-        row = sql.one('UPDATE "user" SET balance_micros = balance_micros + ? '
-                      'WHERE id = ? AND balance_micros >= ? RETURNING balance_micros',
-                      (amount_micros, user_id, -amount_micros))
-    else:
-        row = sql.one('UPDATE "user" SET balance_micros = balance_micros + ? '
-                      'WHERE id = ? RETURNING balance_micros', (amount_micros, user_id))
-    if row is None:
-        balance = sql.one('SELECT balance_micros FROM "user" WHERE id = ?', (user_id,))
-        if balance is None:
-            raise NotFound(f"no user with id {user_id}")
-        raise InsufficientBalance(
-            f"balance {format_micros(balance[0])} cannot cover {format_micros(-amount_micros)}")
-    return int(row[0])
 
 
 @cache
@@ -266,7 +246,8 @@ def settle_many(items: list[Settlement]) -> int:
             net[user_id] = net.get(user_id, 0) + amount
         balance = {}
         for user_id in sorted(net):  # one lock order for every writer (PostgreSQL)
-            balance[user_id] = _move(user_id, net[user_id], allow_negative=True) - net[user_id]
+            after = apply_balance(user_id, net[user_id], allow_negative=True)
+            balance[user_id] = after - net[user_id]
         entries = []
         for user_id, kind, amount, ref in moves:
             balance[user_id] += amount
@@ -309,7 +290,8 @@ def recover_expired(now: datetime | None = None, limit: int = 500) -> int:
                 post(reservation.user_id, Kind.CHARGE, -cost, ref=reservation.request_id,
                      actor="recovery", allow_negative=True)
             RequestLog.insert(request_id=reservation.request_id, user=reservation.user_id,
-                              username=reservation.user.username, api_key=reservation.api_key_id, model=reservation.model,
+                              username=reservation.user.username,
+                              api_key=reservation.api_key_id, model=reservation.model,
                               cost_micros=cost, status=500, error_code="relay_interrupted",
                               estimated=True, created_at=reservation.created_at).execute()
             recovered += 1

@@ -11,7 +11,7 @@ from enum import StrEnum
 from peewee import fn
 
 from app import clock, sql
-from app.db import joined_transaction, write_transaction
+from app.db import joined_transaction
 from app.errors import InsufficientBalance, NotFound, ValidationError
 from app.models import LedgerEntry, User
 from app.money import format_micros
@@ -27,6 +27,26 @@ class Kind(StrEnum):
     CARRY_FORWARD = "carry_forward"  # purged old entries folded into one (retention)
 
 
+def apply_balance(user_id: int, amount_micros: int, *, allow_negative: bool = False) -> int:
+    """The conditional balance UPDATE behind every ledger entry (the caller writes the entry, in
+    the same transaction); returns the balance after it. A debit the balance cannot cover
+    changes nothing and raises :class:`InsufficientBalance` unless ``allow_negative``."""
+    if amount_micros < 0 and not allow_negative:
+        row = sql.one('UPDATE "user" SET balance_micros = balance_micros + ? '
+                      'WHERE id = ? AND balance_micros >= ? RETURNING balance_micros',
+                      (amount_micros, user_id, -amount_micros))
+    else:
+        row = sql.one('UPDATE "user" SET balance_micros = balance_micros + ? '
+                      'WHERE id = ? RETURNING balance_micros', (amount_micros, user_id))
+    if row is None:
+        balance = sql.one('SELECT balance_micros FROM "user" WHERE id = ?', (user_id,))
+        if balance is None:
+            raise NotFound(f"no user with id {user_id}")
+        raise InsufficientBalance(
+            f"balance {format_micros(balance[0])} cannot cover {format_micros(-amount_micros)}")
+    return int(row[0])
+
+
 def post(user_id: int, kind: Kind, amount_micros: int, *, reason: str | None = None,
          ref: str | None = None, actor: str | None = None,
          allow_negative: bool = False) -> LedgerEntry:
@@ -39,25 +59,13 @@ def post(user_id: int, kind: Kind, amount_micros: int, *, reason: str | None = N
         raise ValidationError("amount must be an integer number of micro-units")
     now = clock.now()
     with joined_transaction():  # the UPDATE below either applies or nothing is written
-        if amount_micros < 0 and not allow_negative:
-            row = sql.one('UPDATE "user" SET balance_micros = balance_micros + ? '
-                          'WHERE id = ? AND balance_micros >= ? RETURNING balance_micros',
-                          (amount_micros, user_id, -amount_micros))
-        else:
-            row = sql.one('UPDATE "user" SET balance_micros = balance_micros + ? '
-                          'WHERE id = ? RETURNING balance_micros', (amount_micros, user_id))
-        if row is None:
-            balance = sql.one('SELECT balance_micros FROM "user" WHERE id = ?', (user_id,))
-            if balance is None:
-                raise NotFound(f"no user with id {user_id}")
-            raise InsufficientBalance(
-                f"balance {format_micros(balance[0])} cannot cover {format_micros(-amount_micros)}")
-        values = (user_id, kind.value, amount_micros, row[0], reason, ref, actor, now)
+        after = apply_balance(user_id, amount_micros, allow_negative=allow_negative)
+        values = (user_id, kind.value, amount_micros, after, reason, ref, actor, now)
         (entry_id,) = sql.one(  # type: ignore[misc]
             'INSERT INTO "ledger_entry" (user_id, kind, amount_micros, balance_after_micros, '
             'reason, ref, actor, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id', values)
     return LedgerEntry(id=entry_id, user=user_id, kind=kind.value, amount_micros=amount_micros,
-                       balance_after_micros=row[0], reason=reason, ref=ref, actor=actor,
+                       balance_after_micros=after, reason=reason, ref=ref, actor=actor,
                        created_at=now)
 
 
