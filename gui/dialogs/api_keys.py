@@ -314,7 +314,7 @@ class ApiKeysDialog(QDialog):
         self._shortcut(QKeySequence.StandardKey.Delete, self._revoke_selected, self.table)
         self._shortcut("Return", self._edit_selected, self.table)
         self._shortcut("Enter", self._edit_selected, self.table)
-        self.resize(900, 360)
+        self.resize(1060, 360)
         self._update_buttons()
         self.tasks.spawn(self.refresh())
 
