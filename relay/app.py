@@ -17,6 +17,7 @@ from relay import admin, cors, errors, handlers, jobs
 from relay.accounting import Accountant
 from relay.auth import KeyCache
 from relay.backup_job import start_backup_job
+from relay.checkpoint import Checkpointer
 from relay.clientip import CLIENT_IP
 from relay.dbexec import DatabaseExecutor
 from relay.guard import Guard
@@ -162,10 +163,13 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
     await state.limiter.refresh()
     state.accountant.start()
     retention = jobs.start_retention(state.dbx)
+    checkpointer = Checkpointer()
+    checkpointer.start()
     try:
         yield
     finally:
         await jobs.stop(retention)
+        await checkpointer.stop()
         await _handlers_finished(state)
         await state.accountant.close()
         await state.session.close()
