@@ -52,9 +52,17 @@ def _security(db: Database) -> None:
                      if name not in have])
 
 
+def _lean_hot_path(db: Database) -> None:
+    """Indexes the relay's per-request writes paid for without using them (issue 3)."""
+    for name in ("reservation_user_id", "reservation_api_key_id", "reservation_lease_until",
+                 "request_log_user_id"):
+        db.execute_sql(f'DROP INDEX IF EXISTS "{name}"')
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema", _initial),
     Migration(2, "admin tokens, IP bans, per-key rate limits", _security),
+    Migration(3, "drop indexes the hot path wrote but nothing read", _lean_hot_path),
 ]
 
 

@@ -139,14 +139,16 @@ class Reservation(BaseModel):
     crashed process and is settled by recovery (billing the last checkpointed estimate).
     """
 
+    # Only in-flight requests live here, so a scan is cheap: every hold inserts a row and every
+    # settlement deletes it, and each extra index is pages written on the hot path.
     request_id = CharField(max_length=40, unique=True)
-    user = ForeignKeyField(User, backref="reservations", on_delete="CASCADE")
-    api_key = ForeignKeyField(ApiKey, null=True, on_delete="SET NULL")
+    user = ForeignKeyField(User, backref="reservations", on_delete="CASCADE", index=False)
+    api_key = ForeignKeyField(ApiKey, null=True, on_delete="SET NULL", index=False)
     model = CharField(max_length=128)
     amount_micros = BigIntegerField()
     delivered_micros = BigIntegerField(default=0)  # checkpointed estimate of what was delivered
     created_at = DateTimeField(default=clock.now)
-    lease_until = DateTimeField(index=True)
+    lease_until = DateTimeField()
 
 
 class RequestLog(BaseModel):
@@ -154,7 +156,9 @@ class RequestLog(BaseModel):
 
     created_at = DateTimeField(default=clock.now, index=True)
     request_id = CharField(max_length=40, index=True)
-    user = ForeignKeyField(User, null=True, backref="request_logs", on_delete="SET NULL")
+    # Indexed by the (user, created_at) index below, whose leading column serves user lookups.
+    user = ForeignKeyField(User, null=True, backref="request_logs", on_delete="SET NULL",
+                           index=False)
     api_key = ForeignKeyField(ApiKey, null=True, on_delete="SET NULL")
     username = CharField(max_length=64, null=True)
     model = CharField(max_length=128, null=True)

@@ -200,9 +200,28 @@ def test_v2_adds_security_tables_and_key_limits_to_a_v1_database(any_db, tmp_pat
     run_operations(*[ops.drop_column("api_key", c)
                      for c in ("rpm_limit", "tpm_limit", "concurrency_limit")])
     stamp(1)
-    assert migrate(database, tmp_path / "backups") == 2
+    assert migrate(database, tmp_path / "backups") == latest_version()
     columns = {c.name for c in database.get_columns("api_key")}
     assert {"rpm_limit", "tpm_limit", "concurrency_limit"} <= columns
     assert {"admin_token", "ip_ban"} <= tables(database)
     kept = ApiKey.get_by_id(key.id)
     assert (kept.rpm_limit, kept.tpm_limit, kept.concurrency_limit) == (None, None, None)
+
+
+def _indexes(database, table: str) -> set[str]:
+    return {index.name for index in database.get_indexes(table)}
+
+
+def test_v3_drops_the_unread_hot_path_indexes(any_db, tmp_path):
+    """A v2 database (with the indexes) ends up with the same indexes as a fresh one."""
+    database = db_mod.database.obj
+    fresh = {t: _indexes(database, t) for t in ("reservation", "request_log")}
+    database.execute_sql('CREATE INDEX "reservation_user_id" ON "reservation" ("user_id")')
+    database.execute_sql('CREATE INDEX "reservation_lease_until" ON "reservation" '
+                         '("lease_until")')
+    database.execute_sql('CREATE INDEX "request_log_user_id" ON "request_log" ("user_id")')
+    stamp(2)
+    assert migrate(database, tmp_path / "backups") == 3
+    assert {t: _indexes(database, t) for t in fresh} == fresh
+    assert "reservation_request_id" in fresh["reservation"]
+    assert "request_log_user_id_created_at" in fresh["request_log"]
