@@ -72,7 +72,7 @@ async def test_a_database_that_is_down_keeps_the_whole_queue(accountant, monkeyp
 
 async def test_a_locked_database_drops_nothing_even_though_it_answers_reads(accountant,
                                                                               monkeypatch):
-    """SQLite in WAL mode answers SELECT 1 while another connection holds the write lock: a
+    """SQLite in WAL mode answers a ping while another connection holds the write lock: a
     'database is locked' batch must be retried whole, not settled item by item and dropped."""
     import peewee
 

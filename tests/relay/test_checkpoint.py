@@ -8,7 +8,7 @@ from relay.checkpoint import Checkpointer
 
 
 def test_the_relay_connection_leaves_regular_checkpoints_to_the_relay(sqlite_db):
-    (pages,) = db.database.execute_sql("PRAGMA wal_autocheckpoint").fetchone()
+    pages = db.database.obj.pragma("wal_autocheckpoint")
     assert pages == 10_000
 
 
