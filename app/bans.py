@@ -11,7 +11,7 @@ from app import audit, clock, events, settings
 from app.db import write_transaction
 from app.errors import NotFound, ValidationError
 from app.models import AuditEvent, IpBan
-from app.netpolicy import parse_address
+from app.netpolicy import ban_subject, parse_address
 
 BANNED, UNBANNED = "security.ban", "security.unban"
 ADMIN_DENIED = "admin_api.denied"  # admin API refused: bad token or address outside whitelist
@@ -29,10 +29,11 @@ SECURITY_ACTIONS = (BANNED, UNBANNED, ADMIN_DENIED, ADMIN_NEW_ADDRESS,
 
 
 def _normalise(ip: str) -> str:
-    address = parse_address(ip)
-    if address is None:
+    """The ban's subject: the address, or for IPv6 its /64 (see netpolicy.ban_subject)."""
+    subject = ban_subject(ip)
+    if subject is None:
         raise ValidationError(f"not an IP address: {ip!r}", param="ip")
-    return str(address)
+    return subject
 
 
 def ban(ip: str, *, reason: str, failures: int = 0, minutes: int | None = None,

@@ -31,6 +31,31 @@ def parse_address(text: str | None) -> Address | None:
     return address
 
 
+IPV6_BAN_PREFIX = 64
+
+
+def ban_subject(text: str | None) -> str | None:
+    """What a ban of this address covers: an IPv4 address itself, an IPv6 address's whole /64.
+
+    An IPv6 host picks any address in its /64 (privacy addresses even rotate by themselves), so
+    banning one address would stop nobody. Accepts an address or such a network's text (what
+    the ban list shows); ``None`` for anything else.
+    """
+    if text and "/" in text:
+        try:
+            network = ipaddress.ip_network(text.strip(), strict=False)
+        except ValueError:
+            return None
+        text = str(network.network_address) if network.num_addresses == 1 or (
+            network.version == 6 and network.prefixlen >= IPV6_BAN_PREFIX) else None
+    address = parse_address(text)
+    if address is None:
+        return None
+    if address.version == 4:
+        return str(address)
+    return str(ipaddress.ip_network((address, IPV6_BAN_PREFIX), strict=False))
+
+
 def networks(cidrs: Iterable[str]) -> tuple[Network, ...]:
     """Parsed CIDRs; settings are validated on save, so a bad entry here is skipped."""
     result = []

@@ -120,12 +120,15 @@ class Guard:
 
     def banned_for(self, ip: str | None) -> float | None:
         """``ban_remaining`` with the bans as they are (call after :meth:`fresh`)."""
-        end = None if ip is None else self._bans.get(ip)
+        if ip is None or not self._bans:
+            return None
+        subject = ip if ":" not in ip else netpolicy.ban_subject(ip)
+        end = self._bans.get(subject) if subject is not None else None
         if end is None:
             return None
         remaining = end - self._now()
         if remaining <= 0:
-            self._bans.pop(ip, None)
+            self._bans.pop(subject, None)
             return None
         return remaining
 
@@ -133,24 +136,27 @@ class Guard:
         """Count one failed authentication from ``ip``; returns whether it is now banned."""
         if ip is None or self.threshold <= 0 or _is_self(ip):
             return False
+        subject = netpolicy.ban_subject(ip)  # an IPv6 client's whole /64 counts as one
+        if subject is None:
+            return False
         now = self._now()
-        seen = self._failures.setdefault(ip, deque())
+        seen = self._failures.setdefault(subject, deque())
         seen.append(now)
         while seen and seen[0] <= now - self.window:
             seen.popleft()
         if len(self._failures) > 100_000:  # bounded: a spoofing flood cannot grow memory
-            self._failures = {ip: seen}
+            self._failures = {subject: seen}
         if len(seen) < self.threshold:
             return False
         count = len(seen)
-        self._failures.pop(ip, None)
+        self._failures.pop(subject, None)
         try:
-            row = await self._dbx.run(bans.ban, ip, reason=reason, failures=count)
+            row = await self._dbx.run(bans.ban, subject, reason=reason, failures=count)
         except Exception:  # database down or an unparsable peer: the caller still gets its 401
             log.warning("could not record a ban of %s", ip, exc_info=True)
             return False
-        self._bans[ip] = now + (row.until - clock.now()).total_seconds()
-        log.warning("banned %s after %d failed authentications (%s)", ip, count, reason)
+        self._bans[subject] = now + (row.until - clock.now()).total_seconds()
+        log.warning("banned %s after %d failed authentications (%s)", subject, count, reason)
         return True
 
 

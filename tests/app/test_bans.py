@@ -88,7 +88,8 @@ def test_unban_lifts_and_audits(any_db, fake_clock) -> None:
     lifted = IpBan.get_by_id(row.id)
     assert lifted.lifted_at == fake_clock.current and lifted.lifted_by == "token:ops"
     assert [b.ip for b in bans.active_bans()] == ["10.0.0.9"]
-    assert trail(bans.UNBANNED) == [(bans.UNBANNED, "token:ops", "2001:db8::7", "2001:db8::7")]
+    assert trail(bans.UNBANNED) == [(bans.UNBANNED, "token:ops", "2001:db8::/64",
+                                     "2001:db8::/64")]
     with unchanged(), pytest.raises(NotFound):
         bans.unban("2001:db8::7")
     with unchanged(), pytest.raises(NotFound):
@@ -168,3 +169,18 @@ def test_note_admin_access_audits_only_the_first_time(any_db, fake_clock) -> Non
     assert trail(bans.ADMIN_NEW_ADDRESS) == [
         (bans.ADMIN_NEW_ADDRESS, "token:ops", "192.168.1.20", "192.168.1.20"),
         (bans.ADMIN_NEW_ADDRESS, "admin", "192.168.1.21", "192.168.1.21")]
+
+
+def test_an_ipv6_ban_covers_the_whole_slash_64(any_db) -> None:
+    """An IPv6 host can take any address of its /64, so that is what a ban covers; another
+    address of the same /64 lifts it, as does the network text the ban list shows."""
+    row = bans.ban("2001:db8:1:2:aaaa::1", reason="invalid_api_key", failures=10)
+    assert row.ip == "2001:db8:1:2::/64"
+    assert bans.ban("2001:db8:1:2:ffff::9", reason="invalid_api_key").id == row.id  # same ban
+    assert set(bans.banned_until()) == {"2001:db8:1:2::/64"}
+    assert bans.unban("2001:db8:1:2:1234::5") == 1
+    bans.ban("2001:db8:1:2::77", reason="admin_auth")
+    assert bans.unban("2001:db8:1:2::/64") == 1
+    assert bans.ban("192.0.2.5", reason="admin_auth").ip == "192.0.2.5"  # IPv4: the address
+    with pytest.raises(ValidationError):
+        bans.ban("2001:db8::/32", reason="manual")  # wider than one host's /64

@@ -65,7 +65,7 @@ async def test_ban_is_listed_and_unban_lifts_it_after_confirmation(backend) -> N
     bans.ban("192.0.2.7", reason="invalid_api_key", failures=10)
     bans.ban("2001:db8::5", reason="admin_auth", failures=4)
     page = await shown_page(backend)
-    assert column(page.bans_model, 0) == ["2001:db8::5", "192.0.2.7"]  # newest first
+    assert column(page.bans_model, 0) == ["2001:db8::/64", "192.0.2.7"]  # newest first
     row = cells(page.bans_model)[1]
     assert row[1:3] == ["Invalid API keys", "10"] and row[3] and row[4] > row[3]
     assert page.tabs.tabText(0) == "Active bans (2)" and not page.bans_empty.isVisible()
@@ -77,16 +77,16 @@ async def test_ban_is_listed_and_unban_lifts_it_after_confirmation(backend) -> N
     assert "192.0.2.7" in box.text()
     box.button(QMessageBox.StandardButton.Cancel).click()  # cancelling changes nothing
     await settle_page(page)
-    assert set(bans.banned_until()) == {"192.0.2.7", "2001:db8::5"}
+    assert set(bans.banned_until()) == {"192.0.2.7", "2001:db8::/64"}
 
     pick(page.bans_table, 1)
     page.unban_button.click()
     press(await dialog_of(page, QMessageBox), QMessageBox.ButtonRole.DestructiveRole)
     await settle_page(page)
-    assert set(bans.banned_until()) == {"2001:db8::5"}
+    assert set(bans.banned_until()) == {"2001:db8::/64"}
     lifted = IpBan.get(IpBan.ip == "192.0.2.7")
     assert lifted.lifted_at is not None and lifted.lifted_by == "admin"
-    assert column(page.bans_model, 0) == ["2001:db8::5"]
+    assert column(page.bans_model, 0) == ["2001:db8::/64"]
     assert page.tabs.tabText(0) == "Active bans (1)"
 
 

@@ -83,6 +83,16 @@ async def test_threshold_failures_ban(rig: Rig) -> None:
     assert await rig.guard.ban_remaining("127.0.0.3") is None  # only that address
 
 
+async def test_ipv6_failures_count_per_slash_64_and_the_ban_covers_it(rig: Rig) -> None:
+    """Rotating through addresses of one /64 neither escapes the count nor the ban."""
+    assert await rig.fail("2001:db8:0:1::a", 1) == [False]
+    assert await rig.fail("2001:db8:0:1::b", 1) == [False]
+    assert await rig.fail("2001:db8:0:1:ffff::c", 1) == [True]
+    assert [row.ip for row in IpBan.select()] == ["2001:db8:0:1::/64"]
+    assert await rig.guard.ban_remaining("2001:db8:0:1:1234::99") == pytest.approx(15 * 60)
+    assert await rig.guard.ban_remaining("2001:db8:0:2::a") is None  # the next /64 is free
+
+
 async def test_failures_outside_the_window_do_not_count(rig: Rig) -> None:
     await rig.fail(OTHER, 2)
     rig.advance(60)  # the first two are now exactly a window old: out
