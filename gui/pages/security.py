@@ -10,31 +10,44 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QAbstractItemView, QDialog, QHBoxLayout, QHeaderView, \
-    QInputDialog, QLabel, QPushButton, QTableView, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app import admintokens, bans
 from app.models import AdminToken, AuditEvent, IpBan
 from gui.asyncdialog import ask, confirm_destructive
 from gui.backend import Backend
 from gui.dialogs.token_created import TokenCreatedDialog
+from gui.pages.balances_rows import make_table
 from gui.pages.base import Page
-from gui.pages.security_labels import action_label, actor_text, local_time, reason_label, summary, \
-    target_text, token_status
+from gui.pages.security_labels import (
+    action_label,
+    actor_text,
+    local_time,
+    reason_label,
+    summary,
+    target_text,
+    token_status,
+)
 
 EVENT_LIMIT = 200
 
 
 def _table(model: QStandardItemModel, stretch: int) -> QTableView:
-    table = QTableView()
-    table.setModel(model)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setAlternatingRowColors(True)
-    table.setWordWrap(False)
-    table.verticalHeader().hide()
+    """The app's read-only table, with one stretching column and the rest sized to content."""
+    table = make_table(model)
     header = table.horizontalHeader()
+    header.setStretchLastSection(False)
     header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
@@ -189,7 +202,7 @@ class SecurityPage(Page):
         action.triggered.connect(slot)
         (on or self).addAction(action)
 
-    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+    def showEvent(self, event: Any) -> None:
         self._stale = True  # the relay bans and the admin API acts without telling the GUI
         super().showEvent(event)
 
