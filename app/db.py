@@ -2,6 +2,8 @@
 
 import contextlib
 import logging
+import sqlite3
+from contextvars import ContextVar
 from pathlib import Path
 
 from peewee import Database, DatabaseProxy, PostgresqlDatabase, SqliteDatabase
@@ -13,6 +15,9 @@ from app.errors import ValidationError
 log = logging.getLogger(__name__)
 
 database = DatabaseProxy()
+# While app/quickwrite.py has a transaction open on its own SQLite connection, app/sql.py runs
+# statements there and the transaction helpers below join that transaction.
+direct: ContextVar[sqlite3.Connection | None] = ContextVar("relaydesk_direct", default=None)
 
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
@@ -69,6 +74,8 @@ def write_transaction():  # type: ignore[no-untyped-def]
     retry) when another connection committed meanwhile; ``BEGIN IMMEDIATE`` waits its turn via
     busy_timeout instead. Nested calls become savepoints.
     """
+    if direct.get() is not None:
+        return contextlib.nullcontext()  # app/quickwrite.py's transaction is already open
     if isinstance(database.obj, SqliteDatabase):
         return database.atomic("IMMEDIATE")
     return database.atomic()
@@ -80,7 +87,7 @@ def joined_transaction():  # type: ignore[no-untyped-def]
     Only for steps that either fully succeed or raise before writing anything, so a failure
     never needs a partial rollback inside the caller's transaction.
     """
-    if database.in_transaction():
+    if direct.get() is not None or database.in_transaction():
         return contextlib.nullcontext()
     return write_transaction()
 

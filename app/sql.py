@@ -9,7 +9,7 @@ to the driver's style once per database. Everything else keeps using peewee.
 from functools import cache
 from typing import Any
 
-from app.db import database, is_postgres
+from app.db import database, direct, is_postgres
 
 
 @cache
@@ -18,7 +18,11 @@ def _for_postgres(sql: str) -> str:
 
 
 def execute(sql: str, params: tuple[Any, ...] = ()) -> Any:
-    """Run one statement on the bound database; returns the DB-API cursor."""
+    """Run one statement on the bound database (or app/quickwrite.py's open transaction);
+    returns the DB-API cursor."""
+    conn = direct.get()
+    if conn is not None:
+        return conn.execute(sql, params)
     return database.execute_sql(_for_postgres(sql) if is_postgres() else sql, params)
 
 

@@ -8,11 +8,11 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 
-import aiohttp
 from aiohttp import web
 
 from app import billing, settings
 from app.config import Config
+from app.quickwrite import QuickWriter
 from relay import admin, cors, errors, handlers, jobs
 from relay.accounting import Accountant
 from relay.auth import KeyCache
@@ -21,6 +21,7 @@ from relay.checkpoint import Checkpointer
 from relay.clientip import CLIENT_IP
 from relay.dbexec import DatabaseExecutor
 from relay.guard import Guard
+from relay.h1 import H1Client
 from relay.limits import RateLimiter
 from relay.pool import ProviderPool
 from relay.reserver import Reserver
@@ -155,12 +156,13 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
     recovered = await state.dbx.run(billing.recover_expired)
     if recovered:
         log.warning("recovered %d reservations left by a stopped relay", recovered)
-    connector = aiohttp.TCPConnector(limit=0, ttl_dns_cache=300)
-    # No cookie jar: upstream cookies must not carry from one user's request to the next.
-    state.session = aiohttp.ClientSession(connector=connector, auto_decompress=True,
-                                          trust_env=False, cookie_jar=aiohttp.DummyCookieJar())
+    # No cookies, proxies or redirects: upstream state must not carry from one user's request
+    # to the next, and a provider's base URL is where the operator said it is.
+    state.client = H1Client()
     await state.guard.refresh()
     await state.limiter.refresh()
+    if state.options.quick_holds:
+        state.reserver.quick = QuickWriter.for_bound_database()
     state.accountant.start()
     retention = jobs.start_retention(state.dbx)
     checkpointer = Checkpointer()
@@ -172,7 +174,10 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
         await checkpointer.stop()
         await _handlers_finished(state)
         await state.accountant.close()
-        await state.session.close()
+        if state.reserver.quick is not None:
+            quick, state.reserver.quick = state.reserver.quick, None
+            quick.close()
+        await state.client.close()
         state.keys.close()
         state.guard.close()
         state.limiter.close()

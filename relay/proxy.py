@@ -2,17 +2,14 @@
 byte reaches the client."""
 
 import asyncio
-import functools
-import io
 import json
 import logging
 from typing import Any
 
-import aiohttp
 from aiohttp import web
 
 from app.metering import Usage, parse_usage, text_tokens
-from relay import errors, upstream
+from relay import errors, h1, upstream
 from relay.context import RequestContext
 from relay.pool import Upstream
 from relay.state import RelayState
@@ -20,16 +17,16 @@ from relay.streaming import StreamRelay, UpstreamBroke
 
 log = logging.getLogger(__name__)
 
-LARGE_BODY = 1024 * 1024
-FAILOVER_EXCEPTIONS = (aiohttp.ClientError, TimeoutError, UpstreamBroke, ConnectionError)
+FAILOVER_EXCEPTIONS = (h1.UpstreamError, TimeoutError, UpstreamBroke, ConnectionError)
 
 
 async def forward(request: web.Request, state: RelayState, ctx: RequestContext,
                   body: dict[str, Any], candidates: list[Upstream], *, path: str,
                   raw: bytes) -> web.StreamResponse:
     """Try each candidate in order; return the first good response or a neutral error."""
-    assert state.session is not None
-    timeout = _timeout(state.options.connect_timeout, state.options.read_timeout)
+    client = state.client
+    assert client is not None
+    options = state.options
     rate_limited_only = True
     for index, up in enumerate(candidates):
         ctx.failovers = index
@@ -41,14 +38,21 @@ async def forward(request: web.Request, state: RelayState, ctx: RequestContext,
                 body, model=ctx.upstream_model)
             injected = False
         data = raw if payload is None else await _dumps(state, payload, len(raw))
-        # aiohttp writes big payloads in pieces from a file-like object (no loop stall).
-        sendable = io.BytesIO(data) if len(data) > LARGE_BODY else data
         try:
-            async with state.session.post(
-                    up.base_url + path, data=sendable, timeout=timeout,
-                    headers=upstream.headers(up, stream=ctx.stream)) as resp:
+            url = h1.target(up.base_url)
+            lines = upstream.header_block(up.api_key, stream=ctx.stream)
+        except ValueError as exc:  # a base URL or key the operator must fix
+            log.warning("provider %s is misconfigured: %s", up.name, exc)
+            state.pool.record_failure(up, f"misconfigured: {exc}")
+            rate_limited_only = False
+            continue
+        try:
+            resp = await client.post(url, path, data, lines,
+                                     connect_timeout=options.connect_timeout,
+                                     read_timeout=options.read_timeout)
+            try:
                 if resp.status != 200:
-                    raw = await resp.content.read(upstream.MAX_ERROR_BODY)
+                    raw = await resp.read(upstream.MAX_ERROR_BODY)
                     verdict = upstream.classify(resp.status, raw)
                     if not verdict.failover:
                         assert verdict.client_error is not None
@@ -62,13 +66,15 @@ async def forward(request: web.Request, state: RelayState, ctx: RequestContext,
                     continue
                 if ctx.stream:
                     relay = StreamRelay(request, ctx, resp, suppress_usage_chunk=injected,
-                                        disconnect_grace=state.options.disconnect_grace,
+                                        disconnect_grace=options.disconnect_grace,
                                         registry=state.streams)
                     response = await relay.run()
                 else:
                     response = await _complete(state, ctx, resp)
                 state.pool.record_success(up)
                 return response
+            finally:
+                resp.close()  # a no-op once the whole answer was read
         except FAILOVER_EXCEPTIONS as exc:
             reason = f"{type(exc).__name__}: {exc}"[:300]
             log.warning("provider %s failed for %s: %s", up.name, ctx.request_id, reason)
@@ -86,16 +92,10 @@ async def forward(request: web.Request, state: RelayState, ctx: RequestContext,
     raise errors.upstream_unavailable()
 
 
-@functools.lru_cache(maxsize=16)
-def _timeout(connect: float, read: float) -> aiohttp.ClientTimeout:
-    """One (immutable) timeout object per setting, not one per request."""
-    return aiohttp.ClientTimeout(total=None, connect=connect, sock_read=read)
-
-
 async def _complete(state: RelayState, ctx: RequestContext,
-                    resp: aiohttp.ClientResponse) -> web.Response:
+                    resp: h1.H1Response) -> web.Response:
     """A non-streamed answer: read it whole, meter it, pass it on byte for byte."""
-    raw = await resp.content.read(state.options.max_upstream_body)
+    raw = await resp.read(state.options.max_upstream_body)
     usage = _trailing_usage(raw)
     if usage is None:  # unusual layout or no usage: parse it all (and check it is JSON)
         try:

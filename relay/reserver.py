@@ -6,6 +6,11 @@ The batch is taken by the database thread itself, at the moment it starts writin
 hold queued until then rides along. Only one batch is queued or running at a time; its
 completion (on the loop) wakes the waiting requests and queues the next batch if holds arrived
 meanwhile. No task and no extra loop iteration sit between a hold and its commit.
+
+On SQLite the batch is first tried in place, on the loop (app/quickwrite.py): the holds queued
+during one loop iteration are committed at the start of the next, with no thread wake-up on
+either side. Only when another connection holds the write lock (a settlement batch, the GUI)
+does the batch go to the database thread and wait its turn there.
 """
 
 import asyncio
@@ -14,6 +19,7 @@ from collections import deque
 from app import billing
 from app.billing import Hold
 from app.errors import ServiceError
+from app.quickwrite import Busy, QuickWriter
 from relay.dbexec import DatabaseExecutor
 
 _Waiter = tuple[Hold, "asyncio.Future[None]"]
@@ -25,6 +31,8 @@ class Reserver:
         self._lease = lease_seconds
         self._pending: deque[_Waiter] = deque()  # appended on the loop, taken by the DB thread
         self._busy = False  # a batch is queued or being written (only touched on the loop)
+        self.quick: QuickWriter | None = None  # set while the relay runs on SQLite
+        self.quick_batches = 0  # batches written in place (the rest went to the DB thread)
 
     async def reserve(self, hold: Hold) -> None:
         """Take ``hold``; raises the service error that refused it (e.g. insufficient balance)."""
@@ -37,11 +45,37 @@ class Reserver:
 
     def _start(self, loop: asyncio.AbstractEventLoop) -> None:
         self._busy = True
+        if self.quick is not None:
+            loop.call_soon(self._write_here, loop)  # holds queued in this iteration join
+            return
+        self._submit(loop)
+
+    def _submit(self, loop: asyncio.AbstractEventLoop) -> None:
         try:
             self._dbx.submit(self._write_batch, loop, self._finished)
         except BaseException:
             self._busy = False
             raise
+
+    def _write_here(self, loop: asyncio.AbstractEventLoop) -> None:
+        """On the loop: everything queued so far, in one quick transaction if the lock is free."""
+        if self.quick is None:  # the relay stopped meanwhile
+            self._submit(loop)
+            return
+        batch = list(self._pending)
+        self._pending.clear()
+        try:
+            results = self.quick.run(billing.reserve_many, [hold for hold, _ in batch],
+                                     self._lease)
+        except Busy:
+            self._pending.extendleft(reversed(batch))
+            self._submit(loop)
+            return
+        except Exception as exc:  # noqa: BLE001 -- database trouble: the whole batch fails
+            self._finished((batch, [], exc), None)
+            return
+        self.quick_batches += 1
+        self._finished((batch, results, None), None)
 
     def _write_batch(self) -> tuple[list[_Waiter], list[ServiceError | None], Exception | None]:
         """On the database thread: everything queued so far, in one transaction."""

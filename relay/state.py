@@ -3,13 +3,13 @@
 from dataclasses import dataclass, field
 from typing import Any
 
-import aiohttp
 from aiohttp import web
 
 from relay.accounting import Accountant
 from relay.auth import KeyCache
 from relay.dbexec import DatabaseExecutor
 from relay.guard import Guard
+from relay.h1 import H1Client
 from relay.limits import RateLimiter
 from relay.pool import ProviderPool
 from relay.reserver import Reserver
@@ -24,6 +24,7 @@ class RelayOptions:
     disconnect_grace: float = 30.0  # keep reading after a client left, to learn the usage
     lease_seconds: float = 60.0
     flush_interval: float = 0.05
+    quick_holds: bool = True  # SQLite: commit holds on the loop when the lock is free
     key_ttl: float = 1.0  # another process (CLI, second relay) revoking a key: seen within 1 s
     pool_ttl: float = 10.0
     max_body_bytes: int = 32 * 1024 * 1024
@@ -49,7 +50,7 @@ class RelayState:
     reserver: Reserver
     guard: Guard
     limiter: RateLimiter
-    session: aiohttp.ClientSession | None = None
+    client: H1Client | None = None
     default_max_tokens: int = 4096
     requests_served: int = field(default=0)
     in_flight: int = field(default=0)

@@ -12,11 +12,12 @@ import logging
 import time
 from typing import Any
 
-from aiohttp import ClientPayloadError, ClientResponse, web
+from aiohttp import web
 from aiohttp.client_exceptions import ClientConnectionError
 
 from app.metering import parse_usage, text_tokens
 from relay import errors
+from relay.h1 import H1Response, UpstreamError
 from relay.context import RequestContext
 from relay.sse import SSEError, SSEEvent, SSEParser, _text, encode_data
 
@@ -61,7 +62,7 @@ class _SSEResponse(web.StreamResponse):
 class StreamRelay:
     """Pumps one upstream response into one client response."""
 
-    def __init__(self, request: web.Request, ctx: RequestContext, upstream: ClientResponse, *,
+    def __init__(self, request: web.Request, ctx: RequestContext, upstream: H1Response, *,
                  suppress_usage_chunk: bool, disconnect_grace: float,
                  registry: set["StreamRelay"] | None = None) -> None:
         self.request = request
@@ -93,7 +94,7 @@ class StreamRelay:
     async def _run(self) -> web.StreamResponse:
         parser = SSEParser()
         try:
-            async for chunk in self.upstream.content.iter_any():
+            async for chunk in self.upstream:
                 # Every event completed by this read goes out now, in one write.
                 lines = parser.feed_plain(chunk)
                 if lines is not None:
@@ -104,7 +105,7 @@ class StreamRelay:
                     break
             else:
                 await self._forward(parser.flush())
-        except (ClientPayloadError, ClientConnectionError, TimeoutError, SSEError) as exc:
+        except (UpstreamError, TimeoutError, SSEError) as exc:
             return await self._broken(f"{type(exc).__name__}")
         if not self.done and not self.finished and self.client_alive:
             return await self._broken("stream ended without [DONE]")

@@ -8,10 +8,12 @@ with the client's own request are passed back as 400 in OpenAI shape.
 
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from app import __version__
 from relay import errors
+from relay.h1 import header_lines
 from relay.pool import Upstream
 
 USER_AGENT = f"RelayDesk/{__version__}"
@@ -20,14 +22,21 @@ MAX_ERROR_BODY = 64 * 1024
 INCLUDE_USAGE_KINDS = {"openai", "deepseek", "dashscope"}
 
 
-def headers(up: Upstream, *, stream: bool) -> dict[str, str]:
+def headers(api_key: str | None, *, stream: bool) -> dict[str, str]:
+    # Uncompressed answers: compression would buffer a stream, and costs CPU both ends on a LAN.
     result = {"Content-Type": "application/json", "User-Agent": USER_AGENT,
-              "Accept": "text/event-stream" if stream else "application/json"}
-    if stream:
-        result["Accept-Encoding"] = "identity"  # never let compression buffer a stream
-    if up.api_key:
-        result["Authorization"] = f"Bearer {up.api_key}"
+              "Accept": "text/event-stream" if stream else "application/json",
+              "Accept-Encoding": "identity"}
+    if api_key:
+        result["Authorization"] = f"Bearer {api_key}"
     return result
+
+
+@lru_cache(maxsize=64)
+def header_block(api_key: str | None, *, stream: bool) -> bytes:
+    """The request head's header lines for a provider call, built once per key and mode;
+    ``ValueError`` for a key with a line break in it."""
+    return header_lines(headers(api_key, stream=stream).items())
 
 
 def chat_body(body: dict[str, Any], up: Upstream, model: str, *, stream: bool
