@@ -128,6 +128,9 @@ class H1Response:
             except zlib.error as exc:
                 self._fail(UpstreamError(f"bad compressed body: {exc}"))
                 return
+            if not self._decoder.eof:  # flush() does not complain about a cut-off stream
+                self._fail(UpstreamError("the compressed body ends before its end marker"))
+                return
             if rest:
                 self._chunks.append(rest)
                 self._buffered += len(rest)
