@@ -13,8 +13,7 @@ from collections.abc import AsyncIterator
 import pytest
 from aiohttp import web
 
-from relay.h1 import (H1Client, UpstreamClosed, UpstreamError, UpstreamTimeout, header_lines,
-                      target)
+from relay.h1 import H1Client, UpstreamClosed, UpstreamError, UpstreamTimeout, header_lines, target
 from tests.relay.h1servers import AppServer, RawConn, RawServer, body_of, idle_count, post, until
 
 

@@ -15,8 +15,7 @@ from aiohttp import web
 from app import tls
 from relay.h1 import H1Client, UpstreamClosed, UpstreamError, target
 from relay.h1.connection import HIGH_WATER
-from tests.relay.h1servers import (AppServer, RawConn, RawServer, body_of, idle_count, post,
-                                 until)
+from tests.relay.h1servers import AppServer, RawConn, RawServer, body_of, idle_count, post, until
 
 # asyncio's socket transports read at most this much per data_received call
 TRANSPORT_READ = 256 * 1024
