@@ -128,6 +128,9 @@ class H1Response:
             except zlib.error as exc:
                 self._fail(UpstreamError(f"bad compressed body: {exc}"))
                 return
+            if not self._decoder.eof:  # flush() does not complain about a cut-off stream
+                self._fail(UpstreamError("the compressed body ends before its end marker"))
+                return
             if rest:
                 self._chunks.append(rest)
                 self._buffered += len(rest)
@@ -157,6 +160,7 @@ class H1Connection(asyncio.Protocol):
         self.reading_paused = False
         self.idle_since = 0.0
         self.received = False  # some byte of the current response arrived
+        self._sent = False  # the whole request went out (else the connection cannot be reused)
         self._response: H1Response | None = None
         self._head: asyncio.Future[H1Response] | None = None
         self._parser: Any = None
@@ -237,6 +241,7 @@ class H1Connection(asyncio.Protocol):
         self._keep_alive = bool(self._parser.should_keep_alive()) and not self._until_eof
         if not self._head.done():
             self._head.set_result(response)
+            self._wake_drain(None)  # answered before the whole body went out: stop sending
 
     def on_body(self, body: bytes) -> None:
         response = self._response
@@ -261,7 +266,7 @@ class H1Connection(asyncio.Protocol):
         self._response = response
         self._head = head_future = self.loop.create_future()
         self._parser = httptools.HttpResponseParser(self)
-        self.received = False
+        self.received = self._sent = False
         self._read_timeout = read_timeout
         self._last_read = self.loop.time()
         self._timer = self.loop.call_at(self._last_read + read_timeout, self._check_silence)
@@ -269,6 +274,7 @@ class H1Connection(asyncio.Protocol):
         try:
             if len(body) <= LOW_WATER:
                 self.transport.write(head + body)
+                self._sent = True
             else:
                 await self._send_large(head, body)
             return await head_future
@@ -287,6 +293,7 @@ class H1Connection(asyncio.Protocol):
             if self._head is None or self._head.done() or self.closed:
                 return  # answered early (e.g. 413) or gone: stop sending
             self.transport.write(view[start:start + LOW_WATER])
+            self._sent = start + LOW_WATER >= len(view)  # the transport holds all of it
             if self._writing_paused:
                 self._drain = self.loop.create_future()
                 await self._drain
@@ -343,13 +350,16 @@ class H1Connection(asyncio.Protocol):
             response._finish()
         if self.reading_paused and not self.closed:
             self.resume_reading()
-        if self._keep_alive and not self.closed:
+        if self._keep_alive and self._sent and not self.closed:
             self.idle_since = self.loop.time()
             if self.on_idle is not None:
                 self.on_idle(self)
         elif self.transport is not None and not self.closed:
             self.closed = True
-            self.transport.close()
+            if self._sent:
+                self.transport.close()
+            else:  # a half-sent body: close() would wait for the server to read the rest
+                self.transport.abort()
 
     def _fail(self, error: BaseException) -> None:
         self._cancel_timer()
