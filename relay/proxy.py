@@ -37,7 +37,13 @@ async def forward(request: web.Request, state: RelayState, ctx: RequestContext,
             payload = None if ctx.upstream_model == ctx.model else dict(
                 body, model=ctx.upstream_model)
             injected = False
-        data = raw if payload is None else await _dumps(state, payload, len(raw))
+        data = raw if payload is None else None
+        if payload is None and injected:
+            data = upstream.with_usage_option(raw)
+            if data is None:
+                payload = dict(body, stream_options={"include_usage": True})
+        if data is None:
+            data = await _dumps(state, payload, len(raw))
         try:
             url = h1.target(up.base_url)
             lines = upstream.header_block(up.api_key, stream=ctx.stream)

@@ -41,19 +41,37 @@ def header_block(api_key: str | None, *, stream: bool) -> bytes:
 
 def chat_body(body: dict[str, Any], up: Upstream, model: str, *, stream: bool
               ) -> tuple[dict[str, Any] | None, bool]:
-    """The body to send upstream (``None``: the client's bytes can go as they are), and whether
-    we injected usage reporting the client did not ask for (then the usage-only chunk must not
-    reach the client)."""
+    """The body to send upstream, and whether we injected usage reporting the client did not
+    ask for (then the usage-only chunk must not reach the client).
+
+    ``None`` means the client's own bytes go; when usage is injected, they go through
+    :func:`with_usage_option` (no re-encoding of a body that may carry megabytes of images).
+    """
     upstream_model = up.upstream_model(model)
     options = body.get("stream_options")
     wants_usage = stream and up.kind in INCLUDE_USAGE_KINDS and not (
         isinstance(options, dict) and options.get("include_usage") is True)
-    if upstream_model == model and not wants_usage:
-        return None, False
+    if upstream_model == model and (not wants_usage or "stream_options" not in body):
+        return None, wants_usage
     out = dict(body, model=upstream_model)
     if wants_usage:
         out["stream_options"] = dict(options or {}, include_usage=True)
     return out, wants_usage
+
+
+_USAGE_OPTION = b'{"stream_options":{"include_usage":true},'
+
+
+def with_usage_option(raw: bytes) -> bytes | None:
+    """A JSON object body without ``stream_options``, with include_usage added in front;
+    ``None`` for a body in UTF-16/32 (JSON allows them), which must be re-encoded instead.
+
+    ``raw`` has been parsed as an object with at least ``model`` and ``messages``, so its first
+    non-blank byte is ``{`` (after a possible BOM) and a member follows: the comma is right.
+    """
+    if b"\x00" in raw[:4]:
+        return None
+    return _USAGE_OPTION + raw[raw.index(b"{") + 1:]
 
 
 @dataclass(frozen=True, slots=True)

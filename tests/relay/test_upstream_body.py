@@ -1,0 +1,44 @@
+"""The body sent upstream when the relay asks for usage on the client's behalf."""
+
+import json
+
+import aiohttp
+
+from relay.upstream import with_usage_option
+
+
+def test_usage_option_is_spliced_into_the_clients_bytes() -> None:
+    body = {"model": "m", "messages": [{"role": "user", "content": "你好 \"x\""}], "stream": True,
+            "n": 1.50}
+    for raw in (json.dumps(body).encode(), json.dumps(body, ensure_ascii=False).encode(),
+                b"  \n" + json.dumps(body, indent=2).encode(),
+                b"\xef\xbb\xbf" + json.dumps(body).encode()):
+        spliced = with_usage_option(raw)
+        assert spliced is not None
+        assert json.loads(spliced) == dict(body, stream_options={"include_usage": True})
+        assert spliced.endswith(raw[raw.index(b"{") + 1:])  # the rest is the client's bytes
+
+
+def test_utf16_bodies_are_left_to_re_encoding() -> None:
+    raw = json.dumps({"model": "m", "messages": []}).encode("utf-16-le")
+    assert json.loads(raw) == {"model": "m", "messages": []}
+    assert with_usage_option(raw) is None
+
+
+async def test_a_utf16_stream_request_still_asks_for_usage(make_relay) -> None:
+    """JSON may come in UTF-16; the relay re-encodes such a body instead of splicing into it."""
+    harness = await make_relay(("deepseek",))
+    body = {"model": "m1", "messages": [{"role": "user", "content": "hi"}], "stream": True}
+    async with aiohttp.ClientSession() as session:
+        async with session.post(f"{harness.base_url}/chat/completions",
+                                data=json.dumps(body).encode("utf-16"),
+                                headers={"Authorization": f"Bearer {harness.key}",
+                                         "Content-Type": "application/json"}) as resp:
+            assert resp.status == 200
+            text = await resp.text()
+    assert text.rstrip().endswith("data: [DONE]")
+    sent = harness.upstreams["deepseek"].last_request
+    assert sent.json["stream_options"] == {"include_usage": True}
+    assert sent.json["messages"] == body["messages"]
+    await harness.settle()
+    assert harness.logs()[-1].completion_tokens > 0 and not harness.logs()[-1].estimated
