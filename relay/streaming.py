@@ -17,7 +17,6 @@ from aiohttp.client_exceptions import ClientConnectionError
 
 from app.metering import parse_usage, text_tokens
 from relay import errors
-from relay.deltas import plain_delta_tokens
 from relay.h1 import H1Response, UpstreamError
 from relay.context import RequestContext
 from relay.sse import SSEError, SSEEvent, SSEParser, _text, encode_data
@@ -133,12 +132,7 @@ class StreamRelay:
                 if out is None:
                     out = bytearray(chunk[:at])
                 break
-            tokens = plain_delta_tokens(line[6:])
-            if tokens is None:
-                new = self._translate_data(_text(line[6:]))
-            else:  # an ordinary text delta: counted, passed on as it is
-                self.ctx.completion_estimate += tokens
-                new = None
+            new = self._translate_data(_text(line[6:]))
             end = at + len(line) + 2
             if new is not None and new != chunk[at:end]:
                 if out is None:
