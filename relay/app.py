@@ -162,7 +162,7 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
     await state.guard.refresh()
     await state.limiter.refresh()
     if state.options.quick_holds:
-        state.reserver.quick = QuickWriter.for_bound_database()
+        state.reserver.quick = state.accountant.quick = QuickWriter.for_bound_database()
     state.accountant.start()
     retention = jobs.start_retention(state.dbx)
     checkpointer = Checkpointer()
@@ -176,6 +176,7 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
         await state.accountant.close()
         if state.reserver.quick is not None:
             quick, state.reserver.quick = state.reserver.quick, None
+            state.accountant.quick = None
             quick.close()
         await state.client.close()
         state.keys.close()
