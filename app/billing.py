@@ -13,6 +13,7 @@ Deleting the reservation row is the "exactly once" switch: settlement and recove
 when their DELETE removed the row, so a request is never billed twice.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cache
@@ -148,7 +149,7 @@ def _chunk_sizes(count: int) -> list[int]:
     return sizes
 
 
-def _insert_rows(table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+def _insert_rows(table: str, columns: tuple[str, ...], rows: Sequence[Sequence[Any]]) -> None:
     """INSERT ``rows`` with a few multi-row statements (each one a single step)."""
     start = 0
     for size in _chunk_sizes(len(rows)):
@@ -169,12 +170,21 @@ LOG_DEFAULTS = {"stream": False, "prompt_tokens": 0, "cached_tokens": 0, "comple
 IDS_PER_DELETE = 512
 
 
-def _log_values(log: dict[str, Any], now: datetime) -> tuple[Any, ...]:
+# The text columns (the rest are numbers, flags and times, which need no cleaning).
+_LOG_TEXT = tuple(i for i, c in enumerate(LOG_COLUMNS) if c in (
+    "request_id", "username", "model", "upstream_model", "provider", "error_code", "client_ip",
+    "user_agent"))
+
+
+def _log_values(log: dict[str, Any], now: datetime) -> list[Any]:
     """One request_log row from the relay's dict (keys as in :class:`RequestLog`)."""
     row = {**LOG_DEFAULTS, **log}
     row.setdefault("created_at", now)
     row["user_id"], row["api_key_id"] = row.pop("user", None), row.pop("api_key", None)
-    return tuple(_storable(row.get(c)) for c in LOG_COLUMNS)
+    values = [row.get(c) for c in LOG_COLUMNS]
+    for i in _LOG_TEXT:
+        values[i] = _storable(values[i])
+    return values
 
 
 def _take_reservations(request_ids: list[str]) -> dict[str, int]:
@@ -224,7 +234,7 @@ def settle_many(items: list[Settlement]) -> int:
     with write_transaction():
         held = _take_reservations([item.request_id for item in items if item.reserved])
         moves: list[tuple[int, str, int, str]] = []  # user, kind, amount, ref
-        logs: list[tuple[Any, ...]] = []
+        logs: list[list[Any]] = []
         for item in items:
             if item.reserved:
                 amount = held.pop(item.request_id, None)

@@ -70,17 +70,46 @@ async def read_json(request: web.Request, state: RelayState) -> tuple[dict[str, 
     return body, raw
 
 
+class _NotFinite(ValueError):
+    """NaN or an infinity in the body: the slow path names where."""
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if value - value != 0.0:  # inf - inf and nan - nan are nan
+        raise _NotFinite(text)
+    return value
+
+
+def _not_json(text: str) -> float:
+    raise _NotFinite(text)
+
+
+# json.loads, but NaN, Infinity and floats too big for a double (1e999) stop the parse.
+_DECODER = json.JSONDecoder(parse_float=_finite, parse_constant=_not_json)
+
+
 def _parse(raw: bytes) -> dict[str, Any]:
     """Parse and check the body's shape: both walk the whole body, so both leave the loop
-    together for big ones."""
+    together for big ones.
+
+    The shape walk (validation.check_structure) only runs when it could find something: the
+    parse itself refuses non-finite numbers, and a body with fewer brackets than the nesting
+    limit cannot be nested that deep.
+    """
     try:
-        body = json.loads(raw)
+        try:
+            body = _DECODER.decode(raw.decode(json.detect_encoding(raw), "surrogatepass"))
+        except _NotFinite:
+            body = json.loads(raw)
+            validation.check_structure(body)  # raises, naming the parameter
     except (ValueError, UnicodeDecodeError, RecursionError):
         raise errors.bad_request("We could not parse the JSON body of your request.",
                                  code="invalid_json") from None
     if not isinstance(body, dict):
         raise errors.bad_request("The request body must be a JSON object.", code="invalid_json")
-    validation.check_structure(body)
+    if raw.count(b"[") + raw.count(b"{") >= validation.MAX_DEPTH:
+        validation.check_structure(body)
     return body
 
 
