@@ -32,7 +32,8 @@ class UpstreamClosed(UpstreamError, ConnectionError):
 
 
 class H1Response:
-    """Status, headers and the body as it arrives; iterate it for the body pieces.
+    """Status, headers and the body as it arrives; iterate it for the body pieces (each
+    iteration returns everything that arrived since the previous one).
 
     Only one task reads a response. ``close()`` gives up on the rest of the body: the
     connection is dropped (a half-read connection cannot carry another request).
@@ -75,7 +76,11 @@ class H1Response:
                 await self._waiter
             finally:
                 self._waiter = None
-        chunk = self._chunks.popleft()
+        if len(self._chunks) == 1:
+            chunk = self._chunks.popleft()
+        else:  # all that arrived since the last read, in one piece (like StreamReader.readany)
+            chunk = b"".join(self._chunks)
+            self._chunks.clear()
         self._buffered -= len(chunk)
         conn = self._conn
         if conn is not None and conn.reading_paused and self._buffered < LOW_WATER:
