@@ -15,6 +15,7 @@ out to have been closed by the server while idle (the request never reached it).
 """
 
 import asyncio
+import ipaddress
 import ssl
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ class Target:
     port: int
     prefix: str
     host_header: str
+    literal: bool = False  # the host is an IP address: one address, nothing to race
 
     @property
     def key(self) -> tuple[bool, str, int]:
@@ -56,7 +58,13 @@ def target(base_url: str) -> Target:
     shown = f"[{host}]" if ":" in host else host
     host_header = shown if port == (443 if tls else 80) else f"{shown}:{port}"
     prefix = quote(parts.path.rstrip("/"), safe="/%:@!$&'()*+,;=-._~")
-    return Target(tls, host, port, prefix, host_header)
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        literal = False
+    else:
+        literal = True
+    return Target(tls, host, port, prefix, host_header, literal)
 
 
 def header_lines(headers: Iterable[tuple[str, str]]) -> bytes:
@@ -123,7 +131,10 @@ class H1Client:
             async with asyncio.timeout(timeout):
                 _, conn = await loop.create_connection(
                     lambda: H1Connection(loop), url.host, url.port, ssl=context,
-                    server_hostname=url.host if context else None, happy_eyeballs_delay=0.25)
+                    server_hostname=url.host if context else None,
+                    # Racing IPv6 and IPv4 only helps a name with both; for an address it is
+                    # several tasks per connection for nothing.
+                    happy_eyeballs_delay=None if url.literal else 0.25)
         except TimeoutError:
             raise UpstreamTimeout(f"connecting to {url.host_header} took over {timeout:g} s"
                                   ) from None
