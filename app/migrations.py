@@ -59,10 +59,19 @@ def _lean_hot_path(db: Database) -> None:
         db.execute_sql(f'DROP INDEX IF EXISTS "{name}"')
 
 
+def _no_random_indexes(db: Database) -> None:
+    """Indexes on random request ids that nothing reads (issue 3). Every request wrote three
+    ledger refs and one log request id into them, each at a random page, and every such page is
+    written to the log again at commit: most of a settlement's cost on a big database."""
+    for name in ("ledger_entry_ref", "request_log_request_id"):
+        db.execute_sql(f'DROP INDEX IF EXISTS "{name}"')
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema", _initial),
     Migration(2, "admin tokens, IP bans, per-key rate limits", _security),
     Migration(3, "drop indexes the hot path wrote but nothing read", _lean_hot_path),
+    Migration(4, "drop the unread indexes on random request ids", _no_random_indexes),
 ]
 
 

@@ -221,7 +221,22 @@ def test_v3_drops_the_unread_hot_path_indexes(any_db, tmp_path):
                          '("lease_until")')
     database.execute_sql('CREATE INDEX "request_log_user_id" ON "request_log" ("user_id")')
     stamp(2)
-    assert migrate(database, tmp_path / "backups") == 3
+    assert migrate(database, tmp_path / "backups") == latest_version()
     assert {t: _indexes(database, t) for t in fresh} == fresh
     assert "reservation_request_id" in fresh["reservation"]
     assert "request_log_user_id_created_at" in fresh["request_log"]
+
+
+def test_v4_drops_the_indexes_on_random_request_ids(any_db, tmp_path):
+    """A v3 database (with the indexes) ends up with the same indexes as a fresh one."""
+    database = db_mod.database.obj
+    fresh = {t: _indexes(database, t) for t in ("ledger_entry", "request_log")}
+    assert "ledger_entry_ref" not in fresh["ledger_entry"]
+    assert "request_log_request_id" not in fresh["request_log"]
+    database.execute_sql('CREATE INDEX "ledger_entry_ref" ON "ledger_entry" ("ref")')
+    database.execute_sql('CREATE INDEX "request_log_request_id" ON "request_log" '
+                         '("request_id")')
+    stamp(3)
+    assert migrate(database, tmp_path / "backups") == 4
+    assert {t: _indexes(database, t) for t in fresh} == fresh
+    assert {"ledger_entry_user_id", "ledger_entry_created_at"} <= fresh["ledger_entry"]
