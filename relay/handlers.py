@@ -197,7 +197,7 @@ async def _metered(request: web.Request, path: str, validate: Any, *,
         if amount > 0:
             try:
                 await state.reserver.reserve(Hold(key.user_id, key.key_id, ctx.request_id,
-                                                  model, amount))
+                                                  model, amount), alone=state.in_flight == 1)
             except InsufficientBalance:
                 raise errors.insufficient_balance(
                     "Your balance is too low for this request. Please recharge, or lower "

@@ -34,8 +34,22 @@ class Reserver:
         self.quick: QuickWriter | None = None  # set while the relay runs on SQLite
         self.quick_batches = 0  # batches written in place (the rest went to the DB thread)
 
-    async def reserve(self, hold: Hold) -> None:
-        """Take ``hold``; raises the service error that refused it (e.g. insufficient balance)."""
+    async def reserve(self, hold: Hold, *, alone: bool = False) -> None:
+        """Take ``hold``; raises the service error that refused it (e.g. insufficient balance).
+
+        ``alone``: no other request is in flight, so no other hold can join a batch; on SQLite
+        the hold is then written right here, without waiting for the next loop iteration.
+        """
+        if alone and self.quick is not None and not self._busy and not self._pending:
+            try:
+                refused = self.quick.run(billing.reserve_many, [hold], self._lease)[0]
+            except Busy:
+                pass  # another connection is writing: queue it like any other
+            else:
+                self.quick_batches += 1
+                if refused is not None:
+                    raise refused
+                return
         loop = asyncio.get_running_loop()
         future: asyncio.Future[None] = loop.create_future()
         self._pending.append((hold, future))
