@@ -79,6 +79,11 @@ class QuickWriter:
         conn = self._conn
         token = db.direct.set(conn)
         try:
+            if conn.in_transaction:  # a ROLLBACK that failed earlier: never keep the lock
+                try:
+                    conn.execute("ROLLBACK")
+                except sqlite3.Error as exc:
+                    raise Busy(f"left in a transaction: {exc}") from None
             try:
                 conn.execute("BEGIN IMMEDIATE")
             except sqlite3.OperationalError as exc:

@@ -95,21 +95,25 @@ class Accountant:
         what is left for the database thread (all of it without a quick writer, the rest once
         one fails: the failed transaction was rolled back, so nothing is settled twice)."""
         start = 0
-        while self.quick is not None and start < len(batch):
-            chunk = batch[start:start + QUICK_CHUNK]
-            try:
-                self.quick.run(billing.settle_many, chunk)
-            except Busy:
-                break
-            except Exception:  # noqa: BLE001 -- the thread path retries it and decides
-                log.warning("settling on the loop failed; the database thread takes over",
-                            exc_info=True)
-                break
-            start += len(chunk)
-            self.settled_count += len(chunk)
-            for item in chunk:
-                self.active.pop(item.request_id, None)
-            await asyncio.sleep(0)  # let requests (and their holds) in between
+        try:
+            while self.quick is not None and start < len(batch):
+                chunk = batch[start:start + QUICK_CHUNK]
+                try:
+                    self.quick.run(billing.settle_many, chunk)
+                except Busy:
+                    break
+                except Exception:  # noqa: BLE001 -- the thread path retries it and decides
+                    log.warning("settling on the loop failed; the database thread takes over",
+                                exc_info=True)
+                    break
+                start += len(chunk)
+                self.settled_count += len(chunk)
+                for item in chunk:
+                    self.active.pop(item.request_id, None)
+                await asyncio.sleep(0)  # let requests (and their holds) in between
+        except BaseException:  # cancelled between chunks: what is not written stays queued
+            self._queue[:0] = batch[start:]
+            raise
         return batch[start:]
 
     async def _transient(self, exc: Exception) -> bool:

@@ -59,7 +59,8 @@ async def forward(request: web.Request, state: RelayState, ctx: RequestContext,
             try:
                 if resp.status != 200:
                     raw = await resp.read(upstream.MAX_ERROR_BODY)
-                    verdict = upstream.classify(resp.status, raw)
+                    verdict = upstream.classify(resp.status, raw,
+                                                location=resp.headers.get("location"))
                     if not verdict.failover:
                         assert verdict.client_error is not None
                         ctx.status, ctx.error_code = (verdict.client_error.status,

@@ -76,8 +76,13 @@ class Reserver:
         if self.quick is None:  # the relay stopped meanwhile
             self._submit(loop)
             return
-        batch = list(self._pending)
+        # A request cancelled while it waited (client gone) takes no hold: written now, it
+        # would sit on the balance until its lease lapsed.
+        batch = [waiter for waiter in self._pending if not waiter[1].done()]
         self._pending.clear()
+        if not batch:
+            self._busy = False
+            return
         try:
             results = self.quick.run(billing.reserve_many, [hold for hold, _ in batch],
                                      self._lease)
@@ -95,7 +100,9 @@ class Reserver:
         """On the database thread: everything queued so far, in one transaction."""
         batch: list[_Waiter] = []
         while self._pending:
-            batch.append(self._pending.popleft())
+            waiter = self._pending.popleft()
+            if not waiter[1].done():  # cancelled meanwhile: no hold (see _write_here)
+                batch.append(waiter)
         if not batch:
             return batch, [], None
         try:

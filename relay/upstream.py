@@ -103,9 +103,12 @@ def _names_missing_model(message: str) -> bool:
     return "model not exist" in text or ("model" in text and "does not exist" in text)
 
 
-def classify(status: int, raw: bytes) -> Verdict:
+def classify(status: int, raw: bytes, *, location: str | None = None) -> Verdict:
     message, code, type_ = _error_fields(raw)
     summary = f"HTTP {status} {code or type_}".strip()
+    if 300 <= status < 400:  # not followed: the operator should use the new address
+        return Verdict(True, f"HTTP {status}: the provider redirects to {location or '?'}; "
+                             f"set that as its base URL")
     if status in (401, 403):
         return Verdict(True, f"{summary}: provider rejected its API key")
     if (status == 402 or code in ("1113", "insufficient_quota")

@@ -27,6 +27,7 @@ from relay.h1.connection import (H1Connection, H1Response, UpstreamClosed, Upstr
 
 IDLE_SECONDS = 15.0  # under most servers' keep-alive timeout (nginx 75 s, uvicorn 5 s is rare)
 MAX_IDLE_PER_HOST = 256
+STALE_WINDOW = 0.25  # a pooled connection closing this soon after a send was closed while idle
 _FORBIDDEN_IN_HEADERS = str.maketrans("", "", "\r\n\0")
 
 
@@ -55,15 +56,19 @@ def target(base_url: str) -> Target:
     tls = parts.scheme == "https"
     port = parts.port or (443 if tls else 80)
     host = parts.hostname
-    shown = f"[{host}]" if ":" in host else host
-    host_header = shown if port == (443 if tls else 80) else f"{shown}:{port}"
-    prefix = quote(parts.path.rstrip("/"), safe="/%:@!$&'()*+,;=-._~")
     try:
         ipaddress.ip_address(host)
     except ValueError:
         literal = False
+        try:  # an internationalised name goes on the wire in its ASCII (IDNA) form
+            host = host.encode("idna").decode("ascii")
+        except UnicodeError as exc:
+            raise ValueError(f"bad host name in {base_url!r}: {exc}") from None
     else:
         literal = True
+    shown = f"[{host}]" if ":" in host else host
+    host_header = shown if port == (443 if tls else 80) else f"{shown}:{port}"
+    prefix = quote(parts.path.rstrip("/"), safe="/%:@!$&'()*+,;=-._~")
     return Target(tls, host, port, prefix, host_header, literal)
 
 
@@ -100,9 +105,12 @@ class H1Client:
             try:
                 return await conn.request(head, body, read_timeout)
             except UpstreamClosed:
-                if conn.received:
+                if conn.received or conn.loop.time() - conn.sent_at > STALE_WINDOW:
                     raise
-                # Closed by the server while it sat in our pool: the request never got there.
+                # Closed by the server while it sat in our pool (its close crossed our request
+                # on the wire): the request was never processed, so it is safe to send again.
+                # A close that comes later may follow work the provider already did (and
+                # billed): that is a failure, for failover to handle.
         conn = await self._connect(url, connect_timeout)
         return await conn.request(head, body, read_timeout)
 
@@ -138,7 +146,7 @@ class H1Client:
         except TimeoutError:
             raise UpstreamTimeout(f"connecting to {url.host_header} took over {timeout:g} s"
                                   ) from None
-        except OSError as exc:  # refused, unreachable, DNS, TLS verification (ssl.SSLError)
+        except (OSError, UnicodeError) as exc:  # refused, unreachable, DNS, TLS (SSLError)
             raise UpstreamError(f"cannot connect to {url.host_header}: {exc}") from None
         conn.pool_key, conn.on_idle = url.key, self._park
         return conn

@@ -17,6 +17,7 @@ import httptools
 HIGH_WATER = 512 * 1024
 LOW_WATER = 128 * 1024
 _DECOMPRESSED_PIECE = 1024 * 1024
+MAX_HEADER_BYTES = 64 * 1024  # a response head bigger than this is not a provider talking
 
 
 class UpstreamError(Exception):
@@ -127,6 +128,7 @@ class H1Response:
         return bytes(out)
 
     def _finish(self) -> None:
+        self._conn = None  # the connection may carry another exchange from now on
         if self._decoder is not None:
             try:
                 rest = self._decoder.flush()
@@ -170,6 +172,8 @@ class H1Connection(asyncio.Protocol):
         self._head: asyncio.Future[H1Response] | None = None
         self._parser: Any = None
         self._raw_headers: list[tuple[bytes, bytes]] = []
+        self._header_bytes = 0
+        self.sent_at = 0.0  # when the current request was handed to the socket
         self._informational = False
         self._until_eof = False
         self._keep_alive = False
@@ -221,11 +225,17 @@ class H1Connection(asyncio.Protocol):
     # -- httptools callbacks ----------------------------------------------------------
 
     def on_header(self, name: bytes, value: bytes) -> None:
+        if self._head is None or self._head.done():
+            return  # trailers after a chunked body: nothing the relay uses
+        self._header_bytes += len(name) + len(value)
+        if self._header_bytes > MAX_HEADER_BYTES:
+            self._fail(UpstreamError("the upstream's response headers are too large"))
+            return
         self._raw_headers.append((name, value))
 
     def on_headers_complete(self) -> None:
         status = self._parser.get_status_code()
-        raw, self._raw_headers = self._raw_headers, []
+        raw, self._raw_headers, self._header_bytes = self._raw_headers, [], 0
         if 100 <= status < 200:  # "100 Continue" and friends: the real answer follows
             self._informational = True
             return
@@ -271,9 +281,10 @@ class H1Connection(asyncio.Protocol):
         self._response = response
         self._head = head_future = self.loop.create_future()
         self._parser = httptools.HttpResponseParser(self)
+        self._raw_headers, self._header_bytes = [], 0
         self.received = self._sent = False
         self._read_timeout = read_timeout
-        self._last_read = self.loop.time()
+        self._last_read = self.sent_at = self.loop.time()
         self._timer = self.loop.call_at(self._last_read + read_timeout, self._check_silence)
         assert self.transport is not None
         try:

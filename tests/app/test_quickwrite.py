@@ -164,3 +164,13 @@ def test_database_errors_propagate_and_roll_back(alice, writer) -> None:
         writer.run(billing.reserve_many, [hold(alice, "r1", 2)], 60)
     assert balance(alice) == 9_999 and holds_written() == [("r1", 1)]
     assert not writer._conn.in_transaction
+
+
+def test_a_transaction_left_open_is_rolled_back_before_the_next(alice, writer) -> None:
+    """If a ROLLBACK ever failed, the writer must not keep SQLite's write lock forever."""
+    writer._conn.execute("BEGIN IMMEDIATE")
+    writer._conn.execute('UPDATE "user" SET balance_micros = 0 WHERE id = ?', (alice.id,))
+    results = writer.run(billing.reserve_many,
+                         [Hold(alice.id, None, "req_after", "m", 1_000)], 60)
+    assert results == [None]
+    assert User.get_by_id(alice.id).balance_micros == 9_000  # the stray UPDATE was undone
