@@ -3,6 +3,9 @@
 A missing hidden import, data file or Qt plugin only shows up in a frozen build, so this test
 builds one (into a temp folder; the checkout's build/ and dist/ are untouched) and drives the
 `RelayDesk` executable the way an operator would. One build (~1 min) serves every test here.
+
+(The folder is not called tests/build: pytest never looks inside folders named "build", so the
+test silently did not run for a while, and a Qt update broke the build meanwhile.)
 """
 
 import asyncio
