@@ -161,7 +161,7 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
     state.client = H1Client()
     await state.guard.refresh()
     await state.limiter.refresh()
-    if state.options.quick_holds:
+    if state.options.quick_writes:
         state.reserver.quick = state.accountant.quick = QuickWriter.for_bound_database()
     state.accountant.start()
     retention = jobs.start_retention(state.dbx)

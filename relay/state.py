@@ -24,7 +24,7 @@ class RelayOptions:
     disconnect_grace: float = 30.0  # keep reading after a client left, to learn the usage
     lease_seconds: float = 60.0
     flush_interval: float = 0.05
-    quick_holds: bool = True  # SQLite: commit holds on the loop when the lock is free
+    quick_writes: bool = True  # SQLite: write holds and settlements on the loop when free
     key_ttl: float = 1.0  # another process (CLI, second relay) revoking a key: seen within 1 s
     pool_ttl: float = 10.0
     max_body_bytes: int = 32 * 1024 * 1024
