@@ -98,8 +98,8 @@ def test_env_var_beats_keyring(real_keyring, monkeypatch):
     keystore.set_secret("provider", name, "from-keyring")
     try:
         assert keystore.get_secret("provider", name) == "from-keyring"
-        monkeypatch.setenv(keystore.env_var_name(name), "from-env")
-        assert keystore.get_secret("provider", name) == "from-env"
+        monkeypatch.setenv(keystore.env_var_name(name), "sk-from-env-7c41")
+        assert keystore.get_secret("provider", name) == "sk-from-env-7c41"
         monkeypatch.setenv(keystore.env_var_name(name), "")  # empty means unset
         assert keystore.get_secret("provider", name) == "from-keyring"
     finally:

@@ -166,14 +166,17 @@ def scan_bytes(data: bytes, where: str, secrets: dict[str, str],
         yield from scan_bytes(inner, f"{where}!gunzip", secrets, pattern)
 
 
-def scan_tree(root: Path, secrets: dict[str, str]) -> list[Finding]:
-    """Every regular file under ``root`` (symlinks not followed)."""
+def scan_tree(root: Path, secrets: dict[str, str], skip: tuple[Path, ...] = ()
+              ) -> list[Finding]:
+    """Every regular file under ``root`` (symlinks not followed), except under ``skip``."""
     pattern = _pattern(secrets)
     found: list[Finding] = []
     if pattern is None or not root.exists():
         return found
     for path in sorted(root.rglob("*")):
         if path.is_symlink() or not path.is_file():
+            continue
+        if any(path.is_relative_to(folder) for folder in skip):
             continue
         try:
             data = path.read_bytes()
