@@ -3,28 +3,12 @@ request, trailers that stay with their response, internationalised host names, o
 heads, and redirects treated as a provider problem rather than the client's."""
 
 import asyncio
-from collections.abc import AsyncIterator
 
 import pytest
 
 from relay import upstream
-from relay.h1 import H1Client, UpstreamClosed, UpstreamError, target
-from tests.relay.h1servers import RawConn, RawServer, body_of, post
-
-
-@pytest.fixture
-async def client() -> AsyncIterator[H1Client]:
-    c = H1Client()
-    yield c
-    await c.close()
-
-
-@pytest.fixture
-async def servers() -> AsyncIterator[list]:  # type: ignore[type-arg]
-    started: list = []  # type: ignore[type-arg]
-    yield started
-    for server in reversed(started):
-        await server.stop()
+from relay.h1 import UpstreamClosed, UpstreamError, target
+from tests.relay.h1.servers import RawConn, body_of, post, raw
 
 
 def _answer(body: bytes = b"ok") -> bytes:
@@ -42,8 +26,7 @@ async def test_a_close_after_the_provider_had_time_to_work_is_not_retried(client
         await asyncio.sleep(0.6)  # the provider works on it (well past the stale window)...
         # ...and the connection ends without an answer
 
-    server = await RawServer(handler).start()
-    servers.append(server)
+    server = await raw(servers, handler)
     assert await body_of(await post(client, server.port)) == b"ok"
     with pytest.raises(UpstreamClosed):
         await post(client, server.port, body=b"expensive")
@@ -59,8 +42,7 @@ async def test_trailers_do_not_leak_into_the_next_response(client, servers) -> N
         await conn.read_request()
         await conn.send(_answer(b"plain"))
 
-    server = await RawServer(handler).start()
-    servers.append(server)
+    server = await raw(servers, handler)
     assert await body_of(await post(client, server.port)) == b"ok"
     second = await post(client, server.port)
     assert "content-encoding" not in second.headers
@@ -74,8 +56,7 @@ async def test_an_oversized_response_head_is_an_upstream_error(client, servers) 
         headers = b"".join(b"X-Filler-%d: %s\r\n" % (i, b"x" * 4000) for i in range(20))
         await conn.send(b"HTTP/1.1 200 OK\r\n" + headers + b"Content-Length: 0\r\n\r\n")
 
-    server = await RawServer(handler).start()
-    servers.append(server)
+    server = await raw(servers, handler)
     with pytest.raises(UpstreamError):
         await post(client, server.port)
 

@@ -6,7 +6,6 @@ import hashlib
 import os
 import socket
 import ssl
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -15,32 +14,11 @@ from aiohttp import web
 from app import tls
 from relay.h1 import H1Client, UpstreamClosed, UpstreamError, target
 from relay.h1.connection import HIGH_WATER
-from tests.relay.h1servers import AppServer, RawConn, RawServer, body_of, idle_count, post, until
+from tests.relay.h1.servers import AppServer, RawConn, body_of, idle_count, post, raw, until
 
 # asyncio's socket transports read at most this much per data_received call
 TRANSPORT_READ = 256 * 1024
 MB = 1024 * 1024
-
-
-@pytest.fixture
-async def client() -> AsyncIterator[H1Client]:
-    c = H1Client()
-    yield c
-    await c.close()
-
-
-@pytest.fixture
-async def servers() -> AsyncIterator[list]:  # type: ignore[type-arg]
-    started: list = []  # type: ignore[type-arg]
-    yield started
-    for server in reversed(started):
-        await server.stop()
-
-
-async def raw(servers: list, handler) -> RawServer:  # type: ignore[no-untyped-def,type-arg]
-    server = await RawServer(handler).start()
-    servers.append(server)
-    return server
 
 
 def _chunked_head() -> bytes:

@@ -176,3 +176,18 @@ async def until(predicate: Callable[[], bool], seconds: float = 5.0) -> None:
     async with asyncio.timeout(seconds):
         while not predicate():
             await asyncio.sleep(0.001)
+
+
+async def raw(servers: list, handler: Handler) -> RawServer:  # type: ignore[type-arg]
+    """Start a RawServer that the ``servers`` fixture stops after the test."""
+    server = await RawServer(handler).start()
+    servers.append(server)
+    return server
+
+
+async def app(servers: list,  # type: ignore[type-arg]
+              handler: Callable[[web.Request], Awaitable[web.StreamResponse]]) -> AppServer:
+    """Start an AppServer that the ``servers`` fixture stops after the test."""
+    server = await AppServer(handler).start()
+    servers.append(server)
+    return server

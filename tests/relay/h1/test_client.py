@@ -2,47 +2,18 @@
 keep-alive reuse and its one safe retry, timeouts, and broken HTTP always ending as UpstreamError.
 
 Bigger flows (back-pressure, large bodies, TLS, IPv6, cancellation) are in
-test_h1client_streams.py."""
+test_client_streams.py."""
 
 import asyncio
 import gzip
 import socket
 import zlib
-from collections.abc import AsyncIterator
 
 import pytest
 from aiohttp import web
 
-from relay.h1 import H1Client, UpstreamClosed, UpstreamError, UpstreamTimeout, header_lines, target
-from tests.relay.h1servers import AppServer, RawConn, RawServer, body_of, idle_count, post, until
-
-
-@pytest.fixture
-async def client() -> AsyncIterator[H1Client]:
-    c = H1Client()
-    yield c
-    await c.close()
-
-
-@pytest.fixture
-async def servers() -> AsyncIterator[list]:  # type: ignore[type-arg]
-    started: list = []  # type: ignore[type-arg]
-    yield started
-    for server in reversed(started):
-        await server.stop()
-
-
-async def app(servers: list, handler) -> AppServer:  # type: ignore[no-untyped-def,type-arg]
-    server = await AppServer(handler).start()
-    servers.append(server)
-    return server
-
-
-async def raw(servers: list, handler) -> RawServer:  # type: ignore[no-untyped-def,type-arg]
-    server = await RawServer(handler).start()
-    servers.append(server)
-    return server
-
+from relay.h1 import UpstreamClosed, UpstreamError, UpstreamTimeout, header_lines, target
+from tests.relay.h1.servers import RawConn, app, body_of, idle_count, post, raw, until
 
 # --- bodies --------------------------------------------------------------------------------------
 
