@@ -138,13 +138,15 @@ async def test_read_limit_larger_than_the_body(client, servers) -> None:
     assert server.connections == 1 and idle_count(client) == 1
 
 
-async def test_close_mid_body(client, servers) -> None:
-    async def handler(conn: RawConn) -> None:
-        await conn.read_request()
-        await conn.send(_chunked_head() + _chunk(b"first"))
-        await conn.until_eof()
+async def _first_chunk_then_wait(conn: RawConn) -> None:
+    """Answer with one chunk of a body, then wait for the client to hang up."""
+    await conn.read_request()
+    await conn.send(_chunked_head() + _chunk(b"first"))
+    await conn.until_eof()
 
-    server = await raw(servers, handler)
+
+async def test_close_mid_body(client, servers) -> None:
+    server = await raw(servers, _first_chunk_then_wait)
     resp = await post(client, server.port)
     pieces = aiter(resp)
     assert await anext(pieces) == b"first"
@@ -175,12 +177,7 @@ async def test_cancelled_post_leaves_nothing_behind(client, servers) -> None:
 
 
 async def test_cancelled_body_reader_then_close(client, servers) -> None:
-    async def handler(conn: RawConn) -> None:
-        await conn.read_request()
-        await conn.send(_chunked_head() + _chunk(b"first"))
-        await conn.until_eof()
-
-    server = await raw(servers, handler)
+    server = await raw(servers, _first_chunk_then_wait)
     resp = await post(client, server.port)
 
     async def drain() -> bytes:
