@@ -19,6 +19,7 @@ from app.metering import parse_usage, text_tokens
 from relay import errors
 from relay.h1 import H1Response, UpstreamError
 from relay.context import RequestContext
+from relay.deltas import DeltaTemplate
 from relay.sse import SSEError, SSEEvent, SSEParser, _text, encode_data
 
 log = logging.getLogger(__name__)
@@ -77,6 +78,8 @@ class StreamRelay:
         self.finished = False  # a choice reported finish_reason
         self.shutting_down = False
         self._emitted = False  # a data event has been (or is being) sent to the client
+        self._template = DeltaTemplate()  # this stream's plain text deltas, read by layout
+        self._parsed: Any = None  # the event _translate_data() last passed on unchanged
         self._registry = registry if registry is not None else set()
 
     def abort(self) -> None:
@@ -127,13 +130,25 @@ class StreamRelay:
         what passes unchanged, usually all of it, goes out as the very bytes received."""
         out: bytearray | None = None  # None while the chunk passes through unchanged
         at = 0  # where the current event starts in ``chunk``
+        template = self._template
         for line in lines:
             if self.done:
                 if out is None:
                     out = bytearray(chunk[:at])
                 break
-            new = self._translate_data(_text(line[6:]))
             end = at + len(line) + 2
+            tokens = template.tokens(line)
+            if tokens is not None:  # a sibling of the last plain text delta: passes unchanged
+                self.ctx.completion_estimate += tokens
+                self._emitted = True
+                if out is not None:
+                    out += chunk[at:end]
+                at = end
+                continue
+            self._parsed = None
+            new = self._translate_data(_text(line[6:]))
+            if new is None:
+                template.learn(line, self._parsed)
             if new is not None and new != chunk[at:end]:
                 if out is None:
                     out = bytearray(chunk[:at])
@@ -205,6 +220,7 @@ class StreamRelay:
         if "choices" not in obj:
             obj["choices"] = []  # every chunk the client sees has a choices array
             return encode_data(json.dumps(obj, ensure_ascii=False))
+        self._parsed = obj
         return None
 
     def _count_choices(self, choices: Any) -> None:
