@@ -181,10 +181,19 @@ class StreamRelay:
             # Leading keep-alives are dropped: sending one would commit the response and rule
             # out failing over if the upstream then fails before its first real event.
             return KEEPALIVE if event.comment is not None and self._emitted else b""
+        plain = (event.event is None and event.id is None and event.retry is None
+                 and not event.comment)
+        if plain:
+            tokens = self._template.tokens(event.raw[:-2])
+            if tokens is not None:  # a sibling of the last plain text delta
+                self.ctx.completion_estimate += tokens
+                return event.raw
+            self._parsed = None
         out = self._translate_data(data)
         if out is not None:
             return out
-        if event.event is None and event.id is None and event.retry is None and not event.comment:
+        if plain:
+            self._template.learn(event.raw[:-2], self._parsed)
             return event.raw  # exactly the data line(s) as received: no re-encoding
         return encode_data(data)
 
