@@ -130,25 +130,13 @@ class StreamRelay:
         what passes unchanged, usually all of it, goes out as the very bytes received."""
         out: bytearray | None = None  # None while the chunk passes through unchanged
         at = 0  # where the current event starts in ``chunk``
-        template = self._template
         for line in lines:
             if self.done:
                 if out is None:
                     out = bytearray(chunk[:at])
                 break
             end = at + len(line) + 2
-            tokens = template.tokens(line)
-            if tokens is not None:  # a sibling of the last plain text delta: passes unchanged
-                self.ctx.completion_estimate += tokens
-                self._emitted = True
-                if out is not None:
-                    out += chunk[at:end]
-                at = end
-                continue
-            self._parsed = None
-            new = self._translate_data(_text(line[6:]))
-            if new is None:
-                template.learn(line, self._parsed)
+            new = self._translate_line(line)
             if new is not None and new != chunk[at:end]:
                 if out is None:
                     out = bytearray(chunk[:at])
@@ -181,21 +169,25 @@ class StreamRelay:
             # Leading keep-alives are dropped: sending one would commit the response and rule
             # out failing over if the upstream then fails before its first real event.
             return KEEPALIVE if event.comment is not None and self._emitted else b""
-        plain = (event.event is None and event.id is None and event.retry is None
-                 and not event.comment)
-        if plain:
-            tokens = self._template.tokens(event.raw[:-2])
-            if tokens is not None:  # a sibling of the last plain text delta
-                self.ctx.completion_estimate += tokens
-                return event.raw
-            self._parsed = None
+        if event.event is None and event.id is None and event.retry is None and not event.comment:
+            out = self._translate_line(event.raw[:-2], data)
+            return event.raw if out is None else out  # as received: no re-encoding
         out = self._translate_data(data)
-        if out is not None:
-            return out
-        if plain:
-            self._template.learn(event.raw[:-2], self._parsed)
-            return event.raw  # exactly the data line(s) as received: no re-encoding
-        return encode_data(data)
+        return encode_data(data) if out is None else out
+
+    def _translate_line(self, line: bytes, data: str | None = None) -> bytes | None:
+        """``_translate_data`` for an event made of data lines only (``line``: its bytes up to
+        the blank line; ``data``: its decoded payload, if at hand). A sibling of the stream's
+        last plain text delta is read by its layout instead of parsed (relay/deltas.py)."""
+        tokens = self._template.tokens(line)
+        if tokens is not None:
+            self.ctx.completion_estimate += tokens
+            return None
+        self._parsed = None
+        out = self._translate_data(_text(line[6:]) if data is None else data)
+        if out is None:
+            self._template.learn(line, self._parsed)
+        return out
 
     def _translate_data(self, data: str) -> bytes | None:
         """What the client gets for an event carrying ``data``: ``None`` for the event itself
