@@ -8,6 +8,8 @@ defensible). They are deliberately simple and slightly generous.
 from dataclasses import dataclass
 from typing import Any
 
+# The fields of an answer's message (or stream delta) whose text is billed as completion.
+COMPLETION_TEXT_FIELDS = ("content", "reasoning_content")
 IMAGE_TOKENS = 1_500  # a high-detail image tile budget; images are priced per tile, not size
 PER_MESSAGE_TOKENS = 4
 

@@ -22,9 +22,8 @@ import json
 import re
 from typing import Any
 
-from app.metering import text_tokens
+from app.metering import COMPLETION_TEXT_FIELDS, text_tokens
 
-_TEXT_FIELDS = ("content", "reasoning_content")
 _HOLE = "\x00"  # serialises as \u0000: a backslash, which a learned event never contains
 _HOLE_JSON = json.dumps(_HOLE).encode()
 _UNSAFE = re.compile(rb'["\\\x00-\x1f]')  # what a JSON string must escape
@@ -91,7 +90,7 @@ def _text_field(event: Any) -> str | None:
     delta = choice.get("delta")
     if choice.get("finish_reason") or not isinstance(delta, dict) or delta.get("tool_calls"):
         return None
-    texts = [f for f in _TEXT_FIELDS if isinstance(delta.get(f), str)]
+    texts = [f for f in COMPLETION_TEXT_FIELDS if isinstance(delta.get(f), str)]
     if len(texts) != 1 or not delta[texts[0]]:
         return None  # an empty first text (the role chunk) is a layout used once
     return texts[0]

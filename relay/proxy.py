@@ -8,7 +8,7 @@ from typing import Any
 
 from aiohttp import web
 
-from app.metering import Usage, parse_usage, text_tokens
+from app.metering import COMPLETION_TEXT_FIELDS, Usage, parse_usage, text_tokens
 from relay import errors, h1, upstream
 from relay.context import RequestContext
 from relay.pool import Upstream
@@ -147,7 +147,7 @@ def _message_tokens(obj: dict[str, Any]) -> int:
     for choice in obj.get("choices") or ():
         message = choice.get("message") if isinstance(choice, dict) else None
         if isinstance(message, dict):
-            for field in ("content", "reasoning_content"):
+            for field in COMPLETION_TEXT_FIELDS:
                 if isinstance(message.get(field), str):
                     total += text_tokens(message[field])
     return total

@@ -15,7 +15,7 @@ from typing import Any
 from aiohttp import web
 from aiohttp.client_exceptions import ClientConnectionError
 
-from app.metering import parse_usage, text_tokens
+from app.metering import COMPLETION_TEXT_FIELDS, parse_usage, text_tokens
 from relay import errors
 from relay.h1 import H1Response, UpstreamError
 from relay.context import RequestContext
@@ -234,7 +234,7 @@ class StreamRelay:
                 self.finished = True
             delta = choice.get("delta")
             if delta and isinstance(delta, dict):
-                for field in ("content", "reasoning_content"):
+                for field in COMPLETION_TEXT_FIELDS:
                     value = delta.get(field)
                     if value and isinstance(value, str):
                         tokens += text_tokens(value)
