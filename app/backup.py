@@ -113,8 +113,14 @@ def list_backups(config: Config) -> list[BackupInfo]:
     """Newest first."""
     if not config.is_sqlite:
         return []
-    files = sorted(backup_dir(config).glob("relaydesk-*.sqlite3"), reverse=True)
-    return [BackupInfo(p, p.stat().st_size, p.stem.removeprefix("relaydesk-")) for p in files]
+    found = []
+    for path in sorted(backup_dir(config).glob("relaydesk-*.sqlite3"), reverse=True):
+        try:
+            size = path.stat().st_size
+        except FileNotFoundError:  # rotated away (the scheduler, another process) meanwhile
+            continue
+        found.append(BackupInfo(path, size, path.stem.removeprefix("relaydesk-")))
+    return found
 
 
 # --- scheduling -----------------------------------------------------------------------------
