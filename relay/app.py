@@ -102,7 +102,10 @@ def create_app(options: RelayOptions | None = None, config: Config | None = None
                        accountant=Accountant(dbx, lease_seconds=opts.lease_seconds,
                                              flush_interval=opts.flush_interval,
                                              last_used=keys.last_used),
-                       reserver=Reserver(dbx, opts.lease_seconds), guard=Guard(dbx),
+                       reserver=Reserver(dbx, opts.lease_seconds,
+                                         gather_from=opts.hold_gather_from,
+                                         gather_delay=opts.hold_gather_delay),
+                       guard=Guard(dbx),
                        limiter=RateLimiter(dbx))
     app = web.Application(middlewares=[cors.preflight_middleware, error_middleware,
                                        guard_middleware],

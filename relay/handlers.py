@@ -4,6 +4,7 @@ import asyncio
 import json
 import os
 import secrets
+from collections.abc import Awaitable
 from typing import Any
 
 from aiohttp import web
@@ -170,6 +171,34 @@ async def embeddings(request: web.Request) -> web.StreamResponse:
     return await _metered(request, "/embeddings", validate_embeddings, completion=False)
 
 
+async def _take_hold(state: RelayState, ctx: RequestContext, hold: Hold,
+                     taking: Awaitable[None]) -> None:
+    try:
+        await taking
+    except InsufficientBalance:
+        raise errors.insufficient_balance(
+            "Your balance is too low for this request. Please recharge, or lower "
+            "max_tokens.") from None
+    ctx.reserved = True
+    state.accountant.active[ctx.request_id] = ctx.delivered_micros
+
+
+class _HoldAfterSend:
+    """The hold of a request sent upstream before it was taken (relay/reserver.py, overlap):
+    awaited once, by the first attempt that reaches a provider, before its answer is read."""
+
+    __slots__ = ("_state", "_ctx", "_hold")
+
+    def __init__(self, state: RelayState, ctx: RequestContext, hold: Hold) -> None:
+        self._state, self._ctx, self._hold = state, ctx, hold
+
+    async def __call__(self) -> None:
+        if self._ctx.reserved:
+            return  # a later attempt (failover, a stale pooled connection): already taken
+        await _take_hold(self._state, self._ctx, self._hold,
+                         self._state.reserver.overlap(self._hold))
+
+
 async def _metered(request: web.Request, path: str, validate: Any, *,
                    completion: bool) -> web.StreamResponse:
     state = request.app[STATE]
@@ -194,17 +223,16 @@ async def _metered(request: web.Request, path: str, validate: Any, *,
                    if completion else 0)
         ticket = await state.limiter.admit(key, ctx.prompt_estimate + max_out)
         amount = cost_micros(ctx.prompt_estimate, 0, max_out, ctx.price)
+        after_send = None
         if amount > 0:
-            try:
-                await state.reserver.reserve(Hold(key.user_id, key.key_id, ctx.request_id,
-                                                  model, amount), alone=state.in_flight == 1)
-            except InsufficientBalance:
-                raise errors.insufficient_balance(
-                    "Your balance is too low for this request. Please recharge, or lower "
-                    "max_tokens.") from None
-            ctx.reserved = True
-            state.accountant.active[ctx.request_id] = ctx.delivered_micros
-        return await forward(request, state, ctx, body, candidates, path=path, raw=raw)
+            hold = Hold(key.user_id, key.key_id, ctx.request_id, model, amount)
+            if state.reserver.may_overlap(hold, state.in_flight):
+                after_send = _HoldAfterSend(state, ctx, hold)
+            else:
+                await _take_hold(state, ctx, hold, state.reserver.reserve(
+                    hold, in_flight=state.in_flight))
+        return await forward(request, state, ctx, body, candidates, path=path, raw=raw,
+                             after_send=after_send)
     except errors.RelayError as exc:
         ctx.status, ctx.error_code = exc.status, exc.code
         raise

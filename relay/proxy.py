@@ -22,8 +22,12 @@ FAILOVER_EXCEPTIONS = (h1.UpstreamError, TimeoutError, UpstreamBroke, Connection
 
 async def forward(request: web.Request, state: RelayState, ctx: RequestContext,
                   body: dict[str, Any], candidates: list[Upstream], *, path: str,
-                  raw: bytes) -> web.StreamResponse:
-    """Try each candidate in order; return the first good response or a neutral error."""
+                  raw: bytes, after_send: h1.AfterSend | None = None) -> web.StreamResponse:
+    """Try each candidate in order; return the first good response or a neutral error.
+
+    ``after_send``: awaited by each attempt once its request is sent, before the answer is
+    read (the request's hold, when relay/reserver.py overlaps it with the provider's work).
+    """
     client = state.client
     assert client is not None
     options = state.options
@@ -55,7 +59,7 @@ async def forward(request: web.Request, state: RelayState, ctx: RequestContext,
         try:
             resp = await client.post(url, path, data, lines,
                                      connect_timeout=options.connect_timeout,
-                                     read_timeout=options.read_timeout)
+                                     read_timeout=options.read_timeout, after_send=after_send)
             try:
                 if resp.status != 200:
                     raw = await resp.read(upstream.MAX_ERROR_BODY)

@@ -32,6 +32,10 @@ class RelayOptions:
     default_max_tokens: int | None = None  # None: the setting's value
     offload_json_bytes: int = 256 * 1024  # parse bigger bodies in a thread
     shutdown_grace: float = 3.0  # open streams get this long to finish when the relay stops
+    # From this many requests in flight, a hold waits up to hold_gather_delay for others to
+    # share its commit (relay/reserver.py).
+    hold_gather_from: int = 16
+    hold_gather_delay: float = 0.001
 
     @classmethod
     def from_settings(cls, values: dict[str, Any]) -> "RelayOptions":

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import quote, urlsplit
 
-from relay.h1.connection import (H1Connection, H1Response, UpstreamClosed, UpstreamError,
-                                 UpstreamTimeout)
+from relay.h1.connection import (AfterSend, H1Connection, H1Response, UpstreamClosed,
+                                 UpstreamError, UpstreamTimeout)
 
 IDLE_SECONDS = 15.0  # under most servers' keep-alive timeout (nginx 75 s, uvicorn 5 s is rare)
 MAX_IDLE_PER_HOST = 256
@@ -92,18 +92,22 @@ class H1Client:
         self._closed = False
 
     async def post(self, url: Target, path: str, body: bytes, headers: bytes, *,
-                   connect_timeout: float, read_timeout: float) -> H1Response:
+                   connect_timeout: float, read_timeout: float,
+                   after_send: AfterSend | None = None) -> H1Response:
         """POST ``body`` to ``url`` + ``path``; returns once status and headers arrived.
 
         ``headers`` comes from :func:`header_lines`; Host and Content-Length are added here.
         Raises :class:`UpstreamError` (a :class:`UpstreamTimeout` for timeouts).
+        ``after_send`` is awaited once the request is sent, before the answer is read; if it
+        raises, the exchange is dropped and the error propagates. It may run twice when a
+        pooled connection turns out closed and the request goes again.
         """
         head = (f"POST {url.prefix}{path} HTTP/1.1\r\nHost: {url.host_header}\r\n"
                 f"Content-Length: {len(body)}\r\n").encode("latin-1") + headers + b"\r\n"
         conn = self._pooled(url)
         if conn is not None:
             try:
-                return await conn.request(head, body, read_timeout)
+                return await conn.request(head, body, read_timeout, after_send)
             except UpstreamClosed:
                 if conn.received or conn.loop.time() - conn.sent_at > STALE_WINDOW:
                     raise
@@ -112,7 +116,7 @@ class H1Client:
                 # A close that comes later may follow work the provider already did (and
                 # billed): that is a failure, for failover to handle.
         conn = await self._connect(url, connect_timeout)
-        return await conn.request(head, body, read_timeout)
+        return await conn.request(head, body, read_timeout, after_send)
 
     def _pooled(self, url: Target) -> H1Connection | None:
         idle = self._idle.get(url.key)

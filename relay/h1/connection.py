@@ -8,6 +8,7 @@ waiting reader, pause the socket when the reader falls behind, time out a silent
 import asyncio
 import zlib
 from collections import deque
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httptools
@@ -18,6 +19,9 @@ HIGH_WATER = 512 * 1024
 LOW_WATER = 128 * 1024
 _DECOMPRESSED_PIECE = 1024 * 1024
 MAX_HEADER_BYTES = 64 * 1024  # a response head bigger than this is not a provider talking
+
+# Awaited between sending a request and reading its answer (the relay takes a hold there).
+AfterSend = Callable[[], Awaitable[None]]
 
 
 class UpstreamError(Exception):
@@ -275,8 +279,10 @@ class H1Connection(asyncio.Protocol):
 
     # -- used by the client -----------------------------------------------------------
 
-    async def request(self, head: bytes, body: bytes, read_timeout: float) -> H1Response:
-        """Send one request and wait for its status and headers."""
+    async def request(self, head: bytes, body: bytes, read_timeout: float,
+                      after_send: AfterSend | None = None) -> H1Response:
+        """Send one request and wait for its status and headers (``after_send`` is awaited
+        in between; if it raises, the exchange is dropped)."""
         response = H1Response(self)
         self._response = response
         self._head = head_future = self.loop.create_future()
@@ -293,6 +299,8 @@ class H1Connection(asyncio.Protocol):
                 self._sent = True
             else:
                 await self._send_large(head, body)
+            if after_send is not None:
+                await after_send()
             return await head_future
         except BaseException:
             if self._response is response:  # cancelled or failed mid-exchange: unusable

@@ -56,8 +56,10 @@ async def test_a_request_cancelled_before_its_hold_is_written_takes_none(sqlite_
     reserver = Reserver(dbx, 60.0)
     reserver.quick = QuickWriter.for_bound_database()
     try:
-        kept = asyncio.ensure_future(reserver.reserve(Hold(user_id, None, "req_kept", "m", 100)))
-        gone = asyncio.ensure_future(reserver.reserve(Hold(user_id, None, "req_gone", "m", 100)))
+        kept = asyncio.ensure_future(
+            reserver.reserve(Hold(user_id, None, "req_kept", "m", 100), in_flight=2))
+        gone = asyncio.ensure_future(
+            reserver.reserve(Hold(user_id, None, "req_gone", "m", 100), in_flight=2))
         await asyncio.sleep(0)  # both queued for the same in-place batch
         gone.cancel()  # the client hung up before the batch ran
         await kept
