@@ -171,8 +171,7 @@ async def embeddings(request: web.Request) -> web.StreamResponse:
     return await _metered(request, "/embeddings", validate_embeddings, completion=False)
 
 
-async def _take_hold(state: RelayState, ctx: RequestContext, hold: Hold,
-                     taking: Awaitable[None]) -> None:
+async def _take_hold(state: RelayState, ctx: RequestContext, taking: Awaitable[None]) -> None:
     try:
         await taking
     except InsufficientBalance:
@@ -195,8 +194,7 @@ class _HoldAfterSend:
     async def __call__(self) -> None:
         if self._ctx.reserved:
             return  # a later attempt (failover, a stale pooled connection): already taken
-        await _take_hold(self._state, self._ctx, self._hold,
-                         self._state.reserver.overlap(self._hold))
+        await _take_hold(self._state, self._ctx, self._state.reserver.overlap(self._hold))
 
 
 async def _metered(request: web.Request, path: str, validate: Any, *,
@@ -229,7 +227,7 @@ async def _metered(request: web.Request, path: str, validate: Any, *,
             if state.reserver.may_overlap(hold, state.in_flight):
                 after_send = _HoldAfterSend(state, ctx, hold)
             else:
-                await _take_hold(state, ctx, hold, state.reserver.reserve(
+                await _take_hold(state, ctx, state.reserver.reserve(
                     hold, in_flight=state.in_flight))
         return await forward(request, state, ctx, body, candidates, path=path, raw=raw,
                              after_send=after_send)
