@@ -26,8 +26,10 @@ from relay.dbexec import DatabaseExecutor
 
 log = logging.getLogger(__name__)
 
-# Settlements per transaction on the loop: ~50 us each, so a step stays around a millisecond.
-QUICK_CHUNK = 24
+# Settlements per transaction on the loop: ~50 us each, so a step stays within a few
+# milliseconds (a frame of the GUI is 16 ms); a bigger chunk spreads its commit over more
+# requests (24 to 96 gave non-stream c=50 ~5 % more throughput in `make bench`).
+QUICK_CHUNK = 96
 
 
 class Accountant:
