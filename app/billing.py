@@ -1,8 +1,10 @@
 """How a relayed request is paid for: reserve, then settle or recover.
 
-1. ``reserve``: before forwarding, hold the request's maximum cost with a conditional debit (a
-   ``hold`` ledger entry) and a :class:`Reservation` row with a lease. Concurrent requests can
-   never overdraw: the debit is one ``UPDATE ... WHERE balance >= amount``.
+1. ``reserve``: before any of the answer reaches the client, hold the request's maximum cost
+   with a conditional debit (a ``hold`` ledger entry) and a :class:`Reservation` row with a
+   lease. The relay takes it before forwarding, or while a lone request's provider works
+   (relay/reserver.py). Concurrent requests can never overdraw: the debit is one
+   ``UPDATE ... WHERE balance >= amount``.
 2. ``settle_many``: after the response, give the hold back (``release``) and take the actual
    cost (``charge``), and write the request log row, all in one transaction per batch. A cost
    above the hold is still charged in full (the upstream billed the operator) and marked.
@@ -39,7 +41,7 @@ class Settlement:
 
 @dataclass(frozen=True, slots=True)
 class Hold:
-    """A reservation to take before forwarding a request."""
+    """A reservation to take before any of a request's answer reaches its client."""
 
     user_id: int
     key_id: int | None

@@ -21,7 +21,7 @@ class Kind(StrEnum):
     RECHARGE = "recharge"
     REFUND = "refund"
     ADJUSTMENT = "adjustment"
-    HOLD = "hold"  # relay reservation taken before forwarding
+    HOLD = "hold"  # relay reservation taken before the answer reaches the client
     RELEASE = "release"  # reservation given back when the request settles
     CHARGE = "charge"  # actual cost of a relayed request
     CARRY_FORWARD = "carry_forward"  # purged old entries folded into one (retention)
