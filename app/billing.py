@@ -85,7 +85,7 @@ def reserve_many(holds: list[Hold], lease_seconds: float,
     :func:`app.ledger.post` would.
     """
     now = clock.now()
-    until = now + timedelta(seconds=lease_seconds)
+    stamp, until = sql.timestamp(now), sql.timestamp(now + timedelta(seconds=lease_seconds))
     results: list[ServiceError | None] = [None] * len(holds)
     by_user: dict[int, list[int]] = {}
     for i, hold in enumerate(holds):
@@ -121,10 +121,10 @@ def reserve_many(holds: list[Hold], lease_seconds: float,
         entries.sort(key=lambda e: e[0])  # ledger ids follow the batch order
         _insert_rows("ledger_entry", LEDGER_COLUMNS, [
             (holds[i].user_id, Kind.HOLD.value, -holds[i].amount_micros, after, None,
-             holds[i].request_id, "relay", now) for i, after in entries])
+             holds[i].request_id, "relay", stamp) for i, after in entries])
         _insert_rows("reservation", RESERVATION_COLUMNS, [
             (holds[i].request_id, holds[i].user_id, holds[i].key_id, holds[i].model,
-             holds[i].amount_micros, 0, now, until) for i, _ in entries])
+             holds[i].amount_micros, 0, stamp, until) for i, _ in entries])
     return results
 
 
@@ -239,6 +239,7 @@ def settle_many(items: list[Settlement]) -> int:
     if not items:
         return 0
     now = clock.now()
+    stamp = sql.timestamp(now)
     applied = 0
     with write_transaction():
         held = _take_reservations([item.request_id for item in items if item.reserved])
@@ -270,7 +271,7 @@ def settle_many(items: list[Settlement]) -> int:
         entries = []
         for user_id, kind, amount, ref in moves:
             balance[user_id] += amount
-            entries.append((user_id, kind, amount, balance[user_id], None, ref, "relay", now))
+            entries.append((user_id, kind, amount, balance[user_id], None, ref, "relay", stamp))
         _insert_rows("ledger_entry", LEDGER_COLUMNS, entries)
         _insert_rows("request_log", LOG_COLUMNS, logs)
     return applied

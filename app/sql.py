@@ -6,6 +6,7 @@ identifiers, ``RETURNING``: SQLite >= 3.35 and PostgreSQL) with ``?`` placeholde
 to the driver's style once per database. Everything else keeps using peewee.
 """
 
+from datetime import datetime
 from functools import cache
 from typing import Any
 
@@ -29,3 +30,12 @@ def execute(sql: str, params: tuple[Any, ...] = ()) -> Any:
 def one(sql: str, params: tuple[Any, ...] = ()) -> tuple[Any, ...] | None:
     row = execute(sql, params).fetchone()
     return tuple(row) if row is not None else None
+
+
+def timestamp(value: datetime) -> Any:
+    """``value`` as a statement parameter, formatted once for a whole batch of rows.
+
+    On SQLite this is the text its datetime adapter would make, row by row, through a Python
+    call each (``isoformat(" ")``, what peewee reads back); PostgreSQL takes the datetime.
+    """
+    return value if is_postgres() else value.isoformat(" ")

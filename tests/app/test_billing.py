@@ -200,3 +200,21 @@ def test_chunk_sizes_cover_the_rows():
         sizes = billing._chunk_sizes(count)
         assert sum(sizes) == count
         assert all(0 < s <= billing.ROWS_PER_INSERT for s in sizes)
+
+
+@pytest.mark.parametrize("micros", [0, 123_456])
+def test_batch_times_read_back_exactly(alice, fake_clock, micros):
+    """Holds and settlements format their time once per batch (app.sql.timestamp); what
+    peewee reads back, and compares against, is the same instant either way."""
+    fake_clock.current = fake_clock.current.replace(microsecond=micros)
+    start = fake_clock.current
+    reserve(alice, "r1", 4_000, lease=30)
+    row = Reservation.get(Reservation.request_id == "r1")
+    assert (row.created_at, row.lease_until) == (start, start + timedelta(seconds=30))
+    assert Reservation.select().where(Reservation.lease_until < start).count() == 0
+    fake_clock.advance(seconds=1)
+    billing.settle_many([Settlement("r1", alice.id, 1_500, True, log(alice, "r1", 1_500))])
+    times = {e.kind: e.created_at for e in LedgerEntry.select()}
+    assert times["hold"] == start
+    assert times["release"] == times["charge"] == start + timedelta(seconds=1)
+    assert LedgerEntry.select().where(LedgerEntry.created_at > start).count() == 2
