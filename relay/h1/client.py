@@ -99,8 +99,9 @@ class H1Client:
         ``headers`` comes from :func:`header_lines`; Host and Content-Length are added here.
         Raises :class:`UpstreamError` (a :class:`UpstreamTimeout` for timeouts).
         ``after_send`` is awaited once the request is sent, before the answer is read; if it
-        raises, the exchange is dropped and the error propagates. It may run twice when a
-        pooled connection turns out closed and the request goes again.
+        raises, the exchange is dropped and the error propagates. It runs again when a pooled
+        connection turns out closed and the request goes again (and the caller's failover
+        attempts pass it too): it must be harmless to repeat.
         """
         head = (f"POST {url.prefix}{path} HTTP/1.1\r\nHost: {url.host_header}\r\n"
                 f"Content-Length: {len(body)}\r\n").encode("latin-1") + headers + b"\r\n"
@@ -109,7 +110,9 @@ class H1Client:
             try:
                 return await conn.request(head, body, read_timeout, after_send)
             except UpstreamClosed:
-                if conn.received or conn.loop.time() - conn.sent_at > STALE_WINDOW:
+                # (when the close came, not now: after_send may have waited meanwhile)
+                lost = conn.closed_at or conn.loop.time()
+                if conn.received or lost - conn.sent_at > STALE_WINDOW:
                     raise
                 # Closed by the server while it sat in our pool (its close crossed our request
                 # on the wire): the request was never processed, so it is safe to send again.

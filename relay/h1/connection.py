@@ -178,6 +178,7 @@ class H1Connection(asyncio.Protocol):
         self._raw_headers: list[tuple[bytes, bytes]] = []
         self._header_bytes = 0
         self.sent_at = 0.0  # when the current request was handed to the socket
+        self.closed_at = 0.0  # when the connection closed (or was dropped)
         self._informational = False
         self._until_eof = False
         self._keep_alive = False
@@ -208,6 +209,8 @@ class H1Connection(asyncio.Protocol):
             self._fail(UpstreamError(f"invalid HTTP from the upstream: {exc}"))
 
     def connection_lost(self, exc: Exception | None) -> None:
+        if not self.closed:
+            self.closed_at = self.loop.time()
         self.closed = True
         self._wake_drain(exc)
         response = self._response
@@ -305,6 +308,8 @@ class H1Connection(asyncio.Protocol):
         except BaseException:
             if self._response is response:  # cancelled or failed mid-exchange: unusable
                 self.abort()
+            if head_future.done() and not head_future.cancelled():
+                head_future.exception()  # left unread when after_send failed: not an error
             raise
 
     async def _send_large(self, head: bytes, body: bytes) -> None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 
-from relay.h1 import H1Client, H1Response, target
+from relay.h1 import AfterSend, H1Client, H1Response, target
 
 
 @dataclass
@@ -156,10 +156,12 @@ def url(port: int, host: str = "127.0.0.1", scheme: str = "http") -> str:
 
 async def post(client: H1Client, port: int, path: str = "/chat", body: bytes = b"{}", *,
                host: str = "127.0.0.1", scheme: str = "http", read_timeout: float = 5.0,
-               connect_timeout: float = 5.0) -> H1Response:
+               connect_timeout: float = 5.0, after_send: AfterSend | None = None
+               ) -> H1Response:
     return await client.post(target(url(port, host, scheme)), path, body,
                              b"Content-Type: application/json\r\n",
-                             connect_timeout=connect_timeout, read_timeout=read_timeout)
+                             connect_timeout=connect_timeout, read_timeout=read_timeout,
+                             after_send=after_send)
 
 
 async def body_of(response: H1Response) -> bytes:

@@ -3,6 +3,7 @@ request, trailers that stay with their response, internationalised host names, o
 heads, and redirects treated as a provider problem rather than the client's."""
 
 import asyncio
+import gc
 
 import pytest
 
@@ -74,3 +75,62 @@ def test_a_redirect_fails_over_and_tells_the_operator_where_to(status: int) -> N
     verdict = upstream.classify(status, b"", location="https://api.example.com/v1")
     assert verdict.failover and verdict.client_error is None
     assert "https://api.example.com/v1" in verdict.reason
+
+
+# --- after_send: the relay takes a request's hold between sending it and reading the answer --
+
+async def test_a_slow_after_send_does_not_turn_an_idle_close_into_a_failure(client,
+                                                                           servers) -> None:
+    """The server's idle close crosses the request; the hold then takes longer than the stale
+    window. What counts is when the close came, so the request still goes again, once."""
+    async def handler(conn: RawConn) -> None:
+        if server.connections == 1:
+            await conn.read_request()
+            await conn.send(_answer(b"first"))
+            await conn.read_request()
+            return  # closed without an answer, at once
+        while await conn.read_request() is not None:
+            await conn.send(_answer(b"again"))
+
+    calls = 0
+
+    async def slow_hold() -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            await asyncio.sleep(0.6)  # e.g. waiting for SQLite's write lock
+
+    server = await raw(servers, handler)
+    assert await body_of(await post(client, server.port)) == b"first"
+    resp = await post(client, server.port, body=b"second", after_send=slow_hold)
+    assert await body_of(resp) == b"again"
+    assert calls == 2 and server.connections == 2
+
+
+async def test_a_failing_after_send_drops_the_exchange_quietly(client, servers) -> None:
+    """A refused hold: the error reaches the caller, the connection is not reused, and asyncio
+    reports nothing (no "Future exception was never retrieved" in the operator's log)."""
+    async def handler(conn: RawConn) -> None:
+        while await conn.read_request() is not None:
+            await conn.send(_answer())
+
+    class Refused(Exception):
+        pass
+
+    async def refuse() -> None:
+        raise Refused
+
+    reports: list[dict] = []  # type: ignore[type-arg]
+    loop = asyncio.get_running_loop()
+    loop.set_exception_handler(lambda _loop, context: reports.append(context))
+    try:
+        server = await raw(servers, handler)
+        with pytest.raises(Refused):
+            await post(client, server.port, after_send=refuse)
+        assert await body_of(await post(client, server.port)) == b"ok"
+        assert server.connections == 2  # the refused exchange's connection was dropped
+        gc.collect()
+        await asyncio.sleep(0)
+    finally:
+        loop.set_exception_handler(None)
+    assert reports == []
