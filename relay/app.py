@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from aiohttp import web
 
 from app import billing, settings
+from app.billing import Settlement
 from app.config import Config
 from app.quickwrite import QuickWriter
 from relay import admin, cors, errors, handlers, jobs
@@ -107,6 +108,8 @@ def create_app(options: RelayOptions | None = None, config: Config | None = None
                                          gather_delay=opts.hold_gather_delay),
                        guard=Guard(dbx),
                        limiter=RateLimiter(dbx))
+    state.reserver.on_orphan = lambda hold: state.accountant.submit(
+        Settlement(hold.request_id, hold.user_id, 0, True, None))  # nothing was delivered
     app = web.Application(middlewares=[cors.preflight_middleware, error_middleware,
                                        guard_middleware],
                           client_max_size=opts.max_body_bytes)

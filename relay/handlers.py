@@ -184,7 +184,8 @@ async def _take_hold(state: RelayState, ctx: RequestContext, taking: Awaitable[N
 
 class _HoldAfterSend:
     """The hold of a request sent upstream before it was taken (relay/reserver.py, overlap):
-    awaited once, by the first attempt that reaches a provider, before its answer is read."""
+    awaited by each attempt that reaches a provider, before its answer is read; the first
+    takes the hold, the later ones (failover, a resend) find it taken."""
 
     __slots__ = ("_state", "_ctx", "_hold")
 

@@ -5,7 +5,8 @@ at concurrency 1 a hold is written at once, with no added wait.
 The batch is taken by the database thread itself, at the moment it starts writing, so every
 hold queued until then rides along. Only one batch is queued or running at a time; its
 completion (on the loop) wakes the waiting requests and queues the next batch if holds arrived
-meanwhile. No task and no extra loop iteration sit between a hold and its commit.
+meanwhile. No task sits between a hold and its commit (and, below a busy relay's gathering
+delay, no extra loop iteration either).
 
 On SQLite the batch is first tried in place, on the loop (app/quickwrite.py): the holds queued
 during one loop iteration are committed at the start of the next, with no thread wake-up on
@@ -22,13 +23,15 @@ Two refinements, both measured with ``make bench`` (README, Benchmark):
 - Overlap. With one request in flight, its hold may be written *after* the request was sent
   upstream and while the provider works on it (:meth:`Reserver.may_overlap`), taking the
   write off the request's latency. Nothing reaches the client before the hold is committed,
-  and a refused hold drops the upstream exchange. Only taken when this relay's last look at
-  the user's balance showed room for twice the hold, so a refusal (and a provider call
-  spent for nothing) needs another writer to have drained the balance in between.
+  and a refused hold drops the upstream exchange. Only taken when this relay's last hold for
+  the user, written in place, left room for twice this one, so a refusal (and a provider call
+  spent for nothing) needs another writer to have drained the balance in between (holds the
+  database thread writes, and refusals, make the relay forget what it knew).
 """
 
 import asyncio
 from collections import deque
+from collections.abc import Callable
 
 from app import billing
 from app.billing import Hold
@@ -37,6 +40,9 @@ from app.quickwrite import Busy, QuickWriter
 from relay.dbexec import DatabaseExecutor
 
 _Waiter = tuple[Hold, "asyncio.Future[None]"]
+# A written batch: its waiters, per waiter None or the error that refused it, or the error that
+# failed the whole batch.
+_Outcome = tuple[list[_Waiter], list[ServiceError | None], Exception | None]
 
 # An overlapped hold needs the user's last seen balance to cover this many times the hold.
 OVERLAP_MARGIN = 2
@@ -55,9 +61,12 @@ class Reserver:
         self._pending: deque[_Waiter] = deque()  # appended on the loop, taken by the DB thread
         self._busy = False  # a batch is queued or being written (only touched on the loop)
         self._balances: dict[int, int] = {}  # user -> balance after this relay's last hold
+        # Called with a hold committed for a request that was cancelled while the database
+        # thread wrote it (the client left): the relay gives such a hold back at once.
+        self.on_orphan: Callable[[Hold], None] | None = None
         self.quick: QuickWriter | None = None  # set while the relay runs on SQLite
         self.quick_batches = 0  # batches written in place (the rest went to the DB thread)
-        self.overlapped = 0  # holds written while their request was already upstream
+        self.overlapped = 0  # holds taken after their request went upstream
 
     async def reserve(self, hold: Hold, *, in_flight: int) -> None:
         """Take ``hold``; raises the service error that refused it (e.g. insufficient balance).
@@ -112,7 +121,10 @@ class Reserver:
 
     def _gathered(self, loop: asyncio.AbstractEventLoop) -> None:
         self._gathering = None
-        self._start(loop)
+        if self.quick is not None:
+            self._write_here(loop)  # already a loop callback: no need to wait one more
+        else:
+            self._submit(loop)
 
     def _start(self, loop: asyncio.AbstractEventLoop) -> None:
         self._busy = True
@@ -123,7 +135,7 @@ class Reserver:
 
     def _submit(self, loop: asyncio.AbstractEventLoop) -> None:
         try:
-            self._dbx.submit(self._write_batch, loop, self._finished)
+            self._dbx.submit(self._write_batch, loop, self._finished_on_thread)
         except BaseException:
             self._busy = False
             raise
@@ -153,7 +165,7 @@ class Reserver:
         self.quick_batches += 1
         self._finished((batch, results, None), None)
 
-    def _write_batch(self) -> tuple[list[_Waiter], list[ServiceError | None], Exception | None]:
+    def _write_batch(self) -> _Outcome:
         """On the database thread: everything queued so far, in one transaction."""
         batch: list[_Waiter] = []
         while self._pending:
@@ -168,9 +180,16 @@ class Reserver:
         except Exception as exc:  # noqa: BLE001 -- database trouble: the whole batch fails
             return batch, [], exc
 
-    def _finished(self, outcome: tuple[list[_Waiter], list[ServiceError | None],
-                                       Exception | None] | None,
-                  error: BaseException | None) -> None:
+    def _finished_on_thread(self, outcome: _Outcome | None, error: BaseException | None) -> None:
+        """On the loop, after a batch the database thread wrote: its balances were not
+        recorded, so what this relay last knew of those users is forgotten (no overlap for
+        them until a hold written in place tells again)."""
+        if outcome is not None:
+            for hold, _ in outcome[0]:
+                self._balances.pop(hold.user_id, None)
+        self._finished(outcome, error)
+
+    def _finished(self, outcome: _Outcome | None, error: BaseException | None) -> None:
         """On the loop: wake the batch's requests, then write the holds that queued up."""
         self._busy = False
         if outcome is None:  # cannot happen short of a crash in the executor itself
@@ -178,9 +197,11 @@ class Reserver:
             self._pending.clear()
         else:
             batch, results, failed = outcome
-        for i, (_, future) in enumerate(batch):
-            if future.done():
-                continue  # the request was cancelled meanwhile; its hold expires by lease
+        for i, (hold, future) in enumerate(batch):
+            if future.done():  # the request was cancelled while its hold was being written
+                if failed is None and results[i] is None and self.on_orphan is not None:
+                    self.on_orphan(hold)  # written all the same: give it back
+                continue
             refused = failed if failed is not None else results[i]
             if refused is None:
                 future.set_result(None)

@@ -9,10 +9,11 @@ import openai
 import pytest
 
 from app import accounts, apikeys, ledger, recharges
-from app.billing import Hold
+from app.billing import Hold, Settlement
 from app.models import LedgerEntry, Reservation
 from app.money import parse_amount
 from app.quickwrite import QuickWriter
+from relay.accounting import Accountant
 from relay.dbexec import DatabaseExecutor
 from relay.reserver import Reserver
 from tests.relay.conftest import relay_options
@@ -197,3 +198,36 @@ async def test_an_overlapped_hold_is_taken_once_across_failover(make_relay) -> N
     holds = LedgerEntry.select().where(LedgerEntry.kind == "hold").count()
     assert holds == 2  # one per request, the failed attempt included
     h.assert_ledger_consistent()
+
+
+async def test_a_hold_written_for_a_request_that_left_is_given_back(reserver,
+                                                                     sqlite_db) -> None:
+    """The client hangs up while the database thread writes its hold (the write lock was
+    taken, so the hold went the slow way): the hold is given back at once, not at lease end."""
+    user_id = _user()
+    r = reserver()
+    accountant = Accountant(r._dbx)
+    r.on_orphan = lambda hold: accountant.submit(
+        Settlement(hold.request_id, hold.user_id, 0, True, None))
+    await r.reserve(Hold(user_id, None, "req_first", "m", 100), in_flight=1)  # in place
+    probe = Hold(user_id, None, "req_probe", "m", 1)
+    assert r.may_overlap(probe, 1)  # the relay knows this user's balance...
+    other = sqlite3.connect(str(sqlite_db.sqlite_path), isolation_level=None, timeout=10)
+    try:
+        other.execute("BEGIN IMMEDIATE")  # the GUI, mid-write
+        task = asyncio.ensure_future(r.reserve(Hold(user_id, None, "req_gone", "m", 100),
+                                               in_flight=2))
+        await until(lambda: r._busy and not r._pending, seconds=8)  # the thread has it
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        other.execute("ROLLBACK")
+    finally:
+        other.close()
+    await until(lambda: bool(accountant._queue), seconds=10)
+    await accountant.flush()
+    assert [row.request_id for row in Reservation.select()] == ["req_first"]
+    kinds = sorted(e.kind for e in LedgerEntry.select())
+    assert kinds == ["hold", "hold", "recharge", "release"]
+    assert accounts.get_user("alice").balance_micros == parse_amount("10") - 100
+    assert ledger.mismatched_users() == []
+    assert not r.may_overlap(probe, 1)  # ...until a hold it did not see the result of
