@@ -65,7 +65,7 @@ async def test_holds_from_many_requests_share_one_commit(reserver) -> None:
     assert ledger.mismatched_users() == []
 
 
-async def test_a_gathered_hold_waits_at_most_the_delay(reserver) -> None:
+async def test_a_gathered_batch_is_written_when_the_delay_ends(reserver) -> None:
     user_id = _user()
     r = reserver(gather_from=2, gather_delay=0.05, gather_max=64)
     first = asyncio.ensure_future(r.reserve(Hold(user_id, None, "req_a", "m", 100), in_flight=5))
