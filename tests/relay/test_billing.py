@@ -8,6 +8,7 @@ import aiohttp
 from app import accounts, metering
 from app.models import LedgerEntry, Reservation
 from app.pricing import Price, cost_micros
+from tests.relay.conftest import relay_options
 
 PRICE = Price(2_000_000, 500_000, 8_000_000)
 BODY = {"model": "m1", "max_tokens": 1000, "messages": [{"role": "user", "content": "hi"}]}
@@ -52,7 +53,10 @@ async def test_200_concurrent_requests_never_overdraw(make_relay) -> None:
     """200 requests at once on a balance that covers 10 holds: exactly 10 reach the upstream
     (held there until all others were refused), the rest get 402, nothing goes negative."""
     balance = HOLD * 10 + HOLD // 2
-    h = await make_relay(("openai",), balance=str(balance / 1_000_000))
+    # The held ten must outlast the other 190 however slow the machine: with the tests' usual
+    # 5 s read timeout, a slow CI run saw some of them time out (and settle) before the check.
+    h = await make_relay(("openai",), balance=str(balance / 1_000_000),
+                         options=relay_options(read_timeout=120.0))
     up = h.upstreams["openai"]
     up.scenario.fail_with = "timeout"  # hold every request until released
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
@@ -108,7 +112,6 @@ async def test_insufficient_balance_is_402_not_429(make_relay) -> None:
 
 
 async def test_default_cap_reserved_when_client_gives_no_max_tokens(make_relay) -> None:
-    from tests.relay.conftest import relay_options
     h = await make_relay(("openai",), options=relay_options(default_max_tokens=50))
     body = {"model": "m1", "messages": [{"role": "user", "content": "hi"}]}
     async with aiohttp.ClientSession() as session:

@@ -13,6 +13,7 @@ from app.models import RequestLog
 from relay.dbexec import DatabaseExecutor
 from relay.errors import RelayError
 from relay.limits import Limits, RateLimiter
+from tests.relay.conftest import relay_options
 
 
 class Clock:
@@ -233,7 +234,7 @@ async def test_rpm_limit_refuses_the_fourth_request(make_relay) -> None:
 
 
 async def test_concurrency_limit_with_real_concurrency(make_relay) -> None:
-    h = await make_relay(("openai",))
+    h = await make_relay(("openai",), options=relay_options(read_timeout=120.0))  # held ones wait
     key_id = apikeys.list_keys()[0].id
     apikeys.update_key(key_id, concurrency=2)
     limiter = h.server.state.limiter
