@@ -13,12 +13,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from peewee import Database, IntegerField, PostgresqlDatabase, SqliteDatabase
+from peewee import (BigIntegerField, Database, IntegerField, PostgresqlDatabase, SqliteDatabase,
+                    TextField)
 from playhouse.migrate import PostgresqlMigrator, SchemaMigrator, SqliteMigrator
 from playhouse.migrate import migrate as run_operations
 
 from app import clock
-from app.models import ALL_MODELS, AdminToken, ApiKey, IpBan, SchemaVersion
+from app.models import (ALL_MODELS, AdminToken, ApiKey, IpBan, ModelPrice, RequestLog, Reservation,
+                        SchemaVersion)
 
 log = logging.getLogger(__name__)
 
@@ -67,11 +69,24 @@ def _no_random_indexes(db: Database) -> None:
         db.execute_sql(f'DROP INDEX IF EXISTS "{name}"')
 
 
+def _bounded_billing(db: Database) -> None:
+    """A per-model output cap, write-offs in the request log, and durable non-stream outcomes
+    in reservations (issue 13)."""
+    ops = _migrator(db)
+    wanted = [(ModelPrice, "max_output_tokens", IntegerField(null=True)),
+              (RequestLog, "written_off_micros", BigIntegerField(default=0)),
+              (Reservation, "outcome", TextField(null=True))]
+    run_operations(*[ops.add_column(model._meta.table_name, name, field)
+                     for model, name, field in wanted
+                     if name not in {c.name for c in db.get_columns(model._meta.table_name)}])
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema", _initial),
     Migration(2, "admin tokens, IP bans, per-key rate limits", _security),
     Migration(3, "drop indexes the hot path wrote but nothing read", _lean_hot_path),
     Migration(4, "drop the unread indexes on random request ids", _no_random_indexes),
+    Migration(5, "output caps, write-offs, durable non-stream outcomes", _bounded_billing),
 ]
 
 

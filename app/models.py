@@ -101,6 +101,9 @@ class ModelPrice(BaseModel):
     input_micros = BigIntegerField()
     cached_input_micros = BigIntegerField()
     output_micros = BigIntegerField()
+    # The most completion tokens a request may ask for (and what the relay asks for when the
+    # client names none); None: the ``default_max_tokens`` setting.
+    max_output_tokens = IntegerField(null=True)
     updated_at = DateTimeField(default=clock.now)
 
 
@@ -149,6 +152,9 @@ class Reservation(BaseModel):
     model = CharField(max_length=128)
     amount_micros = BigIntegerField()
     delivered_micros = BigIntegerField(default=0)  # checkpointed estimate of what was delivered
+    # A non-stream answer's settlement (JSON: cost and log row), made durable before the answer's
+    # last byte is written, so recovery after a crash bills it exactly, with its real status.
+    outcome = TextField(null=True)
     created_at = DateTimeField(default=clock.now)
     lease_until = DateTimeField()
 
@@ -180,6 +186,9 @@ class RequestLog(BaseModel):
     estimated = BooleanField(default=False)
     overrun = BooleanField(default=False)
     failover_count = IntegerField(default=0)
+    # What the provider reported beyond the request's hold: the operator's loss, never the
+    # user's debt (a balance never goes below zero).
+    written_off_micros = BigIntegerField(default=0)
 
     class Meta:
         indexes = ((("user", "created_at"), False),)

@@ -62,8 +62,9 @@ async def forward(request: web.Request, state: RelayState, ctx: RequestContext,
                                      read_timeout=options.read_timeout, after_send=after_send)
             try:
                 if resp.status != 200:
-                    raw = await resp.read(upstream.MAX_ERROR_BODY)
-                    verdict = upstream.classify(resp.status, raw,
+                    # Not ``raw``: that is the client's request, which the next provider gets.
+                    error_body = await resp.read(upstream.MAX_ERROR_BODY)
+                    verdict = upstream.classify(resp.status, error_body,
                                                 location=resp.headers.get("location"))
                     if not verdict.failover:
                         assert verdict.client_error is not None

@@ -237,6 +237,27 @@ def test_v4_drops_the_indexes_on_random_request_ids(any_db, tmp_path):
     database.execute_sql('CREATE INDEX "request_log_request_id" ON "request_log" '
                          '("request_id")')
     stamp(3)
-    assert migrate(database, tmp_path / "backups") == 4
+    assert migrate(database, tmp_path / "backups") == latest_version()
     assert {t: _indexes(database, t) for t in fresh} == fresh
     assert {"ledger_entry_user_id", "ledger_entry_created_at"} <= fresh["ledger_entry"]
+
+
+def test_v5_adds_output_caps_write_offs_and_outcomes(any_db, tmp_path):
+    from playhouse.migrate import migrate as run_operations
+    """A v4 database gains the three columns with their defaults; existing rows keep their data."""
+    database = db_mod.database.obj
+    from app.migrations import _migrator
+    ops = _migrator(database)
+    run_operations(ops.drop_column("model_price", "max_output_tokens"),
+                   ops.drop_column("request_log", "written_off_micros"),
+                   ops.drop_column("reservation", "outcome"))
+    database.execute_sql("INSERT INTO model_price (model, input_micros, cached_input_micros, "
+                         "output_micros, updated_at) VALUES ('m', 1, 1, 2, '2026-01-01')")
+    stamp(4)
+    assert migrate(database, tmp_path / "backups") == latest_version() == 5
+    from app.models import ModelPrice
+    row = ModelPrice.get(ModelPrice.model == "m")
+    assert (row.output_micros, row.max_output_tokens) == (2, None)
+    for table, column in (("model_price", "max_output_tokens"),
+                          ("request_log", "written_off_micros"), ("reservation", "outcome")):
+        assert column in {c.name for c in database.get_columns(table)}
