@@ -277,6 +277,16 @@ def settle_many(items: list[Settlement]) -> int:
     return applied
 
 
+def split_cost(held_micros: int, cost_micros: int) -> tuple[int, int]:
+    """(charged, written off) for a request that held ``held_micros`` and cost ``cost_micros``.
+
+    The hold is the most a request may cost its user: whatever a provider reports beyond it
+    (a provider bug, an unpriced image) is the operator's loss, recorded, never the user's debt.
+    """
+    charged = min(max(0, cost_micros), max(0, held_micros))
+    return charged, max(0, cost_micros) - charged
+
+
 def extend_leases(request_ids: list[str], lease_seconds: float,
                   delivered: dict[str, int] | None = None) -> None:
     """Keep in-flight reservations alive and checkpoint what each has delivered so far."""
