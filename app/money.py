@@ -4,6 +4,7 @@
 12_500_000. Parsing goes through :class:`decimal.Decimal` from text so "0.1" is exactly 100_000.
 """
 
+import re
 from decimal import Decimal, InvalidOperation, localcontext
 
 from app.errors import ValidationError
@@ -11,22 +12,29 @@ from app.errors import ValidationError
 MICROS_PER_UNIT = 1_000_000
 # Larger than any realistic balance, small enough for a signed 64-bit column with room for sums.
 MAX_AMOUNT_MICROS = 10**15
+# Plain ASCII decimal text only: an optional sign, no spaces, exponents or non-ASCII digits
+# (Decimal and int() would accept "５", " 5 " and "1e3", none of which an operator types as money).
+_PLAIN_DECIMAL = re.compile(r"[-+]?[0-9]+(?:\.[0-9]+)?", re.ASCII)
 
 
 def parse_amount(text: str | int | Decimal, *, param: str = "amount", allow_zero: bool = False,
                  allow_negative: bool = False) -> int:
-    """Parse decimal currency text ("12.5", "0.000001") into micro-units.
+    """Parse decimal currency text ("12.5", "-0.000001") into micro-units.
 
-    Rejects floats (they cannot be trusted as money), more than six decimals, NaN/Infinity and
-    absurd magnitudes, with a message naming ``param``.
+    The one amount parser of the CLI, the GUI and the admin API. Text must be a plain ASCII
+    decimal (digits, an optional sign and fraction); floats, more than six decimals,
+    NaN/Infinity and absurd magnitudes are refused with a message naming ``param``.
     """
     if isinstance(text, float) or isinstance(text, bool):
         raise ValidationError(f"{param} must be given as decimal text, not a float", param=param)
-    raw = str(text).strip()
-    if "_" in raw:  # Decimal accepts "1_000"; an amount typed with separators is a mistake
-        raise ValidationError(f"{param} is not a number: {text!r}", param=param)
+    raw = str(text)
     if len(raw) > 64:
         raise ValidationError(f"{param} is too long to be an amount", param=param)
+    if isinstance(text, str) and not _PLAIN_DECIMAL.fullmatch(raw):
+        if raw.lower().lstrip("-+") in ("nan", "snan", "inf", "infinity"):
+            raise ValidationError(f"{param} must be a finite number", param=param)
+        raise ValidationError(f"{param} is not a number: {text!r} (write plain decimal text "
+                              "such as 12.50)", param=param)
     try:
         value = Decimal(raw)
     except InvalidOperation:
