@@ -19,6 +19,7 @@ Stamps are UTC from the app clock, ``YYYYmmdd-HHMMSS-ffffff``.
 
 import os
 import re
+import shutil
 import sqlite3
 import uuid
 from dataclasses import dataclass
@@ -100,6 +101,7 @@ def _prune_safety_copies(folder: Path) -> None:
     for pattern in SAFETY_PATTERNS:
         for old in sorted(folder.glob(pattern), key=_stamp_of, reverse=True)[KEEP_SAFETY:]:
             old.unlink(missing_ok=True)
+            Path(f"{old}-wal").unlink(missing_ok=True)  # kept beside a damaged database
 
 
 def _stamp_of(path: Path) -> str:
@@ -183,7 +185,8 @@ def restore(config: Config, backup_path: str | os.PathLike[str], *, actor: str =
 
     1. the backup must pass ``PRAGMA integrity_check`` and be a RelayDesk database;
     2. it is copied (backup API) to an owner-only temporary file next to the live one;
-    3. the live database is copied to ``backups/before-restore-<stamp>.sqlite3`` (0600);
+    3. the live database is copied to ``backups/before-restore-<stamp>.sqlite3`` (0600; a
+       damaged one, which SQLite cannot open, byte for byte with its WAL);
     4. its ``-wal``/``-shm``/``-journal`` files are removed (a stale WAL would otherwise be
        replayed into the restored file) and the temporary file is renamed over it (atomic);
     5. the restored database is migrated if it is older, and a ``backup.restore`` audit event
@@ -321,6 +324,11 @@ def _keep_aside(live: Path, folder: Path) -> Path:
             if "locked" in str(exc) or "busy" in str(exc):
                 raise DatabaseInUse(IN_USE_MESSAGE) from None
             raise
+        except sqlite3.DatabaseError as exc:
+            if db_mod.damage_reason(exc) is None:
+                raise
+            conn.close()
+            return _keep_damaged_aside(live, folder)
         if str(mode).lower() != "delete":
             raise DatabaseInUse(IN_USE_MESSAGE)
         aside = _owner_only_file(
@@ -332,6 +340,29 @@ def _keep_aside(live: Path, folder: Path) -> Path:
             raise
     finally:
         conn.close()
+    return aside
+
+
+def _keep_damaged_aside(live: Path, folder: Path) -> Path:
+    """A damaged database cannot be read through SQLite: keep its bytes (and its WAL's) as they
+    are, owner-only, so nothing is lost that a recovery tool might still read."""
+    aside = _owner_only_file(
+        folder, f"before-restore-{clock.now().strftime(STAMP_FORMAT)}.sqlite3")
+    try:
+        for suffix in ("", "-wal"):
+            source = Path(f"{live}{suffix}")
+            if not source.exists():
+                continue
+            target = Path(f"{aside}{suffix}")
+            with open(source, "rb") as src, open(
+                    os.open(target, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600), "wb") as dst:
+                shutil.copyfileobj(src, dst)
+                dst.flush()
+                os.fsync(dst.fileno())
+    except BaseException:
+        for suffix in ("", "-wal"):
+            Path(f"{aside}{suffix}").unlink(missing_ok=True)
+        raise
     return aside
 
 

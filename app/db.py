@@ -2,6 +2,7 @@
 
 import contextlib
 import logging
+import os
 import sqlite3
 from contextvars import ContextVar
 from pathlib import Path
@@ -10,7 +11,7 @@ from peewee import Database, DatabaseProxy, PostgresqlDatabase, SqliteDatabase
 from playhouse.db_url import connect as connect_url
 
 from app.config import Config
-from app.errors import ValidationError
+from app.errors import ServiceError, ValidationError
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +35,66 @@ SQLITE_PRAGMAS = {
 }
 
 
+SIDE_FILES = ("-wal", "-shm", "-journal")
+
+
+class DatabaseDamaged(ServiceError):
+    """The SQLite file cannot be read as a database; the message says how to restore one."""
+
+    code = "database_damaged"
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"the database {path} is damaged ({reason}); restore a backup with: "
+                         "relaydesk restore FILE --yes  (relaydesk backup list shows them)")
+        self.path = path
+        self.reason = reason
+
+
+def damage_reason(exc: BaseException) -> str | None:
+    """SQLite's words if ``exc`` (or what it wraps) says the file is corrupt or not a database;
+    ``None`` for every other error (locked, constraint, I/O...), which restoring would not fix."""
+    seen: set[int] = set()
+    todo: list[object] = [exc]
+    while todo:
+        item = todo.pop()
+        if not isinstance(item, BaseException) or id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, sqlite3.DatabaseError):
+            name = getattr(item, "sqlite_errorname", "") or ""
+            if name == "SQLITE_NOTADB" or name.startswith("SQLITE_CORRUPT"):
+                return str(item)
+        todo.extend((item.__cause__, item.__context__, *item.args[:1]))
+    return None
+
+
+def as_damage(config: Config, exc: BaseException) -> DatabaseDamaged | None:
+    """``exc`` as :class:`DatabaseDamaged` when it means the SQLite file is damaged."""
+    if isinstance(exc, DatabaseDamaged):
+        return exc
+    reason = damage_reason(exc) if config.is_sqlite else None
+    return None if reason is None else DatabaseDamaged(config.sqlite_path, reason)
+
+
+def owner_only(path: Path) -> None:
+    """Make the database file and its WAL/SHM/journal files readable by the owner only.
+
+    SQLite gives the side files the main file's mode, so creating that 0600 covers new ones;
+    the chmod fixes files created by earlier versions (0644 under the usual umask).
+    """
+    if os.name == "nt":  # no POSIX modes; the data folder's ACL is the guard there
+        return
+    os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+    for name in ("", *SIDE_FILES):
+        try:
+            os.chmod(f"{path}{name}", 0o600)
+        except FileNotFoundError:
+            continue
+
+
 def open_sqlite(path: Path) -> SqliteDatabase:
-    """Open (creating) the SQLite file with the pragmas RelayDesk relies on."""
+    """Open (creating, owner-only) the SQLite file with the pragmas RelayDesk relies on."""
+    owner_only(path)
     return SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, check_same_thread=False)
 
 
@@ -53,7 +112,14 @@ def open_database(config: Config) -> Database:
                                   "SQLite file in the data folder)", param="DATABASE_URL")
         db = connect_url(url)
     database.initialize(db)
-    db.connect(reuse_if_open=True)
+    try:
+        db.connect(reuse_if_open=True)
+    except Exception as exc:
+        damaged = as_damage(config, exc)
+        if damaged is None:
+            raise
+        db.close()
+        raise damaged from None
     return db
 
 

@@ -10,6 +10,8 @@ import sys
 from collections.abc import Sequence
 
 from app import __version__, runtime
+from app import config as config_mod
+from app import db as db_mod
 from app.cli import (
     backups,
     billing,
@@ -25,8 +27,9 @@ from app.cli import (
 from app.cli.output import Output
 from app.errors import ServiceError
 
-# Commands that do not need the database opened first (they open it themselves or not at all).
-NO_DATABASE: set[str] = set()
+# Commands that do not need the database opened first (they open it themselves or not at all):
+# restoring and listing backups must work when the database is damaged.
+NO_DATABASE: set[str] = {"backup", "restore"}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -77,8 +80,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         return _launch_gui(args.data_dir)
     out = Output(args.json)
+    args.config = None
     try:
-        if args.command not in NO_DATABASE:
+        if args.command in NO_DATABASE:
+            args.config = config_mod.resolve(args.data_dir)
+        else:
             args.config = runtime.start(args.data_dir)
         result = args.handler(args, out)
     except ServiceError as exc:
@@ -86,4 +92,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        # A damaged file met mid-command gets the same one line as one met at start-up.
+        damaged = db_mod.as_damage(args.config, exc) if args.config is not None else None
+        if damaged is None:
+            raise
+        print(f"relaydesk: error: {damaged.message}", file=sys.stderr)
+        return 1
     return int(result or 0)

@@ -8,7 +8,7 @@ import argparse
 import os
 from pathlib import Path
 
-from app import backup, db, settings
+from app import backup, db, runtime, settings
 from app.cli.output import Output
 from app.config import Config
 from app.errors import ValidationError
@@ -55,6 +55,7 @@ def run_backup(args: argparse.Namespace, out: Output) -> None:
         out.table(rows, [("name", "NAME"), ("size_bytes", "BYTES"), ("taken_at", "TAKEN (UTC)")],
                   empty="(no backups yet)")
         return
+    runtime.open_and_migrate(config)  # `list` and restore work without it (a damaged file)
     keep = args.keep if args.keep is not None else int(settings.get("backup_keep"))
     info = backup.backup_now(config, keep=keep, actor="cli")
     out.item({"path": str(info.path), "size_bytes": info.size,
@@ -73,7 +74,7 @@ def run_restore(args: argparse.Namespace, out: Output) -> None:
     if lock_held(config.data_dir):
         raise backup.DatabaseInUse("the RelayDesk window is open on this data folder; quit "
                                    "it, then restore")
-    db.close_database()  # main() opened it; restore needs every connection closed
+    db.close_database()  # restore needs every connection closed (main() opened none)
     aside = backup.restore(config, source, actor="cli")
     out.item({"restored_from": str(source), "database": str(config.sqlite_path),
               "kept_aside": str(aside)},
