@@ -1,5 +1,6 @@
 """Who is calling: key extraction, a short-lived key cache, and the per-key checks."""
 
+import itertools
 import time
 from datetime import datetime
 
@@ -38,7 +39,10 @@ def extract_key(request: web.Request) -> str | None:
 class KeyCache:
     """Key lookups cached for ``ttl`` seconds; cleared at once on in-process changes.
 
-    Other processes (the CLI, a second relay on PostgreSQL) are seen within ``ttl``.
+    A change made in this process (admin API, the desktop app) is seen by the next request: a
+    lookup under way when the change was announced may have read the row before it, so it is
+    read again and not cached. Other processes (the CLI, a second relay on PostgreSQL) are seen
+    within ``ttl``. Expiry is checked per request, not per fill.
     """
 
     def __init__(self, dbx: DatabaseExecutor, ttl: float = 5.0, max_entries: int = 10_000) -> None:
@@ -46,8 +50,15 @@ class KeyCache:
         self._ttl = ttl
         self._max = max_entries
         self._entries: dict[str, tuple[float, KeyInfo | None]] = {}
+        self._changes = itertools.count(1)
+        self._generation = 0  # a new value per change; a fill begun before one is not cached
         self.last_used: dict[int, datetime] = {}
-        self._unsubscribe = events.subscribe(events.KEYS, self._entries.clear)
+        self._unsubscribe = events.subscribe(events.KEYS, self._changed)
+
+    def _changed(self) -> None:
+        # Runs on whichever thread made the change: next() hands out unique values atomically.
+        self._generation = next(self._changes)
+        self._entries.clear()
 
     def close(self) -> None:
         self._unsubscribe()
@@ -57,7 +68,10 @@ class KeyCache:
         hit = self._entries.get(plaintext)
         if hit is not None and hit[0] > now:
             return hit[1]
+        generation = self._generation
         info = await self._dbx.run(apikeys.lookup, plaintext)
+        if generation != self._generation:  # changed meanwhile: this row may predate it
+            return await self._dbx.run(apikeys.lookup, plaintext)
         if len(self._entries) >= self._max:
             self._entries.clear()  # bounded: a flood of random keys cannot grow memory
         self._entries[plaintext] = (now + self._ttl, info)
