@@ -25,9 +25,10 @@ class Output:
         elif text is not None:
             self._write(text)
         else:
-            width = max((len(k) for k in data), default=0)
-            for key, value in data.items():
-                self._write(f"{key.ljust(width)}  {_cell(key, value)}")
+            labels = [label(key, value) for key, value in data.items()]
+            width = max(map(len, labels), default=0)
+            for name, (key, value) in zip(labels, data.items()):
+                self._write(f"{name.ljust(width)}  {_cell(key, value)}")
 
     def table(self, rows: Sequence[dict[str, Any]], columns: Sequence[Column],
               *, empty: str = "(none)") -> None:
@@ -44,10 +45,18 @@ class Output:
             self._write("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip())
 
 
+def label(field: str, value: Any) -> str:
+    """A field's name as people read it: ``balance_micros`` shows currency units, so its text
+    label is ``balance`` (``--json`` keeps the integer micros under the full name)."""
+    if field.endswith("_micros") and isinstance(value, int) and not isinstance(value, bool):
+        return field.removesuffix("_micros")
+    return field
+
+
 def _cell(field: str, value: Any) -> str:
     if value is None:
         return "-"
-    if field.endswith("_micros") and isinstance(value, int):
+    if field.endswith("_micros") and isinstance(value, int) and not isinstance(value, bool):
         return format_micros(value)
     if isinstance(value, bool):
         return "yes" if value else "no"

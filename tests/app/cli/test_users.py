@@ -20,7 +20,7 @@ def test_add_and_show(cli):
     assert "password_hash" not in shown
     assert_money_is_micros(shown)
     text = cli.ok("user", "show", "alice").out
-    assert "balance_micros" in text and "0.00" in text  # money printed as decimal text
+    assert "\nbalance          0.00\n" in text and "_micros" not in text  # units, plainly labelled
 
 
 def test_add_json(cli):

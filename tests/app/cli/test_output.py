@@ -1,0 +1,42 @@
+"""Text output shows money in currency units under plain labels; ``--json`` keeps integer
+micros under the ``*_micros`` names."""
+
+import io
+
+import pytest
+
+from app.cli.output import Output
+
+sqlite_only = pytest.mark.parametrize("cli", ["sqlite"], indirect=True)
+
+
+def test_item_labels_money_fields_without_the_micros_suffix() -> None:
+    stream = io.StringIO()
+    Output(False, stream).item({"username": "alice", "balance_micros": -9_840_000,
+                                "hold_micros": None, "requests": 3})
+    assert stream.getvalue().splitlines() == [
+        "username     alice",
+        "balance      -9.84",
+        "hold_micros  -",  # no amount shown in units: the name stays as it is
+        "requests     3",
+    ]
+
+
+def test_json_keeps_integer_micros() -> None:
+    stream = io.StringIO()
+    Output(True, stream).item({"balance_micros": -9_840_000})
+    assert stream.getvalue() == '{\n  "balance_micros": -9840000\n}\n'
+
+
+@sqlite_only
+def test_no_command_labels_units_as_micros(cli) -> None:
+    cli.ok("user", "add", "alice", "--email", "alice@example.com")
+    order = cli.ok("recharge", "alice", "12.5").out.strip()
+    cli.ok("adjust", "alice", "-2.66", "--reason", "fix")
+    cli.ok("price", "set", "m1", "--input", "2", "--output", "8")
+    texts = [cli.ok(*argv).out for argv in (
+        ["user", "show", "alice"], ["user", "list"], ["ledger", "alice"], ["recharges"],
+        ["refund", order, "--amount", "0.5"], ["price", "list"], ["logs"])]
+    assert not [t for t in texts if "_micros" in t.lower()], texts
+    assert "\nbalance          9.84\n" in texts[0]
+    assert cli.json("user", "show", "alice")["balance_micros"] == 9_340_000  # after the refund
