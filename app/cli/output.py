@@ -48,7 +48,7 @@ class Output:
 def label(field: str, value: Any) -> str:
     """A field's name as people read it: ``balance_micros`` shows currency units, so its text
     label is ``balance`` (``--json`` keeps the integer micros under the full name)."""
-    if field.endswith("_micros") and isinstance(value, int) and not isinstance(value, bool):
+    if field.endswith("_micros") and (value is None or isinstance(value, int)):
         return field.removesuffix("_micros")
     return field
 

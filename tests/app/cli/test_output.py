@@ -15,10 +15,10 @@ def test_item_labels_money_fields_without_the_micros_suffix() -> None:
     Output(False, stream).item({"username": "alice", "balance_micros": -9_840_000,
                                 "hold_micros": None, "requests": 3})
     assert stream.getvalue().splitlines() == [
-        "username     alice",
-        "balance      -9.84",
-        "hold_micros  -",  # no amount shown in units: the name stays as it is
-        "requests     3",
+        "username  alice",
+        "balance   -9.84",
+        "hold      -",
+        "requests  3",
     ]
 
 
