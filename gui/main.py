@@ -3,6 +3,7 @@
 import asyncio
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import qasync
@@ -11,10 +12,13 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from app import adminauth, runtime, settings
+from app import config as config_mod
 from app.config import Config
+from app.db import DatabaseDamaged
 from gui import i18n
 from gui.asyncdialog import ask
 from gui.backend import Backend
+from gui.dialogs.damaged import DamagedDatabaseDialog
 from gui.errors import setup_file_log
 from gui.gc import GarbageCollector
 from gui.main_window import MainWindow
@@ -26,12 +30,14 @@ log = logging.getLogger(__name__)
 
 def run(data_dir: str | Path | None = None) -> int:
     """The `relaydesk` command without arguments."""
-    config = runtime.start(data_dir)
-    setup_file_log(config.data_dir)
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setApplicationName("RelayDesk")
     app.setWindowIcon(QIcon(str(resource("icons", "relaydesk.svg"))))
+    config = start_or_recover(data_dir)
+    if config is None:
+        return 1
+    setup_file_log(config.data_dir)
     translators = i18n.install(app, i18n.choose(settings.get("language")))
     lock = instance_lock(config.data_dir)
     if lock is None:
@@ -44,6 +50,38 @@ def run(data_dir: str | Path | None = None) -> int:
     finally:
         lock.unlock()
         del translators
+
+
+def start_or_recover(data_dir: str | Path | None = None,
+                     show: Callable[[QDialog], int] = QDialog.exec) -> Config | None:
+    """Open and migrate the database; if it is damaged, offer to restore a backup first.
+
+    ``None`` when the operator quits instead, or another RelayDesk has the folder. ``show``
+    runs the dialog (tests drive it without a nested loop).
+    """
+    try:
+        return runtime.start(data_dir)
+    except DatabaseDamaged as exc:
+        damaged = exc
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    config = config_mod.resolve(data_dir)
+    translators = i18n.install(app, i18n.choose("auto"))  # the setting is in the damaged file
+    lock = instance_lock(config.data_dir)
+    try:
+        if lock is None:
+            QMessageBox.warning(None, "RelayDesk", app.translate(
+                "main", "RelayDesk is already running for this data folder."))
+            return None
+        dialog = DamagedDatabaseDialog(config, damaged)
+        if show(dialog) != QDialog.DialogCode.Accepted:
+            return None
+    finally:
+        if lock is not None:
+            lock.unlock()
+        for translator in translators:
+            app.removeTranslator(translator)
+    return runtime.start(data_dir)
 
 
 def instance_lock(data_dir: Path) -> QLockFile | None:

@@ -208,7 +208,7 @@
 <context>
     <name>Backend</name>
     <message>
-        <location filename="../../gui/backend.py" line="78"/>
+        <location filename="../../gui/backend.py" line="83"/>
         <source>Port {port} on {host} is not available: {why}</source>
         <translation>{host} 上的端口 {port} 不可用：{why}</translation>
     </message>
@@ -565,6 +565,58 @@ The relay stops while the database is replaced and starts again on the restored 
         <location filename="../../gui/widgets/cidr_list.py" line="94"/>
         <source>The list is empty.</source>
         <translation>列表为空。</translation>
+    </message>
+</context>
+<context>
+    <name>DamagedDatabaseDialog</name>
+    <message>
+        <location filename="../../gui/dialogs/damaged.py" line="30"/>
+        <source>RelayDesk — damaged database</source>
+        <translation>RelayDesk — 数据库已损坏</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/damaged.py" line="33"/>
+        <source>The database {path} is damaged and cannot be opened ({reason}).
+
+Restore a backup to continue. The damaged file is kept aside in the backups folder.</source>
+        <translation>数据库 {path} 已损坏，无法打开（{reason}）。
+
+请恢复一个备份后继续。损坏的文件会另存到备份文件夹中。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/damaged.py" line="43"/>
+        <source>&amp;Restore selected</source>
+        <translation>恢复所选备份(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/damaged.py" line="46"/>
+        <source>Restore a &amp;backup…</source>
+        <translation>恢复备份(&amp;B)…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/damaged.py" line="47"/>
+        <source>Choose a backup file anywhere</source>
+        <translation>从任意位置选择备份文件</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/damaged.py" line="55"/>
+        <source>Kept backups, newest first:</source>
+        <translation>已保存的备份（最新的在前）：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/damaged.py" line="56"/>
+        <source>No backups in the backups folder.</source>
+        <translation>备份文件夹中没有备份。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/damaged.py" line="66"/>
+        <source>Restore a backup</source>
+        <translation>恢复备份</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/damaged.py" line="67"/>
+        <source>RelayDesk backups (*.sqlite3);;All files (*)</source>
+        <translation>RelayDesk 备份 (*.sqlite3);;所有文件 (*)</translation>
     </message>
 </context>
 <context>
@@ -965,12 +1017,12 @@ for example:
         <translation>请输入管理员密码。</translation>
     </message>
     <message>
-        <location filename="../../gui/main.py" line="80"/>
+        <location filename="../../gui/main.py" line="118"/>
         <source>Wrong password.</source>
         <translation>密码错误。</translation>
     </message>
     <message>
-        <location filename="../../gui/main.py" line="81"/>
+        <location filename="../../gui/main.py" line="119"/>
         <source>Too many wrong passwords. Try again after {time} (UTC).</source>
         <translation>密码错误次数过多，请在 {time}（UTC）后重试。</translation>
     </message>
@@ -2392,233 +2444,233 @@ You can also clear the API key field and save the provider without a key for now
 <context>
     <name>SecurityPage</name>
     <message>
-        <location filename="../../gui/pages/security.py" line="94"/>
-        <location filename="../../gui/pages/security.py" line="114"/>
+        <location filename="../../gui/pages/security.py" line="107"/>
+        <location filename="../../gui/pages/security.py" line="127"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/security.py" line="94"/>
+        <location filename="../../gui/pages/security.py" line="107"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/security.py" line="94"/>
+        <location filename="../../gui/pages/security.py" line="107"/>
         <source>Failures</source>
         <translation>失败次数</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/security.py" line="94"/>
+        <location filename="../../gui/pages/security.py" line="107"/>
         <source>Banned since</source>
         <translation>封禁开始</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/security.py" line="95"/>
+        <location filename="../../gui/pages/security.py" line="108"/>
         <source>Banned until</source>
         <translation>封禁结束</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/security.py" line="99"/>
+        <location filename="../../gui/pages/security.py" line="112"/>
         <source>&amp;Unban…</source>
         <translation>解除封禁(&amp;U)…</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/security.py" line="100"/>
+        <location filename="../../gui/pages/security.py" line="113"/>
         <source>Accept requests from this address again (Delete)</source>
         <translation>重新接受来自此地址的请求（Delete）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/security.py" line="103"/>
+        <location filename="../../gui/pages/security.py" line="116"/>
         <source>No address is banned. An address that keeps sending invalid API keys or failing to sign in is banned for a while; see Abuse protection on the Settings page.</source>
         <translation>没有被封禁的地址。反复发送无效 API 密钥或登录失败的地址会被暂时封禁；请参阅“设置”页面的“防滥用”。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/security.py" line="106"/>
+        <location filename="../../gui/pages/security.py" line="119"/>
         <source>Addresses refused for now after repeated failed authentication. A ban ends by itself at its end time.</source>
         <translation>因多次认证失败而被暂时拒绝的地址。封禁到结束时间后自动解除。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/security.py" line="113"/>
+        <location filename="../../gui/pages/security.py" line="126"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/security.py" line="113"/>
+        <location filename="../../gui/pages/security.py" line="126"/>
         <source>Event</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/security.py" line="113"/>
+        <location filename="../../gui/pages/security.py" line="126"/>
         <source>By</source>
         <translation>操作者</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/security.py" line="113"/>
+        <location filename="../../gui/pages/security.py" line="126"/>
         <source>Concerning</source>
         <translation>对象</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/security.py" line="114"/>
+        <location filename="../../gui/pages/security.py" line="127"/>
         <source>Details</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/security.py" line="116"/>
+        <location filename="../../gui/pages/security.py" line="129"/>
         <source>&amp;Refresh</source>
         <translation>刷新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/security.py" line="121"/>
+        <location filename="../../gui/pages/security.py" line="134"/>
         <source>No security events yet. Bans, admin sign-ins, admin access from new addresses, whitelist changes and deletions are listed here.</source>
         <translation>还没有安全事件。封禁、管理员登录、管理员从新地址访问、白名单更改和删除操作都会列在这里。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/security.py" line="124"/>
+        <location filename="../../gui/pages/security.py" line="137"/>
         <source>The latest {n} security events of the audit log, newest first.</source>
         <translation>审计日志中最近的 {n} 条安全事件，最新的在前。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/security.py" line="130"/>
+        <location filename="../../gui/pages/security.py" line="143"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/security.py" line="130"/>
+        <location filename="../../gui/pages/security.py" line="143"/>
         <source>Token</source>
         <translation>令牌</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/security.py" line="130"/>
+        <location filename="../../gui/pages/security.py" line="143"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/security.py" line="130"/>
+        <location filename="../../gui/pages/security.py" line="143"/>
         <source>Created</source>
         <translation>创建时间</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/security.py" line="131"/>
+        <location filename="../../gui/pages/security.py" line="144"/>
         <source>Last used</source>
         <translation>最近使用</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/security.py" line="131"/>
+        <location filename="../../gui/pages/security.py" line="144"/>
         <source>Last address</source>
         <translation>最近地址</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/security.py" line="135"/>
+        <location filename="../../gui/pages/security.py" line="148"/>
         <source>&amp;New token…</source>
         <translation>新建令牌(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/security.py" line="136"/>
+        <location filename="../../gui/pages/security.py" line="149"/>
         <source>Issue a token for the admin API (Ctrl+N)</source>
         <translation>为管理 API 签发令牌（Ctrl+N）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/security.py" line="138"/>
+        <location filename="../../gui/pages/security.py" line="151"/>
         <source>Re&amp;voke…</source>
         <translation>吊销(&amp;V)…</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/security.py" line="139"/>
+        <location filename="../../gui/pages/security.py" line="152"/>
         <source>Stop this token from working, for good (Delete)</source>
         <translation>永久停用此令牌（Delete）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/security.py" line="142"/>
+        <location filename="../../gui/pages/security.py" line="155"/>
         <source>No admin tokens. Create one to let a program manage RelayDesk through the admin API.</source>
         <translation>没有管理令牌。创建令牌后，程序即可通过管理 API 管理 RelayDesk。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/security.py" line="145"/>
+        <location filename="../../gui/pages/security.py" line="158"/>
         <source>Tokens for the remote admin API. They work only from addresses in the admin IP whitelist; only a fingerprint of each is stored.</source>
         <translation>用于远程管理 API 的令牌。仅在管理 IP 白名单内的地址可用；每个令牌只保存其指纹。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/security.py" line="152"/>
+        <location filename="../../gui/pages/security.py" line="165"/>
         <source>Security events</source>
         <translation>安全事件</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/security.py" line="153"/>
+        <location filename="../../gui/pages/security.py" line="166"/>
         <source>Admin tokens</source>
         <translation>管理令牌</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/security.py" line="165"/>
+        <location filename="../../gui/pages/security.py" line="178"/>
         <source>Security</source>
         <translation>安全</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/security.py" line="230"/>
+        <location filename="../../gui/pages/security.py" line="243"/>
         <source>never</source>
         <translation>从未</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/security.py" line="237"/>
+        <location filename="../../gui/pages/security.py" line="250"/>
         <source>Active bans ({n})</source>
         <translation>当前封禁（{n}）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/security.py" line="238"/>
+        <location filename="../../gui/pages/security.py" line="251"/>
         <source>Active bans</source>
         <translation>当前封禁</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/security.py" line="276"/>
+        <location filename="../../gui/pages/security.py" line="289"/>
         <source>Unban address</source>
         <translation>解除地址封禁</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/security.py" line="276"/>
+        <location filename="../../gui/pages/security.py" line="289"/>
         <source>Lift the ban on {ip}?</source>
         <translation>确定要解除对 {ip} 的封禁吗？</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/security.py" line="277"/>
+        <location filename="../../gui/pages/security.py" line="290"/>
         <source>Requests from this address are accepted again at once. If it keeps failing to authenticate, it is banned again.</source>
         <translation>来自此地址的请求将立即重新被接受。如果它继续认证失败，会再次被封禁。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/security.py" line="279"/>
+        <location filename="../../gui/pages/security.py" line="292"/>
         <source>Unban</source>
         <translation>解除封禁</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/security.py" line="291"/>
+        <location filename="../../gui/pages/security.py" line="304"/>
         <source>New admin token</source>
         <translation>新建管理令牌</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/security.py" line="292"/>
+        <location filename="../../gui/pages/security.py" line="305"/>
         <source>Name of the token, for example the program or person that will use it:</source>
         <translation>令牌名称，例如将使用它的程序或人员：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/security.py" line="294"/>
+        <location filename="../../gui/pages/security.py" line="307"/>
         <source>Create token</source>
         <translation>创建令牌</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/security.py" line="313"/>
+        <location filename="../../gui/pages/security.py" line="326"/>
         <source>Revoke admin token</source>
         <translation>吊销管理令牌</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/security.py" line="314"/>
+        <location filename="../../gui/pages/security.py" line="327"/>
         <source>Revoke the admin token “{name}” ({prefix})?</source>
         <translation>确定要吊销管理令牌“{name}”（{prefix}）吗？</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/security.py" line="316"/>
+        <location filename="../../gui/pages/security.py" line="329"/>
         <source>Programs using this token are refused by the admin API from now on. A revoked token cannot be turned back on; create a new one instead.</source>
         <translation>从现在起，管理 API 将拒绝使用此令牌的程序。吊销的令牌无法恢复；如需要请新建一个。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/security.py" line="318"/>
+        <location filename="../../gui/pages/security.py" line="331"/>
         <source>Revoke token</source>
         <translation>吊销令牌</translation>
     </message>
@@ -3376,7 +3428,8 @@ You can also clear the API key field and save the provider without a key for now
 <context>
     <name>main</name>
     <message>
-        <location filename="../../gui/main.py" line="38"/>
+        <location filename="../../gui/main.py" line="44"/>
+        <location filename="../../gui/main.py" line="73"/>
         <source>RelayDesk is already running for this data folder.</source>
         <translation>已有 RelayDesk 正在使用此数据文件夹。</translation>
     </message>

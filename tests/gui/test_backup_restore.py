@@ -2,15 +2,20 @@
 
 import asyncio
 import csv
+import os
+import sqlite3
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 from peewee import SqliteDatabase
-from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QLabel, QLineEdit, QMessageBox
 
-from app import accounts, backup, requestlog, settings
+from app import accounts, backup, db, recharges, requestlog, settings
 from app.models import AuditEvent, User
 from gui.dialogs.backup import TOPICS, BackupDialog
+from gui.dialogs.damaged import DamagedDatabaseDialog
+from gui.main import start_or_recover
 from gui.main_window import MainWindow
 
 
@@ -192,3 +197,58 @@ async def test_statistics_export_cancelled_writes_nothing(backend, tmp_path) -> 
     picker.reject()
     assert await task is None
     window.close()
+
+
+# --- start-up on a damaged database -----------------------------------------------------------
+
+
+def _damage(config) -> None:  # type: ignore[no-untyped-def]
+    """64 KB of random bytes over the start of the database, and no WAL to repair it from."""
+    db.close_database()
+    with open(config.sqlite_path, "r+b") as handle:
+        handle.write(os.urandom(64 * 1024))
+    for suffix in ("-wal", "-shm"):
+        Path(f"{config.sqlite_path}{suffix}").unlink(missing_ok=True)
+
+
+def _books(path) -> dict[str, list[tuple[object, ...]]]:  # type: ignore[no-untyped-def]
+    conn = sqlite3.connect(str(path))
+    try:
+        return {t: conn.execute(f'SELECT * FROM "{t}" ORDER BY id').fetchall()
+                for t in ("user", "ledger_entry", "recharge_record")}
+    finally:
+        conn.close()
+
+
+def test_start_up_on_a_damaged_database_offers_to_restore_a_backup(gui_config) -> None:
+    accounts.add_user("alice", "alice@example.com")
+    recharges.recharge("alice", 5_000_000)
+    taken = backup.backup_now(gui_config).path
+    accounts.add_user("bob", "bob@example.com")
+    expected = _books(taken)
+    _damage(gui_config)
+    shown: list[DamagedDatabaseDialog] = []
+
+    def operator(dialog: DamagedDatabaseDialog) -> int:
+        shown.append(dialog)
+        texts = " ".join(label.text() for label in dialog.findChildren(QLabel))
+        assert str(gui_config.sqlite_path) in texts and "damaged" in texts
+        assert dialog.list.count() == 1 and taken.name in dialog.list.item(0).text()
+        dialog.restore_button.click()  # the newest backup is preselected
+        return dialog.result()
+
+    config = start_or_recover(gui_config.data_dir, show=operator)
+    assert config is not None and len(shown) == 1
+    assert shown[0].aside is not None and shown[0].aside.stat().st_mode & 0o777 == 0o600
+    assert _books(gui_config.sqlite_path) == expected
+    assert [u.username for u in accounts.list_users()] == ["alice"]  # opened and usable
+
+
+def test_quitting_at_the_damaged_database_dialog_changes_nothing(gui_config) -> None:
+    backup.backup_now(gui_config)
+    _damage(gui_config)
+    damaged = gui_config.sqlite_path.read_bytes()
+    assert start_or_recover(gui_config.data_dir,
+                            show=lambda dialog: QDialog.DialogCode.Rejected) is None
+    assert gui_config.sqlite_path.read_bytes() == damaged
+    assert not list((gui_config.data_dir / "backups").glob("before-restore-*"))
