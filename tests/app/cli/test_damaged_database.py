@@ -88,3 +88,29 @@ def test_restore_brings_back_a_damaged_database(run) -> None:
     aside = sorted((run.data / "backups").glob("before-restore-*.sqlite3"))
     assert len(aside) == 1 and aside[0].read_bytes() == damaged  # kept aside byte for byte
     assert aside[0].stat().st_mode & 0o777 == 0o600
+
+
+sqlite_only = pytest.mark.parametrize("cli", ["sqlite"], indirect=True)
+
+
+@sqlite_only
+def test_damage_past_the_first_page_is_named_too(cli) -> None:
+    """The header intact, every table page after it garbage: SQLite reports the file as
+    malformed only when a command reads those pages."""
+    cli.ok("user", "add", "alice", "--email", "alice@example.com")
+    backup = Path(cli.ok("backup").out.strip())
+    database = cli.data_dir / SQLITE_FILENAME
+    size = database.stat().st_size
+    with open(database, "r+b") as handle:
+        handle.seek(4096)  # RelayDesk's page size: page 1 (header and schema) stays
+        handle.write(os.urandom(size - 4096))
+    for suffix in ("-wal", "-shm"):
+        Path(f"{database}{suffix}").unlink(missing_ok=True)
+    failed = cli("user", "list")
+    assert failed.code == 1 and failed.out == "", failed
+    assert failed.err.startswith(f"relaydesk: error: the database {database} is damaged (")
+    assert failed.err.endswith("; restore a backup with: relaydesk restore FILE --yes  "
+                               "(relaydesk backup list shows them)\n")
+    assert len(failed.err.splitlines()) == 1
+    cli.ok("restore", backup.name, "--yes")
+    assert "alice" in cli.ok("user", "list").out
