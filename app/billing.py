@@ -6,8 +6,10 @@
    (relay/reserver.py). Concurrent requests can never overdraw: the debit is one
    ``UPDATE ... WHERE balance >= amount``.
 2. ``settle_many``: after the response, give the hold back (``release``) and take the actual
-   cost (``charge``), and write the request log row, all in one transaction per batch. A cost
-   above the hold is still charged in full (the upstream billed the operator) and marked.
+   cost (``charge``), and write the request log row, all in one transaction per batch. The hold
+   is an upper bound of what the request may cost its user: a cost a provider reports above it
+   is charged up to the hold and the rest written off (visible to the operator, audited),
+   so a balance never goes below zero.
 3. ``recover_expired``: a reservation whose lease lapsed belongs to a process that died; it is
    settled at its last checkpointed estimate and logged as estimated.
 
@@ -15,6 +17,7 @@ Deleting the reservation row is the "exactly once" switch: settlement and recove
 when their DELETE removed the row, so a request is never billed twice.
 """
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -84,8 +87,7 @@ def reserve_many(holds: list[Hold], lease_seconds: float,
     sum does not fit are that user's holds taken one by one, in order, exactly as
     :func:`app.ledger.post` would.
     """
-    now = clock.now()
-    stamp, until = sql.timestamp(now), sql.timestamp(now + timedelta(seconds=lease_seconds))
+    stamp = sql.timestamp(clock.now())
     results: list[ServiceError | None] = [None] * len(holds)
     by_user: dict[int, list[int]] = {}
     for i, hold in enumerate(holds):
@@ -94,6 +96,7 @@ def reserve_many(holds: list[Hold], lease_seconds: float,
         by_user.setdefault(hold.user_id, []).append(i)
     entries: list[tuple[Any, ...]] = []
     with write_transaction():
+        until = sql.timestamp(lease_now() + timedelta(seconds=lease_seconds))
         for user_id in sorted(by_user):  # one lock order for every writer (PostgreSQL)
             indexes = by_user[user_id]
             amounts = [holds[i].amount_micros for i in indexes]
@@ -171,10 +174,11 @@ def _insert_rows(table: str, columns: tuple[str, ...], rows: Sequence[Sequence[A
 LOG_COLUMNS = ("created_at", "request_id", "user_id", "api_key_id", "username", "model",
                "upstream_model", "provider", "stream", "prompt_tokens", "cached_tokens",
                "completion_tokens", "cost_micros", "status", "error_code", "duration_ms",
-               "ttfb_ms", "client_ip", "user_agent", "estimated", "overrun", "failover_count")
+               "ttfb_ms", "client_ip", "user_agent", "estimated", "overrun", "failover_count",
+               "written_off_micros")
 LOG_DEFAULTS = {"stream": False, "prompt_tokens": 0, "cached_tokens": 0, "completion_tokens": 0,
                 "cost_micros": 0, "status": 200, "duration_ms": 0, "estimated": False,
-                "overrun": False, "failover_count": 0}
+                "overrun": False, "failover_count": 0, "written_off_micros": 0}
 # Reservations released per DELETE (bound variables, like ROWS_PER_INSERT).
 IDS_PER_DELETE = 512
 
@@ -233,8 +237,12 @@ def settle_many(items: list[Settlement]) -> int:
     batch: one DELETE of the batch's reservations (deleting the row is the exactly-once
     switch: an item whose reservation is gone was recovered meanwhile and is skipped), one
     balance UPDATE per user for the net of that user's entries, and multi-row INSERTs for the
-    ledger entries and log rows. Releases and charges need no balance check (a charge above
-    the hold is billed in full), so applying their sum at once is the same as one by one.
+    ledger entries and log rows.
+
+    A charge never exceeds the item's hold (:func:`split_cost`), so each user's net is a
+    credit and no balance can go below zero; what a provider reported beyond the hold is
+    written off: the log row's ``written_off_micros``, ``overrun``, and an audit event naming
+    the provider.
     """
     if not items:
         return 0
@@ -245,28 +253,34 @@ def settle_many(items: list[Settlement]) -> int:
         held = _take_reservations([item.request_id for item in items if item.reserved])
         moves: list[tuple[int, str, int, str]] = []  # user, kind, amount, ref
         logs: list[list[Any]] = []
+        write_offs: list[tuple[Any, ...]] = []
         for item in items:
+            amount = 0
             if item.reserved:
-                amount = held.pop(item.request_id, None)
-                if amount is None:
+                found = held.pop(item.request_id, None)
+                if found is None:
                     continue  # recovered meanwhile (or a repeat): already billed
+                amount = found
                 moves.append((item.user_id, Kind.RELEASE.value, amount, item.request_id))
-                if item.log is not None:
-                    item.log["overrun"] = item.cost_micros > amount
-            if item.cost_micros:
-                if not _is_money(item.cost_micros):
-                    raise ValidationError("amount must be an integer number of micro-units")
-                moves.append((item.user_id, Kind.CHARGE.value, -item.cost_micros,
-                              item.request_id))
+            if not _is_money(item.cost_micros):
+                raise ValidationError("amount must be an integer number of micro-units")
+            charged, written_off = split_cost(amount, item.cost_micros)
+            if charged:
+                moves.append((item.user_id, Kind.CHARGE.value, -charged, item.request_id))
             if item.log is not None:
+                item.log["cost_micros"] = charged
+                item.log["written_off_micros"] = written_off
+                item.log["overrun"] = written_off > 0
                 logs.append(_log_values(item.log, now))
+            if written_off:
+                write_offs.append(_write_off_event(item, amount, written_off, stamp))
             applied += 1
         net: dict[int, int] = {}
         for user_id, _, amount, _ in moves:
             net[user_id] = net.get(user_id, 0) + amount
         balance = {}
         for user_id in sorted(net):  # one lock order for every writer (PostgreSQL)
-            after = apply_balance(user_id, net[user_id], allow_negative=True)
+            after = apply_balance(user_id, net[user_id])  # a credit: never below zero
             balance[user_id] = after - net[user_id]
         entries = []
         for user_id, kind, amount, ref in moves:
@@ -274,7 +288,23 @@ def settle_many(items: list[Settlement]) -> int:
             entries.append((user_id, kind, amount, balance[user_id], None, ref, "relay", stamp))
         _insert_rows("ledger_entry", LEDGER_COLUMNS, entries)
         _insert_rows("request_log", LOG_COLUMNS, logs)
+        _insert_rows("audit_event", AUDIT_COLUMNS, write_offs)
     return applied
+
+
+AUDIT_COLUMNS = ("created_at", "actor", "action", "target", "detail", "ip")
+WRITE_OFF_ACTION = "billing.write_off"
+
+
+def _write_off_event(item: Settlement, held: int, written_off: int, stamp: Any) -> tuple[Any, ...]:
+    """The audit row for a cost above its hold: which provider, request and user, how much."""
+    provider = (item.log or {}).get("provider")
+    detail = {"request_id": item.request_id, "user_id": item.user_id,
+              "provider": provider, "model": (item.log or {}).get("model"),
+              "held_micros": held, "reported_cost_micros": item.cost_micros,
+              "written_off_micros": written_off}
+    return (stamp, "relay", WRITE_OFF_ACTION, provider,
+            json.dumps(detail, ensure_ascii=False, sort_keys=True), None)
 
 
 def split_cost(held_micros: int, cost_micros: int) -> tuple[int, int]:
@@ -287,14 +317,25 @@ def split_cost(held_micros: int, cost_micros: int) -> tuple[int, int]:
     return charged, max(0, cost_micros) - charged
 
 
+def lease_now() -> datetime:
+    """"Now" for leases. On PostgreSQL the database's clock, the one every relay sharing it
+    reads, so a relay whose own clock is off cannot recover another's live requests; on SQLite
+    (one machine) this machine's."""
+    if is_postgres():
+        row = sql.one("SELECT now() AT TIME ZONE 'UTC'")
+        assert row is not None
+        return row[0]  # type: ignore[no-any-return]
+    return clock.now()
+
+
 def extend_leases(request_ids: list[str], lease_seconds: float,
                   delivered: dict[str, int] | None = None) -> None:
     """Keep in-flight reservations alive and checkpoint what each has delivered so far."""
     if not request_ids:
         return
-    until = clock.now() + timedelta(seconds=lease_seconds)
     delivered = delivered or {}
     with write_transaction():
+        until = lease_now() + timedelta(seconds=lease_seconds)
         Reservation.update(lease_until=until).where(
             Reservation.request_id.in_(request_ids)).execute()
         for request_id, micros in delivered.items():
@@ -302,9 +343,55 @@ def extend_leases(request_ids: list[str], lease_seconds: float,
                 Reservation.request_id == request_id).execute()
 
 
-def recover_expired(now: datetime | None = None, limit: int = 500) -> int:
-    """Settle reservations whose owner stopped renewing them (crash, kill -9)."""
-    now = now or clock.now()
+# Outcomes stored per UPDATE (two bound variables each, like IDS_PER_DELETE).
+OUTCOMES_PER_UPDATE = 256
+
+
+def encode_outcome(cost_micros: int, log: dict[str, Any]) -> str:
+    """A finished request's settlement as stored in its reservation (:func:`record_outcomes`):
+    its cost and its log row (the times recovery takes from the reservation itself)."""
+    facts = {k: v for k, v in log.items() if k != "created_at"}
+    return json.dumps({"cost_micros": cost_micros, "log": facts}, separators=(",", ":"))
+
+
+def record_outcomes(outcomes: list[tuple[str, str]]) -> list[ServiceError | None]:
+    """Store each (request_id, :func:`encode_outcome` text) in its reservation, in one
+    transaction; per item ``None``, or :class:`NotFound` when the reservation is gone (it was
+    recovered: the request is billed already).
+
+    Once stored, recovery after a crash bills the request exactly as its settlement would.
+    """
+    stored: set[str] = set()
+    with write_transaction():
+        for start in range(0, len(outcomes), OUTCOMES_PER_UPDATE):
+            chunk = outcomes[start:start + OUTCOMES_PER_UPDATE]
+            # Padded to a power of two with repeats of its last pair (same values), so the
+            # statement comes from a handful, all prepared once.
+            size = 1 << (len(chunk) - 1).bit_length()
+            chunk += [chunk[-1]] * (size - len(chunk))
+            cursor = sql.execute(_outcome_sql(size), tuple(v for pair in chunk for v in pair))
+            stored.update(row[0] for row in cursor.fetchall())
+    return [None if rid in stored else NotFound(f"reservation {rid} is gone (recovered)")
+            for rid, _ in outcomes]
+
+
+@cache
+def _outcome_sql(rows: int) -> str:
+    # column1/column2: the names SQLite and PostgreSQL both give a VALUES list's columns.
+    values = ", ".join(["(?, ?)"] * rows)
+    return (f'UPDATE "reservation" SET outcome = v.column2 FROM (VALUES {values}) AS v '
+            f'WHERE "reservation".request_id = v.column1 RETURNING "reservation".request_id')
+
+
+def recover_expired(limit: int = 500) -> int:
+    """Settle reservations whose owner stopped renewing them (crash, kill -9).
+
+    A reservation with an outcome (a finished answer, :func:`record_outcomes`) is billed as
+    its settlement would have been: its cost, up to the hold (the rest written off), and its
+    real log row. One without is billed its last checkpoint, up to the hold, and logged as an
+    estimated ``relay_interrupted``.
+    """
+    now = lease_now()
     stale = list(Reservation.select().where(Reservation.lease_until < now)
                  .order_by(Reservation.id).limit(limit))
     recovered = 0
@@ -313,19 +400,33 @@ def recover_expired(now: datetime | None = None, limit: int = 500) -> int:
             if Reservation.delete().where((Reservation.id == reservation.id)
                                           & (Reservation.lease_until < now)).execute() != 1:
                 continue  # settled or renewed meanwhile
-            cost = min(reservation.delivered_micros, reservation.amount_micros)
-            post(reservation.user_id, Kind.RELEASE, reservation.amount_micros,
-                 ref=reservation.request_id, actor="recovery")
-            if cost:
-                post(reservation.user_id, Kind.CHARGE, -cost, ref=reservation.request_id,
-                     actor="recovery", allow_negative=True)
-            RequestLog.insert(request_id=reservation.request_id, user=reservation.user_id,
-                              username=reservation.user.username,
-                              api_key=reservation.api_key_id, model=reservation.model,
-                              cost_micros=cost, status=500, error_code="relay_interrupted",
-                              estimated=True, created_at=reservation.created_at).execute()
+            _settle_recovered(reservation)
             recovered += 1
     return recovered
+
+
+def _settle_recovered(reservation: Reservation) -> None:
+    held, rid, user_id = reservation.amount_micros, reservation.request_id, reservation.user_id
+    if reservation.outcome:
+        outcome = json.loads(reservation.outcome)
+        cost, log = int(outcome["cost_micros"]), dict(outcome["log"])
+    else:
+        cost = min(reservation.delivered_micros, held)
+        log = {"status": 500, "error_code": "relay_interrupted", "estimated": True}
+    charged, written_off = split_cost(held, cost)
+    post(user_id, Kind.RELEASE, held, ref=rid, actor="recovery")
+    if charged:
+        post(user_id, Kind.CHARGE, -charged, ref=rid, actor="recovery")
+    log.update(request_id=rid, user=user_id, api_key=reservation.api_key_id,
+               username=reservation.user.username, model=reservation.model,
+               created_at=reservation.created_at, cost_micros=charged,
+               written_off_micros=written_off, overrun=written_off > 0)
+    now = clock.now()
+    _insert_rows("request_log", LOG_COLUMNS, [_log_values(log, now)])
+    if written_off:
+        item = Settlement(rid, user_id, cost, True, log)
+        _insert_rows("audit_event", AUDIT_COLUMNS,
+                     [_write_off_event(item, held, written_off, sql.timestamp(now))])
 
 
 def held_total(user_id: int) -> int:

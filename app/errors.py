@@ -34,9 +34,15 @@ class Conflict(ServiceError):
 
 
 class InsufficientBalance(ServiceError):
-    """The user's balance cannot cover the debit."""
+    """The user's balance cannot cover the debit; ``balance_micros``: what it was, when known
+    (the relay sizes a smaller request from it)."""
 
     code = "insufficient_balance"
+
+    def __init__(self, message: str, *, param: str | None = None,
+                 balance_micros: int | None = None) -> None:
+        super().__init__(message, param=param)
+        self.balance_micros = balance_micros
 
 
 class KeystoreUnavailable(ServiceError):

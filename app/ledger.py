@@ -43,7 +43,8 @@ def apply_balance(user_id: int, amount_micros: int, *, allow_negative: bool = Fa
         if balance is None:
             raise NotFound(f"no user with id {user_id}")
         raise InsufficientBalance(
-            f"balance {format_micros(balance[0])} cannot cover {format_micros(-amount_micros)}")
+            f"balance {format_micros(balance[0])} cannot cover {format_micros(-amount_micros)}",
+            balance_micros=int(balance[0]))
     return int(row[0])
 
 

@@ -1,8 +1,15 @@
-"""Counting tokens: usage reported by upstreams, and estimates when none is reported.
+"""Counting tokens: usage reported by upstreams, an upper bound to hold before forwarding, and
+estimates when no usable usage is reported.
 
-Estimates serve two purposes: sizing a reservation before a request is forwarded (must not be
-too low), and billing a request whose stream broke before the upstream sent usage (must be
-defensible). They are deliberately simple and slightly generous.
+Two different numbers, for two purposes:
+
+- :func:`prompt_upper_bound` sizes a request's hold. It must never be below what any provider
+  could bill: one token per UTF-8 byte (a byte-level tokenizer's worst case; no BPE token is
+  shorter than a byte), token-id arrays by their length, a fixed maximum per image, audio or
+  file part, plus per-message and per-tool overhead.
+- :func:`estimate_prompt_tokens` / :func:`text_tokens` bill a request whose upstream reported no
+  usable usage (a broken stream, garbage numbers). They must be defensible, so they are close
+  to real tokenizers (~3 bytes a token) and marked as estimates in the log.
 """
 
 from dataclasses import dataclass
@@ -12,6 +19,17 @@ from typing import Any
 COMPLETION_TEXT_FIELDS = ("content", "reasoning_content")
 IMAGE_TOKENS = 1_500  # a high-detail image tile budget; images are priced per tile, not size
 PER_MESSAGE_TOKENS = 4
+# Upper-bound overheads: the chat template's tokens around each message, each tool definition,
+# and the reply's priming. Generous next to OpenAI's published 3 / ~8 / 3.
+BOUND_PER_MESSAGE = 8
+BOUND_PER_TOOL = 16
+BOUND_REPLY = 8
+# The most one image, audio or file part is held for (a many-tile image on a vision model); a
+# provider reporting more is written off, not charged beyond the hold.
+MEDIA_TOKENS_MAX = 16_384
+MEDIA_PARTS = ("image_url", "input_image", "image", "input_audio", "file", "input_file")
+# More tokens than any model's context window: a reported count above it is nonsense.
+MAX_REPORTED_TOKENS = 100_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,25 +39,41 @@ class Usage:
     completion_tokens: int = 0
 
 
-def _int(value: Any) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
+class _Nonsense(ValueError):
+    """A reported count that is negative, not an integer, or beyond any context window."""
+
+
+def _count(value: Any) -> int:
+    """A reported token count; absent (``None``) is 0, anything but a sane integer is refused."""
+    if value is None:
+        return 0
+    if (not isinstance(value, int) or isinstance(value, bool) or value < 0
+            or value > MAX_REPORTED_TOKENS):
+        raise _Nonsense(value)
+    return value
 
 
 def parse_usage(usage: Any) -> Usage | None:
-    """Read an upstream ``usage`` object in any provider's dialect.
+    """Read an upstream ``usage`` object in any provider's dialect; ``None`` when there is none
+    or when any count in it is nonsense (negative, fractional, a string, absurdly large): such a
+    request is billed from the relay's estimate and marked estimated, never billed as 0.
 
     Cached prompt tokens come from ``prompt_tokens_details.cached_tokens`` (OpenAI, DashScope,
     Zhipu) or DeepSeek's ``prompt_cache_hit_tokens``, whichever is larger.
     """
     if not isinstance(usage, dict):
         return None
-    prompt = _int(usage.get("prompt_tokens"))
-    completion = _int(usage.get("completion_tokens"))
     details = usage.get("prompt_tokens_details")
-    cached = _int(details.get("cached_tokens")) if isinstance(details, dict) else 0
-    cached = max(cached, _int(usage.get("prompt_cache_hit_tokens")))
-    if not prompt and not completion and _int(usage.get("total_tokens")):
-        prompt = _int(usage.get("total_tokens"))  # embeddings report only totals sometimes
+    try:
+        prompt = _count(usage.get("prompt_tokens"))
+        completion = _count(usage.get("completion_tokens"))
+        total = _count(usage.get("total_tokens"))
+        cached = _count(details.get("cached_tokens")) if isinstance(details, dict) else 0
+        cached = max(cached, _count(usage.get("prompt_cache_hit_tokens")))
+    except _Nonsense:
+        return None
+    if not prompt and not completion and total:
+        prompt = total  # embeddings report only totals sometimes
     return Usage(prompt, min(cached, prompt), completion)
 
 
@@ -94,6 +128,44 @@ def estimate_prompt_tokens(body: dict[str, Any]) -> int:
     for field in ("tools", "functions", "input", "prompt", "response_format"):
         if field in body:
             total += _content_tokens(body[field])
+    return max(total, 1)
+
+
+def _byte_bound(value: Any, depth: int = 0) -> int:
+    """Tokens a byte-level tokenizer could make of ``value``: its strings' UTF-8 bytes (object
+    keys included: tool schemas are rendered whole), a token per number (token-id arrays), a
+    fixed maximum per media part instead of its (base64) bytes."""
+    if isinstance(value, str):
+        return len(value.encode("utf-8", "surrogatepass"))
+    if depth > 256:  # deeper than the relay accepts (relay/validation.py); count it as data
+        return len(str(value).encode("utf-8", "surrogatepass"))
+    if isinstance(value, list):
+        return sum(_byte_bound(item, depth + 1) for item in value)
+    if isinstance(value, dict):
+        if value.get("type") in MEDIA_PARTS:
+            return MEDIA_TOKENS_MAX
+        return sum(len(str(k).encode("utf-8", "surrogatepass")) + _byte_bound(v, depth + 1)
+                   for k, v in value.items())
+    if value is None:
+        return 0
+    if isinstance(value, (bool, int)):
+        return 1
+    return len(str(value))
+
+
+def prompt_upper_bound(body: dict[str, Any]) -> int:
+    """The most prompt tokens any provider could bill for this chat or embeddings body."""
+    total = 0
+    messages = body.get("messages")
+    if isinstance(messages, list):
+        total += BOUND_REPLY + BOUND_PER_MESSAGE * len(messages) + _byte_bound(messages)
+    for field in ("tools", "functions"):
+        tools = body.get(field)
+        if isinstance(tools, list):
+            total += BOUND_PER_TOOL * len(tools)
+        total += _byte_bound(tools)
+    for field in ("tool_choice", "response_format", "input", "prompt"):
+        total += _byte_bound(body.get(field))
     return max(total, 1)
 
 

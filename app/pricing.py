@@ -23,6 +23,9 @@ class Price:
     input_micros: int
     cached_input_micros: int
     output_micros: int
+    # Completion tokens the relay asks for when a client names none (None: the
+    # ``default_max_tokens`` setting); it bounds the request's hold.
+    max_output_tokens: int | None = None
 
 
 def cost_micros(prompt_tokens: int, cached_tokens: int, completion_tokens: int,
@@ -47,10 +50,25 @@ def validate_model_name(model: str) -> str:
     return name
 
 
+MAX_OUTPUT_TOKENS_LIMIT = 10_000_000
+
+
+def _output_cap(value: int | None) -> int | None:
+    if value is None:
+        return None
+    if (not isinstance(value, int) or isinstance(value, bool)
+            or not 1 <= value <= MAX_OUTPUT_TOKENS_LIMIT):
+        raise ValidationError(f"max output tokens must be a whole number from 1 to "
+                              f"{MAX_OUTPUT_TOKENS_LIMIT:,}", param="max_output_tokens")
+    return value
+
+
 def set_price(model: str, input_price: str, output_price: str, cached_input_price: str | None = None,
-              *, actor: str = "admin") -> ModelPrice:
-    """Create or replace a model's prices (decimal text, currency units per 1M tokens)."""
+              *, max_output_tokens: int | None = None, actor: str = "admin") -> ModelPrice:
+    """Create or replace a model's prices (decimal text, currency units per 1M tokens) and its
+    output cap (``None``: the ``default_max_tokens`` setting)."""
     name = validate_model_name(model)
+    cap = _output_cap(max_output_tokens)
     inp = parse_amount(input_price, param="input", allow_zero=True)
     out = parse_amount(output_price, param="output", allow_zero=True)
     cached = (inp if cached_input_price is None
@@ -60,11 +78,12 @@ def set_price(model: str, input_price: str, output_price: str, cached_input_pric
         if row is None:
             row = ModelPrice(model=name)
         row.input_micros, row.output_micros, row.cached_input_micros = inp, out, cached
+        row.max_output_tokens = cap
         row.updated_at = clock.now()
         row.save()
         audit.record("price.set", actor=actor, target=name,
                      detail={"input_micros": inp, "cached_input_micros": cached,
-                             "output_micros": out})
+                             "output_micros": out, "max_output_tokens": cap})
     events.emit(events.PRICES)
     return row
 
@@ -85,10 +104,14 @@ def get_price(model: str) -> Price | None:
     row = ModelPrice.get_or_none(ModelPrice.model == model)
     if row is None:
         return None
-    return Price(row.input_micros, row.cached_input_micros, row.output_micros)
+    return _price(row)
+
+
+def _price(row: ModelPrice) -> Price:
+    return Price(row.input_micros, row.cached_input_micros, row.output_micros,
+                 row.max_output_tokens)
 
 
 def all_prices() -> dict[str, Price]:
     """Every price, for the relay's in-memory cache."""
-    return {r.model: Price(r.input_micros, r.cached_input_micros, r.output_micros)
-            for r in ModelPrice.select()}
+    return {r.model: _price(r) for r in ModelPrice.select()}

@@ -55,6 +55,7 @@ def provider(p: Provider, *, has_key: bool | None = None) -> dict[str, Any]:
 def price(p: ModelPrice) -> dict[str, Any]:
     return {"model": p.model, "input_micros": p.input_micros,
             "cached_input_micros": p.cached_input_micros, "output_micros": p.output_micros,
+            "max_output_tokens": p.max_output_tokens,
             "unit": "per 1M tokens", "updated_at": iso(p.updated_at)}
 
 

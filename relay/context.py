@@ -20,6 +20,14 @@ class RequestContext:
     user_agent: str | None
     price: Price | None = None
     prompt_estimate: int = 0
+    # The hold: prompt tokens no provider can exceed, and what it took (micro-units).
+    prompt_bound: int = 0
+    hold_micros: int = 0
+    # The completion limit the relay sends upstream: the model's cap when the client named
+    # none, or the client's own limit lowered to what the balance affords; None: the client's.
+    max_tokens: int | None = None
+    max_tokens_lowered: bool = False
+    client_wants_usage: bool = False  # stream_options.include_usage from the client itself
     reserved: bool = False
     upstream_model: str | None = None
     provider: str | None = None

@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+from dataclasses import replace
 import os
 import secrets
 from collections.abc import Awaitable
@@ -12,13 +13,26 @@ from aiohttp import web
 from app import db, metering
 from app.billing import Hold, Settlement
 from app.errors import InsufficientBalance
-from app.pricing import cost_micros
+from app.pricing import TOKENS_PER_PRICE_UNIT, cost_micros
 from relay import errors, validation
 from relay.auth import authenticate
 from relay.clientip import client_ip
 from relay.context import RequestContext
 from relay.proxy import forward
 from relay.state import STATE, RelayState
+
+
+# The completion limit the relay chose for a request, told to the client in a header.
+MAX_TOKENS_SENT = web.RequestKey("relaydesk_max_tokens", int)
+MAX_TOKENS_HEADER = "X-RelayDesk-Max-Tokens"
+
+
+async def add_relay_headers(request: web.Request, response: web.StreamResponse) -> None:
+    """``X-RelayDesk-Max-Tokens``: the completion limit the relay sent upstream when the client
+    named none, or lowered the client's to what the balance affords."""
+    sent = request.get(MAX_TOKENS_SENT)
+    if sent is not None:
+        response.headers[MAX_TOKENS_HEADER] = str(sent)
 
 
 _ID_BYTES = 12
@@ -171,15 +185,52 @@ async def embeddings(request: web.Request) -> web.StreamResponse:
     return await _metered(request, "/embeddings", validate_embeddings, completion=False)
 
 
-async def _take_hold(state: RelayState, ctx: RequestContext, taking: Awaitable[None]) -> None:
+async def _take_hold(state: RelayState, ctx: RequestContext, hold: Hold,
+                     taking: Awaitable[None]) -> None:
     try:
         await taking
     except InsufficientBalance:
-        raise errors.insufficient_balance(
-            "Your balance is too low for this request. Please recharge, or lower "
-            "max_tokens.") from None
-    ctx.reserved = True
+        raise _too_poor() from None
+    _held(state, ctx, hold)
+
+
+def _held(state: RelayState, ctx: RequestContext, hold: Hold) -> None:
+    ctx.reserved, ctx.hold_micros = True, hold.amount_micros
     state.accountant.active[ctx.request_id] = ctx.delivered_micros
+
+
+def _too_poor() -> errors.RelayError:
+    return errors.insufficient_balance(
+        "Your balance is too low for this request. Please recharge, or send a shorter "
+        "prompt or a lower max_tokens.")
+
+
+def _affordable_tokens(balance_micros: int | None, ctx: RequestContext) -> int:
+    """The most completion tokens the balance pays for on top of the prompt's bound (0: none)."""
+    price = ctx.price
+    if balance_micros is None or price is None or price.output_micros <= 0:
+        return 0
+    room = balance_micros * TOKENS_PER_PRICE_UNIT - ctx.prompt_bound * price.input_micros
+    return max(0, room // price.output_micros)
+
+
+async def _reserve(state: RelayState, ctx: RequestContext, hold: Hold, max_out: int) -> None:
+    """Take the hold; when the balance cannot cover ``max_out`` completion tokens, hold for as
+    many as it can and send that limit upstream instead (the response says so, and the
+    answer ends with ``finish_reason: "length"``)."""
+    try:
+        await state.reserver.reserve(hold, in_flight=state.in_flight)
+    except InsufficientBalance as exc:
+        fitting = min(_affordable_tokens(exc.balance_micros, ctx), max_out - 1)
+        if fitting < 1:
+            raise _too_poor() from None
+        assert ctx.price is not None
+        hold = replace(hold, amount_micros=cost_micros(ctx.prompt_bound, 0, fitting, ctx.price))
+        ctx.max_tokens, ctx.max_tokens_lowered = fitting, True
+        await _take_hold(state, ctx, hold,
+                         state.reserver.reserve(hold, in_flight=state.in_flight))
+        return
+    _held(state, ctx, hold)
 
 
 class _HoldAfterSend:
@@ -195,7 +246,8 @@ class _HoldAfterSend:
     async def __call__(self) -> None:
         if self._ctx.reserved:
             return  # a later attempt (failover, a stale pooled connection): already taken
-        await _take_hold(self._state, self._ctx, self._state.reserver.overlap(self._hold))
+        await _take_hold(self._state, self._ctx, self._hold,
+                         self._state.reserver.overlap(self._hold))
 
 
 async def _metered(request: web.Request, path: str, validate: Any, *,
@@ -218,18 +270,26 @@ async def _metered(request: web.Request, path: str, validate: Any, *,
         if ctx.price is None or not candidates:
             raise errors.model_not_found(model)
         ctx.prompt_estimate = metering.estimate_prompt_tokens(body)
-        max_out = (metering.requested_max_tokens(body) or state.default_max_tokens
-                   if completion else 0)
+        ctx.prompt_bound = metering.prompt_upper_bound(body)
+        options = body.get("stream_options")
+        ctx.client_wants_usage = isinstance(options, dict) and options.get("include_usage") is True
+        max_out = 0
+        if completion:
+            requested = metering.requested_max_tokens(body)
+            max_out = requested or ctx.price.max_output_tokens or state.default_max_tokens
+            if requested is None:  # unbounded upstream otherwise: the hold would mean nothing
+                ctx.max_tokens = max_out
         ticket = await state.limiter.admit(key, ctx.prompt_estimate + max_out)
-        amount = cost_micros(ctx.prompt_estimate, 0, max_out, ctx.price)
+        amount = cost_micros(ctx.prompt_bound, 0, max_out, ctx.price)
         after_send = None
         if amount > 0:
             hold = Hold(key.user_id, key.key_id, ctx.request_id, model, amount)
             if state.reserver.may_overlap(hold, state.in_flight):
                 after_send = _HoldAfterSend(state, ctx, hold)
             else:
-                await _take_hold(state, ctx, state.reserver.reserve(
-                    hold, in_flight=state.in_flight))
+                await _reserve(state, ctx, hold, max_out)
+        if ctx.max_tokens is not None:
+            request[MAX_TOKENS_SENT] = ctx.max_tokens
         return await forward(request, state, ctx, body, candidates, path=path, raw=raw,
                              after_send=after_send)
     except errors.RelayError as exc:

@@ -11,6 +11,8 @@ from aiohttp import web
 from app.metering import COMPLETION_TEXT_FIELDS, Usage, parse_usage, text_tokens
 from relay import errors, h1, upstream
 from relay.context import RequestContext
+from relay.outcomes import interrupted
+from relay.hangup import outlive_cancellation
 from relay.pool import Upstream
 from relay.state import RelayState
 from relay.streaming import StreamRelay, UpstreamBroke
@@ -35,17 +37,19 @@ async def forward(request: web.Request, state: RelayState, ctx: RequestContext,
     for index, up in enumerate(candidates):
         ctx.failovers = index
         ctx.provider, ctx.upstream_model = up.name, up.upstream_model(ctx.model)
+        members: dict[str, Any] = {}
         if path == "/chat/completions":
-            payload, injected = upstream.chat_body(body, up, ctx.model, stream=ctx.stream)
+            payload, members, injected = upstream.chat_body(
+                body, up, ctx.model, stream=ctx.stream, max_tokens=ctx.max_tokens)
         else:
             payload = None if ctx.upstream_model == ctx.model else dict(
                 body, model=ctx.upstream_model)
             injected = False
         data = raw if payload is None else None
-        if payload is None and injected:
-            data = upstream.with_usage_option(raw)
+        if payload is None and members:
+            data = upstream.with_members(raw, members)
             if data is None:
-                payload = dict(body, stream_options={"include_usage": True})
+                payload = dict(body, **members)
         if data is None:
             data = await _dumps(state, payload, len(raw))
         try:
@@ -80,7 +84,8 @@ async def forward(request: web.Request, state: RelayState, ctx: RequestContext,
                     relay = StreamRelay(request, ctx, resp, suppress_usage_chunk=injected,
                                         disconnect_grace=options.disconnect_grace,
                                         registry=state.streams)
-                    response = await relay.run()
+                    # A hang-up cancels the handler; the stream reads on to learn its usage.
+                    response = await outlive_cancellation(relay.run())
                 else:
                     response = await _complete(state, ctx, resp)
                 state.pool.record_success(up)
@@ -106,7 +111,11 @@ async def forward(request: web.Request, state: RelayState, ctx: RequestContext,
 
 async def _complete(state: RelayState, ctx: RequestContext,
                     resp: h1.H1Response) -> web.Response:
-    """A non-streamed answer: read it whole, meter it, pass it on byte for byte."""
+    """A non-streamed answer: read it whole, meter it, make its bill durable
+    (relay/outcomes.py), pass it on byte for byte.
+
+    aiohttp writes the response after the handler returns: storing the outcome before returning
+    it is storing it before the answer's last byte leaves."""
     raw = await resp.read(state.options.max_upstream_body)
     usage = _trailing_usage(raw)
     if usage is None:  # unusual layout or no usage: parse it all (and check it is JSON)
@@ -121,7 +130,10 @@ async def _complete(state: RelayState, ctx: RequestContext,
             ctx.completion_estimate = _message_tokens(obj)
     ctx.usage = usage
     ctx.mark_first_byte()
-    return web.Response(body=raw, status=200, content_type="application/json")
+    if not await state.outcomes.record(ctx, in_flight=state.in_flight):
+        raise interrupted(ctx)
+    return web.Response(body=raw, status=200, content_type="application/json",
+                        headers={"x-request-id": ctx.request_id})
 
 
 _DECODER = json.JSONDecoder()

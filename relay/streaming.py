@@ -6,6 +6,7 @@ non-null (providers put it on different chunks); a usage-only chunk the relay as
 client's behalf is not passed on.
 """
 
+import asyncio
 import json
 import json.scanner
 import logging
@@ -16,11 +17,13 @@ from aiohttp import web
 from aiohttp.client_exceptions import ClientConnectionError
 
 from app.metering import COMPLETION_TEXT_FIELDS, parse_usage, text_tokens
+from app.pricing import cost_micros
 from relay import errors
 from relay.h1 import H1Response, UpstreamError
 from relay.context import RequestContext
 from relay.deltas import DeltaTemplate
 from relay.sse import SSEError, SSEEvent, SSEParser, _text, encode_data
+from relay.state import STATE
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +84,8 @@ class StreamRelay:
         self._template = DeltaTemplate()  # this stream's plain text deltas, read by layout
         self._parsed: Any = None  # the event _translate_data() last passed on unchanged
         self._registry = registry if registry is not None else set()
+        self._head: dict[str, Any] = {}  # id, created, model of the stream's chunks
+        self._tail = b""  # what ends a stream cut at its hold, after the event that spent it
 
     def abort(self) -> None:
         """Relay shutdown: stop reading; the client gets an error event and a clean end."""
@@ -113,7 +118,7 @@ class StreamRelay:
         if not self.done and not self.finished and self.client_alive:
             return await self._broken("stream ended without [DONE]")
         if not self.done:
-            await self._write(DONE)
+            await self._write(DONE, last=True)
         return await self._close()
 
     async def _forward(self, events: list[SSEEvent]) -> None:
@@ -122,6 +127,7 @@ class StreamRelay:
             if self.done:
                 break
             out += self._translate(event)
+        out += self._take_tail()
         if out:
             await self._write(bytes(out), last=self.done)
 
@@ -146,9 +152,13 @@ class StreamRelay:
             if new != b"":
                 self._emitted = True
             at = end
-        payload = chunk if out is None else bytes(out)
+        payload = (chunk if out is None else bytes(out)) + self._take_tail()
         if payload:
             await self._write(payload, last=self.done)
+
+    def _take_tail(self) -> bytes:
+        tail, self._tail = self._tail, b""
+        return tail
 
     def _give_up(self) -> bool:
         """After the client left, keep reading only until usage arrives or the grace ends."""
@@ -181,7 +191,7 @@ class StreamRelay:
         last plain text delta is read by its layout instead of parsed (relay/deltas.py)."""
         tokens = self._template.tokens(line)
         if tokens is not None:
-            self.ctx.completion_estimate += tokens
+            self._delivered(tokens)
             return None
         self._parsed = None
         out = self._translate_data(_text(line[6:]) if data is None else data)
@@ -201,6 +211,8 @@ class StreamRelay:
             return b""  # garbage between events: drop it, keep the stream
         if not isinstance(obj, dict):
             return b""
+        if not self._head and "id" in obj:
+            self._head = {k: obj[k] for k in ("id", "created", "model") if k in obj}
         choices = obj.get("choices")
         if choices is None and "error" in obj and "choices" not in obj:
             if self.response is None:
@@ -241,11 +253,46 @@ class StreamRelay:
                 if delta.get("tool_calls"):
                     tokens += text_tokens(json.dumps(delta["tool_calls"]))
         if tokens:
-            self.ctx.completion_estimate += tokens
+            self._delivered(tokens)
+
+    def _delivered(self, tokens: int) -> None:
+        """Count delivered completion tokens; once their cost reaches the hold (a provider that
+        ignores max_tokens), the stream ends after this event (:meth:`_hold_spent`)."""
+        ctx = self.ctx
+        ctx.completion_estimate += tokens
+        if (ctx.hold_micros and not self.done and ctx.price is not None
+                and cost_micros(ctx.prompt_bound, 0, ctx.completion_estimate, ctx.price)
+                >= ctx.hold_micros):
+            self.done = True
+            self._tail = self._hold_spent()
+
+    def _hold_spent(self) -> bytes:
+        """How a stream that used up its hold ends: a ``finish_reason: "length"`` chunk, the
+        usage chunk if the client asked for one (the relay's estimate), ``[DONE]``."""
+        ctx = self.ctx
+        head = dict(self._head, object="chat.completion.chunk")
+        out = encode_data(json.dumps(dict(head, choices=[
+            {"index": 0, "delta": {}, "finish_reason": "length"}]), ensure_ascii=False))
+        if ctx.client_wants_usage:
+            usage = {"prompt_tokens": ctx.prompt_estimate,
+                     "completion_tokens": ctx.completion_estimate,
+                     "total_tokens": ctx.prompt_estimate + ctx.completion_estimate}
+            out += encode_data(json.dumps(dict(head, choices=[], usage=usage)))
+        log.warning("request %s: the provider went past max_tokens; its stream was ended at "
+                    "the hold", ctx.request_id)
+        return out + DONE
+
+    # A write blocked longer than the write timeout (the client stopped reading) drops the
+    # client; one timer per stream watches the write in progress, none per write.
+    _write_timeout = 30.0
+    _writing_since: float | None = None
+    _write_watch: asyncio.TimerHandle | None = None
+    _stalled = False
 
     async def _prepare(self) -> web.StreamResponse:
         response = _SSEResponse(status=200, headers=sse_headers())
         response.force_close()  # clients expect the connection to end after [DONE]
+        self._write_timeout = self.request.app[STATE].options.stream_write_timeout
         await response.prepare(self.request)
         self.response = response
         return response
@@ -254,8 +301,15 @@ class StreamRelay:
         """Send ``payload``; with ``last`` it also ends the response (one send for both)."""
         if not self.client_alive:
             return
+        if last:  # the bill is durable before the stream's last byte (relay/outcomes.py)
+            state = self.request.app[STATE]
+            await state.outcomes.record(self.ctx, in_flight=state.in_flight)
         response = self.response or await self._prepare()
         self.ctx.mark_first_byte()
+        self._writing_since = time.monotonic()
+        if self._write_watch is None:
+            self._write_watch = asyncio.get_running_loop().call_later(
+                self._write_timeout, self._watch_write)
         try:
             if last:
                 await response.write_eof(payload)
@@ -264,7 +318,26 @@ class StreamRelay:
         except CLIENT_GONE:
             self.client_alive = False
             self.gone_at = time.monotonic()
-            self.ctx.status, self.ctx.error_code = 499, "client_disconnected"
+            self.ctx.status, self.ctx.error_code = 499, (
+                "client_stopped_reading" if self._stalled else "client_disconnected")
+        finally:
+            self._writing_since = None
+
+    def _watch_write(self) -> None:
+        self._write_watch = None
+        since = self._writing_since
+        if since is None or not self.client_alive:
+            return  # the next write watches itself
+        left = since + self._write_timeout - time.monotonic()
+        if left > 0:
+            self._write_watch = asyncio.get_running_loop().call_later(left, self._watch_write)
+            return
+        self._stalled = True
+        log.info("request %s: the client read nothing for %g s; dropping it",
+                 self.ctx.request_id, self._write_timeout)
+        transport = self.request.transport
+        if transport is not None:
+            transport.abort()  # the blocked write fails: the stream reads on, as for a hang-up
 
     async def _broken(self, why: str) -> web.StreamResponse:
         if self.response is None:

@@ -39,39 +39,62 @@ def header_block(api_key: str | None, *, stream: bool) -> bytes:
     return header_lines(headers(api_key, stream=stream).items())
 
 
-def chat_body(body: dict[str, Any], up: Upstream, model: str, *, stream: bool
-              ) -> tuple[dict[str, Any] | None, bool]:
-    """The body to send upstream, and whether we injected usage reporting the client did not
-    ask for (then the usage-only chunk must not reach the client).
+MAX_TOKENS_FIELDS = ("max_completion_tokens", "max_tokens")
 
-    ``None`` means the client's own bytes go; when usage is injected, they go through
-    :func:`with_usage_option` (no re-encoding of a body that may carry megabytes of images).
+
+def max_tokens_field(kind: str) -> str:
+    """The completion limit each API takes: OpenAI's reasoning models refuse ``max_tokens``;
+    the other providers' OpenAI-compatible APIs document ``max_tokens``."""
+    return "max_completion_tokens" if kind == "openai" else "max_tokens"
+
+
+def chat_body(body: dict[str, Any], up: Upstream, model: str, *, stream: bool,
+              max_tokens: int | None = None) -> tuple[dict[str, Any] | None,
+                                                      dict[str, Any], bool]:
+    """What to send upstream: ``(payload, members, injected)``.
+
+    ``payload`` ``None`` means the client's own bytes go, with ``members`` (absent from the
+    body) spliced in front by :func:`with_members` — no re-encoding of a body that may carry
+    megabytes of images; otherwise ``payload`` is the whole body to encode. ``max_tokens``: the
+    completion limit the relay chose (the model's cap, or the client's own lowered to what the
+    balance affords). ``injected``: we asked for usage the client did not, so the usage-only
+    chunk must not reach the client.
     """
     upstream_model = up.upstream_model(model)
     options = body.get("stream_options")
     wants_usage = stream and up.kind in INCLUDE_USAGE_KINDS and not (
         isinstance(options, dict) and options.get("include_usage") is True)
-    if upstream_model == model and (not wants_usage or "stream_options" not in body):
-        return None, wants_usage
-    out = dict(body, model=upstream_model)
+    members: dict[str, Any] = {}
+    changed: dict[str, Any] = {}
+    if upstream_model != model:
+        changed["model"] = upstream_model
+    if max_tokens is not None:
+        named = [f for f in MAX_TOKENS_FIELDS if f in body]
+        for field in named:
+            changed[field] = max_tokens
+        if not named:
+            members[max_tokens_field(up.kind)] = max_tokens
     if wants_usage:
-        out["stream_options"] = dict(options or {}, include_usage=True)
-    return out, wants_usage
+        if "stream_options" in body:
+            changed["stream_options"] = dict(options or {}, include_usage=True)
+        else:
+            members["stream_options"] = {"include_usage": True}
+    if not changed:
+        return None, members, wants_usage
+    return dict(body, **changed, **members), {}, wants_usage
 
 
-_USAGE_OPTION = b'{"stream_options":{"include_usage":true},'
+def with_members(raw: bytes, members: dict[str, Any]) -> bytes | None:
+    """A JSON object body with ``members`` (none of which it has) added in front; ``None`` for a
+    body in UTF-16/32 (JSON allows them), which must be re-encoded instead.
 
-
-def with_usage_option(raw: bytes) -> bytes | None:
-    """A JSON object body without ``stream_options``, with include_usage added in front;
-    ``None`` for a body in UTF-16/32 (JSON allows them), which must be re-encoded instead.
-
-    ``raw`` has been parsed as an object with at least ``model`` and ``messages``, so its first
-    non-blank byte is ``{`` (after a possible BOM) and a member follows: the comma is right.
+    ``raw`` has been parsed as an object with at least ``model``, so its first non-blank byte is
+    ``{`` (after a possible BOM) and a member follows: the comma is right.
     """
     if b"\x00" in raw[:4]:
         return None
-    return _USAGE_OPTION + raw[raw.index(b"{") + 1:]
+    head = json.dumps(members, separators=(",", ":"))[:-1].encode()
+    return head + b"," + raw[raw.index(b"{") + 1:]
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,8 @@ PROVIDER_COLUMNS = [("name", "NAME"), ("kind", "KIND"), ("base_url", "BASE URL")
                     ("health", "HEALTH"), ("cooldown_until", "COOLDOWN UNTIL"),
                     ("last_error", "LAST ERROR")]
 PRICE_COLUMNS = [("model", "MODEL"), ("input_micros", "INPUT/1M"),
-                 ("cached_input_micros", "CACHED/1M"), ("output_micros", "OUTPUT/1M")]
+                 ("cached_input_micros", "CACHED/1M"), ("output_micros", "OUTPUT/1M"),
+                 ("max_output_tokens", "MAX OUTPUT")]
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -61,6 +62,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--input", required=True, help="price per 1M prompt tokens")
     p.add_argument("--output", required=True, help="price per 1M completion tokens")
     p.add_argument("--cached-input", help="price per 1M cached prompt tokens (default: input)")
+    p.add_argument("--max-output", type=int, metavar="TOKENS",
+                   help="most completion tokens a request may cost; sent upstream when the "
+                        "client names none (default: the default_max_tokens setting)")
     p.set_defaults(handler=price_set)
     p = pcmds.add_parser("list", help="list prices")
     p.set_defaults(handler=price_list)
@@ -105,7 +109,8 @@ def remove(args: argparse.Namespace, out: Output) -> None:
 
 
 def price_set(args: argparse.Namespace, out: Output) -> None:
-    row = pricing.set_price(args.model, args.input, args.output, args.cached_input)
+    row = pricing.set_price(args.model, args.input, args.output, args.cached_input,
+                            max_output_tokens=args.max_output)
     out.item(views.price(row), text=f"price of {row.model} set")
 
 

@@ -1,14 +1,15 @@
 """app.billing: reserve before forwarding, settle exactly once, recover what a crash left held."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from app import accounts, billing, ledger
+from app import accounts, audit, billing, ledger
 from app.billing import Settlement
 from app.errors import InsufficientBalance
 from app.ledger import Kind
-from app.models import LedgerEntry, RequestLog, Reservation, User
+from app.clock import set_clock
+from app.models import AuditEvent, LedgerEntry, RequestLog, Reservation, User
 from tests.app.support import unchanged
 
 
@@ -33,12 +34,25 @@ def log(user, request_id, cost):
             "cost_micros": cost, "prompt_tokens": 10, "completion_tokens": 5}
 
 
+def lapse(*request_ids):
+    """Their leases end, as the lease clock (the database's, on PostgreSQL) sees it: a renewal
+    that ended a second ago."""
+    billing.extend_leases(list(request_ids), -1)
+
+
+def assert_lease(row, seconds, before, after):
+    """``row``'s lease runs ``seconds`` from when it was taken, between ``before`` and
+    ``after`` on the lease clock (both the fake clock's now on SQLite)."""
+    assert before + timedelta(seconds=seconds) <= row.lease_until
+    assert row.lease_until <= after + timedelta(seconds=seconds)
+
+
 def test_reserve_holds_money_with_a_lease(alice, fake_clock):
+    before = billing.lease_now()
     reserve(alice, "r1", 4_000, lease=30)
+    assert_lease(Reservation.get(Reservation.request_id == "r1"), 30, before, billing.lease_now())
     assert balance(alice) == 6_000
     assert billing.held_total(alice.id) == 4_000
-    row = Reservation.get(Reservation.request_id == "r1")
-    assert row.lease_until == fake_clock.current + timedelta(seconds=30)
     hold = LedgerEntry.get(LedgerEntry.kind == "hold")
     assert (hold.amount_micros, hold.ref, hold.actor) == (-4_000, "r1", "relay")
 
@@ -71,12 +85,27 @@ def test_settle_is_exactly_once(alice):
     assert balance(alice) == 9_900
 
 
-def test_overrun_is_charged_in_full_and_marked(alice):
+def test_overrun_is_charged_up_to_the_hold_and_the_rest_written_off(alice):
     reserve(alice, "r1", 10_000)
-    billing.settle_many([Settlement("r1", alice.id, 12_500, True, log(alice, "r1", 12_500))])
-    assert balance(alice) == -2_500
-    assert RequestLog.get(RequestLog.request_id == "r1").overrun is True
+    entry = log(alice, "r1", 12_500)
+    entry["provider"] = "deepseek-1"
+    billing.settle_many([Settlement("r1", alice.id, 12_500, True, entry)])
+    assert balance(alice) == 0
+    row = RequestLog.get(RequestLog.request_id == "r1")
+    assert (row.overrun, row.cost_micros, row.written_off_micros) == (True, 10_000, 2_500)
+    (event,) = audit.recent(action="billing.write_off")
+    assert event.actor == "relay" and event.target == "deepseek-1"
+    assert event.detail == {"request_id": "r1", "user_id": alice.id, "provider": "deepseek-1",
+                            "model": "m", "held_micros": 10_000, "reported_cost_micros": 12_500,
+                            "written_off_micros": 2_500}
     assert ledger.mismatched_users() == []
+
+
+def test_split_cost_never_charges_beyond_the_hold():
+    assert billing.split_cost(100, 40) == (40, 0)
+    assert billing.split_cost(100, 100) == (100, 0)
+    assert billing.split_cost(100, 250) == (100, 150)
+    assert billing.split_cost(0, 7) == (0, 7)  # nothing held: nothing charged
 
 
 def test_zero_cost_writes_no_charge(alice):
@@ -95,7 +124,7 @@ def test_batch_is_one_transaction_and_counts_applied(alice):
              Settlement("b", alice.id, 20, True, log(alice, "b", 20)),
              Settlement("unreserved", alice.id, 5, False, log(alice, "unreserved", 5))]
     assert billing.settle_many(items) == 3
-    assert balance(alice) == 10_000 - 35
+    assert balance(alice) == 10_000 - 30  # the unreserved one held nothing: written off
     assert sorted(r.request_id for r in RequestLog.select()) == ["a", "b", "unreserved"]
     assert billing.settle_many([]) == 0
 
@@ -130,7 +159,7 @@ def test_settle_many_chains_balances_across_users(alice):
              Settlement("b", bob.id, 1_500, True, log(bob, "b", 1_500)),
              Settlement("a", alice.id, 100, True, log(alice, "a", 100))]  # a repeat: skipped
     assert billing.settle_many(items) == 2
-    assert (balance(alice), balance(bob)) == (9_900, -500)
+    assert (balance(alice), balance(bob)) == (9_900, 0)
     running: dict[int, int] = {}
     for entry in LedgerEntry.select().order_by(LedgerEntry.id):
         running[entry.user_id] = running.get(entry.user_id, 0) + entry.amount_micros
@@ -143,9 +172,8 @@ def test_recover_expired_bills_the_checkpoint(alice, fake_clock):
     reserve(alice, "crashed", 5_000, lease=30)
     reserve(alice, "alive", 1_000, lease=30)
     billing.extend_leases(["crashed"], 30, delivered={"crashed": 700})
-    fake_clock.advance(seconds=20)
+    lapse("crashed")
     billing.extend_leases(["alive"], 60)
-    fake_clock.advance(seconds=15)  # crashed lease lapsed 5 s ago; alive runs 45 s more
     assert billing.recover_expired() == 1
     assert balance(alice) == 10_000 - 700 - 1_000
     assert [r.request_id for r in Reservation.select()] == ["alive"]
@@ -160,21 +188,23 @@ def test_recover_expired_bills_the_checkpoint(alice, fake_clock):
 
 def test_recovery_never_bills_more_than_the_hold(alice, fake_clock):
     reserve(alice, "r", 2_000, lease=1)
-    billing.extend_leases(["r"], 1, delivered={"r": 9_999})
-    fake_clock.advance(seconds=2)
+    billing.extend_leases(["r"], -1, delivered={"r": 9_999})
     assert billing.recover_expired() == 1
     assert balance(alice) == 8_000
 
 
 def test_recover_with_nothing_delivered_returns_everything(alice, fake_clock):
     reserve(alice, "r", 2_000, lease=1)
-    fake_clock.advance(seconds=2)
+    lapse("r")
     assert billing.recover_expired(limit=10) == 1
     assert balance(alice) == 10_000
     assert LedgerEntry.select().where(LedgerEntry.kind == "charge").count() == 0
 
 
-def test_lease_exactly_now_is_not_expired(alice, fake_clock):
+def test_lease_exactly_now_is_not_expired(sqlite_db, fake_clock):
+    """(SQLite: the lease clock is this machine's, which the test moves.)"""
+    alice = accounts.add_user("alice", "alice@example.com")
+    ledger.post(alice.id, Kind.RECHARGE, 10_000)
     reserve(alice, "r", 2_000, lease=10)
     fake_clock.advance(seconds=10)
     with unchanged():
@@ -208,13 +238,102 @@ def test_batch_times_read_back_exactly(alice, fake_clock, micros):
     peewee reads back, and compares against, is the same instant either way."""
     fake_clock.current = fake_clock.current.replace(microsecond=micros)
     start = fake_clock.current
+    before = billing.lease_now()
     reserve(alice, "r1", 4_000, lease=30)
     row = Reservation.get(Reservation.request_id == "r1")
-    assert (row.created_at, row.lease_until) == (start, start + timedelta(seconds=30))
-    assert Reservation.select().where(Reservation.lease_until < start).count() == 0
+    assert row.created_at == start
+    assert_lease(row, 30, before, billing.lease_now())
+    assert Reservation.select().where(Reservation.lease_until < before).count() == 0
     fake_clock.advance(seconds=1)
     billing.settle_many([Settlement("r1", alice.id, 1_500, True, log(alice, "r1", 1_500))])
     times = {e.kind: e.created_at for e in LedgerEntry.select()}
     assert times["hold"] == start
     assert times["release"] == times["charge"] == start + timedelta(seconds=1)
     assert LedgerEntry.select().where(LedgerEntry.created_at > start).count() == 2
+
+
+def outcome_log(user, request_id, cost):
+    """A finished answer's log row, as the relay stores it in the reservation."""
+    return {**log(user, request_id, cost), "status": 200, "provider": "up", "stream": False,
+            "upstream_model": "m-up", "ttfb_ms": 42, "estimated": False, "cached_tokens": 3}
+
+
+def store_outcome(user, request_id, cost):
+    text = billing.encode_outcome(cost, outcome_log(user, request_id, cost))
+    assert billing.record_outcomes([(request_id, text)]) == [None]
+
+
+def test_recovery_bills_a_stored_outcome_exactly_with_its_real_status(alice):
+    reserve(alice, "done", 5_000)
+    reserve(alice, "cut", 5_000)
+    store_outcome(alice, "done", 1_234)
+    billing.extend_leases(["cut"], 60, delivered={"cut": 300})
+    lapse("done", "cut")
+    assert billing.recover_expired() == 2
+    assert balance(alice) == 10_000 - 1_234 - 300
+    done = RequestLog.get(RequestLog.request_id == "done")
+    assert (done.status, done.error_code, done.estimated, done.cost_micros) == (
+        200, None, False, 1_234)
+    assert (done.prompt_tokens, done.completion_tokens, done.cached_tokens) == (10, 5, 3)
+    assert (done.provider, done.upstream_model, done.ttfb_ms, done.username) == (
+        "up", "m-up", 42, "alice")
+    assert (done.written_off_micros, done.overrun) == (0, False)
+    charges = LedgerEntry.select().where((LedgerEntry.kind == "charge")
+                                         & (LedgerEntry.ref == "done"))
+    assert [(c.amount_micros, c.actor) for c in charges] == [(-1_234, "recovery")]
+    cut = RequestLog.get(RequestLog.request_id == "cut")  # no outcome: as before
+    assert (cut.status, cut.error_code, cut.estimated, cut.cost_micros) == (
+        500, "relay_interrupted", True, 300)
+    # the relay that owned them comes back: never billed twice
+    assert billing.settle_many([Settlement("done", alice.id, 1_234, True,
+                                           log(alice, "done", 1_234))]) == 0
+    assert billing.recover_expired() == 0
+    assert ledger.mismatched_users() == []
+
+
+def test_recovery_writes_off_an_outcome_above_the_hold(alice):
+    reserve(alice, "r", 2_000)
+    store_outcome(alice, "r", 3_500)
+    lapse("r")
+    assert billing.recover_expired() == 1
+    assert balance(alice) == 8_000
+    row = RequestLog.get(RequestLog.request_id == "r")
+    assert (row.cost_micros, row.written_off_micros, row.overrun, row.status) == (
+        2_000, 1_500, True, 200)
+    (event,) = AuditEvent.select().where(AuditEvent.action == billing.WRITE_OFF_ACTION)
+    assert event.target == "up"
+    assert ledger.mismatched_users() == []
+
+
+def test_an_outcome_for_a_settled_or_recovered_request_is_refused(alice):
+    reserve(alice, "settled", 1_000)
+    reserve(alice, "live", 1_000)
+    billing.settle_many([Settlement("settled", alice.id, 10, True, log(alice, "settled", 10))])
+    text = billing.encode_outcome(10, outcome_log(alice, "x", 10))
+    results = billing.record_outcomes([("settled", text), ("live", text), ("never", text)])
+    assert [type(r).__name__ if r else None for r in results] == ["NotFound", None, "NotFound"]
+    assert Reservation.get(Reservation.request_id == "live").outcome == text
+
+
+def test_odd_sized_outcome_batches_store_every_outcome(alice):
+    holds = [billing.Hold(alice.id, None, f"r{i}", "m", 100) for i in range(37)]
+    billing.reserve_many(holds, 60)
+    outcomes = [(f"r{i}", billing.encode_outcome(i, outcome_log(alice, f"r{i}", i)))
+                for i in range(37)]
+    assert billing.record_outcomes(outcomes) == [None] * 37
+    stored = {r.request_id: r.outcome for r in Reservation.select()}
+    assert stored == dict(outcomes)
+
+
+@pytest.mark.parametrize("any_db", ["postgres"], indirect=True)
+def test_on_postgres_a_relay_with_a_wrong_clock_recovers_no_live_lease(alice, fake_clock):
+    """Leases run on the database's clock: one relay's clock months behind (the fake clock's
+    date) takes a 60 s lease; neither a relay with the right clock nor one hours ahead may
+    take it for expired."""
+    reserve(alice, "live", 1_000, lease=60)
+    billing.extend_leases(["live"], 60)
+    fake_clock.current = datetime.now(UTC).replace(tzinfo=None) + timedelta(hours=5)
+    assert billing.recover_expired() == 0
+    set_clock(None)
+    assert billing.recover_expired() == 0
+    assert [r.request_id for r in Reservation.select()] == ["live"]

@@ -252,9 +252,9 @@ def record_events(monkeypatch: pytest.MonkeyPatch, up: Any, script: list[dict] |
     sent: list[bytes] = []
     original = up._events
 
-    def events(chunker: Any) -> Any:
+    def events(chunker: Any, *rest: Any) -> Any:
         source = ([(True, json.dumps(c).encode()) for c in script] + [(True, b"[DONE]")]
-                  if script is not None else original(chunker))
+                  if script is not None else original(chunker, *rest))
         for is_data, payload in source:
             if is_data:
                 sent.append(payload)
@@ -326,8 +326,10 @@ async def test_20_mb_image_body_is_forwarded_whole(make_relay, http) -> None:
     raw = image_body(20 * 1024 * 1024)
     reply = await call(http, h, "POST", CC, raw=raw)
     assert reply.status == 200, reply.body[:300]
-    assert len(up.last_request.body) == len(raw)
-    assert up.last_request.json == json.loads(raw)
+    # The client's bytes, with the model's completion limit spliced in front (none was sent).
+    limit = b'{"max_completion_tokens":4096,'
+    assert up.last_request.body == limit + raw[1:]
+    assert up.last_request.json == dict(json.loads(raw), max_completion_tokens=4096)
 
 
 @pytest.mark.parametrize("path", [CC, "/v1/embeddings"])
@@ -463,7 +465,7 @@ async def test_odd_but_parseable_bodies_are_forwarded(make_relay, http, content:
     body = dict(CHAT, messages=[{"role": "user", "content": content}])
     reply = await call(http, h, "POST", CC, body)
     assert reply.status == 200, reply.body[:300]
-    assert h.upstreams["deepseek"].last_request.json == body
+    assert h.upstreams["deepseek"].last_request.json == dict(body, max_tokens=4096)
 
 
 async def test_internal_error_is_openai_shaped_logged_and_free(make_relay, http,

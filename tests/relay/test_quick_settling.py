@@ -5,7 +5,7 @@ import asyncio
 
 from app import accounts, apikeys, ledger, recharges
 from app.billing import Hold, Settlement
-from app.models import Reservation
+from app.models import RequestLog, Reservation
 from app.money import parse_amount
 from app.quickwrite import QuickWriter
 from relay.accounting import QUICK_CHUNK, Accountant
@@ -28,7 +28,7 @@ async def test_a_flush_cancelled_between_chunks_keeps_the_rest_queued(sqlite_db)
     accountant = Accountant(dbx)
     accountant.quick = quick
     try:
-        items = [Settlement(f"req_{i:04d}", user_id, 5, False,
+        items = [Settlement(f"req_{i:04d}", user_id, 0, False,
                             {"request_id": f"req_{i:04d}", "user": user_id, "model": "m"})
                  for i in range(3 * QUICK_CHUNK)]
         for item in items:
@@ -44,7 +44,7 @@ async def test_a_flush_cancelled_between_chunks_keeps_the_rest_queued(sqlite_db)
         await accountant.flush()
         assert accountant.settled_count == len(items)
         assert ledger.mismatched_users() == []
-        assert accounts.get_user("alice").balance_micros == parse_amount("10") - 5 * len(items)
+        assert RequestLog.select().count() == len(items)  # every one settled, once
     finally:
         quick.close()
         dbx.shutdown()

@@ -317,8 +317,10 @@ async def test_valid_embedding_inputs_pass(make_relay, body) -> None:
 ], ids=["null content with tool_calls", "content parts", "unknown fields"])
 async def test_legal_shapes_pass_through_untouched(make_relay, message) -> None:
     h = await make_relay()
+    # (with a completion limit of its own: otherwise the relay adds the model's)
     body = {"model": "m1", "messages": [{"role": "user", "content": "Hi"}, message],
-            "temperature": 0, "n": 1, "vendor_extra": {"deep": [[{"ok": True}]]}}
+            "temperature": 0, "n": 1, "vendor_extra": {"deep": [[{"ok": True}]]},
+            "max_tokens": 64}
     raw_body = json.dumps(body).encode()
     status, raw, _ = await post(h, "/chat/completions", raw_body)
     assert status == 200, raw

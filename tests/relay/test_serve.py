@@ -101,7 +101,7 @@ async def test_kill_9_then_restart_recovers_reservation_once(sqlite_db) -> None:
 async def test_two_relays_share_one_postgres_without_overdraft(postgres_url: str,
                                                                 tmp_path: Path) -> None:
     runtime.start(tmp_path / "data", environ={"DATABASE_URL": postgres_url})
-    balance = HOLD * 10 + HOLD // 2
+    balance = HOLD * 10 + 1  # ten holds, and not one more token
     async with FakeUpstream(kind="openai", api_key="sk-up") as up:
         key, env = await _setup(up, balance)
         up.scenario.fail_with = "timeout"  # hold every forwarded request until released

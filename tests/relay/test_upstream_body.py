@@ -1,10 +1,13 @@
-"""The body sent upstream when the relay asks for usage on the client's behalf."""
+"""The body sent upstream when the relay adds members (usage reporting, a completion limit) on
+the client's behalf."""
 
 import json
 
 import aiohttp
 
-from relay.upstream import with_usage_option
+from relay.upstream import with_members
+
+USAGE = {"stream_options": {"include_usage": True}}
 
 
 def test_usage_option_is_spliced_into_the_clients_bytes() -> None:
@@ -13,16 +16,16 @@ def test_usage_option_is_spliced_into_the_clients_bytes() -> None:
     for raw in (json.dumps(body).encode(), json.dumps(body, ensure_ascii=False).encode(),
                 b"  \n" + json.dumps(body, indent=2).encode(),
                 b"\xef\xbb\xbf" + json.dumps(body).encode()):
-        spliced = with_usage_option(raw)
+        spliced = with_members(raw, dict(USAGE, max_tokens=7))
         assert spliced is not None
-        assert json.loads(spliced) == dict(body, stream_options={"include_usage": True})
+        assert json.loads(spliced) == dict(body, max_tokens=7, **USAGE)
         assert spliced.endswith(raw[raw.index(b"{") + 1:])  # the rest is the client's bytes
 
 
 def test_utf16_bodies_are_left_to_re_encoding() -> None:
     raw = json.dumps({"model": "m", "messages": []}).encode("utf-16-le")
     assert json.loads(raw) == {"model": "m", "messages": []}
-    assert with_usage_option(raw) is None
+    assert with_members(raw, USAGE) is None
 
 
 async def test_a_utf16_stream_request_still_asks_for_usage(make_relay) -> None:
