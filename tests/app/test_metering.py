@@ -1,0 +1,68 @@
+"""Token counts: the hold's upper bound, and usage readings that must not be trusted."""
+
+import json
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from app import metering
+from app.metering import Usage, parse_usage, prompt_upper_bound
+
+
+def test_every_utf8_byte_of_every_text_part_counts() -> None:
+    text = "héllo 你好 🙂"
+    body = {"messages": [{"role": "user", "content": text}]}
+    assert prompt_upper_bound(body) >= len(text.encode())
+    parts = {"messages": [{"role": "user", "content": [{"type": "text", "text": text},
+                                                       {"type": "text", "text": text}]}]}
+    assert prompt_upper_bound(parts) >= 2 * len(text.encode())
+
+
+def test_messages_and_tools_add_their_overhead() -> None:
+    one = {"messages": [{"role": "user", "content": "a"}]}
+    two = {"messages": [{"role": "user", "content": "a"}, {"role": "user", "content": "a"}]}
+    assert prompt_upper_bound(two) - prompt_upper_bound(one) >= metering.BOUND_PER_MESSAGE
+    tool = {"type": "function", "function": {"name": "f", "parameters": {"type": "object"}}}
+    with_tool = dict(one, tools=[tool])
+    assert (prompt_upper_bound(with_tool) - prompt_upper_bound(one)
+            >= metering.BOUND_PER_TOOL + len(json.dumps(tool, separators=(",", ":"))) - 20)
+
+
+def test_media_parts_count_their_maximum_not_their_base64() -> None:
+    image = {"type": "image_url", "image_url": {"url": "data:image/png;base64," + "A" * 10**6}}
+    body = {"messages": [{"role": "user", "content": [image, image]}]}
+    bound = prompt_upper_bound(body)
+    assert 2 * metering.MEDIA_TOKENS_MAX <= bound < 2 * metering.MEDIA_TOKENS_MAX + 100
+
+
+def test_token_id_arrays_count_their_length() -> None:
+    assert prompt_upper_bound({"input": [1, 2, 3]}) == 3
+    assert prompt_upper_bound({"input": [[1, 2], [3, 4, 5]]}) == 5
+    assert prompt_upper_bound({"input": ["ab", "cde"]}) == 5
+
+
+@given(st.text())
+def test_the_bound_is_never_below_the_billing_estimate(text: str) -> None:
+    body = {"messages": [{"role": "user", "content": text}], "input": text}
+    assert prompt_upper_bound(body) >= metering.estimate_prompt_tokens(body)
+
+
+def test_sane_usage_is_read_in_every_dialect() -> None:
+    assert parse_usage({"prompt_tokens": 10, "completion_tokens": 3,
+                        "prompt_tokens_details": {"cached_tokens": 4}}) == Usage(10, 4, 3)
+    assert parse_usage({"prompt_tokens": 10, "completion_tokens": 3,
+                        "prompt_cache_hit_tokens": 6}) == Usage(10, 6, 3)
+    assert parse_usage({"total_tokens": 7}) == Usage(7, 0, 0)
+    assert parse_usage({"prompt_tokens": 5, "completion_tokens": None}) == Usage(5, 0, 0)
+
+
+def test_nonsense_usage_is_no_usage() -> None:
+    for usage in ({"prompt_tokens": -1, "completion_tokens": 3},
+                  {"prompt_tokens": 1.5},
+                  {"completion_tokens": "3"},
+                  {"prompt_tokens": False},
+                  {"prompt_tokens": 1, "completion_tokens": metering.MAX_REPORTED_TOKENS + 1},
+                  {"prompt_tokens": 1, "prompt_tokens_details": {"cached_tokens": -3}},
+                  {"prompt_tokens": 1, "total_tokens": -1}):
+        assert parse_usage(usage) is None, usage
+    assert parse_usage(None) is None and parse_usage([1]) is None

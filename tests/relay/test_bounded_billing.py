@@ -1,0 +1,243 @@
+"""A balance never goes below zero: the hold is an upper bound of what a request may cost, and
+whatever a provider reports beyond it is written off, visibly, never the user's debt.
+
+The fake providers honour the completion limit they are sent, like real ones, unless a test
+makes one ignore it or over-report its usage.
+"""
+
+import asyncio
+import json
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from app import audit, metering, pricing, runtime
+from app.models import RequestLog, Reservation
+from app.pricing import Price, cost_micros
+from tests.helpers.fake_upstream import FakeUpstream
+from tests.relay.conftest import Harness
+from tests.relay.test_billing import BalanceWatcher
+
+PRICE = Price(2_000_000, 500_000, 8_000_000)
+MESSAGES = [{"role": "user", "content": "hi"}]
+
+
+async def chat(h: Harness, body: dict, **headers: str) -> tuple[int, dict[str, str], bytes]:
+    async with aiohttp.ClientSession() as session:
+        async with session.post(f"{h.base_url}/chat/completions", json=body,
+                                headers={"Authorization": f"Bearer {h.key}", **headers}) as resp:
+            return resp.status, dict(resp.headers), await resp.read()
+
+
+def events(raw: bytes) -> list[dict | str]:
+    out: list[dict | str] = []
+    for block in raw.decode().split("\n\n"):
+        if block.startswith("data: "):
+            data = block[6:]
+            out.append(data if data == "[DONE]" else json.loads(data))
+    return out
+
+
+def reported_cost(row: RequestLog) -> int:
+    return cost_micros(row.prompt_tokens, row.cached_tokens, row.completion_tokens, PRICE)
+
+
+async def test_without_a_client_limit_the_models_cap_is_sent_and_held(make_relay) -> None:
+    h = await make_relay(("deepseek", "openai"), priorities={"deepseek": 10, "openai": 0})
+    pricing.set_price("m1", "2", "8", "0.5", max_output_tokens=77)
+    body = {"model": "m1", "messages": MESSAGES}
+    status, headers, _ = await chat(h, body)
+    assert status == 200 and headers["X-RelayDesk-Max-Tokens"] == "77"
+    assert h.upstreams["deepseek"].last_request.json["max_tokens"] == 77
+    h.upstreams["deepseek"].scenario.fail_with = "server_error"  # to OpenAI: its own field name
+    status, _, _ = await chat(h, body)
+    assert status == 200
+    sent = h.upstreams["openai"].last_request.json
+    assert sent["max_completion_tokens"] == 77 and "max_tokens" not in sent
+    await h.settle()
+    assert Reservation.select().count() == 0
+
+
+async def test_a_client_limit_the_balance_cannot_pay_is_lowered_and_said(make_relay) -> None:
+    body = {"model": "m1", "messages": MESSAGES, "max_tokens": 1000}
+    bound = metering.prompt_upper_bound(body)
+    affordable = 100  # completion tokens the balance pays for, on top of the prompt's bound
+    balance = cost_micros(bound, 0, affordable, PRICE)
+    h = await make_relay(("deepseek",), balance=f"{balance / 1_000_000:.6f}")
+    h.upstreams["deepseek"].scenario.content = ["x"] * 5000
+    status, headers, raw = await chat(h, body)
+    assert status == 200
+    assert headers["X-RelayDesk-Max-Tokens"] == str(affordable)
+    assert h.upstreams["deepseek"].last_request.json["max_tokens"] == affordable
+    assert json.loads(raw)["choices"][0]["finish_reason"] == "length"
+    await h.settle()
+    (row,) = h.logs()
+    assert row.written_off_micros == 0 and 0 <= h.balance() == balance - row.cost_micros
+
+
+async def test_a_client_limit_the_balance_pays_goes_unchanged(make_relay) -> None:
+    h = await make_relay(("deepseek",))
+    body = {"model": "m1", "messages": MESSAGES, "max_completion_tokens": 50}
+    status, headers, _ = await chat(h, body)
+    assert status == 200 and "X-RelayDesk-Max-Tokens" not in headers
+    sent = h.upstreams["deepseek"].last_request
+    assert sent.json == body  # nothing added: the client's own limit stands
+
+
+async def test_too_little_for_the_prompt_alone_is_refused_before_forwarding(make_relay) -> None:
+    body = {"model": "m1", "messages": MESSAGES, "max_tokens": 10}
+    prompt_only = cost_micros(metering.prompt_upper_bound(body), 0, 0, PRICE)
+    h = await make_relay(("deepseek",), balance=f"{prompt_only / 1_000_000:.6f}")
+    status, _, raw = await chat(h, body)
+    assert status == 402 and json.loads(raw)["error"]["code"] == "insufficient_balance"
+    assert h.upstreams["deepseek"].requests == []
+    assert h.balance() == prompt_only
+
+
+async def test_a_stream_past_max_tokens_ends_cleanly_at_its_hold(make_relay) -> None:
+    """A provider that ignores max_tokens: the relay ends the stream once the delivered text
+    costs the hold: a finish_reason "length" chunk, the usage chunk the client asked for, and
+    [DONE]; the user pays at most the hold."""
+    h = await make_relay(("zhipu",))
+    up = h.upstreams["zhipu"]
+    up.scenario.honour_max_tokens = False
+    up.scenario.content = ["word "] * 2000
+    body = {"model": "m1", "messages": MESSAGES, "max_tokens": 40, "stream": True,
+            "stream_options": {"include_usage": True}}
+    hold = cost_micros(metering.prompt_upper_bound(body), 0, 40, PRICE)
+    before = h.balance()
+    status, _, raw = await chat(h, body)
+    assert status == 200
+    got = events(raw)
+    assert got[-1] == "[DONE]"
+    finish, usage = got[-3], got[-2]
+    assert isinstance(finish, dict) and finish["choices"][0]["finish_reason"] == "length"
+    assert isinstance(usage, dict) and usage["choices"] == [] and usage["usage"]["completion_tokens"]
+    delivered = "".join(e["choices"][0]["delta"].get("content") or "" for e in got[:-3]
+                        if isinstance(e, dict) and e["choices"])
+    assert 0 < len(delivered) < len("word ") * 2000  # cut, far from the whole answer
+    await h.settle()
+    (row,) = h.logs()
+    assert row.estimated and 0 < row.cost_micros <= hold
+    assert h.balance() == before - row.cost_micros
+    h.assert_ledger_consistent()
+
+
+async def test_a_non_stream_answer_past_max_tokens_costs_at_most_the_hold(make_relay) -> None:
+    h = await make_relay(("deepseek",))
+    up = h.upstreams["deepseek"]
+    up.scenario.honour_max_tokens = False
+    up.scenario.content = ["x"] * 3000
+    body = {"model": "m1", "messages": MESSAGES, "max_tokens": 30}
+    hold = cost_micros(metering.prompt_upper_bound(body), 0, 30, PRICE)
+    status, _, _ = await chat(h, body)
+    assert status == 200
+    await h.settle()
+    (row,) = h.logs()
+    assert row.cost_micros == hold and row.written_off_micros == reported_cost(row) - hold > 0
+    (event,) = audit.recent(action="billing.write_off")
+    assert event.target == "deepseek-1"
+    assert event.detail["request_id"] == row.request_id
+
+
+@pytest.mark.parametrize("usage", [
+    {"prompt_tokens": -5, "completion_tokens": 3, "total_tokens": -2},
+    {"prompt_tokens": 12, "completion_tokens": 2.5, "total_tokens": 14.5},
+    {"prompt_tokens": "12", "completion_tokens": "3", "total_tokens": "15"},
+    {"prompt_tokens": 10 ** 12, "completion_tokens": 3, "total_tokens": 10 ** 12 + 3},
+    {"prompt_tokens": True, "completion_tokens": 3, "total_tokens": 4},
+], ids=["negative", "fractional", "strings", "absurd", "boolean"])
+@pytest.mark.parametrize("stream", [False, True], ids=["non-stream", "stream"])
+async def test_nonsense_usage_is_estimated_and_flagged_never_free(make_relay, usage: dict,
+                                                                  stream: bool) -> None:
+    h = await make_relay(("openai",))
+    h.upstreams["openai"].scenario.usage_override = usage
+    body = {"model": "m1", "messages": MESSAGES, "max_tokens": 50, "stream": stream}
+    status, _, _ = await chat(h, body)
+    assert status == 200
+    await h.settle()
+    (row,) = h.logs()
+    assert row.estimated and row.cost_micros > 0 and row.written_off_micros == 0
+    assert row.prompt_tokens == metering.estimate_prompt_tokens(body)
+
+
+async def test_embeddings_on_a_tiny_balance_never_overdraw(make_relay) -> None:
+    h = await make_relay(("openai",), balance="0.000002")
+    h.upstreams["openai"].scenario.prompt_tokens = 5
+    async with aiohttp.ClientSession() as session:
+        async with session.post(f"{h.base_url}/embeddings", json={"model": "m1", "input": "hi"},
+                                headers={"Authorization": f"Bearer {h.key}"}) as resp:
+            assert resp.status == 402  # "hi" may be 2 tokens: 4 micro-units, more than 2
+    assert h.balance() == 2 and h.upstreams["openai"].requests == []
+
+
+async def test_250_concurrent_over_reported_requests_never_go_negative(make_relay) -> None:
+    """Every provider answer over-reports its usage 50 times: the balance stays >= 0 at every
+    moment, and for each answer, charged + written off = the provider-reported cost."""
+    h = await make_relay(("deepseek",), balance="0.05")
+    up = h.upstreams["deepseek"]
+    up.scenario.over_report_factor = 50
+    body = {"model": "m1", "messages": MESSAGES, "max_tokens": 20}
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
+        async def one() -> int:
+            async with session.post(f"{h.base_url}/chat/completions", json=body,
+                                    headers={"Authorization": f"Bearer {h.key}"}) as resp:
+                await resp.read()
+                return resp.status
+        with BalanceWatcher("alice") as watcher:
+            statuses = await asyncio.gather(*(one() for _ in range(250)))
+            await h.settle()
+    assert set(statuses) <= {200, 402} and statuses.count(200) > 0
+    assert watcher.minimum is not None and watcher.minimum >= 0
+    rows = [r for r in h.logs() if r.status == 200]
+    assert len(rows) == statuses.count(200) == len(up.requests)
+    assert all(r.cost_micros + r.written_off_micros == reported_cost(r) for r in rows)
+    assert sum(r.written_off_micros for r in rows) > 0
+    assert h.balance() == 50_000 - sum(r.cost_micros for r in h.logs()) >= 0
+    assert Reservation.select().count() == 0
+    h.assert_ledger_consistent()
+
+
+@pytest.mark.postgres
+async def test_two_relays_on_postgres_never_go_negative_under_over_reporting(
+        postgres_url: str, tmp_path: Path) -> None:
+    from app import accounts, apikeys, db, keystore, ledger, providers, recharges
+    from tests.relay.serve_process import ServeProcess
+
+    runtime.start(tmp_path / "data", environ={"DATABASE_URL": postgres_url})
+    body = {"model": "m1", "messages": MESSAGES, "max_tokens": 20}
+    async with FakeUpstream(kind="openai", api_key="sk-up") as up:
+        up.scenario.over_report_factor = 50
+        accounts.add_user("alice", "alice@example.com")
+        recharges.recharge("alice", 50_000)
+        pricing.set_price("m1", "2", "8", "0.5")
+        providers.add_provider("up", up.kind, models=["m1"], base_url=up.base_url)
+        _, key = apikeys.create_key("alice")
+        env = {keystore.env_var_name("up"): up.api_key, "DATABASE_URL": postgres_url}
+        relays = [await ServeProcess(tmp_path / f"r{i}", env=env).start() for i in range(2)]
+        try:
+            async with aiohttp.ClientSession(
+                    connector=aiohttp.TCPConnector(limit=0)) as session:
+                async def one(i: int) -> int:
+                    url = relays[i % 2].base_url
+                    async with session.post(f"{url}/chat/completions", json=body,
+                                            headers={"Authorization": f"Bearer {key}"}) as resp:
+                        await resp.read()
+                        return resp.status
+                with BalanceWatcher("alice") as watcher:
+                    statuses = await asyncio.gather(*(one(i) for i in range(250)))
+        finally:
+            for relay in relays:
+                await relay.stop()  # a clean stop settles everything queued
+    assert set(statuses) <= {200, 402} and statuses.count(200) > 0
+    assert watcher.minimum is not None and watcher.minimum >= 0
+    rows = [r for r in RequestLog.select() if r.status == 200]
+    assert len(rows) == statuses.count(200)
+    assert all(r.cost_micros + r.written_off_micros == reported_cost(r) for r in rows)
+    assert sum(r.written_off_micros for r in rows) > 0
+    assert 0 <= accounts.get_user("alice").balance_micros == 50_000 - sum(
+        r.cost_micros for r in RequestLog.select())
+    assert Reservation.select().count() == 0
+    assert ledger.mismatched_users() == []
+    db.close_database()
