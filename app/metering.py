@@ -12,6 +12,7 @@ Two different numbers, for two purposes:
   to real tokenizers (~3 bytes a token) and marked as estimates in the log.
 """
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -132,25 +133,24 @@ def estimate_prompt_tokens(body: dict[str, Any]) -> int:
 
 
 def _byte_bound(value: Any, depth: int = 0) -> int:
-    """Tokens a byte-level tokenizer could make of ``value``: its strings' UTF-8 bytes (object
-    keys included: tool schemas are rendered whole), a token per number (token-id arrays), a
-    fixed maximum per media part instead of its (base64) bytes."""
+    """Tokens a byte-level tokenizer could make of ``value`` rendered as compact JSON (tool
+    schemas and tool calls reach the model that way, punctuation included): its UTF-8 bytes,
+    except that a token-id array counts one per id and a media part its fixed maximum instead of
+    its (base64) bytes."""
     if isinstance(value, str):
-        return len(value.encode("utf-8", "surrogatepass"))
+        return len(value.encode("utf-8", "surrogatepass")) + 2  # with its quotes
     if depth > 256:  # deeper than the relay accepts (relay/validation.py); count it as data
         return len(str(value).encode("utf-8", "surrogatepass"))
     if isinstance(value, list):
-        return sum(_byte_bound(item, depth + 1) for item in value)
+        if value and all(type(item) is int for item in value):
+            return len(value)  # token ids
+        return 1 + len(value) + sum(_byte_bound(item, depth + 1) for item in value)
     if isinstance(value, dict):
         if value.get("type") in MEDIA_PARTS:
             return MEDIA_TOKENS_MAX
-        return sum(len(str(k).encode("utf-8", "surrogatepass")) + _byte_bound(v, depth + 1)
-                   for k, v in value.items())
-    if value is None:
-        return 0
-    if isinstance(value, (bool, int)):
-        return 1
-    return len(str(value))
+        return 1 + sum(len(str(k).encode("utf-8", "surrogatepass")) + 4
+                       + _byte_bound(v, depth + 1) for k, v in value.items())
+    return len(json.dumps(value))
 
 
 def prompt_upper_bound(body: dict[str, Any]) -> int:
@@ -163,9 +163,9 @@ def prompt_upper_bound(body: dict[str, Any]) -> int:
         tools = body.get(field)
         if isinstance(tools, list):
             total += BOUND_PER_TOOL * len(tools)
-        total += _byte_bound(tools)
-    for field in ("tool_choice", "response_format", "input", "prompt"):
-        total += _byte_bound(body.get(field))
+    for field in ("tools", "functions", "tool_choice", "response_format", "input", "prompt"):
+        if body.get(field) is not None:
+            total += _byte_bound(body[field])
     return max(total, 1)
 
 

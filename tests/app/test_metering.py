@@ -25,7 +25,7 @@ def test_messages_and_tools_add_their_overhead() -> None:
     tool = {"type": "function", "function": {"name": "f", "parameters": {"type": "object"}}}
     with_tool = dict(one, tools=[tool])
     assert (prompt_upper_bound(with_tool) - prompt_upper_bound(one)
-            >= metering.BOUND_PER_TOOL + len(json.dumps(tool, separators=(",", ":"))) - 20)
+            >= metering.BOUND_PER_TOOL + len(json.dumps(tool, separators=(",", ":"))))
 
 
 def test_media_parts_count_their_maximum_not_their_base64() -> None:
@@ -37,8 +37,8 @@ def test_media_parts_count_their_maximum_not_their_base64() -> None:
 
 def test_token_id_arrays_count_their_length() -> None:
     assert prompt_upper_bound({"input": [1, 2, 3]}) == 3
-    assert prompt_upper_bound({"input": [[1, 2], [3, 4, 5]]}) == 5
-    assert prompt_upper_bound({"input": ["ab", "cde"]}) == 5
+    assert 5 <= prompt_upper_bound({"input": [[1, 2], [3, 4, 5]]}) <= 10
+    assert 5 <= prompt_upper_bound({"input": ["ab", "cde"]}) <= 12
 
 
 @given(st.text())
