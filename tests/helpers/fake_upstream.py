@@ -9,7 +9,8 @@ Formats follow the provider samples kept with the project (late 2025 captures). 
 "approx" had no captured sample; they keep the provider's error *shape* with a plausible message.
 
 Tests script behaviour through ``up.scenario`` (a ``Scenario``) and inspect ``up.requests`` to see
-exactly what the relay sent.
+exactly what the relay sent. Like the real providers, the fake rejects malformed requests with a
+400 (upstream_checks.py); ``Scenario(strict=False)`` turns that off for tests that need a lax one.
 """
 
 from __future__ import annotations
@@ -28,8 +29,9 @@ from typing import Any, Literal
 from aiohttp import web
 from multidict import CIMultiDict
 
-from tests.helpers.provider_formats import Chunker, auth_error, bad_json, dumps, failure_body, \
-    is_tokens, usage_body, vector
+from tests.helpers.provider_formats import NOT_JSON, Chunker, auth_error, dumps, failure_body, \
+    invalid_request, is_tokens, usage_body, vector
+from tests.helpers.upstream_checks import Problem, check_body, check_content_type, token_limits
 
 Kind = Literal["openai", "deepseek", "zhipu", "dashscope"]
 Failure = Literal[
@@ -40,6 +42,7 @@ Failure = Literal[
     "model_not_found",
     "connection_reset",
     "timeout",
+    "redirect",  # a 301 to another host, as a moved API or a captive proxy answers
 ]
 
 KINDS: tuple[Kind, ...] = ("openai", "deepseek", "zhipu", "dashscope")
@@ -69,6 +72,12 @@ class Scenario:
 
     Stream event indices count ``data:`` events only, from 0, ``[DONE]`` included; comment lines
     (keep-alives) are not counted.
+
+    Completion tokens: one per piece of ``reasoning`` and ``content`` (reasoning first), unless
+    ``completion_tokens`` says otherwise; ``content=["x"] * 5000`` makes a 5,000-token answer. A
+    request's completion limit cuts the answer to that many pieces, reports at most that many
+    tokens and finishes with "length": ``max_tokens``, and at OpenAI also
+    ``max_completion_tokens`` (the smaller, if both; the other providers ignore it).
     """
 
     content: list[str] = field(default_factory=lambda: ["Hello", " there", "!"])
@@ -76,6 +85,12 @@ class Scenario:
     prompt_tokens: int = 12
     completion_tokens: int | None = None  # None: one token per content/reasoning piece
     cached_tokens: int = 0
+    # request validation: reject what a real provider would (False: accept anything)
+    strict: bool = True
+    # billing: False makes a provider that ignores max_tokens and sends the whole answer
+    honour_max_tokens: bool = True
+    usage_override: dict[str, Any] | None = None  # the usage object sent, exactly (any values)
+    over_report_factor: int = 1  # reported prompt, completion and reasoning tokens times this
     # failures, applied to every route after the key check
     fail_with: Failure | None = None
     fail_times: int | None = None  # fail this many requests, then succeed; None: always fail
@@ -108,12 +123,23 @@ class RecordedRequest:
     body: bytes
     json: Any
     status: int | None = None
+    rejected: str | None = None  # why the fake refused it as malformed (strict mode), if it did
     events_sent: int = 0  # data events written (streams)
     completed: bool = False  # response fully written, stream included
     disconnected: bool = False  # the client went away before the response was complete
 
 
 _REC = web.RequestKey("fake_upstream_record", RecordedRequest)
+
+
+@dataclass
+class Answer:
+    """The pieces one answer sends after max_tokens is applied, and what it reports."""
+
+    reasoning: list[str]
+    content: list[str]
+    completion_tokens: int
+    finish_reason: str
 
 
 class FakeUpstream:
@@ -164,6 +190,7 @@ class FakeUpstream:
         app.router.add_post(self.prefix + "/chat/completions", self._chat)
         app.router.add_post(self.prefix + "/embeddings", self._embeddings)
         app.router.add_get(self.prefix + "/models", self._models)
+        app.router.add_route("*", "/{tail:.*}", self._unknown)  # a wrong base URL lands here
         # handler_cancellation: a paused handler ends when the relay hangs up, like a real server
         self._runner = web.AppRunner(
             app, handler_cancellation=True, shutdown_timeout=1.0, access_log=None
@@ -191,21 +218,23 @@ class FakeUpstream:
 
     async def _chat(self, request: web.Request) -> web.StreamResponse:
         rec = await self._record(request)
-        early = await self._gate(request, rec)
+        early = await self._gate(request, rec, "chat")
         if early is not None:
             return early
         body = rec.json if isinstance(rec.json, dict) else {}
         model = str(body.get("model", ""))
         if self.models is not None and model not in self.models:
             return self._error(rec, "model_not_found", model)
+        answer = self._answer(body)
         if body.get("stream"):
-            include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
-            return await self._stream(request, rec, model, include_usage)
-        return self._json(rec, 200, self._completion(model))
+            options = body.get("stream_options")
+            include_usage = isinstance(options, dict) and bool(options.get("include_usage"))
+            return await self._stream(request, rec, model, include_usage, answer)
+        return self._json(rec, 200, self._completion(model, answer))
 
     async def _embeddings(self, request: web.Request) -> web.StreamResponse:
         rec = await self._record(request)
-        early = await self._gate(request, rec)
+        early = await self._gate(request, rec, "embeddings")
         if early is not None:
             return early
         body = rec.json if isinstance(rec.json, dict) else {}
@@ -219,7 +248,10 @@ class FakeUpstream:
         sc = self.scenario
         vectors = [vector(i, sc.embedding_dim, as_base64) for i in range(count)]
         data = [{"object": "embedding", "index": i, "embedding": v} for i, v in enumerate(vectors)]
-        usage = {"prompt_tokens": sc.prompt_tokens, "total_tokens": sc.prompt_tokens}
+        prompt = sc.prompt_tokens * sc.over_report_factor
+        usage = {"prompt_tokens": prompt, "total_tokens": prompt}
+        if sc.usage_override is not None:
+            usage = dict(sc.usage_override)
         reply = {"object": "list", "data": data, "model": model, "usage": usage}
         return self._json(rec, 200, reply)
 
@@ -235,12 +267,24 @@ class FakeUpstream:
         ]
         return self._json(rec, 200, {"object": "list", "data": data})
 
+    async def _unknown(self, request: web.Request) -> web.StreamResponse:
+        """Any other path: recorded, then the 404 a provider gives for a URL it does not have."""
+        rec = await self._record(request)
+        rec.status = 404
+        rec.completed = True
+        if self.kind in ("openai", "dashscope"):
+            message = f"Invalid URL ({request.method} {request.path})"
+            return self._json(rec, 404, {"error": {"message": message,
+                                                   "type": "invalid_request_error",
+                                                   "param": None, "code": None}})
+        return web.Response(status=404, text="404: Not Found")
+
     # --- request handling -----------------------------------------------------------------
 
     async def _record(self, request: web.Request) -> RecordedRequest:
         body = await request.read()
         try:
-            parsed = json.loads(body) if body else None
+            parsed = json.loads(body, parse_constant=_no_constants) if body else None
         except ValueError:
             parsed = None
         headers = CIMultiDict(request.headers)
@@ -249,15 +293,21 @@ class FakeUpstream:
         request[_REC] = rec
         return rec
 
-    async def _gate(self, request: web.Request, rec: RecordedRequest) -> web.StreamResponse | None:
-        """Key check, then the scripted failure; returns the response to send instead, if any."""
+    async def _gate(
+        self, request: web.Request, rec: RecordedRequest, route: str | None = None
+    ) -> web.StreamResponse | None:
+        """Key check, request checks, then the scripted failure; returns the response to send
+        instead, if any. ``route`` ("chat" or "embeddings") names the body checks to apply."""
         auth = request.headers.get("Authorization")
         if auth != f"Bearer {self.api_key}":
             given = auth.removeprefix("Bearer ").strip() if auth else None
             status, body = auth_error(self.kind, given)
             return self._json(rec, status, body)
-        if request.method == "POST" and rec.body and rec.json is None:
-            return self._json(rec, 400, bad_json(self.kind))
+        problem = self._problem(request, rec, route)
+        if problem is not None:
+            rec.rejected = problem.message
+            status, body = invalid_request(self.kind, problem)
+            return self._json(rec, status, body)
         sc = self.scenario
         if sc.fail_with is None or (sc.fail_times is not None and self.failures >= sc.fail_times):
             return None
@@ -272,8 +322,29 @@ class FakeUpstream:
                 _reset(request)
                 return web.Response()
             return None
+        if sc.fail_with == "redirect":
+            rec.status = sc.fail_status or 301
+            rec.completed = True
+            location = "https://api.moved.example" + request.path
+            return web.Response(status=rec.status, headers={"Location": location},
+                                text="<html><body>Moved Permanently</body></html>",
+                                content_type="text/html")
         model = str((rec.json or {}).get("model", "")) if isinstance(rec.json, dict) else ""
         return self._error(rec, sc.fail_with, model)
+
+    def _problem(
+        self, request: web.Request, rec: RecordedRequest, route: str | None
+    ) -> Problem | None:
+        if route is None:
+            return None
+        if not self.scenario.strict:  # lax: only a body that is not JSON at all is refused
+            return NOT_JSON if rec.body and rec.json is None else None
+        wrong_type = check_content_type(request.headers.get("Content-Type"))
+        if wrong_type is not None:
+            return wrong_type
+        if not rec.body or (rec.json is None and rec.body.strip() != b"null"):
+            return NOT_JSON
+        return check_body(route, rec.json, self.kind)
 
     def _error(self, rec: RecordedRequest, failure: str, model: str) -> web.Response:
         status, body = failure_body(self.kind, failure, model)
@@ -299,36 +370,54 @@ class FakeUpstream:
 
     # --- bodies ---------------------------------------------------------------------------
 
-    def _usage(self) -> dict[str, Any]:
+    def _answer(self, body: dict[str, Any]) -> Answer:
+        """The answer to send: the scripted one, cut at the request's token limit if honoured."""
         sc = self.scenario
-        reasoning = self._reasoning()
-        completion = sc.completion_tokens
-        if completion is None:
-            completion = len(sc.content) + len(reasoning)
-        return usage_body(self.kind, sc.prompt_tokens, completion, sc.cached_tokens, len(reasoning))
+        reasoning, content = self._reasoning(), list(sc.content)
+        tokens = sc.completion_tokens
+        if tokens is None:
+            tokens = len(reasoning) + len(content)
+        limits = [body[n] for n in token_limits(self.kind) if isinstance(body.get(n), int)]
+        if not sc.honour_max_tokens or not limits or tokens <= min(limits):
+            return Answer(reasoning, content, tokens, "stop")
+        limit = max(0, min(limits))
+        kept_content = max(0, limit - len(reasoning))
+        return Answer(reasoning[:limit], content[:kept_content], limit, "length")
+
+    def _usage(self, answer: Answer) -> dict[str, Any]:
+        sc = self.scenario
+        if sc.usage_override is not None:
+            return dict(sc.usage_override)
+        factor = sc.over_report_factor
+        return usage_body(self.kind, sc.prompt_tokens * factor, answer.completion_tokens * factor,
+                          sc.cached_tokens, len(answer.reasoning) * factor)
 
     def _reasoning(self) -> list[str]:
         if self.scenario.reasoning is not None:
             return self.scenario.reasoning
         return ["The user greets me.", " I reply."] if self.kind == "deepseek" else []
 
-    def _completion(self, model: str) -> dict[str, Any]:
+    def _completion(self, model: str, answer: Answer) -> dict[str, Any]:
         """Non-streamed chat completion, same shape from every provider."""
-        message: dict[str, Any] = {"role": "assistant", "content": "".join(self.scenario.content)}
-        reasoning = self._reasoning()
-        if reasoning:
-            message["reasoning_content"] = "".join(reasoning)
+        message: dict[str, Any] = {"role": "assistant", "content": "".join(answer.content)}
+        if answer.reasoning:
+            message["reasoning_content"] = "".join(answer.reasoning)
         body: dict[str, Any] = {
             "id": self._new_id(),
             "object": "chat.completion",
             "created": int(time.time()),
             "model": model,
             "choices": [
-                {"index": 0, "message": message, "logprobs": None, "finish_reason": "stop"}
+                {
+                    "index": 0,
+                    "message": message,
+                    "logprobs": None,
+                    "finish_reason": answer.finish_reason,
+                }
             ],
         }
         if not self.scenario.omit_usage:
-            body["usage"] = self._usage()
+            body["usage"] = self._usage(answer)
         body["system_fingerprint"] = "fp_2f8b" if self.kind == "deepseek" else None
         if self.kind == "zhipu":
             body["request_id"] = body["id"]
@@ -345,7 +434,12 @@ class FakeUpstream:
     # --- streaming ------------------------------------------------------------------------
 
     async def _stream(
-        self, request: web.Request, rec: RecordedRequest, model: str, include_usage: bool
+        self,
+        request: web.Request,
+        rec: RecordedRequest,
+        model: str,
+        include_usage: bool,
+        answer: Answer,
     ) -> web.StreamResponse:
         sc = self.scenario
         chunker = Chunker(self.kind, self._new_id(), model, include_usage)
@@ -355,7 +449,7 @@ class FakeUpstream:
         try:
             if sc.stream_bytes is not None:
                 await self._write_big(resp, rec, chunker)
-            elif not await self._write_events(request, resp, rec, chunker):
+            elif not await self._write_events(request, resp, rec, chunker, answer):
                 return resp
             await resp.write_eof()
             rec.completed = True
@@ -363,11 +457,11 @@ class FakeUpstream:
             rec.disconnected = True
         return resp
 
-    def _events(self, chunker: Chunker) -> Iterator[tuple[bool, bytes]]:
+    def _events(self, chunker: Chunker, answer: Answer) -> Iterator[tuple[bool, bytes]]:
         """(is_data, payload) pairs of one normal stream, in the provider's order."""
         sc = self.scenario
         keepalive = sc.keepalive if sc.keepalive is not None else self.kind == "deepseek"
-        reasoning = self._reasoning()
+        reasoning = answer.reasoning
         opening = chunker.opening(bool(reasoning))
         if opening is not None:
             yield True, dumps(opening)
@@ -375,9 +469,10 @@ class FakeUpstream:
             yield True, dumps(chunker.reasoning(piece))
         if keepalive:
             yield False, b": keep-alive"
-        for piece in sc.content:
+        for piece in answer.content:
             yield True, dumps(chunker.content(piece, bool(reasoning)))
-        for chunk in chunker.closing(None if sc.omit_usage else self._usage()):
+        usage = None if sc.omit_usage else self._usage(answer)
+        for chunk in chunker.closing(usage, answer.finish_reason):
             yield True, dumps(chunk)
         yield True, b"[DONE]"
 
@@ -387,11 +482,12 @@ class FakeUpstream:
         resp: web.StreamResponse,
         rec: RecordedRequest,
         chunker: Chunker,
+        answer: Answer,
     ) -> bool:
         """Write the scripted stream; False if it was cut on purpose (no EOF to write)."""
         sc = self.scenario
         eol = b"\r\n" if sc.crlf else b"\n"
-        for is_data, payload in self._events(chunker):
+        for is_data, payload in self._events(chunker, answer):
             if is_data:
                 index = rec.events_sent
                 if sc.break_after_events is not None and index >= sc.break_after_events:
@@ -421,7 +517,8 @@ class FakeUpstream:
     async def _write_big(
         self, resp: web.StreamResponse, rec: RecordedRequest, chunker: Chunker
     ) -> None:
-        """Large-stream mode: one content event repeated, written ~64 KiB at a time."""
+        """Large-stream mode: one content event repeated, written ~64 KiB at a time (it ignores
+        max_tokens; usage_override and over_report_factor apply)."""
         sc = self.scenario
         assert sc.stream_bytes is not None
         event = b"data: " + dumps(chunker.content("x" * sc.big_chunk_chars, False)) + b"\n\n"
@@ -437,7 +534,7 @@ class FakeUpstream:
             written += len(batch)
             rec.events_sent += per_write
         content_tokens = max(1, written // len(event) * sc.big_chunk_chars // 4)
-        usage = usage_body(self.kind, sc.prompt_tokens, content_tokens, sc.cached_tokens, 0)
+        usage = self._usage(Answer([], [], content_tokens, "stop"))
         closing = chunker.closing(None if sc.omit_usage else usage)
         tail = [b"data: " + dumps(chunk) + b"\n\n" for chunk in closing]
         await resp.write(b"".join(tail) + b"data: [DONE]\n\n")
@@ -454,6 +551,11 @@ async def _note_hangups(request: web.Request, handler: Any) -> web.StreamRespons
         if rec is not None and not rec.completed:
             rec.disconnected = True
         raise
+
+
+def _no_constants(name: str) -> Any:
+    """NaN and Infinity are not JSON: a real provider cannot parse a body holding them."""
+    raise ValueError(f"{name} is not JSON")
 
 
 def _drop(request: web.Request) -> None:

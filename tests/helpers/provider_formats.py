@@ -13,6 +13,8 @@ import time
 import uuid
 from typing import Any
 
+from tests.helpers.upstream_checks import Problem
+
 
 class Chunker:
     """Builds one stream's chunk objects in the shape of one provider."""
@@ -69,17 +71,17 @@ class Chunker:
             return self._chunk({"role": "assistant", "content": text})
         return self._chunk({"content": text})
 
-    def closing(self, usage: dict[str, Any] | None) -> list[dict[str, Any]]:
+    def closing(self, usage: dict[str, Any] | None, finish: str = "stop") -> list[dict[str, Any]]:
         """The finish chunk, and where the provider puts it, the usage."""
         if self.kind in ("deepseek", "zhipu"):
             delta: dict[str, Any] = {"content": ""}
             if self.kind == "zhipu":
                 delta = {"role": "assistant", "content": ""}
-            last = self._chunk(delta, "stop")
+            last = self._chunk(delta, finish)
             if usage is not None:
                 last["usage"] = usage
             return [last]
-        chunks = [self._chunk({}, "stop")]
+        chunks = [self._chunk({}, finish)]
         if self.include_usage and usage is not None:
             chunks.append({**self.base, "choices": [], "usage": usage})
         return chunks
@@ -223,11 +225,38 @@ def failure_body(kind: str, failure: str, model: str) -> tuple[int, dict[str, An
     return status, _error_body(kind, message.replace("{model}", model), type_, code)
 
 
-def bad_json(kind: str) -> dict[str, Any]:
+_ZHIPU_UNREADABLE = "API 调用参数有误，请检查文档。"
+
+
+def invalid_request(kind: str, problem: Problem) -> tuple[int, dict[str, Any]]:
+    """The 400 a provider answers a malformed request with, in ``kind``'s own shape.
+
+    OpenAI's wording throughout (upstream_checks.py); the other providers' wording is approx:
+    DeepSeek puts a type-like value in ``code``, Zhipu answers 1210 (unreadable request) or 1214
+    (a parameter is invalid) in Chinese, DashScope prefixes its algorithm error name.
+    """
     if kind == "zhipu":
-        return _error_body(kind, "API 调用参数有误，请检查文档。", None, "1210")
-    message = "We could not parse the JSON body of your request."
-    return _error_body(kind, message, "invalid_request_error", None)
+        if problem.not_json or problem.param is None:
+            return 400, _error_body(kind, _ZHIPU_UNREADABLE, None, "1210")
+        message = f"{problem.param} 参数非法。请检查文档。"
+        return 400, _error_body(kind, message, None, "1214")
+    if kind == "deepseek":
+        body = _error_body(kind, problem.message, "invalid_request_error", "invalid_request_error")
+        return 400, body
+    if kind == "dashscope":
+        message = f"<400> InternalError.Algo.InvalidParameter: {problem.message}"
+        return 400, _error_body(kind, message, "invalid_request_error", "invalid_parameter_error")
+    body = _error_body(kind, problem.message, "invalid_request_error", problem.code)
+    body["error"]["param"] = problem.param
+    return 400, body
+
+
+NOT_JSON = Problem(
+    "We could not parse the JSON body of your request. (HINT: This likely means you aren't using "
+    "your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was "
+    "not valid JSON.)",
+    not_json=True,
+)
 
 
 # --- small helpers ------------------------------------------------------------------------------

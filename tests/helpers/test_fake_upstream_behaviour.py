@@ -13,7 +13,7 @@ import openai
 import pytest
 
 from relay.sse import SSEEvent, SSEParser
-from tests.helpers.fake_upstream import FakeUpstream
+from tests.helpers.fake_upstream import FakeUpstream, Scenario
 
 from tests.helpers.upstream_client import HELLO, KEY, auth, payloads, post, stream  # noqa: F401
 
@@ -343,3 +343,128 @@ async def test_openai_sdk_sees_deepseek_reasoning_and_errors() -> None:
         async with openai.AsyncOpenAI(api_key="bad", base_url=up.base_url, max_retries=0) as bad:
             with pytest.raises(openai.AuthenticationError):
                 await bad.models.list()
+
+
+# --- billing: max_tokens, usage as the provider reports it ----------------------------------------
+
+LONG = ["x"] * 500  # one token per piece: far longer than a small max_tokens
+
+
+def _stream_text(chunks: list[dict[str, Any]], field: str = "content") -> str:
+    return "".join(c["choices"][0]["delta"].get(field) or "" for c in chunks if c["choices"])
+
+
+def _finish(chunks: list[dict[str, Any]]) -> str | None:
+    reasons = [c["choices"][0].get("finish_reason") for c in chunks if c["choices"]]
+    return [r for r in reasons if r][-1]
+
+
+@pytest.mark.parametrize("limit", ["max_tokens", "max_completion_tokens"])
+async def test_max_tokens_cuts_the_answer(session, limit) -> None:
+    async with FakeUpstream("openai", KEY, scenario=Scenario(content=LONG)) as up:
+        status, body = await post(session, up, {**HELLO, limit: 7})
+        events, _ = await stream(session, up, {limit: 7,
+                                               "stream_options": {"include_usage": True}})
+    assert status == 200
+    assert body["choices"][0]["message"]["content"] == "x" * 7
+    assert body["choices"][0]["finish_reason"] == "length"
+    assert body["usage"]["completion_tokens"] == 7
+    chunks = payloads(events)
+    assert _stream_text(chunks) == "x" * 7 and _finish(chunks) == "length"
+    assert chunks[-1]["usage"]["completion_tokens"] == 7
+
+
+async def test_the_smaller_limit_wins_and_reasoning_counts(session) -> None:
+    """DeepSeek's reasoning pieces come first and count as completion tokens."""
+    scenario = Scenario(content=LONG, reasoning=["think", "ing"])
+    async with FakeUpstream("deepseek", KEY, scenario=scenario) as up:
+        _, body = await post(session, up, {**HELLO, "max_tokens": 5})
+        events, _ = await stream(session, up, {"max_tokens": 5})
+    message = body["choices"][0]["message"]
+    assert (message["reasoning_content"], message["content"]) == ("thinking", "xxx")
+    assert body["usage"]["completion_tokens"] == 5
+    assert body["usage"]["completion_tokens_details"]["reasoning_tokens"] == 2
+    chunks = payloads(events)
+    assert _stream_text(chunks, "reasoning_content") == "thinking"
+    assert _stream_text(chunks) == "xxx" and _finish(chunks) == "length"
+    assert chunks[-1]["usage"]["completion_tokens"] == 5
+    async with FakeUpstream("openai", KEY, scenario=Scenario(content=LONG)) as up:
+        _, both = await post(session, up, {**HELLO, "max_tokens": 9, "max_completion_tokens": 4})
+    assert both["usage"]["completion_tokens"] == 4
+
+
+async def test_a_limit_above_the_answer_changes_nothing(session) -> None:
+    async with FakeUpstream("zhipu", KEY) as up:
+        _, body = await post(session, up, {**HELLO, "max_tokens": 3})
+        events, _ = await stream(session, up, {"max_tokens": 3})
+    assert body["choices"][0]["message"]["content"] == "Hello there!"
+    assert body["choices"][0]["finish_reason"] == "stop"
+    chunks = payloads(events)
+    assert _finish(chunks) == "stop" and chunks[-1]["usage"]["completion_tokens"] == 3
+
+
+async def test_scripted_completion_tokens_are_capped_too(session) -> None:
+    async with FakeUpstream("openai", KEY, scenario=Scenario(completion_tokens=2000)) as up:
+        _, body = await post(session, up, {**HELLO, "max_tokens": 5})
+    assert body["usage"]["completion_tokens"] == 5
+    assert body["choices"][0]["finish_reason"] == "length"
+
+
+@pytest.mark.parametrize("kind", ["openai", "deepseek"])
+async def test_a_provider_that_ignores_max_tokens(session, kind) -> None:
+    scenario = Scenario(content=LONG, reasoning=[], honour_max_tokens=False)
+    async with FakeUpstream(kind, KEY, scenario=scenario) as up:
+        _, body = await post(session, up, {**HELLO, "max_tokens": 7})
+        events, _ = await stream(session, up, {"max_tokens": 7,
+                                               "stream_options": {"include_usage": True}})
+    assert body["choices"][0]["message"]["content"] == "x" * 500
+    assert body["usage"]["completion_tokens"] == 500
+    chunks = payloads(events)
+    assert _stream_text(chunks) == "x" * 500 and _finish(chunks) == "stop"
+    assert chunks[-1]["usage"]["completion_tokens"] == 500
+
+
+USAGE_OVERRIDES = [
+    {"prompt_tokens": -5, "completion_tokens": 3, "total_tokens": -2},
+    {"prompt_tokens": 1.5, "completion_tokens": "7", "total_tokens": None},
+    {"prompt_tokens": 10**15, "completion_tokens": 10**15, "total_tokens": 2 * 10**15},
+    {},
+]
+
+
+@pytest.mark.parametrize("usage", USAGE_OVERRIDES)
+@pytest.mark.parametrize("kind", ["openai", "deepseek", "zhipu"])
+async def test_usage_override_is_reported_exactly(session, kind, usage) -> None:
+    async with FakeUpstream(kind, KEY, scenario=Scenario(usage_override=usage)) as up:
+        _, body = await post(session, up, HELLO)
+        events, _ = await stream(session, up, {"stream_options": {"include_usage": True}})
+        emb_body = {"model": "e", "input": "a"}
+        async with session.post(up.base_url + "/embeddings", json=emb_body, headers=auth()) as r:
+            embedded = await r.json()
+    assert body["usage"] == usage
+    assert payloads(events)[-1]["usage"] == usage
+    assert embedded["usage"] == usage
+
+
+@pytest.mark.parametrize("kind", ["openai", "deepseek"])
+async def test_over_report_factor_multiplies_prompt_and_completion(session, kind) -> None:
+    scenario = Scenario(over_report_factor=3, reasoning=[])
+    async with FakeUpstream(kind, KEY, scenario=scenario) as up:
+        _, body = await post(session, up, HELLO)
+        events, _ = await stream(session, up, {"stream_options": {"include_usage": True}})
+        async with session.post(up.base_url + "/embeddings", json={"model": "e", "input": "a"},
+                                headers=auth()) as r:
+            embedded = await r.json()
+    for usage in (body["usage"], payloads(events)[-1]["usage"]):
+        assert (usage["prompt_tokens"], usage["completion_tokens"]) == (36, 9)
+        assert usage["total_tokens"] == 45
+    assert embedded["usage"] == {"prompt_tokens": 36, "total_tokens": 36}
+    assert body["choices"][0]["message"]["content"] == "Hello there!"  # the answer is unchanged
+
+
+async def test_long_answers_stream_one_event_per_piece(session) -> None:
+    async with FakeUpstream("openai", KEY, scenario=Scenario(content=["ab"] * 20_000)) as up:
+        events, _ = await stream(session, up, {"stream_options": {"include_usage": True}})
+    chunks = payloads(events)
+    assert len(_stream_text(chunks)) == 40_000
+    assert chunks[-1]["usage"]["completion_tokens"] == 20_000
