@@ -10,8 +10,9 @@
    is an upper bound of what the request may cost its user: a cost a provider reports above it
    is charged up to the hold and the rest written off (visible to the operator, audited),
    so a balance never goes below zero.
-3. ``recover_expired``: a reservation whose lease lapsed belongs to a process that died; it is
-   settled at its last checkpointed estimate and logged as estimated.
+3. ``recover_expired``: a reservation whose lease lapsed belongs to a process that died. If
+   its answer was finished, its settlement was stored in it first (``record_outcomes``) and is
+   billed exactly; else it is settled at its last checkpointed estimate, logged as estimated.
 
 Deleting the reservation row is the "exactly once" switch: settlement and recovery each only act
 when their DELETE removed the row, so a request is never billed twice.
