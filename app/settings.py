@@ -100,6 +100,17 @@ SPECS: dict[str, Spec] = {
                      "HTTPS: auto = on when listening beyond loopback"),
     "tls_cert_file": Spec("", str, "Operator's certificate (PEM); empty = self-signed"),
     "tls_key_file": Spec("", str, "Operator's private key (PEM) for tls_cert_file"),
+    # Hostile and idle connections (relay/lowlevel.py, relay/connlimit.py): at relay start.
+    "header_timeout_seconds": Spec(10, _int_range(1, 300),
+                                   "A new connection's first request head must arrive within"),
+    "keepalive_timeout_seconds": Spec(30, _int_range(1, 3600),
+                                      "An idle keep-alive connection is closed after"),
+    "max_connections_per_ip": Spec(256, _int_range(0, 1_000_000),
+                                   "Open connections per client address (0 = no limit)"),
+    "upstream_read_timeout_seconds": Spec(300, _int_range(1, 3600),
+                                          "Longest silence tolerated from a provider"),
+    "stream_write_timeout_seconds": Spec(30, _int_range(1, 3600),
+                                         "A stream client that stops reading is dropped after"),
 }
 
 

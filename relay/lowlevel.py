@@ -9,8 +9,15 @@ Limits (deliberately explicit, documented in README): a request line (method, UR
 at most ``MAX_LINE_SIZE`` bytes, each header line (name + value) at most ``MAX_FIELD_SIZE``
 bytes, at most ``MAX_HEADERS`` headers. The OpenAI SDKs send ~15 headers and browser clients
 ~25, with cookies rarely above a few KB, so these leave ample room.
+
+Its connections also defend the relay against hostile and idle clients: a new connection
+must deliver its first request head within ``header_timeout`` (aiohttp's ``keepalive_timeout``
+then bounds the wait for each next one), and a ``ConnectionGate`` (relay/connlimit.py) caps
+connections per client address and in total.
 """
 
+import asyncio
+import json
 import logging
 from typing import Any
 
@@ -18,7 +25,10 @@ from aiohttp import web
 from aiohttp.http_exceptions import BadHttpMessage, LineTooLong
 from aiohttp.web_protocol import RequestHandler
 
+from app.netpolicy import ban_subject
 from relay import errors
+from relay.connlimit import ConnectionGate
+from relay.hangup import outlive_cancellation
 
 log = logging.getLogger(__name__)
 
@@ -49,8 +59,91 @@ def parse_error(exc: BaseException | None, line_limit: int) -> errors.RelayError
                              code="bad_request")
 
 
+def _refusal() -> bytes:
+    """The whole HTTP answer to a connection over its address's cap, sent before its request
+    was read (then the connection is closed)."""
+    body = json.dumps(errors.RelayError(
+        429, "Too many connections from your address; close some and retry.",
+        type_="requests", code="too_many_connections").body()).encode()
+    return (b"HTTP/1.1 429 Too Many Requests\r\nContent-Type: application/json\r\n"
+            b"Retry-After: 1\r\nConnection: close\r\nContent-Length: "
+            + str(len(body)).encode() + b"\r\n\r\n" + body)
+
+
+REFUSAL = _refusal()
+
+
 class JsonErrorHandler(RequestHandler):
-    """A connection handler whose own error responses are OpenAI-shaped JSON."""
+    """A connection handler whose own error responses are OpenAI-shaped JSON, and which
+    answers to the server's ``ConnectionGate`` and first-head deadline."""
+
+    def __init__(self, manager: "JsonErrorServer", **kwargs: Any) -> None:
+        super().__init__(manager, **kwargs)
+        self._gate = manager.gate
+        self._header_timeout = manager.header_timeout
+        self._ip = ""
+        self._counted = False  # admitted by the gate, not yet released
+        self._served = False  # handed to aiohttp (not refused at the door)
+        self._head_timer: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        gate = self._gate
+        if gate is not None:
+            peer = transport.get_extra_info("peername")
+            ip = str(peer[0]) if isinstance(peer, (tuple, list)) and peer else ""
+            self._ip = ban_subject(ip) or ip
+            refused = gate.admit(self._ip, ip, self)
+            if refused is not None:
+                if refused == "per_ip":
+                    log.warning("refused a connection from %s: %d already open from that "
+                                "address (max_connections_per_ip)", self._ip, gate.per_ip)
+                else:
+                    log.warning("refused a connection from %s: %d connections open, none idle",
+                                self._ip, gate.open)
+                transport.write(REFUSAL)  # type: ignore[attr-defined]
+                transport.close()
+                return
+            self._counted = True
+        self._served = True
+        super().connection_made(transport)
+        if self._header_timeout:
+            self._head_timer = asyncio.get_running_loop().call_later(
+                self._header_timeout, self._head_late)
+
+    def connection_lost(self, exc: BaseException | None) -> None:
+        if self._head_timer is not None:
+            self._head_timer.cancel()
+            self._head_timer = None
+        if self._counted:
+            self._counted = False
+            assert self._gate is not None
+            self._gate.release(self._ip, self)
+        if self._served:
+            super().connection_lost(exc)
+
+    def _head_late(self) -> None:
+        self._head_timer = None
+        log.info("closed a connection from %s: no complete request head within %g s "
+                 "(header_timeout_seconds)", self._ip, self._header_timeout)
+        self.force_close()
+
+    def evict(self) -> None:
+        """The gate needs room: an idle connection gives way to a new one."""
+        log.info("closed an idle connection from %s to make room for a new one", self._ip)
+        self.force_close()
+
+    def request_started(self) -> None:
+        if self._head_timer is not None:
+            self._head_timer.cancel()
+            self._head_timer = None
+        if self._counted:
+            assert self._gate is not None
+            self._gate.busy(self)
+
+    def request_ended(self) -> None:
+        if self._counted:
+            assert self._gate is not None
+            self._gate.idle(self)
 
     def handle_error(self, request: Any, status: int = 500, exc: BaseException | None = None,
                      message: str | None = None) -> web.StreamResponse:
@@ -76,26 +169,61 @@ class JsonErrorHandler(RequestHandler):
 class JsonErrorServer(web.Server):
     """``web.Server`` building ``JsonErrorHandler`` connections."""
 
+    gate: ConnectionGate | None = None
+    header_timeout: float = 0.0  # 0: no deadline for the first request head
+
     def __call__(self) -> RequestHandler:
         return JsonErrorHandler(self, loop=self._loop, **self._kwargs)
 
 
 class JsonAppRunner(web.AppRunner):
-    """``web.AppRunner`` with the relay's HTTP limits and JSON parse-error responses."""
+    """``web.AppRunner`` with the relay's HTTP limits and JSON parse-error responses.
 
-    def __init__(self, app: web.Application, **kwargs: Any) -> None:
+    ``gate`` and ``header_timeout``: see ``JsonErrorHandler``. ``finish_on_hangup(request)``:
+    with ``handler_cancellation=True``, a client hanging up cancels its handler, except for
+    requests this says must finish anyway (admin changes, say).
+    """
+
+    def __init__(self, app: web.Application, *, gate: ConnectionGate | None = None,
+                 header_timeout: float = 0.0,
+                 finish_on_hangup: Any = None, **kwargs: Any) -> None:
         kwargs.setdefault("max_line_size", MAX_LINE_SIZE)
         kwargs.setdefault("max_field_size", MAX_FIELD_SIZE)
         kwargs.setdefault("max_headers", MAX_HEADERS)
         super().__init__(app, **kwargs)
+        self.gate = gate
+        self.header_timeout = header_timeout
+        self.finish_on_hangup = finish_on_hangup
 
     async def _make_server(self) -> web.Server:
         server = await super()._make_server()
         # Application._make_handler builds a plain web.Server; same object, our __call__.
         assert type(server) is web.Server, type(server)
         server.__class__ = JsonErrorServer
-        server.request_handler = _refuse_unknown_expect(server.request_handler)
+        assert isinstance(server, JsonErrorServer)
+        server.gate, server.header_timeout = self.gate, self.header_timeout
+        server.request_handler = _track_requests(
+            _refuse_unknown_expect(server.request_handler), self.finish_on_hangup)
         return server
+
+
+def _track_requests(handler: Any, finish_on_hangup: Any) -> Any:
+    """Tell the connection when a request starts and ends (its head deadline and the gate
+    need to know), and shield the requests that must finish if the client hangs up."""
+
+    async def handle(request: web.BaseRequest) -> web.StreamResponse:
+        protocol = request.protocol
+        if not isinstance(protocol, JsonErrorHandler):
+            return await handler(request)
+        protocol.request_started()
+        try:
+            if finish_on_hangup is not None and finish_on_hangup(request):
+                return await outlive_cancellation(handler(request))
+            return await handler(request)
+        finally:
+            protocol.request_ended()
+
+    return handle
 
 
 def _refuse_unknown_expect(handler: Any) -> Any:

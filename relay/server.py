@@ -6,9 +6,12 @@ import signal
 
 from aiohttp import web
 
+from app import netpolicy
 from app.config import Config
 from app.tls import TlsPlan, lan_ipv4_addresses, ssl_context
-from relay.app import create_app
+from relay import logdedup
+from relay.app import ADMIN_PREFIX, create_app
+from relay.connlimit import ConnectionGate, raise_open_file_limit, total_cap
 from relay.lowlevel import JsonAppRunner
 from relay.state import STATE, RelayOptions, RelayState
 
@@ -21,6 +24,10 @@ class RelayServer:
     ``stop()`` gives open streams ``shutdown_timeout`` seconds, then cancels them; their
     handlers still queue their settlement, which the app's cleanup flushes before returning.
     With ``tls`` (see ``app.tls.resolve``) it serves HTTPS only on that port.
+
+    Against hostile and idle clients (README, Security): the process's open-file limit is
+    raised to the system's ceiling, connections are capped (relay/connlimit.py) and timed
+    (relay/lowlevel.py), and repeated log records are counted, not repeated (relay/logdedup.py).
     """
 
     def __init__(self, host: str = "127.0.0.1", port: int = 8765, *,
@@ -33,10 +40,18 @@ class RelayServer:
         self.tls = tls
         self.app: web.Application | None = None
         self._runner: web.AppRunner | None = None
+        self._listener: asyncio.AbstractServer | None = None
+        self._log_flush: asyncio.TimerHandle | None = None
+        self._gate: ConnectionGate | None = None
 
     @property
     def running(self) -> bool:
         return self._runner is not None
+
+    @property
+    def open_connections(self) -> int:
+        """Client connections open now (each counted from accept to close)."""
+        return self._gate.open if self._gate is not None else 0
 
     @property
     def state(self) -> RelayState:
@@ -48,25 +63,57 @@ class RelayServer:
         ValidationError when the TLS files cannot be loaded."""
         context = ssl_context(self.tls) if self.tls is not None else None
         self.app = create_app(self.options, self.config)
+        options = self.app[STATE].options
+        guard = self.app[STATE].guard
+        gate = ConnectionGate(options.max_connections_per_ip,
+                              total_cap(raise_open_file_limit()),
+                              exempt=lambda ip: _trusted(guard.policy, ip))
+        self._gate = gate
         runner = JsonAppRunner(self.app, shutdown_timeout=self.shutdown_timeout,
-                               access_log=None, handle_signals=False)
+                               access_log=None, handle_signals=False,
+                               keepalive_timeout=options.keepalive_timeout,
+                               handler_cancellation=True, gate=gate,
+                               header_timeout=options.header_timeout,
+                               finish_on_hangup=_finishes_on_hangup)
         await runner.setup()
+        loop = asyncio.get_running_loop()
+        # A TLS handshake that stalls is bounded like a request head that does.
+        tls_args = {} if context is None else {"ssl": context,
+                                               "ssl_handshake_timeout": options.header_timeout}
         try:
-            site = web.TCPSite(runner, self.host, self.port, reuse_address=True,
-                               ssl_context=context)
-            await site.start()
+            assert runner.server is not None
+            # loop.create_server rather than web.TCPSite, for the handshake timeout.
+            self._listener = await loop.create_server(
+                runner.server, self.host, self.port, reuse_address=True, backlog=128,
+                **tls_args)  # type: ignore[arg-type]
         except BaseException:
             await runner.cleanup()
             raise
         self._runner = runner
-        sockets = [s for srv in (site._server,) if srv for s in srv.sockets]  # type: ignore[union-attr]
-        if sockets:
-            self.port = sockets[0].getsockname()[1]
+        if self._listener.sockets:
+            self.port = self._listener.sockets[0].getsockname()[1]
+        logdedup.install()
+        self._log_flush = loop.call_later(logdedup.WINDOW, self._flush_logs)
+
+    def _flush_logs(self) -> None:
+        logdedup.flush()
+        self._log_flush = asyncio.get_running_loop().call_later(logdedup.WINDOW,
+                                                                self._flush_logs)
 
     async def stop(self) -> None:
         runner, self._runner = self._runner, None
-        if runner is not None:
+        if runner is None:
+            return
+        if self._listener is not None:
+            self._listener.close()  # no new connections; open ones end in cleanup()
+            self._listener = None
+        try:
             await runner.cleanup()
+        finally:
+            if self._log_flush is not None:
+                self._log_flush.cancel()
+                self._log_flush = None
+            logdedup.uninstall()
 
     @property
     def fingerprint(self) -> str | None:
@@ -78,6 +125,17 @@ class RelayServer:
         hosts = lan_addresses() if self.host in ("0.0.0.0", "::", "") else [self.host]
         scheme = "https" if self.tls is not None else "http"
         return [f"{scheme}://{_bracket(h)}:{self.port}/v1" for h in hosts]
+
+
+def _finishes_on_hangup(request: web.BaseRequest) -> bool:
+    """Admin changes complete even if their client hangs up; API requests are cancelled
+    (streams shield themselves: relay/proxy.py)."""
+    return request.path.startswith(ADMIN_PREFIX)
+
+
+def _trusted(policy: netpolicy.Policy, ip: str) -> bool:
+    return bool(policy.trusted_proxies) and netpolicy.contains(
+        policy.trusted_proxies, netpolicy.parse_address(ip))
 
 
 def _bracket(host: str) -> str:

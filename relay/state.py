@@ -37,12 +37,22 @@ class RelayOptions:
     # share its commit (relay/reserver.py).
     hold_gather_from: int = 16
     hold_gather_delay: float = 0.001
+    # Hostile and idle connections (relay/lowlevel.py, relay/connlimit.py).
+    header_timeout: float = 10.0  # a new connection's first request head, whole
+    keepalive_timeout: float = 30.0  # idle between requests (the next head included)
+    max_connections_per_ip: int = 256  # 0: no limit
+    stream_write_timeout: float = 30.0  # one write to a stream client blocked this long: drop
 
     @classmethod
     def from_settings(cls, values: dict[str, Any]) -> "RelayOptions":
         """The operator's stored settings that apply when the relay starts."""
         return cls(lease_seconds=float(values["reservation_lease_seconds"]),
-                   max_body_bytes=int(values["max_body_mb"]) * 1024 * 1024)
+                   max_body_bytes=int(values["max_body_mb"]) * 1024 * 1024,
+                   read_timeout=float(values["upstream_read_timeout_seconds"]),
+                   header_timeout=float(values["header_timeout_seconds"]),
+                   keepalive_timeout=float(values["keepalive_timeout_seconds"]),
+                   max_connections_per_ip=int(values["max_connections_per_ip"]),
+                   stream_write_timeout=float(values["stream_write_timeout_seconds"]))
 
 
 @dataclass(slots=True)

@@ -9,6 +9,7 @@ import os
 import re
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 LISTEN_RE = re.compile(r"listening on (https?://\S+)")
@@ -16,9 +17,11 @@ LISTEN_RE = re.compile(r"listening on (https?://\S+)")
 
 class ServeProcess:
     def __init__(self, data_dir: Path, *, env: dict[str, str] | None = None,
-                 args: tuple[str, ...] = ()) -> None:
+                 args: tuple[str, ...] = (),
+                 preexec_fn: Callable[[], None] | None = None) -> None:
         self.data_dir = data_dir
         self.args = args  # more `serve` options, e.g. ("--tls", "on")
+        self.preexec_fn = preexec_fn  # runs in the child before exec (e.g. a lower fd limit)
         self.env = {**os.environ, "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
                     **(env or {})}
         self.proc: asyncio.subprocess.Process | None = None
@@ -29,7 +32,8 @@ class ServeProcess:
         self.proc = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "app", "--data-dir", str(self.data_dir), "serve",
             "--host", "127.0.0.1", "--port", "0", *self.args, env=self.env,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+            preexec_fn=self.preexec_fn)
         assert self.proc.stdout is not None
         async with asyncio.timeout(timeout):
             while True:
