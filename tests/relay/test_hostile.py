@@ -17,7 +17,7 @@ import aiohttp
 import psutil
 import pytest
 
-from app import accounts, settings
+from app import accounts, settings, tls
 from app.models import Reservation
 from relay.state import RelayOptions
 from tests.helpers.fake_upstream import FakeUpstream
@@ -109,6 +109,18 @@ async def test_a_connection_that_sends_nothing_is_closed(make_relay) -> None:
     await _closed_within(reader, 3)
     writer.close()
     await _until(lambda: h.server.open_connections == 0, 2)
+
+
+async def test_a_stalled_tls_handshake_is_cut_at_the_header_timeout(make_relay, sqlite_db
+                                                                     ) -> None:
+    plan = tls.resolve(sqlite_db, "127.0.0.1", "on")
+    h: Harness = await make_relay(options=relay_options(header_timeout=0.3), tls=plan)
+    reader, writer = await _connect(h.server.port)
+    writer.write(b"\x16\x03\x01")  # the first bytes of a ClientHello, and no more
+    started = time.monotonic()
+    await _closed_within(reader, 3)
+    writer.close()
+    assert time.monotonic() - started < 2
 
 
 async def test_an_idle_keep_alive_connection_is_closed_after_the_keepalive_timeout(
@@ -294,6 +306,12 @@ async def test_a_non_stream_client_that_hangs_up_cancels_the_upstream_request(
     up.scenario.release.set()
 
 
-async def test_the_upstream_read_timeout_is_the_setting(sqlite_db) -> None:
-    settings.set("upstream_read_timeout_seconds", 7)
-    assert RelayOptions.from_settings(settings.all_settings()).read_timeout == 7.0
+async def test_the_connection_settings_reach_the_relay_options(sqlite_db) -> None:
+    """`relaydesk serve` and the desktop app both build their options this way."""
+    for key, value in [("upstream_read_timeout_seconds", 7), ("header_timeout_seconds", 3),
+                       ("keepalive_timeout_seconds", 9), ("max_connections_per_ip", 12),
+                       ("stream_write_timeout_seconds", 4)]:
+        settings.set(key, value)
+    opts = RelayOptions.from_settings(settings.all_settings())
+    assert (opts.read_timeout, opts.header_timeout, opts.keepalive_timeout,
+            opts.max_connections_per_ip, opts.stream_write_timeout) == (7.0, 3.0, 9.0, 12, 4.0)
