@@ -76,6 +76,7 @@ class LogRow(NamedTuple):
     upstream_model: str | None
     user_agent: str | None
     failover_count: int
+    written_off_micros: int  # reported beyond the hold: the operator's loss, not the user's
 
 
 _FIELDS = [getattr(RequestLog, name) for name in LogRow._fields]

@@ -170,8 +170,9 @@ def prompt_upper_bound(body: dict[str, Any]) -> int:
 
 
 def requested_max_tokens(body: dict[str, Any]) -> int | None:
-    for field in ("max_completion_tokens", "max_tokens"):
-        value = body.get(field)
-        if isinstance(value, int) and not isinstance(value, bool) and value > 0:
-            return value
-    return None
+    """The client's completion limit; the smaller when it names both (the relay then sends
+    that one value in each, so no provider reads a larger one than was held for)."""
+    values = [body[field] for field in ("max_completion_tokens", "max_tokens")
+              if isinstance(body.get(field), int) and not isinstance(body[field], bool)
+              and body[field] > 0]
+    return min(values) if values else None

@@ -80,7 +80,8 @@ def request_log(r: RequestLog) -> dict[str, Any]:
             "completion_tokens": r.completion_tokens, "cost_micros": r.cost_micros,
             "status": r.status, "error_code": r.error_code, "duration_ms": r.duration_ms,
             "ttfb_ms": r.ttfb_ms, "client_ip": r.client_ip, "user_agent": r.user_agent,
-            "estimated": r.estimated, "overrun": r.overrun, "failover_count": r.failover_count}
+            "estimated": r.estimated, "overrun": r.overrun, "failover_count": r.failover_count,
+            "written_off_micros": r.written_off_micros}
 
 
 def audit_event(a: AuditEvent) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from app import __version__
+from app.metering import requested_max_tokens
 from relay import errors
 from relay.h1 import header_lines
 from relay.pool import Upstream
@@ -68,12 +69,14 @@ def chat_body(body: dict[str, Any], up: Upstream, model: str, *, stream: bool,
     changed: dict[str, Any] = {}
     if upstream_model != model:
         changed["model"] = upstream_model
-    if max_tokens is not None:
-        named = [f for f in MAX_TOKENS_FIELDS if f in body]
-        for field in named:
-            changed[field] = max_tokens
-        if not named:
-            members[max_tokens_field(up.kind)] = max_tokens
+    limit = max_tokens if max_tokens is not None else requested_max_tokens(body)
+    if limit is not None:  # the limit the hold was sized for, in a field this provider reads
+        for field in MAX_TOKENS_FIELDS:
+            if field in body and body[field] != limit:
+                changed[field] = limit
+        reads = MAX_TOKENS_FIELDS if up.kind == "openai" else ("max_tokens",)
+        if not any(field in body for field in reads):
+            members[max_tokens_field(up.kind)] = limit
     if wants_usage:
         if "stream_options" in body:
             changed["stream_options"] = dict(options or {}, include_usage=True)

@@ -11,7 +11,7 @@ LOG_COLUMNS = [("id", "ID"), ("created_at", "TIME"), ("username", "USER"), ("mod
                ("provider", "PROVIDER"), ("status", "STATUS"), ("prompt_tokens", "PROMPT"),
                ("cached_tokens", "CACHED"), ("completion_tokens", "COMPL"),
                ("cost_micros", "COST"), ("duration_ms", "MS"), ("client_ip", "IP"),
-               ("estimated", "EST")]
+               ("estimated", "EST"), ("written_off_micros", "WRITTEN OFF")]
 
 
 def parse_date(text: str | None, param: str) -> datetime | None:

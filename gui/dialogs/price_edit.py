@@ -5,16 +5,17 @@ input", which the service applies.
 """
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, \
-    QVBoxLayout, QWidget
+    QSpinBox, QVBoxLayout, QWidget
 
 from app.money import format_micros
+from app.pricing import MAX_OUTPUT_TOKENS_LIMIT
 from gui.dialogs.recharge import error_label, with_unit
 
 
 class PriceEditDialog(QDialog):
     def __init__(self, currency: str, model: str | None = None,
                  prices: tuple[int, int, int] | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, max_output_tokens: int | None = None) -> None:
         """Editing when ``model`` is given; ``prices`` = (input, cached input, output) micros."""
         super().__init__(parent)
         self.setWindowTitle(self.tr("Edit price") if model else self.tr("Add price"))
@@ -26,6 +27,14 @@ class PriceEditDialog(QDialog):
         self.cached = QLineEdit()
         self.cached.setPlaceholderText(self.tr("empty: same as input"))
         self.output = QLineEdit()
+        self.max_output = QSpinBox()
+        self.max_output.setRange(0, MAX_OUTPUT_TOKENS_LIMIT)
+        self.max_output.setGroupSeparatorShown(True)
+        self.max_output.setSpecialValueText(self.tr("default"))  # 0: the default_max_tokens setting
+        self.max_output.setValue(max_output_tokens or 0)
+        self.max_output.setToolTip(self.tr(
+            "The most completion tokens one request may cost; sent to the provider when the "
+            "client names no limit. Default: the default max tokens setting."))
         if prices is not None:
             for field, micros in zip((self.input, self.cached, self.output), prices, strict=True):
                 field.setText(format_micros(micros))
@@ -40,6 +49,7 @@ class PriceEditDialog(QDialog):
         form.addRow(self.tr("&Input:"), with_unit(self.input, unit))
         form.addRow(self.tr("&Cached input:"), with_unit(self.cached, unit))
         form.addRow(self.tr("&Output:"), with_unit(self.output, unit))
+        form.addRow(self.tr("Max &output tokens:"), self.max_output)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                    | QDialogButtonBox.StandardButton.Cancel)
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Save)
@@ -52,6 +62,10 @@ class PriceEditDialog(QDialog):
         layout.addWidget(buttons)
         (self.input if model else self.model).setFocus()
 
+    def max_output_tokens(self) -> int | None:
+        """None for "default", so the relay uses the default_max_tokens setting."""
+        return self.max_output.value() or None
+
     def cached_text(self) -> str | None:
         """None when left empty, so the service charges cached tokens at the input price."""
         text = self.cached.text().strip()
@@ -62,6 +76,7 @@ class PriceEditDialog(QDialog):
         self.message.setText(message)
         self.message.show()
         field = {"model": self.model, "input": self.input, "cached_input": self.cached,
-                 "output": self.output}.get(param or "", self.input)
+                 "output": self.output, "max_output_tokens": self.max_output,
+                 }.get(param or "", self.input)
         field.setFocus()
         field.selectAll()

@@ -24,6 +24,7 @@ COLUMN_SAMPLES = {
     "provider": "deepseek", "status": "502 upstream_unavailable", "prompt": "12,345",
     "cached": "12,345", "completion": "12,345", "cost": "0.00000", "total_ms": "12,345",
     "ttfb_ms": "1,234", "ip": "192.168.100.100", "stream": "✓", "estimated": "✓",
+    "written_off": "0.00000",
 }
 TYPING_DELAY_MS = 400
 

@@ -36,7 +36,7 @@ FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
 TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
 CELL_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 CELL_CACHE = 4096  # rows whose texts are kept: a few screens, never the whole log
-NUMERIC = {"prompt", "cached", "completion", "cost", "total_ms", "ttfb_ms"}
+NUMERIC = {"prompt", "cached", "completion", "cost", "total_ms", "ttfb_ms", "written_off"}
 CENTERED = {"stream", "estimated"}
 
 
@@ -75,6 +75,7 @@ class LogsModel(QAbstractTableModel):
             ("cost", self.tr("Cost")), ("total_ms", self.tr("Total ms")),
             ("ttfb_ms", self.tr("TTFB ms")), ("ip", self.tr("IP")),
             ("stream", self.tr("Stream")), ("estimated", self.tr("Estimated")),
+            ("written_off", self.tr("Written off")),
         ]
         self._keys = [key for key, _ in self.columns]
         self._align = [self._alignment(key) for key in self._keys]
@@ -102,7 +103,9 @@ class LogsModel(QAbstractTableModel):
                     "completion": self.tr("Completion tokens"),
                     "ttfb_ms": self.tr("Time to first byte, streamed requests only"),
                     "estimated": self.tr("Token counts were estimated because the upstream did "
-                                         "not report usage")}.get(key)
+                                         "not report usage"),
+                    "written_off": self.tr("What the provider reported beyond the request's "
+                                           "hold: your loss, not charged to the user")}.get(key)
         return None
 
     def data(self, index: Index, role: int = DISPLAY) -> Any:
@@ -259,7 +262,8 @@ class LogsModel(QAbstractTableModel):
                 row.provider or "", status, f"{row.prompt_tokens:,}", f"{row.cached_tokens:,}",
                 f"{row.completion_tokens:,}", format_micros(row.cost_micros),
                 f"{row.duration_ms:,}", "—" if row.ttfb_ms is None else f"{row.ttfb_ms:,}",
-                row.client_ip or "", "✓" if row.stream else "", "✓" if row.estimated else "")
+                row.client_ip or "", "✓" if row.stream else "", "✓" if row.estimated else "",
+                format_micros(row.written_off_micros) if row.written_off_micros else "")
 
     @staticmethod
     def _alignment(key: str) -> int:

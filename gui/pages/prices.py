@@ -37,6 +37,10 @@ class PricesPage(Page):
                    key=lambda p: p.cached_input_micros, numeric=True),
             Column(self.tr("Output"), lambda p: format_micros(p.output_micros),
                    key=lambda p: p.output_micros, numeric=True),
+            Column(self.tr("Max output tokens"),
+                   lambda p: f"{p.max_output_tokens:,}" if p.max_output_tokens
+                   else self.tr("default"),
+                   key=lambda p: p.max_output_tokens or 0, numeric=True),
             Column(self.tr("Updated"), lambda p: local_time(p.updated_at),
                    key=lambda p: p.updated_at),
         ], self)
@@ -114,7 +118,8 @@ class PricesPage(Page):
                 try:
                     row = await self.backend.call(
                         pricing.set_price, dialog.model.text(), dialog.input.text(),
-                        dialog.output.text(), dialog.cached_text())
+                        dialog.output.text(), dialog.cached_text(),
+                        max_output_tokens=dialog.max_output_tokens())
                 except ServiceError as exc:
                     dialog.fail(exc.message, exc.param)
                     continue
@@ -133,7 +138,8 @@ class PricesPage(Page):
             return None
         return await self._save(PriceEditDialog(
             self.currency, price.model,
-            (price.input_micros, price.cached_input_micros, price.output_micros), self))
+            (price.input_micros, price.cached_input_micros, price.output_micros), self,
+            max_output_tokens=price.max_output_tokens))
 
     async def remove_price(self) -> bool:
         price = self.selected_price()

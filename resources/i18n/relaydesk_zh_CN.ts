@@ -1100,52 +1100,62 @@ for example:
         <translation>估算</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs_model.py" line="101"/>
+        <location filename="../../gui/pages/logs_model.py" line="78"/>
+        <source>Written off</source>
+        <translation>核销</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/logs_model.py" line="102"/>
         <source>Prompt tokens</source>
         <translation>提示 Token 数</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs_model.py" line="101"/>
+        <location filename="../../gui/pages/logs_model.py" line="102"/>
         <source>Cached prompt tokens</source>
         <translation>缓存命中的提示 Token 数</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs_model.py" line="102"/>
+        <location filename="../../gui/pages/logs_model.py" line="103"/>
         <source>Completion tokens</source>
         <translation>补全 Token 数</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs_model.py" line="103"/>
+        <location filename="../../gui/pages/logs_model.py" line="104"/>
         <source>Time to first byte, streamed requests only</source>
         <translation>首字节时间，仅限流式请求</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs_model.py" line="104"/>
+        <location filename="../../gui/pages/logs_model.py" line="105"/>
         <source>Token counts were estimated because the upstream did not report usage</source>
         <translation>上游未返回用量，Token 数为估算值</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs_model.py" line="273"/>
+        <location filename="../../gui/pages/logs_model.py" line="107"/>
+        <source>What the provider reported beyond the request&apos;s hold: your loss, not charged to the user</source>
+        <translation>服务商报告的超出本次请求预扣额的费用：由运营方承担，不向用户收取</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/logs_model.py" line="277"/>
         <source>Request ID: {id}</source>
         <translation>请求 ID：{id}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs_model.py" line="275"/>
+        <location filename="../../gui/pages/logs_model.py" line="279"/>
         <source>Upstream model: {model}</source>
         <translation>上游模型：{model}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs_model.py" line="277"/>
+        <location filename="../../gui/pages/logs_model.py" line="281"/>
         <source>Error: {code}</source>
         <translation>错误：{code}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs_model.py" line="279"/>
+        <location filename="../../gui/pages/logs_model.py" line="283"/>
         <source>Failed over {n} time(s)</source>
         <translation>故障转移 {n} 次</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs_model.py" line="281"/>
+        <location filename="../../gui/pages/logs_model.py" line="285"/>
         <source>Client: {agent}</source>
         <translation>客户端：{agent}</translation>
     </message>
@@ -1153,97 +1163,97 @@ for example:
 <context>
     <name>LogsPage</name>
     <message>
-        <location filename="../../gui/pages/logs.py" line="49"/>
+        <location filename="../../gui/pages/logs.py" line="50"/>
         <source>New requests arrived. Scroll to the top to see them.</source>
         <translation>有新的请求。滚动到顶部即可查看。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs.py" line="68"/>
+        <location filename="../../gui/pages/logs.py" line="69"/>
         <source>Request logs</source>
         <translation>请求日志</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs.py" line="73"/>
+        <location filename="../../gui/pages/logs.py" line="74"/>
         <source>All users</source>
         <translation>全部用户</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs.py" line="74"/>
+        <location filename="../../gui/pages/logs.py" line="75"/>
         <source>All models</source>
         <translation>全部模型</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs.py" line="76"/>
+        <location filename="../../gui/pages/logs.py" line="77"/>
         <source>All statuses</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs.py" line="76"/>
+        <location filename="../../gui/pages/logs.py" line="77"/>
         <source>Successful</source>
         <translation>成功</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs.py" line="77"/>
+        <location filename="../../gui/pages/logs.py" line="78"/>
         <source>Errors only</source>
         <translation>仅错误</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs.py" line="80"/>
+        <location filename="../../gui/pages/logs.py" line="81"/>
         <source>From</source>
         <translation>从</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs.py" line="82"/>
+        <location filename="../../gui/pages/logs.py" line="83"/>
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs.py" line="84"/>
+        <location filename="../../gui/pages/logs.py" line="85"/>
         <source>Clear filters</source>
         <translation>清除筛选</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs.py" line="85"/>
+        <location filename="../../gui/pages/logs.py" line="86"/>
         <source>Show every request again</source>
         <translation>重新显示全部请求</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs.py" line="88"/>
+        <location filename="../../gui/pages/logs.py" line="89"/>
         <source>User:</source>
         <translation>用户：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs.py" line="91"/>
+        <location filename="../../gui/pages/logs.py" line="92"/>
         <source>Model:</source>
         <translation>模型：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs.py" line="117"/>
+        <location filename="../../gui/pages/logs.py" line="118"/>
         <source>Dates are in UTC, like the Time column</source>
         <translation>日期为 UTC，与“时间”列一致</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs.py" line="280"/>
+        <location filename="../../gui/pages/logs.py" line="281"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs.py" line="282"/>
+        <location filename="../../gui/pages/logs.py" line="283"/>
         <source>No requests have been relayed yet.</source>
         <translation>尚未中转任何请求。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs.py" line="284"/>
+        <location filename="../../gui/pages/logs.py" line="285"/>
         <source>No requests match these filters.</source>
         <translation>没有符合筛选条件的请求。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs.py" line="286"/>
+        <location filename="../../gui/pages/logs.py" line="287"/>
         <source>All {n} matching requests shown, newest first.</source>
         <translation>已显示全部 {n} 条匹配的请求，最新的在前。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs.py" line="288"/>
+        <location filename="../../gui/pages/logs.py" line="289"/>
         <source>{n} most recent requests shown. Scroll down to load older ones.</source>
         <translation>已显示最近的 {n} 条请求。向下滚动可加载更早的请求。</translation>
     </message>
@@ -1390,54 +1400,69 @@ for example:
 <context>
     <name>PriceEditDialog</name>
     <message>
-        <location filename="../../gui/dialogs/price_edit.py" line="20"/>
+        <location filename="../../gui/dialogs/price_edit.py" line="21"/>
         <source>Edit price</source>
         <translation>编辑价格</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/price_edit.py" line="20"/>
+        <location filename="../../gui/dialogs/price_edit.py" line="21"/>
         <source>Add price</source>
         <translation>添加价格</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/price_edit.py" line="23"/>
+        <location filename="../../gui/dialogs/price_edit.py" line="24"/>
         <source>the model name clients send, e.g. deepseek-chat</source>
         <translation>客户端发送的模型名称，例如 deepseek-chat</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/price_edit.py" line="27"/>
+        <location filename="../../gui/dialogs/price_edit.py" line="28"/>
         <source>empty: same as input</source>
         <translation>留空则与输入价格相同</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/price_edit.py" line="32"/>
+        <location filename="../../gui/dialogs/price_edit.py" line="33"/>
+        <source>default</source>
+        <translation>默认</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/price_edit.py" line="36"/>
+        <source>The most completion tokens one request may cost; sent to the provider when the client names no limit. Default: the default max tokens setting.</source>
+        <translation>单次请求最多可计费的补全令牌数；客户端未指定上限时发送给服务商。默认：使用“默认最大令牌数”设置。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/price_edit.py" line="41"/>
         <source>Prices are in {currency} per 1,000,000 tokens. Cached input is what a prompt token costs when the provider reports it as cached.</source>
         <translation>价格单位为 {currency}/百万 Token。缓存输入价格适用于服务商报告为缓存命中的提示 Token。</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/price_edit.py" line="37"/>
+        <location filename="../../gui/dialogs/price_edit.py" line="46"/>
         <source>{currency} / 1M tokens</source>
         <translation>{currency}/百万 Token</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/price_edit.py" line="39"/>
+        <location filename="../../gui/dialogs/price_edit.py" line="48"/>
         <source>&amp;Model:</source>
         <translation>模型(&amp;M)：</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/price_edit.py" line="40"/>
+        <location filename="../../gui/dialogs/price_edit.py" line="49"/>
         <source>&amp;Input:</source>
         <translation>输入(&amp;I)：</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/price_edit.py" line="41"/>
+        <location filename="../../gui/dialogs/price_edit.py" line="50"/>
         <source>&amp;Cached input:</source>
         <translation>缓存输入(&amp;C)：</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/price_edit.py" line="42"/>
+        <location filename="../../gui/dialogs/price_edit.py" line="51"/>
         <source>&amp;Output:</source>
         <translation>输出(&amp;O)：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/price_edit.py" line="52"/>
+        <source>Max &amp;output tokens:</source>
+        <translation>最大输出令牌数(&amp;O)：</translation>
     </message>
 </context>
 <context>
@@ -1464,81 +1489,91 @@ for example:
     </message>
     <message>
         <location filename="../../gui/pages/prices.py" line="40"/>
+        <source>Max output tokens</source>
+        <translation>最大输出令牌数</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/prices.py" line="42"/>
+        <source>default</source>
+        <translation>默认</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/prices.py" line="44"/>
         <source>Updated</source>
         <translation>更新时间</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/prices.py" line="52"/>
+        <location filename="../../gui/pages/prices.py" line="56"/>
         <source>&amp;Add…</source>
         <translation>添加(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/prices.py" line="52"/>
+        <location filename="../../gui/pages/prices.py" line="56"/>
         <source>Price a new model</source>
         <translation>为新模型定价</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/prices.py" line="55"/>
+        <location filename="../../gui/pages/prices.py" line="59"/>
         <source>&amp;Edit…</source>
         <translation>编辑(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/prices.py" line="55"/>
+        <location filename="../../gui/pages/prices.py" line="59"/>
         <source>Change the selected price</source>
         <translation>修改所选价格</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/prices.py" line="58"/>
+        <location filename="../../gui/pages/prices.py" line="62"/>
         <source>&amp;Remove…</source>
         <translation>删除(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/prices.py" line="58"/>
+        <location filename="../../gui/pages/prices.py" line="62"/>
         <source>Stop pricing the selected model</source>
         <translation>取消所选模型的定价</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/prices.py" line="60"/>
+        <location filename="../../gui/pages/prices.py" line="64"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/prices.py" line="60"/>
+        <location filename="../../gui/pages/prices.py" line="64"/>
         <source>Reload the prices</source>
         <translation>重新加载价格</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/prices.py" line="74"/>
+        <location filename="../../gui/pages/prices.py" line="78"/>
         <source>Prices</source>
         <translation>价格</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/prices.py" line="81"/>
+        <location filename="../../gui/pages/prices.py" line="85"/>
         <source>{column} ({currency})</source>
         <translation>{column}（{currency}）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/prices.py" line="88"/>
+        <location filename="../../gui/pages/prices.py" line="92"/>
         <source>Prices are in {currency} per 1,000,000 tokens. Users are charged for the tokens each request used: cached prompt tokens at the cached-input price, the rest of the prompt at the input price, the completion at the output price. Models without a price cannot be used through the relay.</source>
         <translation>价格单位为 {currency}/百万 Token。每个请求按实际用量向用户计费：缓存命中的提示 Token 按缓存输入价格，其余提示 Token 按输入价格，补全 Token 按输出价格。未定价的模型无法通过中转服务使用。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/prices.py" line="143"/>
+        <location filename="../../gui/pages/prices.py" line="149"/>
         <source>Remove price</source>
         <translation>删除价格</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/prices.py" line="144"/>
+        <location filename="../../gui/pages/prices.py" line="150"/>
         <source>Remove the price of {model}?</source>
         <translation>确定要删除 {model} 的价格吗？</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/prices.py" line="145"/>
+        <location filename="../../gui/pages/prices.py" line="151"/>
         <source>Requests for this model will be refused until it is priced again.</source>
         <translation>重新定价之前，对该模型的请求将被拒绝。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/prices.py" line="146"/>
+        <location filename="../../gui/pages/prices.py" line="152"/>
         <source>Remove</source>
         <translation>删除</translation>
     </message>

@@ -76,13 +76,34 @@ async def test_a_client_limit_the_balance_cannot_pay_is_lowered_and_said(make_re
     assert row.written_off_micros == 0 and 0 <= h.balance() == balance - row.cost_micros
 
 
-async def test_a_client_limit_the_balance_pays_goes_unchanged(make_relay) -> None:
-    h = await make_relay(("deepseek",))
-    body = {"model": "m1", "messages": MESSAGES, "max_completion_tokens": 50}
+@pytest.mark.parametrize("kind,field", [("deepseek", "max_tokens"), ("openai", "max_tokens"),
+                                        ("openai", "max_completion_tokens")])
+async def test_a_client_limit_the_balance_pays_goes_unchanged(make_relay, kind: str,
+                                                              field: str) -> None:
+    h = await make_relay((kind,))
+    body = {"model": "m1", "messages": MESSAGES, field: 50}
     status, headers, _ = await chat(h, body)
     assert status == 200 and "X-RelayDesk-Max-Tokens" not in headers
-    sent = h.upstreams["deepseek"].last_request
+    sent = h.upstreams[kind].last_request
     assert sent.json == body  # nothing added: the client's own limit stands
+
+
+async def test_a_limit_in_a_field_the_provider_ignores_is_sent_in_its_own(make_relay) -> None:
+    """DeepSeek reads max_tokens only: a client's max_completion_tokens (the newer OpenAI
+    name) must reach it as max_tokens, or the answer is unbounded and the operator pays."""
+    h = await make_relay(("deepseek",))
+    up = h.upstreams["deepseek"]
+    up.scenario.content = ["x"] * 500
+    body = {"model": "m1", "messages": MESSAGES, "max_completion_tokens": 5}
+    status, _, _ = await chat(h, body)
+    assert status == 200
+    assert up.last_request.json == dict(body, max_tokens=5)
+    both = dict(body, max_completion_tokens=9, max_tokens=400)  # the smaller one is held
+    status, _, _ = await chat(h, both)
+    assert status == 200
+    assert up.last_request.json == dict(both, max_completion_tokens=9, max_tokens=9)
+    await h.settle()
+    assert [r.written_off_micros for r in h.logs()] == [0, 0]
 
 
 async def test_too_little_for_the_prompt_alone_is_refused_before_forwarding(make_relay) -> None:

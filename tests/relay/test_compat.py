@@ -239,8 +239,12 @@ async def test_unknown_fields_reach_upstream_untouched(make_relay, http, kind: s
                        headers={"x-stainless-lang": "js", "OpenAI-Organization": "org-x"})
     assert reply.status == 200
     sent = h.upstreams[kind].last_request
-    if stream and kind == "openai":  # the relay only adds the usage option it needs for billing
+    # The relay only adds what billing needs: the usage option, and the completion limit in
+    # the field a provider reads (only OpenAI reads max_completion_tokens).
+    if stream and kind == "openai":
         body = dict(body, stream_options={"include_usage": True})
+    if kind != "openai":
+        body = dict(body, max_tokens=body["max_completion_tokens"])
     assert sent.json == body
     assert all(h.key not in value for value in sent.headers.values())  # the client key stays here
     assert sent.headers["Authorization"] == f"Bearer sk-up-{kind}"
