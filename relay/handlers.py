@@ -214,18 +214,20 @@ def _affordable_tokens(balance_micros: int | None, ctx: RequestContext) -> int:
     return max(0, room // price.output_micros)
 
 
-async def _reserve(state: RelayState, ctx: RequestContext, hold: Hold, max_out: int) -> None:
+async def _reserve(state: RelayState, ctx: RequestContext, hold: Hold, max_out: int,
+                   choices: int) -> None:
     """Take the hold; when the balance cannot cover ``max_out`` completion tokens, hold for as
     many as it can and send that limit upstream instead (the response says so, and the
     answer ends with ``finish_reason: "length"``)."""
     try:
         await state.reserver.reserve(hold, in_flight=state.in_flight)
     except InsufficientBalance as exc:
-        fitting = min(_affordable_tokens(exc.balance_micros, ctx), max_out - 1)
+        fitting = min(_affordable_tokens(exc.balance_micros, ctx) // choices, max_out - 1)
         if fitting < 1:
             raise _too_poor() from None
         assert ctx.price is not None
-        hold = replace(hold, amount_micros=cost_micros(ctx.prompt_bound, 0, fitting, ctx.price))
+        hold = replace(hold, amount_micros=cost_micros(ctx.prompt_bound, 0, fitting * choices,
+                                                       ctx.price))
         ctx.max_tokens, ctx.max_tokens_lowered = fitting, True
         await _take_hold(state, ctx, hold,
                          state.reserver.reserve(hold, in_flight=state.in_flight))
@@ -273,21 +275,22 @@ async def _metered(request: web.Request, path: str, validate: Any, *,
         ctx.prompt_bound = metering.prompt_upper_bound(body)
         options = body.get("stream_options")
         ctx.client_wants_usage = isinstance(options, dict) and options.get("include_usage") is True
-        max_out = 0
+        max_out, choices = 0, 1
         if completion:
             requested = metering.requested_max_tokens(body)
             max_out = requested or ctx.price.max_output_tokens or state.default_max_tokens
             if requested is None:  # unbounded upstream otherwise: the hold would mean nothing
                 ctx.max_tokens = max_out
-        ticket = await state.limiter.admit(key, ctx.prompt_estimate + max_out)
-        amount = cost_micros(ctx.prompt_bound, 0, max_out, ctx.price)
+            choices = body.get("n") or 1  # each of n choices may use the whole limit
+        ticket = await state.limiter.admit(key, ctx.prompt_estimate + max_out * choices)
+        amount = cost_micros(ctx.prompt_bound, 0, max_out * choices, ctx.price)
         after_send = None
         if amount > 0:
             hold = Hold(key.user_id, key.key_id, ctx.request_id, model, amount)
             if state.reserver.may_overlap(hold, state.in_flight):
                 after_send = _HoldAfterSend(state, ctx, hold)
             else:
-                await _reserve(state, ctx, hold, max_out)
+                await _reserve(state, ctx, hold, max_out, choices)
         if ctx.max_tokens is not None:
             request[MAX_TOKENS_SENT] = ctx.max_tokens
         return await forward(request, state, ctx, body, candidates, path=path, raw=raw,

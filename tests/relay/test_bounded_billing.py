@@ -16,7 +16,7 @@ from app import audit, metering, pricing, runtime
 from app.models import RequestLog, Reservation
 from app.pricing import Price, cost_micros
 from tests.helpers.fake_upstream import FakeUpstream
-from tests.relay.conftest import Harness
+from tests.relay.conftest import Harness, relay_options
 from tests.relay.test_billing import BalanceWatcher
 
 PRICE = Price(2_000_000, 500_000, 8_000_000)
@@ -196,7 +196,9 @@ async def test_embeddings_on_a_tiny_balance_never_overdraw(make_relay) -> None:
 async def test_250_concurrent_over_reported_requests_never_go_negative(make_relay) -> None:
     """Every provider answer over-reports its usage 50 times: the balance stays >= 0 at every
     moment, and for each answer, charged + written off = the provider-reported cost."""
-    h = await make_relay(("deepseek",), balance="0.05")
+    # 250 connections at once to the fake overflow its accept queue: connects may take seconds
+    h = await make_relay(("deepseek",), balance="0.05",
+                         options=relay_options(connect_timeout=60.0, read_timeout=60.0))
     up = h.upstreams["deepseek"]
     up.scenario.over_report_factor = 50
     body = {"model": "m1", "messages": MESSAGES, "max_tokens": 20}
@@ -262,3 +264,23 @@ async def test_two_relays_on_postgres_never_go_negative_under_over_reporting(
     assert Reservation.select().count() == 0
     assert ledger.mismatched_users() == []
     db.close_database()
+
+
+async def test_each_of_n_choices_is_held_for(make_relay) -> None:
+    """``n: 3`` asks for three answers, each up to max_tokens: all three are held for."""
+    from app.models import LedgerEntry
+    body = {"model": "m1", "messages": MESSAGES, "max_tokens": 100, "n": 3}
+    h = await make_relay(("deepseek",))
+    status, headers, _ = await chat(h, body)
+    assert status == 200 and "X-RelayDesk-Max-Tokens" not in headers
+    (hold,) = LedgerEntry.select().where(LedgerEntry.kind == "hold")
+    assert -hold.amount_micros == cost_micros(metering.prompt_upper_bound(body), 0, 300, PRICE)
+
+
+async def test_a_limit_n_choices_cannot_pay_is_lowered_for_each(make_relay) -> None:
+    body = {"model": "m1", "messages": MESSAGES, "max_tokens": 100, "n": 3}
+    balance = cost_micros(metering.prompt_upper_bound(body), 0, 3 * 40, PRICE)
+    h = await make_relay(("deepseek",), balance=f"{balance / 1_000_000:.6f}")
+    status, headers, _ = await chat(h, body)
+    assert status == 200 and headers["X-RelayDesk-Max-Tokens"] == "40"  # 40 tokens for each
+    assert h.upstreams["deepseek"].last_request.json["max_tokens"] == 40

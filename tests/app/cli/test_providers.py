@@ -127,7 +127,12 @@ def test_price_set_and_list(cli):
         ("deepseek-chat", 500_000), ("glm-4", 100_000)]
     assert_money_is_micros(rows)
     lines = cli.ok("price", "list").out.splitlines()
-    assert lines[1].split() == ["deepseek-chat", "2.00", "0.50", "8.00"]
+    assert lines[1].split() == ["deepseek-chat", "2.00", "0.50", "8.00", "-"]  # "-": default
+    cli.ok("price", "set", "glm-4", "--input", "0.1", "--output", "0.1", "--max-output", "8192")
+    assert [r["max_output_tokens"] for r in cli.json("price", "list")] == [None, 8192]
+    assert "8192" in cli.ok("price", "list").out.splitlines()[2].split()
+    assert "max output tokens" in cli.fails("price", "set", "glm-4", "--input", "0.1",
+                                            "--output", "0.1", "--max-output", "0")
     assert cli.ok("price", "remove", "glm-4").out == "removed price of glm-4\n"
     assert [r["model"] for r in cli.json("price", "list")] == ["deepseek-chat"]
 
