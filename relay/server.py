@@ -17,6 +17,8 @@ from relay.state import STATE, RelayOptions, RelayState
 
 log = logging.getLogger(__name__)
 
+LISTEN_BACKLOG = 1024  # the kernel may cap it lower (net.core.somaxconn)
+
 
 class RelayServer:
     """Start/stop the relay on the running loop (plain asyncio or qasync).
@@ -82,9 +84,10 @@ class RelayServer:
                                                "ssl_handshake_timeout": options.header_timeout}
         try:
             assert runner.server is not None
-            # loop.create_server rather than web.TCPSite, for the handshake timeout.
+            # loop.create_server rather than web.TCPSite, for the handshake timeout. A LAN's
+            # burst of new connections waits in the backlog instead of a 1 s SYN retry.
             self._listener = await loop.create_server(
-                runner.server, self.host, self.port, reuse_address=True, backlog=128,
+                runner.server, self.host, self.port, reuse_address=True, backlog=LISTEN_BACKLOG,
                 **tls_args)  # type: ignore[arg-type]
         except BaseException:
             await runner.cleanup()

@@ -27,7 +27,8 @@ class BalanceWatcher:
     def _run(self) -> None:
         from app import db
         try:
-            while not self._stop.is_set():
+            # A sample every half millisecond: a tight loop would starve the relay of the GIL.
+            while not self._stop.wait(0.0005):
                 value = accounts.get_user(self.username).balance_micros
                 self.minimum = value if self.minimum is None else min(self.minimum, value)
         finally:
