@@ -13,8 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from peewee import (BigIntegerField, Database, IntegerField, PostgresqlDatabase, SqliteDatabase,
-                    TextField)
+from peewee import (SQL, BigIntegerField, Database, IntegerField, PostgresqlDatabase,
+                    SqliteDatabase, TextField)
 from playhouse.migrate import PostgresqlMigrator, SchemaMigrator, SqliteMigrator
 from playhouse.migrate import migrate as run_operations
 
@@ -74,7 +74,8 @@ def _bounded_billing(db: Database) -> None:
     in reservations (issue 13)."""
     ops = _migrator(db)
     wanted = [(ModelPrice, "max_output_tokens", IntegerField(null=True)),
-              (RequestLog, "written_off_micros", BigIntegerField(default=0)),
+              (RequestLog, "written_off_micros",
+               BigIntegerField(default=0, constraints=[SQL("DEFAULT 0")])),
               (Reservation, "outcome", TextField(null=True))]
     run_operations(*[ops.add_column(model._meta.table_name, name, field)
                      for model, name, field in wanted

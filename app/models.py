@@ -15,6 +15,7 @@ from peewee import (
     ForeignKeyField,
     IntegerField,
     Model,
+    SQL,
     TextField,
 )
 
@@ -188,7 +189,7 @@ class RequestLog(BaseModel):
     failover_count = IntegerField(default=0)
     # What the provider reported beyond the request's hold: the operator's loss, never the
     # user's debt (a balance never goes below zero).
-    written_off_micros = BigIntegerField(default=0)
+    written_off_micros = BigIntegerField(default=0, constraints=[SQL("DEFAULT 0")])
 
     class Meta:
         indexes = ((("user", "created_at"), False),)

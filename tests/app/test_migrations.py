@@ -261,3 +261,10 @@ def test_v5_adds_output_caps_write_offs_and_outcomes(any_db, tmp_path):
     for table, column in (("model_price", "max_output_tokens"),
                           ("request_log", "written_off_micros"), ("reservation", "outcome")):
         assert column in {c.name for c in database.get_columns(table)}
+    # rows written by hand (SQL, other tools) get the default, as in a fresh schema
+    database.execute_sql("INSERT INTO request_log (created_at, request_id, stream, "
+                         "prompt_tokens, cached_tokens, completion_tokens, cost_micros, status, "
+                         "duration_ms, estimated, overrun, failover_count) VALUES "
+                         "('2026-01-01', 'r', false, 0, 0, 0, 0, 200, 0, false, false, 0)")
+    from app.models import RequestLog
+    assert RequestLog.get(RequestLog.request_id == "r").written_off_micros == 0

@@ -86,7 +86,7 @@ async def test_edit_price(backend, priced) -> None:
 
 
 @pytest.mark.parametrize(("field", "text", "message"), [
-    ("input", "abc", "input is not a number: 'abc'"),
+    ("input", "abc", "input is not a number: 'abc' (write plain decimal text such as 12.50)"),
     ("output", "1.1234567", "output has more than 6 decimal places: 1.1234567"),
     ("cached", "-1", "cached_input must be positive"),
     ("model", "has space", "invalid model name: 'has space'"),
