@@ -28,7 +28,8 @@ BOUND_REPLY = 8
 # The most one image, audio or file part is held for (a many-tile image on a vision model); a
 # provider reporting more is written off, not charged beyond the hold.
 MEDIA_TOKENS_MAX = 16_384
-MEDIA_PARTS = ("image_url", "input_image", "image", "input_audio", "file", "input_file")
+MEDIA_PARTS = ("image_url", "input_image", "image", "input_audio", "file", "input_file",
+               "video_url", "video", "input_video")
 # More tokens than any model's context window: a reported count above it is nonsense.
 MAX_REPORTED_TOKENS = 100_000_000
 

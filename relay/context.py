@@ -27,6 +27,8 @@ class RequestContext:
     # none, or the client's own limit lowered to what the balance affords; None: the client's.
     max_tokens: int | None = None
     max_tokens_lowered: bool = False
+    # The completion tokens the hold pays for (limit x n choices); 0: no completion.
+    completion_limit: int = 0
     client_wants_usage: bool = False  # stream_options.include_usage from the client itself
     reserved: bool = False
     upstream_model: str | None = None

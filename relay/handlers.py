@@ -205,12 +205,21 @@ def _too_poor() -> errors.RelayError:
         "prompt or a lower max_tokens.")
 
 
+def _hold_cost(ctx: RequestContext, completion_tokens: int) -> int:
+    """The most ``prompt_bound`` prompt tokens and ``completion_tokens`` can cost, whichever
+    input price (plain or cached) the provider's report will apply."""
+    assert ctx.price is not None
+    return max(cost_micros(ctx.prompt_bound, cached, completion_tokens, ctx.price)
+               for cached in (0, ctx.prompt_bound))
+
+
 def _affordable_tokens(balance_micros: int | None, ctx: RequestContext) -> int:
     """The most completion tokens the balance pays for on top of the prompt's bound (0: none)."""
     price = ctx.price
     if balance_micros is None or price is None or price.output_micros <= 0:
         return 0
-    room = balance_micros * TOKENS_PER_PRICE_UNIT - ctx.prompt_bound * price.input_micros
+    input_price = max(price.input_micros, price.cached_input_micros)
+    room = balance_micros * TOKENS_PER_PRICE_UNIT - ctx.prompt_bound * input_price
     return max(0, room // price.output_micros)
 
 
@@ -226,8 +235,7 @@ async def _reserve(state: RelayState, ctx: RequestContext, hold: Hold, max_out: 
         if fitting < 1:
             raise _too_poor() from None
         assert ctx.price is not None
-        hold = replace(hold, amount_micros=cost_micros(ctx.prompt_bound, 0, fitting * choices,
-                                                       ctx.price))
+        hold = replace(hold, amount_micros=_hold_cost(ctx, fitting * choices))
         ctx.max_tokens, ctx.max_tokens_lowered = fitting, True
         await _take_hold(state, ctx, hold,
                          state.reserver.reserve(hold, in_flight=state.in_flight))
@@ -283,7 +291,7 @@ async def _metered(request: web.Request, path: str, validate: Any, *,
                 ctx.max_tokens = max_out
             choices = body.get("n") or 1  # each of n choices may use the whole limit
         ticket = await state.limiter.admit(key, ctx.prompt_estimate + max_out * choices)
-        amount = cost_micros(ctx.prompt_bound, 0, max_out * choices, ctx.price)
+        amount = _hold_cost(ctx, max_out * choices)
         after_send = None
         if amount > 0:
             hold = Hold(key.user_id, key.key_id, ctx.request_id, model, amount)
@@ -291,6 +299,7 @@ async def _metered(request: web.Request, path: str, validate: Any, *,
                 after_send = _HoldAfterSend(state, ctx, hold)
             else:
                 await _reserve(state, ctx, hold, max_out, choices)
+        ctx.completion_limit = (max_out if ctx.max_tokens is None else ctx.max_tokens) * choices
         if ctx.max_tokens is not None:
             request[MAX_TOKENS_SENT] = ctx.max_tokens
         return await forward(request, state, ctx, body, candidates, path=path, raw=raw,

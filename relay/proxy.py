@@ -45,6 +45,8 @@ async def forward(request: web.Request, state: RelayState, ctx: RequestContext,
             payload = None if ctx.upstream_model == ctx.model else dict(
                 body, model=ctx.upstream_model)
             injected = False
+        if payload is None and upstream.names_a_limit_twice(raw):
+            payload, members = dict(body, **members), {}  # which one a provider reads varies
         data = raw if payload is None else None
         if payload is None and members:
             data = upstream.with_members(raw, members)
@@ -71,10 +73,15 @@ async def forward(request: web.Request, state: RelayState, ctx: RequestContext,
                     verdict = upstream.classify(resp.status, error_body,
                                                 location=resp.headers.get("location"))
                     if not verdict.failover:
-                        assert verdict.client_error is not None
-                        ctx.status, ctx.error_code = (verdict.client_error.status,
-                                                      verdict.client_error.code)
-                        raise verdict.client_error
+                        error = verdict.client_error
+                        assert error is not None
+                        if ctx.max_tokens is not None:  # the client should know it was ours
+                            error.message += (
+                                f" (RelayDesk sent a completion limit of {ctx.max_tokens} "
+                                f"tokens for this request: the model's output cap, or what "
+                                f"the balance affords; send max_tokens to choose it.)")
+                        ctx.status, ctx.error_code = error.status, error.code
+                        raise error
                     rate_limited_only &= verdict.rate_limited
                     log.warning("provider %s failed for %s: %s", up.name, ctx.request_id,
                                 verdict.reason)

@@ -17,7 +17,6 @@ from aiohttp import web
 from aiohttp.client_exceptions import ClientConnectionError
 
 from app.metering import COMPLETION_TEXT_FIELDS, parse_usage, text_tokens
-from app.pricing import cost_micros
 from relay import errors
 from relay.h1 import H1Response, UpstreamError
 from relay.context import RequestContext
@@ -86,6 +85,7 @@ class StreamRelay:
         self._registry = registry if registry is not None else set()
         self._head: dict[str, Any] = {}  # id, created, model of the stream's chunks
         self._tail = b""  # what ends a stream cut at its hold, after the event that spent it
+        self._pieces = 0  # non-empty text deltas delivered: at least one real token each
 
     def abort(self) -> None:
         """Relay shutdown: stop reading; the client gets an error event and a clean end."""
@@ -191,7 +191,7 @@ class StreamRelay:
         last plain text delta is read by its layout instead of parsed (relay/deltas.py)."""
         tokens = self._template.tokens(line)
         if tokens is not None:
-            self._delivered(tokens)
+            self._delivered(tokens, 1 if tokens else 0)
             return None
         self._parsed = None
         out = self._translate_data(_text(line[6:]) if data is None else data)
@@ -238,7 +238,7 @@ class StreamRelay:
 
     def _count_choices(self, choices: Any) -> None:
         """Count the delivered tokens of one chunk's choices and note a finish_reason."""
-        tokens = 0
+        tokens = pieces = 0
         for choice in choices if isinstance(choices, list) else ():
             if not isinstance(choice, dict):
                 continue
@@ -246,23 +246,28 @@ class StreamRelay:
                 self.finished = True
             delta = choice.get("delta")
             if delta and isinstance(delta, dict):
+                before = tokens
                 for field in COMPLETION_TEXT_FIELDS:
                     value = delta.get(field)
                     if value and isinstance(value, str):
                         tokens += text_tokens(value)
                 if delta.get("tool_calls"):
                     tokens += text_tokens(json.dumps(delta["tool_calls"]))
+                pieces += tokens > before
         if tokens:
-            self._delivered(tokens)
+            self._delivered(tokens, pieces)
 
-    def _delivered(self, tokens: int) -> None:
-        """Count delivered completion tokens; once their cost reaches the hold (a provider that
-        ignores max_tokens), the stream ends after this event (:meth:`_hold_spent`)."""
+    def _delivered(self, tokens: int, pieces: int) -> None:
+        """Count delivered completion tokens (an estimate, for billing) and text deltas.
+
+        Every non-empty delta holds at least one real token, so more deltas than the completion
+        limit sent upstream prove the provider ignored it: the stream ends after this event
+        (:meth:`_hold_spent`), before the answer costs more than was held. An honest provider
+        never trips this, however its tokens compare with the estimate."""
         ctx = self.ctx
         ctx.completion_estimate += tokens
-        if (ctx.hold_micros and not self.done and ctx.price is not None
-                and cost_micros(ctx.prompt_bound, 0, ctx.completion_estimate, ctx.price)
-                >= ctx.hold_micros):
+        self._pieces += pieces
+        if ctx.completion_limit and self._pieces > ctx.completion_limit and not self.done:
             self.done = True
             self._tail = self._hold_spent()
 

@@ -8,6 +8,7 @@ with the client's own request are passed back as 400 in OpenAI shape.
 
 import json
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 from functools import lru_cache
 from typing import Any
 
@@ -43,10 +44,19 @@ def header_block(api_key: str | None, *, stream: bool) -> bytes:
 MAX_TOKENS_FIELDS = ("max_completion_tokens", "max_tokens")
 
 
-def max_tokens_field(kind: str) -> str:
-    """The completion limit each API takes: OpenAI's reasoning models refuse ``max_tokens``;
-    the other providers' OpenAI-compatible APIs document ``max_tokens``."""
-    return "max_completion_tokens" if kind == "openai" else "max_tokens"
+# Hosts of OpenAI's own API, whose reasoning models refuse ``max_tokens``.
+OPENAI_HOSTS = ("api.openai.com", ".openai.azure.com")
+
+
+def reads_completion_limit_from(up: Upstream) -> tuple[str, ...]:
+    """The completion-limit fields a provider reads, the one to send first: OpenAI's own API
+    takes ``max_completion_tokens`` (and ``max_tokens`` from older models); DeepSeek, Zhipu,
+    DashScope and the OpenAI-compatible servers an "openai" kind usually points at (vLLM,
+    Ollama, LM Studio…) document ``max_tokens``."""
+    host = (urlsplit(up.base_url).hostname or "").lower()
+    if up.kind == "openai" and (host == OPENAI_HOSTS[0] or host.endswith(OPENAI_HOSTS[1])):
+        return MAX_TOKENS_FIELDS
+    return ("max_tokens",)
 
 
 def chat_body(body: dict[str, Any], up: Upstream, model: str, *, stream: bool,
@@ -74,9 +84,9 @@ def chat_body(body: dict[str, Any], up: Upstream, model: str, *, stream: bool,
         for field in MAX_TOKENS_FIELDS:
             if field in body and body[field] != limit:
                 changed[field] = limit
-        reads = MAX_TOKENS_FIELDS if up.kind == "openai" else ("max_tokens",)
+        reads = reads_completion_limit_from(up)
         if not any(field in body for field in reads):
-            members[max_tokens_field(up.kind)] = limit
+            members[reads[0]] = limit
     if wants_usage:
         if "stream_options" in body:
             changed["stream_options"] = dict(options or {}, include_usage=True)
@@ -85,6 +95,12 @@ def chat_body(body: dict[str, Any], up: Upstream, model: str, *, stream: bool,
     if not changed:
         return None, members, wants_usage
     return dict(body, **changed, **members), {}, wants_usage
+
+
+def names_a_limit_twice(raw: bytes) -> bool:
+    """Whether a body repeats a completion-limit key: the relay held for the value Python's
+    parser kept (the last), a provider's parser may keep the first, so it is re-encoded."""
+    return raw.count(b'"max_tokens"') > 1 or raw.count(b'"max_completion_tokens"') > 1
 
 
 def with_members(raw: bytes, members: dict[str, Any]) -> bytes | None:

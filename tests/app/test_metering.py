@@ -35,6 +35,12 @@ def test_media_parts_count_their_maximum_not_their_base64() -> None:
     assert 2 * metering.MEDIA_TOKENS_MAX <= bound < 2 * metering.MEDIA_TOKENS_MAX + 100
 
 
+def test_video_parts_count_the_media_maximum() -> None:
+    video = {"type": "video_url", "video_url": {"url": "https://example.com/v.mp4"}}
+    body = {"messages": [{"role": "user", "content": [video]}]}
+    assert prompt_upper_bound(body) >= metering.MEDIA_TOKENS_MAX
+
+
 def test_token_id_arrays_count_their_length() -> None:
     assert prompt_upper_bound({"input": [1, 2, 3]}) == 3
     assert 5 <= prompt_upper_bound({"input": [[1, 2], [3, 4, 5]]}) <= 10

@@ -130,5 +130,5 @@ async def test_default_cap_reserved_when_client_gives_no_max_tokens(make_relay) 
     await h.settle()
     (hold,) = LedgerEntry.select().where(LedgerEntry.kind == "hold")
     assert -hold.amount_micros == cost_micros(metering.prompt_upper_bound(body), 0, 50, PRICE)
-    assert h.upstreams["openai"].last_request.json["max_completion_tokens"] == 50
+    assert h.upstreams["openai"].last_request.json["max_tokens"] == 50
     assert resp.headers["X-RelayDesk-Max-Tokens"] == "50"

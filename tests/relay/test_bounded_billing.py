@@ -50,11 +50,10 @@ async def test_without_a_client_limit_the_models_cap_is_sent_and_held(make_relay
     status, headers, _ = await chat(h, body)
     assert status == 200 and headers["X-RelayDesk-Max-Tokens"] == "77"
     assert h.upstreams["deepseek"].last_request.json["max_tokens"] == 77
-    h.upstreams["deepseek"].scenario.fail_with = "server_error"  # to OpenAI: its own field name
+    h.upstreams["deepseek"].scenario.fail_with = "server_error"  # failover: the same limit
     status, _, _ = await chat(h, body)
     assert status == 200
-    sent = h.upstreams["openai"].last_request.json
-    assert sent["max_completion_tokens"] == 77 and "max_tokens" not in sent
+    assert h.upstreams["openai"].last_request.json["max_tokens"] == 77
     await h.settle()
     assert Reservation.select().count() == 0
 
@@ -76,8 +75,7 @@ async def test_a_client_limit_the_balance_cannot_pay_is_lowered_and_said(make_re
     assert row.written_off_micros == 0 and 0 <= h.balance() == balance - row.cost_micros
 
 
-@pytest.mark.parametrize("kind,field", [("deepseek", "max_tokens"), ("openai", "max_tokens"),
-                                        ("openai", "max_completion_tokens")])
+@pytest.mark.parametrize("kind,field", [("deepseek", "max_tokens"), ("openai", "max_tokens")])
 async def test_a_client_limit_the_balance_pays_goes_unchanged(make_relay, kind: str,
                                                               field: str) -> None:
     h = await make_relay((kind,))
@@ -135,14 +133,35 @@ async def test_a_stream_past_max_tokens_ends_cleanly_at_its_hold(make_relay) -> 
     finish, usage = got[-3], got[-2]
     assert isinstance(finish, dict) and finish["choices"][0]["finish_reason"] == "length"
     assert isinstance(usage, dict) and usage["choices"] == [] and usage["usage"]["completion_tokens"]
-    delivered = "".join(e["choices"][0]["delta"].get("content") or "" for e in got[:-3]
-                        if isinstance(e, dict) and e["choices"])
-    assert 0 < len(delivered) < len("word ") * 2000  # cut, far from the whole answer
+    deltas = [e["choices"][0]["delta"].get("content") for e in got[:-3]
+              if isinstance(e, dict) and e["choices"]]
+    # Every delta holds at least one token: the 41st proves the limit of 40 was ignored.
+    assert [d for d in deltas if d] == ["word "] * 41
     await h.settle()
     (row,) = h.logs()
     assert row.estimated and 0 < row.cost_micros <= hold
     assert h.balance() == before - row.cost_micros
     h.assert_ledger_consistent()
+
+
+@pytest.mark.parametrize("kind", ["zhipu", "deepseek", "openai"])
+async def test_an_honest_stream_at_its_limit_is_not_cut(make_relay, kind: str) -> None:
+    """Tokens longer than the billing estimate's ~3 bytes (" word" is one token, estimated 2)
+    must not make the relay end an honest provider's stream early or bill it by estimate."""
+    h = await make_relay((kind,))
+    h.upstreams[kind].scenario.content = [" word"] * 2000
+    h.upstreams[kind].scenario.reasoning = []
+    body = {"model": "m1", "messages": MESSAGES, "max_tokens": 40, "stream": True}
+    status, _, raw = await chat(h, body)
+    assert status == 200
+    got = events(raw)
+    deltas = [e["choices"][0]["delta"].get("content") for e in got
+              if isinstance(e, dict) and e["choices"]]
+    assert [d for d in deltas if d] == [" word"] * 40
+    assert got[-1] == "[DONE]"
+    await h.settle()
+    (row,) = h.logs()
+    assert not row.estimated and row.completion_tokens == 40 and row.written_off_micros == 0
 
 
 async def test_a_non_stream_answer_past_max_tokens_costs_at_most_the_hold(make_relay) -> None:
@@ -284,3 +303,44 @@ async def test_a_limit_n_choices_cannot_pay_is_lowered_for_each(make_relay) -> N
     status, headers, _ = await chat(h, body)
     assert status == 200 and headers["X-RelayDesk-Max-Tokens"] == "40"  # 40 tokens for each
     assert h.upstreams["deepseek"].last_request.json["max_tokens"] == 40
+
+
+async def test_a_limit_named_twice_reaches_the_provider_once(make_relay) -> None:
+    """``{"max_tokens": 100000, "max_tokens": 10}``: held for the 10 the relay read, and sent
+    as one key, so no provider's parser can pick the other."""
+    h = await make_relay(("deepseek",))
+    raw = (b'{"model":"m1","messages":[{"role":"user","content":"hi"}],'
+           b'"max_tokens":100000,"max_tokens":10}')
+    async with aiohttp.ClientSession() as session:
+        async with session.post(f"{h.base_url}/chat/completions", data=raw,
+                                headers={"Authorization": f"Bearer {h.key}",
+                                         "Content-Type": "application/json"}) as resp:
+            assert resp.status == 200
+    sent = h.upstreams["deepseek"].last_request.body
+    assert sent.count(b'"max_tokens"') == 1 and json.loads(sent)["max_tokens"] == 10
+
+
+async def test_a_provider_refusing_the_relays_own_limit_is_told_to_the_client(
+        make_relay) -> None:
+    h = await make_relay(("openai",))
+    # e.g. "max_tokens is too large: 4096. This model supports at most 2048 completion tokens"
+    h.upstreams["openai"].scenario.fail_with = "server_error"
+    h.upstreams["openai"].scenario.fail_status = 400
+    status, _, raw = await chat(h, {"model": "m1", "messages": MESSAGES})
+    assert status == 400
+    message = json.loads(raw)["error"]["message"]
+    assert "RelayDesk sent a completion limit of 4096 tokens" in message
+    status, _, raw = await chat(h, {"model": "m1", "messages": MESSAGES, "max_tokens": 9})
+    assert status == 400 and "RelayDesk" not in json.loads(raw)["error"]["message"]
+
+
+async def test_a_cached_price_above_the_input_price_is_held_for(make_relay) -> None:
+    from app.models import LedgerEntry
+    h = await make_relay(("deepseek",))
+    pricing.set_price("m1", "2", "8", "5")  # cached input dearer than input (odd, but allowed)
+    body = {"model": "m1", "messages": MESSAGES, "max_tokens": 10}
+    status, _, _ = await chat(h, body)
+    assert status == 200
+    (hold,) = LedgerEntry.select().where(LedgerEntry.kind == "hold")
+    bound = metering.prompt_upper_bound(body)
+    assert -hold.amount_micros == bound * 5 + 10 * 8

@@ -240,11 +240,10 @@ async def test_unknown_fields_reach_upstream_untouched(make_relay, http, kind: s
     assert reply.status == 200
     sent = h.upstreams[kind].last_request
     # The relay only adds what billing needs: the usage option, and the completion limit in
-    # the field a provider reads (only OpenAI reads max_completion_tokens).
+    # the field a provider reads (only OpenAI's own API reads max_completion_tokens).
     if stream and kind == "openai":
         body = dict(body, stream_options={"include_usage": True})
-    if kind != "openai":
-        body = dict(body, max_tokens=body["max_completion_tokens"])
+    body = dict(body, max_tokens=body["max_completion_tokens"])
     assert sent.json == body
     assert all(h.key not in value for value in sent.headers.values())  # the client key stays here
     assert sent.headers["Authorization"] == f"Bearer sk-up-{kind}"
@@ -331,9 +330,8 @@ async def test_20_mb_image_body_is_forwarded_whole(make_relay, http) -> None:
     reply = await call(http, h, "POST", CC, raw=raw)
     assert reply.status == 200, reply.body[:300]
     # The client's bytes, with the model's completion limit spliced in front (none was sent).
-    limit = b'{"max_completion_tokens":4096,'
-    assert up.last_request.body == limit + raw[1:]
-    assert up.last_request.json == dict(json.loads(raw), max_completion_tokens=4096)
+    assert up.last_request.body == b'{"max_tokens":4096,' + raw[1:]
+    assert up.last_request.json == dict(json.loads(raw), max_tokens=4096)
 
 
 @pytest.mark.parametrize("path", [CC, "/v1/embeddings"])

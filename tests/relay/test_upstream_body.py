@@ -4,8 +4,10 @@ the client's behalf."""
 import json
 
 import aiohttp
+import pytest
 
-from relay.upstream import with_members
+from relay.pool import Upstream
+from relay.upstream import chat_body, with_members
 
 USAGE = {"stream_options": {"include_usage": True}}
 
@@ -45,3 +47,31 @@ async def test_a_utf16_stream_request_still_asks_for_usage(make_relay) -> None:
     assert sent.json["messages"] == body["messages"]
     await harness.settle()
     assert harness.logs()[-1].completion_tokens > 0 and not harness.logs()[-1].estimated
+
+
+def _upstream(kind: str, base_url: str) -> Upstream:
+    return Upstream(1, "p", kind, base_url, frozenset({"m"}), {}, 0, 1, None, 0)
+
+
+@pytest.mark.parametrize("kind,base_url,field", [
+    ("openai", "https://api.openai.com/v1", "max_completion_tokens"),
+    ("openai", "https://me.openai.azure.com/openai/v1?api-version=x", "max_completion_tokens"),
+    ("openai", "http://10.0.0.5:8000/v1", "max_tokens"),  # vLLM, Ollama, LM Studio...
+    ("deepseek", "https://api.deepseek.com/v1", "max_tokens"),
+    ("zhipu", "https://open.bigmodel.cn/api/paas/v4", "max_tokens"),
+    ("dashscope", "https://dashscope.aliyuncs.com/compatible-mode/v1", "max_tokens"),
+])
+def test_the_relays_limit_goes_in_the_field_each_provider_reads(kind: str, base_url: str,
+                                                                field: str) -> None:
+    body = {"model": "m", "messages": [{"role": "user", "content": "hi"}]}
+    payload, members, _ = chat_body(body, _upstream(kind, base_url), "m", stream=False,
+                                    max_tokens=99)
+    assert payload is None and members == {field: 99}
+
+
+def test_a_client_limit_the_provider_does_not_read_is_copied_into_one_it_does() -> None:
+    body = {"model": "m", "messages": [], "max_completion_tokens": 7}
+    up = _upstream("openai", "http://127.0.0.1:11434/v1")
+    assert chat_body(body, up, "m", stream=False)[:2] == (None, {"max_tokens": 7})
+    official = _upstream("openai", "https://api.openai.com/v1")
+    assert chat_body(body, official, "m", stream=False)[:2] == (None, {})
