@@ -49,7 +49,7 @@ class PriceEditDialog(QDialog):
         form.addRow(self.tr("&Input:"), with_unit(self.input, unit))
         form.addRow(self.tr("&Cached input:"), with_unit(self.cached, unit))
         form.addRow(self.tr("&Output:"), with_unit(self.output, unit))
-        form.addRow(self.tr("Max &output tokens:"), self.max_output)
+        form.addRow(self.tr("Max output &tokens:"), self.max_output)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                    | QDialogButtonBox.StandardButton.Cancel)
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Save)

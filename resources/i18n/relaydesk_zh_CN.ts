@@ -1461,8 +1461,8 @@ for example:
     </message>
     <message>
         <location filename="../../gui/dialogs/price_edit.py" line="52"/>
-        <source>Max &amp;output tokens:</source>
-        <translation>最大输出令牌数(&amp;O)：</translation>
+        <source>Max output &amp;tokens:</source>
+        <translation>最大输出令牌数(&amp;T)：</translation>
     </message>
 </context>
 <context>

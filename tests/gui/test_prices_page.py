@@ -75,14 +75,22 @@ async def test_edit_price(backend, priced) -> None:
     assert dialog.model.text() == "glm-4-plus" and dialog.model.isReadOnly()
     assert (dialog.input.text(), dialog.cached.text(), dialog.output.text()) == (
         "50.00", "50.00", "50.00")
+    assert dialog.max_output.text() == "default"
     dialog.input.setText("5")
     dialog.cached.setText("0.000001")
     dialog.output.setText("5")
+    dialog.max_output.setValue(8192)
     dialog.ok_button.click()
     await settle_page(page)
-    assert pricing.get_price("glm-4-plus") == Price(5_000_000, 1, 5_000_000)
-    assert rows(page)[1] == ["glm-4-plus", "5.00", "0.000001", "5.00"]
+    assert pricing.get_price("glm-4-plus") == Price(5_000_000, 1, 5_000_000, 8192)
+    assert rows(page)[1][:4] == ["glm-4-plus", "5.00", "0.000001", "5.00"]
     assert page.selected_price().model == "glm-4-plus"  # still selected after the reload
+    dialog = await open_dialog(page, page.edit_button)
+    assert dialog.max_output.value() == 8192
+    dialog.max_output.setValue(0)  # back to the default_max_tokens setting
+    dialog.ok_button.click()
+    await settle_page(page)
+    assert pricing.get_price("glm-4-plus").max_output_tokens is None
 
 
 @pytest.mark.parametrize(("field", "text", "message"), [
