@@ -5,14 +5,16 @@
    lease. The relay takes it before forwarding, or while a lone request's provider works
    (relay/reserver.py). Concurrent requests can never overdraw: the debit is one
    ``UPDATE ... WHERE balance >= amount``.
-2. ``settle_many``: after the response, give the hold back (``release``) and take the actual
-   cost (``charge``), and write the request log row, all in one transaction per batch. The hold
-   is an upper bound of what the request may cost its user: a cost a provider reports above it
-   is charged up to the hold and the rest written off (visible to the operator, audited),
-   so a balance never goes below zero.
-3. ``recover_expired``: a reservation whose lease lapsed belongs to a process that died. If
-   its answer was finished, its settlement was stored in it first (``record_outcomes``) and is
-   billed exactly; else it is settled at its last checkpointed estimate, logged as estimated.
+2. ``settle_many`` / ``settle_each``: give the hold back (``release``), take the actual cost
+   (``charge``) and write the request log row, in one transaction per batch. A finished answer
+   is settled before its last byte leaves the relay (relay/settler.py), so a crash cannot lose
+   it; anything else (errors, hang-ups, broken streams) right after. The hold is an upper bound
+   of what the request may cost its user: a cost a provider reports above it is charged up to
+   the hold and the rest written off (visible to the operator, audited), so a balance never
+   goes below zero.
+3. ``recover_expired``: a reservation whose lease lapsed belongs to a process that died while
+   the request was unfinished; it is settled at its last checkpointed estimate, logged as
+   estimated.
 
 Deleting the reservation row is the "exactly once" switch: settlement and recovery each only act
 when their DELETE removed the row, so a request is never billed twice.
@@ -231,7 +233,19 @@ def _delete_sql(ids: int) -> str:
 
 
 def settle_many(items: list[Settlement]) -> int:
-    """Settle a batch in one transaction; returns how many were applied.
+    """Settle a batch in one transaction; returns how many were applied."""
+    return sum(_settle(items))
+
+
+def settle_each(items: list[Settlement]) -> list[ServiceError | None]:
+    """:func:`settle_many` for the relay's group commit (relay/settler.py): per item ``None``
+    when applied, :class:`NotFound` when its reservation is gone (recovery billed it)."""
+    return [None if done else NotFound(f"reservation {item.request_id} is gone (recovered)")
+            for item, done in zip(items, _settle(items))]
+
+
+def _settle(items: list[Settlement]) -> list[bool]:
+    """Settle a batch in one transaction; per item, whether it was applied.
 
     Each applied item is what it always was — a ``release`` of its hold, a ``charge`` of its
     cost and its log row, in batch order — but written with a fixed number of statements per
@@ -246,16 +260,16 @@ def settle_many(items: list[Settlement]) -> int:
     the provider.
     """
     if not items:
-        return 0
+        return []
     now = clock.now()
     stamp = sql.timestamp(now)
-    applied = 0
+    applied = [False] * len(items)
     with write_transaction():
         held = _take_reservations([item.request_id for item in items if item.reserved])
         moves: list[tuple[int, str, int, str]] = []  # user, kind, amount, ref
         logs: list[list[Any]] = []
         write_offs: list[tuple[Any, ...]] = []
-        for item in items:
+        for index, item in enumerate(items):
             amount = 0
             if item.reserved:
                 found = held.pop(item.request_id, None)
@@ -275,7 +289,7 @@ def settle_many(items: list[Settlement]) -> int:
                 logs.append(_log_values(item.log, now))
             if written_off:
                 write_offs.append(_write_off_event(item, amount, written_off, stamp))
-            applied += 1
+            applied[index] = True
         net: dict[int, int] = {}
         for user_id, _, amount, _ in moves:
             net[user_id] = net.get(user_id, 0) + amount
@@ -344,54 +358,11 @@ def extend_leases(request_ids: list[str], lease_seconds: float,
                 Reservation.request_id == request_id).execute()
 
 
-# Outcomes stored per UPDATE (two bound variables each, like IDS_PER_DELETE).
-OUTCOMES_PER_UPDATE = 256
-
-
-def encode_outcome(cost_micros: int, log: dict[str, Any]) -> str:
-    """A finished request's settlement as stored in its reservation (:func:`record_outcomes`):
-    its cost and its log row (the times recovery takes from the reservation itself)."""
-    facts = {k: v for k, v in log.items() if k != "created_at"}
-    return json.dumps({"cost_micros": cost_micros, "log": facts}, separators=(",", ":"))
-
-
-def record_outcomes(outcomes: list[tuple[str, str]]) -> list[ServiceError | None]:
-    """Store each (request_id, :func:`encode_outcome` text) in its reservation, in one
-    transaction; per item ``None``, or :class:`NotFound` when the reservation is gone (it was
-    recovered: the request is billed already).
-
-    Once stored, recovery after a crash bills the request exactly as its settlement would.
-    """
-    stored: set[str] = set()
-    with write_transaction():
-        for start in range(0, len(outcomes), OUTCOMES_PER_UPDATE):
-            chunk = outcomes[start:start + OUTCOMES_PER_UPDATE]
-            # Padded to a power of two with repeats of its last pair (same values), so the
-            # statement comes from a handful, all prepared once.
-            size = 1 << (len(chunk) - 1).bit_length()
-            chunk += [chunk[-1]] * (size - len(chunk))
-            cursor = sql.execute(_outcome_sql(size), tuple(v for pair in chunk for v in pair))
-            stored.update(row[0] for row in cursor.fetchall())
-    return [None if rid in stored else NotFound(f"reservation {rid} is gone (recovered)")
-            for rid, _ in outcomes]
-
-
-@cache
-def _outcome_sql(rows: int) -> str:
-    # column1/column2: the names SQLite and PostgreSQL both give a VALUES list's columns.
-    values = ", ".join(["(?, ?)"] * rows)
-    return (f'UPDATE "reservation" SET outcome = v.column2 FROM (VALUES {values}) AS v '
-            f'WHERE "reservation".request_id = v.column1 RETURNING "reservation".request_id')
-
-
 def recover_expired(limit: int = 500) -> int:
-    """Settle reservations whose owner stopped renewing them (crash, kill -9).
-
-    A reservation with an outcome (a finished answer, :func:`record_outcomes`) is billed as
-    its settlement would have been: its cost, up to the hold (the rest written off), and its
-    real log row. One without is billed its last checkpoint, up to the hold, and logged as an
-    estimated ``relay_interrupted``.
-    """
+    """Settle reservations whose owner stopped renewing them (crash, kill -9): the last
+    checkpoint of what was delivered, up to the hold, logged as an estimated
+    ``relay_interrupted``. (A finished answer never gets here: it is settled before its last
+    byte leaves the relay.)"""
     now = lease_now()
     stale = list(Reservation.select().where(Reservation.lease_until < now)
                  .order_by(Reservation.id).limit(limit))
@@ -408,12 +379,8 @@ def recover_expired(limit: int = 500) -> int:
 
 def _settle_recovered(reservation: Reservation) -> None:
     held, rid, user_id = reservation.amount_micros, reservation.request_id, reservation.user_id
-    if reservation.outcome:
-        outcome = json.loads(reservation.outcome)
-        cost, log = int(outcome["cost_micros"]), dict(outcome["log"])
-    else:
-        cost = min(reservation.delivered_micros, held)
-        log = {"status": 500, "error_code": "relay_interrupted", "estimated": True}
+    cost = min(reservation.delivered_micros, held)
+    log: dict[str, Any] = {"status": 500, "error_code": "relay_interrupted", "estimated": True}
     charged, written_off = split_cost(held, cost)
     post(user_id, Kind.RELEASE, held, ref=rid, actor="recovery")
     if charged:

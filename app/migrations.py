@@ -14,13 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from peewee import (SQL, BigIntegerField, Database, IntegerField, PostgresqlDatabase,
-                    SqliteDatabase, TextField)
+                    SqliteDatabase)
 from playhouse.migrate import PostgresqlMigrator, SchemaMigrator, SqliteMigrator
 from playhouse.migrate import migrate as run_operations
 
 from app import clock
-from app.models import (ALL_MODELS, AdminToken, ApiKey, IpBan, ModelPrice, RequestLog, Reservation,
-                        SchemaVersion)
+from app.models import ALL_MODELS, AdminToken, ApiKey, IpBan, ModelPrice, RequestLog, SchemaVersion
 
 log = logging.getLogger(__name__)
 
@@ -70,13 +69,11 @@ def _no_random_indexes(db: Database) -> None:
 
 
 def _bounded_billing(db: Database) -> None:
-    """A per-model output cap, write-offs in the request log, and durable non-stream outcomes
-    in reservations (issue 13)."""
+    """A per-model output cap, and write-offs in the request log (issue 13)."""
     ops = _migrator(db)
     wanted = [(ModelPrice, "max_output_tokens", IntegerField(null=True)),
               (RequestLog, "written_off_micros",
-               BigIntegerField(default=0, constraints=[SQL("DEFAULT 0")])),
-              (Reservation, "outcome", TextField(null=True))]
+               BigIntegerField(default=0, constraints=[SQL("DEFAULT 0")]))]
     run_operations(*[ops.add_column(model._meta.table_name, name, field)
                      for model, name, field in wanted
                      if name not in {c.name for c in db.get_columns(model._meta.table_name)}])
@@ -87,7 +84,7 @@ MIGRATIONS: list[Migration] = [
     Migration(2, "admin tokens, IP bans, per-key rate limits", _security),
     Migration(3, "drop indexes the hot path wrote but nothing read", _lean_hot_path),
     Migration(4, "drop the unread indexes on random request ids", _no_random_indexes),
-    Migration(5, "output caps, write-offs, durable non-stream outcomes", _bounded_billing),
+    Migration(5, "output caps and write-offs", _bounded_billing),
 ]
 
 

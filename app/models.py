@@ -153,9 +153,6 @@ class Reservation(BaseModel):
     model = CharField(max_length=128)
     amount_micros = BigIntegerField()
     delivered_micros = BigIntegerField(default=0)  # checkpointed estimate of what was delivered
-    # A non-stream answer's settlement (JSON: cost and log row), made durable before the answer's
-    # last byte is written, so recovery after a crash bills it exactly, with its real status.
-    outcome = TextField(null=True)
     created_at = DateTimeField(default=clock.now)
     lease_until = DateTimeField()
 

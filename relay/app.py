@@ -24,9 +24,9 @@ from relay.dbexec import DatabaseExecutor
 from relay.guard import Guard
 from relay.h1 import H1Client
 from relay.limits import RateLimiter
-from relay.outcomes import Outcomes
 from relay.pool import ProviderPool
 from relay.reserver import Reserver
+from relay.settler import Settler
 from relay.state import STATE, RelayOptions, RelayState
 
 log = logging.getLogger(__name__)
@@ -109,8 +109,8 @@ def create_app(options: RelayOptions | None = None, config: Config | None = None
                                          gather_delay=opts.hold_gather_delay),
                        guard=Guard(dbx),
                        limiter=RateLimiter(dbx),
-                       outcomes=Outcomes(dbx, gather_from=opts.hold_gather_from,
-                                         gather_delay=opts.hold_gather_delay))
+                       settler=Settler(dbx, gather_from=opts.hold_gather_from,
+                                       gather_delay=opts.hold_gather_delay))
     state.reserver.on_orphan = lambda hold: state.accountant.submit(
         Settlement(hold.request_id, hold.user_id, 0, True, None))  # nothing was delivered
     app = web.Application(middlewares=[cors.preflight_middleware, error_middleware,
@@ -172,7 +172,7 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
     await state.guard.refresh()
     await state.limiter.refresh()
     if state.options.quick_writes:
-        state.reserver.quick = state.accountant.quick = state.outcomes.quick = (
+        state.reserver.quick = state.accountant.quick = state.settler.quick = (
             QuickWriter.for_bound_database())
     state.accountant.start()
     retention = jobs.start_retention(state.dbx)
@@ -187,7 +187,7 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
         await state.accountant.close()
         if state.reserver.quick is not None:
             quick, state.reserver.quick = state.reserver.quick, None
-            state.accountant.quick = state.outcomes.quick = None
+            state.accountant.quick = state.settler.quick = None
             quick.close()
         await state.client.close()
         state.keys.close()

@@ -31,6 +31,7 @@ class RequestContext:
     completion_limit: int = 0
     client_wants_usage: bool = False  # stream_options.include_usage from the client itself
     reserved: bool = False
+    settled: bool = False  # before its answer's last byte (relay/settler.py)
     upstream_model: str | None = None
     provider: str | None = None
     usage: Usage | None = None

@@ -1,4 +1,4 @@
-"""Group commit for writes a request must wait for (its hold, its outcome): requests that
+"""Group commit for writes a request must wait for (its hold, its settlement): requests that
 arrive while a batch is being written join the next batch, so at high concurrency one
 transaction (and one commit) serves many requests, and at concurrency 1 a write happens at
 once, with no added wait.

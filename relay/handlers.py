@@ -319,8 +319,11 @@ async def _metered(request: web.Request, path: str, validate: Any, *,
             state.limiter.release(ticket, usage.prompt_tokens + usage.completion_tokens)
         state.in_flight -= 1
         state.requests_served += 1
-        state.accountant.submit(Settlement(ctx.request_id, key.user_id, ctx.cost(),
-                                           ctx.reserved, ctx.log_row()))
+        if ctx.settled:
+            state.accountant.active.pop(ctx.request_id, None)
+        else:
+            state.accountant.submit(Settlement(ctx.request_id, key.user_id, ctx.cost(),
+                                               ctx.reserved, ctx.log_row()))
 
 
 async def list_models(request: web.Request) -> web.Response:

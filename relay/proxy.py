@@ -11,7 +11,7 @@ from aiohttp import web
 from app.metering import COMPLETION_TEXT_FIELDS, Usage, parse_usage, text_tokens
 from relay import errors, h1, upstream
 from relay.context import RequestContext
-from relay.outcomes import interrupted
+from relay.settler import interrupted
 from relay.hangup import outlive_cancellation
 from relay.pool import Upstream
 from relay.state import RelayState
@@ -118,11 +118,11 @@ async def forward(request: web.Request, state: RelayState, ctx: RequestContext,
 
 async def _complete(state: RelayState, ctx: RequestContext,
                     resp: h1.H1Response) -> web.Response:
-    """A non-streamed answer: read it whole, meter it, make its bill durable
-    (relay/outcomes.py), pass it on byte for byte.
+    """A non-streamed answer: read it whole, meter it, settle it (relay/settler.py), pass it
+    on byte for byte.
 
-    aiohttp writes the response after the handler returns: storing the outcome before returning
-    it is storing it before the answer's last byte leaves."""
+    aiohttp writes the response after the handler returns: settling before returning it is
+    settling before the answer's last byte leaves."""
     raw = await resp.read(state.options.max_upstream_body)
     usage = _trailing_usage(raw)
     if usage is None:  # unusual layout or no usage: parse it all (and check it is JSON)
@@ -137,7 +137,7 @@ async def _complete(state: RelayState, ctx: RequestContext,
             ctx.completion_estimate = _message_tokens(obj)
     ctx.usage = usage
     ctx.mark_first_byte()
-    if not await state.outcomes.record(ctx, in_flight=state.in_flight):
+    if not await state.settler.settle(ctx, in_flight=state.in_flight):
         raise interrupted(ctx)
     return web.Response(body=raw, status=200, content_type="application/json",
                         headers={"x-request-id": ctx.request_id})

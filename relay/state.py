@@ -11,9 +11,9 @@ from relay.dbexec import DatabaseExecutor
 from relay.guard import Guard
 from relay.h1 import H1Client
 from relay.limits import RateLimiter
-from relay.outcomes import Outcomes
 from relay.pool import ProviderPool
 from relay.reserver import Reserver
+from relay.settler import Settler
 
 
 @dataclass(slots=True)
@@ -65,7 +65,7 @@ class RelayState:
     reserver: Reserver
     guard: Guard
     limiter: RateLimiter
-    outcomes: Outcomes
+    settler: Settler
     client: H1Client | None = None
     default_max_tokens: int = 4096
     requests_served: int = field(default=0)

@@ -306,11 +306,11 @@ class StreamRelay:
         """Send ``payload``; with ``last`` it also ends the response (one send for both)."""
         if not self.client_alive:
             return
-        if last:  # the bill is durable before the stream's last byte (relay/outcomes.py)
-            state = self.request.app[STATE]
-            await state.outcomes.record(self.ctx, in_flight=state.in_flight)
-        response = self.response or await self._prepare()
         self.ctx.mark_first_byte()
+        if last:  # settled before the stream's last byte leaves (relay/settler.py)
+            state = self.request.app[STATE]
+            await state.settler.settle(self.ctx, in_flight=state.in_flight)
+        response = self.response or await self._prepare()
         self._writing_since = time.monotonic()
         if self._write_watch is None:
             self._write_watch = asyncio.get_running_loop().call_later(

@@ -252,77 +252,35 @@ def test_batch_times_read_back_exactly(alice, fake_clock, micros):
     assert LedgerEntry.select().where(LedgerEntry.created_at > start).count() == 2
 
 
-def outcome_log(user, request_id, cost):
-    """A finished answer's log row, as the relay stores it in the reservation."""
-    return {**log(user, request_id, cost), "status": 200, "provider": "up", "stream": False,
-            "upstream_model": "m-up", "ttfb_ms": 42, "estimated": False, "cached_tokens": 3}
+def test_settle_each_says_which_were_applied(alice):
+    """The relay's settle-before-answering (relay/settler.py) learns which requests recovery
+    billed already: those are refused, the rest applied in the same transaction."""
+    reserve(alice, "live", 1_000)
+    reserve(alice, "settled", 1_000)
+    billing.settle_many([Settlement("settled", alice.id, 10, True, log(alice, "settled", 10))])
+    results = billing.settle_each([
+        Settlement("settled", alice.id, 10, True, log(alice, "settled", 10)),
+        Settlement("live", alice.id, 20, True, log(alice, "live", 20)),
+        Settlement("never", alice.id, 30, True, log(alice, "never", 30))])
+    assert [type(r).__name__ if r else None for r in results] == ["NotFound", None, "NotFound"]
+    assert balance(alice) == 10_000 - 30
+    assert sorted(r.request_id for r in RequestLog.select()) == ["live", "settled"]
+    assert ledger.mismatched_users() == []
 
 
-def store_outcome(user, request_id, cost):
-    text = billing.encode_outcome(cost, outcome_log(user, request_id, cost))
-    assert billing.record_outcomes([(request_id, text)]) == [None]
-
-
-def test_recovery_bills_a_stored_outcome_exactly_with_its_real_status(alice):
-    reserve(alice, "done", 5_000)
+def test_recovery_bills_the_checkpoint_logged_as_interrupted(alice):
     reserve(alice, "cut", 5_000)
-    store_outcome(alice, "done", 1_234)
     billing.extend_leases(["cut"], 60, delivered={"cut": 300})
-    lapse("done", "cut")
-    assert billing.recover_expired() == 2
-    assert balance(alice) == 10_000 - 1_234 - 300
-    done = RequestLog.get(RequestLog.request_id == "done")
-    assert (done.status, done.error_code, done.estimated, done.cost_micros) == (
-        200, None, False, 1_234)
-    assert (done.prompt_tokens, done.completion_tokens, done.cached_tokens) == (10, 5, 3)
-    assert (done.provider, done.upstream_model, done.ttfb_ms, done.username) == (
-        "up", "m-up", 42, "alice")
-    assert (done.written_off_micros, done.overrun) == (0, False)
-    charges = LedgerEntry.select().where((LedgerEntry.kind == "charge")
-                                         & (LedgerEntry.ref == "done"))
-    assert [(c.amount_micros, c.actor) for c in charges] == [(-1_234, "recovery")]
-    cut = RequestLog.get(RequestLog.request_id == "cut")  # no outcome: as before
+    lapse("cut")
+    assert billing.recover_expired() == 1
+    assert balance(alice) == 10_000 - 300
+    cut = RequestLog.get(RequestLog.request_id == "cut")
     assert (cut.status, cut.error_code, cut.estimated, cut.cost_micros) == (
         500, "relay_interrupted", True, 300)
-    # the relay that owned them comes back: never billed twice
-    assert billing.settle_many([Settlement("done", alice.id, 1_234, True,
-                                           log(alice, "done", 1_234))]) == 0
+    assert billing.settle_many([Settlement("cut", alice.id, 1_234, True,
+                                           log(alice, "cut", 1_234))]) == 0  # never twice
     assert billing.recover_expired() == 0
     assert ledger.mismatched_users() == []
-
-
-def test_recovery_writes_off_an_outcome_above_the_hold(alice):
-    reserve(alice, "r", 2_000)
-    store_outcome(alice, "r", 3_500)
-    lapse("r")
-    assert billing.recover_expired() == 1
-    assert balance(alice) == 8_000
-    row = RequestLog.get(RequestLog.request_id == "r")
-    assert (row.cost_micros, row.written_off_micros, row.overrun, row.status) == (
-        2_000, 1_500, True, 200)
-    (event,) = AuditEvent.select().where(AuditEvent.action == billing.WRITE_OFF_ACTION)
-    assert event.target == "up"
-    assert ledger.mismatched_users() == []
-
-
-def test_an_outcome_for_a_settled_or_recovered_request_is_refused(alice):
-    reserve(alice, "settled", 1_000)
-    reserve(alice, "live", 1_000)
-    billing.settle_many([Settlement("settled", alice.id, 10, True, log(alice, "settled", 10))])
-    text = billing.encode_outcome(10, outcome_log(alice, "x", 10))
-    results = billing.record_outcomes([("settled", text), ("live", text), ("never", text)])
-    assert [type(r).__name__ if r else None for r in results] == ["NotFound", None, "NotFound"]
-    assert Reservation.get(Reservation.request_id == "live").outcome == text
-
-
-def test_odd_sized_outcome_batches_store_every_outcome(alice):
-    holds = [billing.Hold(alice.id, None, f"r{i}", "m", 100) for i in range(37)]
-    billing.reserve_many(holds, 60)
-    outcomes = [(f"r{i}", billing.encode_outcome(i, outcome_log(alice, f"r{i}", i)))
-                for i in range(37)]
-    assert billing.record_outcomes(outcomes) == [None] * 37
-    stored = {r.request_id: r.outcome for r in Reservation.select()}
-    assert stored == dict(outcomes)
 
 
 @pytest.mark.parametrize("any_db", ["postgres"], indirect=True)

@@ -242,15 +242,14 @@ def test_v4_drops_the_indexes_on_random_request_ids(any_db, tmp_path):
     assert {"ledger_entry_user_id", "ledger_entry_created_at"} <= fresh["ledger_entry"]
 
 
-def test_v5_adds_output_caps_write_offs_and_outcomes(any_db, tmp_path):
+def test_v5_adds_output_caps_and_write_offs(any_db, tmp_path):
     from playhouse.migrate import migrate as run_operations
-    """A v4 database gains the three columns with their defaults; existing rows keep their data."""
+    """A v4 database gains the two columns with their defaults; existing rows keep their data."""
     database = db_mod.database.obj
     from app.migrations import _migrator
     ops = _migrator(database)
     run_operations(ops.drop_column("model_price", "max_output_tokens"),
-                   ops.drop_column("request_log", "written_off_micros"),
-                   ops.drop_column("reservation", "outcome"))
+                   ops.drop_column("request_log", "written_off_micros"))
     database.execute_sql("INSERT INTO model_price (model, input_micros, cached_input_micros, "
                          "output_micros, updated_at) VALUES ('m', 1, 1, 2, '2026-01-01')")
     stamp(4)
@@ -259,7 +258,7 @@ def test_v5_adds_output_caps_write_offs_and_outcomes(any_db, tmp_path):
     row = ModelPrice.get(ModelPrice.model == "m")
     assert (row.output_micros, row.max_output_tokens) == (2, None)
     for table, column in (("model_price", "max_output_tokens"),
-                          ("request_log", "written_off_micros"), ("reservation", "outcome")):
+                          ("request_log", "written_off_micros")):
         assert column in {c.name for c in database.get_columns(table)}
     # rows written by hand (SQL, other tools) get the default, as in a fresh schema
     database.execute_sql("INSERT INTO request_log (created_at, request_id, stream, "

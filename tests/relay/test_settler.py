@@ -1,5 +1,6 @@
-"""relay/outcomes.py: a finished answer's bill is stored in its reservation before the answer
-leaves, so recovery can bill it exactly; what happens when that cannot be done."""
+"""relay/settler.py: a finished answer is settled before its last byte leaves the relay, so a
+relay killed right after answering has billed it already; what happens when that cannot be
+done."""
 
 import asyncio
 import json
@@ -36,26 +37,25 @@ def _charges(request_id: str) -> list[LedgerEntry]:
 
 
 @pytest.mark.parametrize("stream", [False, True])
-async def test_an_answer_is_billable_by_recovery_once_the_client_has_it(make_relay,
-                                                                        stream) -> None:
-    # Settlements wait (an hour's flush interval): as if the relay died right after answering.
+async def test_an_answer_is_settled_before_the_client_has_it(make_relay, stream) -> None:
+    """With the usual settlement batches held back (an hour's flush interval, as if the relay
+    died right after answering), the answer the client holds is billed already: its charge at
+    the real usage, its log row, no hold left for recovery."""
     h = await make_relay(("openai",), options=relay_options(flush_interval=3600))
     body = dict(BODY, stream=True, stream_options={"include_usage": True}) if stream else BODY
-    status, _, raw = await _post(h, body)
+    status, headers, raw = await _post(h, body)
     assert status == 200
-    (held,) = Reservation.select()
-    assert held.outcome is not None  # stored before the answer's last byte left
-    billing.extend_leases([held.request_id], -1)  # its relay stopped renewing it
-    assert billing.recover_expired() == 1
-    await h.settle()  # the relay's own settlement comes too late: never billed twice
+    assert Reservation.select().count() == 0  # nothing for recovery to guess at
     (row,) = RequestLog.select()
     usage = (json.loads(raw.split(b"data: ")[-2]) if stream else json.loads(raw))["usage"]
-    assert (row.request_id, row.status, row.error_code, row.estimated, row.stream) == (
-        held.request_id, 200, None, False, stream)
+    assert (row.status, row.error_code, row.estimated, row.stream) == (200, None, False, stream)
     assert (row.prompt_tokens, row.completion_tokens) == (usage["prompt_tokens"],
                                                           usage["completion_tokens"])
-    assert [-c.amount_micros for c in _charges(held.request_id)] == [row.cost_micros]
+    assert [-c.amount_micros for c in _charges(row.request_id)] == [row.cost_micros]
     assert row.cost_micros > 0
+    assert billing.recover_expired() == 0
+    await h.settle()  # the handler's own settlement never comes: billed once
+    assert RequestLog.select().count() == 1 and len(_charges(row.request_id)) == 1
     h.assert_ledger_consistent()
 
 
@@ -67,12 +67,12 @@ async def test_the_answer_carries_the_request_id_of_its_log_row(make_relay) -> N
     assert (status, headers["x-request-id"]) == (200, row.request_id)
 
 
-async def test_an_outcome_the_database_refuses_still_answers_and_settles(make_relay,
-                                                                         monkeypatch) -> None:
-    def refuse(outcomes):  # type: ignore[no-untyped-def]
+async def test_a_settlement_the_database_refuses_still_answers_and_settles(
+        make_relay, monkeypatch) -> None:
+    def refuse(items):  # type: ignore[no-untyped-def]
         raise peewee.OperationalError("database is locked")
 
-    monkeypatch.setattr(billing, "record_outcomes", refuse)
+    monkeypatch.setattr(billing, "settle_each", refuse)
     h = await make_relay(("openai",))
     status, headers, raw = await _post(h, BODY)
     assert status == 200 and json.loads(raw)["usage"]["completion_tokens"] > 0
