@@ -30,6 +30,8 @@ from pathlib import Path
 
 import psutil
 
+from bench.fast_upstream import BIG_CHUNK_CHARS
+
 PY = sys.executable
 ROOT = Path(__file__).resolve().parent.parent
 KEEPALIVE = "bare keep-alive"  # the reference floor that keeps streams' connections alive
@@ -168,7 +170,10 @@ def main() -> int:
                                    stream=stream)
                         results.setdefault(label, []).append(res)
                         print(f"  measured {label}: {res['rps']:.0f} req/s", file=sys.stderr)
-        big_body = dict(BODY, bench_bytes=args.big_bytes)
+        # A limit above the big stream's deltas: RelayDesk ends a stream that sends more text
+        # deltas than its max_tokens (each is at least one token).
+        big_body = dict(BODY, bench_bytes=args.big_bytes,
+                        max_tokens=args.big_bytes // BIG_CHUNK_CHARS + 1000)
         memory = {}
         for name, proc in (("bare", bare), ("relaydesk", rd)):
             url, k = targets[name]

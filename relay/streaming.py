@@ -98,6 +98,9 @@ class StreamRelay:
             return await self._run()
         finally:
             self._registry.discard(self)
+            if self._write_watch is not None:  # else it would keep this stream alive 30 s more
+                self._write_watch.cancel()
+                self._write_watch = None
 
     async def _run(self) -> web.StreamResponse:
         parser = SSEParser()
