@@ -12,6 +12,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import aiohttp
+
 LISTEN_RE = re.compile(r"listening on (https?://\S+)")
 
 
@@ -67,3 +69,12 @@ class ServeProcess:
     async def stop(self) -> None:
         if self.proc is not None and self.proc.returncode is None:
             await self.signal(signal.SIGTERM)
+
+
+async def chat_status(session: "aiohttp.ClientSession", base_url: str, key: str,
+                      body: dict) -> int:  # type: ignore[type-arg]
+    """POST one chat completion to a relay; its status, the answer read whole."""
+    async with session.post(f"{base_url}/chat/completions", json=body,
+                            headers={"Authorization": f"Bearer {key}"}) as resp:
+        await resp.read()
+        return resp.status

@@ -244,31 +244,24 @@ async def test_250_concurrent_over_reported_requests_never_go_negative(make_rela
 @pytest.mark.postgres
 async def test_two_relays_on_postgres_never_go_negative_under_over_reporting(
         postgres_url: str, tmp_path: Path) -> None:
-    from app import accounts, apikeys, db, keystore, ledger, providers, recharges
-    from tests.relay.serve_process import ServeProcess
+    from app import accounts, db, ledger
+    from tests.relay.serve_process import ServeProcess, chat_status
+    from tests.relay.test_serve import _setup
 
     runtime.start(tmp_path / "data", environ={"DATABASE_URL": postgres_url})
     body = {"model": "m1", "messages": MESSAGES, "max_tokens": 20}
     async with FakeUpstream(kind="openai", api_key="sk-up") as up:
         up.scenario.over_report_factor = 50
-        accounts.add_user("alice", "alice@example.com")
-        recharges.recharge("alice", 50_000)
-        pricing.set_price("m1", "2", "8", "0.5")
-        providers.add_provider("up", up.kind, models=["m1"], base_url=up.base_url)
-        _, key = apikeys.create_key("alice")
-        env = {keystore.env_var_name("up"): up.api_key, "DATABASE_URL": postgres_url}
+        key, env = await _setup(up, 50_000)
+        env["DATABASE_URL"] = postgres_url
         relays = [await ServeProcess(tmp_path / f"r{i}", env=env).start() for i in range(2)]
         try:
             async with aiohttp.ClientSession(
                     connector=aiohttp.TCPConnector(limit=0)) as session:
-                async def one(i: int) -> int:
-                    url = relays[i % 2].base_url
-                    async with session.post(f"{url}/chat/completions", json=body,
-                                            headers={"Authorization": f"Bearer {key}"}) as resp:
-                        await resp.read()
-                        return resp.status
                 with BalanceWatcher("alice") as watcher:
-                    statuses = await asyncio.gather(*(one(i) for i in range(250)))
+                    statuses = await asyncio.gather(*(
+                        chat_status(session, relays[i % 2].base_url, key, body)
+                        for i in range(250)))
         finally:
             for relay in relays:
                 await relay.stop()  # a clean stop settles everything queued

@@ -12,7 +12,7 @@ from app import accounts, apikeys, billing, db, keystore, ledger, pricing, provi
     recharges, runtime, settings
 from app.models import LedgerEntry, RequestLog, Reservation
 from tests.helpers.fake_upstream import FakeUpstream
-from tests.relay.serve_process import ServeProcess
+from tests.relay.serve_process import ServeProcess, chat_status
 from tests.relay.test_billing import BODY, HOLD
 
 STREAM_BODY = dict(BODY, stream=True)
@@ -110,13 +110,8 @@ async def test_two_relays_share_one_postgres_without_overdraft(postgres_url: str
         try:
             async with aiohttp.ClientSession(
                     connector=aiohttp.TCPConnector(limit=0)) as session:
-                async def one(i: int) -> int:
-                    url = relays[i % 2].base_url
-                    async with session.post(f"{url}/chat/completions", json=BODY,
-                                            headers={"Authorization": f"Bearer {key}"}) as resp:
-                        await resp.read()
-                        return resp.status
-                tasks = [asyncio.create_task(one(i)) for i in range(200)]
+                tasks = [asyncio.create_task(chat_status(session, relays[i % 2].base_url, key,
+                                                         BODY)) for i in range(200)]
                 await _wait(lambda: sum(t.done() for t in tasks) + len(up.requests) >= 200,
                             "all requests refused or held", timeout=60)
                 assert len(up.requests) == 10
