@@ -17,7 +17,10 @@ from relay.state import STATE, RelayOptions, RelayState
 
 log = logging.getLogger(__name__)
 
-LISTEN_BACKLOG = 1024  # the kernel may cap it lower (net.core.somaxconn)
+# asyncio also accepts up to this many connections in one go before the connection caps can
+# close any: at a 1,024-file limit a larger value ran out of files under a flood (accepting
+# then pauses for a second).
+LISTEN_BACKLOG = 128
 
 
 class RelayServer:
@@ -84,8 +87,7 @@ class RelayServer:
                                                "ssl_handshake_timeout": options.header_timeout}
         try:
             assert runner.server is not None
-            # loop.create_server rather than web.TCPSite, for the handshake timeout. A LAN's
-            # burst of new connections waits in the backlog instead of a 1 s SYN retry.
+            # loop.create_server rather than web.TCPSite, for the handshake timeout.
             self._listener = await loop.create_server(
                 runner.server, self.host, self.port, reuse_address=True, backlog=LISTEN_BACKLOG,
                 **tls_args)  # type: ignore[arg-type]
