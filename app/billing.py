@@ -73,8 +73,11 @@ def reserve(*, user_id: int, key_id: int | None, request_id: str, model: str,
         raise results[0]
 
 
+MAX_MICROS = 2**63 - 1  # what a BIGINT column holds
+
+
 def _is_money(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, int) and not isinstance(value, bool) and abs(value) <= MAX_MICROS
 
 
 def reserve_many(holds: list[Hold], lease_seconds: float,

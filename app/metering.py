@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from typing import Any
 
 # The fields of an answer's message (or stream delta) whose text is billed as completion.
-COMPLETION_TEXT_FIELDS = ("content", "reasoning_content")
+COMPLETION_TEXT_FIELDS = ("content", "reasoning_content", "reasoning", "refusal")
+# ...and the structured ones, billed as the JSON the model wrote (tool and function calls).
+CALL_FIELDS = ("tool_calls", "function_call")
 IMAGE_TOKENS = 1_500  # a high-detail image tile budget; images are priced per tile, not size
 PER_MESSAGE_TOKENS = 4
 # Upper-bound overheads: the chat template's tokens around each message, each tool definition,
@@ -135,23 +137,62 @@ def estimate_prompt_tokens(body: dict[str, Any]) -> int:
 
 def _byte_bound(value: Any, depth: int = 0) -> int:
     """Tokens a byte-level tokenizer could make of ``value`` rendered as compact JSON (tool
-    schemas and tool calls reach the model that way, punctuation included): its UTF-8 bytes,
-    except that a token-id array counts one per id and a media part its fixed maximum instead of
-    its (base64) bytes."""
+    schemas and tool calls reach the model that way, punctuation included): its UTF-8 bytes."""
     if isinstance(value, str):
         return len(value.encode("utf-8", "surrogatepass")) + 2  # with its quotes
     if depth > 256:  # deeper than the relay accepts (relay/validation.py); count it as data
         return len(str(value).encode("utf-8", "surrogatepass"))
     if isinstance(value, list):
-        if value and all(type(item) is int for item in value):
-            return len(value)  # token ids
         return 1 + len(value) + sum(_byte_bound(item, depth + 1) for item in value)
     if isinstance(value, dict):
-        if value.get("type") in MEDIA_PARTS:
-            return MEDIA_TOKENS_MAX
         return 1 + sum(len(str(k).encode("utf-8", "surrogatepass")) + 4
                        + _byte_bound(v, depth + 1) for k, v in value.items())
     return len(json.dumps(value))
+
+
+# Where a media part keeps the media itself (a URL, base64 data): not text the model reads.
+MEDIA_DATA_KEYS = ("url", "data", "file_data", "image_url", "image", "video", "video_url",
+                   "audio", "input_audio", "file", "input_file", "input_image")
+
+
+def _part_bound(part: Any) -> int:
+    """A message content part: a media part is held at :data:`MEDIA_TOKENS_MAX` per image, clip
+    or file it carries (a video's frame list counts each frame) plus the bytes of everything
+    else in it; any other part by its bytes."""
+    if not isinstance(part, dict) or part.get("type") not in MEDIA_PARTS:
+        return _byte_bound(part)
+    media, rest = 0, {}
+    for key, value in part.items():
+        if key == "type" or key not in MEDIA_DATA_KEYS:
+            rest[key] = value
+            continue
+        media += MEDIA_TOKENS_MAX * (len(value) if isinstance(value, list) and value else 1)
+        if isinstance(value, dict):  # e.g. image_url: {url, detail}: the detail is text
+            rest[key] = {k: v for k, v in value.items() if k not in MEDIA_DATA_KEYS}
+    return max(media, MEDIA_TOKENS_MAX) + _byte_bound(rest)
+
+
+def _message_bound(message: Any) -> int:
+    if not isinstance(message, dict):
+        return _byte_bound(message)
+    total = 0
+    for key, value in message.items():
+        if key == "content" and isinstance(value, list):
+            total += 1 + len(value) + sum(_part_bound(part) for part in value)
+        else:
+            total += _byte_bound(value)
+        total += len(str(key).encode("utf-8", "surrogatepass")) + 4
+    return total
+
+
+def _input_bound(value: Any) -> int:
+    """Embeddings ``input`` / completions ``prompt``: token-id arrays count one per id (they are
+    tokens already); texts by their bytes."""
+    if isinstance(value, list) and value and all(type(v) is int for v in value):
+        return len(value)
+    if isinstance(value, list):
+        return sum(_input_bound(v) for v in value)
+    return _byte_bound(value)
 
 
 def prompt_upper_bound(body: dict[str, Any]) -> int:
@@ -159,14 +200,17 @@ def prompt_upper_bound(body: dict[str, Any]) -> int:
     total = 0
     messages = body.get("messages")
     if isinstance(messages, list):
-        total += BOUND_REPLY + BOUND_PER_MESSAGE * len(messages) + _byte_bound(messages)
+        total += BOUND_REPLY + sum(BOUND_PER_MESSAGE + _message_bound(m) for m in messages)
     for field in ("tools", "functions"):
         tools = body.get(field)
         if isinstance(tools, list):
             total += BOUND_PER_TOOL * len(tools)
-    for field in ("tools", "functions", "tool_choice", "response_format", "input", "prompt"):
+    for field in ("tools", "functions", "tool_choice", "response_format"):
         if body.get(field) is not None:
             total += _byte_bound(body[field])
+    for field in ("input", "prompt"):
+        if body.get(field) is not None:
+            total += _input_bound(body[field])
     return max(total, 1)
 
 

@@ -143,8 +143,12 @@ class GroupCommit(Generic[T]):
             self._pending.extendleft(reversed(batch))
             self._submit(loop)
             return
-        except Exception as exc:  # noqa: BLE001 -- database trouble: the whole batch fails
-            self._finished((batch, [], exc), None)
+        except Exception as exc:  # noqa: BLE001 -- database trouble, or one item it refuses
+            if len(batch) == 1:
+                self._finished((batch, [], exc), None)
+                return
+            self._pending.extendleft(reversed(batch))  # the thread writes them one by one
+            self._submit(loop)
             return
         self.quick_batches += 1
         self._finished((batch, results, None), None)
@@ -158,10 +162,20 @@ class GroupCommit(Generic[T]):
                 batch.append(waiter)
         if not batch:
             return batch, [], None
+        items = [item for item, _ in batch]
         try:
-            return batch, self._write([item for item, _ in batch], False), None
-        except Exception as exc:  # noqa: BLE001 -- database trouble: the whole batch fails
-            return batch, [], exc
+            return batch, self._write(items, False), None
+        except Exception as exc:  # noqa: BLE001 -- database trouble, or one item it refuses
+            if len(items) == 1:
+                return batch, [], exc
+        # One request's item must not fail the others that shared its transaction.
+        return batch, [self._write_one(item) for item in items], None
+
+    def _write_one(self, item: T) -> Exception | None:
+        try:
+            return self._write([item], False)[0]
+        except Exception as exc:  # noqa: BLE001 -- this item's own error
+            return exc
 
     def _finished_on_thread(self, outcome: "_Batch[T] | None",
                             error: BaseException | None) -> None:

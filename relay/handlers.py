@@ -11,7 +11,7 @@ from typing import Any
 from aiohttp import web
 
 from app import db, metering
-from app.billing import Hold, Settlement
+from app.billing import MAX_MICROS, Hold, Settlement
 from app.errors import InsufficientBalance
 from app.pricing import TOKENS_PER_PRICE_UNIT, cost_micros
 from relay import errors, validation
@@ -62,12 +62,24 @@ os.register_at_fork(after_in_child=_forget_ids)  # a forked child must not repea
 
 
 async def read_body(request: web.Request, state: RelayState) -> bytes:
-    """The raw body, or the 413/400 for one too large, cut short or badly chunked."""
+    """The raw body, or the 413/400 for one too large, cut short or badly chunked, or the 408
+    (and the connection closed) for one that does not arrive within ``body_timeout``: a slow
+    body would otherwise hold its connection, counted busy, forever."""
     try:
-        return await request.read()
+        async with asyncio.timeout(state.options.body_timeout):
+            return await request.read()
+    except TimeoutError:
+        raise errors.body_timeout(state.options.body_timeout) from None
     except web.HTTPRequestEntityTooLarge:
         raise _too_large(state) from None
     except (web.RequestPayloadError, ConnectionResetError):  # bad chunking; client hung up
+        raise errors.bad_request("The request body ended early or was malformed.",
+                                 code="incomplete_body") from None
+    except RuntimeError:
+        # aiohttp's "Connection closed.": a read begun after the connection was closed (the
+        # client hung up, or the relay closed it) has no narrower class.
+        if request.transport is not None:
+            raise
         raise errors.bad_request("The request body ended early or was malformed.",
                                  code="incomplete_body") from None
 
@@ -100,8 +112,29 @@ def _not_json(text: str) -> float:
     raise _NotFinite(text)
 
 
-# json.loads, but NaN, Infinity and floats too big for a double (1e999) stop the parse.
-_DECODER = json.JSONDecoder(parse_float=_finite, parse_constant=_not_json)
+class _Repeated(ValueError):
+    """A key twice in one object: the relay reads the last, a provider may read the first."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _Repeated(key)
+            seen.add(key)
+    return result
+
+
+# json.loads, but NaN, Infinity and floats too big for a double (1e999) stop the parse, and so
+# does a repeated key (what was held for must be what every provider reads).
+_DECODER = json.JSONDecoder(parse_float=_finite, parse_constant=_not_json,
+                            object_pairs_hook=_unique)
 
 
 def _parse(raw: bytes) -> dict[str, Any]:
@@ -116,8 +149,11 @@ def _parse(raw: bytes) -> dict[str, Any]:
         try:
             body = _DECODER.decode(raw.decode(json.detect_encoding(raw), "surrogatepass"))
         except _NotFinite:
-            body = json.loads(raw)
+            body = json.loads(raw, object_pairs_hook=_unique)
             validation.check_structure(body)  # raises, naming the parameter
+    except _Repeated as exc:
+        raise errors.bad_request(f"The JSON body repeats the key `{exc.key[:64]}`; send each key "
+                                 f"once.", code="invalid_json") from None
     except (ValueError, UnicodeDecodeError, RecursionError):
         raise errors.bad_request("We could not parse the JSON body of your request.",
                                  code="invalid_json") from None
@@ -292,6 +328,8 @@ async def _metered(request: web.Request, path: str, validate: Any, *,
             choices = body.get("n") or 1  # each of n choices may use the whole limit
         ticket = await state.limiter.admit(key, ctx.prompt_estimate + max_out * choices)
         amount = _hold_cost(ctx, max_out * choices)
+        if amount > MAX_MICROS:  # more than any balance can hold: never reaches the database
+            raise _too_poor()
         after_send = None
         if amount > 0:
             hold = Hold(key.user_id, key.key_id, ctx.request_id, model, amount)

@@ -8,7 +8,7 @@ from typing import Any
 
 from aiohttp import web
 
-from app.metering import COMPLETION_TEXT_FIELDS, Usage, parse_usage, text_tokens
+from app.metering import CALL_FIELDS, COMPLETION_TEXT_FIELDS, Usage, parse_usage, text_tokens
 from relay import errors, h1, upstream
 from relay.context import RequestContext
 from relay.settler import interrupted
@@ -45,8 +45,6 @@ async def forward(request: web.Request, state: RelayState, ctx: RequestContext,
             payload = None if ctx.upstream_model == ctx.model else dict(
                 body, model=ctx.upstream_model)
             injected = False
-        if payload is None and upstream.names_a_limit_twice(raw):
-            payload, members = dict(body, **members), {}  # which one a provider reads varies
         data = raw if payload is None else None
         if payload is None and members:
             data = upstream.with_members(raw, members)
@@ -174,6 +172,9 @@ def _message_tokens(obj: dict[str, Any]) -> int:
             for field in COMPLETION_TEXT_FIELDS:
                 if isinstance(message.get(field), str):
                     total += text_tokens(message[field])
+            for field in CALL_FIELDS:
+                if message.get(field):
+                    total += text_tokens(json.dumps(message[field]))
     return total
 
 

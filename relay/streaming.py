@@ -16,7 +16,7 @@ from typing import Any
 from aiohttp import web
 from aiohttp.client_exceptions import ClientConnectionError
 
-from app.metering import COMPLETION_TEXT_FIELDS, parse_usage, text_tokens
+from app.metering import CALL_FIELDS, COMPLETION_TEXT_FIELDS, parse_usage, text_tokens
 from relay import errors
 from relay.h1 import H1Response, UpstreamError
 from relay.context import RequestContext
@@ -254,8 +254,9 @@ class StreamRelay:
                     value = delta.get(field)
                     if value and isinstance(value, str):
                         tokens += text_tokens(value)
-                if delta.get("tool_calls"):
-                    tokens += text_tokens(json.dumps(delta["tool_calls"]))
+                for field in CALL_FIELDS:
+                    if delta.get(field):
+                        tokens += text_tokens(json.dumps(delta[field]))
                 pieces += tokens > before
         if tokens:
             self._delivered(tokens, pieces)

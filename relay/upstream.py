@@ -97,12 +97,6 @@ def chat_body(body: dict[str, Any], up: Upstream, model: str, *, stream: bool,
     return dict(body, **changed, **members), {}, wants_usage
 
 
-def names_a_limit_twice(raw: bytes) -> bool:
-    """Whether a body repeats a completion-limit key: the relay held for the value Python's
-    parser kept (the last), a provider's parser may keep the first, so it is re-encoded."""
-    return raw.count(b'"max_tokens"') > 1 or raw.count(b'"max_completion_tokens"') > 1
-
-
 def with_members(raw: bytes, members: dict[str, Any]) -> bytes | None:
     """A JSON object body with ``members`` (none of which it has) added in front; ``None`` for a
     body in UTF-16/32 (JSON allows them), which must be re-encoded instead.

@@ -9,6 +9,7 @@ from relay import errors
 
 MAX_DEPTH = 200  # nesting a real request never reaches; deeper JSON could exhaust the C stack
 MAX_TOKENS = 2**31 - 1  # beyond any model's limit; bounds the reservation arithmetic
+MAX_CHOICES = 128  # OpenAI's own limit on n; bounds the reservation arithmetic too
 NUMBERS = ("temperature", "top_p", "presence_penalty", "frequency_penalty")
 
 
@@ -84,6 +85,9 @@ def check_chat_numbers(body: dict[str, Any]) -> None:
     n = body.get("n")
     if n is not None and (not is_int(n) or n < 1):
         raise errors.bad_request("n must be a positive integer", param="n", code="invalid_type")
+    if n is not None and n > MAX_CHOICES:
+        raise errors.bad_request(f"{n} is greater than the maximum of {MAX_CHOICES} - 'n'",
+                                 param="n", code="invalid_value")
     for field in ("max_tokens", "max_completion_tokens"):
         value = body.get(field)
         if value is not None and (not is_int(value) or value < 1):

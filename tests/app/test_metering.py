@@ -32,7 +32,7 @@ def test_media_parts_count_their_maximum_not_their_base64() -> None:
     image = {"type": "image_url", "image_url": {"url": "data:image/png;base64," + "A" * 10**6}}
     body = {"messages": [{"role": "user", "content": [image, image]}]}
     bound = prompt_upper_bound(body)
-    assert 2 * metering.MEDIA_TOKENS_MAX <= bound < 2 * metering.MEDIA_TOKENS_MAX + 100
+    assert 2 * metering.MEDIA_TOKENS_MAX <= bound < 2 * metering.MEDIA_TOKENS_MAX + 200
 
 
 def test_video_parts_count_the_media_maximum() -> None:
@@ -72,3 +72,32 @@ def test_nonsense_usage_is_no_usage() -> None:
                   {"prompt_tokens": 1, "total_tokens": -1}):
         assert parse_usage(usage) is None, usage
     assert parse_usage(None) is None and parse_usage([1]) is None
+
+
+def test_only_message_content_parts_count_as_media() -> None:
+    """A dict typed like media anywhere else (a tool schema property, a message itself) is text
+    the model reads: counted by its bytes, not capped at the media maximum."""
+    text = "x" * 1_000_000
+    schema = {"type": "function", "function": {"name": "f", "parameters": {
+        "type": "object", "properties": {"doc": {"type": "file", "description": text}}}}}
+    assert prompt_upper_bound({"messages": [{"role": "user", "content": "hi"}],
+                               "tools": [schema]}) >= len(text)
+    odd = {"messages": [{"role": "user", "type": "image", "content": text}]}
+    assert prompt_upper_bound(odd) >= len(text)
+    padded = {"messages": [{"role": "user", "content": [
+        {"type": "image_url", "image_url": {"url": "https://x/y.png", "detail": text}}]}]}
+    assert prompt_upper_bound(padded) >= len(text)  # only the media itself is not text
+
+
+def test_each_frame_of_a_video_counts() -> None:
+    video = {"type": "video", "video": [f"https://x/{i}.jpg" for i in range(8)]}
+    body = {"messages": [{"role": "user", "content": [video]}]}
+    assert prompt_upper_bound(body) >= 8 * metering.MEDIA_TOKENS_MAX
+
+
+def test_numbers_in_a_schema_count_as_the_text_they_are() -> None:
+    enum = list(range(10**9, 10**9 + 1000))
+    tool = {"type": "function", "function": {"name": "f", "parameters": {
+        "type": "object", "properties": {"v": {"type": "integer", "enum": enum}}}}}
+    body = {"messages": [{"role": "user", "content": "hi"}], "tools": [tool]}
+    assert prompt_upper_bound(body) >= len(json.dumps(enum, separators=(",", ":")))

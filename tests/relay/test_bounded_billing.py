@@ -298,19 +298,41 @@ async def test_a_limit_n_choices_cannot_pay_is_lowered_for_each(make_relay) -> N
     assert h.upstreams["deepseek"].last_request.json["max_tokens"] == 40
 
 
-async def test_a_limit_named_twice_reaches_the_provider_once(make_relay) -> None:
-    """``{"max_tokens": 100000, "max_tokens": 10}``: held for the 10 the relay read, and sent
-    as one key, so no provider's parser can pick the other."""
+@pytest.mark.parametrize("raw", [
+    b'{"model":"m1","messages":[{"role":"user","content":"hi"}],"max_tokens":100000,'
+    b'"max_tokens":10}',
+    # an escaped key is the same key
+    b'{"model":"m1","messages":[{"role":"user","content":"hi"}],"max\\u005ftokens":100000,'
+    b'"max_tokens":3}',
+    b'{"model":"m1","messages":[{"role":"user","content":"a long prompt"}],'
+    b'"messages":[{"role":"user","content":"hi"}]}',
+    b'{"model":"m1","messages":[{"role":"user","content":"hi","role":"system"}]}',
+], ids=["limit", "escaped limit", "messages", "nested"])
+async def test_a_key_named_twice_is_refused(make_relay, raw: bytes) -> None:
+    """The relay holds for the value its parser keeps (the last); a provider's may keep the
+    first. What was held for must be what every provider reads: such a body is a 400."""
     h = await make_relay(("deepseek",))
-    raw = (b'{"model":"m1","messages":[{"role":"user","content":"hi"}],'
-           b'"max_tokens":100000,"max_tokens":10}')
     async with aiohttp.ClientSession() as session:
         async with session.post(f"{h.base_url}/chat/completions", data=raw,
                                 headers={"Authorization": f"Bearer {h.key}",
                                          "Content-Type": "application/json"}) as resp:
-            assert resp.status == 200
-    sent = h.upstreams["deepseek"].last_request.body
-    assert sent.count(b'"max_tokens"') == 1 and json.loads(sent)["max_tokens"] == 10
+            assert resp.status == 400
+            error = (await resp.json())["error"]
+    assert error["code"] == "invalid_json" and "repeats the key" in error["message"]
+    assert h.upstreams["deepseek"].requests == []
+
+
+async def test_n_beyond_openais_limit_is_refused_and_never_fails_others(make_relay) -> None:
+    h = await make_relay(("deepseek",))
+    status, _, raw = await chat(h, {"model": "m1", "messages": MESSAGES, "n": 10**30})
+    assert status == 400 and json.loads(raw)["error"]["param"] == "n"
+    huge = {"model": "m1", "messages": MESSAGES, "n": 128, "max_tokens": 2**31 - 1}
+    results = await asyncio.gather(*(chat(h, huge if i % 3 == 0 else dict(
+        huge, n=1, max_tokens=5)) for i in range(30)))
+    # lowered to the balance, or refused once others spent it; never a 500 for anyone
+    assert {status for status, _, _ in results} <= {200, 402}
+    await h.settle()
+    assert Reservation.select().count() == 0
 
 
 async def test_a_provider_refusing_the_relays_own_limit_is_told_to_the_client(
@@ -337,3 +359,56 @@ async def test_a_cached_price_above_the_input_price_is_held_for(make_relay) -> N
     (hold,) = LedgerEntry.select().where(LedgerEntry.kind == "hold")
     bound = metering.prompt_upper_bound(body)
     assert -hold.amount_micros == bound * 5 + 10 * 8
+
+
+@pytest.mark.parametrize("delta", [{"reasoning": "think "}, {"refusal": "no "},
+                                   {"function_call": {"arguments": "{\"a\": 1}"}}],
+                         ids=["reasoning", "refusal", "function_call"])
+async def test_text_in_any_completion_field_counts_toward_the_cut(sqlite_db, monkeypatch,
+                                                                  delta: dict) -> None:
+    """A provider ignoring max_tokens with text in ``reasoning`` (vLLM, OpenRouter),
+    ``refusal`` or a function call is cut like one writing ``content``, and billed for it."""
+    from aiohttp import web
+
+    from app import accounts, apikeys, keystore, providers, recharges
+    from relay.server import RelayServer
+
+    async def endless(request: web.Request) -> web.StreamResponse:
+        resp = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
+        await resp.prepare(request)
+        for _ in range(500):
+            chunk = {"id": "c", "object": "chat.completion.chunk", "created": 1, "model": "m1",
+                     "choices": [{"index": 0, "delta": delta, "finish_reason": None}]}
+            await resp.write(b"data: " + json.dumps(chunk).encode() + b"\n\n")
+        await resp.write(b"data: [DONE]\n\n")
+        return resp
+
+    app = web.Application()
+    app.router.add_post("/v1/chat/completions", endless)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    accounts.add_user("alice", "alice@example.com")
+    recharges.recharge("alice", 10_000_000)
+    pricing.set_price("m1", "2", "8", "0.5")
+    providers.add_provider("odd", "openai", models=["m1"], base_url=f"http://127.0.0.1:{port}/v1")
+    monkeypatch.setenv(keystore.env_var_name("odd"), "sk-odd")
+    _, key = apikeys.create_key("alice")
+    server = RelayServer("127.0.0.1", 0, options=relay_options())
+    await server.start()
+    try:
+        h = Harness(server=server, key=key, user_id=accounts.get_user("alice").id)
+        status, _, raw = await chat(h, {"model": "m1", "messages": MESSAGES, "max_tokens": 5,
+                                        "stream": True})
+        assert status == 200
+        got = events(raw)
+        assert got[-1] == "[DONE]" and got[-2]["choices"][0]["finish_reason"] == "length"
+        assert len([e for e in got if isinstance(e, dict) and e["choices"][0]["delta"]]) == 6
+        await h.settle()
+        (row,) = h.logs()
+        assert row.estimated and row.completion_tokens > 0
+    finally:
+        await server.stop()
+        await runner.cleanup()
