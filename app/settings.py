@@ -105,6 +105,8 @@ SPECS: dict[str, Spec] = {
                                    "A new connection's first request head must arrive within"),
     "keepalive_timeout_seconds": Spec(30, _int_range(1, 3600),
                                       "An idle keep-alive connection is closed after"),
+    "body_timeout_seconds": Spec(30, _int_range(1, 3600),
+                                 "A request's body must arrive whole within"),
     "max_connections_per_ip": Spec(256, _int_range(0, 1_000_000),
                                    "Open connections per client address (0 = no limit)"),
     "upstream_read_timeout_seconds": Spec(300, _int_range(1, 3600),

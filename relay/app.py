@@ -43,6 +43,8 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
     try:
         return await handler(request)
     except errors.RelayError as exc:
+        if exc.close:
+            return await _answer_and_close(request, exc)
         return exc.response()
     except web.HTTPException as exc:
         if exc.status == 404:
@@ -63,6 +65,21 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
     except Exception:
         log.exception("unhandled error serving %s %s", request.method, request.path)
         return errors.internal().response()
+
+
+async def _answer_and_close(request: web.Request, exc: errors.RelayError) -> web.Response:
+    """Send ``exc`` and close the connection at once: aiohttp would otherwise keep reading
+    the rest of an unread body (up to its lingering time) before closing."""
+    log.info("closed a connection from %s: %s", request.get(CLIENT_IP) or request.remote,
+             exc.code)
+    resp = exc.response()
+    try:
+        await resp.prepare(request)
+        await resp.write_eof()
+    except ConnectionError:  # the client left meanwhile
+        pass
+    request.protocol.force_close()  # what was written is still sent before the socket closes
+    return resp
 
 
 ADMIN_PREFIX = "/admin/"

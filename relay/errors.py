@@ -15,11 +15,12 @@ class RelayError(Exception):
 
     def __init__(self, status: int, message: str, *, type_: str = "invalid_request_error",
                  code: str | None = None, param: str | None = None,
-                 headers: dict[str, str] | None = None) -> None:
+                 headers: dict[str, str] | None = None, close: bool = False) -> None:
         super().__init__(message)
         self.status, self.message, self.type, self.code, self.param = (
             status, message, type_, code, param)
         self.headers = headers or {}
+        self.close = close  # end the connection once answered (its request was not read whole)
 
     def body(self) -> dict[str, Any]:
         return {"error": {"message": self.message, "type": self.type, "param": self.param,
@@ -29,8 +30,11 @@ class RelayError(Exception):
         headers = dict(self.headers)
         if self.status < 500 and self.status not in (408, 409, 429):
             headers.setdefault("x-should-retry", "false")
-        return web.Response(status=self.status, body=json.dumps(self.body()).encode(),
+        resp = web.Response(status=self.status, body=json.dumps(self.body()).encode(),
                             content_type="application/json", headers=headers)
+        if self.close:
+            resp.force_close()  # Connection: close
+        return resp
 
     def sse_event(self) -> bytes:
         return b"data: " + json.dumps(self.body()).encode() + b"\n\n"
@@ -73,6 +77,11 @@ def upstream_bad_response() -> RelayError:
 def not_found_route(path: str) -> RelayError:
     return RelayError(404, f"Unknown request URL: {path}. Supported: /v1/chat/completions, "
                            "/v1/embeddings, /v1/models.", code="unknown_url")
+
+
+def body_timeout(seconds: float) -> RelayError:
+    return RelayError(408, f"The request body did not arrive within the relay's {seconds:g} s "
+                           "limit (body_timeout_seconds).", code="request_timeout", close=True)
 
 
 def internal() -> RelayError:

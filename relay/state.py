@@ -40,6 +40,7 @@ class RelayOptions:
     # Hostile and idle connections (relay/lowlevel.py, relay/connlimit.py).
     header_timeout: float = 10.0  # a new connection's first request head, whole
     keepalive_timeout: float = 30.0  # idle between requests (the next head included)
+    body_timeout: float = 30.0  # a request's whole body, from when its handler reads it
     max_connections_per_ip: int = 256  # 0: no limit
     stream_write_timeout: float = 30.0  # one write to a stream client blocked this long: drop
 
@@ -51,6 +52,7 @@ class RelayOptions:
                    read_timeout=float(values["upstream_read_timeout_seconds"]),
                    header_timeout=float(values["header_timeout_seconds"]),
                    keepalive_timeout=float(values["keepalive_timeout_seconds"]),
+                   body_timeout=float(values["body_timeout_seconds"]),
                    max_connections_per_ip=int(values["max_connections_per_ip"]),
                    stream_write_timeout=float(values["stream_write_timeout_seconds"]))
 

@@ -7,6 +7,7 @@ Attackers connect from other loopback addresses (127.0.0.2, …: Linux routes al
 
 import asyncio
 import json
+import logging
 import resource
 import socket
 import sys
@@ -16,9 +17,15 @@ from collections.abc import AsyncIterator
 import aiohttp
 import psutil
 import pytest
+from aiohttp import web
+from aiohttp.test_utils import make_mocked_request
+from aiohttp.web_protocol import RequestHandler
 
-from app import accounts, settings, tls
+from app import accounts, admintokens, settings, tls
 from app.models import Reservation
+from relay import errors
+from relay.connlimit import total_cap
+from relay.handlers import read_body
 from relay.state import RelayOptions
 from tests.helpers.fake_upstream import FakeUpstream
 from tests.relay.conftest import Harness, relay_options
@@ -310,8 +317,155 @@ async def test_the_connection_settings_reach_the_relay_options(sqlite_db) -> Non
     """`relaydesk serve` and the desktop app both build their options this way."""
     for key, value in [("upstream_read_timeout_seconds", 7), ("header_timeout_seconds", 3),
                        ("keepalive_timeout_seconds", 9), ("max_connections_per_ip", 12),
-                       ("stream_write_timeout_seconds", 4)]:
+                       ("stream_write_timeout_seconds", 4), ("body_timeout_seconds", 6)]:
         settings.set(key, value)
     opts = RelayOptions.from_settings(settings.all_settings())
     assert (opts.read_timeout, opts.header_timeout, opts.keepalive_timeout,
-            opts.max_connections_per_ip, opts.stream_write_timeout) == (7.0, 3.0, 9.0, 12, 4.0)
+            opts.max_connections_per_ip, opts.stream_write_timeout, opts.body_timeout) == (
+        7.0, 3.0, 9.0, 12, 4.0, 6.0)
+
+
+# --- request bodies that arrive slowly or never ---------------------------------------------
+
+
+def _head(key: str, length: int, path: str = "/v1/chat/completions") -> bytes:
+    return (f"POST {path} HTTP/1.1\r\nHost: relay\r\nAuthorization: Bearer {key}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {length}\r\n\r\n").encode()
+
+
+def _error(answer: bytes, status: int) -> dict:  # type: ignore[type-arg]
+    """The JSON error of a whole HTTP answer that must carry ``status`` and close."""
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 %d" % status), answer
+    assert b"connection: close" in head.lower(), answer
+    return json.loads(body)["error"]  # type: ignore[no-any-return]
+
+
+async def test_a_body_that_stalls_gets_a_408_and_its_connection_closed(make_relay,
+                                                                       session) -> None:
+    h: Harness = await make_relay(options=relay_options(body_timeout=0.5))
+    before = h.balance()
+    reader, writer = await _connect(h.server.port)
+    writer.write(_head(h.key, 1000) + b'{"model"')  # 8 of 1,000 bytes, then nothing
+    started = time.monotonic()
+    answer = await _closed_within(reader, 5)
+    elapsed = time.monotonic() - started
+    writer.close()
+    error = _error(answer, 408)
+    assert error["code"] == "request_timeout" and "0.5 s" in error["message"], error
+    assert 0.4 < elapsed < 2.5
+    await _until(lambda: h.server.open_connections == 0, 2)
+    assert not h.upstreams["deepseek"].requests
+    assert h.balance() == before and Reservation.select().count() == 0
+    assert await _timed_chat(session, h.base_url, h.key) < 1  # the relay serves on
+
+
+async def test_an_admin_body_that_stalls_gets_a_408_too(make_relay) -> None:
+    h: Harness = await make_relay(options=relay_options(body_timeout=0.5))
+    _, token = admintokens.create_token("ops")
+    reader, writer = await _connect(h.server.port, "127.0.0.1")
+    writer.write(_head(token, 100, "/admin/api/users") + b'{"userna')
+    answer = await _closed_within(reader, 5)
+    writer.close()
+    assert _error(answer, 408)["code"] == "request_timeout"
+    assert [u.username for u in accounts.list_users()] == ["alice"]
+
+
+async def test_a_client_that_hangs_up_mid_body_leaves_no_traceback(make_relay, caplog) -> None:
+    h: Harness = await make_relay(options=relay_options(body_timeout=30))
+    _, token = admintokens.create_token("ops")
+    before = h.balance()
+    with caplog.at_level(logging.INFO):
+        # API requests are cancelled when their client leaves; admin ones read on.
+        for path, key in [("/v1/chat/completions", h.key), ("/admin/api/users", token)] * 10:
+            reader, writer = await _connect(h.server.port, "127.0.0.1")
+            writer.write(_head(key, 1000, path) + b'{"model"')
+            await writer.drain()
+            writer.transport.abort()  # type: ignore[attr-defined]
+        await _until(lambda: h.server.open_connections == 0 and not h.server.state.in_flight,
+                     5)
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR], \
+        caplog.text
+    assert h.balance() == before and Reservation.select().count() == 0
+
+
+class _NeverConnected(RequestHandler):
+    """aiohttp's own connection handler, not connected (no __slots__: make_mocked_request
+    sets a writer on it)."""
+
+
+async def test_a_read_after_the_connection_closed_is_an_incomplete_body(make_relay) -> None:
+    """aiohttp raises a bare RuntimeError when a body read starts after the connection was
+    closed (a race with the client hanging up, or with the relay closing an idle-looking
+    connection): a 400, like any body cut short. A real aiohttp reader on a closed
+    connection."""
+    h: Harness = await make_relay()
+    loop = asyncio.get_running_loop()
+    protocol = _NeverConnected(web.Server(lambda request: None), loop=loop)  # type: ignore
+    assert not protocol.connected
+    payload = aiohttp.StreamReader(protocol, 2 ** 16, loop=loop)
+    payload.feed_data(b'{"model"')
+    request = make_mocked_request("POST", "/v1/chat/completions", protocol=protocol,
+                                  transport=None, payload=payload,
+                                  headers={"Content-Length": "1000"})
+    with pytest.raises(errors.RelayError) as caught:
+        await read_body(request, h.server.state)
+    assert (caught.value.status, caught.value.code) == (400, "incomplete_body")
+
+
+async def test_slow_bodies_cannot_lock_out_other_clients(sqlite_db, session) -> None:
+    """The connection cap filled with requests whose bodies never finish (a real `relaydesk
+    serve` at a 160-file limit): while they are held, another address gets 429s; the body
+    deadline closes them all with a 408, and the other address is served again."""
+    cap = total_cap(160)
+    assert cap is not None
+    async with FakeUpstream(kind="openai", api_key="sk-up") as up:
+        key, env = await _setup(up, 10_000_000)
+        settings.set("body_timeout_seconds", 5)
+        server = await ServeProcess(sqlite_db.data_dir, env=env,
+                                    preexec_fn=lambda: resource.setrlimit(
+                                        resource.RLIMIT_NOFILE, (160, 160))).start()
+        port = int(server.base_url.rsplit(":", 1)[1].split("/")[0])
+        writers: list[asyncio.StreamWriter] = []
+        answers: list[asyncio.Task[bytes]] = []  # all each slow connection got until closed
+
+        async def attack() -> None:
+            reader, writer = await _connect(port, f"127.0.0.{2 + len(writers) % 2}")
+            writer.write(_head(key, 1000) + b'{"model"')
+            writers.append(writer)
+            answers.append(asyncio.create_task(_closed_within(reader, 15)))
+
+        def refused() -> bool:
+            return any(t.done() and t.result().startswith(b"HTTP/1.1 429") for t in answers)
+
+        async def healthz() -> bytes:
+            reader, writer = await _connect(port, "127.0.0.200")
+            writer.write(b"GET /healthz HTTP/1.1\r\nHost: relay\r\nConnection: close\r\n\r\n")
+            try:
+                return await _closed_within(reader, 5)
+            finally:
+                writer.close()
+
+        try:
+            # A new connection pushes out an idle one (its head not yet read): attack until
+            # one is refused, i.e. every connection held is busy with its slow body.
+            async with asyncio.timeout(4):  # well before the first body deadline
+                while not refused():
+                    await attack()
+                    await asyncio.sleep(0.01)  # pace only: the loop waits for the refusal
+            assert (await healthz()).startswith(b"HTTP/1.1 429")  # locked out
+            started = time.monotonic()
+            await asyncio.wait(answers, timeout=10)
+            assert all(t.done() for t in answers)
+            assert time.monotonic() - started < 7
+            assert (await healthz()).startswith(b"HTTP/1.1 200")
+            assert await _timed_chat(session, server.base_url, key) < 1
+        finally:
+            for writer in writers:
+                writer.close()
+            await server.stop()
+    timed_out = [t.result() for t in answers if t.result().startswith(b"HTTP/1.1 408")]
+    assert len(timed_out) == cap, [t.result()[:40] for t in answers]
+    assert all(_error(a, 408)["code"] == "request_timeout" for a in timed_out)
+    output = "".join(server.output)
+    assert "Traceback" not in output, output[:3000]
