@@ -26,9 +26,8 @@ from relay.dbexec import DatabaseExecutor
 
 log = logging.getLogger(__name__)
 
-# Settlements per transaction on the loop: ~50 us each, so a step stays within a few
-# milliseconds (a frame of the GUI is 16 ms); a bigger chunk spreads its commit over more
-# requests (24 to 96 gave non-stream c=50 ~5 % more throughput in `make bench`).
+# Settlements per transaction on the loop: small enough that a step holds the loop only a few
+# milliseconds, big enough to spread its commit over many requests (README, Benchmark).
 QUICK_CHUNK = 96
 
 

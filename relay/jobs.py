@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 DAY = 86_400.0
 RETRY_S = 600.0  # after a failed run (database unreachable, ...), try again this much later
-RELAY_BATCH = 1000  # rows per transaction: ~15-30 ms on SQLite, the longest a request waits
+RELAY_BATCH = 1000  # rows per transaction: its duration is the longest a request waits
 REST = 1.0  # after each batch, leave the database to the relay for REST x the batch's time
 
 Call = Callable[..., Awaitable[Any]]  # DatabaseExecutor.run, or the GUI's Backend.call
