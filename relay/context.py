@@ -20,13 +20,11 @@ class RequestContext:
     user_agent: str | None
     price: Price | None = None
     prompt_estimate: int = 0
-    # The hold: prompt tokens no provider can exceed, and what it took (micro-units).
+    # Prompt tokens no provider can bill more of (the hold is sized from it).
     prompt_bound: int = 0
-    hold_micros: int = 0
     # The completion limit the relay sends upstream: the model's cap when the client named
     # none, or the client's own limit lowered to what the balance affords; None: the client's.
     max_tokens: int | None = None
-    max_tokens_lowered: bool = False
     # The completion tokens the hold pays for (limit x n choices); 0: no completion.
     completion_limit: int = 0
     client_wants_usage: bool = False  # stream_options.include_usage from the client itself

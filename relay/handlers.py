@@ -231,7 +231,7 @@ async def _take_hold(state: RelayState, ctx: RequestContext, hold: Hold,
 
 
 def _held(state: RelayState, ctx: RequestContext, hold: Hold) -> None:
-    ctx.reserved, ctx.hold_micros = True, hold.amount_micros
+    ctx.reserved = True
     state.accountant.active[ctx.request_id] = ctx.delivered_micros
 
 
@@ -272,7 +272,7 @@ async def _reserve(state: RelayState, ctx: RequestContext, hold: Hold, max_out: 
             raise _too_poor() from None
         assert ctx.price is not None
         hold = replace(hold, amount_micros=_hold_cost(ctx, fitting * choices))
-        ctx.max_tokens, ctx.max_tokens_lowered = fitting, True
+        ctx.max_tokens = fitting
         await _take_hold(state, ctx, hold,
                          state.reserver.reserve(hold, in_flight=state.in_flight))
         return
