@@ -48,8 +48,10 @@ async def _until(predicate, timeout: float = 60.0) -> None:  # type: ignore[no-u
             await asyncio.sleep(0.02)
 
 
-async def _load_then_kill(relay: ServeProcess, key: str) -> Received:
-    """Clients send stream and non-stream requests without pause until the relay dies."""
+async def _load_then_kill(relay: ServeProcess, up: FakeUpstream, key: str) -> Received:
+    """Clients send stream and non-stream requests without pause until the relay dies. Before
+    the kill, streams stall upstream until the relay holds some of them: a fast relay could
+    otherwise have settled everything it was serving at the moment it dies."""
     got = Received()
     headers = {"Authorization": f"Bearer {key}"}
     url = f"{relay.base_url}/chat/completions"
@@ -72,15 +74,17 @@ async def _load_then_kill(relay: ServeProcess, key: str) -> Received:
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
         tasks = [asyncio.create_task(client(session, i % 4 == 0)) for i in range(CLIENTS)]
         await _until(lambda: len(got.answers) >= ANSWERS_BEFORE_KILL)
+        up.scenario.pause_before_event[2] = asyncio.Event()  # never set: they stall for good
+        await _until(lambda: Reservation.select().count() > 0)
         await relay.kill()
         await asyncio.gather(*tasks)
     return got
 
 
 async def _crash_and_recover(data_dirs: tuple[Path, Path], env: dict[str, str],
-                             key: str) -> Received:
+                             up: FakeUpstream, key: str) -> Received:
     relay = await ServeProcess(data_dirs[0], env=env).start()
-    got = await _load_then_kill(relay, key)
+    got = await _load_then_kill(relay, up, key)
     assert Reservation.select().count() > 0  # the crash left requests held
     restarted = await ServeProcess(data_dirs[1], env=env).start()
     try:  # its lease loop recovers the dead relay's reservations once their lease lapsed
@@ -125,7 +129,7 @@ def _check_billing(got: Received) -> int:
 async def test_kill_9_under_load_bills_every_delivered_answer_once_sqlite(sqlite_db) -> None:
     async with FakeUpstream(kind="openai", api_key="sk-up") as up:
         key, env = await _setup(up)
-        got = await _crash_and_recover((sqlite_db.data_dir,) * 2, env, key)
+        got = await _crash_and_recover((sqlite_db.data_dir,) * 2, env, up, key)
     interrupted = _check_billing(got)
     print(f"sqlite: {len(got.answers)} answers, {got.streams} streams delivered; recovery "
           f"billed {interrupted} unfinished requests")
@@ -139,7 +143,7 @@ async def test_kill_9_under_load_bills_every_delivered_answer_once_postgres(
         async with FakeUpstream(kind="openai", api_key="sk-up") as up:
             key, env = await _setup(up)
             env["DATABASE_URL"] = postgres_url
-            got = await _crash_and_recover((tmp_path / "r1", tmp_path / "r2"), env, key)
+            got = await _crash_and_recover((tmp_path / "r1", tmp_path / "r2"), env, up, key)
         interrupted = _check_billing(got)
         print(f"postgres: {len(got.answers)} answers, {got.streams} streams delivered; "
               f"recovery billed {interrupted} unfinished requests")
