@@ -80,12 +80,9 @@ def _is_money(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and abs(value) <= MAX_MICROS
 
 
-def reserve_many(holds: list[Hold], lease_seconds: float,
-                 balances: dict[int, int] | None = None) -> list[ServiceError | None]:
+def reserve_many(holds: list[Hold], lease_seconds: float) -> list[ServiceError | None]:
     """Take several holds in one transaction (group commit); per hold, ``None`` when taken or
     the error that refused it. A refused hold writes nothing, so the others are unaffected.
-    ``balances``, if given, receives each user's balance after the batch (the relay keeps
-    them to judge its next holds).
 
     The usual case costs a fixed number of statements per batch, whatever its size: one
     conditional debit per user for the sum of that user's holds (``WHERE balance >= sum``), then
@@ -117,16 +114,12 @@ def reserve_many(holds: list[Hold], lease_seconds: float,
                 for i, amount in zip(indexes, amounts):
                     balance -= amount
                     entries.append((i, balance))
-                if balances is not None:
-                    balances[user_id] = row[0]
                 continue
             for i in indexes:  # does not fit (or odd amounts): hold by hold, as post() does
                 try:
                     entries.append((i, apply_balance(user_id, -holds[i].amount_micros)))
                 except (InsufficientBalance, NotFound) as exc:
                     results[i] = exc
-            if balances is not None:
-                balances.pop(user_id, None)  # short of money, or gone: not worth remembering
         entries.sort(key=lambda e: e[0])  # ledger ids follow the batch order
         _insert_rows("ledger_entry", LEDGER_COLUMNS, [
             (holds[i].user_id, Kind.HOLD.value, -holds[i].amount_micros, after, None,

@@ -51,17 +51,13 @@ class GroupCommit(Generic[T]):
         self.quick_batches = 0
 
     # -- what a subclass provides ---------------------------------------------------------------
-    def _write(self, items: list[T], here: bool) -> Sequence[Exception | None]:
+    def _write(self, items: list[T]) -> Sequence[Exception | None]:
         """Write ``items`` in one transaction (a service function that opens its own: on the
-        loop it joins the quick writer's); per item ``None`` or the error that refused it.
-        ``here``: on the loop (else on the database thread)."""
+        loop it joins the quick writer's); per item ``None`` or the error that refused it."""
         raise NotImplementedError
 
     def _orphaned(self, item: T) -> None:
         """``item`` was written for a request that was cancelled meanwhile (the client left)."""
-
-    def _written_on_thread(self, items: list[T]) -> None:
-        """On the loop, after the database thread wrote ``items``."""
 
     # -- the machinery --------------------------------------------------------------------------
     async def submit(self, item: T, *, in_flight: int) -> None:
@@ -97,7 +93,7 @@ class GroupCommit(Generic[T]):
         if self.quick is None or not self.idle():
             return False
         try:
-            refused = self.quick.run(self._write, [item], True)[0]
+            refused = self.quick.run(self._write, [item])[0]
         except Busy:
             return False  # another connection is writing: queue it like any other
         self.quick_batches += 1
@@ -121,7 +117,7 @@ class GroupCommit(Generic[T]):
 
     def _submit(self, loop: asyncio.AbstractEventLoop) -> None:
         try:
-            self._dbx.submit(self._write_batch, loop, self._finished_on_thread)
+            self._dbx.submit(self._write_batch, loop, self._finished)
         except BaseException:
             self._busy = False
             raise
@@ -138,7 +134,7 @@ class GroupCommit(Generic[T]):
             self._busy = False
             return
         try:
-            results = self.quick.run(self._write, [item for item, _ in batch], True)
+            results = self.quick.run(self._write, [item for item, _ in batch])
         except Busy:
             self._pending.extendleft(reversed(batch))
             self._submit(loop)
@@ -164,7 +160,7 @@ class GroupCommit(Generic[T]):
             return batch, [], None
         items = [item for item, _ in batch]
         try:
-            return batch, self._write(items, False), None
+            return batch, self._write(items), None
         except Exception as exc:  # noqa: BLE001 -- database trouble, or one item it refuses
             if len(items) == 1:
                 return batch, [], exc
@@ -173,15 +169,9 @@ class GroupCommit(Generic[T]):
 
     def _write_one(self, item: T) -> Exception | None:
         try:
-            return self._write([item], False)[0]
+            return self._write([item])[0]
         except Exception as exc:  # noqa: BLE001 -- this item's own error
             return exc
-
-    def _finished_on_thread(self, outcome: "_Batch[T] | None",
-                            error: BaseException | None) -> None:
-        if outcome is not None:
-            self._written_on_thread([item for item, _ in outcome[0]])
-        self._finished(outcome, error)
 
     def _finished(self, outcome: "_Batch[T] | None", error: BaseException | None) -> None:
         """On the loop: wake the batch's requests, then write the items that queued up."""

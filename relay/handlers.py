@@ -279,23 +279,6 @@ async def _reserve(state: RelayState, ctx: RequestContext, hold: Hold, max_out: 
     _held(state, ctx, hold)
 
 
-class _HoldAfterSend:
-    """The hold of a request sent upstream before it was taken (relay/reserver.py, overlap):
-    awaited by each attempt that reaches a provider, before its answer is read; the first
-    takes the hold, the later ones (failover, a resend) find it taken."""
-
-    __slots__ = ("_state", "_ctx", "_hold")
-
-    def __init__(self, state: RelayState, ctx: RequestContext, hold: Hold) -> None:
-        self._state, self._ctx, self._hold = state, ctx, hold
-
-    async def __call__(self) -> None:
-        if self._ctx.reserved:
-            return  # a later attempt (failover, a stale pooled connection): already taken
-        await _take_hold(self._state, self._ctx, self._hold,
-                         self._state.reserver.overlap(self._hold))
-
-
 async def _metered(request: web.Request, path: str, validate: Any, *,
                    completion: bool) -> web.StreamResponse:
     state = request.app[STATE]
@@ -330,18 +313,13 @@ async def _metered(request: web.Request, path: str, validate: Any, *,
         amount = _hold_cost(ctx, max_out * choices)
         if amount > MAX_MICROS:  # more than any balance can hold: never reaches the database
             raise _too_poor()
-        after_send = None
         if amount > 0:
-            hold = Hold(key.user_id, key.key_id, ctx.request_id, model, amount)
-            if state.reserver.may_overlap(hold, state.in_flight):
-                after_send = _HoldAfterSend(state, ctx, hold)
-            else:
-                await _reserve(state, ctx, hold, max_out, choices)
+            await _reserve(state, ctx, Hold(key.user_id, key.key_id, ctx.request_id, model,
+                                            amount), max_out, choices)
         ctx.completion_limit = (max_out if ctx.max_tokens is None else ctx.max_tokens) * choices
         if ctx.max_tokens is not None:
             request[MAX_TOKENS_SENT] = ctx.max_tokens
-        return await forward(request, state, ctx, body, candidates, path=path, raw=raw,
-                             after_send=after_send)
+        return await forward(request, state, ctx, body, candidates, path=path, raw=raw)
     except errors.RelayError as exc:
         ctx.status, ctx.error_code = exc.status, exc.code
         raise

@@ -49,7 +49,7 @@ class Settler(GroupCommit[Settlement]):
         ctx.settled = True
         return True
 
-    def _write(self, items: list[Settlement], here: bool) -> Sequence[Exception | None]:
+    def _write(self, items: list[Settlement]) -> Sequence[Exception | None]:
         return billing.settle_each(items)
 
 

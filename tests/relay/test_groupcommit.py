@@ -16,7 +16,7 @@ class _Picky(GroupCommit[int]):
         super().__init__(dbx, gather_from=1, gather_delay=0.01)
         self.written: list[int] = []
 
-    def _write(self, items: list[int], here: bool) -> Sequence[Exception | None]:
+    def _write(self, items: list[int]) -> Sequence[Exception | None]:
         if any(item < 0 for item in items):
             raise OverflowError("Python int too large to convert to SQLite INTEGER")
         self.written.extend(items)
