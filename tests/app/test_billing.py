@@ -6,10 +6,10 @@ import pytest
 
 from app import accounts, audit, billing, ledger
 from app.billing import Settlement
+from app.clock import set_clock
 from app.errors import InsufficientBalance
 from app.ledger import Kind
-from app.clock import set_clock
-from app.models import AuditEvent, LedgerEntry, RequestLog, Reservation, User
+from app.models import LedgerEntry, RequestLog, Reservation, User
 from tests.app.support import unchanged
 
 
@@ -225,11 +225,23 @@ def test_odd_sized_batches_write_every_row_once(alice):
     assert ledger.mismatched_users() == []
 
 
-def test_chunk_sizes_cover_the_rows():
-    for count in (0, 1, 2, 3, 37, 255, 256, 257, 1000):
-        sizes = billing._chunk_sizes(count)
-        assert sum(sizes) == count
-        assert all(0 < s <= billing.ROWS_PER_INSERT for s in sizes)
+@pytest.mark.parametrize("count", [0, 1, 2, 3, billing.ROWS_PER_INSERT - 1,
+                                   billing.ROWS_PER_INSERT, billing.ROWS_PER_INSERT + 1, 1000])
+def test_batches_of_any_size_write_every_row_once(alice, count):
+    """Batches go out in several multi-row statements: whatever the size, every hold and every
+    settlement is written exactly once."""
+    holds = [billing.Hold(alice.id, None, f"r{i}", "m", 1) for i in range(count)]
+    assert billing.reserve_many(holds, 60) == [None] * count
+    assert sorted(r.request_id for r in Reservation.select()) == sorted(f"r{i}"
+                                                                        for i in range(count))
+    assert LedgerEntry.select().where(LedgerEntry.kind == "hold").count() == count
+    items = [Settlement(f"r{i}", alice.id, 1, True, log(alice, f"r{i}", 1)) for i in range(count)]
+    assert billing.settle_many(items) == count
+    assert Reservation.select().count() == 0
+    assert sorted(r.request_id for r in RequestLog.select()) == sorted(f"r{i}"
+                                                                       for i in range(count))
+    assert balance(alice) == 10_000 - count
+    assert ledger.mismatched_users() == []
 
 
 @pytest.mark.parametrize("micros", [0, 123_456])

@@ -186,17 +186,17 @@ def test_no_backup_without_backup_dir(sqlite_db, tmp_path):
 def test_v2_adds_security_tables_and_key_limits_to_a_v1_database(any_db, tmp_path):
     """A database created by the first release (no tokens, bans or key limits) is upgraded
     in place and keeps its keys."""
+    from playhouse.migrate import SchemaMigrator
     from playhouse.migrate import migrate as run_operations
 
     from app import apikeys
-    from app.migrations import _migrator
     from app.models import AdminToken, ApiKey, IpBan
 
     accounts.add_user("keepme", "keep@example.com")
     key, _ = apikeys.create_key("keepme")
     database = db_mod.database.obj
     database.drop_tables([AdminToken, IpBan])
-    ops = _migrator(database)
+    ops = SchemaMigrator.from_database(database)
     run_operations(*[ops.drop_column("api_key", c)
                      for c in ("rpm_limit", "tpm_limit", "concurrency_limit")])
     stamp(1)
@@ -246,8 +246,8 @@ def test_v5_adds_output_caps_and_write_offs(any_db, tmp_path):
     from playhouse.migrate import migrate as run_operations
     """A v4 database gains the two columns with their defaults; existing rows keep their data."""
     database = db_mod.database.obj
-    from app.migrations import _migrator
-    ops = _migrator(database)
+    from playhouse.migrate import SchemaMigrator
+    ops = SchemaMigrator.from_database(database)
     run_operations(ops.drop_column("model_price", "max_output_tokens"),
                    ops.drop_column("request_log", "written_off_micros"))
     database.execute_sql("INSERT INTO model_price (model, input_micros, cached_input_micros, "

@@ -44,6 +44,25 @@ def write_lock(sqlite_db) -> Iterator[sqlite3.Connection]:  # type: ignore[no-un
         other.close()
 
 
+def lock_is_free(sqlite_db) -> bool:  # type: ignore[no-untyped-def]
+    """Whether another connection can take SQLite's write lock at once: the writer left no
+    transaction open."""
+    other = sqlite3.connect(str(sqlite_db.sqlite_path), isolation_level=None, timeout=0)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("ROLLBACK")
+        return True
+    except sqlite3.OperationalError:
+        return False
+    finally:
+        other.close()
+
+
+def pragma(writer: QuickWriter, name: str) -> list[tuple[object, ...]]:
+    """``PRAGMA name`` read on the writer's own connection (statements inside ``run`` go there)."""
+    return writer.run(lambda: [tuple(row) for row in sql.execute(f"PRAGMA {name}").fetchall()])
+
+
 def balance(user: User) -> int:
     return User.get_by_id(user.id).balance_micros
 
@@ -62,10 +81,10 @@ def kinds() -> list[str]:
 
 
 def test_writer_is_for_the_bound_sqlite_file(sqlite_db, writer) -> None:
-    mode, = writer._conn.execute("PRAGMA journal_mode").fetchone()
-    path, = [row[2] for row in writer._conn.execute("PRAGMA database_list") if row[1] == "main"]
+    [(mode,)] = pragma(writer, "journal_mode")
+    [path] = [row[2] for row in pragma(writer, "database_list") if row[1] == "main"]
     assert mode == "wal" and path == str(sqlite_db.sqlite_path.resolve())
-    assert writer._conn.execute("PRAGMA busy_timeout").fetchone() == (0,)
+    assert pragma(writer, "busy_timeout") == [(0,)]
 
 
 def test_not_for_a_rollback_journal_file(tmp_path) -> None:
@@ -92,7 +111,7 @@ def test_inside_run_statements_and_transactions_use_the_quick_connection(alice, 
     seen = {}
 
     def fn() -> None:
-        seen["direct"] = db.direct.get() is writer._conn
+        seen["direct"] = isinstance(db.direct.get(), sqlite3.Connection)
         seen["joined"] = isinstance(db.write_transaction(), contextlib.nullcontext)
         seen["joined2"] = isinstance(db.joined_transaction(), contextlib.nullcontext)
         billing.reserve_many([hold(alice, "r1", 500)], 60)
@@ -105,7 +124,7 @@ def test_inside_run_statements_and_transactions_use_the_quick_connection(alice, 
     assert balance(alice) == 9_500
 
 
-def test_an_error_rolls_back_everything(alice, writer) -> None:
+def test_an_error_rolls_back_everything(sqlite_db, alice, writer) -> None:
     def fn() -> None:
         billing.reserve_many([hold(alice, "r1", 3_000)], 60)
         sql.execute('UPDATE "user" SET email = ? WHERE id = ?', ("x@example.com", alice.id))
@@ -115,7 +134,7 @@ def test_an_error_rolls_back_everything(alice, writer) -> None:
         writer.run(fn)
     assert balance(alice) == 10_000 and holds_written() == [] and kinds() == ["recharge"]
     assert User.get_by_id(alice.id).email == "alice@example.com"
-    assert db.direct.get() is None and not writer._conn.in_transaction
+    assert db.direct.get() is None and lock_is_free(sqlite_db)
     # and the writer is still usable
     assert writer.run(billing.reserve_many, [hold(alice, "r2", 1)], 60) == [None]
     assert holds_written() == [("r2", 1)]
@@ -134,7 +153,8 @@ def test_busy_at_once_while_another_connection_writes(sqlite_db, alice, writer) 
             writer.run(fn)
         # no waiting on busy_timeout (the app's connection would wait 10 s)
         assert time.monotonic() - started < 1.0
-        assert called == [] and db.direct.get() is None and not writer._conn.in_transaction
+        assert called == [] and db.direct.get() is None
+    assert lock_is_free(sqlite_db)  # the refused writer holds nothing either
     assert balance(alice) == 10_000 and holds_written() == [] and kinds() == ["recharge"]
     # the lock is free again: the same writer works
     assert writer.run(billing.reserve_many, [hold(alice, "r1", 3_000)], 60) == [None]
@@ -158,18 +178,20 @@ def test_refused_holds_come_back_as_results(sqlite_db, alice, writer) -> None:
     assert ledger.mismatched_users() == []
 
 
-def test_database_errors_propagate_and_roll_back(alice, writer) -> None:
+def test_database_errors_propagate_and_roll_back(sqlite_db, alice, writer) -> None:
     writer.run(billing.reserve_many, [hold(alice, "r1", 1)], 60)
     with pytest.raises(sqlite3.IntegrityError):  # the request id is unique
         writer.run(billing.reserve_many, [hold(alice, "r1", 2)], 60)
     assert balance(alice) == 9_999 and holds_written() == [("r1", 1)]
-    assert not writer._conn.in_transaction
+    assert lock_is_free(sqlite_db)
 
 
 def test_a_transaction_left_open_is_rolled_back_before_the_next(alice, writer) -> None:
     """If a ROLLBACK ever failed, the writer must not keep SQLite's write lock forever."""
-    writer._conn.execute("BEGIN IMMEDIATE")
-    writer._conn.execute('UPDATE "user" SET balance_micros = 0 WHERE id = ?', (alice.id,))
+    conn = writer.run(db.direct.get)  # the connection ``run`` sends statements to
+    assert isinstance(conn, sqlite3.Connection)
+    conn.execute("BEGIN IMMEDIATE")
+    conn.execute('UPDATE "user" SET balance_micros = 0 WHERE id = ?', (alice.id,))
     results = writer.run(billing.reserve_many,
                          [Hold(alice.id, None, "req_after", "m", 1_000)], 60)
     assert results == [None]

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from peewee import DatabaseError
 
 from app import accounts, billing, db, ledger, recharges, retention
 from app import settings as app_settings
@@ -305,16 +306,26 @@ def test_step_by_step_run(world):
         run.step()
 
 
-def test_a_failed_batch_rolls_back_and_stops_the_run(world, monkeypatch):
+def refuse_carry_forwards() -> None:
+    """The database refuses to write a carry-forward (as a full disk would), after the batch
+    has already deleted the entries it folds."""
+    if db.is_postgres():
+        db.database.execute_sql(
+            "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS "
+            "$$ BEGIN RAISE EXCEPTION 'disk full'; END $$")
+        db.database.execute_sql(
+            "CREATE TRIGGER refuse BEFORE INSERT ON ledger_entry FOR EACH ROW "
+            "WHEN (NEW.kind = 'carry_forward') EXECUTE FUNCTION refuse()")
+    else:
+        db.database.execute_sql(
+            "CREATE TRIGGER refuse BEFORE INSERT ON ledger_entry "
+            "WHEN NEW.kind = 'carry_forward' BEGIN SELECT RAISE(ABORT, 'disk full'); END")
+
+
+def test_a_failed_batch_rolls_back_and_stops_the_run(world):
     ledger_before = dump()["ledger_entry"]
-    real_fold = retention.PurgeRun._fold
-
-    def fold_then_fail(self, rows):  # type: ignore[no-untyped-def]
-        real_fold(self, rows)
-        raise RuntimeError("disk full")
-
-    monkeypatch.setattr(retention.PurgeRun, "_fold", fold_then_fail)
-    with pytest.raises(RuntimeError, match="disk full"):
+    refuse_carry_forwards()
+    with pytest.raises(DatabaseError, match="disk full"):
         retention.purge()
     assert dump()["ledger_entry"] == ledger_before  # the failed batch's transaction rolled back
     assert ledger.mismatched_users() == []
@@ -325,7 +336,7 @@ def test_a_failed_batch_rolls_back_and_stops_the_run(world, monkeypatch):
         "carry_forwards": 0}
     run = retention.start()
     assert run is not None
-    with pytest.raises(RuntimeError):
+    with pytest.raises(DatabaseError):
         while run.step():
             pass
     with pytest.raises(Conflict, match="start a new one"):
