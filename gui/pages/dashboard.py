@@ -81,6 +81,7 @@ class DashboardPage(Page):
         chart_mode: "requests" or "spend", what the bars measure.
         refresh_count: how many times the numbers were actually fetched (throttling tests).
         clock: monotonic seconds, for the throttle (tests replace it to move time).
+        deferred: the single-shot timer of a refresh the throttle postponed.
     """
 
     topics = ("logs", "money", "users")
@@ -97,9 +98,9 @@ class DashboardPage(Page):
         self._lumped: list[str | None] = []  # the rest, drawn together as "Other"
         self._today: date | None = None
         self._currency = ""
-        self._deferred = QTimer(self)
-        self._deferred.setSingleShot(True)
-        self._deferred.timeout.connect(self._deferred_refresh)
+        self.deferred = QTimer(self)
+        self.deferred.setSingleShot(True)
+        self.deferred.timeout.connect(self._deferred_refresh)
         layout = QVBoxLayout(self)
         layout.setSpacing(12)
         layout.addLayout(self._build_cards())
@@ -223,10 +224,10 @@ class DashboardPage(Page):
         answered once, when that interval is over."""
         waited = self.clock() - self._last_refresh
         if not force and waited < MIN_INTERVAL_S:
-            if not self._deferred.isActive():
-                self._deferred.start(int((MIN_INTERVAL_S - waited) * 1000) + 1)
+            if not self.deferred.isActive():
+                self.deferred.start(int((MIN_INTERVAL_S - waited) * 1000) + 1)
             return
-        self._deferred.stop()
+        self.deferred.stop()
         self._last_refresh = self.clock()
         self.refresh_count += 1
         from app import stats  # the statistics service (dashboard issue)

@@ -142,17 +142,17 @@ async def test_refreshes_on_changes_at_most_every_few_seconds(page, backend) -> 
         backend.changed.emit(topic)
     await settle_page(page)
     assert page.refresh_count == 1  # too soon: one refresh is scheduled instead
-    assert page._deferred.isActive() and page._deferred.interval() <= MIN_INTERVAL_S * 1000 + 1
+    assert page.deferred.isActive() and page.deferred.interval() <= MIN_INTERVAL_S * 1000 + 1
 
     now[0] += MIN_INTERVAL_S
-    page._deferred.timeout.emit()  # the interval is over
+    page.deferred.timeout.emit()  # the interval is over
     await settle_page(page)
     assert page.refresh_count == 2
     assert page.requests_card.value.text() == "7" and page.users_card.value.text() == "4"
 
     backend.changed.emit("prices")  # not a topic of this page
     await settle_page(page)
-    assert page.refresh_count == 2 and not page._deferred.isActive()
+    assert page.refresh_count == 2 and not page.deferred.isActive()
 
 
 def test_nice_steps() -> None:

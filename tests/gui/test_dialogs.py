@@ -4,7 +4,7 @@ one-instance-per-data-folder lock."""
 import json
 import zipfile
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox
 
 from app import accounts, adminauth, apikeys, backup, recharges
 from app.models import AuditEvent
@@ -62,19 +62,24 @@ def test_privacy_policy_dialog_shows_the_policy() -> None:
     dialog.reject()
 
 
+def click_ok(dialog: QDialog) -> None:
+    [buttons] = dialog.findChildren(QDialogButtonBox)
+    buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+
+
 def test_first_run_wizard_validates_before_accepting() -> None:
     wizard = FirstRunDialog()
     wizard.password.setText("short")
     wizard.confirm.setText("short")
-    wizard._check()
+    click_ok(wizard)
     assert "8 characters" in wizard.error.text() and not wizard.result()
     wizard.password.setText("long enough 1")
     wizard.confirm.setText("different one")
-    wizard._check()
+    click_ok(wizard)
     assert "do not match" in wizard.error.text()
     wizard.confirm.setText("long enough 1")
     wizard.lan.setChecked(False)
-    wizard._check()
+    click_ok(wizard)
     assert wizard.result() == 1
     assert wizard.choices() == {"password": "long enough 1", "port": 8765,
                                 "host": "127.0.0.1", "currency": "CNY"}
