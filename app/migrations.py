@@ -13,13 +13,31 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from peewee import (SQL, BigIntegerField, Database, IntegerField, PostgresqlDatabase,
-                    SqliteDatabase)
+from peewee import (
+    SQL,
+    BigIntegerField,
+    BooleanField,
+    CharField,
+    Database,
+    IntegerField,
+    PostgresqlDatabase,
+    SqliteDatabase,
+)
 from playhouse.migrate import PostgresqlMigrator, SchemaMigrator, SqliteMigrator
 from playhouse.migrate import migrate as run_operations
 
 from app import clock
-from app.models import ALL_MODELS, AdminToken, ApiKey, IpBan, ModelPrice, RequestLog, SchemaVersion
+from app.models import (
+    ALL_MODELS,
+    AdminToken,
+    ApiKey,
+    IpBan,
+    JSONField,
+    ModelPrice,
+    Provider,
+    RequestLog,
+    SchemaVersion,
+)
 
 log = logging.getLogger(__name__)
 
@@ -79,12 +97,26 @@ def _bounded_billing(db: Database) -> None:
                      if name not in {c.name for c in db.get_columns(model._meta.table_name)}])
 
 
+def _provider_network(db: Database) -> None:
+    """Per-provider proxy, extra headers and CA bundle (issue 14)."""
+    table = Provider._meta.table_name
+    have = {c.name for c in db.get_columns(table)}
+    wanted = [("proxy", CharField(max_length=500, null=True)),
+              ("proxy_auth", BooleanField(default=False, constraints=[SQL("DEFAULT FALSE")])),
+              ("extra_headers", JSONField(default=dict, constraints=[SQL("DEFAULT '{}'")])),
+              ("ca_bundle", CharField(max_length=1000, null=True))]
+    ops = _migrator(db)
+    run_operations(*[ops.add_column(table, name, field) for name, field in wanted
+                     if name not in have])
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema", _initial),
     Migration(2, "admin tokens, IP bans, per-key rate limits", _security),
     Migration(3, "drop indexes the hot path wrote but nothing read", _lean_hot_path),
     Migration(4, "drop the unread indexes on random request ids", _no_random_indexes),
     Migration(5, "output caps and write-offs", _bounded_billing),
+    Migration(6, "per-provider proxy, extra headers and CA bundle", _provider_network),
 ]
 
 

@@ -93,6 +93,13 @@ class Provider(BaseModel):
     cooldown_until = DateTimeField(null=True)
     last_error = CharField(max_length=300, null=True)
     last_checked_at = DateTimeField(null=True)
+    # How to reach it (migration 6). proxy: NULL (direct), "system" (the environment's
+    # *_PROXY variables) or scheme://host:port; its user:password lives in the keyring, and
+    # proxy_auth says whether there is one, so the relay looks it up only then.
+    proxy = CharField(max_length=500, null=True)
+    proxy_auth = BooleanField(default=False, constraints=[SQL("DEFAULT FALSE")])
+    extra_headers = JSONField(default=dict, constraints=[SQL("DEFAULT '{}'")])  # name -> value
+    ca_bundle = CharField(max_length=1000, null=True)  # PEM file trusted besides the system's
 
 
 class ModelPrice(BaseModel):

@@ -1,14 +1,29 @@
 """Upstream providers: what they serve, how to reach them, and their health."""
 
+import logging
 import re
-from urllib.parse import urlsplit
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from peewee import IntegrityError
 
 from app import audit, clock, events, keystore
 from app.db import write_transaction
-from app.errors import Conflict, NotFound, ValidationError
+from app.errors import Conflict, KeystoreUnavailable, NotFound, ValidationError
 from app.models import Provider
+from app.provider_network import (
+    MASK,
+    SYSTEM,
+    ProxySetting,
+    decode_credentials,
+    encode_credentials,
+    parse_headers,
+    parse_proxy,
+    validate_ca_bundle,
+    with_userinfo,
+)
+
+log = logging.getLogger(__name__)
 
 KIND_DEFAULT_URLS = {
     "deepseek": "https://api.deepseek.com/v1",
@@ -19,15 +34,19 @@ KIND_DEFAULT_URLS = {
 KINDS = tuple(KIND_DEFAULT_URLS)
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
 SECRET_KIND = "provider"
+PROXY_SECRET_KIND = "provider-proxy"  # "user:password", percent-encoded, keyed by provider name
 
 
 def validate_base_url(url: str) -> str:
-    value = (url or "").strip().rstrip("/")
+    """The URL without a trailing slash on its path; a query string (Azure's
+    ``?api-version=...``) is kept, as every request to the provider needs it."""
+    value = (url or "").strip()
     parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.fragment \
+            or any(c.isspace() for c in value):
         raise ValidationError(f"base URL must be http(s)://host[:port]/path, got {url!r}",
                               param="base_url")
-    return value
+    return urlunsplit(parts._replace(path=parts.path.rstrip("/")))
 
 
 def parse_map(pairs: list[str] | dict[str, str] | None) -> dict[str, str]:
@@ -66,27 +85,75 @@ def _validate(name: str, kind: str, base_url: str | None, models: list[str], pri
     return name, url, list(dict.fromkeys(clean))
 
 
+def _proxy_userinfo(name: str, setting: ProxySetting, had_auth: bool) -> str | None:
+    """The percent-encoded ``user:password`` to keep for ``setting``; a password typed as
+    the mask keeps the stored one (the GUI shows the proxy back masked)."""
+    if not setting.has_credentials:
+        return None
+    assert setting.username is not None
+    keeps_all = setting.username == MASK and setting.password is None
+    if not keeps_all and setting.password != MASK:
+        return encode_credentials(setting.username, setting.password)
+    stored = keystore.get_secret(PROXY_SECRET_KIND, name) if had_auth else None
+    if stored is None:
+        raise ValidationError("no stored proxy password to keep: type the password instead "
+                              f"of {MASK}", param="proxy")
+    if keeps_all:
+        return stored
+    return encode_credentials(setting.username, decode_credentials(stored)[1])
+
+
+def _store_proxy_secret(name: str, userinfo: str) -> None:
+    try:
+        keystore.set_secret(PROXY_SECRET_KIND, name, userinfo)
+    except KeystoreUnavailable as exc:
+        raise KeystoreUnavailable(
+            "the proxy password needs the OS keyring, and none is usable. Without one, use "
+            "the proxy setting 'system' with HTTPS_PROXY/ALL_PROXY (credentials included) "
+            f"in the relay's environment. ({exc.message.split(';')[0]})",
+            param="proxy") from None
+
+
+def _network_detail(proxy: str | None, proxy_auth: bool, headers: dict[str, str],
+                    ca_bundle: str | None) -> dict[str, Any]:
+    """What the audit log keeps: never the proxy's credentials nor header values."""
+    return {"proxy": proxy, "proxy_auth": proxy_auth, "extra_headers": sorted(headers),
+            "ca_bundle": ca_bundle}
+
+
 def add_provider(name: str, kind: str, *, models: list[str], base_url: str | None = None,
                  model_map: list[str] | dict[str, str] | None = None, priority: int = 0,
                  weight: int = 1, api_key: str | None = None, enabled: bool = True,
-                 actor: str = "admin") -> Provider:
-    """Register a provider; its key goes to the keyring before the row is committed, so a
-    keyring failure leaves nothing half-created."""
+                 proxy: str | None = None,
+                 extra_headers: list[str] | str | dict[str, str] | None = None,
+                 ca_bundle: str | None = None, actor: str = "admin") -> Provider:
+    """Register a provider; its key (and proxy credentials) go to the keyring before the row
+    is committed, so a keyring failure leaves nothing half-created."""
     name, url, clean_models = _validate(name, kind, base_url, models, priority, weight)
     mapping = parse_map(model_map)
+    proxy_setting = parse_proxy(proxy)
+    headers = parse_headers(extra_headers)
+    bundle = validate_ca_bundle(ca_bundle) if ca_bundle else None
     if Provider.select().where(Provider.name == name).exists():
         raise Conflict(f"provider {name!r} already exists", param="name")
+    if api_key is not None and not api_key.strip():
+        raise ValidationError("provider key is empty", param="key")
+    userinfo = _proxy_userinfo(name, proxy_setting, had_auth=False)
     if api_key is not None:
-        if not api_key.strip():
-            raise ValidationError("provider key is empty", param="key")
         keystore.set_secret(SECRET_KIND, name, api_key.strip())
+    if userinfo is not None:
+        _store_proxy_secret(name, userinfo)
     try:
         with write_transaction():
             provider = Provider.create(name=name, kind=kind, base_url=url, models=clean_models,
                                        model_map=mapping, priority=priority, weight=weight,
-                                       enabled=enabled)
+                                       enabled=enabled, proxy=proxy_setting.stored,
+                                       proxy_auth=userinfo is not None, extra_headers=headers,
+                                       ca_bundle=bundle)
             audit.record("provider.add", actor=actor, target=name,
-                         detail={"kind": kind, "base_url": url, "models": clean_models})
+                         detail={"kind": kind, "base_url": url, "models": clean_models}
+                         | _network_detail(proxy_setting.stored, userinfo is not None,
+                                           headers, bundle))
     except IntegrityError:
         raise Conflict(f"provider {name!r} already exists", param="name") from None
     events.emit(events.PROVIDERS)
@@ -109,7 +176,11 @@ def update_provider(name: str, *, kind: str | None = None, base_url: str | None 
                     model_map: list[str] | dict[str, str] | None = None,
                     priority: int | None = None, weight: int | None = None,
                     enabled: bool | None = None, api_key: str | None = None,
-                    actor: str = "admin") -> Provider:
+                    proxy: str | None = None,
+                    extra_headers: list[str] | str | dict[str, str] | None = None,
+                    ca_bundle: str | None = None, actor: str = "admin") -> Provider:
+    """Change what is given; ``None`` keeps a field. ``proxy="none"`` (or ``""``) and
+    ``ca_bundle=""`` clear theirs, ``extra_headers={}`` clears the headers."""
     provider = get_provider(name)
     new_kind = kind or provider.kind
     _, url, clean_models = _validate(
@@ -118,16 +189,32 @@ def update_provider(name: str, *, kind: str | None = None, base_url: str | None 
         provider.priority if priority is None else priority,
         provider.weight if weight is None else weight)
     mapping = parse_map(model_map) if model_map is not None else provider.model_map
+    network: dict[str, Any] = {}
+    userinfo: str | None = None
+    if proxy is not None:
+        setting = parse_proxy(proxy)
+        userinfo = _proxy_userinfo(name, setting, had_auth=provider.proxy_auth)
+        network |= {"proxy": setting.stored, "proxy_auth": userinfo is not None}
+    if extra_headers is not None:
+        network["extra_headers"] = parse_headers(extra_headers)
+    if ca_bundle is not None:
+        network["ca_bundle"] = validate_ca_bundle(ca_bundle) if ca_bundle.strip() else None
     if api_key:
         keystore.set_secret(SECRET_KIND, name, api_key.strip())
+    if userinfo is not None:
+        _store_proxy_secret(name, userinfo)
     with write_transaction():
         Provider.update(
             kind=new_kind, base_url=url, models=clean_models, model_map=mapping,
             priority=provider.priority if priority is None else priority,
             weight=provider.weight if weight is None else weight,
-            enabled=provider.enabled if enabled is None else enabled,
+            enabled=provider.enabled if enabled is None else enabled, **network,
         ).where(Provider.id == provider.id).execute()
-        audit.record("provider.update", actor=actor, target=name)
+        detail = {key: sorted(value) if key == "extra_headers" else value
+                  for key, value in network.items()}
+        audit.record("provider.update", actor=actor, target=name, detail=detail or None)
+    if provider.proxy_auth and network.get("proxy_auth") is False:
+        keystore.delete_secret(PROXY_SECRET_KIND, name)
     events.emit(events.PROVIDERS)
     return get_provider(name)
 
@@ -138,11 +225,40 @@ def remove_provider(name: str, *, actor: str = "admin") -> None:
         provider.delete_instance()
         audit.record("provider.remove", actor=actor, target=name)
     keystore.delete_secret(SECRET_KIND, name)
+    if provider.proxy_auth:
+        keystore.delete_secret(PROXY_SECRET_KIND, name)
     events.emit(events.PROVIDERS)
 
 
 def provider_key(name: str) -> str | None:
     return keystore.get_secret(SECRET_KIND, name)
+
+
+def proxy_url(name: str) -> str | None:
+    """What the relay connects through: ``None`` (direct), ``"system"`` (the environment's
+    HTTP(S)_PROXY/ALL_PROXY/NO_PROXY), or the proxy URL with its credentials re-attached
+    (percent-encoded). Reads the keyring only for a proxy that has credentials."""
+    provider = get_provider(name)
+    if provider.proxy in (None, SYSTEM) or not provider.proxy_auth:
+        return provider.proxy
+    userinfo = keystore.get_secret(PROXY_SECRET_KIND, name)
+    if userinfo is None:
+        log.warning("provider %s: its proxy credentials are missing from the keyring; "
+                    "connecting to the proxy without them", name)
+        return provider.proxy
+    return with_userinfo(provider.proxy, userinfo)
+
+
+def proxy_display(provider: Provider) -> str | None:
+    """The proxy as shown to an operator: the password masked (``user:***@``); typed back
+    unchanged into update_provider it keeps the stored password."""
+    if provider.proxy in (None, SYSTEM) or not provider.proxy_auth:
+        return provider.proxy
+    userinfo = keystore.get_secret(PROXY_SECRET_KIND, provider.name)
+    if userinfo is None:
+        return with_userinfo(provider.proxy, MASK)
+    user = userinfo.partition(":")[0]
+    return with_userinfo(provider.proxy, f"{user}:{MASK}" if ":" in userinfo else user)
 
 
 def record_health(provider_id: int, *, healthy: bool, failures: int,

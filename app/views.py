@@ -46,7 +46,9 @@ def provider(p: Provider, *, has_key: bool | None = None) -> dict[str, Any]:
             "models": p.models, "model_map": p.model_map, "priority": p.priority,
             "weight": p.weight, "enabled": p.enabled, "health": p.health,
             "consecutive_failures": p.consecutive_failures,
-            "cooldown_until": iso(p.cooldown_until), "last_error": p.last_error}
+            "cooldown_until": iso(p.cooldown_until), "last_error": p.last_error,
+            "proxy": p.proxy, "proxy_auth": p.proxy_auth, "extra_headers": p.extra_headers,
+            "ca_bundle": p.ca_bundle}  # the proxy's credentials stay in the keyring
     if has_key is not None:
         data["has_key"] = has_key
     return data

@@ -253,7 +253,7 @@ def test_v5_adds_output_caps_and_write_offs(any_db, tmp_path):
     database.execute_sql("INSERT INTO model_price (model, input_micros, cached_input_micros, "
                          "output_micros, updated_at) VALUES ('m', 1, 1, 2, '2026-01-01')")
     stamp(4)
-    assert migrate(database, tmp_path / "backups") == latest_version() == 5
+    assert migrate(database, tmp_path / "backups") == latest_version()
     from app.models import ModelPrice
     row = ModelPrice.get(ModelPrice.model == "m")
     assert (row.output_micros, row.max_output_tokens) == (2, None)
@@ -267,3 +267,35 @@ def test_v5_adds_output_caps_and_write_offs(any_db, tmp_path):
                          "('2026-01-01', 'r', false, 0, 0, 0, 0, 200, 0, false, false, 0)")
     from app.models import RequestLog
     assert RequestLog.get(RequestLog.request_id == "r").written_off_micros == 0
+
+
+def test_v6_adds_provider_proxy_headers_and_ca_bundle(any_db, tmp_path):
+    """A v5 database gains the provider's network columns, shaped as in a fresh schema; its
+    providers stay direct, with no extra headers and no CA bundle."""
+    from playhouse.migrate import SchemaMigrator
+    from playhouse.migrate import migrate as run_operations
+
+    from app import providers
+    database = db_mod.database.obj
+    fresh = {c.name: c.null for c in database.get_columns("provider")}
+    network = ("proxy", "proxy_auth", "extra_headers", "ca_bundle")
+    ops = SchemaMigrator.from_database(database)
+    run_operations(*[ops.drop_column("provider", column) for column in network])
+    database.execute_sql("INSERT INTO provider (name, kind, base_url, models, model_map, "
+                         "priority, weight, enabled, created_at, health, "
+                         "consecutive_failures) VALUES ('old', 'deepseek', "
+                         "'https://api.deepseek.com/v1', '[\"m\"]', '{}', 0, 1, true, "
+                         "'2026-01-01', 'unknown', 0)")
+    stamp(5)
+    assert migrate(database, tmp_path / "backups") == latest_version() == 6
+    assert {c.name: c.null for c in database.get_columns("provider")} == fresh
+    old = providers.get_provider("old")
+    assert (old.proxy, old.proxy_auth, old.extra_headers, old.ca_bundle) == (
+        None, False, {}, None)
+    assert providers.proxy_url("old") is None
+    # the new columns work through the service after the upgrade
+    providers.update_provider("old", proxy="socks5h://127.0.0.1:7890",
+                              extra_headers={"OpenAI-Organization": "org-1"})
+    old = providers.get_provider("old")
+    assert (old.proxy, old.extra_headers) == ("socks5h://127.0.0.1:7890",
+                                              {"OpenAI-Organization": "org-1"})

@@ -80,6 +80,18 @@ def install(mp: pytest.MonkeyPatch) -> None:
                                                        0, "password"))
     mp.setattr(keystore, "set_secret", _record_arg(keystore.set_secret, "provider_key", 2,
                                                    "secret"))
+    # a proxy's "user:password" is kept percent-encoded: its password counts, in both forms
+    recorded_set = keystore.set_secret
+
+    def set_secret(kind: str, name: str, secret: str) -> None:
+        if kind == "provider-proxy":
+            from urllib.parse import unquote
+            encoded = secret.partition(":")[2]
+            REGISTRY.add("proxy_password", encoded)
+            REGISTRY.add("proxy_password", unquote(encoded))
+        recorded_set(kind, name, secret)
+
+    mp.setattr(keystore, "set_secret", set_secret)
     # read side too: keys supplied through RELAYDESK_PROVIDER_KEY_* never pass set_secret
     mp.setattr(keystore, "get_secret", _record_result(keystore.get_secret, "provider_key",
                                                       lambda r: r))

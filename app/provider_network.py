@@ -1,0 +1,159 @@
+"""How a provider is reached: its proxy setting, extra request headers and CA bundle, parsed
+and validated from what an operator types (CLI, GUI, admin API alike)."""
+
+import re
+import ssl
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote, unquote, urlsplit
+
+from app.errors import ValidationError
+
+SYSTEM = "system"
+PROXY_SCHEMES = ("http", "https", "socks5", "socks5h")
+# A URL's usual port, except SOCKS, which has none in URLs: 1080 is its registered port.
+DEFAULT_PORTS = {"http": 80, "https": 443, "socks5": 1080, "socks5h": 1080}
+MASK = "***"  # a password shown back to the operator; typed back, it means "keep the stored one"
+
+MAX_HEADERS = 20
+MAX_HEADER_NAME = 100
+MAX_HEADER_VALUE = 4096
+TOKEN_RE = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")  # RFC 7230 token
+# The relay sets these itself (or the key field does); a copy here would clash or leak.
+FORBIDDEN_HEADERS = frozenset({
+    "host", "content-length", "content-type", "transfer-encoding", "connection",
+    "authorization", "proxy-authorization", "accept-encoding"})
+
+
+@dataclass(frozen=True, slots=True)
+class ProxySetting:
+    """A parsed proxy input. ``stored``: the column value (None, "system" or a URL without
+    credentials); ``username``/``password``: decoded credentials typed with it, if any."""
+
+    stored: str | None
+    username: str | None = None
+    password: str | None = None
+
+    @property
+    def has_credentials(self) -> bool:
+        return self.username is not None
+
+
+def parse_proxy(value: str | None) -> ProxySetting:
+    """``"none"``/``""`` (direct), ``"system"``, or ``scheme://[user[:password]@]host[:port]``;
+    a missing port gets the scheme's default and is stored explicitly."""
+    text = (value or "").strip()
+    if text.lower() in ("", "none"):
+        return ProxySetting(None)
+    if text.lower() == SYSTEM:
+        return ProxySetting(SYSTEM)
+    problem = (f"proxy must be none, system or a URL scheme://host:port with scheme "
+               f"{', '.join(PROXY_SCHEMES)}")
+    if "://" not in text:
+        raise ValidationError(problem, param="proxy")
+    scheme, rest = text.split("://", 1)
+    scheme = scheme.lower()
+    if scheme not in PROXY_SCHEMES:
+        raise ValidationError(problem + f"; got scheme {scheme!r}", param="proxy")
+    # The host part starts after the last "@", so a password may hold an unencoded "@" or "/".
+    userinfo, at, after = rest.rpartition("@")
+    hostport, slash, tail = after.partition("/")
+    if (slash and tail) or any(c in hostport for c in "?#") or any(c.isspace() for c in text):
+        raise ValidationError(problem + " (no path, query or spaces)", param="proxy")
+    try:
+        parts = urlsplit(f"{scheme}://{hostport}")
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        raise ValidationError(problem + " (bad host or port)", param="proxy") from None
+    if not host:
+        raise ValidationError(problem + " (the host is missing)", param="proxy")
+    if port is None:
+        if hostport.endswith(":"):
+            raise ValidationError(problem + " (the port is empty)", param="proxy")
+        port = DEFAULT_PORTS[scheme]
+    if port == 0:
+        raise ValidationError(problem + " (port 0)", param="proxy")
+    host_text = f"[{host}]" if ":" in host else host
+    stored = f"{scheme}://{host_text}:{port}"
+    if not at:
+        return ProxySetting(stored)
+    user, colon, password = userinfo.partition(":")
+    if not user:
+        raise ValidationError("proxy credentials need a user name (user:password@host)",
+                              param="proxy")
+    return ProxySetting(stored, unquote(user), unquote(password) if colon else None)
+
+
+def encode_credentials(username: str, password: str | None) -> str:
+    """``user[:password]`` percent-encoded, as it goes between ``://`` and ``@``."""
+    user = quote(username, safe="")
+    return user if password is None else f"{user}:{quote(password, safe='')}"
+
+
+def decode_credentials(userinfo: str) -> tuple[str, str | None]:
+    user, colon, password = userinfo.partition(":")
+    return unquote(user), (unquote(password) if colon else None)
+
+
+def with_userinfo(stored: str, userinfo: str) -> str:
+    scheme, rest = stored.split("://", 1)
+    return f"{scheme}://{userinfo}@{rest}"
+
+
+def parse_headers(value: list[str] | str | dict[str, str] | None) -> dict[str, str]:
+    """Extra headers from a dict, ``"Name: value"`` lines (a list, or one text with a line
+    each), validated; ``None`` or empty gives ``{}``."""
+    if not value:
+        return {}
+    if isinstance(value, dict):
+        items = list(value.items())
+    else:
+        lines = value.splitlines() if isinstance(value, str) else list(value)
+        items = []
+        for line in lines:
+            if not line.strip():
+                continue
+            if ":" not in line:
+                raise ValidationError(f"extra header must be 'Name: value', got {line!r}",
+                                      param="headers")
+            name, _, header_value = line.partition(":")
+            items.append((name, header_value))
+    result: dict[str, str] = {}
+    seen: set[str] = set()
+    for name, header_value in items:
+        if not isinstance(name, str) or not isinstance(header_value, str):
+            raise ValidationError("extra header names and values must be text", param="headers")
+        name, header_value = name.strip(), header_value.strip(" \t")
+        if not TOKEN_RE.match(name) or len(name) > MAX_HEADER_NAME:
+            raise ValidationError(f"invalid extra header name {name!r}", param="headers")
+        if name.lower() in FORBIDDEN_HEADERS:
+            raise ValidationError(f"the relay sets {name} itself; it cannot be an extra header"
+                                  + (" (the API key has its own field)"
+                                     if name.lower() == "authorization" else ""),
+                                  param="headers")
+        if any(c in header_value for c in "\r\n\0") or len(header_value) > MAX_HEADER_VALUE:
+            raise ValidationError(f"invalid value for extra header {name}", param="headers")
+        if name.lower() in seen:
+            raise ValidationError(f"extra header {name} is given twice", param="headers")
+        seen.add(name.lower())
+        result[name] = header_value
+    if len(result) > MAX_HEADERS:
+        raise ValidationError(f"at most {MAX_HEADERS} extra headers", param="headers")
+    return result
+
+
+def validate_ca_bundle(path: str) -> str:
+    """The absolute path of a readable PEM file that Python's TLS can load as CA certificates
+    (trusted in addition to the system store)."""
+    text = path.strip()
+    if not text:
+        raise ValidationError("CA bundle path is empty", param="ca_bundle")
+    full = Path(text).expanduser().absolute()
+    if not full.is_file():
+        raise ValidationError(f"CA bundle {str(full)!r} is not a file", param="ca_bundle")
+    try:
+        ssl.create_default_context(cafile=str(full))
+    except (ssl.SSLError, OSError, ValueError) as exc:
+        raise ValidationError(f"CA bundle {str(full)!r} holds no usable PEM certificates "
+                              f"({type(exc).__name__})", param="ca_bundle") from None
+    return str(full)
