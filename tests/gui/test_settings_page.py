@@ -4,10 +4,13 @@ leave the stored value alone, whitelists are stored normalised."""
 import asyncio
 from pathlib import Path
 
+import pytest
+
 from app import settings
 from gui.pages.settings import SettingsPage
 from gui.widgets.cidr_list import CidrListEditor
-from tests.gui.conftest import grab, settle_page
+from tests.gui.conftest import settle_page
+from tests.gui.layout import layout_problems
 
 
 async def open_page(backend) -> SettingsPage:  # type: ignore[no-untyped-def]
@@ -115,15 +118,19 @@ async def test_cidr_editor_feedback() -> None:
     assert editor.hint.text() == "The list is empty."
 
 
-async def test_render_settings_page(backend) -> None:
-    """For looking at: /tmp/settings_page.png."""
+@pytest.mark.parametrize("size", [(900, 760), (640, 480)])
+async def test_nothing_is_cut_off_or_squeezed(backend, size) -> None:  # type: ignore[no-untyped-def]
+    """The fields, notes and buttons all fit; a small window scrolls instead of clipping."""
     settings.set("admin_ip_whitelist", ["127.0.0.1/32", "::1/128", "192.168.1.0/24"])
     page = await open_page(backend)
+    page.resize(*size)
     page.whitelist.edit.setPlainText("127.0.0.1/32\n::1/128\n192.168.1.0/24\n10.0.0.300/8")
     page.retention["log_retention_days"].setValue(30)
     page.show()
     await settle_page(page)
-    grab(page, Path("/tmp/settings_page.png"))
+    assert "10.0.0.300/8" in page.whitelist.hint.text()
+    assert page.save_button.isVisible() and page.save_button.isEnabled()
+    assert layout_problems(page) == []
     page.close()
 
 
