@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from app import clock, events, pricing, providers
+from app.models import Provider
 from app.pricing import Price
 from relay.dbexec import DatabaseExecutor
 
@@ -36,6 +37,9 @@ class Upstream:
     weight: int
     api_key: str | None
     created: int
+    proxy: str | None = None  # None: direct; "system": the environment's; else its URL
+    extra_headers: dict[str, str] = field(default_factory=dict)
+    ca_bundle: str | None = None  # extra CA certificates trusted for this provider
     failures: int = 0
     cooldown_until: float = 0.0  # time.monotonic()
     probing: bool = False
@@ -54,16 +58,19 @@ class Snapshot:
     loaded_at: float = 0.0
 
 
+def to_upstream(p: Provider) -> Upstream:
+    """A provider row as the relay uses it, with its key and proxy from the keyring
+    (blocking: call it off the event loop)."""
+    return Upstream(
+        id=p.id, name=p.name, kind=p.kind, base_url=p.base_url.rstrip("/"),
+        models=frozenset(p.models), model_map=dict(p.model_map), priority=p.priority,
+        weight=max(1, p.weight), api_key=providers.provider_key(p.name),
+        created=int(p.created_at.timestamp()), proxy=providers.proxy_url(p.name),
+        extra_headers=dict(p.extra_headers or {}), ca_bundle=p.ca_bundle or None)
+
+
 def _load() -> tuple[list[Upstream], dict[str, Price]]:
-    result = []
-    for p in providers.list_providers():
-        if not p.enabled:
-            continue
-        result.append(Upstream(
-            id=p.id, name=p.name, kind=p.kind, base_url=p.base_url.rstrip("/"),
-            models=frozenset(p.models), model_map=dict(p.model_map), priority=p.priority,
-            weight=max(1, p.weight), api_key=providers.provider_key(p.name),
-            created=int(p.created_at.timestamp())))
+    result = [to_upstream(p) for p in providers.list_providers() if p.enabled]
     return result, pricing.all_prices()
 
 

@@ -18,9 +18,12 @@ import time
 from dataclasses import dataclass
 
 import aiohttp
+from python_socks import ProxyError
 
 from app import db, providers
 from relay import upstream
+from relay.outbound import Outbound, read_upto
+from relay.pool import Upstream, to_upstream
 
 PROBE_TEXT = "ping"
 MAX_DETAIL = 200  # characters of a provider's own message passed on to the operator
@@ -44,15 +47,9 @@ class ProbeResult:
     message: str
 
 
-@dataclass(frozen=True, slots=True)
-class _Target:
-    url: str
-    model: str
-    key: str | None
-
-
-def _lookup(name: str) -> _Target:
-    """Provider row and keyring key: blocking, so it runs in a worker thread.
+def _lookup(name: str) -> tuple[Upstream, str]:
+    """The provider as the relay sees it and the model to test (the first it serves): blocking
+    (database, keyring), so it runs in a worker thread.
 
     Closes the thread's database connection if it opened one, so executor threads do not
     each keep a connection (a PostgreSQL session) open afterwards.
@@ -61,10 +58,7 @@ def _lookup(name: str) -> _Target:
     try:
         provider = providers.get_provider(name)
         served = list(provider.models) or list(provider.model_map)
-        model = served[0] if served else ""
-        upstream_model = provider.model_map.get(model, model)
-        return _Target(url=provider.base_url.rstrip("/") + "/chat/completions",
-                       model=upstream_model, key=providers.provider_key(name))
+        return to_upstream(provider), served[0] if served else ""
     finally:
         if was_closed:
             db.close_database()
@@ -88,7 +82,7 @@ def _json(raw: bytes) -> object:
 def _explain_http(status: int, raw: bytes, model: str, key: str) -> str:
     """A sentence for a non-200 answer, from the relay's own reading of it."""
     verdict = upstream.classify(status, raw)
-    said = _scrub(upstream._error_fields(raw)[0], key)  # the provider's own words
+    said = _scrub(upstream.error_message(raw), key)  # the provider's own words
     suffix = f" (provider said: {said})" if said else ""
     reason = verdict.reason
     if reason.endswith("provider rejected its API key"):
@@ -117,6 +111,9 @@ def _os_reason(error: OSError) -> str:
 
 
 def _explain_exception(exc: BaseException, key: str) -> str:
+    if isinstance(exc, (ProxyError, aiohttp.ClientProxyConnectionError,
+                        aiohttp.ClientHttpProxyError)):
+        return _scrub(f"Could not connect through the proxy: {exc}", key)
     if isinstance(exc, aiohttp.ClientSSLError):
         return _scrub(f"Could not connect securely: {exc}", key)
     if isinstance(exc, aiohttp.ClientConnectorError):
@@ -128,54 +125,44 @@ def _explain_exception(exc: BaseException, key: str) -> str:
     return _scrub(f"Could not connect: {text}", key)
 
 
-async def _read_capped(resp: aiohttp.ClientResponse, limit: int) -> bytes:
-    """The body up to ``limit`` bytes: whole for any real answer, bounded for a wrong URL
-    that serves something big. (``content.read(n)`` may return just the first piece.)"""
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in resp.content.iter_chunked(16 * 1024):
-        chunks.append(chunk)
-        size += len(chunk)
-        if size >= limit:
-            break
-    return b"".join(chunks)[:limit]
-
-
-async def probe_provider(name: str, *, session: aiohttp.ClientSession | None = None,
+async def probe_provider(name: str, *, client: Outbound | None = None,
                          timeout: float = 15.0) -> ProbeResult:
     """Send one minimal chat completion to provider ``name`` and explain the outcome.
 
-    ``session`` is borrowed (not closed); without one a private session is used. ``timeout``
-    covers connecting and the whole answer. Raises app.errors.NotFound for an unknown provider;
-    every network or provider failure is a ``ProbeResult`` with ``ok=False`` instead.
+    It goes the way the relay's traffic goes (relay/outbound.py: the provider's proxy, CA
+    bundle and extra headers). ``client`` is borrowed (not closed); without one a private
+    client is used. ``timeout`` covers connecting and the whole answer. Raises
+    app.errors.NotFound for an unknown provider; every network or provider failure is a
+    ``ProbeResult`` with ``ok=False`` instead.
     """
     loop = asyncio.get_running_loop()
-    target = await loop.run_in_executor(None, _lookup, name)
-    if not target.key:
+    up, first = await loop.run_in_executor(None, _lookup, name)
+    if not up.api_key:
         return ProbeResult(False, 0, None, "No API key stored for this provider")
-    if not target.model:
+    if not first:
         return ProbeResult(False, 0, None, "This provider has no models configured")
-    key = target.key
-    body = {"model": target.model, "messages": [{"role": "user", "content": PROBE_TEXT}],
-            "max_tokens": 1, "stream": False}
-    headers = {"Content-Type": "application/json", "Accept": "application/json",
-               "User-Agent": upstream.USER_AGENT, "Authorization": f"Bearer {key}"}
-    own = session is None
-    client = aiohttp.ClientSession(trust_env=False) if session is None else session
+    key, model = up.api_key, up.upstream_model(first)
+    body = json.dumps({"model": model, "messages": [{"role": "user", "content": PROBE_TEXT}],
+                       "max_tokens": 1, "stream": False}).encode()
+    own = client is None
+    outbound = Outbound(connect_timeout=timeout) if client is None else client
     started = time.perf_counter()
 
     def elapsed() -> int:
         return round((time.perf_counter() - started) * 1000)
 
     try:
-        async with client.post(target.url, json=body, headers=headers,
-                               timeout=aiohttp.ClientTimeout(total=timeout)) as resp:
-            raw = await _read_capped(resp, upstream.MAX_ERROR_BODY)
-            status = resp.status
+        async with asyncio.timeout(timeout):
+            resp = await outbound.post(up, "/chat/completions", body,
+                                       upstream.headers(up, stream=False), read_timeout=timeout)
+            try:
+                raw, _ = await read_upto(resp, upstream.MAX_ERROR_BODY)
+            finally:
+                resp.release()
+        status = resp.status
         latency = elapsed()
         if status != 200:
-            return ProbeResult(False, latency, status,
-                               _explain_http(status, raw, target.model, key))
+            return ProbeResult(False, latency, status, _explain_http(status, raw, model, key))
         reply = _json(raw)
         if not isinstance(reply, dict) or not isinstance(reply.get("choices"), list):
             return ProbeResult(False, latency, status,
@@ -184,8 +171,11 @@ async def probe_provider(name: str, *, session: aiohttp.ClientSession | None = N
         return ProbeResult(True, latency, status, "OK")
     except TimeoutError:
         return ProbeResult(False, elapsed(), None, f"Timed out after {timeout:g} s")
-    except aiohttp.ClientError as exc:
+    except ValueError as exc:  # a key with a line break, a proxy URL it cannot use
+        return ProbeResult(False, 0, None, _scrub(f"The provider's settings need fixing: {exc}",
+                                                  key))
+    except (aiohttp.ClientError, OSError, ProxyError) as exc:
         return ProbeResult(False, elapsed(), None, _explain_exception(exc, key))
     finally:
         if own:
-            await client.close()
+            await outbound.close()

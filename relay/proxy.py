@@ -6,34 +6,37 @@ import json
 import logging
 from typing import Any
 
+import aiohttp
 from aiohttp import web
+from python_socks import ProxyError
 
 from app.metering import CALL_FIELDS, COMPLETION_TEXT_FIELDS, Usage, parse_usage, text_tokens
-from relay import errors, h1, upstream
+from relay import errors, upstream
 from relay.context import RequestContext
-from relay.settler import interrupted
 from relay.hangup import outlive_cancellation
+from relay.outbound import read_upto
 from relay.pool import Upstream
+from relay.settler import interrupted
 from relay.state import RelayState
 from relay.streaming import StreamRelay, UpstreamBroke
 
 log = logging.getLogger(__name__)
 
-FAILOVER_EXCEPTIONS = (h1.UpstreamError, TimeoutError, UpstreamBroke, ConnectionError)
+# The provider (or its proxy) could not be reached or broke the exchange, or its address cannot
+# be used (ValueError: a host name IDNA refuses): try the next one.
+FAILOVER_EXCEPTIONS = (aiohttp.ClientError, TimeoutError, UpstreamBroke, OSError, ProxyError,
+                       ValueError)
 
 
 async def forward(request: web.Request, state: RelayState, ctx: RequestContext,
                   body: dict[str, Any], candidates: list[Upstream], *, path: str,
-                  raw: bytes, after_send: h1.AfterSend | None = None) -> web.StreamResponse:
-    """Try each candidate in order; return the first good response or a neutral error.
-
-    ``after_send``: awaited by each attempt once its request is sent, before the answer is
-    read (the request's hold, when relay/reserver.py overlaps it with the provider's work).
-    """
+                  raw: bytes) -> web.StreamResponse:
+    """Try each candidate in order; return the first good response or a neutral error."""
     client = state.client
     assert client is not None
     options = state.options
     rate_limited_only = True
+    retry_after: list[int] = []  # what rate-limiting providers said about retrying
     for index, up in enumerate(candidates):
         ctx.failovers = index
         ctx.provider, ctx.upstream_model = up.name, up.upstream_model(ctx.model)
@@ -53,23 +56,21 @@ async def forward(request: web.Request, state: RelayState, ctx: RequestContext,
         if data is None:
             data = await _dumps(state, payload, len(raw))
         try:
-            url = h1.target(up.base_url)
-            lines = upstream.header_block(up.api_key, stream=ctx.stream)
-        except ValueError as exc:  # a base URL or key the operator must fix
+            headers = upstream.headers(up, stream=ctx.stream)
+            client.route(up)
+        except (ValueError, OSError) as exc:  # a key, proxy or CA file the operator must fix
             log.warning("provider %s is misconfigured: %s", up.name, exc)
             state.pool.record_failure(up, f"misconfigured: {exc}")
             rate_limited_only = False
             continue
         try:
-            resp = await client.post(url, path, data, lines,
-                                     connect_timeout=options.connect_timeout,
-                                     read_timeout=options.read_timeout, after_send=after_send)
+            resp = await client.post(up, path, data, headers, read_timeout=options.read_timeout)
             try:
                 if resp.status != 200:
                     # Not ``raw``: that is the client's request, which the next provider gets.
-                    error_body = await resp.read(upstream.MAX_ERROR_BODY)
+                    error_body, _ = await read_upto(resp, upstream.MAX_ERROR_BODY)
                     verdict = upstream.classify(resp.status, error_body,
-                                                location=resp.headers.get("location"))
+                                                location=resp.headers.get("Location"))
                     if not verdict.failover:
                         error = verdict.client_error
                         assert error is not None
@@ -81,6 +82,8 @@ async def forward(request: web.Request, state: RelayState, ctx: RequestContext,
                         ctx.status, ctx.error_code = error.status, error.code
                         raise error
                     rate_limited_only &= verdict.rate_limited
+                    if verdict.rate_limited:
+                        retry_after.extend(_seconds(resp.headers.get("Retry-After")))
                     log.warning("provider %s failed for %s: %s", up.name, ctx.request_id,
                                 verdict.reason)
                     state.pool.record_failure(up, verdict.reason)
@@ -96,9 +99,11 @@ async def forward(request: web.Request, state: RelayState, ctx: RequestContext,
                 state.pool.record_success(up)
                 return response
             finally:
-                resp.close()  # a no-op once the whole answer was read
+                resp.release()  # back to the pool if read whole, else closed
         except FAILOVER_EXCEPTIONS as exc:
             reason = f"{type(exc).__name__}: {exc}"[:300]
+            if up.proxy:
+                reason = f"{reason} (through its proxy)"[:300]
             log.warning("provider %s failed for %s: %s", up.name, ctx.request_id, reason)
             state.pool.record_failure(up, reason)
             rate_limited_only = False
@@ -107,21 +112,25 @@ async def forward(request: web.Request, state: RelayState, ctx: RequestContext,
     ctx.failovers = max(0, len(candidates) - 1)
     if rate_limited_only and candidates:
         ctx.status, ctx.error_code = 429, "rate_limit_exceeded"
+        # The soonest any of them said a retry may succeed; nothing when none said.
+        headers = {"Retry-After": str(min(retry_after))} if retry_after else None
         raise errors.RelayError(429, "The upstream providers are rate limiting this model. "
                                      "Please retry shortly.", type_="requests",
-                                code="rate_limit_exceeded", headers={"Retry-After": "5"})
+                                code="rate_limit_exceeded", headers=headers)
     ctx.status, ctx.error_code = 503, "upstream_unavailable"
     raise errors.upstream_unavailable()
 
 
 async def _complete(state: RelayState, ctx: RequestContext,
-                    resp: h1.H1Response) -> web.Response:
+                    resp: aiohttp.ClientResponse) -> web.Response:
     """A non-streamed answer: read it whole, meter it, settle it (relay/settler.py), pass it
     on byte for byte.
 
     aiohttp writes the response after the handler returns: settling before returning it is
     settling before the answer's last byte leaves."""
-    raw = await resp.read(state.options.max_upstream_body)
+    raw, whole = await read_upto(resp, state.options.max_upstream_body)
+    if not whole:
+        raise UpstreamBroke(f"answer over {state.options.max_upstream_body} bytes")
     usage = _trailing_usage(raw)
     if usage is None:  # unusual layout or no usage: parse it all (and check it is JSON)
         try:
@@ -139,6 +148,13 @@ async def _complete(state: RelayState, ctx: RequestContext,
         raise interrupted(ctx)
     return web.Response(body=raw, status=200, content_type="application/json",
                         headers={"x-request-id": ctx.request_id})
+
+
+def _seconds(value: str | None) -> list[int]:
+    """A Retry-After given in whole seconds (an HTTP date is rare from APIs: ignored)."""
+    if value and value.strip().isdigit():
+        return [min(int(value), 3600)]
+    return []
 
 
 _DECODER = json.JSONDecoder()

@@ -64,6 +64,15 @@ class SSEParser:
     appended to, never re-scanned, until its line ending arrives.
     """
 
+    # The event being collected; _reset_event starts a new one.
+    _lines: list[bytes]
+    _data: list[bytes]
+    _comments: list[bytes]
+    _event_type: bytes | None
+    _id: bytes | None
+    _retry: int | None
+    _size: int
+
     def __init__(self, max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES) -> None:
         self.max_event_bytes = max_event_bytes
         self.last_event_id = ""  # persists across events, as EventSource reconnection expects
@@ -154,8 +163,9 @@ class SSEParser:
         events: list[SSEEvent] = []
         for line in lines:
             if not line:
-                if self._lines:
-                    events.append(self._dispatch())
+                event = self._dispatch()
+                if event is not None:
+                    events.append(event)
             elif line.startswith(b"data: "):
                 self._data.append(line[6:])
                 self._lines.append(line)
@@ -198,15 +208,15 @@ class SSEParser:
         if not self._lines:
             return None
         if len(self._lines) == 1 and self._data:  # the usual lone `data:` line
-            event = SSEEvent(data=_text(self._data[0]), raw=self._lines[0] + b"\n\n")
+            event = SSEEvent(data=line_text(self._data[0]), raw=self._lines[0] + b"\n\n")
             self._lines, self._data, self._size = [], [], 0
             return event
         event = SSEEvent(
-            data=_text(b"\n".join(self._data)) if self._data else None,
-            event=_text(self._event_type) if self._event_type is not None else None,
-            comment=_text(b"\n".join(self._comments)) if self._comments else None,
+            data=line_text(b"\n".join(self._data)) if self._data else None,
+            event=line_text(self._event_type) if self._event_type is not None else None,
+            comment=line_text(b"\n".join(self._comments)) if self._comments else None,
             raw=b"\n".join(self._lines) + b"\n\n",
-            id=_text(self._id) if self._id is not None else None,
+            id=line_text(self._id) if self._id is not None else None,
             retry=self._retry,
         )
         if event.id is not None:
@@ -215,12 +225,12 @@ class SSEParser:
         return event
 
     def _reset_event(self) -> None:
-        self._lines: list[bytes] = []
-        self._data: list[bytes] = []
-        self._comments: list[bytes] = []
-        self._event_type: bytes | None = None
-        self._id: bytes | None = None
-        self._retry: int | None = None
+        self._lines = []
+        self._data = []
+        self._comments = []
+        self._event_type = None
+        self._id = None
+        self._retry = None
         self._size = 0
 
     def _check_size(self, partial: int) -> None:
@@ -236,5 +246,5 @@ def _strip_space(value: bytes) -> bytes:
     return value[1:] if value[:1] == b" " else value
 
 
-def _text(value: bytes) -> str:
+def line_text(value: bytes) -> str:
     return value.decode("utf-8", "replace")

@@ -9,8 +9,8 @@ from relay.accounting import Accountant
 from relay.auth import KeyCache
 from relay.dbexec import DatabaseExecutor
 from relay.guard import Guard
-from relay.h1 import H1Client
 from relay.limits import RateLimiter
+from relay.outbound import Outbound
 from relay.pool import ProviderPool
 from relay.reserver import Reserver
 from relay.settler import Settler
@@ -68,7 +68,7 @@ class RelayState:
     guard: Guard
     limiter: RateLimiter
     settler: Settler
-    client: H1Client | None = None
+    client: Outbound | None = None
     default_max_tokens: int = 4096
     requests_served: int = field(default=0)
     in_flight: int = field(default=0)

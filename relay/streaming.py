@@ -8,20 +8,18 @@ client's behalf is not passed on.
 
 import asyncio
 import json
-import json.scanner
 import logging
 import time
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 from aiohttp.client_exceptions import ClientConnectionError
 
 from app.metering import CALL_FIELDS, COMPLETION_TEXT_FIELDS, parse_usage, text_tokens
 from relay import errors
-from relay.h1 import H1Response, UpstreamError
 from relay.context import RequestContext
-from relay.deltas import DeltaTemplate
-from relay.sse import SSEError, SSEEvent, SSEParser, _text, encode_data
+from relay.sse import SSEError, SSEEvent, SSEParser, encode_data, line_text
 from relay.state import STATE
 
 log = logging.getLogger(__name__)
@@ -40,32 +38,11 @@ def sse_headers() -> dict[str, str]:
             "X-Accel-Buffering": "no"}
 
 
-# json.loads() minus its Python-level wrapping (two whitespace regexes and three calls): one C
-# call per event. Anything it does not take whole (surrounding whitespace, errors) goes the
-# json.loads way, so the result, and every error, is exactly json.loads'.
-_SCAN = json.scanner.make_scanner(json.JSONDecoder())
-
-
-def _loads(data: str) -> Any:
-    try:
-        obj, end = _SCAN(data, 0)
-    except StopIteration:
-        return json.loads(data)
-    if end != len(data):
-        return json.loads(data)
-    return obj
-
-
-class _SSEResponse(web.StreamResponse):
-    # aiohttp sends the headers on prepare() unless told to hold them for the first write; the
-    # relay prepares right before writing its first event, so both leave in one send.
-    _send_headers_immediately = False
-
-
 class StreamRelay:
     """Pumps one upstream response into one client response."""
 
-    def __init__(self, request: web.Request, ctx: RequestContext, upstream: H1Response, *,
+    def __init__(self, request: web.Request, ctx: RequestContext,
+                 upstream: aiohttp.ClientResponse, *,
                  suppress_usage_chunk: bool, disconnect_grace: float,
                  registry: set["StreamRelay"] | None = None) -> None:
         self.request = request
@@ -80,8 +57,6 @@ class StreamRelay:
         self.finished = False  # a choice reported finish_reason
         self.shutting_down = False
         self._emitted = False  # a data event has been (or is being) sent to the client
-        self._template = DeltaTemplate()  # this stream's plain text deltas, read by layout
-        self._parsed: Any = None  # the event _translate_data() last passed on unchanged
         self._registry = registry if registry is not None else set()
         self._head: dict[str, Any] = {}  # id, created, model of the stream's chunks
         self._tail = b""  # what ends a stream cut at its hold, after the event that spent it
@@ -105,7 +80,7 @@ class StreamRelay:
     async def _run(self) -> web.StreamResponse:
         parser = SSEParser()
         try:
-            async for chunk in self.upstream:
+            async for chunk in self.upstream.content.iter_any():
                 # Every event completed by this read goes out now, in one write.
                 lines = parser.feed_plain(chunk)
                 if lines is not None:
@@ -116,7 +91,7 @@ class StreamRelay:
                     break
             else:
                 await self._forward(parser.flush())
-        except (UpstreamError, TimeoutError, SSEError) as exc:
+        except (aiohttp.ClientError, TimeoutError, SSEError) as exc:
             return await self._broken(f"{type(exc).__name__}")
         if not self.done and not self.finished and self.client_alive:
             return await self._broken("stream ended without [DONE]")
@@ -190,17 +165,8 @@ class StreamRelay:
 
     def _translate_line(self, line: bytes, data: str | None = None) -> bytes | None:
         """``_translate_data`` for an event made of data lines only (``line``: its bytes up to
-        the blank line; ``data``: its decoded payload, if at hand). A sibling of the stream's
-        last plain text delta is read by its layout instead of parsed (relay/deltas.py)."""
-        tokens = self._template.tokens(line)
-        if tokens is not None:
-            self._delivered(tokens, 1 if tokens else 0)
-            return None
-        self._parsed = None
-        out = self._translate_data(_text(line[6:]) if data is None else data)
-        if out is None:
-            self._template.learn(line, self._parsed)
-        return out
+        the blank line; ``data``: its decoded payload, if at hand)."""
+        return self._translate_data(line_text(line[6:]) if data is None else data)
 
     def _translate_data(self, data: str) -> bytes | None:
         """What the client gets for an event carrying ``data``: ``None`` for the event itself
@@ -209,7 +175,7 @@ class StreamRelay:
             self.done = True
             return DONE
         try:
-            obj = _loads(data)
+            obj = json.loads(data)
         except ValueError:
             return b""  # garbage between events: drop it, keep the stream
         if not isinstance(obj, dict):
@@ -225,18 +191,25 @@ class StreamRelay:
             return errors.RelayError(502, "The upstream provider reported an error mid-stream.",
                                      type_="server_error", code="upstream_error").sse_event()
         reported = obj.get("usage")
+        changed = False
         if reported is not None:
             usage = parse_usage(reported)
             if usage is not None:
                 self.ctx.usage = usage
                 if choices == [] and self.suppress_usage_chunk:
                     return b""
+        elif self.suppress_usage_chunk and "usage" in obj:
+            # The relay asked for usage, not the client: OpenAI then marks every chunk with
+            # "usage": null, which a client that did not ask never sees.
+            del obj["usage"]
+            changed = True
         if choices:
             self._count_choices(choices)
         if "choices" not in obj:
             obj["choices"] = []  # every chunk the client sees has a choices array
-            return encode_data(json.dumps(obj, ensure_ascii=False))
-        self._parsed = obj
+            changed = True
+        if changed:
+            return encode_data(json.dumps(obj, ensure_ascii=False, separators=(",", ":")))
         return None
 
     def _count_choices(self, choices: Any) -> None:
@@ -299,8 +272,7 @@ class StreamRelay:
     _stalled = False
 
     async def _prepare(self) -> web.StreamResponse:
-        response = _SSEResponse(status=200, headers=sse_headers())
-        response.force_close()  # clients expect the connection to end after [DONE]
+        response = web.StreamResponse(status=200, headers=sse_headers())
         self._write_timeout = self.request.app[STATE].options.stream_write_timeout
         await response.prepare(self.request)
         self.response = response

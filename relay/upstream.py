@@ -15,7 +15,6 @@ from typing import Any
 from app import __version__
 from app.metering import requested_max_tokens
 from relay import errors
-from relay.h1 import header_lines
 from relay.pool import Upstream
 
 USER_AGENT = f"RelayDesk/{__version__}"
@@ -24,21 +23,29 @@ MAX_ERROR_BODY = 64 * 1024
 INCLUDE_USAGE_KINDS = {"openai", "deepseek", "dashscope"}
 
 
-def headers(api_key: str | None, *, stream: bool) -> dict[str, str]:
-    # Uncompressed answers: compression would buffer a stream, and costs CPU both ends on a LAN.
-    result = {"Content-Type": "application/json", "User-Agent": USER_AGENT,
-              "Accept": "text/event-stream" if stream else "application/json",
-              "Accept-Encoding": "identity"}
+_FORBIDDEN_IN_HEADERS = str.maketrans("", "", "\r\n\0")
+
+
+def headers(up: Upstream, *, stream: bool) -> dict[str, str]:
+    """The headers of a provider call: the operator's extra headers, then ours (the key, and
+    uncompressed answers: compression would buffer a stream and costs CPU both ends on a LAN).
+    ``ValueError`` for a value that would break out of its line (a key pasted with a newline)."""
+    return _headers(up.api_key, stream, tuple(up.extra_headers.items()))
+
+
+@lru_cache(maxsize=256)
+def _headers(api_key: str | None, stream: bool,
+             extra: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    result = dict(extra)
+    result.update({"Content-Type": "application/json", "User-Agent": USER_AGENT,
+                   "Accept": "text/event-stream" if stream else "application/json",
+                   "Accept-Encoding": "identity"})
     if api_key:
         result["Authorization"] = f"Bearer {api_key}"
+    for name, value in result.items():
+        if value.translate(_FORBIDDEN_IN_HEADERS) != value:
+            raise ValueError(f"the {name} header contains a line break")
     return result
-
-
-@lru_cache(maxsize=64)
-def header_block(api_key: str | None, *, stream: bool) -> bytes:
-    """The request head's header lines for a provider call, built once per key and mode;
-    ``ValueError`` for a key with a line break in it."""
-    return header_lines(headers(api_key, stream=stream).items())
 
 
 MAX_TOKENS_FIELDS = ("max_completion_tokens", "max_tokens")
@@ -120,17 +127,23 @@ class Verdict:
     rate_limited: bool = False
 
 
-def _error_fields(raw: bytes) -> tuple[str, str, str]:
-    """(message, code, type) from any provider's error body."""
+def _error_fields(raw: bytes) -> tuple[str, str, str, str | None]:
+    """(message, code, type, param) from any provider's error body."""
     try:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
-        return raw[:200].decode("utf-8", "replace"), "", ""
+        return raw[:200].decode("utf-8", "replace"), "", "", None
     err = data.get("error") if isinstance(data, dict) else None
     if not isinstance(err, dict):
         err = data if isinstance(data, dict) else {}
+    param = err.get("param")
     return (str(err.get("message") or "")[:2000], str(err.get("code") or ""),
-            str(err.get("type") or ""))
+            str(err.get("type") or ""), param[:200] if isinstance(param, str) else None)
+
+
+def error_message(raw: bytes) -> str:
+    """The provider's own words from an error answer, for the operator."""
+    return _error_fields(raw)[0]
 
 
 def _names_missing_model(message: str) -> bool:
@@ -140,7 +153,7 @@ def _names_missing_model(message: str) -> bool:
 
 
 def classify(status: int, raw: bytes, *, location: str | None = None) -> Verdict:
-    message, code, type_ = _error_fields(raw)
+    message, code, type_, param = _error_fields(raw)
     summary = f"HTTP {status} {code or type_}".strip()
     if 300 <= status < 400:  # not followed: the operator should use the new address
         return Verdict(True, f"HTTP {status}: the provider redirects to {location or '?'}; "
@@ -159,8 +172,11 @@ def classify(status: int, raw: bytes, *, location: str | None = None) -> Verdict
     if status == 413:
         return Verdict(False, summary, errors.RelayError(
             413, message or "Request too large for the upstream model.",
-            code="request_too_large"))
-    # 400, 422 and the rest: the client's request itself is wrong; retrying cannot help.
+            code=code or "request_too_large", param=param))
+    # 400, 422 and the rest: the client's request itself is wrong; retrying cannot help. The
+    # provider's own param and code go on as OpenAI would send them (a numeric code is a
+    # provider's private numbering: the client gets none rather than a meaningless one).
     return Verdict(False, summary, errors.RelayError(
         400, message or "The upstream provider rejected the request.",
-        code=code if code and not code.isdigit() else "invalid_request", param=None))
+        type_=type_ if type_ and not type_.isdigit() else "invalid_request_error",
+        code=code if code and not code.isdigit() else None, param=param))

@@ -69,6 +69,7 @@ class Scenario:
     fail_times: int | None = None  # fail this many requests, then succeed; None: always fail
     fail_status: int | None = None  # override the status (e.g. 503 for "server_error")
     release: asyncio.Event = field(default_factory=asyncio.Event)  # ends a "timeout" hang
+    retry_after_s: int = 2  # an OpenAI rate limit's retry-after header
     # stream shaping
     pause_before_event: dict[int, asyncio.Event] = field(default_factory=dict)
     break_after_events: int | None = None  # send this many data events, then drop the connection

@@ -248,13 +248,19 @@ class FakeUpstream:
 
     def _error(self, rec: RecordedRequest, failure: str, model: str) -> web.Response:
         status, body = failure_body(self.kind, failure, model)
-        return self._json(rec, self.scenario.fail_status or status, body)
+        headers = None
+        if failure == "rate_limit" and self.kind == "openai":
+            # OpenAI says when to retry (openai-python reads it); the others' headers: unknown.
+            headers = {"retry-after": str(self.scenario.retry_after_s)}
+        return self._json(rec, self.scenario.fail_status or status, body, headers)
 
-    def _json(self, rec: RecordedRequest, status: int, body: dict[str, Any]) -> web.Response:
+    def _json(self, rec: RecordedRequest, status: int, body: dict[str, Any],
+              headers: dict[str, str] | None = None) -> web.Response:
         rec.status = status
         rec.completed = True
         text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
-        return web.Response(status=status, text=text, content_type="application/json")
+        return web.Response(status=status, text=text, content_type="application/json",
+                            headers=headers)
 
     async def _hold(self, gate: asyncio.Event) -> None:
         """Wait for ``gate`` or for shutdown, whichever comes first."""

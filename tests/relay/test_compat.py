@@ -102,18 +102,25 @@ async def test_same_routes_with_and_without_v1_prefix(make_relay, http, prefix: 
     assert emb.status == 200 and emb.json()["data"][0]["object"] == "embedding"
 
 
-@pytest.mark.parametrize("method,path,status", [
-    ("POST", "/v1/responses", 404), ("GET", "/foo", 404), ("POST", "/foo", 404),
-    ("POST", "/v1/completions", 404), ("GET", CC + "/x", 404), ("POST", "/v2" + CC[3:], 404),
-    ("GET", CC, 405), ("PUT", CC, 405), ("POST", "/v1/models", 405),
-    ("DELETE", "/v1/models/m1", 405), ("GET", "/embeddings", 405)])
+@pytest.mark.parametrize("method,path,known", [
+    ("POST", "/v1/responses", False), ("GET", "/foo", False), ("POST", "/foo", False),
+    ("POST", "/v1/completions", False), ("GET", CC + "/x", False),
+    ("POST", "/v2" + CC[3:], False),
+    ("GET", CC, True), ("PUT", CC, True), ("POST", "/v1/models", True),
+    ("DELETE", "/v1/models/m1", True), ("GET", "/embeddings", True)])
 async def test_unknown_route_or_method_is_openai_shaped(make_relay, http, method: str, path: str,
-                                                        status: int) -> None:
+                                                        known: bool) -> None:
     h = await make_relay()
     reply = await call(http, h, method, path, CHAT if method == "POST" else None,
                        headers={"Origin": ORIGIN})
-    assert_error(reply, status, "method_not_allowed" if status == 405 else None)
+    if known:  # a known path with the wrong method: OpenAI's own answer, code null
+        error = assert_error(reply, 404, param=None)
+        assert error == {"message": f"Invalid URL ({method} {path})",
+                         "type": "invalid_request_error", "param": None, "code": None}
+    else:
+        assert_error(reply, 404, "unknown_url")
     assert reply.headers["Access-Control-Allow-Origin"] == ORIGIN
+    assert reply.headers["x-request-id"].startswith("req_")
 
 
 # --- models ----------------------------------------------------------------------------------
@@ -165,7 +172,7 @@ async def test_stream_wire_format(make_relay, http, kind: str) -> None:
     assert reply.status == 200
     assert reply.headers["Content-Type"].split(";")[0].strip() == "text/event-stream"
     assert "Content-Encoding" not in reply.headers
-    assert reply.headers.get("Connection", "").lower() == "close"
+    assert reply.headers.get("Connection", "").lower() != "close"  # kept alive, like OpenAI
     assert reply.headers["Access-Control-Allow-Origin"] == ORIGIN
     text = reply.body.decode()  # read to EOF: the server ended the response
     assert "event:" not in text and ": ping" not in text
@@ -365,12 +372,15 @@ async def test_deterministic_failures_are_4xx_and_not_retried(make_relay, http) 
         (await call(http, h, "GET", "/v1/models", key=office_only), 403, "ip_not_allowed", ...),
         (await call(http, h, "POST", chat, dict(CHAT, model="nope")), 404, "model_not_found",
          "model"),
-        (await call(http, h, "POST", chat, CHAT, key=broke), 402, "insufficient_balance", ...),
-        (await call(http, h, "POST", chat, dict(CHAT, stream=True), key=broke), 402,
-         "insufficient_balance", ...),
+        (await call(http, h, "POST", chat, CHAT, key=broke), 429, "insufficient_quota", ...),
+        (await call(http, h, "POST", chat, dict(CHAT, stream=True), key=broke), 429,
+         "insufficient_quota", ...),
     ]
     for reply, status, code, param in cases:
         assert_error(reply, status, code, param)
+        assert reply.headers["x-request-id"].startswith("req_")
+    for reply, *_ in cases[-2:]:  # waiting adds no balance: SDKs must not retry
+        assert reply.headers["x-should-retry"] == "false" and "Retry-After" not in reply.headers
     accounts.set_status("alice", "disabled")
     assert_error(await call(http, h, "POST", chat, CHAT), 403, "account_disabled")
     await h.settle()
@@ -379,20 +389,31 @@ async def test_deterministic_failures_are_4xx_and_not_retried(make_relay, http) 
 
 
 async def test_all_upstreams_rate_limited_is_429_with_retry_after(make_relay, http) -> None:
+    """Retry-After is the soonest a rate-limiting provider said a retry may work (OpenAI says
+    it; DeepSeek does not)."""
     h = await make_relay(("openai", "deepseek"))
     for up in h.upstreams.values():
         up.scenario.fail_with = "rate_limit"
+    h.upstreams["openai"].scenario.retry_after_s = 7
     before = h.balance()
     for body in (CHAT, dict(CHAT, stream=True)):
         reply = await call(http, h, "POST", CC, body,
                            headers={"Origin": ORIGIN})
         assert_error(reply, 429, "rate_limit_exceeded")
-        assert int(reply.headers["Retry-After"]) > 0
+        assert reply.headers["Retry-After"] == "7"
         assert reply.headers.get("x-should-retry") != "false"
         assert "retry-after" in reply.headers["Access-Control-Expose-Headers"].lower()
     assert all(len(up.requests) == 2 for up in h.upstreams.values())
     await h.settle()
     assert h.balance() == before
+
+
+async def test_rate_limited_without_a_retry_time_says_none(make_relay, http) -> None:
+    h = await make_relay(("deepseek",))
+    h.upstreams["deepseek"].scenario.fail_with = "rate_limit"
+    reply = await call(http, h, "POST", CC, CHAT)
+    assert_error(reply, 429, "rate_limit_exceeded")
+    assert "Retry-After" not in reply.headers  # the SDK's own backoff, not a made-up wait
 
 
 # --- CORS ------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from aiohttp import web
 
 from app import keystore, providers
 from app.errors import NotFound
+from relay.outbound import Outbound
 from relay.probe import ProbeResult, probe_provider
 from tests.helpers.fake_upstream import KINDS, FakeUpstream
 
@@ -126,13 +127,15 @@ async def test_unknown_provider(sqlite_db):
         await probe_provider("nope")
 
 
-async def test_a_given_session_is_used_and_left_open(sqlite_db, monkeypatch):
+async def test_a_given_client_is_used_and_left_open(sqlite_db, monkeypatch):
     async with FakeUpstream(kind="openai", api_key=KEY) as up:
         register(monkeypatch, up.base_url, "openai")
-        async with aiohttp.ClientSession() as session:
-            result = await probe_provider("p1", session=session)
-            assert result.ok and not session.closed
-            assert (await probe_provider("p1", session=session)).ok
+        client = Outbound()
+        try:
+            assert (await probe_provider("p1", client=client)).ok
+            assert (await probe_provider("p1", client=client)).ok  # still open
+        finally:
+            await client.close()
     assert len(up.requests) == 2
 
 

@@ -6,7 +6,7 @@ import sqlite3
 
 from app.models import LedgerEntry, Reservation
 from tests.relay.conftest import relay_options
-from tests.relay.h1.servers import until
+from tests.helpers.waiting import until
 
 MESSAGES = [{"role": "user", "content": "hi"}]
 

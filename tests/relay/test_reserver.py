@@ -15,7 +15,7 @@ from relay.accounting import Accountant
 from relay.dbexec import DatabaseExecutor
 from relay.reserver import Reserver
 from tests.relay.conftest import relay_options
-from tests.relay.h1.servers import until
+from tests.helpers.waiting import until
 from tests.relay.test_quick_holds import quiet_database
 
 MESSAGES = [{"role": "user", "content": "hi"}]

@@ -1,5 +1,5 @@
-"""Streams whose deltas are read by layout (relay/deltas.py) bill exactly what a full parse of
-every event bills, whatever the texts hold, for each provider's wire format."""
+"""Streams bill exactly what a full parse of every event bills, whatever the texts hold, for
+each provider's wire format."""
 
 import aiohttp
 import pytest

@@ -5,6 +5,7 @@ import json
 from typing import Any
 
 import aiohttp
+import pytest
 
 from app.metering import estimate_prompt_tokens, text_tokens
 from app.pricing import Price, cost_micros
@@ -172,3 +173,46 @@ async def test_a_finished_stream_leaves_nothing_behind(make_relay) -> None:
     await h.settle()
     gc.collect()
     assert [o for o in gc.get_objects() if isinstance(o, StreamRelay)] == []
+
+
+@pytest.mark.parametrize("kind", ["openai", "deepseek"])
+async def test_chunks_carry_no_usage_null_unless_the_client_asked(make_relay, kind: str) -> None:
+    """The relay asks these providers for usage on every stream (to bill it); they then mark
+    every chunk "usage": null. A client that did not ask sees chunks as OpenAI sends them
+    without it: no "usage": null (DeepSeek's own usage on its finish chunk stays)."""
+    h = await make_relay((kind,))
+    headers = {"Authorization": f"Bearer {h.key}"}
+    async with aiohttp.ClientSession() as session:
+        async with session.post(f"{h.base_url}/chat/completions", json=BODY,
+                                headers=headers) as resp:
+            plain = [json.loads(e) for e in await read_events(resp) if e != "[DONE]"]
+        asked = dict(BODY, stream_options={"include_usage": True})
+        async with session.post(f"{h.base_url}/chat/completions", json=asked,
+                                headers=headers) as resp:
+            with_usage = [json.loads(e) for e in await read_events(resp) if e != "[DONE]"]
+    assert plain and all(chunk.get("usage", "absent") is not None for chunk in plain)
+    assert texts([json.dumps(c) for c in plain]) == "Hello there!"
+    assert [c["usage"] is None for c in with_usage] == [True] * (len(with_usage) - 1) + [False]
+
+
+async def test_streams_keep_the_connection_alive(make_relay) -> None:
+    """A stream ends without closing its connection: the next request reuses it (no new TCP or
+    TLS handshake per streamed request)."""
+    h = await make_relay(("openai",))
+    opened: list[object] = []
+
+    async def on_create(session: object, context: object, params: object) -> None:
+        opened.append(params)
+
+    trace = aiohttp.TraceConfig()
+    trace.on_connection_create_end.append(on_create)
+    headers = {"Authorization": f"Bearer {h.key}"}
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=1),
+                                     trace_configs=[trace]) as session:
+        for body in (BODY, BODY, dict(BODY, stream=False), BODY):
+            async with session.post(f"{h.base_url}/chat/completions", json=body,
+                                    headers=headers) as resp:
+                assert resp.status == 200
+                assert resp.headers.get("Connection", "").lower() != "close"
+                await resp.read()
+    assert len(opened) == 1
