@@ -1,23 +1,41 @@
 """`relaydesk provider ...` and `relaydesk price ...`: where requests go and what they cost."""
 
 import argparse
+from typing import Any
 
 from app import pricing, providers, views
 from app.cli.output import Output, comma_list
 from app.cli.users import read_secret_stdin
 from app.errors import ValidationError
+from app.models import Provider
 
 PROVIDER_COLUMNS = [("name", "NAME"), ("kind", "KIND"), ("base_url", "BASE URL"),
                     ("models", "MODELS"), ("model_map", "MAP"), ("priority", "PRIO"),
                     ("weight", "WEIGHT"), ("enabled", "ENABLED"), ("has_key", "KEY"),
-                    ("health", "HEALTH"), ("cooldown_until", "COOLDOWN UNTIL"),
-                    ("last_error", "LAST ERROR")]
+                    ("proxy", "PROXY"), ("health", "HEALTH"),
+                    ("cooldown_until", "COOLDOWN UNTIL"), ("last_error", "LAST ERROR")]
+PROXY_HELP = ("none (direct, the default), system (HTTP(S)_PROXY/ALL_PROXY/NO_PROXY from the "
+              "environment) or scheme://[user:password@]host:port with scheme http, https, "
+              "socks5 or socks5h; the user:password goes to the OS keyring")
 PRICE_COLUMNS = [("model", "MODEL"), ("input_micros", "INPUT/1M"),
                  ("cached_input_micros", "CACHED/1M"), ("output_micros", "OUTPUT/1M"),
                  ("max_output_tokens", "MAX OUTPUT")]
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def _network_arguments(p: argparse.ArgumentParser) -> None:
+    proxy = p.add_mutually_exclusive_group()
+    proxy.add_argument("--proxy", metavar="URL|system|none", help=PROXY_HELP)
+    proxy.add_argument("--proxy-stdin", action="store_true",
+                       help="read the proxy (with its password) from stdin, out of ps and "
+                            "shell history")
+    p.add_argument("--header", action="append", metavar="'NAME: VALUE'",
+                   help="an extra header sent to the provider (repeatable)")
+    p.add_argument("--ca-bundle", metavar="PATH|none",
+                   help="a PEM file of CA certificates trusted for this provider, besides "
+                        "the system's")
+
+
+def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     prov = sub.add_parser("provider", help="manage upstream providers")
     cmds = prov.add_subparsers(dest="provider_cmd", required=True, metavar="COMMAND")
 
@@ -32,9 +50,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--weight", type=int, default=1, help="share within a priority tier")
     p.add_argument("--key-stdin", action="store_true", help="read the provider key from stdin")
     p.add_argument("--disabled", action="store_true")
+    _network_arguments(p)
     p.set_defaults(handler=add)
 
-    p = cmds.add_parser("edit", help="change a provider")
+    p = cmds.add_parser("edit", aliases=["update"], help="change a provider")
     p.add_argument("name")
     p.add_argument("--kind", choices=providers.KINDS)
     p.add_argument("--base-url")
@@ -46,10 +65,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     group = p.add_mutually_exclusive_group()
     group.add_argument("--enable", dest="enabled", action="store_true", default=None)
     group.add_argument("--disable", dest="enabled", action="store_false")
+    _network_arguments(p)
+    p.add_argument("--clear-headers", action="store_true", help="remove every extra header "
+                   "(--header replaces them all with the ones given)")
     p.set_defaults(handler=edit)
 
     p = cmds.add_parser("list", help="list providers with health")
     p.set_defaults(handler=list_)
+
+    p = cmds.add_parser("show", help="one provider, with its proxy, headers and CA bundle")
+    p.add_argument("name")
+    p.set_defaults(handler=show)
 
     p = cmds.add_parser("remove", help="remove a provider and its stored key")
     p.add_argument("name")
@@ -73,34 +99,65 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=price_remove)
 
 
+def _network(args: argparse.Namespace, *, adding: bool) -> dict[str, Any]:
+    """The proxy, header and CA bundle options as service keyword arguments."""
+    if args.key_stdin and args.proxy_stdin:
+        raise ValidationError("--key-stdin and --proxy-stdin both read stdin; use one at a "
+                              "time", param="proxy")
+    proxy = read_secret_stdin("proxy") if args.proxy_stdin else args.proxy
+    headers: list[str] | dict[str, str] | None = args.header
+    if getattr(args, "clear_headers", False):
+        if headers:
+            raise ValidationError("--clear-headers and --header contradict each other",
+                                  param="headers")
+        headers = {}
+    bundle = args.ca_bundle
+    if bundle is not None and bundle.strip().lower() == "none":
+        bundle = None if adding else ""
+    return {"proxy": proxy, "extra_headers": headers, "ca_bundle": bundle}
+
+
+def _view(provider: Provider, has_key: bool | None = None) -> dict[str, Any]:
+    """The provider's view, its proxy shown with the password masked (user:***@)."""
+    return views.provider(provider, has_key=has_key) | {
+        "proxy": providers.proxy_display(provider)}
+
+
 def add(args: argparse.Namespace, out: Output) -> None:
     models = comma_list(args.models) or []
     if not models:
         raise ValidationError("--models needs at least one model name", param="models")
+    network = _network(args, adding=True)
     key = read_secret_stdin("provider key") if args.key_stdin else None
     provider = providers.add_provider(args.name, args.kind, models=models,
                                       base_url=args.base_url, model_map=args.map,
                                       priority=args.priority, weight=args.weight, api_key=key,
-                                      enabled=not args.disabled)
-    out.item(views.provider(provider, has_key=key is not None),
+                                      enabled=not args.disabled, **network)
+    out.item(_view(provider, has_key=key is not None),
              text=f"added provider {provider.name} ({provider.kind}, {provider.base_url})"
                   + ("" if key else "; no key stored yet (use --key-stdin or "
                      "RELAYDESK_PROVIDER_KEY_…)"))
 
 
 def edit(args: argparse.Namespace, out: Output) -> None:
+    network = _network(args, adding=False)
     key = read_secret_stdin("provider key") if args.key_stdin else None
     provider = providers.update_provider(
         args.name, kind=args.kind, base_url=args.base_url, models=comma_list(args.models),
         model_map=args.map, priority=args.priority, weight=args.weight, enabled=args.enabled,
-        api_key=key)
-    out.item(views.provider(provider), text=f"updated provider {provider.name}")
+        api_key=key, **network)
+    out.item(_view(provider), text=f"updated provider {provider.name}")
 
 
 def list_(args: argparse.Namespace, out: Output) -> None:
-    rows = [views.provider(p, has_key=providers.provider_key(p.name) is not None)
+    rows = [_view(p, has_key=providers.provider_key(p.name) is not None)
             for p in providers.list_providers()]
     out.table(rows, PROVIDER_COLUMNS, empty="(no providers)")
+
+
+def show(args: argparse.Namespace, out: Output) -> None:
+    provider = providers.get_provider(args.name)
+    out.item(_view(provider, has_key=providers.provider_key(provider.name) is not None))
 
 
 def remove(args: argparse.Namespace, out: Output) -> None:

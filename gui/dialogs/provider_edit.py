@@ -1,4 +1,5 @@
-"""Add or edit an upstream provider, including its API key (which goes to the OS keyring).
+"""Add or edit an upstream provider, including its API key and proxy password (both go to the
+OS keyring), its proxy, extra headers and CA bundle.
 
 The dialog saves through the providers service itself and stays open on a refusal, so the
 operator can fix the field the message names (or clear the key when no keyring exists) without
@@ -10,9 +11,26 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView, QCheckBox, QComboBox, QDialog, \
-    QDialogButtonBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, \
-    QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app import providers
 from app.errors import KeystoreUnavailable, ServiceError
@@ -33,6 +51,7 @@ def kind_label(kind: str) -> str:
 class ProviderEditDialog(QDialog):
     """Attributes:
         saving: the running save task after OK was clicked (tests await it).
+        file_dialog: the CA bundle file chooser while it is open (tests pick a file).
     """
 
     def __init__(self, backend: Backend, existing: "ProviderRow | None" = None,
@@ -41,6 +60,7 @@ class ProviderEditDialog(QDialog):
         self.backend = backend
         self.existing = existing
         self.saving: asyncio.Task[bool] | None = None
+        self.file_dialog: QFileDialog | None = None
         self.setWindowTitle(self.tr("Add provider") if existing is None else
                             self.tr("Edit provider {name}").format(name=existing.name))
         self.setMinimumWidth(560)
@@ -94,6 +114,36 @@ class ProviderEditDialog(QDialog):
         mapping_box.addWidget(self.mapping)
         mapping_box.addLayout(mapping_buttons)
 
+        self.proxy_mode = QComboBox()
+        self.proxy_mode.addItem(self.tr("None (direct)"), "none")
+        self.proxy_mode.addItem(self.tr("System proxy"), "system")
+        self.proxy_mode.addItem(self.tr("Custom"), "custom")
+        self.proxy_mode.setToolTip(self.tr(
+            "System proxy: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY and NO_PROXY from the relay's "
+            "environment."))
+        self.proxy_url = QLineEdit()
+        self.proxy_url.setPlaceholderText("http://user:password@127.0.0.1:7890")
+        self.proxy_url.setToolTip(self.tr(
+            "http, https, socks5 or socks5h. A password goes to the keyring and is shown back "
+            "as ***; leave *** to keep it."))
+        self.proxy_mode.currentIndexChanged.connect(self._on_proxy_mode_changed)
+        proxy_row = QHBoxLayout()
+        proxy_row.addWidget(self.proxy_mode)
+        proxy_row.addWidget(self.proxy_url, 1)
+        self.headers = QPlainTextEdit()
+        self.headers.setPlaceholderText(self.tr("One per line, e.g. OpenAI-Organization: org-…"))
+        self.headers.setTabChangesFocus(True)
+        self.headers.setFixedHeight(max(self.headers.minimumSizeHint().height(),
+                                        self.fontMetrics().lineSpacing() * 3 + 16))
+        self.ca_bundle = QLineEdit()
+        self.ca_bundle.setPlaceholderText(self.tr("Optional: a PEM file of extra trusted CA "
+                                                  "certificates"))
+        self.ca_browse_button = QPushButton(self.tr("Browse…"))
+        self.ca_browse_button.clicked.connect(self.browse_ca_bundle)
+        ca_row = QHBoxLayout()
+        ca_row.addWidget(self.ca_bundle, 1)
+        ca_row.addWidget(self.ca_browse_button)
+
         numbers = QHBoxLayout()
         numbers.addWidget(self.priority)
         numbers.addSpacing(16)
@@ -111,6 +161,9 @@ class ProviderEditDialog(QDialog):
         form.addRow("", self.enabled)
         form.addRow(self.tr("API key:"), self.api_key)
         form.addRow("", key_note)
+        form.addRow(self.tr("Proxy:"), proxy_row)
+        form.addRow(self.tr("Extra headers:"), self.headers)
+        form.addRow(self.tr("CA bundle:"), ca_row)
 
         self.error = QLabel("")
         self.error.setWordWrap(True)
@@ -133,6 +186,7 @@ class ProviderEditDialog(QDialog):
             self._on_kind_changed()
         else:
             self._fill(existing)
+        self._on_proxy_mode_changed()
 
     # --- filling and reading the form -------------------------------------------------------
 
@@ -151,6 +205,23 @@ class ProviderEditDialog(QDialog):
         self.api_key.setPlaceholderText(
             self.tr("Key stored — leave empty to keep it") if row.key_stored else
             self.tr("No key stored — paste the provider's API key"))
+        mode = row.proxy if row.proxy in (None, "system") else "custom"
+        self.proxy_mode.setCurrentIndex(self.proxy_mode.findData(mode or "none"))
+        self.proxy_url.setText(row.proxy if mode == "custom" else "")
+        self.headers.setPlainText("\n".join(f"{k}: {v}" for k, v in row.extra_headers.items()))
+        self.ca_bundle.setText(row.ca_bundle or "")
+
+    def _on_proxy_mode_changed(self) -> None:
+        self.proxy_url.setEnabled(self.proxy_mode.currentData() == "custom")
+
+    def browse_ca_bundle(self) -> None:
+        """A non-modal file chooser (open(), not exec()) so the event loop keeps running."""
+        dialog = QFileDialog(self, self.tr("CA bundle"), self.ca_bundle.text().strip(),
+                             self.tr("PEM certificates (*.pem *.crt *.cer);;All files (*)"))
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.fileSelected.connect(self.ca_bundle.setText)
+        self.file_dialog = dialog
+        dialog.open()
 
     def _on_kind_changed(self) -> None:
         """Fill the kind's usual URL unless the operator typed their own."""
@@ -198,6 +269,12 @@ class ProviderEditDialog(QDialog):
             "priority": self.priority.value(),
             "weight": self.weight.value(),
             "enabled": self.enabled.isChecked(),
+            # "custom" with no URL goes to the service as is: it explains what a proxy must be
+            "proxy": (self.proxy_url.text().strip() or "custom"
+                      if self.proxy_mode.currentData() == "custom"
+                      else self.proxy_mode.currentData()),
+            "extra_headers": self.headers.toPlainText(),
+            "ca_bundle": self.ca_bundle.text().strip(),
         }
 
     # --- saving ------------------------------------------------------------------------------
@@ -228,7 +305,7 @@ class ProviderEditDialog(QDialog):
             self.error.show()
             self.adjustSize()  # grow to fit the message instead of squeezing the form
             return False
-        except Exception as exc:  # unexpected: logged and shown by the shared handler
+        except Exception as exc:  # noqa: BLE001 - unexpected: logged and shown by the shared handler
             show_error(self, exc)
             return False
         finally:

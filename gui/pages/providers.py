@@ -9,18 +9,35 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QAbstractItemView, QFormLayout, QGroupBox, QHBoxLayout, \
-    QHeaderView, QLabel, QMessageBox, QProgressBar, QPushButton, QTableView, QVBoxLayout, \
-    QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app import providers
-from gui.sorting import SortProxy
 from gui.asyncdialog import ask
 from gui.backend import Backend
 from gui.dialogs.provider_edit import ProviderEditDialog
 from gui.pages.base import Page
-from gui.pages.providers_model import SORT_ROLE, ProviderRow, ProvidersModel, live_health, \
-    load_rows, local_time
+from gui.pages.providers_model import (
+    SORT_ROLE,
+    ProviderRow,
+    ProvidersModel,
+    live_health,
+    load_rows,
+    local_time,
+)
+from gui.sorting import SortProxy
 
 __all__ = ["ProviderRow", "ProvidersPage"]
 
@@ -98,7 +115,8 @@ class ProvidersPage(Page):
         details_form = QFormLayout(self.details)
         self.detail: dict[str, QLabel] = {}
         for key, label in (("url", self.tr("Base URL:")), ("models", self.tr("Models:")),
-                           ("mapping", self.tr("Mapping:")), ("health", self.tr("Health:")),
+                           ("mapping", self.tr("Mapping:")),
+                           ("network", self.tr("Connection:")), ("health", self.tr("Health:")),
                            ("error", self.tr("Last error:")), ("test", self.tr("Last test:"))):
             value = QLabel("")
             value.setWordWrap(True)

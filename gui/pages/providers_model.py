@@ -1,5 +1,6 @@
 """The Providers page's data: one row per provider, loaded off the GUI thread, and the table
-model that shows it. Holds whether a key is stored, never the key itself."""
+model that shows it. Holds whether a key is stored, never the key itself, and the proxy with
+its password masked."""
 
 import time
 from dataclasses import dataclass, field
@@ -39,16 +40,22 @@ class ProviderRow:
     live: bool = False  # failures/cool-down below come from the running relay
     live_cooldown_s: float = 0.0
     test: str = field(default="")
+    proxy: str | None = None  # None (direct), "system" or a URL, its password masked
+    extra_headers: dict[str, str] = field(default_factory=dict)
+    ca_bundle: str | None = None
 
 
 def load_rows() -> list[ProviderRow]:
-    """Runs in the backend's worker: provider rows plus a keyring lookup for each."""
+    """Runs in the backend's worker: provider rows plus keyring lookups (the key, and a
+    proxy's user name)."""
     return [ProviderRow(
         id=p.id, name=p.name, kind=p.kind, base_url=p.base_url, models=list(p.models),
         model_map=dict(p.model_map), priority=p.priority, weight=p.weight, enabled=p.enabled,
         key_stored=providers.provider_key(p.name) is not None, health=p.health,
         failures=p.consecutive_failures, cooldown_until=p.cooldown_until,
-        last_error=p.last_error) for p in providers.list_providers()]
+        last_error=p.last_error, proxy=providers.proxy_display(p),
+        extra_headers=dict(p.extra_headers), ca_bundle=p.ca_bundle)
+        for p in providers.list_providers()]
 
 
 def live_health(backend: Backend) -> dict[int, tuple[int, float]]:
@@ -70,7 +77,7 @@ def local_time(value: datetime | None) -> str:
 
 
 class ProvidersModel(QAbstractTableModel):
-    NUMERIC = {"priority", "weight", "failures"}
+    NUMERIC = frozenset({"priority", "weight", "failures"})
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -82,7 +89,8 @@ class ProvidersModel(QAbstractTableModel):
             ("priority", self.tr("Priority")), ("weight", self.tr("Weight")),
             ("models", self.tr("Models")), ("mapping", self.tr("Mapping")),
             ("test", self.tr("Last test")), ("cooldown", self.tr("Cool-down until")),
-            ("error", self.tr("Last error")), ("url", self.tr("Base URL"))]
+            ("error", self.tr("Last error")), ("url", self.tr("Base URL")),
+            ("proxy", self.tr("Proxy"))]
 
     def column(self, key: str) -> int:
         return [c for c, _ in self.columns].index(key)
@@ -118,7 +126,7 @@ class ProvidersModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and column in self.NUMERIC:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole and column in ("models", "mapping", "error",
-                                                              "test", "url"):
+                                                              "test", "url", "proxy"):
             return self.text_for(row, column) or None
         if role == Qt.ItemDataRole.ForegroundRole:
             return self._colour(row, column)
@@ -153,7 +161,28 @@ class ProvidersModel(QAbstractTableModel):
             return row.test
         if column == "url":
             return row.base_url
+        if column == "proxy":
+            return self.proxy_text(row.proxy)
+        if column == "network":
+            return self.network_text(row)
         return ""
+
+    def network_text(self, row: ProviderRow) -> str:
+        """Proxy, extra header names (a value may be a credential) and CA bundle, one line."""
+        parts = [self.proxy_text(row.proxy)]
+        if row.extra_headers:
+            parts.append(self.tr("extra headers: {names}").format(
+                names=", ".join(row.extra_headers)))
+        if row.ca_bundle:
+            parts.append(self.tr("CA bundle: {path}").format(path=row.ca_bundle))
+        return "; ".join(parts)
+
+    def proxy_text(self, proxy: str | None) -> str:
+        if proxy is None:
+            return self.tr("Direct")
+        if proxy == "system":
+            return self.tr("System proxy")
+        return proxy
 
     def _colour(self, row: ProviderRow, column: str) -> QColor | None:
         if column == "health":

@@ -7,7 +7,7 @@ import types
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from app import keystore, providers
 from gui.dialogs.provider_edit import ProviderEditDialog
@@ -92,7 +92,7 @@ async def test_key_without_keyring_shows_how_to_proceed_and_adds_nothing(backend
     assert dialog.isVisible() and dialog.error.isVisibleTo(dialog)
     assert "No usable OS keyring" in dialog.error.text()
     assert keystore.env_var_name("zhipu-main") in dialog.error.text()
-    grab(dialog, Path("/tmp/provider_dialog_error.png"))
+    assert_fits(dialog, [dialog.error, dialog.api_key, dialog.ok_button])
     assert providers.list_providers() == []
     # the operator clears the key and saves: the provider exists without a key
     dialog.api_key.clear()
@@ -231,17 +231,20 @@ async def test_probe_against_fake_upstream(backend, monkeypatch) -> None:
         assert "deepseek-main failed the test" in page.status.text()
 
 
-async def test_render_page_and_dialog(backend, fake_clock, monkeypatch) -> None:
-    """Realistic data for looking at: /tmp/providers_page.png, /tmp/provider_dialog.png."""
+async def test_render_page_and_dialog(backend, fake_clock, monkeypatch, tmp_path) -> None:
+    """Realistic data, rendered (PNGs in the test's tmp_path for looking at): every field of
+    the page's details and of the dialog is shown whole, none clipped or squeezed."""
     from datetime import timedelta
     for name in ("deepseek-main", "zhipu-glm"):
         monkeypatch.setenv(keystore.env_var_name(name), "sk-demo")
     providers.add_provider("deepseek-main", "deepseek",
                            models=["deepseek-chat", "deepseek-reasoner"], priority=10, weight=3)
     providers.add_provider("zhipu-glm", "zhipu", models=["glm-4-flash", "glm-4-plus"],
-                           model_map={"gpt-4o-mini": "glm-4-flash"}, priority=10)
+                           model_map={"gpt-4o-mini": "glm-4-flash"}, priority=10,
+                           proxy="socks5h://127.0.0.1:7890",
+                           extra_headers={"X-Title": "RelayDesk", "X-Team": "ops"})
     providers.add_provider("dashscope-qwen", "dashscope", models=["qwen-plus", "qwen-max"],
-                           priority=0, enabled=False)
+                           priority=0, enabled=False, proxy="system")
     z = providers.get_provider("zhipu-glm")
     providers.record_health(z.id, healthy=False, failures=3,
                             cooldown_until=fake_clock() + timedelta(seconds=30),
@@ -253,16 +256,142 @@ async def test_render_page_and_dialog(backend, fake_clock, monkeypatch) -> None:
     page.show()
     await settle_page(page)
     select(page, "zhipu-glm")
-    grab(page, Path("/tmp/providers_page.png"))
+    assert page.detail["network"].text() == ("socks5h://127.0.0.1:7890; extra headers: "
+                                             "X-Team, X-Title")  # names only
+    proxies = [page.model.data(page.model.index(r, page.model.column("proxy")))
+               for r in range(page.model.rowCount())]
+    assert sorted(proxies) == ["Direct", "System proxy", "socks5h://127.0.0.1:7890"]
+    assert grab(page, tmp_path / "providers_page.png").stat().st_size > 0
+    assert_fits(page, [*page.detail.values(), page.view])
     page.edit_button.click()
     await asyncio.sleep(0)
     dialog = page.last_dialog
     assert isinstance(dialog, ProviderEditDialog)
     dialog.adjustSize()
-    grab(dialog, Path("/tmp/provider_dialog.png"))
+    assert (dialog.proxy_mode.currentData(), dialog.proxy_url.text()) == (
+        "custom", "socks5h://127.0.0.1:7890")
+    assert_fits(dialog, [dialog.name, dialog.base_url, dialog.models, dialog.mapping,
+                         dialog.api_key, dialog.proxy_mode, dialog.proxy_url, dialog.headers,
+                         dialog.ca_bundle, dialog.ca_browse_button, dialog.ok_button])
+    assert grab(dialog, tmp_path / "provider_dialog.png").stat().st_size > 0
     dialog.reject()
     await settle_page(page)
     page.close()
+
+
+def assert_fits(window: QWidget, widgets: list[QWidget]) -> None:
+    """Each widget is visible, inside the window, and not squeezed: at least its minimum size
+    hint (a label: a line of its font, as a fallback font for other scripts may want a pixel
+    more than the layout gives)."""
+    frame = window.rect()
+    for widget in widgets:
+        assert widget.isVisibleTo(window), widget
+        top_left = widget.mapTo(window, widget.rect().topLeft())
+        bottom_right = widget.mapTo(window, widget.rect().bottomRight())
+        assert frame.contains(top_left) and frame.contains(bottom_right), widget
+        hint = widget.minimumSizeHint()
+        height = widget.fontMetrics().height() if isinstance(widget, QLabel) else hint.height()
+        assert widget.width() >= hint.width() and widget.height() >= height, (
+            widget, widget.size(), hint)
+
+
+async def test_proxy_headers_and_ca_bundle_through_the_dialog(backend, tmp_path) -> None:
+    from app import tls
+    cert, _ = tls.ensure_self_signed(tmp_path / "ca", [], [])
+    page = await open_page(backend)
+    dialog = await open_add_dialog(page)
+    fill(dialog, "deepseek-main", "deepseek", "deepseek-chat")
+    assert dialog.proxy_mode.currentData() == "none" and not dialog.proxy_url.isEnabled()
+    dialog.proxy_mode.setCurrentIndex(dialog.proxy_mode.findData("custom"))
+    assert dialog.proxy_url.isEnabled()
+    dialog.proxy_url.setText("socks5h://127.0.0.1:7890")
+    dialog.headers.setPlainText("OpenAI-Organization: org-1\n\nX-Title: RelayDesk\n")
+    dialog.ca_browse_button.click()
+    assert dialog.file_dialog is not None and dialog.file_dialog.isVisible()
+    dialog.file_dialog.fileSelected.emit(str(cert))
+    dialog.file_dialog.reject()
+    assert dialog.ca_bundle.text() == str(cert)
+    assert await click_save(dialog)
+    await settle_page(page)
+    provider = providers.get_provider("deepseek-main")
+    assert (provider.proxy, provider.ca_bundle) == ("socks5h://127.0.0.1:7890", str(cert))
+    assert provider.extra_headers == {"OpenAI-Organization": "org-1", "X-Title": "RelayDesk"}
+
+    # edited: the form shows what is stored; system proxy, no headers, no CA bundle
+    select(page, "deepseek-main")
+    page.edit_button.click()
+    await asyncio.sleep(0)
+    edit = page.last_dialog
+    assert isinstance(edit, ProviderEditDialog)
+    assert (edit.proxy_mode.currentData(), edit.proxy_url.text()) == (
+        "custom", "socks5h://127.0.0.1:7890")
+    assert edit.headers.toPlainText() == "OpenAI-Organization: org-1\nX-Title: RelayDesk"
+    assert edit.ca_bundle.text() == str(cert)
+    edit.proxy_mode.setCurrentIndex(edit.proxy_mode.findData("system"))
+    edit.headers.clear()
+    edit.ca_bundle.clear()
+    assert await click_save(edit)
+    await settle_page(page)
+    provider = providers.get_provider("deepseek-main")
+    assert (provider.proxy, provider.extra_headers, provider.ca_bundle) == ("system", {}, None)
+    assert page.model.data(page.model.index(0, page.model.column("proxy"))) == "System proxy"
+
+
+@pytest.mark.parametrize(("field", "text", "needle"), [
+    ("proxy", "ftp://10.0.0.1:21", "must be none, system"),
+    ("proxy", "", "must be none, system"),  # Custom with no URL is not "direct"
+    ("headers", "Authorization: Bearer sk-x", "API key has its own field"),
+    ("headers", "no colon", "Name: value"),
+    ("ca", "/nonexistent/ca.pem", "is not a file"),
+])
+async def test_bad_network_settings_are_explained(backend, field, text, needle) -> None:
+    page = await open_page(backend)
+    dialog = await open_add_dialog(page)
+    fill(dialog, "deepseek-main", "deepseek", "deepseek-chat")
+    if field == "proxy":
+        dialog.proxy_mode.setCurrentIndex(dialog.proxy_mode.findData("custom"))
+        dialog.proxy_url.setText(text)
+    elif field == "headers":
+        dialog.headers.setPlainText(text)
+    else:
+        dialog.ca_bundle.setText(text)
+    assert not await click_save(dialog)
+    assert dialog.isVisible() and dialog.error.isVisibleTo(dialog)
+    assert needle in dialog.error.text()
+    assert providers.list_providers() == []
+    dialog.reject()
+    await settle_page(page)
+
+
+async def test_proxy_password_is_kept_in_the_keyring_and_shown_masked(
+        backend, gui_config, real_keyring) -> None:
+    import uuid
+    name = f"ds-{uuid.uuid4().hex[:8]}"
+    password = f"pp-{uuid.uuid4().hex}"
+    page = await open_page(backend)
+    dialog = await open_add_dialog(page)
+    fill(dialog, name, "deepseek", "deepseek-chat")
+    dialog.proxy_mode.setCurrentIndex(dialog.proxy_mode.findData("custom"))
+    dialog.proxy_url.setText(f"http://alice:{password}@127.0.0.1:3128")
+    assert await click_save(dialog)
+    await settle_page(page)
+    try:
+        assert providers.proxy_url(name) == f"http://alice:{password}@127.0.0.1:3128"
+        assert password.encode() not in data_files_text(gui_config.sqlite_path.parent)
+        shown = "http://alice:***@127.0.0.1:3128"
+        assert page.model.data(page.model.index(0, page.model.column("proxy"))) == shown
+        select(page, name)
+        page.edit_button.click()
+        await asyncio.sleep(0)
+        edit = page.last_dialog
+        assert isinstance(edit, ProviderEditDialog) and edit.proxy_url.text() == shown
+        edit.weight.setValue(4)
+        assert await click_save(edit)  # saved back masked: the password stays
+        await settle_page(page)
+        assert providers.proxy_url(name) == f"http://alice:{password}@127.0.0.1:3128"
+        assert providers.get_provider(name).weight == 4
+    finally:
+        providers.remove_provider(name)
 
 
 async def test_live_health_from_the_running_relay(backend) -> None:

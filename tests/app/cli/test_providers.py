@@ -148,3 +148,84 @@ def test_price_set_and_list(cli):
 def test_refused_price_commands(cli, argv, needle):
     cli.ok("price", "set", "m", "--input", "1", "--output", "2")
     assert needle in cli.fails(*argv)
+
+
+# -- proxy, extra headers, CA bundle (issue 14) ------------------------------------------------
+
+def test_proxy_headers_and_ca_bundle(cli, tmp_path):
+    from app import tls
+    cert, _ = tls.ensure_self_signed(tmp_path / "ca", [], [])
+    added = cli.json("provider", "add", "ds", "--kind", "deepseek", "--models", "m",
+                     "--proxy", "socks5h://127.0.0.1:7890", "--header",
+                     "OpenAI-Organization: org-1", "--header", "X-Title: RelayDesk",
+                     "--ca-bundle", str(cert))
+    assert (added["proxy"], added["proxy_auth"], added["ca_bundle"]) == (
+        "socks5h://127.0.0.1:7890", False, str(cert))
+    assert added["extra_headers"] == {"OpenAI-Organization": "org-1", "X-Title": "RelayDesk"}
+    assert cli.json("provider", "list")[0]["proxy"] == "socks5h://127.0.0.1:7890"
+    lines = cli.ok("provider", "list").out.splitlines()
+    assert "PROXY" in lines[0] and "socks5h://127.0.0.1:7890" in lines[1]
+    shown = cli.ok("provider", "show", "ds").out
+    assert "OpenAI-Organization=org-1" in shown and str(cert) in shown
+    # "update" is "edit"; options left out keep their values
+    updated = cli.json("provider", "update", "ds", "--proxy", "system", "--header", "X-A: 1")
+    assert (updated["proxy"], updated["extra_headers"], updated["ca_bundle"]) == (
+        "system", {"X-A": "1"}, str(cert))
+    updated = cli.json("provider", "update", "ds", "--proxy", "none", "--clear-headers",
+                       "--ca-bundle", "none")
+    assert (updated["proxy"], updated["extra_headers"], updated["ca_bundle"]) == (None, {},
+                                                                                  None)
+    assert cli.json("provider", "edit", "ds", "--proxy", "http://proxy.corp")["proxy"] == \
+        "http://proxy.corp:80"
+
+
+@pytest.mark.parametrize(("argv", "needle"), [
+    (["--proxy", "ftp://h:1"], "proxy must be"),
+    (["--proxy", "127.0.0.1:7890"], "proxy must be"),
+    (["--header", "Authorization: Bearer sk-x"], "API key has its own field"),
+    (["--header", "no colon"], "Name: value"),
+    (["--ca-bundle", "/nonexistent/ca.pem"], "is not a file"),
+    (["--proxy", "http://alice:proxy-secret-9@h:3128"], "keyring"),
+    (["--proxy-stdin", "--key-stdin"], "both read stdin"),
+])
+def test_refused_network_options(cli, argv, needle):
+    cli.ok("provider", "add", "ds", "--kind", "deepseek", "--models", "m")
+    before = cli.dump()
+    message = cli.fails("provider", "add", "new", "--kind", "deepseek", "--models", "m", *argv,
+                        stdin="http://h:1\nsk-x\n")
+    assert needle in message and "proxy-secret-9" not in message
+    assert needle in cli.fails("provider", "update", "ds", *argv, stdin="http://h:1\nsk-x\n")
+    assert cli.dump() == before
+
+
+def test_clear_headers_with_header_is_refused(cli):
+    cli.ok("provider", "add", "ds", "--kind", "deepseek", "--models", "m", "--header", "X-A: 1")
+    assert "contradict" in cli.fails("provider", "update", "ds", "--clear-headers", "--header",
+                                     "X-B: 2")
+    assert cli.json("provider", "show", "ds")["extra_headers"] == {"X-A": "1"}
+
+
+@pytest.mark.keyring
+def test_proxy_password_is_never_shown(cli, real_keyring):
+    name = f"ds-{uuid.uuid4().hex[:8]}"
+    password = f"pp-{uuid.uuid4().hex}"
+    cli.ok("provider", "add", name, "--kind", "deepseek", "--models", "m", "--proxy-stdin",
+           stdin=f"http://alice:{password}@127.0.0.1:3128\n")
+    try:
+        with cli.bound():
+            assert providers.proxy_url(name) == f"http://alice:{password}@127.0.0.1:3128"
+        for argv in (["provider", "list"], ["provider", "show", name],
+                     ["--json", "provider", "list"], ["--json", "provider", "show", name]):
+            out = cli.ok(*argv).out
+            assert "alice:***@127.0.0.1:3128" in out and password not in out
+        assert cli.json("provider", "show", name)["proxy_auth"] is True
+        assert password not in repr(cli.dump())
+        if cli.backend == "sqlite":
+            assert files_containing(cli.data_dir, password.encode()) == []
+        # the masked form typed back keeps the password
+        cli.ok("provider", "update", name, "--proxy", "http://alice:***@127.0.0.1:3129")
+        with cli.bound():
+            assert providers.proxy_url(name) == f"http://alice:{password}@127.0.0.1:3129"
+    finally:
+        cli.ok("provider", "remove", name)
+    assert keystore.get_secret(providers.PROXY_SECRET_KIND, name) is None
