@@ -276,6 +276,26 @@ async def test_https_proxy_speaks_tls_to_the_client(session, origin, tls_pair) -
     assert proxy.requests == [("GET", origin.url("/echo"))]
 
 
+async def test_https_target_through_an_https_proxy(session, tls_pair) -> None:
+    """TLS inside TLS: aiohttp's client reaches an https provider through an https:// proxy."""
+    server_ctx, client_ctx = tls_pair
+    async with Origin(ssl_context=server_ctx) as secure, HttpProxy(ssl_context=server_ctx) as proxy:
+        async with session.get(secure.url("/echo"), proxy=proxy.url, ssl=client_ctx) as r:
+            assert r.status == 200
+    assert proxy.connects == [f"127.0.0.1:{secure.port}"]
+
+
+async def test_ipv6_origin_plain_and_through_connect(session, tls_pair) -> None:
+    server_ctx, client_ctx = tls_pair
+    async with Origin(host="::1") as plain, Origin(host="::1", ssl_context=server_ctx) as secure, \
+            HttpProxy() as proxy:
+        for url in (plain.url("/echo"), secure.url("/echo")):
+            async with session.get(url, proxy=proxy.url, ssl=client_ctx) as r:
+                assert r.status == 200
+    assert proxy.requests == [("GET", f"http://[::1]:{plain.port}/echo")]
+    assert proxy.connects == [f"[::1]:{secure.port}"]
+
+
 # --- HTTP proxy: authentication and refusal -----------------------------------------------------
 
 
@@ -319,15 +339,16 @@ async def test_refusing_proxy_answers_403_to_everything(session, origin) -> None
     assert proxy.requests == [] and proxy.connects == [] and origin.requests == 0
 
 
-async def test_a_bad_request_line_closes_without_error() -> None:
+@pytest.mark.parametrize("target", [b"/not-absolute", b"http://[::1/", b"http://h:99999/"])
+async def test_a_bad_request_target_is_a_400(target) -> None:
     async with HttpProxy() as proxy:
         reader, writer = await asyncio.open_connection("127.0.0.1", proxy.port)
-        writer.write(b"GET /not-absolute HTTP/1.1\r\nHost: x\r\n\r\n")
+        writer.write(b"GET " + target + b" HTTP/1.1\r\nHost: x\r\n\r\n")
         answer = await reader.read()
         writer.close()
         await writer.wait_closed()
     assert answer.startswith(b"HTTP/1.1 400 Bad Request\r\n")
-    assert proxy.errors == []
+    assert proxy.requests == []
 
 
 # --- SOCKS5 -------------------------------------------------------------------------------------
@@ -440,4 +461,5 @@ async def test_socks5_without_a_shared_method_says_so() -> None:
         reply = await raw_socks(proxy, b"\x05\x01\x02", good, b"\x05\x01\x00\x09")
     assert reply.startswith(b"\x05\x02\x01\x00\x05\x08")  # method 2, login ok, then the request
     assert proxy.auth_failures == 1
+
 
