@@ -145,7 +145,7 @@ class ProvidersPage(Page):
             return button
         action = QAction(self)
         action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(lambda: button.isEnabled() and button.click())
+        action.triggered.connect(lambda: button.click() if button.isEnabled() else None)
         self.addAction(action)
         button.setToolTip(QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText))
         return button
