@@ -25,6 +25,7 @@ from relay.guard import Guard
 from relay.h1 import H1Client
 from relay.limits import RateLimiter
 from relay.pool import ProviderPool
+from relay.requestid import add_request_id
 from relay.reserver import Reserver
 from relay.settler import Settler
 from relay.state import STATE, RelayOptions, RelayState
@@ -49,9 +50,8 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
     except web.HTTPException as exc:
         if exc.status == 404:
             return errors.not_found_route(request.path).response()
-        if exc.status == 405:
-            return errors.RelayError(405, f"Method {request.method} is not allowed for "
-                                          f"{request.path}.", code="method_not_allowed").response()
+        if exc.status == 405:  # OpenAI answers a wrong method as an unknown URL
+            return errors.invalid_url(request.method, request.path).response()
         if exc.status == 413:
             state = request.app[STATE]
             return errors.RelayError(
@@ -136,6 +136,7 @@ def create_app(options: RelayOptions | None = None, config: Config | None = None
     app[STATE] = state
     if config is not None:
         start_backup_job(app, config)
+    app.on_response_prepare.append(add_request_id)
     app.on_response_prepare.append(cors.add_cors_headers)
     app.on_response_prepare.append(handlers.add_relay_headers)
     app.cleanup_ctx.append(_lifecycle)

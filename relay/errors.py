@@ -58,20 +58,30 @@ def model_not_found(model: str) -> RelayError:
                       code="model_not_found", param="model")
 
 
-def insufficient_balance(message: str) -> RelayError:
-    return RelayError(402, message, type_="insufficient_quota", code="insufficient_balance")
+def insufficient_quota(message: str) -> RelayError:
+    """OpenAI's answer to an exhausted quota: a 429 (so ``except RateLimitError`` catches it)
+    that SDKs must not retry, since waiting does not add balance."""
+    return RelayError(429, message, type_="insufficient_quota", code="insufficient_quota",
+                      headers={"x-should-retry": "false"})
 
 
 def upstream_unavailable(message: str = "No upstream provider could serve this request right "
                                         "now. Please retry shortly.",
-                         retry_after: int = 5) -> RelayError:
+                         retry_after: int | None = 5) -> RelayError:
+    """The 503 when no provider served; ``retry_after`` None when waiting cannot help."""
+    headers = {} if retry_after is None else {"Retry-After": str(retry_after)}
     return RelayError(503, message, type_="server_error", code="upstream_unavailable",
-                      headers={"Retry-After": str(retry_after)})
+                      headers=headers)
 
 
 def upstream_bad_response() -> RelayError:
     return RelayError(502, "The upstream provider returned an invalid response.",
                       type_="server_error", code="bad_upstream_response")
+
+
+def invalid_url(method: str, path: str) -> RelayError:
+    """OpenAI's answer to a known path with the wrong method (it sends no code)."""
+    return RelayError(404, f"Invalid URL ({method[:16]} {path[:200]})")
 
 
 def not_found_route(path: str) -> RelayError:

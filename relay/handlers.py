@@ -2,10 +2,8 @@
 
 import asyncio
 import json
-from dataclasses import replace
-import os
-import secrets
 from collections.abc import Awaitable
+from dataclasses import replace
 from typing import Any
 
 from aiohttp import web
@@ -19,8 +17,8 @@ from relay.auth import authenticate
 from relay.clientip import client_ip
 from relay.context import RequestContext
 from relay.proxy import forward
+from relay.requestid import request_id
 from relay.state import STATE, RelayState
-
 
 # The completion limit the relay chose for a request, told to the client in a header.
 MAX_TOKENS_SENT = web.RequestKey("relaydesk_max_tokens", int)
@@ -33,32 +31,6 @@ async def add_relay_headers(request: web.Request, response: web.StreamResponse) 
     sent = request.get(MAX_TOKENS_SENT)
     if sent is not None:
         response.headers[MAX_TOKENS_HEADER] = str(sent)
-
-
-_ID_BYTES = 12
-_ID_BATCH = 256
-_ids = ""  # hex of random bytes not yet handed out
-_ids_at = 0
-
-
-def new_request_id() -> str:
-    """``req_`` and 12 random bytes in hex, from the OS CSPRNG like ``secrets.token_hex`` but
-    drawn 256 ids at a time: one getrandom() call (which also hands the GIL to the database
-    thread mid-request) per 256 requests instead of one per request."""
-    global _ids, _ids_at
-    at = _ids_at
-    if at >= len(_ids):
-        _ids, at = secrets.token_hex(_ID_BYTES * _ID_BATCH), 0
-    _ids_at = end = at + 2 * _ID_BYTES
-    return "req_" + _ids[at:end]
-
-
-def _forget_ids() -> None:
-    global _ids, _ids_at
-    _ids, _ids_at = "", 0
-
-
-os.register_at_fork(after_in_child=_forget_ids)  # a forked child must not repeat our ids
 
 
 async def read_body(request: web.Request, state: RelayState) -> bytes:
@@ -236,7 +208,7 @@ def _held(state: RelayState, ctx: RequestContext, hold: Hold) -> None:
 
 
 def _too_poor() -> errors.RelayError:
-    return errors.insufficient_balance(
+    return errors.insufficient_quota(
         "Your balance is too low for this request. Please recharge, or send a shorter "
         "prompt or a lower max_tokens.")
 
@@ -285,7 +257,7 @@ async def _metered(request: web.Request, path: str, validate: Any, *,
     key = await authenticate(request, state.keys, state.guard)
     body, raw = await read_json(request, state)
     model, stream = validate(body)
-    ctx = RequestContext(request_id=new_request_id(), key=key, model=model, stream=stream,
+    ctx = RequestContext(request_id=request_id(request), key=key, model=model, stream=stream,
                          client_ip=client_ip(request), user_agent=request.headers.get("User-Agent"))
     state.in_flight += 1
     ticket = None
@@ -367,6 +339,6 @@ async def healthz(request: web.Request) -> web.Response:
     state = request.app[STATE]
     try:
         await state.dbx.run(db.ping)
-    except Exception:
+    except Exception:  # noqa: BLE001  any failure to reach the database is "degraded"
         return web.json_response({"status": "degraded", "database": "unreachable"}, status=503)
     return web.json_response({"status": "ok"})

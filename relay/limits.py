@@ -271,8 +271,11 @@ class RateLimiter:
 
 
 def rate_limited(what: str, wait: float) -> errors.RelayError:
-    """The 429 naming the limit; Retry-After is the whole seconds until a slot frees (>= 1)."""
+    """The 429 naming the limit; Retry-After is the whole seconds until a slot frees (>= 1),
+    ``retry-after-ms`` the same in milliseconds (openai-python prefers it)."""
     seconds = max(1, math.ceil(wait - 1e-9))
+    millis = max(1, math.ceil(wait * 1000 - 1e-6))
     return errors.RelayError(
         429, f"Rate limit reached for this API key: {what}. Please retry in {seconds} s.",
-        type_="requests", code="rate_limit_exceeded", headers={"Retry-After": str(seconds)})
+        type_="requests", code="rate_limit_exceeded",
+        headers={"Retry-After": str(seconds), "retry-after-ms": str(millis)})

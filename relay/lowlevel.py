@@ -19,6 +19,7 @@ connections per client address and in total.
 import asyncio
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
@@ -29,6 +30,7 @@ from app.netpolicy import ban_subject
 from relay import errors
 from relay.connlimit import ConnectionGate
 from relay.hangup import outlive_cancellation
+from relay.requestid import new_request_id, request_id, stamp
 
 log = logging.getLogger(__name__)
 
@@ -59,18 +61,24 @@ def parse_error(exc: BaseException | None, line_limit: int) -> errors.RelayError
                              code="bad_request")
 
 
-def _refusal() -> bytes:
-    """The whole HTTP answer to a connection over its address's cap, sent before its request
-    was read (then the connection is closed)."""
+def _refusal_parts() -> tuple[bytes, bytes]:
+    """The HTTP answer to a connection over its address's cap, sent before its request was
+    read (then the connection is closed), split where its ``x-request-id`` goes."""
     body = json.dumps(errors.RelayError(
         429, "Too many connections from your address; close some and retry.",
         type_="requests", code="too_many_connections").body()).encode()
     return (b"HTTP/1.1 429 Too Many Requests\r\nContent-Type: application/json\r\n"
-            b"Retry-After: 1\r\nConnection: close\r\nContent-Length: "
-            + str(len(body)).encode() + b"\r\n\r\n" + body)
+            b"Retry-After: 1\r\nretry-after-ms: 1000\r\nConnection: close\r\n"
+            b"Content-Length: " + str(len(body)).encode() + b"\r\nx-request-id: ",
+            b"\r\n\r\n" + body)
 
 
-REFUSAL = _refusal()
+_REFUSAL_HEAD, _REFUSAL_TAIL = _refusal_parts()
+
+
+def refusal() -> bytes:
+    """The whole refusal, with an id of its own like every other answer."""
+    return _REFUSAL_HEAD + new_request_id().encode() + _REFUSAL_TAIL
 
 
 class JsonErrorHandler(RequestHandler):
@@ -100,7 +108,7 @@ class JsonErrorHandler(RequestHandler):
                 else:
                     log.warning("refused a connection from %s: %d connections open, none idle",
                                 self._ip, gate.open)
-                transport.write(REFUSAL)  # type: ignore[attr-defined]
+                transport.write(refusal())  # type: ignore[attr-defined]
                 transport.close()
                 return
             self._counted = True
@@ -162,6 +170,7 @@ class JsonErrorHandler(RequestHandler):
             log.info("refused a malformed HTTP request from %s: %s (%s)", request.remote,
                      error.code, type(exc).__name__)
         resp = error.response()
+        stamp(request, resp)  # the app's on_response_prepare does not run for these
         resp.force_close()
         return resp
 
@@ -207,11 +216,17 @@ class JsonAppRunner(web.AppRunner):
         return server
 
 
-def _track_requests(handler: Any, finish_on_hangup: Any) -> Any:
+RequestHandlerFn = Callable[[web.BaseRequest], Awaitable[web.StreamResponse]]
+
+
+def _track_requests(handler: RequestHandlerFn,
+                    finish_on_hangup: Callable[[web.BaseRequest], bool] | None
+                    ) -> RequestHandlerFn:
     """Tell the connection when a request starts and ends (its head deadline and the gate
     need to know), and shield the requests that must finish if the client hangs up."""
 
     async def handle(request: web.BaseRequest) -> web.StreamResponse:
+        request_id(request)  # made here, before anything can answer
         protocol = request.protocol
         if not isinstance(protocol, JsonErrorHandler):
             return await handler(request)
@@ -226,15 +241,17 @@ def _track_requests(handler: Any, finish_on_hangup: Any) -> Any:
     return handle
 
 
-def _refuse_unknown_expect(handler: Any) -> Any:
+def _refuse_unknown_expect(handler: RequestHandlerFn) -> RequestHandlerFn:
     """aiohttp answers an ``Expect`` other than ``100-continue`` before any middleware runs, in
     plain text (and with a 500 when the value is not UTF-8); answer it here instead."""
 
     async def handle(request: web.BaseRequest) -> web.StreamResponse:
         expect = request.headers.get("Expect")
         if expect and expect.strip().lower() != "100-continue":
-            return errors.RelayError(417, "The relay supports only 'Expect: 100-continue'.",
+            resp = errors.RelayError(417, "The relay supports only 'Expect: 100-continue'.",
                                      code="expectation_failed").response()
+            stamp(request, resp)  # answered before the app: its signals do not run
+            return resp
         return await handler(request)
 
     return handle

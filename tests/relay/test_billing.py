@@ -52,8 +52,8 @@ async def post(session: aiohttp.ClientSession, url: str, key: str) -> int:
 
 async def test_200_concurrent_requests_never_overdraw(make_relay) -> None:
     """200 requests at once on a balance that covers 10 holds (and not one more token): exactly
-    10 reach the upstream (held there until all others were refused), the rest get 402, nothing
-    goes negative."""
+    10 reach the upstream (held there until all others were refused), the rest get 429
+    insufficient_quota, nothing goes negative."""
     balance = HOLD * 10 + 1
     # The held ten must outlast the other 190 however slow the machine: with the tests' usual
     # 5 s read timeout, a slow CI run saw some of them time out (and settle) before the check.
@@ -72,10 +72,10 @@ async def test_200_concurrent_requests_never_overdraw(make_relay) -> None:
             up.scenario.release.set()
             statuses = await asyncio.gather(*tasks)
             await h.settle()
-    assert statuses.count(200) == 10 and statuses.count(402) == 190
+    assert statuses.count(200) == 10 and statuses.count(429) == 190
     assert watcher.minimum is not None and watcher.minimum >= 0
     logs = h.logs()
-    assert len(logs) == 200 and sum(1 for r in logs if r.status == 402) == 190
+    assert len(logs) == 200 and sum(1 for r in logs if r.status == 429) == 190
     spent = sum(r.cost_micros for r in logs)
     assert spent == 10 * cost_micros(12, 0, 3, PRICE)
     assert h.balance() == balance - spent
@@ -108,14 +108,14 @@ async def test_cost_above_the_hold_is_charged_up_to_it_and_the_rest_written_off(
     h.assert_ledger_consistent()
 
 
-async def test_insufficient_balance_is_402_not_429(make_relay) -> None:
+async def test_insufficient_balance_is_429_insufficient_quota(make_relay) -> None:
     h = await make_relay(("openai",), balance="0.000001")
     async with aiohttp.ClientSession() as session:
         async with session.post(f"{h.base_url}/chat/completions", json=BODY,
                                 headers={"Authorization": f"Bearer {h.key}"}) as resp:
             body = await resp.json()
-            assert resp.status == 402
-    assert body["error"]["code"] == "insufficient_balance"
+            assert resp.status == 429 and resp.headers["x-should-retry"] == "false"
+    assert body["error"]["type"] == body["error"]["code"] == "insufficient_quota"
     assert h.upstreams["openai"].requests == []  # never forwarded
     assert h.balance() == 1
 

@@ -367,7 +367,7 @@ def test_admit_is_the_policy_decision_and_follows_policy_changes() -> None:
 
 
 def test_request_ids_are_unique_random_hex() -> None:
-    from relay.handlers import new_request_id
+    from relay.requestid import new_request_id
 
     ids = [new_request_id() for _ in range(2000)]  # crosses several refills
     assert len(set(ids)) == len(ids)

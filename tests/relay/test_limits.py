@@ -56,14 +56,15 @@ def test_rpm_window_boundary_is_exact_and_retry_after_counts_down() -> None:
         lim.release(lim.try_admit(k, 10), 10)
         clock.advance(10)  # admitted at t=0, 10, 20; now t=30
     exc = refused(lambda: lim.try_admit(k, 10))
-    assert exc.headers == {"Retry-After": "30"}  # the request of t=0 leaves the window at t=60
+    assert exc.headers == {"Retry-After": "30", "retry-after-ms": "30000"}  # t=0 leaves at t=60
     assert "3 requests per minute" in exc.message
     clock.advance(29.5)  # t=59.5: still three in the last minute
-    assert refused(lambda: lim.try_admit(k, 10)).headers == {"Retry-After": "1"}
+    assert refused(lambda: lim.try_admit(k, 10)).headers == {"Retry-After": "1",
+                                                              "retry-after-ms": "500"}
     clock.advance(0.5)  # t=60 exactly: the first one no longer counts
     lim.try_admit(k, 10)
     assert lim.requests_in_window(1) == 3
-    assert refused(lambda: lim.try_admit(k, 10)).headers == {"Retry-After": "10"}  # t=10's
+    assert refused(lambda: lim.try_admit(k, 10)).headers["Retry-After"] == "10"  # t=10's
 
 
 def test_refused_requests_do_not_count() -> None:
@@ -89,7 +90,7 @@ def test_tpm_counts_the_estimate_then_the_actual_usage() -> None:
     lim.try_admit(k, 100)  # still under before it: admitted, now 1050
     exc = refused(lambda: lim.try_admit(k, 1))
     assert "1000 tokens per minute" in exc.message
-    assert exc.headers == {"Retry-After": "55"}  # the first two leave at t=60
+    assert exc.headers["Retry-After"] == "55"  # the first two leave at t=60
     lim.release(big, 120)  # the upstream answered with far fewer tokens
     assert lim.tokens_in_window(1) == 270
     lim.try_admit(k, 10)
@@ -101,7 +102,7 @@ def test_tpm_correction_upwards_and_after_the_window() -> None:
     k = key()
     first = lim.try_admit(k, 100)
     lim.release(first, 1500)  # used more than estimated: the key is over its limit
-    assert refused(lambda: lim.try_admit(k, 1)).headers == {"Retry-After": "60"}
+    assert refused(lambda: lim.try_admit(k, 1)).headers["Retry-After"] == "60"
     clock.advance(60)
     slow = lim.try_admit(k, 500)
     clock.advance(61)  # a long request settles after its count left the window
@@ -123,7 +124,7 @@ def test_concurrency_is_released_once_whatever_happens() -> None:
     k = key()
     a, b = lim.try_admit(k, 0), lim.try_admit(k, 0)
     exc = refused(lambda: lim.try_admit(k, 0))
-    assert "2 concurrent requests" in exc.message and exc.headers == {"Retry-After": "1"}
+    assert "2 concurrent requests" in exc.message and exc.headers["Retry-After"] == "1"
     lim.release(a)
     lim.release(a)  # twice is harmless: it does not free a second slot
     assert lim.in_flight(1) == 1

@@ -120,7 +120,7 @@ async def test_two_relays_share_one_postgres_without_overdraft(postgres_url: str
         finally:
             for relay in relays:
                 await relay.stop()
-    assert statuses.count(200) == 10 and statuses.count(402) == 190
+    assert statuses.count(200) == 10 and statuses.count(429) == 190
     assert Reservation.select().count() == 0
     assert ledger.mismatched_users() == []
     assert 0 <= _balance() == balance - sum(r.cost_micros for r in RequestLog.select())
