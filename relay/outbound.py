@@ -45,8 +45,12 @@ class Route:
 
     session: aiohttp.ClientSession
     proxy: URL | None
-    proxy_headers: Mapping[str, str] | None
     ssl: ssl.SSLContext
+    # The proxy's credentials (UTF-8, as curl and browsers send them): aiohttp hands
+    # ``proxy_headers`` to the proxy on CONNECT (https targets); a plain http target's request
+    # goes to the proxy itself, so there they ride on the request.
+    proxy_headers: Mapping[str, str] | None = None
+    request_headers: Mapping[str, str] | None = None
 
 
 @lru_cache(maxsize=512)
@@ -89,6 +93,8 @@ class Outbound:
         timeout = aiohttp.ClientTimeout(total=None, sock_connect=self._connect_timeout,
                                         connect=self._connect_timeout, sock_read=read_timeout)
         body: bytes | io.BytesIO = io.BytesIO(data) if len(data) > LARGE_BODY else data
+        if route.request_headers:
+            headers = {**headers, **route.request_headers}
         return await route.session.post(
             provider_url(up.base_url, path), data=body, headers=headers, ssl=route.ssl,
             proxy=route.proxy, proxy_headers=route.proxy_headers, timeout=timeout,
@@ -109,18 +115,20 @@ class Outbound:
         if proxy == "system":
             proxy = system_proxy(provider_url(up.base_url, ""))
         if not proxy:
-            return Route(self._direct_session(), None, None, context)
+            return Route(self._direct_session(), None, context)
         parts = urlsplit(proxy)
         if parts.scheme in SOCKS_SCHEMES:
-            return Route(self._socks_session(proxy), None, None, context)
+            return Route(self._socks_session(proxy), None, context)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError(f"unsupported proxy {parts.scheme}://{parts.hostname}")
-        headers = None
-        if parts.username is not None:
-            headers = {"Proxy-Authorization": aiohttp.encode_basic_auth(
-                unquote(parts.username), unquote(parts.password or ""))}
         bare = URL.build(scheme=parts.scheme, host=parts.hostname, port=parts.port)
-        return Route(self._direct_session(), bare, headers, context)
+        if parts.username is None:
+            return Route(self._direct_session(), bare, context)
+        login = {"Proxy-Authorization": aiohttp.encode_basic_auth(
+            unquote(parts.username), unquote(parts.password or ""), encoding="utf-8")}
+        plain = urlsplit(up.base_url).scheme == "http"
+        return Route(self._direct_session(), bare, context, proxy_headers=login,
+                     request_headers=login if plain else None)
 
     def _context(self, ca_bundle: str | None) -> ssl.SSLContext:
         context = self._contexts.get(ca_bundle)

@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass
 
 import aiohttp
-from python_socks import ProxyError
+from aiohttp_socks import ProxyConnectionError, ProxyError, ProxyTimeoutError
 
 from app import db, providers
 from relay import upstream
@@ -111,7 +111,8 @@ def _os_reason(error: OSError) -> str:
 
 
 def _explain_exception(exc: BaseException, key: str) -> str:
-    if isinstance(exc, (ProxyError, aiohttp.ClientProxyConnectionError,
+    if isinstance(exc, (ProxyError, ProxyConnectionError, ProxyTimeoutError,
+                        aiohttp.ClientProxyConnectionError,
                         aiohttp.ClientHttpProxyError)):
         return _scrub(f"Could not connect through the proxy: {exc}", key)
     if isinstance(exc, aiohttp.ClientSSLError):
@@ -174,7 +175,8 @@ async def probe_provider(name: str, *, client: Outbound | None = None,
     except ValueError as exc:  # a key with a line break, a proxy URL it cannot use
         return ProbeResult(False, 0, None, _scrub(f"The provider's settings need fixing: {exc}",
                                                   key))
-    except (aiohttp.ClientError, OSError, ProxyError) as exc:
+    except (aiohttp.ClientError, OSError, ProxyError, ProxyConnectionError,
+            ProxyTimeoutError) as exc:
         return ProbeResult(False, elapsed(), None, _explain_exception(exc, key))
     finally:
         if own:

@@ -8,7 +8,7 @@ from typing import Any
 
 import aiohttp
 from aiohttp import web
-from python_socks import ProxyError
+from aiohttp_socks import ProxyConnectionError, ProxyError, ProxyTimeoutError
 
 from app.metering import CALL_FIELDS, COMPLETION_TEXT_FIELDS, Usage, parse_usage, text_tokens
 from relay import errors, upstream
@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 # The provider (or its proxy) could not be reached or broke the exchange, or its address cannot
 # be used (ValueError: a host name IDNA refuses): try the next one.
 FAILOVER_EXCEPTIONS = (aiohttp.ClientError, TimeoutError, UpstreamBroke, OSError, ProxyError,
-                       ValueError)
+                       ProxyConnectionError, ProxyTimeoutError, ValueError)
 
 
 async def forward(request: web.Request, state: RelayState, ctx: RequestContext,

@@ -158,6 +158,8 @@ def classify(status: int, raw: bytes, *, location: str | None = None) -> Verdict
     if 300 <= status < 400:  # not followed: the operator should use the new address
         return Verdict(True, f"HTTP {status}: the provider redirects to {location or '?'}; "
                              f"set that as its base URL")
+    if status == 407:
+        return Verdict(True, f"HTTP 407: the provider's proxy wants other credentials")
     if status in (401, 403):
         return Verdict(True, f"{summary}: provider rejected its API key")
     if (status == 402 or code in ("1113", "insufficient_quota")

@@ -96,6 +96,7 @@ class RecordedRequest:
     headers: CIMultiDict[str]
     body: bytes
     json: Any
+    query: str = ""  # the URL's query string, as received
     status: int | None = None
     rejected: str | None = None  # why the fake refused it as malformed (strict mode), if it did
     events_sent: int = 0  # data events written (streams)

@@ -19,6 +19,7 @@ import asyncio
 import itertools
 import json
 import socket
+import ssl
 import struct
 import time
 import uuid
@@ -57,6 +58,8 @@ class FakeUpstream:
         models: list[str] | None = None,
         scenario: Scenario | None = None,
         port: int = 0,
+        ssl_context: ssl.SSLContext | None = None,
+        host_name: str = "127.0.0.1",
     ) -> None:
         if kind not in KINDS:
             raise ValueError(f"unknown provider kind {kind!r}")
@@ -68,6 +71,8 @@ class FakeUpstream:
         self.requests: list[RecordedRequest] = []
         self.failures = 0  # failures served so far (what fail_times counts)
         self.port = port
+        self.ssl_context = ssl_context  # serve HTTPS with it
+        self.host_name = host_name  # the host in base_url (it listens on 127.0.0.1 only)
         self._runner: web.AppRunner | None = None
         self._closing = asyncio.Event()
         self._ids = itertools.count(1)
@@ -77,7 +82,8 @@ class FakeUpstream:
     @property
     def base_url(self) -> str:
         """What a relay would store as this provider's base URL."""
-        return f"http://127.0.0.1:{self.port}{self.prefix}"
+        scheme = "https" if self.ssl_context is not None else "http"
+        return f"{scheme}://{self.host_name}:{self.port}{self.prefix}"
 
     @property
     def last_request(self) -> RecordedRequest:
@@ -96,7 +102,7 @@ class FakeUpstream:
             app, handler_cancellation=True, shutdown_timeout=1.0, access_log=None
         )
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", self.port)
+        site = web.TCPSite(self._runner, "127.0.0.1", self.port, ssl_context=self.ssl_context)
         await site.start()
         self.port = self._runner.addresses[0][1]
         return self
@@ -188,7 +194,8 @@ class FakeUpstream:
         except ValueError:
             parsed = None
         headers = CIMultiDict(request.headers)
-        rec = RecordedRequest(request.method, request.path, headers, body, parsed)
+        rec = RecordedRequest(request.method, request.path, headers, body, parsed,
+                              query=request.query_string)
         self.requests.append(rec)
         request[_REC] = rec
         return rec
