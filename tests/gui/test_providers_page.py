@@ -13,6 +13,7 @@ from app import keystore, providers
 from gui.dialogs.provider_edit import ProviderEditDialog
 from gui.pages.providers import ProvidersPage
 from tests.gui.conftest import grab, settle_page
+from tests.gui.layout import layout_problems
 from tests.helpers.fake_upstream import FakeUpstream
 
 
@@ -273,6 +274,7 @@ async def test_render_page_and_dialog(backend, fake_clock, monkeypatch, tmp_path
     assert_fits(dialog, [dialog.name, dialog.base_url, dialog.models, dialog.mapping,
                          dialog.api_key, dialog.proxy_mode, dialog.proxy_url, dialog.headers,
                          dialog.ca_bundle, dialog.ca_browse_button, dialog.ok_button])
+    assert layout_problems(dialog) == []
     assert grab(dialog, tmp_path / "provider_dialog.png").stat().st_size > 0
     dialog.reject()
     await settle_page(page)
