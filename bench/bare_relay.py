@@ -15,7 +15,6 @@ from aiohttp import web
 HOST = "127.0.0.1"
 _SESSION = web.AppKey("session", aiohttp.ClientSession)
 _UPSTREAM = web.AppKey("upstream", str)
-_CLOSE_STREAMS = web.AppKey("close_streams", bool)
 _FORWARDED = ("Authorization", "Content-Type")
 
 
@@ -25,8 +24,6 @@ async def _forward(request: web.Request) -> web.StreamResponse:
     async with request.app[_SESSION].post(url, data=await request.read(), headers=headers) as up:
         resp = web.StreamResponse(status=up.status)
         resp.content_type = up.content_type
-        if request.app[_CLOSE_STREAMS] and up.content_type == "text/event-stream":
-            resp.force_close()  # the same wire contract as RelayDesk's streams
         await resp.prepare(request)
         async for chunk in up.content.iter_any():
             await resp.write(chunk)
@@ -34,17 +31,12 @@ async def _forward(request: web.Request) -> web.StreamResponse:
         return resp
 
 
-def build_app(upstream: str, close_streams: bool = False) -> web.Application:
-    """``upstream`` is a base URL like ``http://127.0.0.1:18001/v1`` (loopback only).
-
-    With ``close_streams`` a streamed answer ends its connection, as RelayDesk's must (clients
-    expect the connection to end after ``[DONE]``), so the floor does the same wire work.
-    """
+def build_app(upstream: str) -> web.Application:
+    """``upstream`` is a base URL like ``http://127.0.0.1:18001/v1`` (loopback only)."""
     if urlsplit(upstream).hostname != HOST:
         raise ValueError("bench targets 127.0.0.1 only")
     app = web.Application()
     app[_UPSTREAM] = upstream.rstrip("/")
-    app[_CLOSE_STREAMS] = close_streams
 
     async def session_ctx(app: web.Application):  # type: ignore[no-untyped-def]
         connector = aiohttp.TCPConnector(limit=0)  # no pool cap: don't bottleneck the floor
@@ -57,10 +49,9 @@ def build_app(upstream: str, close_streams: bool = False) -> web.Application:
     return app
 
 
-async def start_bare_relay(port: int, upstream: str, close_streams: bool = False
-                           ) -> web.AppRunner:
+async def start_bare_relay(port: int, upstream: str) -> web.AppRunner:
     """Serve on 127.0.0.1:``port`` in the running loop; ``await runner.cleanup()`` to stop."""
-    runner = web.AppRunner(build_app(upstream, close_streams), access_log=None)
+    runner = web.AppRunner(build_app(upstream), access_log=None)
     await runner.setup()
     await web.TCPSite(runner, HOST, port).start()
     return runner
@@ -70,10 +61,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=18002)
     parser.add_argument("--upstream", default="http://127.0.0.1:18001/v1")
-    parser.add_argument("--close-streams", action="store_true",
-                        help="end the connection after a streamed answer, as RelayDesk does")
     args = parser.parse_args()
-    web.run_app(build_app(args.upstream, args.close_streams), host=HOST, port=args.port, access_log=None)
+    web.run_app(build_app(args.upstream), host=HOST, port=args.port,
+                access_log=None)
 
 
 if __name__ == "__main__":

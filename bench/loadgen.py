@@ -16,7 +16,7 @@ from collections import Counter
 from typing import Any
 from urllib.parse import urlsplit
 
-from relay import h1
+import aiohttp
 
 HOST = "127.0.0.1"
 
@@ -77,38 +77,33 @@ async def run_load(
             return remaining >= 0
         return time.perf_counter() < deadline  # type: ignore[operator]
 
-    target = h1.target(url)
-    path = urlsplit(url).path[len(target.prefix):]
-    lines = h1.header_lines(send_headers.items())
+    timeout = aiohttp.ClientTimeout(total=None, sock_connect=timeout_s, sock_read=timeout_s)
 
-    async def worker(client: h1.H1Client) -> None:
+    async def worker(session: aiohttp.ClientSession) -> None:
         nonlocal received
         while claim():
             t0 = time.perf_counter()
             try:
-                resp = await client.post(target, path, payload, lines,
-                                         connect_timeout=timeout_s, read_timeout=timeout_s)
-                first = True
-                async for chunk in resp:
-                    if first:
-                        first_bytes.append(time.perf_counter() - t0)
-                        first = False
-                    received += len(chunk)
-                if resp.status >= 400:
-                    errors[f"http_{resp.status}"] += 1
-                    continue
-            except h1.UpstreamError as exc:
+                async with session.post(url, data=payload, headers=send_headers,
+                                        timeout=timeout) as resp:
+                    first = True
+                    async for chunk in resp.content.iter_any():
+                        if first:
+                            first_bytes.append(time.perf_counter() - t0)
+                            first = False
+                        received += len(chunk)
+                    if resp.status >= 400:
+                        errors[f"http_{resp.status}"] += 1
+                        continue
+            except (aiohttp.ClientError, TimeoutError) as exc:
                 errors[type(exc).__name__] += 1
                 continue
             latencies.append(time.perf_counter() - t0)
 
-    # The relay's own lean HTTP client (relay/h1): the load generator shares the CPU with the
-    # relays it measures, so the less it spends per request, the more the numbers are theirs.
-    client = h1.H1Client()
-    try:
-        await asyncio.gather(*(worker(client) for _ in range(concurrency)))
-    finally:
-        await client.close()
+    # Keep-alive connections, no pool cap (the relays, not the pool, are what is measured).
+    connector = aiohttp.TCPConnector(limit=0)
+    async with aiohttp.ClientSession(connector=connector, auto_decompress=False) as session:
+        await asyncio.gather(*(worker(session) for _ in range(concurrency)))
     elapsed = time.perf_counter() - started
 
     latency = _ms(latencies)
