@@ -22,8 +22,8 @@ from relay.checkpoint import Checkpointer
 from relay.clientip import CLIENT_IP
 from relay.dbexec import DatabaseExecutor
 from relay.guard import Guard
-from relay.h1 import H1Client
 from relay.limits import RateLimiter
+from relay.outbound import Outbound
 from relay.pool import ProviderPool
 from relay.requestid import add_request_id
 from relay.reserver import Reserver
@@ -184,9 +184,7 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
     recovered = await state.dbx.run(billing.recover_expired)
     if recovered:
         log.warning("recovered %d reservations left by a stopped relay", recovered)
-    # No cookies, proxies or redirects: upstream state must not carry from one user's request
-    # to the next, and a provider's base URL is where the operator said it is.
-    state.client = H1Client()
+    state.client = Outbound(connect_timeout=state.options.connect_timeout)
     await state.guard.refresh()
     await state.limiter.refresh()
     if state.options.quick_writes:
