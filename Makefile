@@ -24,7 +24,10 @@ system-deps:
 run: system-deps venv
 	$(BIN)/relaydesk
 
+# Lint and type-check first (config in pyproject.toml): they take seconds, the tests minutes.
 test: system-deps venv
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: system-deps venv

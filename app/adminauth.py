@@ -54,7 +54,7 @@ def _admin() -> User | None:
     """The desktop admin: the first-created user with role ``admin`` that is not deleted."""
     return (User.select()
             .where(User.role == "admin", User.status != "deleted")
-            .order_by(User.id).first())
+            .order_by(User.id).get_or_none())
 
 
 def admin_exists() -> bool:

@@ -31,6 +31,8 @@ class _Default:
 
 
 DEFAULT = _Default()
+# A limit given to update_key: None leaves it as it is, text is parsed like a form field.
+LimitChange = int | str | _Default | None
 
 
 def hash_key(plaintext: str) -> str:
@@ -102,7 +104,8 @@ def parse_expiry(value: str | date | None) -> datetime | None:
 
 def create_key(username: str, *, name: str = "default", models: list[str] | None = None,
                cidrs: list[str] | None = None, expires: str | date | None = None,
-               rpm: int | None = None, tpm: int | None = None, concurrency: int | None = None,
+               rpm: int | str | None = None, tpm: int | str | None = None,
+               concurrency: int | str | None = None,
                actor: str = "admin") -> tuple[ApiKey, str]:
     """Issue a key; returns the row and the plaintext, which is never retrievable again.
 
@@ -148,8 +151,8 @@ def get_key(key_id: int) -> ApiKey:
 
 def update_key(key_id: int, *, models: list[str] | None = None, cidrs: list[str] | None = None,
                expires: str | date | None = None, clear_expiry: bool = False,
-               rpm: "int | _Default | None" = None, tpm: "int | _Default | None" = None,
-               concurrency: "int | _Default | None" = None, actor: str = "admin") -> ApiKey:
+               rpm: LimitChange = None, tpm: LimitChange = None,
+               concurrency: LimitChange = None, actor: str = "admin") -> ApiKey:
     """Change a key's limits; an empty list lifts a restriction.
 
     Rate limits: ``None`` leaves one unchanged, :data:`DEFAULT` makes it follow the operator's

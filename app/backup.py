@@ -304,7 +304,8 @@ def _stage(source: Path, folder: Path) -> Path:
 def _quick_check(path: Path) -> tuple[str]:
     conn = sqlite3.connect(str(path))
     try:
-        return conn.execute("PRAGMA quick_check").fetchone()
+        row: tuple[str] = conn.execute("PRAGMA quick_check").fetchone()  # always one row
+        return row
     finally:
         conn.close()
 

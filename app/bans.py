@@ -63,7 +63,7 @@ def ban(ip: str, *, reason: str, failures: int = 0, minutes: int | None = None,
 def _running(address: str, now: datetime) -> IpBan | None:
     return (IpBan.select()
             .where(IpBan.ip == address, IpBan.lifted_at.is_null(), IpBan.until > now)
-            .order_by(IpBan.id.desc()).first())
+            .order_by(IpBan.id.desc()).get_or_none())
 
 
 def unban(ip: str, *, actor: str = "admin") -> int:
@@ -71,7 +71,7 @@ def unban(ip: str, *, actor: str = "admin") -> int:
     address = _normalise(ip)
     now = clock.now()
     with write_transaction():
-        lifted = (IpBan.update(lifted_at=now, lifted_by=actor[:64])
+        lifted: int = (IpBan.update(lifted_at=now, lifted_by=actor[:64])
                   .where(IpBan.ip == address, IpBan.lifted_at.is_null(), IpBan.until > now)
                   .execute())
         if not lifted:

@@ -31,7 +31,7 @@ from app import clock, sql
 from app.db import is_postgres, write_transaction
 from app.errors import InsufficientBalance, NotFound, ServiceError, ValidationError
 from app.ledger import Kind, apply_balance, post
-from app.models import RequestLog, Reservation
+from app.models import Reservation
 
 
 @dataclass(slots=True)
@@ -111,7 +111,7 @@ def reserve_many(holds: list[Hold], lease_seconds: float) -> list[ServiceError |
                               (total, user_id, total))
             if row is not None:
                 balance = row[0] + total
-                for i, amount in zip(indexes, amounts):
+                for i, amount in zip(indexes, amounts, strict=True):
                     balance -= amount
                     entries.append((i, balance))
                 continue
@@ -237,7 +237,7 @@ def settle_each(items: list[Settlement]) -> list[ServiceError | None]:
     """:func:`settle_many` for the relay's group commit (relay/settler.py): per item ``None``
     when applied, :class:`NotFound` when its reservation is gone (recovery billed it)."""
     return [None if done else NotFound(f"reservation {item.request_id} is gone (recovered)")
-            for item, done in zip(items, _settle(items))]
+            for item, done in zip(items, _settle(items), strict=True)]
 
 
 def _settle(items: list[Settlement]) -> list[bool]:

@@ -4,10 +4,13 @@ import contextlib
 import logging
 import os
 import sqlite3
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from contextvars import ContextVar
 from pathlib import Path
+from typing import Any, cast
 
-from peewee import Database, DatabaseProxy, PostgresqlDatabase, SqliteDatabase
+from peewee import BaseQuery, Database, DatabaseProxy, PostgresqlDatabase, SqliteDatabase
 from playhouse.db_url import connect as connect_url
 
 from app.config import Config
@@ -133,7 +136,7 @@ def is_postgres() -> bool:
     return isinstance(database.obj, PostgresqlDatabase)
 
 
-def write_transaction():  # type: ignore[no-untyped-def]
+def write_transaction() -> AbstractContextManager[object]:
     """A transaction that takes the write lock up front.
 
     On SQLite a deferred transaction that reads before it writes fails with SQLITE_BUSY (no
@@ -147,7 +150,7 @@ def write_transaction():  # type: ignore[no-untyped-def]
     return database.atomic()
 
 
-def joined_transaction():  # type: ignore[no-untyped-def]
+def joined_transaction() -> AbstractContextManager[object]:
     """Join the caller's transaction, or start one: no SAVEPOINT round trips on hot paths.
 
     Only for steps that either fully succeed or raise before writing anything, so a failure
@@ -156,6 +159,12 @@ def joined_transaction():  # type: ignore[no-untyped-def]
     if direct.get() is not None or database.in_transaction():
         return contextlib.nullcontext()
     return write_transaction()
+
+
+def tuples(query: BaseQuery) -> Iterator[tuple[Any, ...]]:
+    """``query``'s rows as tuples. peewee's stubs type ``.tuples()`` as the model query itself,
+    whose rows would be model instances."""
+    return cast(Iterator[tuple[Any, ...]], iter(query.tuples()))
 
 
 def checkpoint() -> tuple[int, int]:

@@ -127,7 +127,9 @@ PROFILE_KEYS = ("id", "username", "email", "phone", "role", "status", "balance_m
 def _scope(section: Section, user: User) -> Expression:
     if section.model is AuditEvent:
         return privacy.login_history(user.username)
-    return section.model.user == user.id  # type: ignore[attr-defined]
+    model: Any = section.model  # every other section's model has a user column
+    condition: Expression = model.user == user.id
+    return condition
 
 
 def _time(value: datetime | str | None) -> str | None:
@@ -173,7 +175,7 @@ def pages(section: Section, user: User) -> Iterator[list[dict[str, Any]]]:
         for row in raw:
             values = row[width:]
             page.append({key: value if convert is None else convert(value)
-                         for key, convert, value in zip(keys, converters, values)})
+                         for key, convert, value in zip(keys, converters, values, strict=True)})
         yield page
         if len(raw) < PAGE:
             return

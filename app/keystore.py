@@ -42,7 +42,7 @@ def backend_usable() -> bool:
     backend = keyring.get_keyring()
     try:
         return bool(backend.priority > 0)  # fail.Keyring and null.Keyring have priority <= 0
-    except Exception:  # a backend whose priority check itself raises is not usable
+    except Exception:  # noqa: BLE001 - a backend whose priority check raises is not usable
         return False
 
 

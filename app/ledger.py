@@ -11,7 +11,7 @@ from enum import StrEnum
 from peewee import fn
 
 from app import clock, sql
-from app.db import joined_transaction
+from app.db import joined_transaction, tuples
 from app.errors import InsufficientBalance, NotFound, ValidationError
 from app.models import LedgerEntry, User
 from app.money import format_micros
@@ -101,7 +101,7 @@ def mismatched_users() -> list[tuple[str, int, int]]:
     """
     sums = (LedgerEntry.select(LedgerEntry.user, fn.SUM(LedgerEntry.amount_micros).alias("total"))
             .group_by(LedgerEntry.user))
-    totals = {row.user_id: int(row.total) for row in sums}
+    totals = {user_id: int(total) for user_id, total in tuples(sums)}
     bad = []
     for user in User.select(User.id, User.username, User.balance_micros):
         total = totals.get(user.id, 0)

@@ -8,6 +8,8 @@ import json
 from typing import Any
 
 from peewee import (
+    SQL,
+    AutoField,
     BigIntegerField,
     BooleanField,
     CharField,
@@ -15,7 +17,6 @@ from peewee import (
     ForeignKeyField,
     IntegerField,
     Model,
-    SQL,
     TextField,
 )
 
@@ -34,6 +35,9 @@ class JSONField(TextField):
 
 
 class BaseModel(Model):
+    # For the type checker only: peewee adds this primary key at run time (Setting has its own).
+    id: "AutoField[int]"
+
     class Meta:
         database = database
         legacy_table_names = False
@@ -119,6 +123,7 @@ class LedgerEntry(BaseModel):
     """One immutable balance change. ``User.balance_micros`` always equals the sum of these."""
 
     user = ForeignKeyField(User, backref="ledger", on_delete="CASCADE")
+    user_id: int  # peewee's accessor for the raw column (annotation only, for the type checker)
     kind = CharField(max_length=24)  # recharge|refund|adjustment|hold|release|charge|carry_forward
     amount_micros = BigIntegerField()
     balance_after_micros = BigIntegerField()
@@ -135,6 +140,7 @@ class RechargeRecord(BaseModel):
 
     order_no = CharField(max_length=40, unique=True)
     user = ForeignKeyField(User, backref="recharges", on_delete="CASCADE")
+    user_id: int
     amount_micros = BigIntegerField()
     method = CharField(max_length=32, default="manual")
     status = CharField(max_length=24, default="paid")  # pending|paid|partially_refunded|refunded
@@ -157,6 +163,8 @@ class Reservation(BaseModel):
     request_id = CharField(max_length=40, unique=True)
     user = ForeignKeyField(User, backref="reservations", on_delete="CASCADE", index=False)
     api_key = ForeignKeyField(ApiKey, null=True, on_delete="SET NULL", index=False)
+    user_id: int
+    api_key_id: int | None
     model = CharField(max_length=128)
     amount_micros = BigIntegerField()
     delivered_micros = BigIntegerField(default=0)  # checkpointed estimate of what was delivered
@@ -173,6 +181,7 @@ class RequestLog(BaseModel):
     user = ForeignKeyField(User, null=True, backref="request_logs", on_delete="SET NULL",
                            index=False)
     api_key = ForeignKeyField(ApiKey, null=True, on_delete="SET NULL")
+    api_key_id: int | None
     username = CharField(max_length=64, null=True)
     model = CharField(max_length=128, null=True)
     upstream_model = CharField(max_length=128, null=True)

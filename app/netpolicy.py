@@ -9,6 +9,7 @@ cannot lock out the local GUI or CLI by editing it.
 import ipaddress
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -106,7 +107,7 @@ class Policy:
     trusted_proxies: tuple[Network, ...] = ()
 
     @classmethod
-    def from_settings(cls, values: dict) -> "Policy":
+    def from_settings(cls, values: dict[str, Any]) -> "Policy":
         return cls(admin_whitelist=ALWAYS_ADMIN + networks(values.get("admin_ip_whitelist", [])),
                    relay_allowlist=networks(values.get("relay_allowed_cidrs", [])),
                    trusted_proxies=networks(values.get("trusted_proxies", [])))

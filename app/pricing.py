@@ -63,8 +63,9 @@ def _output_cap(value: int | None) -> int | None:
     return value
 
 
-def set_price(model: str, input_price: str, output_price: str, cached_input_price: str | None = None,
-              *, max_output_tokens: int | None = None, actor: str = "admin") -> ModelPrice:
+def set_price(model: str, input_price: str, output_price: str,
+              cached_input_price: str | None = None, *, max_output_tokens: int | None = None,
+              actor: str = "admin") -> ModelPrice:
     """Create or replace a model's prices (decimal text, currency units per 1M tokens) and its
     output cap (``None``: the ``default_max_tokens`` setting)."""
     name = validate_model_name(model)

@@ -87,6 +87,12 @@ class Counts:
     def counts(self) -> dict[str, int]:
         return {f.name: getattr(self, f.name) for f in fields(Counts)}
 
+    def take_counts(self, other: "Counts") -> None:
+        """Copy ``other``'s counts into this record (subclasses add fields of other types, so
+        ``**other.counts()`` in a constructor would not type-check)."""
+        for f in fields(Counts):
+            setattr(self, f.name, getattr(other, f.name))
+
 
 @dataclass(slots=True)
 class PurgePlan(Counts):
@@ -153,7 +159,7 @@ STAGES = (
 def _old(stage: _Stage, cutoffs: Cutoffs) -> Expression:
     cutoff = stage.cutoff(cutoffs)
     model: Any = stage.model
-    condition = model.created_at < cutoff
+    condition: Expression = model.created_at < cutoff
     return condition if stage.where is None else condition & stage.where(cutoff)
 
 
@@ -169,8 +175,8 @@ def plan(now: datetime | None = None) -> PurgePlan:
                 stage.model.select().where(_old(stage, cutoffs)).count())
     is_carry = Case(None, [(LedgerEntry.kind == Kind.CARRY_FORWARD.value, 1)], 0)
     per_user = (LedgerEntry.select(fn.COUNT(LedgerEntry.id), fn.SUM(is_carry))
-                .where(_old(LEDGER, cutoffs)).group_by(LedgerEntry.user).tuples())
-    for entries, carries in per_user:
+                .where(_old(LEDGER, cutoffs)).group_by(LedgerEntry.user))
+    for entries, carries in db.tuples(per_user):
         if entries == 1 and carries == 1:
             continue  # already folded: a lone carry-forward stays as it is
         result.ledger_entries += entries
@@ -288,7 +294,7 @@ class PurgeRun:
             at, last_id = self._key
             query = query.where(model.created_at >= at,
                                 (model.created_at > at) | (model.id > last_id))
-        return list(query.order_by(model.created_at, model.id).limit(self.batch).tuples())
+        return list(db.tuples(query.order_by(model.created_at, model.id).limit(self.batch)))
 
     def _fold(self, rows: list[tuple[Any, ...]]) -> tuple[int, Callable[[], None]]:
         """Fold each user's old entries in ``rows`` (plus their carry-forward so far) into one
@@ -311,19 +317,19 @@ class PurgeRun:
         if not doomed:
             return 0, lambda: self._carry.update(carry)
         # RETURNING: fold exactly what this transaction deleted, whatever else runs meanwhile.
-        deleted = list(LedgerEntry.delete().where(LedgerEntry.id.in_(doomed)).returning(
+        deleted = list(db.tuples(LedgerEntry.delete().where(LedgerEntry.id.in_(doomed)).returning(
             LedgerEntry.id, LedgerEntry.user, LedgerEntry.amount_micros,
-            LedgerEntry.balance_after_micros).tuples())
+            LedgerEntry.balance_after_micros)))
         folded: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
         for entry_id, user_id, amount, balance_after in deleted:
             folded[user_id].append((entry_id, amount, balance_after))
         reason = (f"entries before {self.cutoffs.payments.isoformat(sep=' ', timespec='seconds')}"
                   " UTC folded by retention")
-        new_rows = []
-        for user_id, entries in folded.items():
-            last_id, _, balance_after = max(entries)
+        new_rows: list[dict[str, Any]] = []
+        for user_id, pieces in folded.items():
+            last_id, _, balance_after = max(pieces)
             new_rows.append({"id": last_id, "user": user_id, "kind": Kind.CARRY_FORWARD.value,
-                             "amount_micros": sum(amount for _, amount, _ in entries),
+                             "amount_micros": sum(amount for _, amount, _ in pieces),
                              "balance_after_micros": balance_after, "reason": reason,
                              "ref": None, "actor": self.actor,
                              "created_at": self.cutoffs.payments})
@@ -340,8 +346,10 @@ class PurgeRun:
         return removed, bookkeeping
 
     def result(self, *, complete: bool) -> PurgeResult:
-        return PurgeResult(now=self.now, cutoffs=self.cutoffs, complete=complete,
-                           batches=self.batches, **self.counts.counts())
+        result = PurgeResult(now=self.now, cutoffs=self.cutoffs, complete=complete,
+                             batches=self.batches)
+        result.take_counts(self.counts)
+        return result
 
     def finish(self, *, complete: bool | None = None) -> PurgeResult:
         """Record the run (audit event ``retention.purge`` with its counts) and release the
@@ -394,7 +402,9 @@ def purge(now: datetime | None = None, *, batch: int = DEFAULT_BATCH, dry_run: b
     _check_batch(batch)
     if dry_run:
         p = plan(now)
-        return PurgeResult(now=p.now, cutoffs=p.cutoffs, dry_run=True, **p.counts())
+        result = PurgeResult(now=p.now, cutoffs=p.cutoffs, dry_run=True)
+        result.take_counts(p)
+        return result
     run = start(now, batch=batch, actor=actor)
     if run is None:
         raise Conflict("another RelayDesk process is purging old records right now; "

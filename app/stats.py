@@ -21,12 +21,12 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from peewee import Case, fn
 
 from app import clock
-from app.db import is_postgres
+from app.db import is_postgres, tuples
 from app.errors import ValidationError
 from app.models import RequestLog
 
@@ -123,13 +123,13 @@ def today(now: datetime | None = None) -> Today:
     """Totals for the UTC day containing ``now`` (default: the app clock)."""
     start = _day_start(_now(now))
     failed = Case(None, [(RequestLog.status >= 400, 1)], 0)
-    row = (RequestLog
-           .select(fn.COUNT(RequestLog.id), fn.SUM(RequestLog.prompt_tokens),
-                   fn.SUM(RequestLog.completion_tokens), fn.SUM(RequestLog.cost_micros),
-                   fn.COUNT(RequestLog.user.distinct()), fn.SUM(failed))
-           .where(RequestLog.created_at >= start,
-                  RequestLog.created_at < start + timedelta(days=1))
-           .tuples().get())
+    query = (RequestLog
+             .select(fn.COUNT(RequestLog.id), fn.SUM(RequestLog.prompt_tokens),
+                     fn.SUM(RequestLog.completion_tokens), fn.SUM(RequestLog.cost_micros),
+                     fn.COUNT(RequestLog.user.distinct()), fn.SUM(failed))
+             .where(RequestLog.created_at >= start,
+                    RequestLog.created_at < start + timedelta(days=1)))
+    row = cast(tuple[Any, ...], query.tuples().get())  # peewee's stubs say a RequestLog
     requests, prompt, completion, spend, users, errors = (_int(v) for v in row)
     return Today(day=start.date(), requests=requests, prompt_tokens=prompt,
                  completion_tokens=completion, spend_micros=spend, active_users=users,
@@ -148,7 +148,7 @@ def _per_day_model(days: int, now: datetime | None, min_users: int | None) -> li
         query = query.having(fn.COUNT(RequestLog.user.distinct()) >= min_users)
     rows = [DayModel(date=_as_date(d), model=model, requests=_int(requests),
                      tokens=_int(tokens), spend_micros=_int(spend))
-            for d, model, requests, tokens, spend in query.tuples()]
+            for d, model, requests, tokens, spend in tuples(query)]
     # NULL models sort differently on the two backends: order in Python (a few hundred rows).
     rows.sort(key=lambda r: (r.date, r.model is None, r.model or ""))
     return rows

@@ -33,8 +33,18 @@ MODELS = {"deepseek-chat": ("2", "8", "0.5"), "glm-4-flash": ("0.1", "0.1", None
 
 def populate() -> None:
     """Realistic demo data: users, money, providers, prices and 14 days of traffic."""
-    from app import accounts, adminauth, apikeys, clock, ledger, pricing, providers, \
-        recharges, requestlog, settings
+    from app import (
+        accounts,
+        adminauth,
+        apikeys,
+        clock,
+        ledger,
+        pricing,
+        providers,
+        recharges,
+        requestlog,
+        settings,
+    )
 
     rng = random.Random(7)
     adminauth.create_admin("demo-password")
@@ -95,7 +105,7 @@ def populate_security() -> None:
     adminauth.verify_admin("not-the-password", source="192.168.1.203")
     bans.ban("192.168.1.203", reason="admin_auth", failures=10)
     bans.ban("192.168.1.77", reason="invalid_api_key", failures=10)
-    backup, plaintext = admintokens.create_token("nightly-backup")
+    _token, plaintext = admintokens.create_token("nightly-backup")
     admintokens.verify(plaintext, ip="192.168.1.5")
     bans.note_admin_access("192.168.1.5", actor="token:nightly-backup")
     old, _ = admintokens.create_token("old-monitoring")

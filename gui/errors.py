@@ -4,6 +4,7 @@ import logging
 import traceback
 from pathlib import Path
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app.errors import ServiceError
@@ -32,8 +33,9 @@ def show_error(parent: QWidget | None, exc: BaseException, *, title: str | None 
     else:
         log.error("unexpected error: %s", "".join(traceback.format_exception(exc)))
         box.setIcon(QMessageBox.Icon.Critical)
-        box.setText(QWidget.tr("Something went wrong. The details were written to "
-                               "relaydesk.log in the data folder."))
+        box.setText(QCoreApplication.translate(
+            "QWidget", "Something went wrong. The details were written to relaydesk.log in the "
+            "data folder."))
         box.setDetailedText(f"{type(exc).__name__}: {exc}")
     _shown.add(box)
     box.finished.connect(lambda _code: _shown.discard(box))

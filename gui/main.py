@@ -104,8 +104,9 @@ async def sign_in(backend: Backend) -> bool:
             return False
         choice = wizard.choices()
         await backend.call(adminauth.create_admin, choice["password"])
-        for key in ("relay_port", "relay_host", "currency"):
-            await backend.call(settings.set, key, choice[key.removeprefix("relay_")])
+        for key, value in (("relay_port", choice["port"]), ("relay_host", choice["host"]),
+                           ("currency", choice["currency"])):
+            await backend.call(settings.set, key, value)
         return True
     dialog = LoginDialog()
     while True:

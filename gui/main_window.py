@@ -4,14 +4,30 @@ Holds no business logic: pages call services through the Backend, menus open dia
 """
 
 import asyncio
+from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication, QIcon, \
-    QKeySequence
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, \
-    QPushButton, QStackedWidget, QSystemTrayIcon, QWidget
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDesktopServices,
+    QGuiApplication,
+    QIcon,
+    QKeySequence,
+)
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QSystemTrayIcon,
+    QWidget,
+)
 
 from app import __version__
 from gui.backend import Backend
@@ -29,6 +45,7 @@ class MainWindow(QMainWindow):
     def __init__(self, backend: Backend, pages: list[type[Page]]) -> None:
         super().__init__()
         self.backend = backend
+        self._tasks: set[asyncio.Task[Any]] = set()
         self.setWindowTitle("RelayDesk")
         self.setWindowIcon(QIcon(str(resource("icons", "relaydesk.svg"))))
         self.resize(1180, 760)
@@ -115,7 +132,8 @@ class MainWindow(QMainWindow):
 
     # --- menus ------------------------------------------------------------------------------
 
-    def _action(self, text: str, slot: Any, shortcut: QKeySequence | str | None = None
+    def _action(self, text: str, slot: Any,
+                shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None
                 ) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
@@ -131,7 +149,7 @@ class MainWindow(QMainWindow):
         self.backup_action = self._action(self.tr("&Backup now…"), self.backup_now, "Ctrl+B")
         file_menu.addAction(self.backup_action)
         self.stats_action = self._action(self.tr("Export anonymized &statistics…"),
-                                         lambda _=False: asyncio.ensure_future(
+                                         lambda _=False: self._spawn(
                                              self.export_statistics()))
         file_menu.addAction(self.stats_action)
         file_menu.addSeparator()
@@ -151,14 +169,21 @@ class MainWindow(QMainWindow):
         help_menu.addAction(self._action(self.tr("&Privacy policy"), self.privacy_policy,
                                          QKeySequence.StandardKey.HelpContents))
 
+    def _spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
+        """Run ``coro`` in the background, holding a reference: the loop keeps only a weak one,
+        so an unreferenced task can be garbage-collected before it finishes."""
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
     def _start_relay(self) -> None:
-        asyncio.ensure_future(self.backend.start_relay())
+        self._spawn(self.backend.start_relay())
 
     def _stop_relay(self) -> None:
-        asyncio.ensure_future(self.backend.stop_relay())
+        self._spawn(self.backend.stop_relay())
 
     def _restart_relay(self) -> None:
-        asyncio.ensure_future(self.backend.restart_relay())
+        self._spawn(self.backend.restart_relay())
 
     def export_user_data(self) -> None:
         from gui.dialogs.export import ExportDialog
@@ -193,7 +218,7 @@ class MainWindow(QMainWindow):
             path = Path(chosen[0])
         try:
             rows = await self.backend.call(stats.write_anonymized_csv, path, days, min_group)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - show_error shows it, logging unexpected ones
             show_error(self, exc)
             return None
         self.statusBar().showMessage(self.tr("Wrote {n} rows of anonymized statistics to "
@@ -220,8 +245,12 @@ class MainWindow(QMainWindow):
         if QSystemTrayIcon.isSystemTrayAvailable():
             self.tray = QSystemTrayIcon(self.windowIcon(), self)
             self.tray.setToolTip("RelayDesk")
-            self.tray.activated.connect(lambda *_: (self.showNormal(), self.activateWindow()))
+            self.tray.activated.connect(self._show_from_tray)
             self.tray.show()
+
+    def _show_from_tray(self, *_: object) -> None:
+        self.showNormal()
+        self.activateWindow()
 
     def quit(self) -> None:
         self.close()

@@ -9,7 +9,7 @@ from relay.server import serve_forever
 from relay.state import RelayOptions
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     p = sub.add_parser("serve", help="run the relay headless until SIGINT/SIGTERM")
     p.add_argument("--host", help="address to listen on (default: the relay_host setting, "
                                   "0.0.0.0)")

@@ -8,4 +8,5 @@ CLIENT_IP: web.RequestKey[str | None] = web.RequestKey("relaydesk_client_ip", st
 
 def client_ip(request: web.Request) -> str | None:
     """The caller's address (``X-Forwarded-For`` believed from trusted proxies only)."""
-    return request.get(CLIENT_IP, request.remote)
+    ip: str | None = request.get(CLIENT_IP, request.remote)  # aiohttp types .get() as Any
+    return ip

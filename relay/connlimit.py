@@ -7,13 +7,12 @@ requests); past the per-address cap, it is refused with a JSON 429 and closed.
 """
 
 import logging
+import sys
 from collections.abc import Callable
 from typing import Protocol
 
-try:
+if sys.platform != "win32":  # Windows has no RLIMIT_NOFILE to raise
     import resource
-except ImportError:  # Windows: no RLIMIT_NOFILE to raise
-    resource = None  # type: ignore[assignment]
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +28,7 @@ class Evictable(Protocol):
 def raise_open_file_limit() -> int | None:
     """Raise this process's soft RLIMIT_NOFILE to its hard limit; the soft limit in force
     afterwards, or None where the platform has none."""
-    if resource is None:
+    if sys.platform == "win32":
         return None
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     for target in (hard, MACOS_OPEN_MAX):

@@ -5,8 +5,6 @@ Preflights need no key; every response — errors and streams included — carri
 
 from aiohttp import web
 
-
-
 EXPOSE = "x-request-id, retry-after, x-should-retry"
 
 

@@ -17,6 +17,8 @@ import logging
 import time
 from collections import deque
 from collections.abc import Callable
+from datetime import datetime
+from typing import Any
 
 from app import bans, clock, events, netpolicy, settings
 from relay.dbexec import DatabaseExecutor
@@ -123,7 +125,9 @@ class Guard:
         if ip is None or not self._bans:
             return None
         subject = ip if ":" not in ip else netpolicy.ban_subject(ip)
-        end = self._bans.get(subject) if subject is not None else None
+        if subject is None:
+            return None
+        end = self._bans.get(subject)
         if end is None:
             return None
         remaining = end - self._now()
@@ -164,5 +168,5 @@ def _is_self(ip: str) -> bool:
     return netpolicy.contains(netpolicy.ALWAYS_ADMIN, netpolicy.parse_address(ip))
 
 
-def _load() -> tuple[dict, dict, object]:
+def _load() -> tuple[dict[str, Any], dict[str, datetime], datetime]:
     return settings.all_settings(), bans.banned_until(), clock.now()

@@ -3,6 +3,7 @@
 import asyncio
 import logging
 import signal
+from collections.abc import Callable
 
 from aiohttp import web
 
@@ -45,7 +46,7 @@ class RelayServer:
         self.tls = tls
         self.app: web.Application | None = None
         self._runner: web.AppRunner | None = None
-        self._listener: asyncio.AbstractServer | None = None
+        self._listener: asyncio.Server | None = None
         self._log_flush: asyncio.TimerHandle | None = None
         self._gate: ConnectionGate | None = None
 
@@ -83,20 +84,20 @@ class RelayServer:
         await runner.setup()
         loop = asyncio.get_running_loop()
         # A TLS handshake that stalls is bounded like a request head that does.
-        tls_args = {} if context is None else {"ssl": context,
-                                               "ssl_handshake_timeout": options.header_timeout}
+        handshake_timeout = None if context is None else options.header_timeout
         try:
             assert runner.server is not None
             # loop.create_server rather than web.TCPSite, for the handshake timeout.
-            self._listener = await loop.create_server(
+            listener = await loop.create_server(
                 runner.server, self.host, self.port, reuse_address=True, backlog=LISTEN_BACKLOG,
-                **tls_args)  # type: ignore[arg-type]
+                ssl=context, ssl_handshake_timeout=handshake_timeout)
         except BaseException:
             await runner.cleanup()
             raise
+        self._listener = listener
         self._runner = runner
-        if self._listener.sockets:
-            self.port = self._listener.sockets[0].getsockname()[1]
+        if listener.sockets:
+            self.port = listener.sockets[0].getsockname()[1]
         logdedup.install()
         self._log_flush = loop.call_later(logdedup.WINDOW, self._flush_logs)
 
@@ -149,12 +150,12 @@ def _bracket(host: str) -> str:
 
 def lan_addresses() -> list[str]:
     """This machine's IPv4 addresses, LAN ones first, without touching the network."""
-    return lan_ipv4_addresses() + ["127.0.0.1"]
+    return [*lan_ipv4_addresses(), "127.0.0.1"]
 
 
 async def serve_forever(host: str, port: int, *, options: RelayOptions | None = None,
                         config: Config | None = None, tls: TlsPlan | None = None,
-                        announce=print) -> None:  # type: ignore[no-untyped-def]
+                        announce: Callable[[str], object] = print) -> None:
     """Run until SIGINT/SIGTERM, then shut down cleanly."""
     server = RelayServer(host, port, options=options, config=config, tls=tls)
     await server.start()

@@ -10,16 +10,16 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import keyring  # noqa: E402
-import keyring.backends.fail  # noqa: E402
-import pytest  # noqa: E402
+import keyring
+import keyring.backends.fail
+import pytest
 
-from app import clock as clock_mod  # noqa: E402
-from app import config, db, runtime  # noqa: E402
-from tests.helpers import secret_registry  # noqa: E402
-from tests.helpers.postgres import PostgresServer, postgres_available  # noqa: E402
-from tests.helpers.requirements import require  # noqa: E402
-from tests.helpers.secret_service import SecretService, secret_service_available  # noqa: E402
+from app import clock as clock_mod
+from app import config, db, runtime
+from tests.helpers import secret_registry
+from tests.helpers.postgres import PostgresServer, postgres_available
+from tests.helpers.requirements import require
+from tests.helpers.secret_service import SecretService, secret_service_available
 
 
 @pytest.fixture(autouse=True, scope="session")

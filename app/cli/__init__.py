@@ -48,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _register_optional(sub: argparse._SubParsersAction) -> None:
+def _register_optional(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     """Transports added by later layers register themselves here if present."""
     try:
         from relay import cli as relay_cli

@@ -16,7 +16,7 @@ from app.errors import ValidationError
 LOCK_FILE = "relaydesk.lock"  # the desktop app's one-instance lock (gui.main.instance_lock)
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     p = sub.add_parser("backup", help="back up the database now (default) or list the backups",
                        description="Write a checked, owner-only copy of the SQLite database to "
                                    "the backups folder and print its path; `backup list` shows "

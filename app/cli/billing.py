@@ -14,7 +14,7 @@ RECHARGE_COLUMNS = [("order_no", "ORDER"), ("username", "USER"), ("amount_micros
                     ("refunded_micros", "REFUNDED"), ("created_at", "CREATED"), ("note", "NOTE")]
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     p = sub.add_parser("recharge", help="credit a user's balance; prints the order number")
     p.add_argument("username")
     p.add_argument("amount", help="decimal amount in the operator's currency, e.g. 50 or 12.5")

@@ -25,7 +25,7 @@ def _add_limit_options(p: argparse.ArgumentParser) -> None:
                        help=f"{what} (0 = unlimited, 'default' = the operator's default)")
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     key = sub.add_parser("key", help="manage API keys")
     cmds = key.add_subparsers(dest="key_cmd", required=True, metavar="COMMAND")
 

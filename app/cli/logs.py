@@ -24,7 +24,7 @@ def parse_date(text: str | None, param: str) -> datetime | None:
                               param=param) from None
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     p = sub.add_parser("logs", help="request logs, newest first")
     p.add_argument("--user")
     p.add_argument("--model")

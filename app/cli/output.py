@@ -27,7 +27,7 @@ class Output:
         else:
             labels = [label(key, value) for key, value in data.items()]
             width = max(map(len, labels), default=0)
-            for name, (key, value) in zip(labels, data.items()):
+            for name, (key, value) in zip(labels, data.items(), strict=True):
                 self._write(f"{name.ljust(width)}  {_cell(key, value)}")
 
     def table(self, rows: Sequence[dict[str, Any]], columns: Sequence[Column],
@@ -40,9 +40,10 @@ class Output:
             return
         cells = [[_cell(f, r.get(f)) for f, _ in columns] for r in rows]
         widths = [max(len(h), *(len(c[i]) for c in cells)) for i, (_, h) in enumerate(columns)]
-        self._write("  ".join(h.ljust(w) for (_, h), w in zip(columns, widths)).rstrip())
+        header = (h.ljust(w) for (_, h), w in zip(columns, widths, strict=True))
+        self._write("  ".join(header).rstrip())
         for row in cells:
-            self._write("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip())
+            self._write("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
 
 
 def label(field: str, value: Any) -> str:

@@ -9,7 +9,7 @@ from app.cli.output import Output
 from app.errors import ValidationError
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     p = sub.add_parser("export", help="export everything held about a user (privacy request)")
     p.add_argument("username")
     p.add_argument("--out", required=True, metavar="FILE",
@@ -21,7 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     register_policy(sub)
 
 
-def register_policy(sub: argparse._SubParsersAction) -> None:
+def register_policy(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     p = sub.add_parser("policy", help="privacy-policy versions and re-consent")
     cmds = p.add_subparsers(dest="policy_cmd", required=True, metavar="COMMAND")
     show = cmds.add_parser("show", help="the version in force and who must accept it again")
@@ -48,7 +48,7 @@ def policy_publish(args: argparse.Namespace, out: Output) -> None:
              + (f"; {state.users_to_reconsent} users must accept it again" if args.major else ""))
 
 
-def register_user_commands(cmds: argparse._SubParsersAction) -> None:
+def register_user_commands(cmds: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     """Subcommands of `relaydesk user`, called from :func:`app.cli.users.register`."""
     p = cmds.add_parser("delete", help="delete a user: erase profile, keys and login history; "
                                        "keep request logs and payments, de-identified")

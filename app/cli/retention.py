@@ -7,7 +7,7 @@ from app import retention
 from app.cli.output import Output
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     p = sub.add_parser("purge", help="delete request logs, payment records and login/security "
                                      "events past their retention period (balances unchanged)")
     p.add_argument("--dry-run", action="store_true",

@@ -18,7 +18,7 @@ EVENT_COLUMNS = [("id", "ID"), ("created_at", "TIME"), ("action", "ACTION"), ("a
                  ("target", "TARGET"), ("ip", "IP"), ("detail", "DETAIL")]
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     token = sub.add_parser("admin-token", help="tokens for the remote admin API (/admin/api/)")
     cmds = token.add_subparsers(dest="token_cmd", required=True, metavar="COMMAND")
     p = cmds.add_parser("create", help="issue a token (printed once)")

@@ -8,7 +8,7 @@ from app import stats
 from app.cli.output import Output
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     p = sub.add_parser("stats", help="write anonymized daily usage statistics to a CSV file",
                        description="Write per-day, per-model totals (requests, tokens, spend) "
                                    "as CSV. No user ids, names, IP addresses or keys; a "

@@ -19,7 +19,7 @@ def read_secret_stdin(what: str) -> str:
     return value
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     user = sub.add_parser("user", help="manage users")
     cmds = user.add_subparsers(dest="user_cmd", required=True, metavar="COMMAND")
 

@@ -5,8 +5,15 @@ The ledger service insists on the reason; this dialog only says so up front.
 
 from collections.abc import Mapping
 
-from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLabel, \
-    QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.money import format_micros
 from gui.dialogs.recharge import error_label, ok_cancel, with_unit

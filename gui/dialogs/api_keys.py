@@ -5,16 +5,38 @@ and its refusal is shown inside the form so nothing is created from bad input.
 """
 
 import asyncio
+import functools
 from collections.abc import Coroutine
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import QDate, QModelIndex, QRegularExpression, Qt
-from PySide6.QtGui import QAction, QKeySequence, QRegularExpressionValidator, QStandardItem, \
-    QStandardItemModel
-from PySide6.QtWidgets import QAbstractItemView, QCheckBox, QCompleter, QDateEdit, QDialog, \
-    QDialogButtonBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMenu, \
-    QPlainTextEdit, QPushButton, QTableView, QVBoxLayout, QWidget
+from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, QRegularExpression, Qt
+from PySide6.QtGui import (
+    QAction,
+    QKeySequence,
+    QRegularExpressionValidator,
+    QStandardItem,
+    QStandardItemModel,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QCompleter,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPlainTextEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app import accounts, apikeys, clock, pricing
 from app.errors import ServiceError
@@ -55,7 +77,7 @@ class _Tasks:
             return await coro
         except asyncio.CancelledError:
             raise
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - show_error shows it, logging unexpected ones
             show_error(self.owner, exc)
             return None
 
@@ -70,7 +92,7 @@ class _ModelListCompleter(QCompleter):
     def splitPath(self, path: str) -> list[str]:  # noqa: N802 - Qt override
         return [path.rsplit(",", 1)[-1].strip()]
 
-    def pathFromIndex(self, index: QModelIndex) -> str:  # noqa: N802 - Qt override
+    def pathFromIndex(self, index: QModelIndex | QPersistentModelIndex) -> str:  # noqa: N802 - Qt override
         widget = self.widget()
         text = widget.text() if isinstance(widget, QLineEdit) else ""
         head = text.rsplit(",", 1)[0].strip() if "," in text else ""
@@ -182,14 +204,15 @@ class KeyFormDialog(QDialog):
         fields = {"rpm": self.rpm, "tpm": self.tpm, "concurrency": self.concurrency}
         return {name: field.text().strip() or None for name, field in fields.items()}
 
-    def _limit_changes(self) -> dict[str, object]:
-        """For an edit: only the limits that changed; emptied ones go back to the default."""
+    def _limit_changes(self) -> dict[str, apikeys.LimitChange]:
+        """For an edit: the limits that changed, ``None`` for the others (update_key leaves
+        those alone); emptied ones go back to the default."""
         assert self.key is not None
-        changes: dict[str, object] = {}
+        changes: dict[str, apikeys.LimitChange] = {}
         for name, text in self.limit_values().items():
             before = getattr(self.key, f"{name}_limit")
-            if text != (None if before is None else str(before)):
-                changes[name] = apikeys.DEFAULT if text is None else text
+            changed = text != (None if before is None else str(before))
+            changes[name] = (apikeys.DEFAULT if text is None else text) if changed else None
         return changes
 
     async def _load_models(self) -> None:
@@ -198,7 +221,7 @@ class KeyFormDialog(QDialog):
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.models.setCompleter(completer)
         for name in names:
-            self.model_menu.addAction(name, lambda n=name: self.append_model(n))
+            self.model_menu.addAction(name, functools.partial(self.append_model, name))
         self.add_model.setEnabled(bool(names))
 
     def append_model(self, name: str) -> None:
@@ -224,19 +247,22 @@ class KeyFormDialog(QDialog):
         self.error.hide()
         try:
             if self.key is None:
+                limits = self.limit_values()
                 self.created = await self.backend.call(
                     apikeys.create_key, self.username, name=self.name.text(),
                     models=self.model_list(), cidrs=self.cidr_list(),
-                    expires=self.expiry_text(), **self.limit_values())
+                    expires=self.expiry_text(), rpm=limits["rpm"], tpm=limits["tpm"],
+                    concurrency=limits["concurrency"])
             else:
                 expiry = self.expiry_text()
+                changes = self._limit_changes()
                 unchanged = (expiry is not None and self._original_expiry is not None
                              and expiry == self._original_expiry.isoformat())
                 await self.backend.call(
                     apikeys.update_key, self.key.id, models=self.model_list(),
                     cidrs=self.cidr_list(), expires=None if unchanged else expiry,
                     clear_expiry=expiry is None and self._original_expiry is not None,
-                    **self._limit_changes())
+                    rpm=changes["rpm"], tpm=changes["tpm"], concurrency=changes["concurrency"])
         except ServiceError as exc:
             self.error.setText(exc.message)
             self.error.show()

@@ -3,8 +3,17 @@
 import asyncio
 from pathlib import Path
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QListWidget, \
-    QMessageBox, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app import backup, db, settings
 from gui.asyncdialog import ask
@@ -89,7 +98,7 @@ class BackupDialog(QDialog):
             info = await self.backend.call(backup.backup_now, self.backend.config, keep=keep)
             await self.load()
             self.status.setText(self.tr("Backup written: {name}").format(name=info.path.name))
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - show_error shows it, logging unexpected ones
             show_error(self, exc)
         finally:
             self._set_busy(False)
@@ -136,7 +145,7 @@ class BackupDialog(QDialog):
                     await backend.stop_relay()
                 db.close_database()  # the GUI thread's connection; the worker closes its own
                 aside = await backend.call(backup.restore_and_reopen, backend.config, path)
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - show_error shows it, logging unexpected ones
                 self.status.setText(self.tr("Nothing was restored."))
                 show_error(self, exc)
             finally:

@@ -6,8 +6,16 @@ needs no more than `relaydesk restore FILE --yes` does (access to the data folde
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QLabel, QListWidget, \
-    QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app import backup
 from app.config import Config
@@ -71,7 +79,7 @@ class DamagedDatabaseDialog(QDialog):
         """Restore ``path``; accept on success, otherwise say why and stay open."""
         try:
             self.aside = backup.restore(self.config, path, actor="gui")
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - show_error shows it, logging unexpected ones
             show_error(self, exc)
             return False
         self.accept()

@@ -5,8 +5,16 @@ import threading
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, \
-    QProgressDialog, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QProgressDialog,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app import accounts
 from gui.asyncdialog import ask
@@ -38,7 +46,7 @@ class ExportDialog(QDialog):
         layout.addWidget(buttons)
         self.done_event = asyncio.Event()
         self.last_result: object = None
-        asyncio.ensure_future(self._load(username))
+        self._loading = asyncio.ensure_future(self._load(username))  # referenced: not collected
 
     async def _load(self, preselect: str | None) -> None:
         users = await self.backend.call(accounts.list_users)
@@ -78,7 +86,7 @@ class ExportDialog(QDialog):
             self.last_result = await self.backend.call(
                 export.export_user, username, path, fmt=fmt, progress=report,
                 cancel=cancelled.is_set)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - show_error shows it, logging unexpected ones
             if not cancelled.is_set():
                 show_error(self, exc)
             self.last_result = None

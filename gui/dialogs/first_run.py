@@ -1,9 +1,28 @@
 """First run: admin password, relay port, LAN or this computer only, currency."""
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, \
-    QLabel, QLineEdit, QSpinBox, QVBoxLayout, QWidget
+from typing import TypedDict
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 CURRENCIES = ("CNY", "USD", "EUR", "HKD", "JPY")
+
+
+class FirstRunChoices(TypedDict):
+    password: str
+    port: int
+    host: str
+    currency: str
 
 
 class FirstRunDialog(QDialog):
@@ -54,7 +73,7 @@ class FirstRunDialog(QDialog):
         else:
             self.accept()
 
-    def choices(self) -> dict[str, object]:
+    def choices(self) -> FirstRunChoices:
         return {"password": self.password.text(), "port": self.port.value(),
                 "host": "0.0.0.0" if self.lan.isChecked() else "127.0.0.1",
                 "currency": self.currency.currentText()}

@@ -4,8 +4,16 @@ The pricing service parses and checks the text; an empty cached-input price mean
 input", which the service applies.
 """
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, \
-    QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.money import format_micros
 from app.pricing import MAX_OUTPUT_TOKENS_LIMIT
@@ -75,8 +83,9 @@ class PriceEditDialog(QDialog):
         """Show the service's refusal and put the cursor in the field it names."""
         self.message.setText(message)
         self.message.show()
-        field = {"model": self.model, "input": self.input, "cached_input": self.cached,
-                 "output": self.output, "max_output_tokens": self.max_output,
-                 }.get(param or "", self.input)
+        fields: dict[str, QLineEdit | QSpinBox] = {
+            "model": self.model, "input": self.input, "cached_input": self.cached,
+            "output": self.output, "max_output_tokens": self.max_output}
+        field = fields.get(param or "", self.input)
         field.setFocus()
         field.selectAll()

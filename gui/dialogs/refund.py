@@ -1,8 +1,7 @@
 """Balances → Refund…: give back all or part of a recharge, taking it off the user's balance."""
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, \
-    QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from app.money import format_micros
 from gui.dialogs.recharge import error_label, ok_cancel, with_unit

@@ -4,8 +4,15 @@ email, taken username, short password) is shown right here and the operator's ty
 import asyncio
 from typing import Any
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, \
-    QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app import accounts
 from app.errors import ServiceError
@@ -112,7 +119,7 @@ class UserEditDialog(QDialog):
         except ServiceError as exc:
             self._show_error(exc.message)
             return False
-        except Exception as exc:  # unexpected: logged and explained by show_error
+        except Exception as exc:  # noqa: BLE001 - unexpected: logged and explained by show_error
             show_error(self, exc)
             return False
         finally:

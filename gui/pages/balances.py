@@ -10,8 +10,20 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QDialog, QGroupBox, QHBoxLayout, QHeaderView, QLabel, \
-    QLineEdit, QMessageBox, QPushButton, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app import accounts, ledger, recharges, reports, settings
 from app.errors import ServiceError
@@ -23,8 +35,17 @@ from gui.dialogs.adjust import AdjustDialog
 from gui.dialogs.recharge import RechargeDialog, method_labels
 from gui.dialogs.refund import RefundDialog
 from gui.pages.balances_filters import RecordFilters, kind_labels, status_labels
-from gui.pages.balances_rows import Column, RowsModel, fit_columns, local_time, make_table, \
-    selected_row, shortcut, shortcut_button, sorted_view
+from gui.pages.balances_rows import (
+    Column,
+    RowsModel,
+    fit_columns,
+    local_time,
+    make_table,
+    selected_row,
+    shortcut,
+    shortcut_button,
+    sorted_view,
+)
 from gui.pages.base import Page
 
 PAGE = 100  # rows fetched per "Load more"
@@ -216,7 +237,7 @@ class BalancesPage(Page):
         self.adjust_button.setEnabled(has_users)
 
     def selected_user(self) -> User | None:
-        return selected_row(self.users_view)  # type: ignore[no-any-return]
+        return selected_row(self.users_view)
 
     def select_user(self, username: str) -> bool:
         for row, user in enumerate(self.users_model.rows):
@@ -298,7 +319,7 @@ class BalancesPage(Page):
         self._record_selected()
 
     def selected_record(self) -> RechargeRecord | None:
-        return selected_row(self.records_view)  # type: ignore[no-any-return]
+        return selected_row(self.records_view)
 
     def _record_selected(self, *_: Any) -> None:
         record = self.selected_record()

@@ -62,7 +62,7 @@ class Page(QWidget):
             return await awaitable
         except asyncio.CancelledError:
             raise
-        except Exception as exc:  # shown to the operator, unexpected ones logged
+        except Exception as exc:  # noqa: BLE001 - shown to the operator, unexpected ones logged
             show_error(self, exc)
             return None
 

@@ -13,13 +13,39 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from PySide6.QtCharts import QBarCategoryAxis, QBarSet, QCategoryAxis, QChart, QChartView, \
-    QStackedBarSeries
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSet,
+    QCategoryAxis,
+    QChart,
+    QChartView,
+    QStackedBarSeries,
+)
 from PySide6.QtCore import QMargins, Qt, QTimer
-from PySide6.QtGui import QAction, QColor, QCursor, QFont, QKeySequence, QPainter, QStandardItem, \
-    QStandardItemModel
-from PySide6.QtWidgets import QAbstractItemView, QButtonGroup, QFrame, QGridLayout, QHBoxLayout, \
-    QHeaderView, QLabel, QPushButton, QTableView, QToolTip, QVBoxLayout, QWidget
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QCursor,
+    QFont,
+    QKeySequence,
+    QPainter,
+    QStandardItem,
+    QStandardItemModel,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app import settings
 from app.money import format_micros

@@ -17,8 +17,16 @@ from app.money import format_micros
 from gui.asyncdialog import ask, confirm_destructive
 from gui.backend import Backend
 from gui.dialogs.price_edit import PriceEditDialog
-from gui.pages.balances_rows import Column, RowsModel, fit_columns, local_time, make_table, \
-    selected_row, shortcut_button, sorted_view
+from gui.pages.balances_rows import (
+    Column,
+    RowsModel,
+    fit_columns,
+    local_time,
+    make_table,
+    selected_row,
+    shortcut_button,
+    sorted_view,
+)
 from gui.pages.base import Page
 
 
@@ -96,7 +104,7 @@ class PricesPage(Page):
         self._selection_changed()
 
     def selected_price(self) -> ModelPrice | None:
-        return selected_row(self.view)  # type: ignore[no-any-return]
+        return selected_row(self.view)
 
     def select_model(self, model: str) -> bool:
         for row, price in enumerate(self.model.rows):

@@ -202,7 +202,7 @@ class SecurityPage(Page):
         action.triggered.connect(slot)
         (on or self).addAction(action)
 
-    def showEvent(self, event: Any) -> None:
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
         self._stale = True  # the relay bans and the admin API acts without telling the GUI
         super().showEvent(event)
 

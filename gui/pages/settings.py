@@ -11,8 +11,19 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, \
-    QMessageBox, QProgressBar, QPushButton, QScrollArea, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app import retention, settings
 from app.errors import ServiceError
@@ -140,12 +151,14 @@ class SettingsPage(Page):
         self.save_button.setToolTip(QKeySequence(QKeySequence.StandardKey.Save).toString(
             QKeySequence.SequenceFormat.NativeText))
         self.save_button.clicked.connect(lambda: self.spawn(self.save()))
-        for shortcut, button in ((QKeySequence.StandardKey.Save, self.save_button),
-                                 (QKeySequence.StandardKey.Refresh, None)):
+        shortcuts: tuple[tuple[QKeySequence.StandardKey, QPushButton | None], ...] = (
+            (QKeySequence.StandardKey.Save, self.save_button),
+            (QKeySequence.StandardKey.Refresh, None))
+        for shortcut, target in shortcuts:
             action = QAction(self)
             action.setShortcut(QKeySequence(shortcut))
             action.triggered.connect(
-                (lambda b=button: b.isEnabled() and b.click()) if button is not None else
+                (lambda b=target: b.isEnabled() and b.click()) if target is not None else
                 (lambda: self.spawn(self.reload())))
             self.addAction(action)
         save_row = QHBoxLayout()

@@ -6,21 +6,30 @@ collects input, asks for confirmation and shows what the services answer.
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, \
-    Qt, QTimer
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QAbstractItemView, QDialog, QHBoxLayout, QHeaderView, QLabel, \
-    QLineEdit, QPushButton, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app import accounts, settings
 from app.models import User
 from app.money import format_micros
-from gui.sorting import SortProxy
 from gui.asyncdialog import ask, confirm_destructive
 from gui.backend import Backend
 from gui.dialogs.api_keys import ApiKeysDialog, local_time
 from gui.dialogs.user_edit import UserEditDialog
 from gui.pages.base import Page
+from gui.sorting import SortProxy
 
 SORT_ROLE = Qt.ItemDataRole.UserRole
 Index = QModelIndex | QPersistentModelIndex

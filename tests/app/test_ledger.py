@@ -43,7 +43,7 @@ def test_debit_to_exactly_zero_is_allowed(alice):
 
 def test_overdraw_is_refused_and_changes_nothing(alice):
     ledger.post(alice.id, Kind.RECHARGE, 1_000)
-    with unchanged(), pytest.raises(InsufficientBalance, match="0.001"):
+    with unchanged(), pytest.raises(InsufficientBalance, match=r"0\.001"):
         ledger.post(alice.id, Kind.HOLD, -1_001)
     assert balance(alice) == 1_000
 
@@ -131,7 +131,7 @@ def _debit_concurrently(user_id: int, threads: int, amount: int) -> list[object]
                 outcome: object = True
             except InsufficientBalance:
                 outcome = False
-            except Exception as exc:  # anything else (deadlock, busy...) is a failure
+            except Exception as exc:  # noqa: BLE001 - anything else (deadlock, busy...) fails
                 outcome = exc
         finally:
             database.close()

@@ -167,8 +167,8 @@ class LedgerMachine(RuleBasedStateMachine):
         user_id = self.pick_user(data)
         amount = data.draw(st.integers(1, max(self.balance[user_id], 0) + 3), label="hold")
         request_id = f"req{next(self.request_ids)}"
-        call = dict(user_id=user_id, key_id=None, request_id=request_id, model="m",
-                    amount_micros=amount, lease_seconds=lease * self.lease_scale)
+        call = {"user_id": user_id, "key_id": None, "request_id": request_id, "model": "m",
+                "amount_micros": amount, "lease_seconds": lease * self.lease_scale}
         if amount > self.balance[user_id]:
             self.refused(InsufficientBalance, billing.reserve, **call)
             return
@@ -183,7 +183,7 @@ class LedgerMachine(RuleBasedStateMachine):
                          if self.held else st.just([]), label="live")
         stale = data.draw(st.lists(st.sampled_from(self.settled), unique=True, max_size=2)
                           if self.settled else st.just([]), label="stale")
-        items, expected_logs = [], 0
+        items = []
         for request_id in live:
             user_id, amount = self.held[request_id][:2]
             cost = data.draw(st.integers(0, 2 * amount), label=f"cost {request_id}")

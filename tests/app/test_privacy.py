@@ -43,7 +43,7 @@ def test_nothing_personal_is_left_anywhere(any_db):
     facts = populate()
     privacy.delete_user("alice")
     everything = repr(dump())  # every row of every table
-    for needle in PERSONAL + (facts.password_hash, facts.key_hash):
+    for needle in (*PERSONAL, facts.password_hash, facts.key_hash):
         assert needle not in everything, needle
     assert "bob@example.com" in everything  # the neighbour is untouched
 

@@ -13,11 +13,11 @@ from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import pytest  # noqa: E402
-import qasync  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+import pytest
+import qasync
+from PySide6.QtWidgets import QApplication
 
-from app import config as config_mod  # noqa: E402
+from app import config as config_mod
 
 
 def _app() -> QApplication:

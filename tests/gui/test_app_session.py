@@ -9,8 +9,17 @@ from typing import Any
 import openai
 from PySide6.QtWidgets import QApplication
 
-from app import adminauth, apikeys, accounts, keystore, ledger, pricing, providers, recharges, \
-    settings
+from app import (
+    accounts,
+    adminauth,
+    apikeys,
+    keystore,
+    ledger,
+    pricing,
+    providers,
+    recharges,
+    settings,
+)
 from app.models import RequestLog, Reservation
 from tests.helpers.fake_upstream import FakeUpstream
 

@@ -2,6 +2,7 @@
 
 import asyncio
 import csv
+import io
 import os
 import sqlite3
 from datetime import datetime, timedelta
@@ -179,11 +180,10 @@ async def test_export_anonymized_statistics_through_the_file_menu(backend, fake_
     async with asyncio.timeout(10):
         while not target.exists():
             await asyncio.sleep(0.01)
-    with open(target, newline="", encoding="utf-8") as handle:
-        rows = list(csv.reader(handle))
+    text = target.read_text(encoding="utf-8")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
     assert rows == [["date", "model", "requests", "tokens", "spend_micros"],
                     ["2026-06-01", "m-shared", "5", "75", "500"]]  # m-solo: one user, left out
-    text = target.read_text(encoding="utf-8")
     assert "person" not in text and "192.168" not in text and "example.com" not in text
     assert await window.export_statistics(tmp_path / "all.csv", min_group=1) == 2
     assert "2 rows" in window.statusBar().currentMessage()

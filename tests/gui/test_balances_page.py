@@ -21,7 +21,6 @@ from gui.pages.balances import BalancesPage
 from tests.app.support import unchanged
 from tests.gui.conftest import grab, settle_page, track, until
 
-
 pytestmark = pytest.mark.usefixtures("tracked_pages")
 
 

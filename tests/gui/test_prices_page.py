@@ -13,7 +13,6 @@ from gui.pages.prices import PricesPage
 from tests.app.support import unchanged
 from tests.gui.conftest import grab, settle_page, track, until
 
-
 pytestmark = pytest.mark.usefixtures("tracked_pages")
 
 

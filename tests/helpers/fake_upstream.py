@@ -31,9 +31,26 @@ from multidict import CIMultiDict
 
 # Scenario and the rest are defined with the data they describe and used from here by tests.
 from tests.helpers.fake_scenario import (  # noqa: F401
-    DEFAULT_MODELS, DEFAULT_PREFIX, KINDS, Answer, Failure, Kind, RecordedRequest, Scenario)
-from tests.helpers.provider_formats import NOT_JSON, Chunker, auth_error, dumps, failure_body, \
-    invalid_request, is_tokens, usage_body, vector
+    DEFAULT_MODELS,
+    DEFAULT_PREFIX,
+    KINDS,
+    Answer,
+    Failure,
+    Kind,
+    RecordedRequest,
+    Scenario,
+)
+from tests.helpers.provider_formats import (
+    NOT_JSON,
+    Chunker,
+    auth_error,
+    dumps,
+    failure_body,
+    invalid_request,
+    is_tokens,
+    usage_body,
+    vector,
+)
 from tests.helpers.upstream_checks import Problem, check_body, check_content_type, token_limits
 
 _OWNER = {"openai": "openai", "deepseek": "deepseek", "zhipu": "zhipu", "dashscope": "system"}

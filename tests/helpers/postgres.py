@@ -109,7 +109,8 @@ def postgres_available() -> str | None:
         )
     if _running_as_root():
         if _runuser() is None:
-            return "running as root but 'runuser' (util-linux) is missing; initdb cannot run as root"
+            return ("running as root but 'runuser' (util-linux) is missing; initdb cannot run as "
+                    "root")
         try:
             pwd.getpwnam(RUN_AS_USER)
         except KeyError:
@@ -226,7 +227,7 @@ class PostgresServer:
         except (OSError, AssertionError):
             return "(no log)"
 
-    def start(self) -> "PostgresServer":
+    def start(self) -> PostgresServer:
         if self.running:
             return self
         reason = postgres_available()
@@ -318,7 +319,7 @@ class PostgresServer:
         except (OSError, ValueError):
             pass
 
-    def __enter__(self) -> "PostgresServer":
+    def __enter__(self) -> PostgresServer:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

@@ -90,7 +90,8 @@ class Chunker:
 # --- provider facts -----------------------------------------------------------------------------
 
 
-def usage_body(kind: str, prompt: int, completion: int, cached: int, reasoning: int) -> dict[str, Any]:
+def usage_body(kind: str, prompt: int, completion: int, cached: int,
+               reasoning: int) -> dict[str, Any]:
     usage: dict[str, Any] = {
         "prompt_tokens": prompt,
         "completion_tokens": completion,

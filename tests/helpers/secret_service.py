@@ -74,7 +74,8 @@ class SecretServiceStartError(RuntimeError):
 
 def secret_service_available() -> str | None:
     """None when a headless Secret Service can be started here, otherwise why not."""
-    missing = [tool for tool in ("dbus-daemon", "gnome-keyring-daemon") if shutil.which(tool) is None]
+    missing = [tool for tool in ("dbus-daemon", "gnome-keyring-daemon")
+               if shutil.which(tool) is None]
     if missing:
         return (
             f"{' and '.join(missing)} not found on PATH; install the Debian packages "
@@ -91,9 +92,9 @@ def secret_service_available() -> str | None:
 def secret_service_backend():
     """A fresh ``keyring.backends.SecretService.Keyring`` (not keyring's cached default). It reads
     DBUS_SESSION_BUS_ADDRESS from os.environ on every call, so ``activate()`` first."""
-    from keyring.backends import SecretService as secret_service_module
+    from keyring.backends import SecretService
 
-    return secret_service_module.Keyring()
+    return SecretService.Keyring()
 
 
 class SecretService:
@@ -148,7 +149,7 @@ class SecretService:
         return "\n".join(parts)
 
     # -- lifecycle -----------------------------------------------------------------------------
-    def start(self) -> "SecretService":
+    def start(self) -> SecretService:
         if self.running:
             return self
         reason = secret_service_available()
@@ -304,7 +305,7 @@ class SecretService:
                 shutil.rmtree(self.tmpdir, ignore_errors=True)
                 self.tmpdir = None
 
-    def __enter__(self) -> "SecretService":
+    def __enter__(self) -> SecretService:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

@@ -8,9 +8,7 @@ import struct
 import pytest
 
 from tests.helpers.fake_upstream import KINDS, FakeUpstream, Scenario
-
-from tests.helpers.upstream_client import HELLO, KEY, auth, payloads, post, stream  # noqa: F401
-
+from tests.helpers.upstream_client import HELLO, KEY, auth, payloads, post, stream
 
 # --- stream shapes ------------------------------------------------------------------------------
 
@@ -190,7 +188,7 @@ async def test_default_prefixes_and_custom_prefix() -> None:
         FakeUpstream("dashscope", KEY) as qw,
         FakeUpstream("openai", KEY, prefix="/proxy/v1/") as oa,
     ):
-        assert ds.base_url.endswith(":%d/v1" % ds.port)
+        assert ds.base_url.endswith(f":{ds.port}/v1")
         assert zp.base_url.endswith("/api/paas/v4")
         assert qw.base_url.endswith("/compatible-mode/v1")
         assert oa.base_url.endswith("/proxy/v1")

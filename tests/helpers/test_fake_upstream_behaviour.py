@@ -14,9 +14,7 @@ import pytest
 
 from relay.sse import SSEEvent, SSEParser
 from tests.helpers.fake_upstream import FakeUpstream, Scenario
-
-from tests.helpers.upstream_client import HELLO, KEY, auth, payloads, post, stream  # noqa: F401
-
+from tests.helpers.upstream_client import HELLO, KEY, auth, payloads, post, stream
 
 # --- errors -------------------------------------------------------------------------------------
 

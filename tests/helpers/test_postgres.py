@@ -205,5 +205,5 @@ def test_require_skips_normally_and_fails_under_ci(monkeypatch):
     with pytest.raises(pytest.skip.Exception, match="MISSING SYSTEM PART: no frobnicator"):
         require_fn("no frobnicator")
     monkeypatch.setenv("CI", "true")
-    with pytest.raises(pytest.fail.Exception, match="CI=true.*no frobnicator"):
+    with pytest.raises(pytest.fail.Exception, match=r"CI=true.*no frobnicator"):
         require_fn("no frobnicator")

@@ -70,8 +70,9 @@ def add_provider(name: str, up: FakeUpstream, models: list[str], monkeypatch: py
 
 
 def relay_options(**overrides: object) -> RelayOptions:
-    base = dict(connect_timeout=2.0, read_timeout=5.0, disconnect_grace=2.0, lease_seconds=30.0,
-                flush_interval=0.01, key_ttl=0.0, pool_ttl=0.0)
+    base: dict[str, object] = {
+        "connect_timeout": 2.0, "read_timeout": 5.0, "disconnect_grace": 2.0,
+        "lease_seconds": 30.0, "flush_interval": 0.01, "key_ttl": 0.0, "pool_ttl": 0.0}
     base.update(overrides)
     return RelayOptions(**base)  # type: ignore[arg-type]
 

@@ -10,12 +10,21 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from app import accounts, apikeys, db, keystore, ledger, pricing, providers, recharges, \
-    runtime, settings
+from app import (
+    accounts,
+    apikeys,
+    db,
+    keystore,
+    ledger,
+    pricing,
+    providers,
+    recharges,
+    runtime,
+    settings,
+)
 from app.models import LedgerEntry, RequestLog, Reservation
 from tests.helpers.fake_upstream import FakeUpstream
 from tests.relay.serve_process import ServeProcess
-
 
 BODY = {"model": "m1", "max_tokens": 50, "messages": [{"role": "user", "content": "hi"}]}
 STREAM_BODY = dict(BODY, stream=True, stream_options={"include_usage": True})

@@ -92,7 +92,7 @@ async def send(t: Target, method: str, path: str, headers: list[tuple[bytes, byt
 ENDPOINTS = ["/v1/chat/completions", "/v1/embeddings", "/v1/models", "/v1/models/m1",
              "/v1/v1/chat/completions", "/v1/v1/models", "/chat/completions", "/v1/v1/v1/models",
              "/v1/", "/v1", "/v1/unknown", "/v1/models/", "/v1/files", "/healthz"]
-URL_CHARS = st.sampled_from(list("abcXYZ019-._~/?&=%+:@!$'()*,;") + ["%zz", "%00", "%ff", "%2F"])
+URL_CHARS = st.sampled_from([*"abcXYZ019-._~/?&=%+:@!$'()*,;", "%zz", "%00", "%ff", "%2F"])
 paths = st.one_of(
     st.sampled_from(ENDPOINTS),
     st.builds(lambda base, tail: base + tail, st.sampled_from(ENDPOINTS),
@@ -126,7 +126,8 @@ auth_choices = st.sampled_from(["valid", "valid", "valid", "revoked", "junk", "n
                                 "x-api-key", "basic"])
 content_types = st.sampled_from([b"application/json", b"application/json; charset=utf-8",
                                  b"text/plain", b"application/x-www-form-urlencoded",
-                                 b"multipart/form-data; boundary=x", b"application/json; charset=latin-1",
+                                 b"multipart/form-data; boundary=x",
+                                 b"application/json; charset=latin-1",
                                  b"", b"\xff\xfe", b"*/*"])
 extra_headers = st.lists(st.one_of(
     st.tuples(TOKEN.map(str.encode), VALUE_BYTES),

@@ -189,7 +189,7 @@ async def test_connections_over_the_per_address_cap_get_a_429_and_are_closed(
     reader, writer = await _connect(port)
     writer.write(b"GET /healthz HTTP/1.1\r\nHost: relay\r\nConnection: close\r\n\r\n")
     assert (await _closed_within(reader, 3)).startswith(b"HTTP/1.1 200")
-    for _, w in held + [(reader, writer)]:
+    for _, w in [*held, (reader, writer)]:
         w.close()
 
 
@@ -378,7 +378,7 @@ async def test_a_client_that_hangs_up_mid_body_leaves_no_traceback(make_relay, c
     with caplog.at_level(logging.INFO):
         # API requests are cancelled when their client leaves; admin ones read on.
         for path, key in [("/v1/chat/completions", h.key), ("/admin/api/users", token)] * 10:
-            reader, writer = await _connect(h.server.port, "127.0.0.1")
+            _reader, writer = await _connect(h.server.port, "127.0.0.1")
             writer.write(_head(key, 1000, path) + b'{"model"')
             await writer.drain()
             writer.transport.abort()  # type: ignore[attr-defined]

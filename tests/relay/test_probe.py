@@ -2,7 +2,6 @@
 
 import socket
 
-import aiohttp
 import pytest
 from aiohttp import web
 

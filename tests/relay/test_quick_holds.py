@@ -5,8 +5,8 @@ import asyncio
 import sqlite3
 
 from app.models import LedgerEntry, Reservation
-from tests.relay.conftest import relay_options
 from tests.helpers.waiting import until
+from tests.relay.conftest import relay_options
 
 MESSAGES = [{"role": "user", "content": "hi"}]
 

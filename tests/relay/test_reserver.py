@@ -14,9 +14,7 @@ from app.quickwrite import QuickWriter
 from relay.accounting import Accountant
 from relay.dbexec import DatabaseExecutor
 from relay.reserver import Reserver
-from tests.relay.conftest import relay_options
 from tests.helpers.waiting import until
-from tests.relay.test_quick_holds import quiet_database
 
 MESSAGES = [{"role": "user", "content": "hi"}]
 

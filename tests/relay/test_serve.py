@@ -8,8 +8,19 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from app import accounts, apikeys, billing, db, keystore, ledger, pricing, providers, \
-    recharges, runtime, settings
+from app import (
+    accounts,
+    apikeys,
+    billing,
+    db,
+    keystore,
+    ledger,
+    pricing,
+    providers,
+    recharges,
+    runtime,
+    settings,
+)
 from app.models import LedgerEntry, RequestLog, Reservation
 from tests.helpers.fake_upstream import FakeUpstream
 from tests.relay.serve_process import ServeProcess, chat_status

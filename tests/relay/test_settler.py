@@ -43,7 +43,7 @@ async def test_an_answer_is_settled_before_the_client_has_it(make_relay, stream)
     the real usage, its log row, no hold left for recovery."""
     h = await make_relay(("openai",), options=relay_options(flush_interval=3600))
     body = dict(BODY, stream=True, stream_options={"include_usage": True}) if stream else BODY
-    status, headers, raw = await _post(h, body)
+    status, _headers, raw = await _post(h, body)
     assert status == 200
     assert Reservation.select().count() == 0  # nothing for recovery to guess at
     (row,) = RequestLog.select()
@@ -74,7 +74,7 @@ async def test_a_settlement_the_database_refuses_still_answers_and_settles(
 
     monkeypatch.setattr(billing, "settle_each", refuse)
     h = await make_relay(("openai",))
-    status, headers, raw = await _post(h, BODY)
+    status, _headers, raw = await _post(h, BODY)
     assert status == 200 and json.loads(raw)["usage"]["completion_tokens"] > 0
     await h.settle()
     (row,) = RequestLog.select()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 
 import pytest
@@ -30,7 +31,7 @@ def feed_all(chunks: list[bytes], parser: SSEParser | None = None) -> list[SSEEv
 
 def split_at(blob: bytes, cuts: list[int]) -> list[bytes]:
     points = [0, *sorted(cuts), len(blob)]
-    return [blob[a:b] for a, b in zip(points, points[1:])]
+    return [blob[a:b] for a, b in itertools.pairwise(points)]
 
 
 # --- basic fields -----------------------------------------------------------------------------
@@ -377,7 +378,8 @@ def test_property_arbitrary_bytes_chunking_is_invisible(blob: bytes, data: st.Da
 @settings(max_examples=100, database=None, deadline=None)
 @given(
     st.lists(
-        st.sampled_from([b"data: a", b"data:", b":c", b"id: 1", b"x", b"", b"\xe4\xbd"]), max_size=12
+        st.sampled_from([b"data: a", b"data:", b":c", b"id: 1", b"x", b"", b"\xe4\xbd"]),
+        max_size=12,
     ),
     st.lists(st.sampled_from([b"\n", b"\r\n", b"\r"]), min_size=12, max_size=12),
     st.data(),
@@ -386,7 +388,7 @@ def test_property_sse_like_bytes_chunking_is_invisible(
     lines: list[bytes], eols: list[bytes], data: st.DataObject
 ) -> None:
     """Denser in line endings than random bytes, so CR/LF boundaries get exercised hard."""
-    blob = b"".join(line + eol for line, eol in zip(lines, eols))
+    blob = b"".join(line + eol for line, eol in zip(lines, eols, strict=False))
     cuts = data.draw(st.lists(st.integers(0, len(blob)), max_size=12))
     assert feed_all(split_at(blob, cuts)) == feed_all([blob])
 
@@ -431,7 +433,7 @@ def test_property_feed_plain_changes_nothing(
     lines: list[bytes], eols: list[bytes], data: st.DataObject
 ) -> None:
     """The fast path yields exactly the events ``feed`` would, however the bytes are cut."""
-    blob = b"".join(line + eol for line, eol in zip(lines, eols))
+    blob = b"".join(line + eol for line, eol in zip(lines, eols, strict=False))
     cuts = data.draw(st.lists(st.integers(0, len(blob)), max_size=12))
     assert feed_all_plain(split_at(blob, cuts)) == feed_all([blob])
     assert feed_all_plain([blob]) == feed_all([blob])
