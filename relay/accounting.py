@@ -103,7 +103,7 @@ class Accountant:
                     self.quick.run(billing.settle_many, chunk)
                 except Busy:
                     break
-                except Exception:  # noqa: BLE001 -- the thread path retries it and decides
+                except Exception:  # the thread path retries it and decides
                     log.warning("settling on the loop failed; the database thread takes over",
                                 exc_info=True)
                     break
@@ -124,7 +124,7 @@ class Accountant:
             return True
         try:
             await self._dbx.run(db.ping)
-        except Exception:
+        except Exception:  # noqa: BLE001 -- any failure to reach it is what is asked
             return True
         return False
 
@@ -159,7 +159,7 @@ class Accountant:
             self._wake.clear()
             try:
                 await self.flush()
-            except Exception:
+            except Exception:  # noqa: BLE001 -- flush logged it; the queue is kept for later
                 if not self._closing:
                     await asyncio.sleep(1.0)  # database busy or down: back off, keep the queue
 

@@ -180,7 +180,7 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
     settle what is queued, close connections."""
     state = app[STATE]
     state.default_max_tokens = (state.options.default_max_tokens
-                                or await state.dbx.run(settings.get, "default_max_tokens"))
+                                or int(await state.dbx.run(settings.get, "default_max_tokens")))
     recovered = await state.dbx.run(billing.recover_expired)
     if recovered:
         log.warning("recovered %d reservations left by a stopped relay", recovered)

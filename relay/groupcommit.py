@@ -176,6 +176,7 @@ class GroupCommit(Generic[T]):
     def _finished(self, outcome: "_Batch[T] | None", error: BaseException | None) -> None:
         """On the loop: wake the batch's requests, then write the items that queued up."""
         self._busy = False
+        results: Sequence[Exception | None]
         if outcome is None:  # cannot happen short of a crash in the executor itself
             batch, results, failed = list(self._pending), [], error
             self._pending.clear()

@@ -54,6 +54,7 @@ async def forward(request: web.Request, state: RelayState, ctx: RequestContext,
             if data is None:
                 payload = dict(body, **members)
         if data is None:
+            assert payload is not None
             data = await _dumps(state, payload, len(raw))
         try:
             headers = upstream.headers(up, stream=ctx.stream)
@@ -113,10 +114,10 @@ async def forward(request: web.Request, state: RelayState, ctx: RequestContext,
     if rate_limited_only and candidates:
         ctx.status, ctx.error_code = 429, "rate_limit_exceeded"
         # The soonest any of them said a retry may succeed; nothing when none said.
-        headers = {"Retry-After": str(min(retry_after))} if retry_after else None
+        said = {"Retry-After": str(min(retry_after))} if retry_after else None
         raise errors.RelayError(429, "The upstream providers are rate limiting this model. "
                                      "Please retry shortly.", type_="requests",
-                                code="rate_limit_exceeded", headers=headers)
+                                code="rate_limit_exceeded", headers=said)
     ctx.status, ctx.error_code = 503, "upstream_unavailable"
     raise errors.upstream_unavailable()
 

@@ -42,7 +42,7 @@ class Settler(GroupCommit[Settlement]):
         except NotFound:
             ctx.settled = True  # by recovery: nothing more to write
             return False
-        except Exception:  # noqa: BLE001 -- settled the usual way (see the module)
+        except Exception:  # settled the usual way (see the module)
             log.warning("could not settle %s before answering; it is settled right after",
                         ctx.request_id, exc_info=True)
             return True

@@ -38,6 +38,19 @@ def sse_headers() -> dict[str, str]:
             "X-Accel-Buffering": "no"}
 
 
+def _without_null_usage(line: bytes) -> bytes | None:
+    """An event line with its top-level ``"usage":null`` member cut out of the bytes (no
+    re-encoding), or ``None`` when the layout is not the usual one. The caller parsed the line
+    and found that member: if ``"usage"`` occurs once, that is it (a JSON string holds no bare
+    quote)."""
+    if line.count(b'"usage"') != 1:
+        return None
+    for member in (b',"usage":null', b', "usage": null'):
+        if line.count(member) == 1:
+            return line.replace(member, b"")
+    return None
+
+
 class StreamRelay:
     """Pumps one upstream response into one client response."""
 
@@ -164,11 +177,11 @@ class StreamRelay:
         return encode_data(data) if out is None else out
 
     def _translate_line(self, line: bytes, data: str | None = None) -> bytes | None:
-        """``_translate_data`` for an event made of data lines only (``line``: its bytes up to
-        the blank line; ``data``: its decoded payload, if at hand)."""
-        return self._translate_data(line_text(line[6:]) if data is None else data)
+        """``_translate_data`` for an event of one data line (``line``: its bytes up to the
+        blank line; ``data``: its decoded payload, if at hand)."""
+        return self._translate_data(line_text(line[6:]) if data is None else data, line)
 
-    def _translate_data(self, data: str) -> bytes | None:
+    def _translate_data(self, data: str, line: bytes | None = None) -> bytes | None:
         """What the client gets for an event carrying ``data``: ``None`` for the event itself
         (the usual case), else the bytes to send instead (``b""``: nothing)."""
         if "[DONE]" in data and data.strip() == "[DONE]":
@@ -201,8 +214,14 @@ class StreamRelay:
         elif self.suppress_usage_chunk and "usage" in obj:
             # The relay asked for usage, not the client: OpenAI then marks every chunk with
             # "usage": null, which a client that did not ask never sees.
+            if choices:
+                self._count_choices(choices)
+            stripped = _without_null_usage(line) if line is not None else None
+            if stripped is not None and "choices" in obj:
+                return stripped + b"\n\n"
             del obj["usage"]
             changed = True
+            choices = None  # counted
         if choices:
             self._count_choices(choices)
         if "choices" not in obj:

@@ -8,9 +8,9 @@ with the client's own request are passed back as 400 in OpenAI shape.
 
 import json
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 from functools import lru_cache
 from typing import Any
+from urllib.parse import urlsplit
 
 from app import __version__
 from app.metering import requested_max_tokens
@@ -159,7 +159,7 @@ def classify(status: int, raw: bytes, *, location: str | None = None) -> Verdict
         return Verdict(True, f"HTTP {status}: the provider redirects to {location or '?'}; "
                              f"set that as its base URL")
     if status == 407:
-        return Verdict(True, f"HTTP 407: the provider's proxy wants other credentials")
+        return Verdict(True, "HTTP 407: the provider's proxy wants other credentials")
     if status in (401, 403):
         return Verdict(True, f"{summary}: provider rejected its API key")
     if (status == 402 or code in ("1113", "insufficient_quota")

@@ -10,7 +10,7 @@ import asyncio
 import re
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 def kind_label(kind: str) -> str:
     """A readable name for a provider kind (brand names stay untranslated)."""
     names = {"deepseek": "DeepSeek", "zhipu": "Zhipu GLM", "dashscope": "DashScope (Qwen)",
-             "openai": QWidget.tr("OpenAI or compatible")}
+             "openai": QCoreApplication.translate("QWidget", "OpenAI or compatible")}
     return names.get(kind, kind)
 
 
@@ -234,11 +234,12 @@ class ProviderEditDialog(QDialog):
     def add_mapping_row(self, alias: str, upstream: str, *, edit: bool = False) -> None:
         row = self.mapping.rowCount()
         self.mapping.insertRow(row)
-        self.mapping.setItem(row, 0, QTableWidgetItem(alias))
+        first = QTableWidgetItem(alias)
+        self.mapping.setItem(row, 0, first)
         self.mapping.setItem(row, 1, QTableWidgetItem(upstream))
         if edit:
             self.mapping.setCurrentCell(row, 0)
-            self.mapping.editItem(self.mapping.item(row, 0))
+            self.mapping.editItem(first)
 
     def remove_mapping_row(self) -> None:
         rows = sorted({index.row() for index in self.mapping.selectedIndexes()}, reverse=True)
