@@ -14,8 +14,8 @@ def now() -> datetime:
     """Current time as a naive UTC datetime (microsecond precision)."""
     if _source is not None:
         return _source()
-    # combine(date, time) drops the zone like replace(tzinfo=None) does, several times faster
-    # (README, Benchmark); the relay asks several times per request.
+    # combine(date, time) drops the zone like replace(tzinfo=None) does, faster
+    # (bench/README.md); the relay asks several times per request.
     current = _utc_now(UTC)
     return _combine(current.date(), current.time())
 

@@ -45,8 +45,8 @@ FORMAT = "relaydesk-user-export"
 VERSION = 1
 FORMATS = ("json", "csv")
 PAGE = 1000
-# Benchmark note: the 1,000,000-request-log case (time, peak RSS) belongs in bench/ next to
-# `make bench`; tests/app/test_export.py proves flat memory on a smaller table under tracemalloc.
+# `make bench` measures a 1,000,000-request-log export (bench/export.py); tests/app/test_export.py
+# proves flat memory on a smaller table under tracemalloc.
 
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]

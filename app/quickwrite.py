@@ -1,8 +1,7 @@
 """Short SQLite writes done in place, with no trip to a database thread.
 
 A hold must be committed before its request is forwarded. Handing it to a database thread
-and back costs two thread wake-ups, about 100 µs on a small VM and more under load: more
-than the write itself. ``QuickWriter`` keeps a second connection to the same SQLite file that
+and back costs two thread wake-ups, more than the write itself (bench/README.md). ``QuickWriter`` keeps a second connection to the same SQLite file that
 never waits:
 
 - Its transactions start with ``BEGIN IMMEDIATE`` under ``busy_timeout = 0``. If any other
@@ -10,7 +9,7 @@ never waits:
   usual road (the database thread, which waits its turn).
 - It never checkpoints (``wal_autocheckpoint = 0``; relay/checkpoint.py does that on a thread
   of its own). With WAL and ``synchronous = NORMAL`` a commit is a few page writes into the OS
-  cache, tens of microseconds, durable across a crash of the process.
+  cache, durable across a crash of the process.
 
 The service functions run unchanged: while a quick transaction is open, app/sql.py sends
 their statements to this connection and app/db.py's transaction helpers join it. Only the

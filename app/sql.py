@@ -1,7 +1,7 @@
 """Hand-written SQL for the few statements on the relay's hot path.
 
-peewee spends ~0.3 ms *building* each query, more than SQLite spends running it; the relay runs
-a handful per request. These statements are written once in portable SQL (double-quoted
+peewee spends longer *building* each query than SQLite spends running it (bench/README.md); the
+relay runs a handful per request. These statements are written once in portable SQL (double-quoted
 identifiers, ``RETURNING``: SQLite >= 3.35 and PostgreSQL) with ``?`` placeholders, translated
 to the driver's style once per database. Everything else keeps using peewee.
 """

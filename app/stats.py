@@ -7,12 +7,10 @@ index on that column serves, so the work grows with the rows in the window, not 
 Days are UTC days (the database stores naive UTC). Tokens are prompt + completion tokens
 (cached tokens are already part of the prompt count). Money stays integer micro-units.
 
-Measured on 1,000,000 rows spread over 90 days (the default retention): ``today`` ~10 ms,
-``requests_per_minute`` < 1 ms, ``daily_by_model(14)`` ~0.2 s on SQLite and ~0.1 s on
-PostgreSQL. SQLite sorts to GROUP BY, so a window holding most of a million rows takes seconds;
-should that ever be normal traffic, a covering index on ``(date(created_at), model, user_id,
-tokens..., cost_micros)`` makes the grouping sort-free (measured ~10x), at the price of a larger
-table and one more index write per logged request.
+SQLite sorts to GROUP BY, so a window holding most of a million rows takes seconds (timings:
+bench/README.md); should that ever be normal traffic, a covering index on
+``(date(created_at), model, user_id, tokens..., cost_micros)`` makes the grouping sort-free, at
+the price of a larger table and one more index write per logged request.
 """
 
 import csv

@@ -27,7 +27,7 @@ from relay.dbexec import DatabaseExecutor
 log = logging.getLogger(__name__)
 
 # Settlements per transaction on the loop: small enough that a step holds the loop only a few
-# milliseconds, big enough to spread its commit over many requests (README, Benchmark).
+# milliseconds, big enough to spread its commit over many requests (bench/README.md).
 QUICK_CHUNK = 96
 
 

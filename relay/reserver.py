@@ -2,7 +2,7 @@
 transaction (and one commit) serves many requests' holds, and at concurrency 1 a hold is
 written at once, with no added wait.
 
-Gathering, measured with ``make bench`` (README, Benchmark): a commit costs about as much as
+Gathering, measured with ``make bench`` (bench/README.md): a commit costs about as much as
 the rows it writes, so with many requests in flight the first hold of a batch waits up to
 ``gather_delay`` for others (or until ``gather_max`` are queued); with few in flight it is
 written at once.
