@@ -228,6 +228,10 @@ class RateLimiter:
             state.tokens.expire(now, self.window)
             if state.tokens.total >= limits.tpm:
                 wait = state.tokens.seconds_until_below(limits.tpm, now, self.window)
+                if state.in_flight:
+                    # Requests in flight count at their estimate until they settle, which may
+                    # free tokens any moment: a retry can succeed sooner than the window says.
+                    wait = min(wait, 1.0)
                 raise rate_limited(f"{limits.tpm} tokens per minute", wait)
         tokens = max(0, tokens)
         if limits.rpm:
