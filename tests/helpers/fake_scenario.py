@@ -80,6 +80,9 @@ class Scenario:
     split_delay_s: float = 0.0
     crlf: bool = False  # "\r\n" line endings
     event_delay_s: float = 0.0
+    # these chunks, each sent as one data event, then [DONE], instead of the generated answer
+    # (for shapes the generator does not make, e.g. tool-call deltas); the shaping above applies
+    stream_chunks: list[dict[str, Any]] | None = None
     # large-stream mode: about this many body bytes of content chunks, generated on the fly,
     # written ~64 KiB at a time; pause/break/split/keepalive/crlf do not apply to it
     stream_bytes: int | None = None
@@ -100,6 +103,8 @@ class RecordedRequest:
     status: int | None = None
     rejected: str | None = None  # why the fake refused it as malformed (strict mode), if it did
     events_sent: int = 0  # data events written (streams)
+    # the payload of each data event written, "[DONE]" included (not in large-stream mode)
+    events: list[bytes] = field(default_factory=list)
     completed: bool = False  # response fully written, stream included
     disconnected: bool = False  # the client went away before the response was complete
 

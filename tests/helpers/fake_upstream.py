@@ -390,6 +390,10 @@ class FakeUpstream:
     def _events(self, chunker: Chunker, answer: Answer) -> Iterator[tuple[bool, bytes]]:
         """(is_data, payload) pairs of one normal stream, in the provider's order."""
         sc = self.scenario
+        if sc.stream_chunks is not None:
+            yield from ((True, dumps(chunk)) for chunk in sc.stream_chunks)
+            yield True, b"[DONE]"
+            return
         keepalive = sc.keepalive if sc.keepalive is not None else self.kind == "deepseek"
         reasoning = answer.reasoning
         opening = chunker.opening(bool(reasoning))
@@ -442,6 +446,7 @@ class FakeUpstream:
                 await resp.write(blob)
             if is_data:
                 rec.events_sent += 1
+                rec.events.append(payload)
         return True
 
     async def _write_big(

@@ -210,6 +210,26 @@ async def test_break_after_events_drops_connection_without_done(session) -> None
     assert up.last_request.events_sent == 2 and not up.last_request.completed
 
 
+async def test_stream_chunks_are_sent_as_given_and_recorded(session) -> None:
+    chunks = [{"id": "c1", "choices": [{"index": 0, "delta": {"tool_calls": [{"index": 0}]}}]},
+              {"id": "c1", "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}]
+    async with FakeUpstream("deepseek", KEY) as up:
+        up.scenario.stream_chunks = chunks
+        events, _ = await stream(session, up)
+    data = [e.data for e in events if e.data is not None]
+    assert payloads(events) == chunks  # instead of the generated answer
+    assert [d.encode() for d in data] == up.last_request.events  # what was sent, byte for byte
+    assert up.last_request.events_sent == 3
+
+
+async def test_recorded_events_stop_where_the_stream_broke(session) -> None:
+    async with FakeUpstream("openai", KEY) as up:
+        up.scenario.break_after_events = 2
+        with pytest.raises(aiohttp.ClientPayloadError):
+            await stream(session, up)
+    assert len(up.last_request.events) == 2 and b"[DONE]" not in up.last_request.events
+
+
 def _without_ids(events: list[SSEEvent]) -> list[dict[str, Any]]:
     return [
         {k: v for k, v in json.loads(e.data).items() if k not in ("id", "created")}

@@ -256,24 +256,6 @@ async def test_unknown_fields_reach_upstream_untouched(make_relay, http, kind: s
     assert sent.headers["Authorization"] == f"Bearer sk-up-{kind}"
 
 
-def record_events(monkeypatch: pytest.MonkeyPatch, up: Any, script: list[dict] | None = None
-                  ) -> list[bytes]:
-    """Capture the data payloads the fake upstream streams; optionally replace them."""
-    sent: list[bytes] = []
-    original = up._events
-
-    def events(chunker: Any, *rest: Any) -> Any:
-        source = ([(True, json.dumps(c).encode()) for c in script] + [(True, b"[DONE]")]
-                  if script is not None else original(chunker, *rest))
-        for is_data, payload in source:
-            if is_data:
-                sent.append(payload)
-            yield is_data, payload
-
-    monkeypatch.setattr(up, "_events", events)
-    return sent
-
-
 def _tool_chunk(delta: dict, finish: str | None = None) -> dict:
     return {"id": "chatcmpl-t1", "object": "chat.completion.chunk", "created": 1700000000,
             "model": "m1", "system_fingerprint": None,
@@ -293,27 +275,26 @@ TOOL_STREAM = [
     _tool_chunk(_call_delta(1, "{}", "get_time")), _tool_chunk({}, "tool_calls")]
 
 
-async def test_tool_call_deltas_reach_client_unchanged(make_relay, http, monkeypatch) -> None:
+async def test_tool_call_deltas_reach_client_unchanged(make_relay, http) -> None:
     h = await make_relay(("openai",))
-    upstream_sent = record_events(monkeypatch, h.upstreams["openai"], TOOL_STREAM)
+    up = h.upstreams["openai"]
+    up.scenario.stream_chunks = TOOL_STREAM
     reply = await call(http, h, "POST", CC, dict(RICH_BODY, stream=True))
     assert reply.status == 200
     relayed = sse_data(reply)
-    assert [d.encode() for d in relayed] == upstream_sent  # byte for byte, [DONE] included
+    assert [d.encode() for d in relayed] == up.last_request.events  # byte for byte, [DONE] too
     assert [json.loads(d) for d in relayed[:-1]] == TOOL_STREAM
 
 
 @pytest.mark.parametrize("kind", ["deepseek", "zhipu"])
-async def test_reasoning_content_reaches_client_unchanged(make_relay, http, monkeypatch,
-                                                          kind: str) -> None:
+async def test_reasoning_content_reaches_client_unchanged(make_relay, http, kind: str) -> None:
     h = await make_relay((kind,))
     up = h.upstreams[kind]
     up.scenario.reasoning = ["Let me think", " about 思考."]
-    upstream_sent = record_events(monkeypatch, up)
     body = dict(CHAT, stream=True, stream_options={"include_usage": True})
     reply = await call(http, h, "POST", CC, body)
     assert reply.status == 200
-    assert [d.encode() for d in sse_data(reply)] == upstream_sent
+    assert [d.encode() for d in sse_data(reply)] == up.last_request.events
     chunks = [json.loads(d) for d in sse_data(reply)[:-1]]
     thought = "".join(ch["delta"].get("reasoning_content") or ""
                       for c in chunks for ch in c["choices"])
@@ -331,8 +312,7 @@ def image_body(image_bytes: int) -> bytes:
 
 async def test_20_mb_image_body_is_forwarded_whole(make_relay, http) -> None:
     h = await make_relay(("openai",))
-    up = h.upstreams["openai"]
-    up._runner.app._client_max_size = 64 * 1024 * 1024  # real providers take 20 MB images
+    up = h.upstreams["openai"]  # takes bodies of up to 64 MiB, as real providers do
     raw = image_body(20 * 1024 * 1024)
     reply = await call(http, h, "POST", CC, raw=raw)
     assert reply.status == 200, reply.body[:300]
