@@ -36,6 +36,7 @@ async def forward(request: web.Request, state: RelayState, ctx: RequestContext,
     assert client is not None
     options = state.options
     rate_limited_only = True
+    lasting_only = True  # every provider failed for a reason only the operator can fix
     retry_after: list[int] = []  # what rate-limiting providers said about retrying
     for index, up in enumerate(candidates):
         ctx.failovers = index
@@ -83,6 +84,7 @@ async def forward(request: web.Request, state: RelayState, ctx: RequestContext,
                         ctx.status, ctx.error_code = error.status, error.code
                         raise error
                     rate_limited_only &= verdict.rate_limited
+                    lasting_only &= verdict.lasting
                     if verdict.rate_limited:
                         retry_after.extend(_seconds(resp.headers.get("Retry-After")))
                     log.warning("provider %s failed for %s: %s", up.name, ctx.request_id,
@@ -107,7 +109,7 @@ async def forward(request: web.Request, state: RelayState, ctx: RequestContext,
                 reason = f"{reason} (through its proxy)"[:300]
             log.warning("provider %s failed for %s: %s", up.name, ctx.request_id, reason)
             state.pool.record_failure(up, reason)
-            rate_limited_only = False
+            rate_limited_only = lasting_only = False
             continue
     ctx.provider = ctx.upstream_model = None
     ctx.failovers = max(0, len(candidates) - 1)
@@ -119,7 +121,12 @@ async def forward(request: web.Request, state: RelayState, ctx: RequestContext,
                                      "Please retry shortly.", type_="requests",
                                 code="rate_limit_exceeded", headers=said)
     ctx.status, ctx.error_code = 503, "upstream_unavailable"
-    raise errors.upstream_unavailable()
+    # No made-up Retry-After: an SDK then backs off its own way, and not at all when waiting
+    # cannot help (a provider's key, balance or address is wrong).
+    error = errors.upstream_unavailable(retry_after=None)
+    if lasting_only and candidates:
+        error.headers["x-should-retry"] = "false"
+    raise error
 
 
 async def _complete(state: RelayState, ctx: RequestContext,

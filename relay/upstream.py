@@ -125,6 +125,7 @@ class Verdict:
     reason: str  # for the operator's log and provider health, never sent to clients
     client_error: errors.RelayError | None = None
     rate_limited: bool = False
+    lasting: bool = False  # the operator must fix it (key, balance, model, address): no retry
 
 
 def _error_fields(raw: bytes) -> tuple[str, str, str, str | None]:
@@ -157,16 +158,17 @@ def classify(status: int, raw: bytes, *, location: str | None = None) -> Verdict
     summary = f"HTTP {status} {code or type_}".strip()
     if 300 <= status < 400:  # not followed: the operator should use the new address
         return Verdict(True, f"HTTP {status}: the provider redirects to {location or '?'}; "
-                             f"set that as its base URL")
+                             f"set that as its base URL", lasting=True)
     if status == 407:
-        return Verdict(True, "HTTP 407: the provider's proxy wants other credentials")
+        return Verdict(True, "HTTP 407: the provider's proxy wants other credentials",
+                       lasting=True)
     if status in (401, 403):
-        return Verdict(True, f"{summary}: provider rejected its API key")
+        return Verdict(True, f"{summary}: provider rejected its API key", lasting=True)
     if (status == 402 or code in ("1113", "insufficient_quota")
             or "Arrearage" in (code, type_) or type_ == "insufficient_quota"):
-        return Verdict(True, f"{summary}: provider account out of balance")
+        return Verdict(True, f"{summary}: provider account out of balance", lasting=True)
     if status == 404 or code in ("1211", "model_not_found") or _names_missing_model(message):
-        return Verdict(True, f"{summary}: provider does not serve the model")
+        return Verdict(True, f"{summary}: provider does not serve the model", lasting=True)
     if status == 429:
         return Verdict(True, f"{summary}: provider rate limit", rate_limited=True)
     if status >= 500 or status in (408, 409):

@@ -44,7 +44,7 @@ async def test_provider_account_trouble_is_neutral_to_client(make_relay, failure
     assert info.value.status_code == 503
     text = info.value.response.text
     assert "sk-up-" not in text and "Insufficient" not in text and "Balance" not in text
-    assert info.value.response.headers.get("Retry-After")
+    assert "Retry-After" not in info.value.response.headers  # waiting will not fix it
     assert info.value.body["code"] == "upstream_unavailable"  # type: ignore[index]
 
 

@@ -168,6 +168,38 @@ def test_errors_a_wait_cannot_fix_carry_no_retry_after() -> None:
     assert errors.upstream_unavailable().response().headers["Retry-After"] == "5"
 
 
+@pytest.mark.parametrize("failure", ["auth", "balance", "model_not_found"])
+async def test_no_provider_for_a_lasting_reason_is_a_503_the_sdk_does_not_retry(
+        make_relay, failure: str) -> None:
+    """Every provider failed for a reason only the operator can fix: waiting cannot help, so
+    the 503 says no retry (a default openai-python client would ask three times)."""
+    h = await make_relay(("openai", "deepseek"))
+    for up in h.upstreams.values():
+        up.scenario.fail_with = failure  # type: ignore[assignment]
+    async with h.client(max_retries=2) as client:
+        with pytest.raises(openai.InternalServerError) as info:
+            await client.chat.completions.create(**BODY)
+    headers = info.value.response.headers
+    assert info.value.status_code == 503 and headers["x-should-retry"] == "false"
+    assert "Retry-After" not in headers
+    await h.settle()
+    assert len(h.logs()) == 1 and all(len(up.requests) == 1 for up in h.upstreams.values())
+
+
+async def test_no_provider_for_a_passing_reason_is_a_503_without_a_made_up_wait(
+        make_relay) -> None:
+    """A provider error may pass: the SDK retries with its own backoff, not a fixed 5 s."""
+    h = await make_relay(("openai", "deepseek"))
+    h.upstreams["openai"].scenario.fail_with = "auth"
+    h.upstreams["deepseek"].scenario.fail_with = "server_error"
+    async with aiohttp.ClientSession() as session:
+        async with session.post(f"{h.base_url}/chat/completions", json=BODY,
+                                headers={"Authorization": f"Bearer {h.key}"}) as reply:
+            assert reply.status == 503
+            assert "Retry-After" not in reply.headers
+            assert "x-should-retry" not in reply.headers
+
+
 # --- a wrong method on a known path ----------------------------------------------------------
 
 
