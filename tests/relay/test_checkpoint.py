@@ -21,8 +21,10 @@ def test_checkpoint_copies_the_whole_log_back(sqlite_db):
 
 async def test_checkpointer_copies_back_what_the_relay_wrote(make_relay):
     relay = await make_relay()
+    relays_own = checkpoint_tasks()  # the relay runs one of its own
     checkpointer = Checkpointer(interval=0.01)
     checkpointer.start()
+    assert len(checkpoint_tasks() - relays_own) == 1
     try:
         async with relay.client() as client:
             await client.chat.completions.create(model="m1", messages=[
@@ -34,4 +36,8 @@ async def test_checkpointer_copies_back_what_the_relay_wrote(make_relay):
                 await asyncio.sleep(0.01)
     finally:
         await checkpointer.stop()
-    assert checkpointer._task is None
+    assert checkpoint_tasks() == relays_own  # stopped: its task is over
+
+
+def checkpoint_tasks() -> set[asyncio.Task[object]]:
+    return {t for t in asyncio.all_tasks() if t.get_name() == "relaydesk-checkpoint"}

@@ -33,6 +33,7 @@ class Monotonic:
 @dataclass
 class Rig:
     guard: Guard
+    dbx: DatabaseExecutor
     mono: Monotonic
     fake_clock: object
 
@@ -54,7 +55,7 @@ async def rig(sqlite_db, fake_clock) -> AsyncIterator[Rig]:
     mono = Monotonic()
     guard = Guard(dbx, ttl=2.0, monotonic=mono)
     await guard.refresh()
-    yield Rig(guard, mono, fake_clock)
+    yield Rig(guard, dbx, mono, fake_clock)
     guard.close()
     dbx.shutdown()
 
@@ -184,7 +185,7 @@ async def test_unreachable_database_keeps_the_last_policy(rig: Rig, monkeypatch)
     async def broken(fn, *args, **kwargs):
         raise ConnectionError("database went away")
 
-    monkeypatch.setattr(rig.guard._dbx, "run", broken)
+    monkeypatch.setattr(rig.dbx, "run", broken)
     settings.set("relay_allowed_cidrs", ["10.0.0.0/8"])  # marks the guard dirty
     assert await rig.guard.ban_remaining(OTHER) == pytest.approx(15 * 60)  # no exception
     assert rig.guard.policy.relay_allows("127.0.0.1")  # the last policy stays
