@@ -1,13 +1,16 @@
 """A running relay against fake upstream providers, driven with the official openai SDK."""
 
 import asyncio
+import threading
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
 import openai
 import pytest
 
-from app import accounts, apikeys, keystore, ledger, pricing, providers, recharges
+from app import accounts, apikeys, billing, keystore, ledger, pricing, providers, recharges
+from app.billing import Hold
+from app.errors import ServiceError
 from app.models import RequestLog
 from app.money import parse_amount
 from app.tls import TlsPlan
@@ -109,3 +112,27 @@ async def make_relay(sqlite_db, monkeypatch: pytest.MonkeyPatch  # type: ignore[
     for item in reversed(started):
         await item.stop()  # type: ignore[attr-defined]
 
+
+
+@dataclass
+class HoldWrite:
+    """One call of app.billing.reserve_many, as it starts."""
+
+    request_ids: list[str]
+    on_loop: bool  # in place on the event loop (app/quickwrite.py), not on a database thread
+
+
+@pytest.fixture
+def hold_writes(monkeypatch: pytest.MonkeyPatch) -> list[HoldWrite]:
+    """Each hold batch the relay starts writing: which holds, and where. A batch is recorded
+    only once its writer has taken it, so a request cancelled after that finds it written."""
+    writes: list[HoldWrite] = []
+    original = billing.reserve_many
+
+    def recording(holds: list[Hold], lease_seconds: float) -> list[ServiceError | None]:
+        on_loop = threading.current_thread() is threading.main_thread()
+        writes.append(HoldWrite([h.request_id for h in holds], on_loop))
+        return original(holds, lease_seconds)
+
+    monkeypatch.setattr(billing, "reserve_many", recording)
+    return writes

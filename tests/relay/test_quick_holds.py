@@ -6,7 +6,7 @@ import sqlite3
 
 from app.models import LedgerEntry, Reservation
 from tests.helpers.waiting import until
-from tests.relay.conftest import relay_options
+from tests.relay.conftest import HoldWrite, relay_options
 
 MESSAGES = [{"role": "user", "content": "hi"}]
 
@@ -36,7 +36,8 @@ async def test_holds_are_written_in_place(make_relay) -> None:
     h.assert_ledger_consistent()
 
 
-async def test_hold_waits_for_another_writer_then_is_billed_once(make_relay, sqlite_db) -> None:
+async def test_hold_waits_for_another_writer_then_is_billed_once(
+        make_relay, sqlite_db, hold_writes: list[HoldWrite]) -> None:
     # a long lease: its renewal loop (a write) does not come round while the lock is held
     h = await make_relay(("deepseek",), options=relay_options(lease_seconds=600.0))
     state = h.server.state
@@ -51,7 +52,7 @@ async def test_hold_waits_for_another_writer_then_is_billed_once(make_relay, sql
                 client.chat.completions.create(model="m1", messages=MESSAGES))
             # The in-place attempt met the lock and handed the batch to the database thread,
             # which took it and now waits on busy_timeout.
-            await until(lambda: reserver._busy and not reserver._pending, seconds=8)
+            await until(lambda: any(not w.on_loop for w in hold_writes), seconds=8)
             assert not task.done() and up.requests == []  # nothing forwarded before the hold
             assert reserver.quick_batches == before_quick
             other.execute("ROLLBACK")

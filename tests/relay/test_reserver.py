@@ -15,6 +15,7 @@ from relay.accounting import Accountant
 from relay.dbexec import DatabaseExecutor
 from relay.reserver import Reserver
 from tests.helpers.waiting import until
+from tests.relay.conftest import HoldWrite
 
 MESSAGES = [{"role": "user", "content": "hi"}]
 
@@ -27,8 +28,14 @@ def _user() -> int:
 
 
 @pytest.fixture
-async def reserver(sqlite_db):  # type: ignore[no-untyped-def]
-    dbx = DatabaseExecutor()
+async def dbx(sqlite_db):  # type: ignore[no-untyped-def]
+    executor = DatabaseExecutor()
+    yield executor
+    executor.shutdown()
+
+
+@pytest.fixture
+async def reserver(dbx):  # type: ignore[no-untyped-def]
     made: list[Reserver] = []
 
     def make(**gather: float) -> Reserver:
@@ -40,7 +47,6 @@ async def reserver(sqlite_db):  # type: ignore[no-untyped-def]
     for r in made:
         if r.quick is not None:
             r.quick.close()
-    dbx.shutdown()
 
 
 async def test_holds_from_many_requests_share_one_commit(reserver) -> None:
@@ -81,28 +87,35 @@ async def test_few_requests_in_flight_do_not_wait(reserver) -> None:
     assert r.quick_batches == 1
 
 
-async def test_a_hold_written_for_a_request_that_left_is_given_back(reserver,
-                                                                     sqlite_db) -> None:
+async def test_a_hold_written_for_a_request_that_left_is_given_back(
+        reserver, dbx, sqlite_db, hold_writes: list[HoldWrite]) -> None:
     """The client hangs up while the database thread writes its hold (the write lock was
     taken, so the hold went the slow way): the hold is given back at once, not at lease end."""
     user_id = _user()
     r = reserver()
-    accountant = Accountant(r._dbx)
-    r.on_orphan = lambda hold: accountant.submit(
-        Settlement(hold.request_id, hold.user_id, 0, True, None))
+    accountant = Accountant(dbx)
+    orphans: list[str] = []
+
+    def give_back(hold: Hold) -> None:
+        orphans.append(hold.request_id)
+        accountant.submit(Settlement(hold.request_id, hold.user_id, 0, True, None))
+
+    r.on_orphan = give_back
     await r.reserve(Hold(user_id, None, "req_first", "m", 100), in_flight=1)  # in place
     other = sqlite3.connect(str(sqlite_db.sqlite_path), isolation_level=None, timeout=10)
     try:
         other.execute("BEGIN IMMEDIATE")  # the GUI, mid-write
         task = asyncio.ensure_future(r.reserve(Hold(user_id, None, "req_gone", "m", 100),
                                                in_flight=2))
-        await until(lambda: r._busy and not r._pending, seconds=8)  # the thread has it
+        # the database thread took the batch; it now waits for the lock
+        await until(lambda: any("req_gone" in w.request_ids and not w.on_loop
+                                for w in hold_writes), seconds=8)
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
         other.execute("ROLLBACK")
     finally:
         other.close()
-    await until(lambda: bool(accountant._queue), seconds=10)
+    await until(lambda: orphans == ["req_gone"], seconds=10)
     await accountant.flush()
     assert [row.request_id for row in Reservation.select()] == ["req_first"]
     kinds = sorted(e.kind for e in LedgerEntry.select())
