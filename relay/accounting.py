@@ -68,6 +68,11 @@ class Accountant:
         if len(self._queue) >= self._batch_size:
             self._wake.set()
 
+    @property
+    def queued(self) -> int:
+        """Settlements submitted and not yet written (billing still owed to the database)."""
+        return len(self._queue)
+
     async def flush(self) -> None:
         async with self._flushing:
             await self._flush_queue()

@@ -40,7 +40,7 @@ async def test_a_flush_cancelled_between_chunks_keeps_the_rest_queued(sqlite_db)
         await asyncio.gather(flush, return_exceptions=True)
         written = accountant.settled_count
         assert 0 < written < len(items)
-        assert len(accountant._queue) == len(items) - written  # nothing dropped
+        assert accountant.queued == len(items) - written  # nothing dropped
         await accountant.flush()
         assert accountant.settled_count == len(items)
         assert ledger.mismatched_users() == []
