@@ -255,6 +255,10 @@ class RateLimiter:
 
     # --- inspection (status displays and tests) ---------------------------------------------
 
+    def keys_counted(self) -> int:
+        """Keys with something still counted: what the limiter holds in memory."""
+        return len(self._keys)
+
     def in_flight(self, key_id: int) -> int:
         state = self._keys.get(key_id)
         return state.in_flight if state is not None else 0
