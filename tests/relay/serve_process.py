@@ -14,7 +14,21 @@ from pathlib import Path
 
 import aiohttp
 
+from app import accounts, apikeys, keystore, pricing, providers, recharges
+from tests.helpers.fake_upstream import FakeUpstream
+
 LISTEN_RE = re.compile(r"listening on (https?://\S+)")
+
+
+def provision(up: FakeUpstream, balance_micros: int) -> tuple[str, dict[str, str]]:
+    """User alice with ``balance_micros`` and model m1, priced, served by ``up``; returns her
+    API key and the environment that gives a serve process ``up``'s key (it has no keyring)."""
+    accounts.add_user("alice", "alice@example.com")
+    recharges.recharge("alice", balance_micros)
+    pricing.set_price("m1", "2", "8", "0.5")
+    providers.add_provider("up", up.kind, models=["m1"], base_url=up.base_url)
+    _, key = apikeys.create_key("alice")
+    return key, {keystore.env_var_name("up"): up.api_key}
 
 
 class ServeProcess:

@@ -246,14 +246,13 @@ async def test_250_concurrent_over_reported_requests_never_go_negative(make_rela
 async def test_two_relays_on_postgres_never_go_negative_under_over_reporting(
         postgres_url: str, tmp_path: Path) -> None:
     from app import accounts, db, ledger
-    from tests.relay.serve_process import ServeProcess, chat_status
-    from tests.relay.test_serve import _setup
+    from tests.relay.serve_process import ServeProcess, chat_status, provision
 
     runtime.start(tmp_path / "data", environ={"DATABASE_URL": postgres_url})
     body = {"model": "m1", "messages": MESSAGES, "max_tokens": 20}
     async with FakeUpstream(kind="openai", api_key="sk-up") as up:
         up.scenario.over_report_factor = 50
-        key, env = await _setup(up, 50_000)
+        key, env = provision(up, 50_000)
         env["DATABASE_URL"] = postgres_url
         relays = [await ServeProcess(tmp_path / f"r{i}", env=env).start() for i in range(2)]
         try:

@@ -29,8 +29,7 @@ from relay.handlers import read_body
 from relay.state import RelayOptions
 from tests.helpers.fake_upstream import FakeUpstream
 from tests.relay.conftest import Harness, relay_options
-from tests.relay.serve_process import ServeProcess
-from tests.relay.test_serve import _setup
+from tests.relay.serve_process import ServeProcess, provision
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"),
                                 reason="needs 127.0.0.0/8 routed to loopback (Linux)")
@@ -215,7 +214,7 @@ async def test_a_flood_at_a_low_open_file_limit_leaves_the_relay_serving_and_its
     the caps keep the relay's files for real work, a normal client is answered within 1 s
     each time, and the log says what happened in a few lines, without a traceback."""
     async with FakeUpstream(kind="openai", api_key="sk-up") as up:
-        key, env = await _setup(up, 10_000_000)
+        key, env = provision(up, 10_000_000)
         server = await ServeProcess(sqlite_db.data_dir, env=env,
                                     preexec_fn=_limit_open_files).start()
         port = int(server.base_url.rsplit(":", 1)[1].split("/")[0])
@@ -253,7 +252,7 @@ async def test_the_relay_raises_its_open_file_limit_to_the_hard_limit(sqlite_db)
         resource.setrlimit(resource.RLIMIT_NOFILE, (256, hard))
 
     async with FakeUpstream(kind="openai", api_key="sk-up") as up:
-        _, env = await _setup(up, 1_000_000)
+        _, env = provision(up, 1_000_000)
         server = await ServeProcess(sqlite_db.data_dir, env=env, preexec_fn=lower_soft).start()
         try:
             assert server.proc is not None
@@ -420,7 +419,7 @@ async def test_slow_bodies_cannot_lock_out_other_clients(sqlite_db, session) -> 
     cap = total_cap(160)
     assert cap is not None
     async with FakeUpstream(kind="openai", api_key="sk-up") as up:
-        key, env = await _setup(up, 10_000_000)
+        key, env = provision(up, 10_000_000)
         settings.set("body_timeout_seconds", 5)
         server = await ServeProcess(sqlite_db.data_dir, env=env,
                                     preexec_fn=lambda: resource.setrlimit(

@@ -8,34 +8,13 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from app import (
-    accounts,
-    apikeys,
-    billing,
-    db,
-    keystore,
-    ledger,
-    pricing,
-    providers,
-    recharges,
-    runtime,
-    settings,
-)
+from app import accounts, billing, db, ledger, runtime, settings
 from app.models import LedgerEntry, RequestLog, Reservation
 from tests.helpers.fake_upstream import FakeUpstream
-from tests.relay.serve_process import ServeProcess, chat_status
+from tests.relay.serve_process import ServeProcess, chat_status, provision
 from tests.relay.test_billing import BODY, HOLD
 
 STREAM_BODY = dict(BODY, stream=True)
-
-
-async def _setup(up: FakeUpstream, balance_micros: int) -> tuple[str, dict[str, str]]:
-    accounts.add_user("alice", "alice@example.com")
-    recharges.recharge("alice", balance_micros)
-    pricing.set_price("m1", "2", "8", "0.5")
-    providers.add_provider("up", up.kind, models=["m1"], base_url=up.base_url)
-    _, key = apikeys.create_key("alice")
-    return key, {keystore.env_var_name("up"): up.api_key}
 
 
 async def _wait(predicate, what: str, timeout: float = 30.0) -> None:  # type: ignore[no-untyped-def]
@@ -50,7 +29,7 @@ def _balance() -> int:
 
 async def test_sigterm_mid_stream_exits_cleanly_and_bills(sqlite_db) -> None:
     async with FakeUpstream(kind="openai", api_key="sk-up") as up:
-        key, env = await _setup(up, 10_000_000)
+        key, env = provision(up, 10_000_000)
         gate = asyncio.Event()
         up.scenario.pause_before_event = {3: gate}
         server = await ServeProcess(sqlite_db.data_dir, env=env).start()
@@ -78,7 +57,7 @@ async def test_sigterm_mid_stream_exits_cleanly_and_bills(sqlite_db) -> None:
 async def test_kill_9_then_restart_recovers_reservation_once(sqlite_db) -> None:
     settings.set("reservation_lease_seconds", 1)
     async with FakeUpstream(kind="openai", api_key="sk-up") as up:
-        key, env = await _setup(up, 10_000_000)
+        key, env = provision(up, 10_000_000)
         gate = asyncio.Event()
         up.scenario.pause_before_event = {3: gate}
         server = await ServeProcess(sqlite_db.data_dir, env=env).start()
@@ -114,7 +93,7 @@ async def test_two_relays_share_one_postgres_without_overdraft(postgres_url: str
     runtime.start(tmp_path / "data", environ={"DATABASE_URL": postgres_url})
     balance = HOLD * 10 + 1  # ten holds, and not one more token
     async with FakeUpstream(kind="openai", api_key="sk-up") as up:
-        key, env = await _setup(up, balance)
+        key, env = provision(up, balance)
         up.scenario.fail_with = "timeout"  # hold every forwarded request until released
         env["DATABASE_URL"] = postgres_url
         relays = [await ServeProcess(tmp_path / f"r{i}", env=env).start() for i in range(2)]
