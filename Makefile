@@ -32,6 +32,7 @@ test: system-deps venv
 
 bench: system-deps venv
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.litellm
 	$(BIN)/python -m bench.export
 	$(BIN)/python -m bench.purge
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.gui_logs
