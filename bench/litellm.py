@@ -26,7 +26,7 @@ import urllib.request
 from contextlib import ExitStack
 from pathlib import Path
 
-from bench.run import BODY, PY, ROOT, free_port, load, relaydesk, spawn, wait_port
+from bench.run import BODY, PY, ROOT, free_port, load, spawn, start_relaydesk, wait_port
 
 # The version the target in bench/README.md was set against; pinned so the comparison does not
 # move under us and no unvetted release is pulled in by a benchmark.
@@ -140,17 +140,7 @@ def main() -> int:
         wait_port(up_port)
         upstream = f"http://127.0.0.1:{up_port}/v1"
 
-        data = Path(tmp) / "data"
-        relaydesk(data, "user", "add", "bench", "--email", "bench@example.com")
-        relaydesk(data, "recharge", "bench", "100000000")
-        relaydesk(data, "price", "set", "bench", "--input", "1", "--output", "2")
-        relaydesk(data, "provider", "add", "fast", "--kind", "openai", "--base-url", upstream,
-                  "--models", "bench")
-        key = json.loads(relaydesk(data, "--json", "key", "create", "bench"))["key"]
-        spawn(stack, [PY, "-m", "app", "--data-dir", str(data), "serve", "--host", "127.0.0.1",
-                      "--port", str(rd_port)],
-              env={"RELAYDESK_PROVIDER_KEY_FAST": "bench",
-                   "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"})
+        _, key = start_relaydesk(stack, Path(tmp) / "data", upstream, rd_port)
 
         config, log = Path(tmp) / "litellm.yaml", Path(tmp) / "litellm.log"
         litellm_config(config, upstream)

@@ -72,6 +72,23 @@ def relaydesk(data_dir: Path, *args: str, stdin: str | None = None) -> str:
     return out.stdout
 
 
+def start_relaydesk(stack: ExitStack, data: Path, upstream: str, port: int
+                    ) -> tuple[subprocess.Popen[bytes], str]:
+    """`relaydesk serve` on a fresh SQLite data dir with one user, price, provider and key,
+    forwarding to ``upstream``; returns the process and the user's API key."""
+    relaydesk(data, "user", "add", "bench", "--email", "bench@example.com")
+    relaydesk(data, "recharge", "bench", "100000000")
+    relaydesk(data, "price", "set", "bench", "--input", "1", "--output", "2")
+    relaydesk(data, "provider", "add", "fast", "--kind", "openai", "--base-url", upstream,
+              "--models", "bench")
+    key = json.loads(relaydesk(data, "--json", "key", "create", "bench"))["key"]
+    proc = spawn(stack, [PY, "-m", "app", "--data-dir", str(data), "serve", "--host",
+                         "127.0.0.1", "--port", str(port)],
+                 env={"RELAYDESK_PROVIDER_KEY_FAST": "bench",
+                      "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"})
+    return proc, key
+
+
 def load(url: str, *, key: str | None, concurrency: int, seconds: float, stream: bool,
          body: dict | None = None, requests: int | None = None) -> dict:  # type: ignore[type-arg]
     args = [PY, "-m", "bench.loadgen", "--url", url, "--concurrency", str(concurrency),
@@ -127,17 +144,7 @@ def main() -> int:
         upstream = f"http://127.0.0.1:{up_port}/v1"
         bare = spawn(stack, [PY, "-m", "bench.bare_relay", "--port", str(bare_port),
                              "--upstream", upstream])
-        data = Path(tmp) / "data"
-        relaydesk(data, "user", "add", "bench", "--email", "bench@example.com")
-        relaydesk(data, "recharge", "bench", "100000000")
-        relaydesk(data, "price", "set", "bench", "--input", "1", "--output", "2")
-        relaydesk(data, "provider", "add", "fast", "--kind", "openai", "--base-url", upstream,
-                  "--models", "bench")
-        key = json.loads(relaydesk(data, "--json", "key", "create", "bench"))["key"]
-        rd = spawn(stack, [PY, "-m", "app", "--data-dir", str(data), "serve", "--host",
-                           "127.0.0.1", "--port", str(rd_port)],
-                   env={"RELAYDESK_PROVIDER_KEY_FAST": "bench",
-                        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"})
+        rd, key = start_relaydesk(stack, Path(tmp) / "data", upstream, rd_port)
         for port in (bare_port, rd_port):
             wait_port(port)
         targets = {"bare": (f"http://127.0.0.1:{bare_port}/v1/chat/completions", None),
