@@ -1,8 +1,8 @@
 """Short SQLite writes done in place, with no trip to a database thread.
 
 A hold must be committed before its request is forwarded. Handing it to a database thread
-and back costs two thread wake-ups, more than the write itself (bench/README.md). ``QuickWriter`` keeps a second connection to the same SQLite file that
-never waits:
+and back costs two thread wake-ups, more than the write itself (bench/README.md).
+``QuickWriter`` keeps a second connection to the same SQLite file that never waits:
 
 - Its transactions start with ``BEGIN IMMEDIATE`` under ``busy_timeout = 0``. If any other
   connection holds the write lock, :class:`Busy` is raised at once and the caller takes the
