@@ -23,6 +23,9 @@ TOKEN_RE = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")  # RFC 7230 token
 FORBIDDEN_HEADERS = frozenset({
     "host", "content-length", "content-type", "transfer-encoding", "connection",
     "authorization", "proxy-authorization", "accept-encoding"})
+# Headers that carry an API key: a key belongs in the provider's key field (the keyring), never
+# in the database with the extra headers. (Azure's api-key header is sent from the key field.)
+KEY_HEADERS = frozenset({"api-key", "x-api-key", "x-goog-api-key"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +134,10 @@ def parse_headers(value: list[str] | str | dict[str, str] | None) -> dict[str, s
                                   + (" (the API key has its own field)"
                                      if name.lower() == "authorization" else ""),
                                   param="headers")
+        if name.lower() in KEY_HEADERS:
+            raise ValidationError(f"{name} carries an API key: put the key in the provider's "
+                                  f"API key field (kept in the keyring; an Azure OpenAI base "
+                                  f"URL gets it as its api-key header)", param="headers")
         if any(c in header_value for c in "\r\n\0") or len(header_value) > MAX_HEADER_VALUE:
             raise ValidationError(f"invalid value for extra header {name}", param="headers")
         if name.lower() in seen:

@@ -30,17 +30,33 @@ def headers(up: Upstream, *, stream: bool) -> dict[str, str]:
     """The headers of a provider call: the operator's extra headers, then ours (the key, and
     uncompressed answers: compression would buffer a stream and costs CPU both ends on a LAN).
     ``ValueError`` for a value that would break out of its line (a key pasted with a newline)."""
-    return _headers(up.api_key, stream, tuple(up.extra_headers.items()))
+    return _headers(up.api_key, _is_azure(up), stream, tuple(up.extra_headers.items()))
+
+
+# Azure OpenAI takes its API keys in an ``api-key`` header (Bearer is for Entra ID tokens).
+AZURE_HOST_SUFFIXES = (".openai.azure.com", ".services.ai.azure.com",
+                       ".cognitiveservices.azure.com")
+
+
+def _is_azure(up: Upstream) -> bool:
+    return up.kind == "openai" and _host(up.base_url).endswith(AZURE_HOST_SUFFIXES)
 
 
 @lru_cache(maxsize=256)
-def _headers(api_key: str | None, stream: bool,
+def _host(base_url: str) -> str:
+    return (urlsplit(base_url).hostname or "").lower()
+
+
+@lru_cache(maxsize=256)
+def _headers(api_key: str | None, azure: bool, stream: bool,
              extra: tuple[tuple[str, str], ...]) -> dict[str, str]:
     result = dict(extra)
     result.update({"Content-Type": "application/json", "User-Agent": USER_AGENT,
                    "Accept": "text/event-stream" if stream else "application/json",
                    "Accept-Encoding": "identity"})
-    if api_key:
+    if api_key and azure:
+        result["api-key"] = api_key
+    elif api_key:
         result["Authorization"] = f"Bearer {api_key}"
     for name, value in result.items():
         if value.translate(_FORBIDDEN_IN_HEADERS) != value:
@@ -60,7 +76,7 @@ def reads_completion_limit_from(up: Upstream) -> tuple[str, ...]:
     takes ``max_completion_tokens`` (and ``max_tokens`` from older models); DeepSeek, Zhipu,
     DashScope and the OpenAI-compatible servers an "openai" kind usually points at (vLLM,
     Ollama, LM Studio…) document ``max_tokens``."""
-    host = (urlsplit(up.base_url).hostname or "").lower()
+    host = _host(up.base_url)
     if up.kind == "openai" and (host == OPENAI_HOSTS[0] or host.endswith(OPENAI_HOSTS[1])):
         return MAX_TOKENS_FIELDS
     return ("max_tokens",)

@@ -78,6 +78,15 @@ def test_headers_the_relay_sets_are_refused(name):
     assert name in caught.value.message
 
 
+@pytest.mark.parametrize("name", ["api-key", "X-API-Key", "x-goog-api-key"])
+def test_headers_that_carry_a_key_are_refused(name):
+    """A key belongs in the key field (the keyring), never in the database."""
+    with pytest.raises(ValidationError) as caught:
+        parse_headers({name: "sk-secret"})
+    assert caught.value.param == "headers" and "API key field" in caught.value.message
+    assert "sk-secret" not in caught.value.message
+
+
 @pytest.mark.parametrize("value", [
     {"Bad Name": "x"}, {"": "x"}, {"X-Ünicode": "x"}, {"X(a)": "x"}, {"X-A": "a\r\nHost: evil"},
     {"X-A": "a\nb"}, {"X-A": "a\0"}, {"X-A": "x" * 5000}, {"X-A": "1", "x-a": "2"},

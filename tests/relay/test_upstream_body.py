@@ -8,6 +8,7 @@ import pytest
 
 from relay.pool import Upstream
 from relay.upstream import chat_body, with_members
+from relay.upstream import headers as upstream_headers
 
 USAGE = {"stream_options": {"include_usage": True}}
 
@@ -67,6 +68,22 @@ def test_the_relays_limit_goes_in_the_field_each_provider_reads(kind: str, base_
     payload, members, _ = chat_body(body, _upstream(kind, base_url), "m", stream=False,
                                     max_tokens=99)
     assert payload is None and members == {field: 99}
+
+
+@pytest.mark.parametrize("base_url,sent", [
+    ("https://me.openai.azure.com/openai/v1?api-version=x", {"api-key": "sk-k"}),
+    ("https://me.services.ai.azure.com/openai/v1", {"api-key": "sk-k"}),
+    ("https://api.openai.com/v1", {"Authorization": "Bearer sk-k"}),
+    ("http://10.0.0.5:8000/v1", {"Authorization": "Bearer sk-k"}),
+])
+def test_the_key_goes_in_the_header_each_provider_reads(base_url: str,
+                                                         sent: dict[str, str]) -> None:
+    """Azure OpenAI takes API keys in ``api-key`` (Bearer is for Entra ID tokens); the rest
+    in ``Authorization: Bearer``. Never both."""
+    up = _upstream("openai", base_url)
+    up.api_key = "sk-k"
+    got = upstream_headers(up, stream=False)
+    assert {k: v for k, v in got.items() if k in ("api-key", "Authorization")} == sent
 
 
 def test_a_client_limit_the_provider_does_not_read_is_copied_into_one_it_does() -> None:
