@@ -1,27 +1,43 @@
 # RelayDesk developer entry points. `make run` and `make test` work on a fresh machine:
-# they install the Debian packages (when root), build .venv and go.
+# they install the Debian packages (when root), build .venv and go. `make run` installs what the
+# app needs and nothing else (no test tools, no services touched); `make test` adds the tests'.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+CKSUM := $(shell cksum pyproject.toml | cut -d' ' -f1)
+STAMP_RUN := $(VENV)/.installed-run-$(CKSUM)
+STAMP := $(VENV)/.installed-test-$(CKSUM)
 PYTEST_ARGS ?=
 
-.PHONY: run test bench build screenshots translations system-deps venv clean
+.PHONY: run test bench build screenshots translations system-deps system-deps-run venv venv-run \
+	clean
 
-$(STAMP): pyproject.toml
+$(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "RelayDesk needs Python 3.11+"'
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,build]'
-	rm -f $(VENV)/.installed-*
+
+$(STAMP_RUN): pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -e .
+	rm -f $(VENV)/.installed-run-*
 	touch $@
 
+# The test and build tools on top; a venv with them has everything `make run` needs too.
+$(STAMP): pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -e '.[test,build]'
+	rm -f $(VENV)/.installed-*
+	touch $@ $(STAMP_RUN)
+
+venv-run: $(STAMP_RUN)
 venv: $(STAMP)
 
-system-deps:
-	@./.ci/system-deps
+system-deps-run:
+	@./.ci/system-deps run
 
-run: system-deps venv
+system-deps:
+	@./.ci/system-deps test
+
+run: system-deps-run venv-run
 	$(BIN)/relaydesk
 
 # Lint and type-check first (config in pyproject.toml): they take seconds, the tests minutes.
