@@ -16,8 +16,8 @@ def expected() -> list[str]:
 
 def test_every_page_has_a_screenshot_in_each_language() -> None:
     for lang in ("en", "zh_CN"):
-        assert sorted(p.name for p in (ROOT / "docs/screenshots" / lang).glob("*.png")) == \\
-            expected(), lang
+        found = sorted(p.name for p in (ROOT / "docs/screenshots" / lang).glob("*.png"))
+        assert found == expected(), lang
 
 
 def test_the_readme_shows_every_page() -> None:
