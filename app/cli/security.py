@@ -1,13 +1,17 @@
-"""`relaydesk admin-token ...`, `relaydesk bans ...` and `relaydesk security-events`: the
-remote admin API's tokens, banned addresses and the security part of the audit trail.
+"""`relaydesk admin-password`, `relaydesk admin-token ...`, `relaydesk bans ...` and
+`relaydesk security-events`: the desktop admin's password, the remote admin API's tokens, banned
+addresses and the security part of the audit trail.
 
 Admin tokens are created only here and in the GUI (never through the remote API itself).
 """
 
 import argparse
+import getpass
+import sys
 
-from app import admintokens, bans, views
+from app import adminauth, admintokens, bans, views
 from app.cli.output import Output, check_limit
+from app.errors import ValidationError
 
 TOKEN_COLUMNS = [("id", "ID"), ("name", "NAME"), ("prefix", "TOKEN"), ("status", "STATUS"),
                  ("created_at", "CREATED"), ("last_used_at", "LAST USED"),
@@ -19,6 +23,13 @@ EVENT_COLUMNS = [("id", "ID"), ("created_at", "TIME"), ("action", "ACTION"), ("a
 
 
 def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    p = sub.add_parser("admin-password", help="change the desktop admin's password (asks for "
+                                              "the current one)")
+    p.add_argument("--stdin", action="store_true",
+                   help="read the current and the new password from the first two lines of "
+                        "stdin instead of asking")
+    p.set_defaults(handler=admin_password)
+
     token = sub.add_parser("admin-token", help="tokens for the remote admin API (/admin/api/)")
     cmds = token.add_subparsers(dest="token_cmd", required=True, metavar="COMMAND")
     p = cmds.add_parser("create", help="issue a token (printed once)")
@@ -42,6 +53,28 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
                                                "deletions... newest first")
     p.add_argument("--limit", type=int, default=50)
     p.set_defaults(handler=security_events)
+
+
+def admin_password(args: argparse.Namespace, out: Output) -> None:
+    """Checked like a sign-in (a wrong current password counts toward the lockout)."""
+    if args.stdin:
+        current = sys.stdin.readline().rstrip("\r\n")
+        new = repeat = sys.stdin.readline().rstrip("\r\n")
+    elif _on_terminal():
+        current = getpass.getpass("Current admin password: ")
+        new = getpass.getpass("New admin password: ")
+        repeat = getpass.getpass("New admin password again: ")
+    else:
+        raise ValidationError("not a terminal: give the passwords with --stdin (current, then "
+                              "new, one per line)")
+    if new != repeat:
+        raise ValidationError("the two new passwords differ; nothing changed")
+    adminauth.change_admin_password(current, new, source="cli")
+    out.item({"changed": True}, text="Admin password changed.")
+
+
+def _on_terminal() -> bool:
+    return sys.stdin.isatty()
 
 
 def token_create(args: argparse.Namespace, out: Output) -> None:

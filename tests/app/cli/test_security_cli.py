@@ -3,7 +3,7 @@ PostgreSQL."""
 
 import re
 
-from app import admintokens, bans, settings
+from app import adminauth, admintokens, bans, settings
 from app.models import AdminToken, AuditEvent
 from tests.app.support import files_containing
 
@@ -79,3 +79,49 @@ def test_security_events(cli, fake_clock):
         "admin.new_address"]
     assert "security.ban" in cli.ok("security-events").out
     assert "--limit must be between" in cli.fails("security-events", "--limit", "0")
+
+
+# --- relaydesk admin-password ----------------------------------------------------------------
+
+def _admin(cli, password: str = "old-Passw0rd!") -> None:  # type: ignore[no-untyped-def]
+    with cli.bound():
+        adminauth.create_admin(password)
+
+
+def _signs_in(cli, password: str) -> bool:  # type: ignore[no-untyped-def]
+    with cli.bound():
+        return adminauth.verify_admin(password, source="test")
+
+
+def test_admin_password_changes_it_after_checking_the_current_one(cli):
+    _admin(cli)
+    out = cli.ok("admin-password", "--stdin", stdin="old-Passw0rd!\nnew-Passw0rd!7\n")
+    assert "changed" in out.out
+    assert _signs_in(cli, "new-Passw0rd!7")
+    with cli.bound():
+        assert AuditEvent.select().where(AuditEvent.action == "admin.password_change").exists()
+
+
+def test_admin_password_refuses_a_wrong_current_one(cli):
+    """A wrong current password is a failed sign-in (it counts toward the lockout)."""
+    _admin(cli)
+    result = cli("admin-password", "--stdin", stdin="guess\nnew-Passw0rd!7\n")
+    assert result.code == 1 and "current password is wrong" in result.err
+    assert "new-Passw0rd" not in result.err + result.out
+    with cli.bound():
+        assert AuditEvent.select().where(AuditEvent.action == "admin.login_failed").count() == 1
+    assert _signs_in(cli, "old-Passw0rd!")
+
+
+def test_admin_password_asks_on_a_terminal_and_checks_the_repeat(cli, monkeypatch):
+    _admin(cli)
+    answers = iter(["old-Passw0rd!", "new-Passw0rd!7", "new-Passw0rd!8"])
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
+    monkeypatch.setattr("app.cli.security._on_terminal", lambda: True)
+    assert "differ" in cli.fails("admin-password")
+    assert _signs_in(cli, "old-Passw0rd!")
+
+
+def test_admin_password_without_a_terminal_needs_stdin(cli):
+    _admin(cli)
+    assert "--stdin" in cli.fails("admin-password")
