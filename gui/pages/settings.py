@@ -29,6 +29,7 @@ from app import retention, settings
 from app.errors import ServiceError
 from gui.asyncdialog import ask
 from gui.backend import Backend
+from gui.dialogs.change_password import ChangePasswordDialog
 from gui.pages.base import Page
 from gui.pages.settings_parts import group, left, note
 from gui.pages.settings_security import KEYS as SECURITY_KEYS
@@ -95,7 +96,7 @@ class SettingsPage(Page):
         self.purge_progress = QProgressBar()
         self.purge_progress.setMaximumWidth(240)
         self.purge_progress.hide()
-        self.last_dialog: QMessageBox | None = None
+        self.last_dialog: QMessageBox | ChangePasswordDialog | None = None
         purge_row = QWidget()
         purge_layout = QHBoxLayout(purge_row)
         purge_layout.setContentsMargins(0, 0, 0, 0)
@@ -108,7 +109,9 @@ class SettingsPage(Page):
         # admin access
         self.whitelist = CidrListEditor()
         self.whitelist.edit.setMaximumHeight(110)
-        admin_box = group(self.tr("Admin access"), note(self.tr(
+        self.password_button = QPushButton(self.tr("Change admin password…"))
+        self.password_button.clicked.connect(lambda: self.spawn(self.change_password()))
+        admin_box = group(self.tr("Admin access"), left(self.password_button), note(self.tr(
             "Computers allowed to use the admin API, one address or network per line.")),
             self.whitelist, note(self.tr(
                 "This computer (127.0.0.1 and ::1) is always allowed, whatever the list says, "
@@ -310,6 +313,15 @@ class SettingsPage(Page):
             self._say(self.tr("The relay could not start: {why}").format(
                 why=self.backend.relay_error or ""), error=True)
         return ok
+
+    async def change_password(self) -> bool:
+        """Settings → Change admin password…; True once it was changed."""
+        dialog = ChangePasswordDialog(self.backend, self)
+        self.last_dialog = dialog
+        if await ask(dialog) != ChangePasswordDialog.DialogCode.Accepted:
+            return False
+        self.message.setText(self.tr("Admin password changed."))
+        return True
 
     async def purge_now(self) -> retention.PurgeResult | None:
         """Show what a purge would delete, ask, then delete it batch by batch with progress."""

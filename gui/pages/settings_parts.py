@@ -1,6 +1,13 @@
 """Building blocks the settings sections share, so every group on the page looks alike."""
 
-from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QVBoxLayout,
+    QWidget,
+)
 
 
 def note(text: str, *, wrap: bool = True) -> QLabel:
@@ -11,12 +18,12 @@ def note(text: str, *, wrap: bool = True) -> QLabel:
     return label
 
 
-def group(title: str, *parts: QFormLayout | QWidget) -> QGroupBox:
-    """A section: forms and notes stacked (wrapped notes outside forms size correctly)."""
+def group(title: str, *parts: QLayout | QWidget) -> QGroupBox:
+    """A section: forms, rows and notes stacked (wrapped notes outside forms size correctly)."""
     box = QGroupBox(title)
     layout = QVBoxLayout(box)
     for part in parts:
-        if isinstance(part, QFormLayout):
+        if isinstance(part, QLayout):
             layout.addLayout(part)
         else:
             layout.addWidget(part)

@@ -543,6 +543,49 @@ The relay stops while the database is replaced and starts again on the restored 
     </message>
 </context>
 <context>
+    <name>ChangePasswordDialog</name>
+    <message>
+        <location filename="../../gui/dialogs/change_password.py" line="22"/>
+        <source>Change admin password</source>
+        <translation>修改管理员密码</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/change_password.py" line="25"/>
+        <source>Change password</source>
+        <translation>修改密码</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/change_password.py" line="29"/>
+        <source>Current password:</source>
+        <translation>当前密码：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/change_password.py" line="30"/>
+        <source>New password:</source>
+        <translation>新密码：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/change_password.py" line="31"/>
+        <source>New password again:</source>
+        <translation>再次输入新密码：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/change_password.py" line="58"/>
+        <source>The two new passwords differ.</source>
+        <translation>两次输入的新密码不一致。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/change_password.py" line="66"/>
+        <source>Too many wrong passwords: try again after {time} (UTC).</source>
+        <translation>密码错误次数过多：请在 {time}（UTC）之后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/change_password.py" line="71"/>
+        <source>The current password is wrong.</source>
+        <translation>当前密码不正确。</translation>
+    </message>
+</context>
+<context>
     <name>CidrListEditor</name>
     <message>
         <location filename="../../gui/widgets/cidr_list.py" line="51"/>
@@ -1779,7 +1822,7 @@ for example:
         <translation>PEM 证书 (*.pem *.crt *.cer);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="302"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="303"/>
         <source>{why}
 You can also clear the API key field and save the provider without a key for now.</source>
         <translation>{why}
@@ -3026,237 +3069,247 @@ You can also clear the API key field and save the provider without a key for now
 <context>
     <name>SettingsPage</name>
     <message>
-        <location filename="../../gui/pages/settings.py" line="58"/>
+        <location filename="../../gui/pages/settings.py" line="59"/>
         <source>Computers on the LAN (all network interfaces)</source>
         <translation>局域网内的计算机（所有网络接口）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="59"/>
+        <location filename="../../gui/pages/settings.py" line="60"/>
         <source>This computer only (127.0.0.1)</source>
         <translation>仅本机（127.0.0.1）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="62"/>
+        <location filename="../../gui/pages/settings.py" line="63"/>
         <source>any free port</source>
         <translation>任意空闲端口</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="64"/>
+        <location filename="../../gui/pages/settings.py" line="65"/>
         <source>Restart relay</source>
         <translation>重启中转服务</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="66"/>
+        <location filename="../../gui/pages/settings.py" line="67"/>
         <source>Changes to the address and port take effect after you save and then restart the relay. Connected clients are disconnected briefly.</source>
         <translation>地址和端口的更改在保存并重启中转服务后生效。已连接的客户端会短暂断开。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="73"/>
+        <location filename="../../gui/pages/settings.py" line="74"/>
         <source>Listen for:</source>
         <translation>允许访问：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="74"/>
+        <location filename="../../gui/pages/settings.py" line="75"/>
         <source>Port:</source>
         <translation>端口：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="75"/>
+        <location filename="../../gui/pages/settings.py" line="76"/>
         <source>Relay</source>
         <translation>中转服务</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="79"/>
+        <location filename="../../gui/pages/settings.py" line="80"/>
         <source>Request logs:</source>
         <translation>请求日志：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="80"/>
+        <location filename="../../gui/pages/settings.py" line="81"/>
         <source>Payment records:</source>
         <translation>支付记录：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="81"/>
+        <location filename="../../gui/pages/settings.py" line="82"/>
         <source>Login and security events:</source>
         <translation>登录与安全事件：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="86"/>
+        <location filename="../../gui/pages/settings.py" line="87"/>
         <source> days</source>
         <translation> 天</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="91"/>
+        <location filename="../../gui/pages/settings.py" line="92"/>
         <source>Purge now…</source>
         <translation>立即清理…</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="92"/>
+        <location filename="../../gui/pages/settings.py" line="93"/>
         <source>Delete what is older than the saved periods now, instead of waiting for the daily clean-up</source>
         <translation>现在就删除超过已保存保留期限的记录，而不必等待每日自动清理</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="105"/>
+        <location filename="../../gui/pages/settings.py" line="106"/>
         <source>Keep records</source>
         <translation>记录保留</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="106"/>
+        <location filename="../../gui/pages/settings.py" line="107"/>
         <source>How long each kind of record is kept before it is deleted.</source>
         <translation>各类记录在删除前保留的时长。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="111"/>
+        <location filename="../../gui/pages/settings.py" line="112"/>
+        <source>Change admin password…</source>
+        <translation>修改管理员密码…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/settings.py" line="114"/>
         <source>Admin access</source>
         <translation>管理访问</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="112"/>
+        <location filename="../../gui/pages/settings.py" line="115"/>
         <source>Computers allowed to use the admin API, one address or network per line.</source>
         <translation>允许使用管理 API 的计算机，每行一个地址或网段。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="114"/>
+        <location filename="../../gui/pages/settings.py" line="117"/>
         <source>This computer (127.0.0.1 and ::1) is always allowed, whatever the list says, so you cannot lock yourself out.</source>
         <translation>无论列表如何设置，本机（127.0.0.1 和 ::1）始终被允许，因此您不会把自己锁在外面。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="126"/>
+        <location filename="../../gui/pages/settings.py" line="129"/>
         <source>Automatic (follow the system)</source>
         <translation>自动（跟随系统）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="133"/>
+        <location filename="../../gui/pages/settings.py" line="136"/>
         <source>Used from the next start.</source>
         <translation>下次启动时生效。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="136"/>
+        <location filename="../../gui/pages/settings.py" line="139"/>
         <source>Chosen at first start; balances and prices use it.</source>
         <translation>首次启动时选定，余额和价格均使用此货币。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="139"/>
+        <location filename="../../gui/pages/settings.py" line="142"/>
         <source>Language:</source>
         <translation>语言：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="140"/>
+        <location filename="../../gui/pages/settings.py" line="143"/>
         <source>Currency:</source>
         <translation>货币：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="141"/>
+        <location filename="../../gui/pages/settings.py" line="144"/>
         <source>Interface</source>
         <translation>界面</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="147"/>
+        <location filename="../../gui/pages/settings.py" line="150"/>
         <source>Discard changes</source>
         <translation>放弃更改</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="149"/>
+        <location filename="../../gui/pages/settings.py" line="152"/>
         <source>&amp;Save</source>
         <translation>保存(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="195"/>
+        <location filename="../../gui/pages/settings.py" line="198"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="218"/>
+        <location filename="../../gui/pages/settings.py" line="221"/>
         <source>Only the address {host}</source>
         <translation>仅地址 {host}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="266"/>
+        <location filename="../../gui/pages/settings.py" line="269"/>
         <source>Nothing to save.</source>
         <translation>没有需要保存的更改。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="284"/>
+        <location filename="../../gui/pages/settings.py" line="287"/>
         <source>Not saved: {errors}</source>
         <translation>未保存：{errors}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="287"/>
+        <location filename="../../gui/pages/settings.py" line="290"/>
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="289"/>
+        <location filename="../../gui/pages/settings.py" line="292"/>
         <source>Restart the relay to use the new address and port.</source>
         <translation>重启中转服务后将使用新的地址和端口。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="291"/>
+        <location filename="../../gui/pages/settings.py" line="294"/>
         <source>Restart the relay to use the new HTTPS settings.</source>
         <translation>重启中转服务后将使用新的 HTTPS 设置。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="293"/>
+        <location filename="../../gui/pages/settings.py" line="296"/>
         <source>The new language is used from the next start.</source>
         <translation>新语言将在下次启动时生效。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="300"/>
+        <location filename="../../gui/pages/settings.py" line="303"/>
         <source>Restarting the relay…</source>
         <translation>正在重启中转服务…</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="307"/>
+        <location filename="../../gui/pages/settings.py" line="310"/>
         <source>The relay is running at {url}.</source>
         <translation>中转服务正在 {url} 运行。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="310"/>
+        <location filename="../../gui/pages/settings.py" line="313"/>
         <source>The relay could not start: {why}</source>
         <translation>中转服务无法启动：{why}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="317"/>
+        <location filename="../../gui/pages/settings.py" line="323"/>
+        <source>Admin password changed.</source>
+        <translation>管理员密码已修改。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/settings.py" line="329"/>
         <source>Save or discard your changes to the retention periods first.</source>
         <translation>请先保存或放弃对保留期限的更改。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="324"/>
+        <location filename="../../gui/pages/settings.py" line="336"/>
         <source>Nothing is older than the retention periods; there is nothing to delete.</source>
         <translation>没有超过保留期限的记录，无需删除。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="332"/>
+        <location filename="../../gui/pages/settings.py" line="344"/>
         <source>Deleting old records…</source>
         <translation>正在删除旧记录…</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="345"/>
+        <location filename="../../gui/pages/settings.py" line="357"/>
         <source>Another RelayDesk process is deleting old records right now; try again later.</source>
         <translation>另一个 RelayDesk 进程正在删除旧记录，请稍后再试。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="350"/>
+        <location filename="../../gui/pages/settings.py" line="362"/>
         <source>Deleted {logs} request logs, {payments} payment records and {events} login and security events; folded {entries} ledger entries into {carries} carried-forward entries.</source>
         <translation>已删除 {logs} 条请求日志、{payments} 条支付记录和 {events} 条登录与安全事件；已将 {entries} 条账目合并为 {carries} 条结转记录。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="360"/>
+        <location filename="../../gui/pages/settings.py" line="372"/>
         <source>Purge old records</source>
         <translation>清理旧记录</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="361"/>
+        <location filename="../../gui/pages/settings.py" line="373"/>
         <source>This will delete {logs} request logs older than {log_days} days, {payments} payment records older than {payment_days} days and {events} login and security events older than {security_days} days, and fold {entries} ledger entries older than {payment_days} days into {carries} carried-forward entries.</source>
         <translation>将删除 {logs} 条超过 {log_days} 天的请求日志、{payments} 条超过 {payment_days} 天的支付记录和 {events} 条超过 {security_days} 天的登录与安全事件，并将 {entries} 条超过 {payment_days} 天的账目合并为 {carries} 条结转记录。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="367"/>
+        <location filename="../../gui/pages/settings.py" line="379"/>
         <source>Balances do not change: each user&apos;s old ledger entries become one entry carrying their total forward. Pending payments and operator actions are kept. This cannot be undone.</source>
         <translation>余额不会改变：每位用户的旧账目会合并为一条结转其总额的记录。待支付的订单和操作员的操作记录会保留。此操作无法撤销。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="370"/>
+        <location filename="../../gui/pages/settings.py" line="382"/>
         <source>Delete old records</source>
         <translation>删除旧记录</translation>
     </message>

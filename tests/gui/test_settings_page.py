@@ -214,3 +214,39 @@ async def test_admin_whitelist_notes_this_computer_is_always_allowed(backend) ->
     page = await open_page(backend)
     texts = [label.text() for label in page.findChildren(QLabel)]
     assert any("127.0.0.1 and ::1" in t and "always allowed" in t for t in texts)
+
+
+# --- Change admin password ---------------------------------------------------------------------
+
+async def _password_dialog(page: SettingsPage):  # type: ignore[no-untyped-def]
+    from gui.dialogs.change_password import ChangePasswordDialog
+    page.password_button.click()
+    await asyncio.sleep(0)
+    dialog = page.last_dialog
+    assert isinstance(dialog, ChangePasswordDialog) and dialog.isVisible()
+    return dialog
+
+
+async def _submit(dialog, current: str, new: str, repeat: str | None = None):  # type: ignore[no-untyped-def]
+    dialog.current.setText(current)
+    dialog.new.setText(new)
+    dialog.repeat.setText(new if repeat is None else repeat)
+    dialog.ok_button.click()
+    while dialog.saving is None or not dialog.saving.done():
+        await asyncio.sleep(0.01)
+
+
+async def test_change_admin_password_from_settings(backend) -> None:
+    from app import adminauth
+    await backend.call(adminauth.create_admin, "old-Passw0rd!")
+    page = await open_page(backend)
+    dialog = await _password_dialog(page)
+    await _submit(dialog, "old-Passw0rd!", "new-Passw0rd!7", "new-Passw0rd!8")
+    assert dialog.isVisible() and "differ" in dialog.error.text()
+    await _submit(dialog, "wrong", "new-Passw0rd!7")
+    assert dialog.isVisible() and "current password is wrong" in dialog.error.text()
+    assert dialog.current.text() == ""  # cleared for the next try
+    await _submit(dialog, "old-Passw0rd!", "new-Passw0rd!7")
+    await settle_page(page)
+    assert not dialog.isVisible() and "changed" in page.message.text()
+    assert await backend.call(adminauth.verify_admin, "new-Passw0rd!7", source="test")
