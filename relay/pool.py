@@ -83,6 +83,7 @@ class ProviderPool:
         self._snap = Snapshot()
         self._lock = asyncio.Lock()
         self._health: dict[int, tuple[int, float]] = {}  # survives reloads
+        self._served: set[int] = set()  # providers this process recorded a success of
         self._unsubs = [events.subscribe(t, self.invalidate)
                         for t in (events.PROVIDERS, events.PRICES)]
 
@@ -133,10 +134,13 @@ class ProviderPool:
         return sorted(items, key=lambda u: self._rng.random() ** (1.0 / u.weight), reverse=True)
 
     def record_success(self, up: Upstream) -> None:
-        was_unhealthy = up.failures > 0
+        """Written on a change only: the first success this process sees (so a provider's
+        health does not read "not used yet" while it serves), and a recovery."""
+        changed = up.failures > 0 or up.id not in self._served
         up.failures, up.cooldown_until = 0, 0.0
         self._health[up.id] = (0, 0.0)
-        if was_unhealthy:
+        self._served.add(up.id)
+        if changed:
             self._persist(up, healthy=True, error=None)
 
     def record_failure(self, up: Upstream, reason: str) -> None:

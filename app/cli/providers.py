@@ -1,9 +1,10 @@
 """`relaydesk provider ...` and `relaydesk price ...`: where requests go and what they cost."""
 
 import argparse
+import os
 from typing import Any
 
-from app import pricing, providers, views
+from app import keystore, pricing, providers, views
 from app.cli.output import Output, comma_list
 from app.cli.users import read_secret_stdin
 from app.errors import ValidationError
@@ -133,10 +134,16 @@ def add(args: argparse.Namespace, out: Output) -> None:
                                       base_url=args.base_url, model_map=args.map,
                                       priority=args.priority, weight=args.weight, api_key=key,
                                       enabled=not args.disabled, **network)
-    out.item(_view(provider, has_key=key is not None),
-             text=f"added provider {provider.name} ({provider.kind}, {provider.base_url})"
-                  + ("" if key else "; no key stored yet (use --key-stdin or "
-                     "RELAYDESK_PROVIDER_KEY_…)"))
+    env = keystore.env_var_name(provider.name)
+    from_env = key is None and bool(os.environ.get(env))
+    if key is not None:
+        note = ""
+    elif from_env:
+        note = f"; its key comes from {env}"
+    else:
+        note = f"; no key stored yet (use --key-stdin or {env})"
+    out.item(_view(provider, has_key=key is not None or from_env),
+             text=f"added provider {provider.name} ({provider.kind}, {provider.base_url})" + note)
 
 
 def edit(args: argparse.Namespace, out: Output) -> None:

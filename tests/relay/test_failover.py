@@ -328,3 +328,16 @@ async def test_malformed_request_is_not_failed_over_nor_a_provider_failure(
     assert set((await _health(h)).values()) == {(0, False)}
     await h.server.state.dbx.run(lambda: None)
     assert all(p.health != "cooling" for p in providers.list_providers())
+
+
+async def test_a_provider_that_serves_is_recorded_healthy_at_once(make_relay) -> None:
+    """Its health shows "healthy" after its first success, not "not used yet" until a failure."""
+    h = await make_relay(("deepseek",))
+    assert providers.get_provider("deepseek-1").health == "unknown"
+    async with h.client() as client:
+        for _ in range(3):
+            await client.chat.completions.create(model="m1", messages=MESSAGES)
+    await h.server.state.dbx.run(lambda: None)  # the health write was queued on the executor
+    row = providers.get_provider("deepseek-1")
+    assert (row.health, row.consecutive_failures) == ("healthy", 0)
+    assert row.last_checked_at is not None

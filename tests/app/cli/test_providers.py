@@ -56,6 +56,14 @@ def test_edit_and_remove(cli):
     assert cli.ok("provider", "list").out == "(no providers)\n"
 
 
+def test_add_says_where_a_key_from_the_environment_comes_from(cli, monkeypatch):
+    monkeypatch.setenv("RELAYDESK_PROVIDER_KEY_DS", "sk-env")
+    out = cli.ok("provider", "add", "ds", "--kind", "deepseek", "--models", "m").out
+    assert "no key stored yet" not in out and "its key comes from RELAYDESK_PROVIDER_KEY_DS" in out
+    assert "sk-env" not in out
+    assert cli.json("provider", "list")[0]["has_key"] is True
+
+
 def test_env_var_key_shows_as_present(cli, monkeypatch):
     cli.ok("provider", "add", "ds-main.1", "--kind", "deepseek", "--models", "m")
     monkeypatch.setenv("RELAYDESK_PROVIDER_KEY_DS_MAIN_1", "sk-env")
