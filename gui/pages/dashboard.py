@@ -134,7 +134,7 @@ class DashboardPage(Page):
         layout.addLayout(self._build_top_models())
         refresh = QAction(self)
         refresh.setShortcut(QKeySequence("F5"))
-        refresh.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        refresh.setShortcutContext(Qt.ShortcutContext.WindowShortcut)  # the visible page's
         refresh.triggered.connect(lambda: self.spawn(self.refresh(force=True)))
         self.addAction(refresh)
 

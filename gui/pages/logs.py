@@ -173,7 +173,11 @@ class LogsPage(Page):
         for sequence, slot in actions:
             action = QAction(self)
             action.setShortcut(sequence)
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            # Refresh and Find work from the navigation too (the visible page's only); Copy
+            # stays with the page, where the selection is.
+            action.setShortcutContext(
+                Qt.ShortcutContext.WidgetWithChildrenShortcut if slot == self.copy_selection
+                else Qt.ShortcutContext.WindowShortcut)
             action.triggered.connect(slot)
             self.addAction(action)
 

@@ -197,8 +197,10 @@ class SecurityPage(Page):
     def _shortcut(self, keys: Any, slot: Any, on: QWidget | None = None) -> None:
         action = QAction(self)
         action.setShortcut(QKeySequence(keys))
+        # Page-wide: the window's, so it works with the focus in the navigation too; only the
+        # visible page's shortcuts fire.
         action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut if on is not None
-                                  else Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                                  else Qt.ShortcutContext.WindowShortcut)
         action.triggered.connect(slot)
         (on or self).addAction(action)
 

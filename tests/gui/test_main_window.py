@@ -49,3 +49,31 @@ async def test_close_requests_shutdown(backend) -> None:
     await asyncio.wait_for(closed.wait(), 5)
     menus = [a.text() for a in window.menuBar().actions()]
     assert menus == ["&File", "&Relay", "&Help"]
+
+
+async def test_a_pages_ctrl_n_works_with_the_focus_in_the_navigation(backend) -> None:
+    """The operator clicks "Users" in the navigation and presses Ctrl+N, as the page's own
+    hint says: the focus is in the navigation list, not in the page."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from gui.dialogs.user_edit import UserEditDialog
+    from gui.pages.security import SecurityPage
+    from gui.pages.users import UsersPage
+    from tests.gui.conftest import until
+
+    window = MainWindow(backend, [UsersPage, SecurityPage])
+    window.show()
+    window.activateWindow()
+    try:
+        await until(window.isActiveWindow)  # key events reach the active window only
+        users = window.pages["UsersPage"]
+        window.nav.setCurrentRow(0)
+        window.nav.setFocus()
+        await asyncio.sleep(0)
+        QTest.keyClick(window.nav, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+        await until(lambda: isinstance(users.last_dialog, UserEditDialog)
+                    and users.last_dialog.isVisible())
+        users.last_dialog.reject()
+    finally:
+        window.close()
