@@ -280,8 +280,9 @@ class BalancesPage(Page):
         self.ledger_box.setTitle(self.tr("Ledger of {user}: balance {balance} {currency}").format(
             user=user.username, balance=format_micros(user.balance_micros),
             currency=self.currency))
-        self.ledger_count.setText(self.tr("{n} entries shown").format(
-            n=len(self.ledger_model.rows)))
+        shown = len(self.ledger_model.rows)
+        self.ledger_count.setText(self.tr("1 entry shown") if shown == 1 else
+                                  self.tr("{n} entries shown").format(n=f"{shown:,}"))
         self.ledger_more.setEnabled(len(rows) == limit)
 
     async def load_records(self, *, more: bool = False, keep: bool = False) -> None:

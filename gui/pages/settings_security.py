@@ -98,8 +98,10 @@ class SecuritySettings(QObject):
             "ban_minutes": _spin(1, 525_600, self.tr(" minutes")),
         }
         limits_form = QFormLayout()
-        limits_form.addRow(self.tr("Requests per key:"), left(self.spins["rate_limit_rpm"]))
-        limits_form.addRow(self.tr("Tokens per key:"), left(self.spins["rate_limit_tpm"]))
+        limits_form.addRow(self.tr("Requests per minute, per key:"),
+                           left(self.spins["rate_limit_rpm"]))
+        limits_form.addRow(self.tr("Tokens per minute, per key:"),
+                           left(self.spins["rate_limit_tpm"]))
         limits_form.addRow(self.tr("Concurrent requests per key:"),
                            left(self.spins["rate_limit_concurrency"]))
         limits_form.addRow(self.tr("Largest request:"), left(self.spins["max_body_mb"]))

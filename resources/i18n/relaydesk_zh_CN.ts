@@ -472,32 +472,37 @@ The relay stops while the database is replaced and starts again on the restored 
         <translation>{user} 的余额流水：余额 {balance} {currency}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/balances.py" line="283"/>
+        <location filename="../../gui/pages/balances.py" line="284"/>
+        <source>1 entry shown</source>
+        <translation>已显示 1 条</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/balances.py" line="285"/>
         <source>{n} entries shown</source>
         <translation>已显示 {n} 条</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/balances.py" line="312"/>
+        <location filename="../../gui/pages/balances.py" line="313"/>
         <source>{shown} of {count} records shown. Recharged {recharged} {currency}, refunded {refunded} {currency}, net {net} {currency}.</source>
         <translation>已显示 {shown} / {count} 条记录。充值 {recharged} {currency}，退款 {refunded} {currency}，净额 {net} {currency}。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/balances.py" line="361"/>
+        <location filename="../../gui/pages/balances.py" line="362"/>
         <source>Recharged {amount} {currency} to {user}. Order number: {order}</source>
         <translation>已为 {user} 充值 {amount} {currency}。订单号：{order}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/balances.py" line="365"/>
+        <location filename="../../gui/pages/balances.py" line="366"/>
         <source>Recharged</source>
         <translation>充值成功</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/balances.py" line="389"/>
+        <location filename="../../gui/pages/balances.py" line="390"/>
         <source>Order {order}: {refunded} of {amount} {currency} refunded to {user}.</source>
         <translation>订单 {order}：已向 {user} 退款 {refunded} / {amount} {currency}。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/balances.py" line="412"/>
+        <location filename="../../gui/pages/balances.py" line="413"/>
         <source>{user}: balance adjusted by {amount} {currency}, now {balance} {currency}.</source>
         <translation>{user}：余额调整 {amount} {currency}，当前余额 {balance} {currency}。</translation>
     </message>
@@ -1276,27 +1281,27 @@ for example:
         <translation>日期为 UTC，与“时间”列一致</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs.py" line="293"/>
+        <location filename="../../gui/pages/logs.py" line="297"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs.py" line="295"/>
+        <location filename="../../gui/pages/logs.py" line="299"/>
         <source>No requests have been relayed yet.</source>
         <translation>尚未中转任何请求。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs.py" line="297"/>
+        <location filename="../../gui/pages/logs.py" line="301"/>
         <source>No requests match these filters.</source>
         <translation>没有符合筛选条件的请求。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs.py" line="299"/>
+        <location filename="../../gui/pages/logs.py" line="303"/>
         <source>All {n} matching requests shown, newest first.</source>
         <translation>已显示全部 {n} 条匹配的请求，最新的在前。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs.py" line="301"/>
+        <location filename="../../gui/pages/logs.py" line="305"/>
         <source>{n} most recent requests shown. Scroll down to load older ones.</source>
         <translation>已显示最近的 {n} 条请求。向下滚动可加载更早的请求。</translation>
     </message>
@@ -2778,72 +2783,72 @@ You can also clear the API key field and save the provider without a key for now
         <translation>安全</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/security.py" line="243"/>
+        <location filename="../../gui/pages/security.py" line="245"/>
         <source>never</source>
         <translation>从未</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/security.py" line="250"/>
+        <location filename="../../gui/pages/security.py" line="252"/>
         <source>Active bans ({n})</source>
         <translation>当前封禁（{n}）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/security.py" line="251"/>
+        <location filename="../../gui/pages/security.py" line="253"/>
         <source>Active bans</source>
         <translation>当前封禁</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/security.py" line="289"/>
+        <location filename="../../gui/pages/security.py" line="291"/>
         <source>Unban address</source>
         <translation>解除地址封禁</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/security.py" line="289"/>
+        <location filename="../../gui/pages/security.py" line="291"/>
         <source>Lift the ban on {ip}?</source>
         <translation>确定要解除对 {ip} 的封禁吗？</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/security.py" line="290"/>
+        <location filename="../../gui/pages/security.py" line="292"/>
         <source>Requests from this address are accepted again at once. If it keeps failing to authenticate, it is banned again.</source>
         <translation>来自此地址的请求将立即重新被接受。如果它继续认证失败，会再次被封禁。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/security.py" line="292"/>
+        <location filename="../../gui/pages/security.py" line="294"/>
         <source>Unban</source>
         <translation>解除封禁</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/security.py" line="304"/>
+        <location filename="../../gui/pages/security.py" line="306"/>
         <source>New admin token</source>
         <translation>新建管理令牌</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/security.py" line="305"/>
+        <location filename="../../gui/pages/security.py" line="307"/>
         <source>Name of the token, for example the program or person that will use it:</source>
         <translation>令牌名称，例如将使用它的程序或人员：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/security.py" line="307"/>
+        <location filename="../../gui/pages/security.py" line="309"/>
         <source>Create token</source>
         <translation>创建令牌</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/security.py" line="326"/>
+        <location filename="../../gui/pages/security.py" line="328"/>
         <source>Revoke admin token</source>
         <translation>吊销管理令牌</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/security.py" line="327"/>
+        <location filename="../../gui/pages/security.py" line="329"/>
         <source>Revoke the admin token “{name}” ({prefix})?</source>
         <translation>确定要吊销管理令牌“{name}”（{prefix}）吗？</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/security.py" line="329"/>
+        <location filename="../../gui/pages/security.py" line="331"/>
         <source>Programs using this token are refused by the admin API from now on. A revoked token cannot be turned back on; create a new one instead.</source>
         <translation>从现在起，管理 API 将拒绝使用此令牌的程序。吊销的令牌无法恢复；如需要请新建一个。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/security.py" line="331"/>
+        <location filename="../../gui/pages/security.py" line="333"/>
         <source>Revoke token</source>
         <translation>吊销令牌</translation>
     </message>
@@ -2922,146 +2927,146 @@ You can also clear the API key field and save the provider without a key for now
     </message>
     <message>
         <location filename="../../gui/pages/settings_security.py" line="101"/>
-        <source>Requests per key:</source>
-        <translation>每个密钥的请求数：</translation>
-    </message>
-    <message>
-        <location filename="../../gui/pages/settings_security.py" line="102"/>
-        <source>Tokens per key:</source>
-        <translation>每个密钥的 token 数：</translation>
+        <source>Requests per minute, per key:</source>
+        <translation>每个密钥每分钟请求数：</translation>
     </message>
     <message>
         <location filename="../../gui/pages/settings_security.py" line="103"/>
+        <source>Tokens per minute, per key:</source>
+        <translation>每个密钥每分钟令牌数：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/settings_security.py" line="105"/>
         <source>Concurrent requests per key:</source>
         <translation>每个密钥的并发请求：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="105"/>
+        <location filename="../../gui/pages/settings_security.py" line="107"/>
         <source>Largest request:</source>
         <translation>最大请求体：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="106"/>
+        <location filename="../../gui/pages/settings_security.py" line="108"/>
         <source>Limits</source>
         <translation>限制</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="107"/>
+        <location filename="../../gui/pages/settings_security.py" line="109"/>
         <source>Defaults for API keys without limits of their own; a key&apos;s own limits are set in its API keys dialog. Larger requests are refused before they reach a provider.</source>
         <translation>适用于未单独设置限制的 API 密钥；单个密钥的限制在其“API 密钥”对话框中设置。超过大小的请求在到达服务商之前即被拒绝。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="112"/>
+        <location filename="../../gui/pages/settings_security.py" line="114"/>
         <source>Ban an address after:</source>
         <translation>失败达到此次数即封禁：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="113"/>
+        <location filename="../../gui/pages/settings_security.py" line="115"/>
         <source>Counted within:</source>
         <translation>统计时段：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="114"/>
+        <location filename="../../gui/pages/settings_security.py" line="116"/>
         <source>Ban lasts:</source>
         <translation>封禁时长：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="115"/>
+        <location filename="../../gui/pages/settings_security.py" line="117"/>
         <source>Abuse protection</source>
         <translation>防滥用</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="116"/>
+        <location filename="../../gui/pages/settings_security.py" line="118"/>
         <source>An address that sends this many invalid API keys or failed sign-ins within the period is refused until the ban ends. This computer is never banned. Running bans are listed, and can be lifted, on the Security page.</source>
         <translation>在统计时段内发送无效 API 密钥或登录失败达到此次数的地址，将被拒绝直至封禁结束。本机永远不会被封禁。当前的封禁列在“安全”页面上，可在那里解除。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="122"/>
+        <location filename="../../gui/pages/settings_security.py" line="124"/>
         <source>Automatic (on when other computers can connect)</source>
         <translation>自动（其他计算机可连接时开启）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="123"/>
+        <location filename="../../gui/pages/settings_security.py" line="125"/>
         <source>On</source>
         <translation>开启</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="124"/>
+        <location filename="../../gui/pages/settings_security.py" line="126"/>
         <source>Off (plain HTTP)</source>
         <translation>关闭（普通 HTTP）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="128"/>
+        <location filename="../../gui/pages/settings_security.py" line="130"/>
         <source>HTTPS:</source>
         <translation>HTTPS：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="130"/>
+        <location filename="../../gui/pages/settings_security.py" line="132"/>
         <source>Certificate file:</source>
         <translation>证书文件：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="131"/>
+        <location filename="../../gui/pages/settings_security.py" line="133"/>
         <source>None: RelayDesk makes its own certificate</source>
         <translation>不指定：由 RelayDesk 自行生成证书</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="132"/>
+        <location filename="../../gui/pages/settings_security.py" line="134"/>
         <source>Private key file:</source>
         <translation>私钥文件：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="133"/>
+        <location filename="../../gui/pages/settings_security.py" line="135"/>
         <source>None: goes with RelayDesk&apos;s own certificate</source>
         <translation>不指定：使用 RelayDesk 自有证书的私钥</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="137"/>
+        <location filename="../../gui/pages/settings_security.py" line="139"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="147"/>
+        <location filename="../../gui/pages/settings_security.py" line="149"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="153"/>
+        <location filename="../../gui/pages/settings_security.py" line="155"/>
         <source>Certificate SHA-256:</source>
         <translation>证书 SHA-256 指纹：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="155"/>
+        <location filename="../../gui/pages/settings_security.py" line="157"/>
         <source>HTTPS</source>
         <translation>HTTPS</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="156"/>
+        <location filename="../../gui/pages/settings_security.py" line="158"/>
         <source>Leave both files empty to use a certificate RelayDesk makes itself; clients then have to trust it once. Your own certificate and key are PEM files. Changes take effect when the relay restarts.</source>
         <translation>两个文件都留空时，使用 RelayDesk 自行生成的证书；客户端需要信任它一次。自备的证书和私钥应为 PEM 文件。更改在中转服务重启后生效。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="196"/>
+        <location filename="../../gui/pages/settings_security.py" line="198"/>
         <source>The relay is not serving HTTPS right now</source>
         <translation>中转服务当前未使用 HTTPS</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="205"/>
+        <location filename="../../gui/pages/settings_security.py" line="207"/>
         <source>Choose the certificate file</source>
         <translation>选择证书文件</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="206"/>
+        <location filename="../../gui/pages/settings_security.py" line="208"/>
         <source>Choose the private key file</source>
         <translation>选择私钥文件</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="209"/>
+        <location filename="../../gui/pages/settings_security.py" line="211"/>
         <source>PEM files (*.pem *.crt *.cer *.key)</source>
         <translation>PEM 文件 (*.pem *.crt *.cer *.key)</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings_security.py" line="210"/>
+        <location filename="../../gui/pages/settings_security.py" line="212"/>
         <source>All files (*)</source>
         <translation>所有文件 (*)</translation>
     </message>
@@ -3512,7 +3517,7 @@ You can also clear the API key field and save the provider without a key for now
     </message>
     <message>
         <location filename="../../gui/pages/users.py" line="128"/>
-        <location filename="../../gui/pages/users.py" line="273"/>
+        <location filename="../../gui/pages/users.py" line="275"/>
         <source>&amp;Disable</source>
         <translation>停用(&amp;D)</translation>
     </message>
@@ -3542,68 +3547,68 @@ You can also clear the API key field and save the provider without a key for now
         <translation>用户</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/users.py" line="231"/>
+        <location filename="../../gui/pages/users.py" line="233"/>
         <source>No user matches “{text}”.</source>
         <translation>没有与“{text}”匹配的用户。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/users.py" line="233"/>
+        <location filename="../../gui/pages/users.py" line="235"/>
         <source>One user matches “{text}”.</source>
         <translation>有 1 个用户与“{text}”匹配。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/users.py" line="235"/>
+        <location filename="../../gui/pages/users.py" line="237"/>
         <source>{count} users match “{text}”.</source>
         <translation>有 {count} 个用户与“{text}”匹配。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/users.py" line="238"/>
+        <location filename="../../gui/pages/users.py" line="240"/>
         <source>No users yet. Press Ctrl+N to add the first one.</source>
         <translation>还没有用户。按 Ctrl+N 添加第一个用户。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/users.py" line="240"/>
+        <location filename="../../gui/pages/users.py" line="242"/>
         <source>One user</source>
         <translation>共 1 个用户</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/users.py" line="242"/>
+        <location filename="../../gui/pages/users.py" line="244"/>
         <source>{count} users</source>
         <translation>共 {count} 个用户</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/users.py" line="270"/>
+        <location filename="../../gui/pages/users.py" line="272"/>
         <source>E&amp;nable</source>
         <translation>启用(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/users.py" line="271"/>
+        <location filename="../../gui/pages/users.py" line="273"/>
         <source>Let the user&apos;s keys work again</source>
         <translation>恢复该用户密钥的使用</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/users.py" line="274"/>
+        <location filename="../../gui/pages/users.py" line="276"/>
         <source>Stop the user&apos;s keys from working until enabled again; nothing is deleted</source>
         <translation>停用该用户的密钥，直到重新启用；不会删除任何数据</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/users.py" line="336"/>
-        <location filename="../../gui/pages/users.py" line="337"/>
+        <location filename="../../gui/pages/users.py" line="338"/>
+        <location filename="../../gui/pages/users.py" line="339"/>
         <source>Delete user</source>
         <translation>删除用户</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/users.py" line="336"/>
+        <location filename="../../gui/pages/users.py" line="338"/>
         <source>Delete the user {user}?</source>
         <translation>确定要删除用户 {user} 吗？</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/users.py" line="327"/>
+        <location filename="../../gui/pages/users.py" line="329"/>
         <source>Their profile, API keys and login history are erased. Request logs and payment records are kept de-identified until their retention period ends. This cannot be undone.</source>
         <translation>该用户的资料、API 密钥和登录历史将被清除。请求日志和支付记录会去标识化保留，直至保留期结束。此操作无法撤销。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/users.py" line="332"/>
+        <location filename="../../gui/pages/users.py" line="334"/>
         <source>{user} still has a balance of {amount}. It stays with the de-identified payment records and can still be refunded by order number.</source>
         <translation>{user} 仍有余额 {amount}。该余额随去标识化的支付记录保留，仍可按订单号退款。</translation>
     </message>

@@ -405,3 +405,12 @@ async def test_render(backend, sqlite_db, fake_clock, tmp_path) -> None:
             grab(dialog, out / "adjust_dialog_refused.png")
         dialog.reject()
         await settle_page(page)
+
+
+async def test_one_ledger_entry_is_counted_in_the_singular(backend, people) -> None:
+    accounts.add_user("solo", "solo@example.com")
+    recharges.recharge("solo", 1_000_000)
+    page = await shown_page(backend)
+    assert page.select_user("solo")
+    await settle_page(page)
+    assert page.ledger_count.text() == "1 entry shown"
