@@ -47,6 +47,7 @@ class Backend(QObject):
         self.relay: RelayServer | None = None
         self.relay_error: str | None = None
         self._samples: list[tuple[float, int]] = []
+        self._served = 0  # requests the relay had served at the last sample
         self._timer = QTimer(self)
         self._timer.setInterval(2000)
         self._timer.timeout.connect(self._sample)
@@ -86,6 +87,7 @@ class Backend(QObject):
             return False
         self.relay, self.relay_error = server, None
         self._samples.clear()
+        self._served = 0
         self.relay_state.emit("running")
         return True
 
@@ -120,8 +122,12 @@ class Backend(QObject):
         self._samples = [(t, n) for t, n in self._samples if now - t <= 60.0]
         per_minute = state.requests_served - self._samples[0][1]
         self.traffic.emit(per_minute, state.in_flight)
-        if per_minute:
-            self.changed.emit("logs")
+        if state.requests_served != self._served:
+            # Requests were logged and billed, and providers' health may have moved: the pages
+            # showing them reload (the visible ones now, the others when shown).
+            self._served = state.requests_served
+            for topic in ("logs", "money", "providers"):
+                self.changed.emit(topic)
 
     async def close(self) -> None:
         self._timer.stop()

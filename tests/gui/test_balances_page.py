@@ -414,3 +414,38 @@ async def test_one_ledger_entry_is_counted_in_the_singular(backend, people) -> N
     assert page.select_user("solo")
     await settle_page(page)
     assert page.ledger_count.text() == "1 entry shown"
+
+
+async def test_the_page_follows_the_relays_billing_without_refresh(backend, monkeypatch) -> None:
+    """A request billed by the relay shows in the balance and the ledger by itself (5 billed
+    requests later the page used to show the recharge only, until Refresh)."""
+    import aiohttp
+
+    from app import apikeys, keystore, pricing, providers
+    from tests.helpers.fake_upstream import FakeUpstream
+
+    accounts.add_user("alice", "alice@example.com")
+    recharges.recharge("alice", 10_000_000)
+    pricing.set_price("m1", "2", "8", "0.5")
+    _, key = apikeys.create_key("alice")
+    settings.set("relay_host", "127.0.0.1")
+    settings.set("relay_port", 0)
+    async with FakeUpstream(kind="openai", api_key="sk-up") as up:
+        monkeypatch.setenv(keystore.env_var_name("up"), up.api_key)
+        providers.add_provider("up", "openai", models=["m1"], base_url=up.base_url)
+        assert await backend.start_relay()
+        try:
+            page = await shown_page(backend)
+            assert page.select_user("alice")
+            await settle_page(page)
+            assert column(page.ledger_view, 1) == ["Recharge"]
+            async with aiohttp.ClientSession() as session:
+                async with session.post(f"{backend.relay_urls()[0]}/chat/completions",
+                                        json={"model": "m1", "messages": [
+                                            {"role": "user", "content": "hi"}]},
+                                        headers={"Authorization": f"Bearer {key}"}) as resp:
+                    assert resp.status == 200
+            await until(lambda: column(page.ledger_view, 1)[:1] == ["Charge"], timeout=10)
+            assert accounts.get_user("alice").balance_micros < 10_000_000
+        finally:
+            await backend.stop_relay()
