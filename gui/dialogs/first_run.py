@@ -15,6 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import ports
+
 CURRENCIES = ("CNY", "USD", "EUR", "HKD", "JPY")
 
 
@@ -70,6 +72,9 @@ class FirstRunDialog(QDialog):
             self.error.setText(self.tr("The password is longer than 72 bytes."))
         elif self.password.text() != self.confirm.text():
             self.error.setText(self.tr("The passwords do not match."))
+        elif not ports.port_free(self.choices()["host"], self.port.value()):
+            self.error.setText(self.tr("Port {port} is already used by another program on this "
+                                       "computer; choose another.").format(port=self.port.value()))
         else:
             self.accept()
 

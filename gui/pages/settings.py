@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import retention, settings
+from app import ports, retention, settings
 from app.errors import ServiceError
 from gui.asyncdialog import ask
 from gui.backend import Backend
@@ -270,6 +270,11 @@ class SettingsPage(Page):
             return True
         errors: list[str] = []
         saved: list[str] = []
+        if {"relay_host", "relay_port"} & set(changes):
+            busy = await self._address_busy(changes)
+            if busy:
+                self._say(busy, error=True)
+                return False
         self.save_button.setEnabled(False)
         for key, value in changes.items():
             try:
@@ -288,13 +293,40 @@ class SettingsPage(Page):
                       error=True)
             return False
         notes = [self.tr("Settings saved.")]
-        if {"relay_host", "relay_port"} & set(saved):
-            notes.append(self.tr("Restart the relay to use the new address and port."))
-        if set(TLS_RESTART_KEYS) & set(saved):
-            notes.append(self.tr("Restart the relay to use the new HTTPS settings."))
         if "language" in saved:
             notes.append(self.tr("The new language is used from the next start."))
         self._say(" ".join(notes))
+        if ({"relay_host", "relay_port", *TLS_RESTART_KEYS} & set(saved)
+                and await self._confirm_restart()):
+            await self.restart_relay()
+        return True
+
+    async def _address_busy(self, changes: dict[str, Any]) -> str | None:
+        """Why the relay could not listen where the form says, or None: checked before
+        anything is saved (the relay's own current address is of course taken by itself)."""
+        host = changes.get("relay_host", self.saved["relay_host"])
+        port = changes.get("relay_port", self.saved["relay_port"])
+        relay = self.backend.relay
+        if relay is not None and relay.running and (relay.host, relay.port) == (host, port):
+            return None
+        if await self.backend.call(ports.port_free, host, port):
+            return None
+        return self.tr("Not saved: port {port} is already used by another program on this "
+                       "computer; choose another.").format(port=port)
+
+    async def _confirm_restart(self) -> bool:
+        """One confirmation applies a new address or HTTPS setting: the relay restarts now."""
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Restart the relay"), self.tr(
+            "The relay must restart to use the new settings. Restart it now? Clients in the "
+            "middle of a request see it end."), QMessageBox.StandardButton.NoButton, self)
+        now = box.addButton(self.tr("Restart now"), QMessageBox.ButtonRole.AcceptRole)
+        later = box.addButton(self.tr("Later"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(later)
+        self.last_dialog = box
+        await ask(box)
+        if box.clickedButton() is not now:
+            self._say(self.tr("Settings saved. The relay uses them from its next restart."))
+            return False
         return True
 
     async def restart_relay(self) -> bool:

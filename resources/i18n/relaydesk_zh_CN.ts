@@ -208,7 +208,7 @@
 <context>
     <name>Backend</name>
     <message>
-        <location filename="../../gui/backend.py" line="83"/>
+        <location filename="../../gui/backend.py" line="84"/>
         <source>Port {port} on {host} is not available: {why}</source>
         <translation>{host} 上的端口 {port} 不可用：{why}</translation>
     </message>
@@ -853,54 +853,59 @@ Restore a backup to continue. The damaged file is kept aside in the backups fold
 <context>
     <name>FirstRunDialog</name>
     <message>
-        <location filename="../../gui/dialogs/first_run.py" line="33"/>
+        <location filename="../../gui/dialogs/first_run.py" line="35"/>
         <source>Welcome to RelayDesk</source>
         <translation>欢迎使用 RelayDesk</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/first_run.py" line="34"/>
+        <location filename="../../gui/dialogs/first_run.py" line="36"/>
         <source>Choose the administrator password that protects this window, and how the relay should listen.</source>
         <translation>请设置保护本窗口的管理员密码，并选择中转服务的监听方式。</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/first_run.py" line="44"/>
+        <location filename="../../gui/dialogs/first_run.py" line="46"/>
         <source>Let other computers on the LAN use the relay</source>
         <translation>允许局域网内的其他计算机使用中转服务</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/first_run.py" line="51"/>
+        <location filename="../../gui/dialogs/first_run.py" line="53"/>
         <source>Admin password:</source>
         <translation>管理员密码：</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/first_run.py" line="52"/>
+        <location filename="../../gui/dialogs/first_run.py" line="54"/>
         <source>Repeat password:</source>
         <translation>确认密码：</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/first_run.py" line="53"/>
+        <location filename="../../gui/dialogs/first_run.py" line="55"/>
         <source>Relay port:</source>
         <translation>中转端口：</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/first_run.py" line="55"/>
+        <location filename="../../gui/dialogs/first_run.py" line="57"/>
         <source>Currency:</source>
         <translation>货币：</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/first_run.py" line="68"/>
+        <location filename="../../gui/dialogs/first_run.py" line="70"/>
         <source>The password needs at least 8 characters.</source>
         <translation>密码至少需要 8 个字符。</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/first_run.py" line="70"/>
+        <location filename="../../gui/dialogs/first_run.py" line="72"/>
         <source>The password is longer than 72 bytes.</source>
         <translation>密码不能超过 72 字节。</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/first_run.py" line="72"/>
+        <location filename="../../gui/dialogs/first_run.py" line="74"/>
         <source>The passwords do not match.</source>
         <translation>两次输入的密码不一致。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/first_run.py" line="76"/>
+        <source>Port {port} is already used by another program on this computer; choose another.</source>
+        <translation>端口 {port} 已被本机上的其他程序占用，请换一个。</translation>
     </message>
 </context>
 <context>
@@ -3229,92 +3234,112 @@ You can also clear the API key field and save the provider without a key for now
         <translation>没有需要保存的更改。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="287"/>
+        <location filename="../../gui/pages/settings.py" line="292"/>
         <source>Not saved: {errors}</source>
         <translation>未保存：{errors}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="290"/>
+        <location filename="../../gui/pages/settings.py" line="295"/>
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="292"/>
-        <source>Restart the relay to use the new address and port.</source>
-        <translation>重启中转服务后将使用新的地址和端口。</translation>
-    </message>
-    <message>
-        <location filename="../../gui/pages/settings.py" line="294"/>
-        <source>Restart the relay to use the new HTTPS settings.</source>
-        <translation>重启中转服务后将使用新的 HTTPS 设置。</translation>
-    </message>
-    <message>
-        <location filename="../../gui/pages/settings.py" line="296"/>
+        <location filename="../../gui/pages/settings.py" line="297"/>
         <source>The new language is used from the next start.</source>
         <translation>新语言将在下次启动时生效。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="303"/>
+        <location filename="../../gui/pages/settings.py" line="314"/>
+        <source>Not saved: port {port} is already used by another program on this computer; choose another.</source>
+        <translation>未保存：端口 {port} 已被本机上的其他程序占用，请换一个。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/settings.py" line="319"/>
+        <source>Restart the relay</source>
+        <translation>重启中转服务</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/settings.py" line="320"/>
+        <source>The relay must restart to use the new settings. Restart it now? Clients in the middle of a request see it end.</source>
+        <translation>中转服务需要重启才能使用新设置。现在重启吗？正在进行中的请求会被中断。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/settings.py" line="322"/>
+        <source>Restart now</source>
+        <translation>立即重启</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/settings.py" line="323"/>
+        <source>Later</source>
+        <translation>稍后</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/settings.py" line="328"/>
+        <source>Settings saved. The relay uses them from its next restart.</source>
+        <translation>设置已保存。中转服务下次重启时生效。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/settings.py" line="335"/>
         <source>Restarting the relay…</source>
         <translation>正在重启中转服务…</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="310"/>
+        <location filename="../../gui/pages/settings.py" line="342"/>
         <source>The relay is running at {url}.</source>
         <translation>中转服务正在 {url} 运行。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="313"/>
+        <location filename="../../gui/pages/settings.py" line="345"/>
         <source>The relay could not start: {why}</source>
         <translation>中转服务无法启动：{why}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="323"/>
+        <location filename="../../gui/pages/settings.py" line="355"/>
         <source>Admin password changed.</source>
         <translation>管理员密码已修改。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="329"/>
+        <location filename="../../gui/pages/settings.py" line="361"/>
         <source>Save or discard your changes to the retention periods first.</source>
         <translation>请先保存或放弃对保留期限的更改。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="336"/>
+        <location filename="../../gui/pages/settings.py" line="368"/>
         <source>Nothing is older than the retention periods; there is nothing to delete.</source>
         <translation>没有超过保留期限的记录，无需删除。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="344"/>
+        <location filename="../../gui/pages/settings.py" line="376"/>
         <source>Deleting old records…</source>
         <translation>正在删除旧记录…</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="357"/>
+        <location filename="../../gui/pages/settings.py" line="389"/>
         <source>Another RelayDesk process is deleting old records right now; try again later.</source>
         <translation>另一个 RelayDesk 进程正在删除旧记录，请稍后再试。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="362"/>
+        <location filename="../../gui/pages/settings.py" line="394"/>
         <source>Deleted {logs} request logs, {payments} payment records and {events} login and security events; folded {entries} ledger entries into {carries} carried-forward entries.</source>
         <translation>已删除 {logs} 条请求日志、{payments} 条支付记录和 {events} 条登录与安全事件；已将 {entries} 条账目合并为 {carries} 条结转记录。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="372"/>
+        <location filename="../../gui/pages/settings.py" line="404"/>
         <source>Purge old records</source>
         <translation>清理旧记录</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="373"/>
+        <location filename="../../gui/pages/settings.py" line="405"/>
         <source>This will delete {logs} request logs older than {log_days} days, {payments} payment records older than {payment_days} days and {events} login and security events older than {security_days} days, and fold {entries} ledger entries older than {payment_days} days into {carries} carried-forward entries.</source>
         <translation>将删除 {logs} 条超过 {log_days} 天的请求日志、{payments} 条超过 {payment_days} 天的支付记录和 {events} 条超过 {security_days} 天的登录与安全事件，并将 {entries} 条超过 {payment_days} 天的账目合并为 {carries} 条结转记录。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="379"/>
+        <location filename="../../gui/pages/settings.py" line="411"/>
         <source>Balances do not change: each user&apos;s old ledger entries become one entry carrying their total forward. Pending payments and operator actions are kept. This cannot be undone.</source>
         <translation>余额不会改变：每位用户的旧账目会合并为一条结转其总额的记录。待支付的订单和操作员的操作记录会保留。此操作无法撤销。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="382"/>
+        <location filename="../../gui/pages/settings.py" line="414"/>
         <source>Delete old records</source>
         <translation>删除旧记录</translation>
     </message>

@@ -105,3 +105,17 @@ def test_one_instance_per_data_folder(tmp_path) -> None:
     again = instance_lock(tmp_path)
     assert again is not None
     again.unlock()
+
+
+def test_first_run_wizard_refuses_a_port_in_use() -> None:
+    import socket
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        wizard = FirstRunDialog()
+        wizard.password.setText("long enough 1")
+        wizard.confirm.setText("long enough 1")
+        wizard.lan.setChecked(False)
+        wizard.port.setValue(taken.getsockname()[1])
+        click_ok(wizard)
+        assert "already used by another program" in wizard.error.text() and not wizard.result()

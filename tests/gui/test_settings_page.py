@@ -20,9 +20,22 @@ async def open_page(backend) -> SettingsPage:  # type: ignore[no-untyped-def]
     return page
 
 
-async def click_save(page: SettingsPage) -> None:
+async def click_save(page: SettingsPage, *, restart: bool = False) -> None:
+    """Save; a new address or HTTPS setting asks whether to restart the relay now: answer
+    ``restart``."""
+    from PySide6.QtWidgets import QMessageBox
     assert page.save_button.isEnabled()
+    seen = page.last_dialog
     page.save_button.click()
+    await asyncio.sleep(0)
+    idle = asyncio.ensure_future(page.idle())
+    while not idle.done():
+        box = page.last_dialog
+        if isinstance(box, QMessageBox) and box is not seen and box.isVisible():
+            answer = "Restart now" if restart else "Later"
+            next(b for b in box.buttons() if b.text() == answer).click()
+            seen = box
+        await asyncio.sleep(0.01)
     await settle_page(page)
 
 
@@ -80,15 +93,31 @@ async def test_bind_language_and_restart_relay(backend) -> None:
     assert page.host.currentData() == "0.0.0.0"
     page.host.setCurrentIndex(page.host.findData("127.0.0.1"))
     page.language.setCurrentIndex(page.language.findData("zh_CN"))
-    await click_save(page)
+    await click_save(page, restart=True)  # one confirmation applies the new address
     assert settings.get("relay_host") == "127.0.0.1"
     assert settings.get("language") == "zh_CN"
-    assert "next start" in page.message.text() and "Restart the relay" in page.message.text()
-    page.restart_button.click()
-    await settle_page(page)
     assert backend.relay is not None and backend.relay.host == "127.0.0.1"
     assert page.message.text().startswith("The relay is running at http://127.0.0.1:")
+    page.restart_button.click()  # still there, for later
+    await settle_page(page)
+    assert backend.relay is not None and backend.relay.running
     await backend.stop_relay()
+
+
+async def test_a_port_in_use_is_refused_before_anything_is_saved(backend) -> None:
+    import socket
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        page = await open_page(backend)
+        page.host.setCurrentIndex(page.host.findData("127.0.0.1"))
+        page.port.setValue(port)
+        page.retention["log_retention_days"].setValue(14)
+        await click_save(page)
+        assert "already used by another program" in page.message.text()
+        assert settings.get("relay_port") != port and settings.get("log_retention_days") != 14
+        assert page.save_button.isEnabled()  # the edits are kept to correct
 
 
 async def test_external_change_keeps_unsaved_edits(backend) -> None:
@@ -163,7 +192,7 @@ async def test_security_settings_load_and_save_through_the_service(backend) -> N
     assert settings.get("tls_mode") == "on"
     assert settings.get("tls_cert_file") == "/etc/relaydesk/cert.pem"
     assert settings.get("tls_key_file") == "/etc/relaydesk/key.pem"
-    assert "Restart the relay to use the new HTTPS settings." in page.message.text()
+    assert "uses them from its next restart" in page.message.text()  # "Later" was chosen
     assert sec.proxies.values() == ["10.0.0.5/32"]  # shown as stored
     assert not page.save_button.isEnabled()
 
