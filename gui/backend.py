@@ -18,8 +18,8 @@ from app import events, settings, tls
 from app.config import Config
 from app.errors import ValidationError
 from relay.dbexec import DatabaseExecutor
-from relay.server import RelayServer
 from relay.state import RelayOptions
+from relay.thread import RelayThread
 
 log = logging.getLogger(__name__)
 P = ParamSpec("P")
@@ -44,7 +44,7 @@ class Backend(QObject):
         super().__init__(parent)
         self.config = config
         self._dbx = DatabaseExecutor(workers=1)
-        self.relay: RelayServer | None = None
+        self.relay: RelayThread | None = None  # the relay, on its own thread and loop
         self.relay_error: str | None = None
         self._samples: list[tuple[float, int]] = []
         self._served = 0  # requests the relay had served at the last sample
@@ -73,7 +73,7 @@ class Backend(QObject):
             # Same decision as `relaydesk serve`; key generation and file checks run off the
             # GUI thread. A bad certificate is reported like a busy port, not raised.
             plan = await self.call(self._tls_plan, host)
-            server = RelayServer(host, port, shutdown_timeout=3.0, config=self.config, tls=plan,
+            server = RelayThread(host, port, shutdown_timeout=3.0, config=self.config, tls=plan,
                                  options=RelayOptions.from_settings(values))
             await server.start()
         except ValidationError as exc:
@@ -104,6 +104,13 @@ class Backend(QObject):
     def _tls_plan(self, host: str) -> tls.TlsPlan | None:
         return tls.resolve(self.config, host, settings.get("tls_mode"),
                            settings.get("tls_cert_file"), settings.get("tls_key_file"))
+
+    @property
+    def relay_status(self) -> str:
+        """What ``relay_state`` last said: "running", "stopped" or "error: <why>"."""
+        if self.relay is not None and self.relay.running:
+            return "running"
+        return f"error: {self.relay_error}" if self.relay_error else "stopped"
 
     def relay_urls(self) -> list[str]:
         return self.relay.urls() if self.relay is not None and self.relay.running else []

@@ -129,13 +129,19 @@ async def session(app: QApplication, config: Config) -> int:
     collector = GarbageCollector(app)
     backend = Backend(config)
     try:
+        # Sign-in guards the admin views, not the LAN's service: once set up, the relay serves
+        # from the start (and through a sign-in lockout).
+        configured = await backend.call(adminauth.admin_exists)
+        if configured:
+            await backend.start_relay()
         if not await sign_in(backend):
             return 0
         window = MainWindow(backend, all_pages())
         closed = asyncio.Event()
         window.close_requested.connect(closed.set)
         window.show()
-        await backend.start_relay()
+        if not configured:
+            await backend.start_relay()
         await closed.wait()
         window.hide()
         return 0

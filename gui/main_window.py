@@ -80,6 +80,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_tray()
         backend.relay_state.connect(self._on_relay_state)
+        self._on_relay_state(backend.relay_status)  # it may have started before this window
         backend.traffic.connect(self._on_traffic)
         self.nav.setCurrentRow(0)
         self._quitting = False

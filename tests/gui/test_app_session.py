@@ -2,7 +2,9 @@
 open, and closing the window mid-stream shuts down cleanly with the request billed."""
 
 import asyncio
+import socket
 import threading
+import urllib.request
 from collections.abc import Callable
 from typing import Any
 
@@ -41,6 +43,11 @@ def top_level(cls: type) -> Any:
                  and w.isVisible()), None)
 
 
+def _healthz(port: int) -> int:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as resp:
+        return int(resp.status)
+
+
 async def test_app_serves_sdk_and_closes_mid_stream(gui_config, monkeypatch) -> None:
     from gui.dialogs.login import LoginDialog
     from gui.main import session
@@ -48,7 +55,10 @@ async def test_app_serves_sdk_and_closes_mid_stream(gui_config, monkeypatch) -> 
 
     adminauth.create_admin(PASSWORD)
     settings.set("relay_host", "127.0.0.1")
-    settings.set("relay_port", 0)
+    with socket.socket() as probe:  # a port free now, to call the relay before any window
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings.set("relay_port", port)
     accounts.add_user("alice", "alice@example.com")
     recharges.recharge("alice", 5_000_000)
     pricing.set_price("m1", "2", "8")
@@ -62,6 +72,9 @@ async def test_app_serves_sdk_and_closes_mid_stream(gui_config, monkeypatch) -> 
         running = asyncio.ensure_future(session(app, gui_config))
 
         login = await wait_for(lambda: top_level(LoginDialog))
+        # Sign-in guards the admin views, not the LAN's service: the relay already answers.
+        status = await asyncio.get_running_loop().run_in_executor(None, _healthz, port)
+        assert status == 200
         login.password.setText("wrong password")
         login.accept()
         await wait_for(lambda: "Wrong password" in login.message.text() and login.isVisible())
