@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
     QPushButton,
     QStackedWidget,
     QSystemTrayIcon,
@@ -242,11 +243,18 @@ class MainWindow(QMainWindow):
     # --- tray and closing -------------------------------------------------------------------
 
     def _build_tray(self) -> None:
+        """With a system tray, closing the window hides it there: the relay serves the LAN
+        whatever the window does. Quit (menu or tray) is what stops it."""
         self.tray: QSystemTrayIcon | None = None
         if QSystemTrayIcon.isSystemTrayAvailable():
             self.tray = QSystemTrayIcon(self.windowIcon(), self)
             self.tray.setToolTip("RelayDesk")
             self.tray.activated.connect(self._show_from_tray)
+            menu = QMenu(self)
+            menu.addAction(self.tr("Show RelayDesk"), self._show_from_tray)
+            menu.addSeparator()
+            menu.addAction(self.tr("Quit RelayDesk"), self.quit)
+            self.tray.setContextMenu(menu)
             self.tray.show()
 
     def _show_from_tray(self, *_: object) -> None:
@@ -254,11 +262,35 @@ class MainWindow(QMainWindow):
         self.activateWindow()
 
     def quit(self) -> None:
+        """Stop RelayDesk: the relay ends after its open requests (or a short grace)."""
+        if not self._quitting:
+            self._quitting = True
+            self.close_requested.emit()
         self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
-        """Closing the window shuts RelayDesk down (the app awaits the relay's clean stop)."""
+        """To the tray when there is one; else closing the window shuts RelayDesk down (the
+        app awaits the relay's clean stop)."""
+        if not self._quitting and self.tray is not None:
+            event.ignore()
+            self.hide()
+            self._tray_notice()
+            return
         if not self._quitting:
             self._quitting = True
             self.close_requested.emit()
         event.accept()
+
+    def _tray_notice(self) -> None:
+        """Once per data folder: say where the window went and that the relay still runs."""
+        assert self.tray is not None
+        marker = self.backend.config.data_dir / "tray-notice-shown"
+        if marker.exists():
+            return
+        self.tray.showMessage("RelayDesk", self.tr(
+            "RelayDesk keeps serving the LAN from the tray. Choose Quit RelayDesk there (or "
+            "File → Quit) to stop the relay."))
+        try:
+            marker.touch()
+        except OSError:  # a read-only data folder: the notice shows again next time
+            pass

@@ -1314,140 +1314,155 @@ for example:
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../gui/main_window.py" line="91"/>
-        <location filename="../../gui/main_window.py" line="123"/>
+        <location filename="../../gui/main_window.py" line="93"/>
+        <location filename="../../gui/main_window.py" line="125"/>
         <source>Relay stopped</source>
         <translation>中转服务已停止</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="94"/>
+        <location filename="../../gui/main_window.py" line="96"/>
         <source>Copy URL</source>
         <translation>复制地址</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="95"/>
+        <location filename="../../gui/main_window.py" line="97"/>
         <source>Copy the base URL clients should use</source>
         <translation>复制客户端应使用的 Base URL</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="98"/>
+        <location filename="../../gui/main_window.py" line="100"/>
         <source>0 requests/min</source>
         <translation>0 个请求/分钟</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="108"/>
+        <location filename="../../gui/main_window.py" line="110"/>
         <source>Copied {url}</source>
         <translation>已复制 {url}</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="113"/>
+        <location filename="../../gui/main_window.py" line="115"/>
         <source>Relay running</source>
         <translation>中转服务运行中</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="118"/>
+        <location filename="../../gui/main_window.py" line="120"/>
         <source>Relay starting…</source>
         <translation>中转服务正在启动…</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="120"/>
+        <location filename="../../gui/main_window.py" line="122"/>
         <source>Relay not running: {why}</source>
         <translation>中转服务未运行：{why}</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="130"/>
+        <location filename="../../gui/main_window.py" line="132"/>
         <source>{n} requests/min, {m} in flight</source>
         <translation>{n} 个请求/分钟，{m} 个处理中</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="145"/>
+        <location filename="../../gui/main_window.py" line="147"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="146"/>
+        <location filename="../../gui/main_window.py" line="148"/>
         <source>&amp;Export user data…</source>
         <translation>导出用户数据(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="149"/>
+        <location filename="../../gui/main_window.py" line="151"/>
         <source>&amp;Backup now…</source>
         <translation>立即备份(&amp;B)…</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="151"/>
+        <location filename="../../gui/main_window.py" line="153"/>
         <source>Export anonymized &amp;statistics…</source>
         <translation>导出匿名统计(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="156"/>
+        <location filename="../../gui/main_window.py" line="158"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="158"/>
+        <location filename="../../gui/main_window.py" line="160"/>
         <source>&amp;Relay</source>
         <translation>中转(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="159"/>
+        <location filename="../../gui/main_window.py" line="161"/>
         <source>&amp;Start relay</source>
         <translation>启动中转服务(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="160"/>
+        <location filename="../../gui/main_window.py" line="162"/>
         <source>S&amp;top relay</source>
         <translation>停止中转服务(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="161"/>
+        <location filename="../../gui/main_window.py" line="163"/>
         <source>&amp;Restart relay</source>
         <translation>重启中转服务(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="166"/>
+        <location filename="../../gui/main_window.py" line="168"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="167"/>
+        <location filename="../../gui/main_window.py" line="169"/>
         <source>&amp;About RelayDesk</source>
         <translation>关于 RelayDesk(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="168"/>
+        <location filename="../../gui/main_window.py" line="170"/>
         <source>Open &amp;data folder</source>
         <translation>打开数据文件夹(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="169"/>
+        <location filename="../../gui/main_window.py" line="171"/>
         <source>&amp;Privacy policy</source>
         <translation>隐私政策(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="208"/>
+        <location filename="../../gui/main_window.py" line="210"/>
         <source>Save anonymized statistics as</source>
         <translation>匿名统计另存为</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="212"/>
+        <location filename="../../gui/main_window.py" line="214"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="224"/>
+        <location filename="../../gui/main_window.py" line="226"/>
         <source>Wrote {n} rows of anonymized statistics to {path}</source>
         <translation>已将 {n} 行匿名统计写入 {path}</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="230"/>
+        <location filename="../../gui/main_window.py" line="232"/>
         <source>About RelayDesk</source>
         <translation>关于 RelayDesk</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="231"/>
+        <location filename="../../gui/main_window.py" line="233"/>
         <source>&lt;b&gt;RelayDesk {version}&lt;/b&gt;&lt;p&gt;An all-in-one AI API relay for your LAN: per-user keys, balances, exact metering and request logs.&lt;/p&gt;</source>
         <translation>&lt;b&gt;RelayDesk {version}&lt;/b&gt;&lt;p&gt;面向局域网的一站式 AI API 中转服务：按用户分配密钥、余额管理、精确计量和请求日志。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../gui/main_window.py" line="254"/>
+        <source>Show RelayDesk</source>
+        <translation>显示 RelayDesk</translation>
+    </message>
+    <message>
+        <location filename="../../gui/main_window.py" line="256"/>
+        <source>Quit RelayDesk</source>
+        <translation>退出 RelayDesk</translation>
+    </message>
+    <message>
+        <location filename="../../gui/main_window.py" line="291"/>
+        <source>RelayDesk keeps serving the LAN from the tray. Choose Quit RelayDesk there (or File → Quit) to stop the relay.</source>
+        <translation>RelayDesk 在托盘中继续为局域网提供服务。要停止中转服务，请在托盘中选择“退出 RelayDesk”（或“文件 → 退出”）。</translation>
     </message>
 </context>
 <context>

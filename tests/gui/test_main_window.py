@@ -77,3 +77,29 @@ async def test_a_pages_ctrl_n_works_with_the_focus_in_the_navigation(backend) ->
         users.last_dialog.reject()
     finally:
         window.close()
+
+
+async def test_with_a_tray_closing_hides_the_window_and_quit_stops(backend, monkeypatch
+                                                                   ) -> None:
+    """Closing the window hides it to the tray (the relay keeps serving the LAN), with a
+    one-time notice; Quit is what shuts RelayDesk down."""
+    from PySide6.QtWidgets import QSystemTrayIcon
+    monkeypatch.setattr(QSystemTrayIcon, "isSystemTrayAvailable", staticmethod(lambda: True))
+    shown: list[str] = []
+    monkeypatch.setattr(QSystemTrayIcon, "showMessage",
+                        lambda self, title, text, *a: shown.append(text))
+    window = MainWindow(backend, [])
+    closed = asyncio.Event()
+    window.close_requested.connect(closed.set)
+    window.show()
+    window.close()
+    await asyncio.sleep(0)
+    assert not window.isVisible() and not closed.is_set()
+    assert len(shown) == 1 and "keeps serving" in shown[0]
+    window.show()
+    window.close()  # the notice is once per data folder
+    assert len(shown) == 1 and (backend.config.data_dir / "tray-notice-shown").exists()
+    assert [a.text() for a in window.tray.contextMenu().actions() if a.text()] == [
+        "Show RelayDesk", "Quit RelayDesk"]
+    window.quit()
+    await asyncio.wait_for(closed.wait(), 5)
