@@ -15,7 +15,7 @@ from app import adminauth, runtime, settings
 from app import config as config_mod
 from app.config import Config
 from app.db import DatabaseDamaged
-from gui import i18n
+from gui import i18n, single_instance
 from gui.asyncdialog import ask
 from gui.backend import Backend
 from gui.dialogs.damaged import DamagedDatabaseDialog
@@ -41,6 +41,8 @@ def run(data_dir: str | Path | None = None) -> int:
     translators = i18n.install(app, i18n.choose(settings.get("language")))
     lock = instance_lock(config.data_dir)
     if lock is None:
+        if single_instance.ask_to_show(config.data_dir):
+            return 0  # the running one came forward
         QMessageBox.warning(None, "RelayDesk", app.translate(
             "main", "RelayDesk is already running for this data folder."))
         return 1
@@ -128,6 +130,7 @@ async def session(app: QApplication, config: Config) -> int:
     app.setQuitOnLastWindowClosed(False)  # we quit after the relay has stopped cleanly
     collector = GarbageCollector(app)
     backend = Backend(config)
+    instance = single_instance.InstanceServer(config.data_dir)
     try:
         # Sign-in guards the admin views, not the LAN's service: once set up, the relay serves
         # from the start (and through a sign-in lockout).
@@ -137,6 +140,7 @@ async def session(app: QApplication, config: Config) -> int:
         if not await sign_in(backend):
             return 0
         window = MainWindow(backend, all_pages())
+        instance.show_requested.connect(window.bring_forward)
         closed = asyncio.Event()
         window.close_requested.connect(closed.set)
         window.show()
@@ -146,5 +150,6 @@ async def session(app: QApplication, config: Config) -> int:
         window.hide()
         return 0
     finally:
+        instance.close()
         await backend.close()
         collector.stop()

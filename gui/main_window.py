@@ -249,16 +249,18 @@ class MainWindow(QMainWindow):
         if QSystemTrayIcon.isSystemTrayAvailable():
             self.tray = QSystemTrayIcon(self.windowIcon(), self)
             self.tray.setToolTip("RelayDesk")
-            self.tray.activated.connect(self._show_from_tray)
+            self.tray.activated.connect(self.bring_forward)
             menu = QMenu(self)
-            menu.addAction(self.tr("Show RelayDesk"), self._show_from_tray)
+            menu.addAction(self.tr("Show RelayDesk"), self.bring_forward)
             menu.addSeparator()
             menu.addAction(self.tr("Quit RelayDesk"), self.quit)
             self.tray.setContextMenu(menu)
             self.tray.show()
 
-    def _show_from_tray(self, *_: object) -> None:
+    def bring_forward(self, *_: object) -> None:
+        """Show the window on top (the tray icon, a second launch)."""
         self.showNormal()
+        self.raise_()
         self.activateWindow()
 
     def quit(self) -> None:

@@ -103,3 +103,23 @@ async def test_with_a_tray_closing_hides_the_window_and_quit_stops(backend, monk
         "Show RelayDesk", "Quit RelayDesk"]
     window.quit()
     await asyncio.wait_for(closed.wait(), 5)
+
+
+async def test_a_second_launch_brings_the_running_window_forward(backend, tmp_path) -> None:
+    """The running instance listens for a second launch on the same data folder, which asks
+    it to show itself instead of opening a dialog; another folder's launch finds nobody."""
+    from gui.single_instance import InstanceServer, ask_to_show
+    from tests.gui.conftest import until
+
+    window = MainWindow(backend, [])
+    server = InstanceServer(tmp_path / "data")
+    try:
+        assert server.listening
+        server.show_requested.connect(window.bring_forward)
+        assert not window.isVisible()  # in the tray, say
+        assert ask_to_show(tmp_path / "data")
+        await until(window.isVisible)
+        assert not ask_to_show(tmp_path / "another")
+    finally:
+        server.close()
+        window.quit()
