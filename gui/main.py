@@ -9,7 +9,7 @@ from pathlib import Path
 import qasync
 from PySide6.QtCore import QLockFile
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QMenu, QMessageBox, QSystemTrayIcon
 
 from app import adminauth, runtime, settings
 from app import config as config_mod
@@ -28,7 +28,7 @@ from gui.resources import resource
 log = logging.getLogger(__name__)
 
 
-def run(data_dir: str | Path | None = None) -> int:
+def run(data_dir: str | Path | None = None, *, minimized: bool = False) -> int:
     """The `relaydesk` command without arguments."""
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
@@ -48,7 +48,7 @@ def run(data_dir: str | Path | None = None) -> int:
         return 1
     try:
         with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
-            return runner.run(session(app, config))
+            return runner.run(session(app, config, minimized=minimized))
     finally:
         lock.unlock()
         del translators
@@ -126,7 +126,34 @@ async def sign_in(backend: Backend) -> bool:
             dialog.fail(exc.message)
 
 
-async def session(app: QApplication, config: Config) -> int:
+async def wait_in_tray(instance: single_instance.InstanceServer) -> bool:
+    """Started minimized: only a tray icon until the operator opens RelayDesk (True) or quits
+    it (False); the relay serves meanwhile. A second launch opens it too."""
+    chosen: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+
+    def choose(value: bool) -> None:
+        if not chosen.done():
+            chosen.set_result(value)
+
+    tray = QSystemTrayIcon(QApplication.windowIcon())
+    tray.setToolTip("RelayDesk")
+    menu = QMenu()
+    menu.addAction(QApplication.translate("main", "Open RelayDesk"), lambda: choose(True))
+    menu.addSeparator()
+    menu.addAction(QApplication.translate("main", "Quit RelayDesk"), lambda: choose(False))
+    tray.setContextMenu(menu)
+    tray.activated.connect(lambda *_: choose(True))
+    instance.show_requested.connect(lambda: choose(True))
+    tray.show()
+    try:
+        return await chosen
+    finally:
+        tray.hide()
+        tray.deleteLater()
+        menu.deleteLater()
+
+
+async def session(app: QApplication, config: Config, *, minimized: bool = False) -> int:
     app.setQuitOnLastWindowClosed(False)  # we quit after the relay has stopped cleanly
     collector = GarbageCollector(app)
     backend = Backend(config)
@@ -137,6 +164,9 @@ async def session(app: QApplication, config: Config) -> int:
         configured = await backend.call(adminauth.admin_exists)
         if configured:
             await backend.start_relay()
+            if (minimized and QSystemTrayIcon.isSystemTrayAvailable()
+                    and not await wait_in_tray(instance)):
+                return 0
         if not await sign_in(backend):
             return 0
         window = MainWindow(backend, all_pages())

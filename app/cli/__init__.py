@@ -40,6 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--data-dir", metavar="DIR",
                         help="data folder (default: $RELAYDESK_HOME or the platform's)")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser.add_argument("--minimized", action="store_true",
+                        help="desktop app: start in the tray, the window opened from there "
+                             "(what \"Start RelayDesk when I log in\" uses)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in (users, keys, providers, billing, logs, privacy, retention, backups, stats,
                    security):
@@ -57,7 +60,7 @@ def _register_optional(sub: "argparse._SubParsersAction[argparse.ArgumentParser]
     relay_cli.register(sub)
 
 
-def _launch_gui(data_dir: str | None) -> int:
+def _launch_gui(data_dir: str | None, minimized: bool = False) -> int:
     """No command: the desktop app. Qt is imported only here, never for CLI commands."""
     if (sys.platform.startswith("linux") and not os.environ.get("QT_QPA_PLATFORM")
             and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY")):
@@ -70,7 +73,7 @@ def _launch_gui(data_dir: str | None) -> int:
         print(f"relaydesk: error: the desktop app is not available ({exc}); "
               "`relaydesk --help` lists the commands.", file=sys.stderr)
         return 1
-    return run(data_dir)
+    return run(data_dir, minimized=minimized)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -78,7 +81,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     if args.command is None:
-        return _launch_gui(args.data_dir)
+        return _launch_gui(args.data_dir, args.minimized)
     out = Output(args.json)
     args.config = None
     try:

@@ -12,6 +12,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFormLayout,
     QHBoxLayout,
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from app import ports, retention, settings
 from app.errors import ServiceError
+from gui import autostart
 from gui.asyncdialog import ask
 from gui.backend import Backend
 from gui.dialogs.change_password import ChangePasswordDialog
@@ -138,9 +140,14 @@ class SettingsPage(Page):
         currency_row.insertSpacing(1, 12)
         currency_row.insertWidget(2, note(self.tr("Chosen at first start; balances and prices "
                                                    "use it."), wrap=False))
+        # Applied at once: it is this computer's sign-in, not a setting in the database.
+        self.autostart = QCheckBox(self.tr("Start RelayDesk when I log in, in the tray"))
+        self.autostart.setChecked(autostart.enabled())
+        self.autostart.toggled.connect(self.set_autostart)
         interface_form = QFormLayout()
         interface_form.addRow(self.tr("Language:"), language_row)
         interface_form.addRow(self.tr("Currency:"), currency_row)
+        interface_form.addRow("", self.autostart)
         interface_box = group(self.tr("Interface"), interface_form)
 
         # save bar
@@ -345,6 +352,23 @@ class SettingsPage(Page):
             self._say(self.tr("The relay could not start: {why}").format(
                 why=self.backend.relay_error or ""), error=True)
         return ok
+
+    def set_autostart(self, on: bool) -> None:
+        """Add or remove RelayDesk from this user's sign-in (gui/autostart.py)."""
+        try:
+            if on:
+                autostart.enable(autostart.command(self.backend.config.data_dir))
+            else:
+                autostart.disable()
+        except OSError as exc:
+            self._say(self.tr("Could not change the start at log-in: {why}").format(
+                why=exc.strerror or exc), error=True)
+            self.autostart.blockSignals(True)
+            self.autostart.setChecked(autostart.enabled())
+            self.autostart.blockSignals(False)
+            return
+        self._say(self.tr("RelayDesk starts in the tray when you log in.") if on else
+                  self.tr("RelayDesk no longer starts when you log in."))
 
     async def change_password(self) -> bool:
         """Settings → Change admin password…; True once it was changed."""

@@ -91,6 +91,14 @@ def grab(widget, path: Path) -> Path:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
+def _own_autostart_folder(tmp_path_factory: pytest.TempPathFactory,
+                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The start-at-log-in entry (gui/autostart.py) goes to a temp folder, never the
+    developer's ~/.config/autostart."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("xdg-config")))
+
+
+@pytest.fixture(autouse=True)
 def _qapp() -> Iterator[QApplication]:
     """As in the app (gui/gc.py): no automatic garbage collection, which could free Qt objects
     on the database worker thread and crash Qt; collect on this thread after each test."""

@@ -155,3 +155,17 @@ def test_subprocess_provider_key_from_stdin(run):
                  extra_env={"RELAYDESK_PROVIDER_KEY_DS_MAIN_1": "sk-env"})
     assert '"has_key": true' in listed.stdout
     assert '"has_key": false' in run("--json", "provider", "list").stdout
+
+
+def test_minimized_reaches_the_desktop_app(monkeypatch):
+    """`relaydesk --minimized` (what the start-at-log-in entry runs) starts the app in the tray."""
+    import gui.main
+    from app.cli import main
+
+    calls = []
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    monkeypatch.setattr(gui.main, "run", lambda data_dir, *, minimized=False: calls.append(
+        (data_dir, minimized)) or 0)
+    assert main(["--data-dir", "/tmp/x", "--minimized"]) == 0
+    assert main(["--data-dir", "/tmp/x"]) == 0
+    assert calls == [("/tmp/x", True), ("/tmp/x", False)]
