@@ -52,6 +52,7 @@ bench: system-deps venv
 	$(BIN)/python -m bench.export
 	$(BIN)/python -m bench.purge
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.gui_logs
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.gui_relay
 
 # The desktop bundle: dist/RelayDesk/RelayDesk (build.spec says what goes in and why).
 build: venv
