@@ -4,13 +4,15 @@ import asyncio
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QMessageBox,
     QProgressDialog,
     QVBoxLayout,
     QWidget,
@@ -46,6 +48,7 @@ class ExportDialog(QDialog):
         layout.addWidget(buttons)
         self.done_event = asyncio.Event()
         self.last_result: object = None
+        self.last_box: QMessageBox | None = None  # the "saved" message, once shown
         self._loading = asyncio.ensure_future(self._load(username))  # referenced: not collected
 
     async def _load(self, preselect: str | None) -> None:
@@ -61,10 +64,26 @@ class ExportDialog(QDialog):
                              str(Path.home() / f"{self.user.currentText()}-export{suffix}"))
         picker.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         picker.setDefaultSuffix(suffix[1:])
+        picker.setNameFilters([self.tr("JSON files (*.json)") if fmt == "json" else
+                               self.tr("ZIP archives of CSV files (*.zip)"),
+                               self.tr("All files (*)")])
         if await ask(picker) != QDialog.DialogCode.Accepted or not picker.selectedFiles():
             return
-        await self.export_to(self.user.currentText(), Path(picker.selectedFiles()[0]), fmt)
+        path = Path(picker.selectedFiles()[0])
+        if await self.export_to(self.user.currentText(), path, fmt) is not None:
+            await self.say_saved(path)
         self.accept()
+
+    async def say_saved(self, path: Path) -> None:
+        """Where the export went, with a button that opens its folder."""
+        box = QMessageBox(QMessageBox.Icon.Information, self.tr("Export saved"),
+                          self.tr("The export was saved as {path}.").format(path=path),
+                          QMessageBox.StandardButton.Ok, self)
+        folder = box.addButton(self.tr("Open folder"), QMessageBox.ButtonRole.ActionRole)
+        self.last_box = box
+        await ask(box)
+        if box.clickedButton() is folder:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
 
     async def export_to(self, username: str, path: Path, fmt: str) -> object:
         """Run the export with a cancellable progress dialog; returns the service's result."""

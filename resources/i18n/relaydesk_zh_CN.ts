@@ -820,32 +820,62 @@ Restore a backup to continue. The damaged file is kept aside in the backups fold
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../gui/dialogs/export.py" line="32"/>
+        <location filename="../../gui/dialogs/export.py" line="34"/>
         <source>Export user data</source>
         <translation>导出用户数据</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/export.py" line="38"/>
+        <location filename="../../gui/dialogs/export.py" line="40"/>
         <source>User:</source>
         <translation>用户：</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/export.py" line="39"/>
+        <location filename="../../gui/dialogs/export.py" line="41"/>
         <source>Format:</source>
         <translation>格式：</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/export.py" line="60"/>
+        <location filename="../../gui/dialogs/export.py" line="63"/>
         <source>Save export as</source>
         <translation>导出文件另存为</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/export.py" line="73"/>
+        <location filename="../../gui/dialogs/export.py" line="67"/>
+        <source>JSON files (*.json)</source>
+        <translation>JSON 文件 (*.json)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/export.py" line="68"/>
+        <source>ZIP archives of CSV files (*.zip)</source>
+        <translation>CSV 文件的 ZIP 压缩包 (*.zip)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/export.py" line="69"/>
+        <source>All files (*)</source>
+        <translation>所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/export.py" line="79"/>
+        <source>Export saved</source>
+        <translation>导出已保存</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/export.py" line="80"/>
+        <source>The export was saved as {path}.</source>
+        <translation>导出已保存为 {path}。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/export.py" line="82"/>
+        <source>Open folder</source>
+        <translation>打开文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/export.py" line="92"/>
         <source>Exporting {user}…</source>
         <translation>正在导出 {user} 的数据…</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/export.py" line="74"/>
+        <location filename="../../gui/dialogs/export.py" line="93"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>

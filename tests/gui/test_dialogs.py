@@ -1,6 +1,7 @@
 """Menu dialogs: export user data, backup, privacy policy, first run, sign-in lockout, and the
 one-instance-per-data-folder lock."""
 
+import asyncio
 import json
 import zipfile
 
@@ -13,7 +14,7 @@ from gui.dialogs.export import ExportDialog
 from gui.dialogs.first_run import FirstRunDialog
 from gui.dialogs.privacy import PrivacyDialog
 from gui.main_window import MainWindow
-from tests.gui.conftest import settle_page
+from tests.gui.conftest import settle_page, until
 
 
 class _Idle:
@@ -119,3 +120,19 @@ def test_first_run_wizard_refuses_a_port_in_use() -> None:
         wizard.port.setValue(taken.getsockname()[1])
         click_ok(wizard)
         assert "already used by another program" in wizard.error.text() and not wizard.result()
+
+
+async def test_an_export_says_where_it_went_and_opens_the_folder(backend, tmp_path,
+                                                                  monkeypatch) -> None:
+    from PySide6.QtGui import QDesktopServices
+    opened: list[str] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()))
+    dialog = ExportDialog(backend)
+    saving = asyncio.ensure_future(dialog.say_saved(tmp_path / "alice.json"))
+    await until(lambda: dialog.last_box is not None and dialog.last_box.isVisible())
+    box = dialog.last_box
+    assert str(tmp_path / "alice.json") in box.text()
+    next(b for b in box.buttons() if b.text() == "Open folder").click()
+    await saving
+    assert opened == [str(tmp_path)]
+    dialog.reject()
