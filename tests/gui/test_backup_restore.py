@@ -4,7 +4,6 @@ import asyncio
 import csv
 import io
 import os
-import sqlite3
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from gui.dialogs.backup import TOPICS, BackupDialog
 from gui.dialogs.damaged import DamagedDatabaseDialog
 from gui.main import start_or_recover
 from gui.main_window import MainWindow
+from tests.app.support import dump
 
 
 def _usernames(path) -> set[str]:
@@ -211,21 +211,18 @@ def _damage(config) -> None:  # type: ignore[no-untyped-def]
         Path(f"{config.sqlite_path}{suffix}").unlink(missing_ok=True)
 
 
-def _books(path) -> dict[str, list[tuple[object, ...]]]:  # type: ignore[no-untyped-def]
-    conn = sqlite3.connect(str(path))
-    try:
-        return {t: conn.execute(f'SELECT * FROM "{t}" ORDER BY id').fetchall()
-                for t in ("user", "ledger_entry", "recharge_record")}
-    finally:
-        conn.close()
+def _books() -> dict[str, list[tuple[object, ...]]]:
+    """Users, ledger and recharges of the bound database, row by row."""
+    rows = dump()
+    return {t: rows[t] for t in ("user", "ledger_entry", "recharge_record")}
 
 
 def test_start_up_on_a_damaged_database_offers_to_restore_a_backup(gui_config) -> None:
     accounts.add_user("alice", "alice@example.com")
     recharges.recharge("alice", 5_000_000)
     taken = backup.backup_now(gui_config).path
+    expected = _books()  # what the backup holds
     accounts.add_user("bob", "bob@example.com")
-    expected = _books(taken)
     _damage(gui_config)
     shown: list[DamagedDatabaseDialog] = []
 
@@ -240,7 +237,7 @@ def test_start_up_on_a_damaged_database_offers_to_restore_a_backup(gui_config) -
     config = start_or_recover(gui_config.data_dir, show=operator)
     assert config is not None and len(shown) == 1
     assert shown[0].aside is not None and shown[0].aside.stat().st_mode & 0o777 == 0o600
-    assert _books(gui_config.sqlite_path) == expected
+    assert _books() == expected
     assert [u.username for u in accounts.list_users()] == ["alice"]  # opened and usable
 
 
