@@ -18,9 +18,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-import socket
 import ssl
-import struct
 import time
 import uuid
 from collections.abc import Iterator
@@ -40,6 +38,7 @@ from tests.helpers.fake_scenario import (  # noqa: F401
     RecordedRequest,
     Scenario,
 )
+from tests.helpers.hangups import drop, reset
 from tests.helpers.provider_formats import (
     NOT_JSON,
     Chunker,
@@ -237,13 +236,13 @@ class FakeUpstream:
             return None
         self.failures += 1
         if sc.fail_with == "connection_reset":
-            _reset(request)
+            reset(request)
             rec.disconnected = True
             return web.Response()  # never reaches the wire: the transport is gone
         if sc.fail_with == "timeout":
             await self._hold(sc.release)  # then answer normally, as a slow upstream finally does
             if self._closing.is_set():
-                _reset(request)
+                reset(request)
                 return web.Response()
             return None
         if sc.fail_with == "redirect":
@@ -425,13 +424,13 @@ class FakeUpstream:
             if is_data:
                 index = rec.events_sent
                 if sc.break_after_events is not None and index >= sc.break_after_events:
-                    _drop(request)
+                    drop(request)
                     return False
                 gate = sc.pause_before_event.get(index)
                 if gate is not None:
                     await self._hold(gate)
                 if self._closing.is_set():
-                    _drop(request)
+                    drop(request)
                     return False
                 if sc.event_delay_s:
                     await asyncio.sleep(sc.event_delay_s)
@@ -491,23 +490,3 @@ async def _note_hangups(request: web.Request, handler: Any) -> web.StreamRespons
 def _no_constants(name: str) -> Any:
     """NaN and Infinity are not JSON: a real provider cannot parse a body holding them."""
     raise ValueError(f"{name} is not JSON")
-
-
-def _drop(request: web.Request) -> None:
-    """Close mid-response without a chunked-encoding end: the client sees a truncated body.
-
-    A graceful close (flush, then FIN), not a reset, so every byte written still reaches the client.
-    """
-    if request.transport is not None:
-        request.transport.close()
-
-
-def _reset(request: web.Request) -> None:
-    """Drop the connection with a TCP RST, as a crashed upstream or middlebox does."""
-    transport = request.transport
-    if transport is None:
-        return
-    sock = transport.get_extra_info("socket")
-    if sock is not None:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-    transport.abort()

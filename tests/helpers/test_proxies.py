@@ -18,7 +18,8 @@ from aiohttp import web
 from aiohttp_socks import ProxyConnector, ProxyError
 
 from app import tls
-from tests.helpers.proxies import HttpProxy, Socks5Proxy
+from tests.helpers.http_proxy import HttpProxy
+from tests.helpers.socks_proxy import Socks5Proxy
 
 BOUND = 10  # seconds: a broken proxy fails the test instead of hanging it
 

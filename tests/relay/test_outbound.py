@@ -14,7 +14,8 @@ import pytest
 from app import keystore, providers, tls
 from relay.probe import probe_provider
 from tests.helpers.fake_upstream import FakeUpstream
-from tests.helpers.proxies import HttpProxy, Socks5Proxy
+from tests.helpers.http_proxy import HttpProxy
+from tests.helpers.socks_proxy import Socks5Proxy
 from tests.relay.conftest import add_provider, relay_options
 
 MESSAGES = [{"role": "user", "content": "hi"}]
