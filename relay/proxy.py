@@ -22,10 +22,10 @@ from relay.streaming import StreamRelay, UpstreamBroke
 
 log = logging.getLogger(__name__)
 
-# The provider (or its proxy) could not be reached or broke the exchange, or its address cannot
-# be used (ValueError: a host name IDNA refuses): try the next one.
+# The provider (or its proxy) could not be reached or broke the exchange, or its host name is
+# one IDNA refuses (UnicodeError, raised when connecting): try the next one.
 FAILOVER_EXCEPTIONS = (aiohttp.ClientError, TimeoutError, UpstreamBroke, OSError, ProxyError,
-                       ProxyConnectionError, ProxyTimeoutError, ValueError)
+                       ProxyConnectionError, ProxyTimeoutError, UnicodeError)
 
 
 async def forward(request: web.Request, state: RelayState, ctx: RequestContext,
