@@ -396,20 +396,36 @@ async def test_proxy_password_is_kept_in_the_keyring_and_shown_masked(
         providers.remove_provider(name)
 
 
-async def test_live_health_from_the_running_relay(backend) -> None:
-    from app import settings
+async def test_live_health_from_the_running_relay(backend, monkeypatch) -> None:
+    """Three failed requests through the running relay (its own thread): the page shows the
+    provider cooling down, live."""
+    import aiohttp
+
+    from app import accounts, apikeys, pricing, recharges, settings
+    from tests.helpers.fake_upstream import FakeUpstream
     settings.set("relay_host", "127.0.0.1")
     settings.set("relay_port", 0)
-    providers.add_provider("zhipu-glm", "zhipu", models=["glm-4-flash"])
+    accounts.add_user("alice", "alice@example.com")
+    recharges.recharge("alice", 10_000_000)
+    pricing.set_price("glm-4-flash", "1", "2")
+    _, key = apikeys.create_key("alice")
+    up = await FakeUpstream(kind="zhipu", api_key="sk-up").start()
+    up.scenario.fail_with = "server_error"
+    monkeypatch.setenv(keystore.env_var_name("zhipu-glm"), up.api_key)
+    providers.add_provider("zhipu-glm", "zhipu", models=["glm-4-flash"], base_url=up.base_url)
     page = await open_page(backend)
     health = page.model.column("health")
     assert page.model.data(page.model.index(0, health)) == "Not used yet"
     assert await backend.start_relay()
     try:
-        pool = backend.relay.state.pool
-        upstream = (await pool.snapshot()).upstreams[0]
-        for _ in range(3):
-            pool.record_failure(upstream, "upstream returned 503")
+        async with aiohttp.ClientSession() as session:
+            for _ in range(3):
+                async with session.post(
+                        f"{backend.relay_urls()[0]}/chat/completions",
+                        json={"model": "glm-4-flash",
+                              "messages": [{"role": "user", "content": "hi"}]},
+                        headers={"Authorization": f"Bearer {key}"}) as resp:
+                    assert resp.status == 503
         backend.traffic.emit(0, 0)  # the backend's sampling tick
         assert page.model.data(page.model.index(0, health)).startswith("Cooling down (")
         assert page.model.rows[0].failures == 3 and page.model.rows[0].live
@@ -417,4 +433,5 @@ async def test_live_health_from_the_running_relay(backend) -> None:
         assert "live from the running relay" in page.detail["health"].text()
     finally:
         await backend.stop_relay()
+        await up.stop()
     await settle_page(page)
