@@ -34,7 +34,7 @@ MODELS = [("deepseek-chat", "deepseek", 380, 2_000, 8_000), ("glm-4-flash", "zhi
           ("deepseek-reasoner", "deepseek", 100, 4_000, 16_000),
           ("qwen-turbo", "aliyun", 80, 300, 600)]
 ERRORS = [(429, "rate_limit_exceeded"), (502, "upstream_error"), (503, "upstream_unavailable"),
-          (401, "invalid_api_key"), (402, "insufficient_balance")]
+          (401, "invalid_api_key"), (429, "insufficient_quota")]
 USERNAMES = ["alice", "bob", "chen_wei", "li_na", "wang_fang", "zhang_min", "liu_yang", "dev-team",
              "ops-bot", "student01", "student02", "zhao_lei", "sun_li", "zhou_jie", "wu_hao",
              "qa-runner", "hu_jing", "lin_tao", "he_xin", "ma_rui"]
