@@ -10,6 +10,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import ParamSpec, TypeVar
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
@@ -111,6 +112,14 @@ class Backend(QObject):
         if self.relay is not None and self.relay.running:
             return "running"
         return f"error: {self.relay_error}" if self.relay_error else "stopped"
+
+    @property
+    def tls_cert_file(self) -> Path | None:
+        """The running relay's certificate file (to hand to clients); None for plain HTTP."""
+        relay = self.relay
+        if relay is None or not relay.running or relay.server.tls is None:
+            return None
+        return relay.server.tls.cert_file
 
     def relay_urls(self) -> list[str]:
         return self.relay.urls() if self.relay is not None and self.relay.running else []

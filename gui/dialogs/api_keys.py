@@ -437,7 +437,9 @@ class ApiKeysDialog(QDialog):
         await self.refresh()
         urls = self.backend.relay_urls()
         shown = KeyCreatedDialog(self.username, key.name, plaintext,
-                                 urls[0] if urls else None, parent=self)
+                                 urls[0] if urls else None, parent=self,
+                                 fingerprint=self.backend.tls_fingerprint,
+                                 cert_file=self.backend.tls_cert_file)
         self.last_dialog = shown
         await ask(shown)
         shown.deleteLater()

@@ -4,6 +4,8 @@ Only a SHA-256 of the key is stored, so nothing (not this program, not the datab
 again. The field is cleared when the dialog closes so the secret does not linger in a widget.
 """
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
@@ -12,17 +14,38 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 
+def client_settings(base_url: str, key: str, cert_file: Path | None = None) -> str:
+    """Ready-to-paste settings for the common clients: the OpenAI SDKs' environment variables,
+    Cherry Studio / ChatBox fields, curl; with HTTPS, how each trusts the relay's certificate."""
+    host = base_url.removesuffix("/v1")
+    lines = ["# OpenAI SDKs (Python, Node) and most tools",
+             f"export OPENAI_BASE_URL={base_url}", f"export OPENAI_API_KEY={key}"]
+    if cert_file is not None:  # how each trusts the relay's own certificate
+        lines += [f"export SSL_CERT_FILE={cert_file}        # Python",
+                  f"export NODE_EXTRA_CA_CERTS={cert_file}  # Node"]
+    lines += ["", "# Cherry Studio / ChatBox: provider type OpenAI (API compatible)",
+              f"API host: {host}", f"API key:  {key}", "",
+              "# curl",
+              f"curl {base_url}/chat/completions" + (f" --cacert {cert_file}" if cert_file else "")
+              + f' -H "Authorization: Bearer {key}" -H "Content-Type: application/json"'
+              ' -d \'{"model": "MODEL", "messages": [{"role": "user", "content": "hi"}]}\'']
+    return "\n".join(lines)
+
+
 class KeyCreatedDialog(QDialog):
     def __init__(self, username: str, key_name: str, plaintext: str, base_url: str | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, fingerprint: str | None = None,
+                 cert_file: Path | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("API key created"))
+        self.settings_box: QPlainTextEdit | None = None  # with a base URL: the client snippets
         title = QLabel(self.tr("<b>New key “{name}” for {user}</b>").format(name=key_name,
                                                                              user=username))
         warning = QLabel(self.tr("Copy this key now and give it to the user. It will not be "
@@ -57,6 +80,19 @@ class KeyCreatedDialog(QDialog):
             url.setFont(mono)
             layout.addWidget(hint)
             layout.addWidget(url)
+            if fingerprint:
+                pin = QLabel(self.tr("HTTPS certificate (SHA-256): {pin}\nCertificate file to hand "
+                                     "out: {path}").format(pin=fingerprint, path=cert_file or ""))
+                pin.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+                pin.setWordWrap(True)
+                layout.addWidget(pin)
+            layout.addWidget(QLabel(self.tr("Ready-to-paste settings for common clients:")))
+            self.settings_box = QPlainTextEdit(client_settings(
+                base_url, plaintext, cert_file if fingerprint else None))
+            self.settings_box.setReadOnly(True)
+            self.settings_box.setFont(mono)
+            self.settings_box.setMinimumHeight(self.fontMetrics().lineSpacing() * 12)
+            layout.addWidget(self.settings_box)
         buttons = QDialogButtonBox()
         self.done_button = buttons.addButton(self.tr("I have copied the key"),
                                              QDialogButtonBox.ButtonRole.AcceptRole)
@@ -72,3 +108,5 @@ class KeyCreatedDialog(QDialog):
 
     def _forget(self) -> None:
         self.key_field.clear()
+        if self.settings_box is not None:
+            self.settings_box.clear()

@@ -189,18 +189,18 @@
         <translation>默认</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/api_keys.py" line="454"/>
-        <location filename="../../gui/dialogs/api_keys.py" line="459"/>
+        <location filename="../../gui/dialogs/api_keys.py" line="456"/>
+        <location filename="../../gui/dialogs/api_keys.py" line="461"/>
         <source>Revoke key</source>
         <translation>吊销密钥</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/api_keys.py" line="455"/>
+        <location filename="../../gui/dialogs/api_keys.py" line="457"/>
         <source>Revoke the key “{name}” ({prefix}) of {user}?</source>
         <translation>确定要吊销 {user} 的密钥“{name}”（{prefix}）吗？</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/api_keys.py" line="457"/>
+        <location filename="../../gui/dialogs/api_keys.py" line="459"/>
         <source>Programs using this key are refused from now on. A revoked key cannot be turned back on; create a new one instead.</source>
         <translation>使用此密钥的程序将立即被拒绝。密钥吊销后无法恢复，如需继续使用请创建新密钥。</translation>
     </message>
@@ -208,7 +208,7 @@
 <context>
     <name>Backend</name>
     <message>
-        <location filename="../../gui/backend.py" line="84"/>
+        <location filename="../../gui/backend.py" line="85"/>
         <source>Port {port} on {host} is not available: {why}</source>
         <translation>{host} 上的端口 {port} 不可用：{why}</translation>
     </message>
@@ -941,42 +941,54 @@ Restore a backup to continue. The damaged file is kept aside in the backups fold
 <context>
     <name>KeyCreatedDialog</name>
     <message>
-        <location filename="../../gui/dialogs/key_created.py" line="25"/>
+        <location filename="../../gui/dialogs/key_created.py" line="47"/>
         <source>API key created</source>
         <translation>API 密钥已创建</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/key_created.py" line="26"/>
+        <location filename="../../gui/dialogs/key_created.py" line="49"/>
         <source>&lt;b&gt;New key “{name}” for {user}&lt;/b&gt;</source>
         <translation>&lt;b&gt;{user} 的新密钥“{name}”&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/key_created.py" line="28"/>
+        <location filename="../../gui/dialogs/key_created.py" line="51"/>
         <source>Copy this key now and give it to the user. It will not be shown again: RelayDesk keeps only a fingerprint of it. If it is lost, revoke it and create a new one.</source>
         <translation>请立即复制此密钥并交给用户。密钥不会再次显示：RelayDesk 只保存它的指纹。如果丢失，请吊销后重新创建。</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/key_created.py" line="40"/>
+        <location filename="../../gui/dialogs/key_created.py" line="63"/>
         <source>&amp;Copy</source>
         <translation>复制(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/key_created.py" line="41"/>
+        <location filename="../../gui/dialogs/key_created.py" line="64"/>
         <source>Copy the key to the clipboard</source>
         <translation>将密钥复制到剪贴板</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/key_created.py" line="46"/>
+        <location filename="../../gui/dialogs/key_created.py" line="69"/>
         <source>Copied to the clipboard.</source>
         <translation>已复制到剪贴板。</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/key_created.py" line="54"/>
+        <location filename="../../gui/dialogs/key_created.py" line="77"/>
         <source>Clients use it as their OpenAI API key, with this base URL:</source>
         <translation>客户端将其作为 OpenAI API 密钥使用，Base URL 为：</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/key_created.py" line="61"/>
+        <location filename="../../gui/dialogs/key_created.py" line="84"/>
+        <source>HTTPS certificate (SHA-256): {pin}
+Certificate file to hand out: {path}</source>
+        <translation>HTTPS 证书（SHA-256）：{pin}
+分发给客户端的证书文件：{path}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/key_created.py" line="89"/>
+        <source>Ready-to-paste settings for common clients:</source>
+        <translation>常用客户端的配置（可直接粘贴）：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/key_created.py" line="97"/>
         <source>I have copied the key</source>
         <translation>我已复制密钥</translation>
     </message>
