@@ -19,6 +19,7 @@ from peewee import (
     BooleanField,
     CharField,
     Database,
+    DateTimeField,
     IntegerField,
     PostgresqlDatabase,
     SqliteDatabase,
@@ -110,6 +111,19 @@ def _provider_network(db: Database) -> None:
                      if name not in have])
 
 
+def _provider_tests(db: Database) -> None:
+    """The provider Test button's last result, kept across restarts (issue 15)."""
+    table = Provider._meta.table_name
+    have = {c.name for c in db.get_columns(table)}
+    wanted = [("last_test_at", DateTimeField(null=True)),
+              ("last_test_ok", BooleanField(null=True)),
+              ("last_test_ms", IntegerField(null=True)),
+              ("last_test_message", CharField(max_length=300, null=True))]
+    ops = _migrator(db)
+    run_operations(*[ops.add_column(table, name, field) for name, field in wanted
+                     if name not in have])
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema", _initial),
     Migration(2, "admin tokens, IP bans, per-key rate limits", _security),
@@ -117,6 +131,7 @@ MIGRATIONS: list[Migration] = [
     Migration(4, "drop the unread indexes on random request ids", _no_random_indexes),
     Migration(5, "output caps and write-offs", _bounded_billing),
     Migration(6, "per-provider proxy, extra headers and CA bundle", _provider_network),
+    Migration(7, "the provider Test button's last result", _provider_tests),
 ]
 
 

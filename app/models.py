@@ -104,6 +104,11 @@ class Provider(BaseModel):
     proxy_auth = BooleanField(default=False, constraints=[SQL("DEFAULT FALSE")])
     extra_headers = JSONField(default=dict, constraints=[SQL("DEFAULT '{}'")])  # name -> value
     ca_bundle = CharField(max_length=1000, null=True)  # PEM file trusted besides the system's
+    # The last Test button result (migration 7), so it survives a restart.
+    last_test_at = DateTimeField(null=True)
+    last_test_ok = BooleanField(null=True)
+    last_test_ms = IntegerField(null=True)
+    last_test_message = CharField(max_length=300, null=True)
 
 
 class ModelPrice(BaseModel):

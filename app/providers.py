@@ -269,3 +269,14 @@ def record_health(provider_id: int, *, healthy: bool, failures: int,
                         consecutive_failures=failures, cooldown_until=cooldown_until,
                         last_error=(error or None) and error[:300],
                         last_checked_at=clock.now()).where(Provider.id == provider_id).execute()
+
+
+def record_test(name: str, *, ok: bool, latency_ms: int, message: str) -> None:
+    """Keep the provider Test button's last result (shown again after a restart)."""
+    with write_transaction():
+        updated = Provider.update(last_test_at=clock.now(), last_test_ok=ok,
+                                  last_test_ms=max(0, int(latency_ms)),
+                                  last_test_message=message[:300]).where(
+            Provider.name == name).execute()
+    if not updated:
+        raise NotFound(f"no provider named {name!r}", param="name")

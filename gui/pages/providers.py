@@ -154,10 +154,10 @@ class ProvidersPage(Page):
 
     async def refresh(self) -> None:
         selected = self.selected()
-        tests = {row.name: row.test for row in self.model.rows}
         rows = await self.backend.call(load_rows)
         for row in rows:
-            row.test = tests.get(row.name, "")
+            row.test = (self.tr("Testing…") if row.name in self._testing
+                        else self._test_text(row.test_ok, row.test_ms, row.test_message))
         self.model.set_rows(rows)
         self.apply_live_health()
         if rows and not self._sized:  # once: later reloads keep the operator's widths
@@ -317,14 +317,22 @@ class ProvidersPage(Page):
             self.busy.setVisible(bool(self._testing))
             self._update_buttons()
         if result.ok:
-            text = self.tr("OK, {ms} ms").format(ms=result.latency_ms)
             self.status.setText(self.tr("{name} answered in {ms} ms.").format(
                 name=name, ms=result.latency_ms))
         else:
-            text = self.tr("Failed: {why}").format(why=result.message)
             self.status.setText(self.tr("{name} failed the test: {why}").format(
                 name=name, why=result.message))
-        self._set_test(name, text)
+        self._set_test(name, self._test_text(result.ok, result.latency_ms, result.message))
+        # Kept, so the column says it again after a restart.
+        await self.backend.call(providers.record_test, name, ok=result.ok,
+                                latency_ms=result.latency_ms, message=result.message)
+
+    def _test_text(self, ok: bool | None, ms: int | None, message: str | None) -> str:
+        if ok is None:
+            return ""
+        if ok:
+            return self.tr("OK, {ms} ms").format(ms=ms or 0)
+        return self.tr("Failed: {why}").format(why=message or "")
 
     def _set_test(self, name: str, text: str) -> None:
         for index, row in enumerate(self.model.rows):

@@ -39,7 +39,10 @@ class ProviderRow:
     last_error: str | None
     live: bool = False  # failures/cool-down below come from the running relay
     live_cooldown_s: float = 0.0
-    test: str = field(default="")
+    test: str = field(default="")  # what the Last test column says (set by the page)
+    test_ok: bool | None = None  # the last Test result, as stored; None: never tested
+    test_ms: int | None = None
+    test_message: str | None = None
     proxy: str | None = None  # None (direct), "system" or a URL, its password masked
     extra_headers: dict[str, str] = field(default_factory=dict)
     ca_bundle: str | None = None
@@ -54,7 +57,8 @@ def load_rows() -> list[ProviderRow]:
         key_stored=providers.provider_key(p.name) is not None, health=p.health,
         failures=p.consecutive_failures, cooldown_until=p.cooldown_until,
         last_error=p.last_error, proxy=providers.proxy_display(p),
-        extra_headers=dict(p.extra_headers), ca_bundle=p.ca_bundle)
+        extra_headers=dict(p.extra_headers), ca_bundle=p.ca_bundle, test_ok=p.last_test_ok,
+        test_ms=p.last_test_ms, test_message=p.last_test_message)
         for p in providers.list_providers()]
 
 

@@ -287,7 +287,7 @@ def test_v6_adds_provider_proxy_headers_and_ca_bundle(any_db, tmp_path):
                          "'https://api.deepseek.com/v1', '[\"m\"]', '{}', 0, 1, true, "
                          "'2026-01-01', 'unknown', 0)")
     stamp(5)
-    assert migrate(database, tmp_path / "backups") == latest_version() == 6
+    assert migrate(database, tmp_path / "backups") == latest_version()
     assert {c.name: c.null for c in database.get_columns("provider")} == fresh
     old = providers.get_provider("old")
     assert (old.proxy, old.proxy_auth, old.extra_headers, old.ca_bundle) == (
@@ -299,3 +299,26 @@ def test_v6_adds_provider_proxy_headers_and_ca_bundle(any_db, tmp_path):
     old = providers.get_provider("old")
     assert (old.proxy, old.extra_headers) == ("socks5h://127.0.0.1:7890",
                                               {"OpenAI-Organization": "org-1"})
+
+
+def test_v7_keeps_the_provider_test_result(any_db, tmp_path):
+    """A v6 database gains the Test button's last result, shaped as in a fresh schema."""
+    from playhouse.migrate import SchemaMigrator
+    from playhouse.migrate import migrate as run_operations
+
+    from app import providers
+    database = db_mod.database.obj
+    fresh = {c.name: c.null for c in database.get_columns("provider")}
+    columns = ("last_test_at", "last_test_ok", "last_test_ms", "last_test_message")
+    ops = SchemaMigrator.from_database(database)
+    run_operations(*[ops.drop_column("provider", column) for column in columns])
+    stamp(6)
+    assert migrate(database, tmp_path / "backups") == latest_version() == 7
+    assert {c.name: c.null for c in database.get_columns("provider")} == fresh
+    providers.add_provider("p", "deepseek", models=["m"])
+    assert providers.get_provider("p").last_test_ok is None
+    providers.record_test("p", ok=False, latency_ms=12, message="The provider rejected the key")
+    got = providers.get_provider("p")
+    assert (got.last_test_ok, got.last_test_ms, got.last_test_message) == (
+        False, 12, "The provider rejected the key")
+    assert got.last_test_at is not None

@@ -209,6 +209,9 @@ async def test_test_button_shows_busy_then_result(backend, monkeypatch) -> None:
     await settle_page(page)
     assert not page.busy.isVisibleTo(page) and page.test_button.isEnabled()
     assert page.model.rows[0].test == "OK, 231 ms" and "231 ms" in page.status.text()
+    page.close()
+    again = await open_page(backend)  # as after a restart: the result was kept
+    assert again.model.rows[0].test == "OK, 231 ms"
 
 
 async def test_probe_against_fake_upstream(backend, monkeypatch) -> None:
