@@ -1899,137 +1899,137 @@ You can also clear the API key field and save the provider without a key for now
 <context>
     <name>ProvidersModel</name>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="86"/>
+        <location filename="../../gui/pages/providers_model.py" line="90"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="86"/>
+        <location filename="../../gui/pages/providers_model.py" line="90"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="87"/>
+        <location filename="../../gui/pages/providers_model.py" line="91"/>
         <source>Enabled</source>
         <translation>启用</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="87"/>
+        <location filename="../../gui/pages/providers_model.py" line="91"/>
         <source>Key</source>
         <translation>密钥</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="88"/>
+        <location filename="../../gui/pages/providers_model.py" line="92"/>
         <source>Health</source>
         <translation>健康状态</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="88"/>
+        <location filename="../../gui/pages/providers_model.py" line="92"/>
         <source>Failures</source>
         <translation>失败次数</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="89"/>
+        <location filename="../../gui/pages/providers_model.py" line="93"/>
         <source>Priority</source>
         <translation>优先级</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="89"/>
+        <location filename="../../gui/pages/providers_model.py" line="93"/>
         <source>Weight</source>
         <translation>权重</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="90"/>
+        <location filename="../../gui/pages/providers_model.py" line="94"/>
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="90"/>
+        <location filename="../../gui/pages/providers_model.py" line="94"/>
         <source>Mapping</source>
         <translation>映射</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="91"/>
+        <location filename="../../gui/pages/providers_model.py" line="95"/>
         <source>Last test</source>
         <translation>最近测试</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="91"/>
+        <location filename="../../gui/pages/providers_model.py" line="95"/>
         <source>Cool-down until</source>
         <translation>冷却至</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="92"/>
+        <location filename="../../gui/pages/providers_model.py" line="96"/>
         <source>Last error</source>
         <translation>最近错误</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="92"/>
+        <location filename="../../gui/pages/providers_model.py" line="96"/>
         <source>Base URL</source>
         <translation>Base URL</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="93"/>
+        <location filename="../../gui/pages/providers_model.py" line="97"/>
         <source>Proxy</source>
         <translation>代理</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="147"/>
+        <location filename="../../gui/pages/providers_model.py" line="151"/>
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="147"/>
+        <location filename="../../gui/pages/providers_model.py" line="151"/>
         <source>No</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="149"/>
+        <location filename="../../gui/pages/providers_model.py" line="153"/>
         <source>Stored</source>
         <translation>已保存</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="149"/>
+        <location filename="../../gui/pages/providers_model.py" line="153"/>
         <source>Missing</source>
         <translation>未设置</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="152"/>
+        <location filename="../../gui/pages/providers_model.py" line="156"/>
         <source>Cooling down ({seconds} s left)</source>
         <translation>冷却中（剩余 {seconds} 秒）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="154"/>
+        <location filename="../../gui/pages/providers_model.py" line="158"/>
         <source>Healthy</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="154"/>
+        <location filename="../../gui/pages/providers_model.py" line="158"/>
         <source>Cooling down</source>
         <translation>冷却中</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="155"/>
+        <location filename="../../gui/pages/providers_model.py" line="159"/>
         <source>Not used yet</source>
         <translation>尚未使用</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="174"/>
+        <location filename="../../gui/pages/providers_model.py" line="178"/>
         <source>extra headers: {names}</source>
         <translation>附加请求头：{names}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="177"/>
+        <location filename="../../gui/pages/providers_model.py" line="181"/>
         <source>CA bundle: {path}</source>
         <translation>CA 证书包：{path}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="182"/>
+        <location filename="../../gui/pages/providers_model.py" line="186"/>
         <source>Direct</source>
         <translation>直连</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="184"/>
+        <location filename="../../gui/pages/providers_model.py" line="188"/>
         <source>System proxy</source>
         <translation>系统代理</translation>
     </message>
@@ -2188,6 +2188,7 @@ You can also clear the API key field and save the provider without a key for now
         <translation>已删除服务商 {name}。</translation>
     </message>
     <message>
+        <location filename="../../gui/pages/providers.py" line="159"/>
         <location filename="../../gui/pages/providers.py" line="303"/>
         <source>Testing…</source>
         <translation>测试中…</translation>
@@ -2198,22 +2199,22 @@ You can also clear the API key field and save the provider without a key for now
         <translation>正在测试 {name}…</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers.py" line="320"/>
+        <location filename="../../gui/pages/providers.py" line="334"/>
         <source>OK, {ms} ms</source>
         <translation>正常，{ms} ms</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers.py" line="321"/>
+        <location filename="../../gui/pages/providers.py" line="320"/>
         <source>{name} answered in {ms} ms.</source>
         <translation>{name} 已响应，用时 {ms} ms。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers.py" line="324"/>
+        <location filename="../../gui/pages/providers.py" line="335"/>
         <source>Failed: {why}</source>
         <translation>失败：{why}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers.py" line="325"/>
+        <location filename="../../gui/pages/providers.py" line="323"/>
         <source>{name} failed the test: {why}</source>
         <translation>{name} 测试失败：{why}</translation>
     </message>
