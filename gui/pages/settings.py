@@ -66,9 +66,8 @@ class SettingsPage(Page):
         self.port.setMinimumWidth(120)
         self.restart_button = QPushButton(self.tr("Restart relay"))
         self.restart_button.clicked.connect(lambda: self.spawn(self.restart_relay()))
-        self.relay_note = note(self.tr("Changes to the address and port take effect after you "
-                                        "save and then restart the relay. Connected clients are "
-                                        "disconnected briefly."))
+        self.relay_note = note(self.tr("Saving a new address or port offers to restart the relay "
+                                        "at once. Connected clients are disconnected briefly."))
         port_row = left(self.port)
         port_row.insertSpacing(1, 12)
         port_row.insertWidget(2, self.restart_button)

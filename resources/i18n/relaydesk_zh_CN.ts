@@ -3158,266 +3158,266 @@ You can also clear the API key field and save the provider without a key for now
     </message>
     <message>
         <location filename="../../gui/pages/settings.py" line="69"/>
-        <source>Changes to the address and port take effect after you save and then restart the relay. Connected clients are disconnected briefly.</source>
-        <translation>地址和端口的更改在保存并重启中转服务后生效。已连接的客户端会短暂断开。</translation>
+        <source>Saving a new address or port offers to restart the relay at once. Connected clients are disconnected briefly.</source>
+        <translation>保存新的地址或端口时，可以立即重启中转服务。已连接的客户端会短暂断开。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="76"/>
+        <location filename="../../gui/pages/settings.py" line="75"/>
         <source>Listen for:</source>
         <translation>允许访问：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="77"/>
+        <location filename="../../gui/pages/settings.py" line="76"/>
         <source>Port:</source>
         <translation>端口：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="78"/>
+        <location filename="../../gui/pages/settings.py" line="77"/>
         <source>Relay</source>
         <translation>中转服务</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="82"/>
+        <location filename="../../gui/pages/settings.py" line="81"/>
         <source>Request logs:</source>
         <translation>请求日志：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="83"/>
+        <location filename="../../gui/pages/settings.py" line="82"/>
         <source>Payment records:</source>
         <translation>支付记录：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="84"/>
+        <location filename="../../gui/pages/settings.py" line="83"/>
         <source>Login and security events:</source>
         <translation>登录与安全事件：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="89"/>
+        <location filename="../../gui/pages/settings.py" line="88"/>
         <source> days</source>
         <translation> 天</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="94"/>
+        <location filename="../../gui/pages/settings.py" line="93"/>
         <source>Purge now…</source>
         <translation>立即清理…</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="95"/>
+        <location filename="../../gui/pages/settings.py" line="94"/>
         <source>Delete what is older than the saved periods now, instead of waiting for the daily clean-up</source>
         <translation>现在就删除超过已保存保留期限的记录，而不必等待每日自动清理</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="108"/>
+        <location filename="../../gui/pages/settings.py" line="107"/>
         <source>Keep records</source>
         <translation>记录保留</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="109"/>
+        <location filename="../../gui/pages/settings.py" line="108"/>
         <source>How long each kind of record is kept before it is deleted.</source>
         <translation>各类记录在删除前保留的时长。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="114"/>
+        <location filename="../../gui/pages/settings.py" line="113"/>
         <source>Change admin password…</source>
         <translation>修改管理员密码…</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="116"/>
+        <location filename="../../gui/pages/settings.py" line="115"/>
         <source>Admin access</source>
         <translation>管理访问</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="117"/>
+        <location filename="../../gui/pages/settings.py" line="116"/>
         <source>Computers allowed to use the admin API, one address or network per line.</source>
         <translation>允许使用管理 API 的计算机，每行一个地址或网段。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="119"/>
+        <location filename="../../gui/pages/settings.py" line="118"/>
         <source>This computer (127.0.0.1 and ::1) is always allowed, whatever the list says, so you cannot lock yourself out.</source>
         <translation>无论列表如何设置，本机（127.0.0.1 和 ::1）始终被允许，因此您不会把自己锁在外面。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="131"/>
+        <location filename="../../gui/pages/settings.py" line="130"/>
         <source>Automatic (follow the system)</source>
         <translation>自动（跟随系统）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="138"/>
+        <location filename="../../gui/pages/settings.py" line="137"/>
         <source>Used from the next start.</source>
         <translation>下次启动时生效。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="141"/>
+        <location filename="../../gui/pages/settings.py" line="140"/>
         <source>Chosen at first start; balances and prices use it.</source>
         <translation>首次启动时选定，余额和价格均使用此货币。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="144"/>
+        <location filename="../../gui/pages/settings.py" line="143"/>
         <source>Start RelayDesk when I log in, in the tray</source>
         <translation>登录时在托盘中启动 RelayDesk</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="148"/>
+        <location filename="../../gui/pages/settings.py" line="147"/>
         <source>Language:</source>
         <translation>语言：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="149"/>
+        <location filename="../../gui/pages/settings.py" line="148"/>
         <source>Currency:</source>
         <translation>货币：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="151"/>
+        <location filename="../../gui/pages/settings.py" line="150"/>
         <source>Interface</source>
         <translation>界面</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="157"/>
+        <location filename="../../gui/pages/settings.py" line="156"/>
         <source>Discard changes</source>
         <translation>放弃更改</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="159"/>
+        <location filename="../../gui/pages/settings.py" line="158"/>
         <source>&amp;Save</source>
         <translation>保存(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="205"/>
+        <location filename="../../gui/pages/settings.py" line="204"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="228"/>
+        <location filename="../../gui/pages/settings.py" line="227"/>
         <source>Only the address {host}</source>
         <translation>仅地址 {host}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="276"/>
+        <location filename="../../gui/pages/settings.py" line="275"/>
         <source>Nothing to save.</source>
         <translation>没有需要保存的更改。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="299"/>
+        <location filename="../../gui/pages/settings.py" line="298"/>
         <source>Not saved: {errors}</source>
         <translation>未保存：{errors}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="302"/>
+        <location filename="../../gui/pages/settings.py" line="301"/>
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="304"/>
+        <location filename="../../gui/pages/settings.py" line="303"/>
         <source>The new language is used from the next start.</source>
         <translation>新语言将在下次启动时生效。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="321"/>
+        <location filename="../../gui/pages/settings.py" line="320"/>
         <source>Not saved: port {port} is already used by another program on this computer; choose another.</source>
         <translation>未保存：端口 {port} 已被本机上的其他程序占用，请换一个。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="326"/>
+        <location filename="../../gui/pages/settings.py" line="325"/>
         <source>Restart the relay</source>
         <translation>重启中转服务</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="327"/>
+        <location filename="../../gui/pages/settings.py" line="326"/>
         <source>The relay must restart to use the new settings. Restart it now? Clients in the middle of a request see it end.</source>
         <translation>中转服务需要重启才能使用新设置。现在重启吗？正在进行中的请求会被中断。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="329"/>
+        <location filename="../../gui/pages/settings.py" line="328"/>
         <source>Restart now</source>
         <translation>立即重启</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="330"/>
+        <location filename="../../gui/pages/settings.py" line="329"/>
         <source>Later</source>
         <translation>稍后</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="335"/>
+        <location filename="../../gui/pages/settings.py" line="334"/>
         <source>Settings saved. The relay uses them from its next restart.</source>
         <translation>设置已保存。中转服务下次重启时生效。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="342"/>
+        <location filename="../../gui/pages/settings.py" line="341"/>
         <source>Restarting the relay…</source>
         <translation>正在重启中转服务…</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="349"/>
+        <location filename="../../gui/pages/settings.py" line="348"/>
         <source>The relay is running at {url}.</source>
         <translation>中转服务正在 {url} 运行。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="352"/>
+        <location filename="../../gui/pages/settings.py" line="351"/>
         <source>The relay could not start: {why}</source>
         <translation>中转服务无法启动：{why}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="364"/>
+        <location filename="../../gui/pages/settings.py" line="363"/>
         <source>Could not change the start at log-in: {why}</source>
         <translation>无法更改登录时启动：{why}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="370"/>
+        <location filename="../../gui/pages/settings.py" line="369"/>
         <source>RelayDesk starts in the tray when you log in.</source>
         <translation>登录时 RelayDesk 将在托盘中启动。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="371"/>
+        <location filename="../../gui/pages/settings.py" line="370"/>
         <source>RelayDesk no longer starts when you log in.</source>
         <translation>登录时不再启动 RelayDesk。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="379"/>
+        <location filename="../../gui/pages/settings.py" line="378"/>
         <source>Admin password changed.</source>
         <translation>管理员密码已修改。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="385"/>
+        <location filename="../../gui/pages/settings.py" line="384"/>
         <source>Save or discard your changes to the retention periods first.</source>
         <translation>请先保存或放弃对保留期限的更改。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="392"/>
+        <location filename="../../gui/pages/settings.py" line="391"/>
         <source>Nothing is older than the retention periods; there is nothing to delete.</source>
         <translation>没有超过保留期限的记录，无需删除。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="400"/>
+        <location filename="../../gui/pages/settings.py" line="399"/>
         <source>Deleting old records…</source>
         <translation>正在删除旧记录…</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="413"/>
+        <location filename="../../gui/pages/settings.py" line="412"/>
         <source>Another RelayDesk process is deleting old records right now; try again later.</source>
         <translation>另一个 RelayDesk 进程正在删除旧记录，请稍后再试。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="418"/>
+        <location filename="../../gui/pages/settings.py" line="417"/>
         <source>Deleted {logs} request logs, {payments} payment records and {events} login and security events; folded {entries} ledger entries into {carries} carried-forward entries.</source>
         <translation>已删除 {logs} 条请求日志、{payments} 条支付记录和 {events} 条登录与安全事件；已将 {entries} 条账目合并为 {carries} 条结转记录。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="428"/>
+        <location filename="../../gui/pages/settings.py" line="427"/>
         <source>Purge old records</source>
         <translation>清理旧记录</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="429"/>
+        <location filename="../../gui/pages/settings.py" line="428"/>
         <source>This will delete {logs} request logs older than {log_days} days, {payments} payment records older than {payment_days} days and {events} login and security events older than {security_days} days, and fold {entries} ledger entries older than {payment_days} days into {carries} carried-forward entries.</source>
         <translation>将删除 {logs} 条超过 {log_days} 天的请求日志、{payments} 条超过 {payment_days} 天的支付记录和 {events} 条超过 {security_days} 天的登录与安全事件，并将 {entries} 条超过 {payment_days} 天的账目合并为 {carries} 条结转记录。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="435"/>
+        <location filename="../../gui/pages/settings.py" line="434"/>
         <source>Balances do not change: each user&apos;s old ledger entries become one entry carrying their total forward. Pending payments and operator actions are kept. This cannot be undone.</source>
         <translation>余额不会改变：每位用户的旧账目会合并为一条结转其总额的记录。待支付的订单和操作员的操作记录会保留。此操作无法撤销。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="438"/>
+        <location filename="../../gui/pages/settings.py" line="437"/>
         <source>Delete old records</source>
         <translation>删除旧记录</translation>
     </message>
