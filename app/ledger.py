@@ -14,7 +14,7 @@ from app import clock, sql
 from app.db import joined_transaction, tuples
 from app.errors import InsufficientBalance, NotFound, ValidationError
 from app.models import LedgerEntry, User
-from app.money import format_micros
+from app.money import format_amount
 
 
 class Kind(StrEnum):
@@ -43,7 +43,7 @@ def apply_balance(user_id: int, amount_micros: int, *, allow_negative: bool = Fa
         if balance is None:
             raise NotFound(f"no user with id {user_id}")
         raise InsufficientBalance(
-            f"balance {format_micros(balance[0])} cannot cover {format_micros(-amount_micros)}",
+            f"balance {format_amount(balance[0])} cannot cover {format_amount(-amount_micros)}",
             balance_micros=int(balance[0]))
     return int(row[0])
 

@@ -7,7 +7,7 @@ from app.db import write_transaction
 from app.errors import Conflict, NotFound, ValidationError
 from app.ledger import Kind
 from app.models import RechargeRecord, User
-from app.money import format_micros
+from app.money import format_amount
 
 METHODS = ("manual", "cash", "bank", "alipay", "wechat", "epay", "hupijiao")
 
@@ -69,8 +69,8 @@ def refund(order_no: str, amount_micros: int | None = None, *, note: str | None 
         if amount <= 0:
             raise ValidationError("refund amount must be positive", param="amount")
         if amount > remaining:
-            raise Conflict(f"refund {format_micros(amount)} exceeds the refundable "
-                           f"{format_micros(remaining)} of {record.order_no}", param="amount")
+            raise Conflict(f"refund {format_amount(amount)} exceeds the refundable "
+                           f"{format_amount(remaining)} of {record.order_no}", param="amount")
         ledger.post(record.user_id, Kind.REFUND, -amount, ref=record.order_no, actor=actor,
                     reason=text)
         refunded = record.refunded_micros + amount

@@ -4,7 +4,7 @@ import argparse
 
 from app import accounts, ledger, recharges, views
 from app.cli.output import Output, check_limit
-from app.money import format_micros, parse_amount
+from app.money import format_amount, parse_amount
 
 LEDGER_COLUMNS = [("id", "ID"), ("created_at", "TIME"), ("kind", "KIND"),
                   ("amount_micros", "AMOUNT"), ("balance_after_micros", "BALANCE"),
@@ -57,15 +57,15 @@ def refund(args: argparse.Namespace, out: Output) -> None:
     amount = parse_amount(args.amount) if args.amount is not None else None
     record = recharges.refund(args.order_no, amount, note=args.note)
     out.item(views.recharge(record),
-             text=f"{record.order_no}: refunded {format_micros(record.refunded_micros)} "
-                  f"of {format_micros(record.amount_micros)} ({record.status})")
+             text=f"{record.order_no}: refunded {format_amount(record.refunded_micros)} "
+                  f"of {format_amount(record.amount_micros)} ({record.status})")
 
 
 def adjust(args: argparse.Namespace, out: Output) -> None:
     user = accounts.get_user(args.username)
     entry = ledger.adjust(user.id, parse_amount(args.amount, allow_negative=True), args.reason)
     out.item(views.ledger_entry(entry),
-             text=f"{user.username}: balance now {format_micros(entry.balance_after_micros)}")
+             text=f"{user.username}: balance now {format_amount(entry.balance_after_micros)}")
 
 
 def show_ledger(args: argparse.Namespace, out: Output) -> None:
@@ -75,7 +75,7 @@ def show_ledger(args: argparse.Namespace, out: Output) -> None:
         out.item({"username": user.username, "balance_micros": user.balance_micros,
                   "entries": rows})
         return
-    out.item({}, text=f"{user.username}: balance {format_micros(user.balance_micros)}")
+    out.item({}, text=f"{user.username}: balance {format_amount(user.balance_micros)}")
     out.table(rows, LEDGER_COLUMNS, empty="(no entries)")
 
 

@@ -5,7 +5,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from app.money import format_micros
+from app.money import format_field
 
 Column = tuple[str, str]  # (field, header); fields ending in _micros print as money
 
@@ -40,10 +40,12 @@ class Output:
             return
         cells = [[_cell(f, r.get(f)) for f, _ in columns] for r in rows]
         widths = [max(len(h), *(len(c[i]) for c in cells)) for i, (_, h) in enumerate(columns)]
-        header = (h.ljust(w) for (_, h), w in zip(columns, widths, strict=True))
+        right = [_numeric(f, rows) for f, _ in columns]
+        header = (_pad(h, w, r) for (_, h), w, r in zip(columns, widths, right, strict=True))
         self._write("  ".join(header).rstrip())
         for row in cells:
-            self._write("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+            self._write("  ".join(_pad(c, w, r) for c, w, r in zip(row, widths, right,
+                                                                 strict=True)).rstrip())
 
 
 def label(field: str, value: Any) -> str:
@@ -54,11 +56,21 @@ def label(field: str, value: Any) -> str:
     return field
 
 
+def _numeric(field: str, rows: Sequence[dict[str, Any]]) -> bool:
+    """Money and counts are right-aligned so their digits line up."""
+    values = [r.get(field) for r in rows if r.get(field) is not None]
+    return bool(values) and all(isinstance(v, int) and not isinstance(v, bool) for v in values)
+
+
+def _pad(text: str, width: int, right: bool) -> str:
+    return text.rjust(width) if right else text.ljust(width)
+
+
 def _cell(field: str, value: Any) -> str:
     if value is None:
         return "-"
     if field.endswith("_micros") and isinstance(value, int) and not isinstance(value, bool):
-        return format_micros(value)
+        return format_field(field, value)
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, list):

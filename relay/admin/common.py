@@ -8,7 +8,7 @@ from typing import Any
 from aiohttp import web
 
 from app.errors import Conflict, InsufficientBalance, KeystoreUnavailable, NotFound, ServiceError
-from app.money import format_micros
+from app.money import format_field
 from relay import errors
 from relay.handlers import read_body
 from relay.state import STATE
@@ -135,7 +135,7 @@ def with_money(data: Any) -> Any:
             result[key] = with_money(value)
             if (isinstance(key, str) and key.endswith("_micros") and isinstance(value, int)
                     and not isinstance(value, bool) and key[:-7] not in data):
-                result[key[:-7]] = format_micros(value)
+                result[key[:-7]] = format_field(key, value)
         return result
     if isinstance(data, list):
         return [with_money(v) for v in data]

@@ -7,7 +7,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.errors import ValidationError
-from app.money import MAX_AMOUNT_MICROS, MICROS_PER_UNIT, format_micros, parse_amount
+from app.money import (
+    MAX_AMOUNT_MICROS,
+    MICROS_PER_UNIT,
+    format_amount,
+    format_cost,
+    format_field,
+    parse_amount,
+)
 
 
 def test_one_unit_is_a_million_micros():
@@ -124,25 +131,52 @@ def test_error_names_the_parameter():
 
 @pytest.mark.parametrize(("micros", "text"), [
     (12_500_000, "12.50"),
-    (123, "0.000123"),
     (0, "0.00"),
-    (1, "0.000001"),
-    (-1_500_000, "-1.50"),
-    (-1, "-0.000001"),
     (5_000_000, "5.00"),
-    (1_234_567, "1.234567"),
     (100_000, "0.10"),
+    (10_000, "0.01"),
+    (-1_500_000, "-1.50"),
+    (12_345_678, "12.345678"),  # not whole cents: every digit shown, never rounded to 12.35
+    (12_345_000, "12.345000"),  # 2 or 6 decimals only, so a column still lines up
+    (256, "0.000256"),
+    (1, "0.000001"),
+    (-1, "-0.000001"),
+    (-2, "-0.000002"),
+    (-10_000, "-0.01"),
     (MAX_AMOUNT_MICROS, "1000000000.00"),
+    (-MAX_AMOUNT_MICROS - 1, "-1000000000.000001"),
 ])
-def test_format_micros(micros, text):
-    assert format_micros(micros) == text
+def test_format_amount(micros, text):
+    assert format_amount(micros) == text
+
+
+@pytest.mark.parametrize(("micros", "text"), [
+    (256, "0.000256"),
+    (0, "0.000000"),
+    (2_000_000, "2.000000"),
+    (12_500_000, "12.500000"),
+    (-2, "-0.000002"),
+    (-1_500_000, "-1.500000"),
+    (MAX_AMOUNT_MICROS, "1000000000.000000"),
+])
+def test_format_cost(micros, text):
+    assert format_cost(micros) == text
+
+
+def test_fields_are_formatted_by_their_kind_of_money():
+    assert format_field("cost_micros", 2_000_000) == "2.000000"
+    assert format_field("input_micros", 500_000) == "0.500000"
+    assert format_field("written_off_micros", 3) == "0.000003"
+    assert format_field("balance_micros", 2_000_000) == "2.00"
+    assert format_field("amount_micros", 2_000_001) == "2.000001"
 
 
 @given(st.integers(min_value=-MAX_AMOUNT_MICROS, max_value=MAX_AMOUNT_MICROS))
-def test_format_then_parse_round_trips(micros):
-    text = format_micros(micros)
-    assert isinstance(text, str)
-    assert parse_amount(text, allow_zero=True, allow_negative=True) == micros
+def test_formats_are_exact_and_parse_back(micros):
+    for text in (format_amount(micros), format_cost(micros)):
+        assert parse_amount(text, allow_zero=True, allow_negative=True) == micros
+        assert text.startswith("-") == (micros < 0)
+        assert len(text.partition(".")[2]) in (2, 6)
 
 
 @given(st.integers(min_value=0, max_value=10**9 - 1),

@@ -40,3 +40,17 @@ def test_no_command_labels_units_as_micros(cli) -> None:
     assert not [t for t in texts if "_micros" in t.lower()], texts
     assert "\nbalance          9.84\n" in texts[0]
     assert cli.json("user", "show", "alice")["balance_micros"] == 9_340_000  # after the refund
+
+
+def test_table_right_aligns_money_and_counts_and_shows_costs_with_six_decimals() -> None:
+    stream = io.StringIO()
+    Output(False, stream).table(
+        [{"model": "m", "cost_micros": 256, "balance_micros": 12_500_000, "tokens": 7},
+         {"model": "longer", "cost_micros": 2_000_000, "balance_micros": -2, "tokens": 1_234}],
+        [("model", "MODEL"), ("cost_micros", "COST"), ("balance_micros", "BALANCE"),
+         ("tokens", "TOKENS")])
+    assert stream.getvalue().splitlines() == [
+        "MODEL       COST    BALANCE  TOKENS",
+        "m       0.000256      12.50       7",
+        "longer  2.000000  -0.000002    1234",
+    ]

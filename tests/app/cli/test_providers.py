@@ -135,7 +135,8 @@ def test_price_set_and_list(cli):
         ("deepseek-chat", 500_000), ("glm-4", 100_000)]
     assert_money_is_micros(rows)
     lines = cli.ok("price", "list").out.splitlines()
-    assert lines[1].split() == ["deepseek-chat", "2.00", "0.50", "8.00", "-"]  # "-": default
+    # prices show all six decimals; "-": the default max output
+    assert lines[1].split() == ["deepseek-chat", "2.000000", "0.500000", "8.000000", "-"]
     cli.ok("price", "set", "glm-4", "--input", "0.1", "--output", "0.1", "--max-output", "8192")
     assert [r["max_output_tokens"] for r in cli.json("price", "list")] == [None, 8192]
     assert "8192" in cli.ok("price", "list").out.splitlines()[2].split()
