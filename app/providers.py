@@ -2,6 +2,7 @@
 
 import logging
 import re
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -259,6 +260,42 @@ def proxy_display(provider: Provider) -> str | None:
         return with_userinfo(provider.proxy, MASK)
     user = userinfo.partition(":")[0]
     return with_userinfo(provider.proxy, f"{user}:{MASK}" if ":" in userinfo else user)
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderDraft:
+    """A provider as typed in a form, not saved: its unsaved row, API key and proxy URL (with
+    credentials), enough to reach it the way it will be reached once saved."""
+
+    provider: Provider
+    api_key: str | None
+    proxy: str | None
+
+
+def draft_provider(kind: str, *, base_url: str | None = None, api_key: str | None = None,
+                   proxy: str | None = None,
+                   extra_headers: list[str] | str | dict[str, str] | None = None,
+                   ca_bundle: str | None = None, existing: str | None = None) -> ProviderDraft:
+    """How a provider would be reached with these settings, validated as a save would; nothing
+    is written. For the ``existing`` provider, an empty key and a masked proxy password mean
+    its stored ones, as in update_provider."""
+    if kind not in KINDS:
+        raise ValidationError(f"kind must be one of {', '.join(KINDS)}", param="kind")
+    url = validate_base_url(base_url or KIND_DEFAULT_URLS[kind])
+    stored = get_provider(existing) if existing else None
+    setting = parse_proxy(proxy)
+    userinfo = _proxy_userinfo(existing or "", setting,
+                               had_auth=stored is not None and bool(stored.proxy_auth))
+    headers = parse_headers(extra_headers)
+    bundle = validate_ca_bundle(ca_bundle) if ca_bundle and ca_bundle.strip() else None
+    key = (api_key or "").strip() or (provider_key(existing) if existing else None)
+    row = Provider(id=stored.id if stored else 0, name=existing or "", kind=kind, base_url=url,
+                   proxy=setting.stored, proxy_auth=userinfo is not None,
+                   extra_headers=headers, ca_bundle=bundle)
+    reach = setting.stored
+    if userinfo is not None and reach is not None:
+        reach = with_userinfo(reach, userinfo)
+    return ProviderDraft(row, key, reach)
 
 
 def record_health(provider_id: int, *, healthy: bool, failures: int,

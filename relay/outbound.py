@@ -2,8 +2,8 @@
 
 One ``ClientSession`` carries every direct and HTTP(S)-proxied call (aiohttp keeps a keep-alive
 pool per host, proxy and TLS context); each SOCKS proxy gets a session of its own, because
-aiohttp-socks works as the session's connector. Real traffic and the provider Test button
-(relay/probe.py) both come through here, so the button tests what traffic uses.
+aiohttp-socks works as the session's connector. Real traffic, the provider Test button and
+"Fetch models" (relay/probe.py) all come through here, so the buttons test what traffic uses.
 
 What the session is told, and why:
 - no cookies, no redirects: nothing of one user's request carries to the next, and a provider's
@@ -89,14 +89,24 @@ class Outbound:
         Raises ``aiohttp.ClientError``, ``TimeoutError`` or ``OSError`` when the provider (or
         its proxy) cannot be reached or breaks the exchange; ``ValueError`` for a proxy or CA
         bundle the operator must fix."""
+        body: bytes | io.BytesIO = io.BytesIO(data) if len(data) > LARGE_BODY else data
+        return await self._request("POST", up, path, body, headers, read_timeout)
+
+    async def get(self, up: Upstream, path: str, headers: Mapping[str, str], *,
+                  read_timeout: float) -> aiohttp.ClientResponse:
+        """GET from the provider (its model list), the way :meth:`post` goes."""
+        return await self._request("GET", up, path, None, headers, read_timeout)
+
+    async def _request(self, method: str, up: Upstream, path: str,
+                       body: bytes | io.BytesIO | None, headers: Mapping[str, str],
+                       read_timeout: float) -> aiohttp.ClientResponse:
         route = self.route(up)
         timeout = aiohttp.ClientTimeout(total=None, sock_connect=self._connect_timeout,
                                         connect=self._connect_timeout, sock_read=read_timeout)
-        body: bytes | io.BytesIO = io.BytesIO(data) if len(data) > LARGE_BODY else data
         if route.request_headers:
             headers = {**headers, **route.request_headers}
-        return await route.session.post(
-            provider_url(up.base_url, path), data=body, headers=headers, ssl=route.ssl,
+        return await route.session.request(
+            method, provider_url(up.base_url, path), data=body, headers=headers, ssl=route.ssl,
             proxy=route.proxy, proxy_headers=route.proxy_headers, timeout=timeout,
             allow_redirects=False)
 

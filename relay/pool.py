@@ -61,12 +61,17 @@ class Snapshot:
 def to_upstream(p: Provider) -> Upstream:
     """A provider row as the relay uses it, with its key and proxy from the keyring
     (blocking: call it off the event loop)."""
+    return with_secrets(p, providers.provider_key(p.name), providers.proxy_url(p.name))
+
+
+def with_secrets(p: Provider, api_key: str | None, proxy: str | None) -> Upstream:
+    """A provider row, saved or only typed into a form, as the relay uses it, given its key and
+    proxy URL (so "Fetch models" on an unsaved provider goes the way traffic will)."""
     return Upstream(
         id=p.id, name=p.name, kind=p.kind, base_url=p.base_url.rstrip("/"),
         models=frozenset(p.models), model_map=dict(p.model_map), priority=p.priority,
-        weight=max(1, p.weight), api_key=providers.provider_key(p.name),
-        created=int(p.created_at.timestamp()), proxy=providers.proxy_url(p.name),
-        extra_headers=dict(p.extra_headers or {}), ca_bundle=p.ca_bundle or None)
+        weight=max(1, p.weight), api_key=api_key, created=int(p.created_at.timestamp()),
+        proxy=proxy, extra_headers=dict(p.extra_headers or {}), ca_bundle=p.ca_bundle or None)
 
 
 def _load() -> tuple[list[Upstream], dict[str, Price]]:

@@ -1,10 +1,14 @@
-"""The provider "Test" button: one real, minimal request, explained in plain words.
+"""The provider "Test" and "Fetch models" buttons: one real, minimal request each, explained in
+plain words.
 
 A health flag says a provider failed at some point; the operator who just typed a key wants to
 know *now* whether it works and, if not, what to fix. So this sends the smallest chat completion
 there is (one ``ping``, ``max_tokens`` 1: a fraction of a cent at most) and turns the answer into
 a sentence. HTTP errors are read with :func:`relay.upstream.classify`, the same reading the relay
 uses for failover, so the button and the relay never disagree about what an answer means.
+
+"Fetch models" GETs the provider's ``/models`` (OpenAI's list shape, which DeepSeek, Zhipu and
+DashScope's compatible mode share), also for a provider still being typed into the dialog.
 
 The provider's key is sent, never shown: every message is scrubbed of it. The result is not
 recorded as provider health; the relay keeps that from real traffic.
@@ -15,7 +19,10 @@ import json
 import os
 import socket
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
+from typing import TypeVar
 
 import aiohttp
 from aiohttp_socks import ProxyConnectionError, ProxyError, ProxyTimeoutError
@@ -23,10 +30,13 @@ from aiohttp_socks import ProxyConnectionError, ProxyError, ProxyTimeoutError
 from app import db, providers
 from relay import upstream
 from relay.outbound import Outbound, read_upto
-from relay.pool import Upstream, to_upstream
+from relay.pool import Upstream, to_upstream, with_secrets
 
 PROBE_TEXT = "ping"
 MAX_DETAIL = 200  # characters of a provider's own message passed on to the operator
+# OpenRouter-sized lists (a few hundred models with descriptions) fit; a hostile answer does not.
+MAX_MODEL_LIST = 8 * 1024 * 1024
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,21 +57,28 @@ class ProbeResult:
     message: str
 
 
-def _lookup(name: str) -> tuple[Upstream, str]:
-    """The provider as the relay sees it and the model to test (the first it serves): blocking
-    (database, keyring), so it runs in a worker thread.
+async def _off_loop(fn: Callable[[], T]) -> T:
+    """Run blocking work (database, keyring) in a worker thread.
 
     Closes the thread's database connection if it opened one, so executor threads do not
     each keep a connection (a PostgreSQL session) open afterwards.
     """
-    was_closed = db.database.is_closed()
-    try:
-        provider = providers.get_provider(name)
-        served = list(provider.models) or list(provider.model_map)
-        return to_upstream(provider), served[0] if served else ""
-    finally:
-        if was_closed:
-            db.close_database()
+    def run() -> T:
+        was_closed = db.database.is_closed()
+        try:
+            return fn()
+        finally:
+            if was_closed:
+                db.close_database()
+
+    return await asyncio.get_running_loop().run_in_executor(None, run)
+
+
+def _lookup(name: str) -> tuple[Upstream, str]:
+    """The provider as the relay sees it and the model to test (the first it serves)."""
+    provider = providers.get_provider(name)
+    served = list(provider.models) or list(provider.model_map)
+    return to_upstream(provider), served[0] if served else ""
 
 
 def _scrub(text: str, key: str) -> str:
@@ -75,11 +92,12 @@ def _scrub(text: str, key: str) -> str:
 def _json(raw: bytes) -> object:
     try:
         return json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # deep nesting: a hostile answer
         return None
 
 
-def _explain_http(status: int, raw: bytes, model: str, key: str) -> str:
+def _explain_http(status: int, raw: bytes, model: str, key: str, *,
+                  request: str = "test request") -> str:
     """A sentence for a non-200 answer, from the relay's own reading of it."""
     verdict = upstream.classify(status, raw)
     said = _scrub(upstream.error_message(raw), key)  # the provider's own words
@@ -98,7 +116,7 @@ def _explain_http(status: int, raw: bytes, model: str, key: str) -> str:
         return f"The provider is limiting requests right now (HTTP {status}){suffix}"
     if verdict.failover:
         return f"The provider had an error (HTTP {status}){suffix}"
-    return f"The provider refused the test request (HTTP {status}){suffix}"
+    return f"The provider refused the {request} (HTTP {status}){suffix}"
 
 
 def _os_reason(error: OSError) -> str:
@@ -136,8 +154,7 @@ async def probe_provider(name: str, *, client: Outbound | None = None,
     app.errors.NotFound for an unknown provider; every network or provider failure is a
     ``ProbeResult`` with ``ok=False`` instead.
     """
-    loop = asyncio.get_running_loop()
-    up, first = await loop.run_in_executor(None, _lookup, name)
+    up, first = await _off_loop(partial(_lookup, name))
     if not up.api_key:
         return ProbeResult(False, 0, None, "No API key stored for this provider")
     if not first:
@@ -181,3 +198,110 @@ async def probe_provider(name: str, *, client: Outbound | None = None,
     finally:
         if own:
             await outbound.close()
+
+
+class ModelListError(Exception):
+    """Why a provider's model list could not be had.
+
+    Attributes:
+        message: one plain sentence for the operator; never contains the key.
+        status: the HTTP status, or ``None`` when no HTTP answer arrived.
+    """
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+def model_ids(raw: bytes) -> list[str] | None:
+    """Sorted unique ids of OpenAI's list shape (``{"object": "list", "data": [{"id": …}]}``),
+    or ``None`` for an answer of another shape."""
+    reply = _json(raw)
+    items = reply.get("data") if isinstance(reply, dict) else None
+    if not isinstance(items, list):
+        return None
+    ids = {item["id"].strip() for item in items
+           if isinstance(item, dict) and isinstance(item.get("id"), str)}
+    return sorted(ids - {""})
+
+
+async def list_upstream_models(up: Upstream, *, client: Outbound | None = None,
+                               timeout: float = 15.0) -> list[str]:
+    """The model ids the provider lists at ``{base_url}/models``, sorted.
+
+    Goes the way traffic goes (relay/outbound.py), with the provider's key. ``client`` is
+    borrowed (not closed). ``timeout`` covers connecting and the whole answer, which may be at
+    most MAX_MODEL_LIST bytes. Raises ModelListError for every failure.
+    """
+    key = up.api_key
+    if not key:
+        raise ModelListError("No API key: type the provider's API key first")
+    own = client is None
+    outbound = Outbound(connect_timeout=timeout) if client is None else client
+    try:
+        # A GET has no body to describe; the rest is what every call to the provider carries.
+        headers = {name: value for name, value in upstream.headers(up, stream=False).items()
+                   if name != "Content-Type"}
+        async with asyncio.timeout(timeout):
+            resp = await outbound.get(up, "/models", headers, read_timeout=timeout)
+            try:
+                limit = MAX_MODEL_LIST if resp.status == 200 else upstream.MAX_ERROR_BODY
+                raw, whole = await read_upto(resp, limit)
+            finally:
+                resp.release()
+    except TimeoutError:
+        raise ModelListError(f"Timed out after {timeout:g} s") from None
+    except ValueError as exc:  # a key with a line break, a proxy URL it cannot use
+        raise ModelListError(_scrub(f"The provider's settings need fixing: {exc}", key)) from None
+    except (aiohttp.ClientError, OSError, ProxyError, ProxyConnectionError,
+            ProxyTimeoutError) as exc:
+        raise ModelListError(_explain_exception(exc, key)) from None
+    finally:
+        if own:
+            await outbound.close()
+    status = resp.status
+    if status == 404:
+        raise ModelListError("The provider does not list its models at this address "
+                             "(HTTP 404); check the base URL, or type the model names", status)
+    if status != 200:
+        raise ModelListError(_explain_http(status, raw, "", key, request="model list request"),
+                             status)
+    if not whole:
+        raise ModelListError(f"The provider's model list is over {MAX_MODEL_LIST // 2**20} MB; "
+                             f"type the model names instead", status)
+    ids = await asyncio.get_running_loop().run_in_executor(None, model_ids, raw)
+    if ids is None:
+        raise ModelListError("The server answered, but not with a model list; check the "
+                             "base URL", status)
+    return ids
+
+
+async def provider_models(name: str, *, client: Outbound | None = None,
+                          timeout: float = 15.0) -> list[str]:
+    """The model list of the saved provider ``name``: app.errors.NotFound for an unknown one,
+    ModelListError for any other failure."""
+    up, _ = await _off_loop(partial(_lookup, name))
+    return await list_upstream_models(up, client=client, timeout=timeout)
+
+
+def _draft(kind: str, base_url: str | None, api_key: str | None, proxy: str | None,
+           extra_headers: str | None, ca_bundle: str | None, existing: str | None) -> Upstream:
+    draft = providers.draft_provider(kind, base_url=base_url, api_key=api_key, proxy=proxy,
+                                     extra_headers=extra_headers, ca_bundle=ca_bundle,
+                                     existing=existing)
+    return with_secrets(draft.provider, draft.api_key, draft.proxy)
+
+
+async def draft_models(kind: str, *, base_url: str | None = None, api_key: str | None = None,
+                       proxy: str | None = None, extra_headers: str | None = None,
+                       ca_bundle: str | None = None, existing: str | None = None,
+                       client: Outbound | None = None, timeout: float = 15.0) -> list[str]:
+    """The model list of a provider as typed in the dialog, saved or not (nothing is saved).
+
+    Settings are read as app.providers.draft_provider reads them, which raises a ServiceError
+    for one that a save would refuse; ModelListError for any other failure.
+    """
+    up = await _off_loop(partial(_draft, kind, base_url, api_key, proxy, extra_headers,
+                                 ca_bundle, existing))
+    return await list_upstream_models(up, client=client, timeout=timeout)
