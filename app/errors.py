@@ -1,16 +1,31 @@
 """Exceptions the service layer raises; every transport maps them to its own error shape.
 
-They carry a message written for the operator or API user, never a traceback or a secret.
+They carry a message written for the operator or API user, never a traceback or a secret. The
+message is a template plus its values, so the GUI can translate the template before filling it
+in (gui/errors.py); ``message`` is the English text the CLI, the admin API and the logs show.
 """
+
+from typing import Any
 
 
 class ServiceError(Exception):
-    """Base class: a request that the service refused, with a human-readable reason."""
+    """Base class: a request that the service refused, with a human-readable reason.
+
+    Attributes:
+        template: the English message with ``{name}`` placeholders (``str.format`` syntax).
+        values: what fills the placeholders; ``field`` names the form field as it is labelled
+            ("Amount", "Email"), which the GUI translates too.
+        message: the template filled in, in English.
+        param: the machine name of the offending input (``amount``), for API clients.
+    """
 
     code = "service_error"
 
-    def __init__(self, message: str, *, param: str | None = None) -> None:
+    def __init__(self, template: str, *, param: str | None = None, **values: Any) -> None:
+        message = template.format(**values) if values else template
         super().__init__(message)
+        self.template = template
+        self.values = values
         self.message = message
         self.param = param
 
@@ -39,9 +54,9 @@ class InsufficientBalance(ServiceError):
 
     code = "insufficient_balance"
 
-    def __init__(self, message: str, *, param: str | None = None,
-                 balance_micros: int | None = None) -> None:
-        super().__init__(message, param=param)
+    def __init__(self, template: str, *, param: str | None = None,
+                 balance_micros: int | None = None, **values: Any) -> None:
+        super().__init__(template, param=param, **values)
         self.balance_micros = balance_micros
 
 

@@ -89,10 +89,23 @@ def test_astronomical_exponent_is_a_validation_error(text):
         parse_amount(text, allow_negative=True)
 
 
-@pytest.mark.parametrize("text", ["abc", "", "   ", "1,5", "0x10", "12.5 CNY", "--1"])
+@pytest.mark.parametrize("text", ["abc", "1,5", "0x10", "12.5 CNY", "--1"])
 def test_not_a_number(text):
-    with pytest.raises(ValidationError, match="not a number"):
+    with pytest.raises(ValidationError, match="^Amount is not a number"):
         parse_amount(text)
+
+
+@pytest.mark.parametrize("text", ["", "   "])
+def test_an_empty_amount_is_required_naming_the_field(text):
+    with pytest.raises(ValidationError, match="^Input price is required$") as info:
+        parse_amount(text, param="input", field="Input price")
+    assert info.value.param == "input"
+
+
+def test_a_price_may_be_zero_but_not_negative():
+    assert parse_amount("0", allow_zero=True) == 0
+    with pytest.raises(ValidationError, match="^Amount cannot be negative$"):
+        parse_amount("-1", allow_zero=True)
 
 
 @pytest.mark.parametrize("text", [
@@ -122,11 +135,15 @@ def test_negative_needs_allow_negative():
     assert parse_amount("-0.000001", allow_negative=True) == -1
 
 
-def test_error_names_the_parameter():
+def test_error_names_the_field_and_carries_the_parameter():
+    """The message names the field as the form labels it; ``param`` is the machine name."""
     with pytest.raises(ValidationError) as info:
-        parse_amount("x", param="cached_input")
+        parse_amount("x", param="cached_input", field="Cached input price")
     assert info.value.param == "cached_input"
-    assert "cached_input" in info.value.message
+    assert info.value.message.startswith("Cached input price is not a number")
+    assert "cached_input" not in info.value.message
+    assert info.value.template.startswith("{field} is not a number")
+    assert info.value.values["field"] == "Cached input price"
 
 
 @pytest.mark.parametrize(("micros", "text"), [
