@@ -2,6 +2,7 @@
 
 import asyncio
 import logging
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -28,8 +29,17 @@ from gui.resources import resource
 log = logging.getLogger(__name__)
 
 
+def no_dbus_autolaunch(environ: "os._Environ[str] | dict[str, str]" = os.environ) -> None:
+    """Without a session bus (an ssh or bare X session), Qt's D-Bus use (tray, accessibility)
+    would autolaunch a dbus-daemon that outlives the app. An unusable address turns that off;
+    Qt falls back to the X11 tray and the keyring to its "none found" message."""
+    if sys.platform.startswith("linux") and not environ.get("DBUS_SESSION_BUS_ADDRESS"):
+        environ["DBUS_SESSION_BUS_ADDRESS"] = "disabled:"
+
+
 def run(data_dir: str | Path | None = None, *, minimized: bool = False) -> int:
     """The `relaydesk` command without arguments."""
+    no_dbus_autolaunch()
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setApplicationName("RelayDesk")
