@@ -2,12 +2,12 @@
 
 import re
 
-from peewee import IntegrityError
+from peewee import JOIN, IntegrityError
 
-from app import audit, clock, events, passwords
+from app import audit, clock, events, groups, passwords
 from app.db import write_transaction
 from app.errors import Conflict, NotFound, ValidationError
-from app.models import User
+from app.models import User, UserGroup
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{1,63}$")
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
@@ -46,8 +46,9 @@ def validate_phone(phone: str | None) -> str | None:
 
 def add_user(username: str, email: str | None, *, phone: str | None = None,
              password: str | None = None, role: str = "user", actor: str = "admin",
-             consent_version: str | None = None) -> User:
-    """Create a user. Everything is validated before anything is written."""
+             consent_version: str | None = None, group: str | None = None) -> User:
+    """Create a user, in the default group unless ``group`` names another. Everything is
+    validated before anything is written."""
     name = validate_username(username)
     mail = validate_email(email)
     tel = validate_phone(phone)
@@ -56,16 +57,18 @@ def add_user(username: str, email: str | None, *, phone: str | None = None,
     hashed = passwords.hash_password(password) if password is not None else None
     now = clock.now()
     with write_transaction():
+        team = groups.get_group(group) if group is not None else groups.default_group()
         if User.select().where(User.username == name).exists():
             raise Conflict(f"user {name!r} already exists", param="username")
         try:
             user = User.create(username=name, email=mail, phone=tel, password_hash=hashed,
                                role=role, created_at=now, updated_at=now,
                                consent_version=consent_version,
-                               consent_at=now if consent_version else None)
+                               consent_at=now if consent_version else None, group=team)
         except IntegrityError:
             raise Conflict(f"user {name!r} already exists", param="username") from None
-        audit.record("user.add", actor=actor, target=name)
+        audit.record("user.add", actor=actor, target=name,
+                     detail={"group": team.name} if group is not None else None)
     return user
 
 
@@ -86,7 +89,8 @@ def get_user_by_id(user_id: int) -> User:
 def list_users(search: str | None = None, *, include_deleted: bool = False,
                include_admins: bool = False) -> list[User]:
     """Relay users; the desktop operator's admin account is not one of them by default."""
-    query = User.select().order_by(User.username)
+    query = (User.select(User, UserGroup).join(UserGroup, JOIN.LEFT_OUTER)
+             .order_by(User.username))
     if not include_admins:
         query = query.where(User.role != "admin")
     if not include_deleted:
@@ -99,10 +103,17 @@ def list_users(search: str | None = None, *, include_deleted: bool = False,
 
 
 def update_user(username: str, *, email: str | None = None, phone: str | None = None,
-                password: str | None = None, actor: str = "admin") -> User:
-    """Change profile fields; ``None`` leaves a field as it is, "" clears the phone."""
+                password: str | None = None, group: str | None = None,
+                actor: str = "admin") -> User:
+    """Change profile fields or the group; ``None`` leaves a field as it is, "" clears the
+    phone."""
     user = get_user(username)
     changes: dict[str, object] = {}
+    moved_to: str | None = None
+    if group is not None:
+        team = groups.get_group(group)
+        if team.id != (user.group_id or groups.default_group().id):
+            changes["group"], moved_to = team.id, team.name
     if email is not None:
         changes["email"] = validate_email(email)
     if phone is not None:
@@ -114,8 +125,12 @@ def update_user(username: str, *, email: str | None = None, phone: str | None = 
     with write_transaction():
         changes["updated_at"] = clock.now()
         User.update(**changes).where(User.id == user.id).execute()
-        audit.record("user.update", actor=actor, target=user.username,
-                     detail={"fields": sorted(k for k in changes if k != "updated_at")})
+        detail: dict[str, object] = {"fields": sorted(k for k in changes if k != "updated_at")}
+        if moved_to is not None:
+            detail["group"] = moved_to
+        audit.record("user.update", actor=actor, target=user.username, detail=detail)
+    if moved_to is not None:
+        events.emit(events.KEYS)  # the relay's cached key carries the group's prices
     return get_user_by_id(user.id)
 
 

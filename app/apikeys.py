@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from app import accounts, audit, clock, events, sql
 from app.db import write_transaction
 from app.errors import NotFound, ValidationError
-from app.models import ApiKey, User
+from app.models import ApiKey, User, UserGroup
 
 KEY_PREFIX = "sk-rd-"
 
@@ -211,6 +211,9 @@ class KeyInfo:
     rpm_limit: int | None = None
     tpm_limit: int | None = None
     concurrency_limit: int | None = None
+    # The user's group: its price multiplier (parts per million) and the models it may use.
+    multiplier_ppm: int = 1_000_000
+    group_models: frozenset[str] | None = None
 
     def expired(self, now: datetime) -> bool:
         return self.expires_at is not None and now >= self.expires_at
@@ -230,13 +233,20 @@ class KeyInfo:
                    for net in self.allowed_cidrs)
 
     def allows_model(self, model: str) -> bool:
-        return self.allowed_models is None or model in self.allowed_models
+        """Both the key's own list and its user's group's list allow ``model``."""
+        return ((self.allowed_models is None or model in self.allowed_models)
+                and (self.group_models is None or model in self.group_models))
 
 
 LOOKUP_SQL = ('SELECT k.id, k.user_id, u.username, u.status, k.status, k.expires_at, '
-              'k.allowed_models, k.allowed_cidrs, k.rpm_limit, k.tpm_limit, k.concurrency_limit '
+              'k.allowed_models, k.allowed_cidrs, k.rpm_limit, k.tpm_limit, k.concurrency_limit, '
+              'g.multiplier_ppm, g.models '
               'FROM "api_key" k '
-              'JOIN "user" u ON u.id = k.user_id WHERE k.key_hash = ?')
+              'JOIN "user" u ON u.id = k.user_id '
+              # a user without a group is in the default one (app.groups)
+              'LEFT JOIN "user_group" g ON g.id = COALESCE(u.group_id, '
+              '(SELECT d.id FROM "user_group" d WHERE d.name = \'default\')) '
+              'WHERE k.key_hash = ?')
 
 
 def lookup(plaintext: str) -> KeyInfo | None:
@@ -247,8 +257,9 @@ def lookup(plaintext: str) -> KeyInfo | None:
     if row is None:
         return None
     (key_id, user_id, username, user_status, key_status, expires_at, models, cidrs,
-     rpm, tpm, concurrency) = row
+     rpm, tpm, concurrency, multiplier_ppm, group_models) = row
     models = ApiKey.allowed_models.python_value(models)
+    group_models = UserGroup.models.python_value(group_models)
     cidrs = ApiKey.allowed_cidrs.python_value(cidrs)
     return KeyInfo(key_id=key_id, user_id=user_id, username=username,
                    user_active=user_status == "active", key_active=key_status == "active",
@@ -256,7 +267,9 @@ def lookup(plaintext: str) -> KeyInfo | None:
                    allowed_models=frozenset(models) if models else None,
                    allowed_cidrs=(tuple(ipaddress.ip_network(c, strict=False) for c in cidrs)
                                   if cidrs else None),
-                   rpm_limit=rpm, tpm_limit=tpm, concurrency_limit=concurrency)
+                   rpm_limit=rpm, tpm_limit=tpm, concurrency_limit=concurrency,
+                   multiplier_ppm=1_000_000 if multiplier_ppm is None else multiplier_ppm,
+                   group_models=frozenset(group_models) if group_models else None)
 
 
 def touch_last_used(used: dict[int, datetime]) -> None:

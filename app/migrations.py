@@ -38,6 +38,8 @@ from app.models import (
     Provider,
     RequestLog,
     SchemaVersion,
+    User,
+    UserGroup,
 )
 
 log = logging.getLogger(__name__)
@@ -124,6 +126,25 @@ def _provider_tests(db: Database) -> None:
                      if name not in have])
 
 
+def _seed_default_group() -> None:
+    """The group every user without another one belongs to."""
+    if not UserGroup.select().where(UserGroup.name == "default").exists():
+        now = clock.now()
+        UserGroup.insert(name="default", multiplier_ppm=1_000_000, models=None,
+                         description=None, created_at=now, updated_at=now).execute()
+
+
+def _user_groups(db: Database) -> None:
+    """User groups: a price multiplier and a model list; every user joins "default" (issue 15)."""
+    db.create_tables([UserGroup], safe=True)
+    _seed_default_group()
+    table = User._meta.table_name
+    if "group_id" not in {c.name for c in db.get_columns(table)}:
+        run_operations(_migrator(db).add_column(table, "group_id", User.group))
+    default = UserGroup.get(UserGroup.name == "default")
+    User.update(group=default).where(User.group.is_null()).execute()
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema", _initial),
     Migration(2, "admin tokens, IP bans, per-key rate limits", _security),
@@ -132,6 +153,7 @@ MIGRATIONS: list[Migration] = [
     Migration(5, "output caps and write-offs", _bounded_billing),
     Migration(6, "per-provider proxy, extra headers and CA bundle", _provider_network),
     Migration(7, "the provider Test button's last result", _provider_tests),
+    Migration(8, "user groups", _user_groups),
 ]
 
 
@@ -176,6 +198,7 @@ def migrate(db: Database, backup_dir: Path | None = None,
         version = current_version(db)
         if version is None:
             db.create_tables(ALL_MODELS, safe=True)
+            _seed_default_group()
             SchemaVersion.delete().execute()
             SchemaVersion.create(version=newest)
             log.info("created schema version %d", newest)

@@ -43,6 +43,18 @@ class BaseModel(Model):
         legacy_table_names = False
 
 
+class UserGroup(BaseModel):
+    """Users priced and limited alike (migration 8). "default" always exists."""
+
+    name = CharField(max_length=64, unique=True)
+    # Exact price multiplier in parts per million: 1_000_000 is 1.0, so billing stays integer.
+    multiplier_ppm = BigIntegerField(default=1_000_000)
+    models = JSONField(null=True)  # list[str] or None for "every priced model"
+    description = CharField(max_length=300, null=True)
+    created_at = DateTimeField(default=clock.now)
+    updated_at = DateTimeField(default=clock.now)
+
+
 class User(BaseModel):
     """A person who calls the relay (role ``user``) or administers it (role ``admin``)."""
 
@@ -57,6 +69,9 @@ class User(BaseModel):
     updated_at = DateTimeField(default=clock.now)
     consent_version = CharField(max_length=32, null=True)
     consent_at = DateTimeField(null=True)
+    # NULL reads as the "default" group; the service always sets it (migration 8).
+    group = ForeignKeyField(UserGroup, null=True, backref="users", on_delete="SET NULL")
+    group_id: int | None
 
 
 class ApiKey(BaseModel):
@@ -264,6 +279,6 @@ class SchemaVersion(BaseModel):
 
 
 ALL_MODELS: list[type[BaseModel]] = [
-    User, ApiKey, Provider, ModelPrice, LedgerEntry, RechargeRecord, Reservation, RequestLog,
-    Setting, AuditEvent, AdminToken, IpBan, SchemaVersion,
+    UserGroup, User, ApiKey, Provider, ModelPrice, LedgerEntry, RechargeRecord, Reservation,
+    RequestLog, Setting, AuditEvent, AdminToken, IpBan, SchemaVersion,
 ]

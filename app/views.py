@@ -7,6 +7,7 @@ Nothing secret is ever included: no password hash, no key hash, no provider key.
 from datetime import datetime
 from typing import Any
 
+from app import groups
 from app.models import (
     AdminToken,
     ApiKey,
@@ -18,6 +19,7 @@ from app.models import (
     RechargeRecord,
     RequestLog,
     User,
+    UserGroup,
 )
 
 
@@ -29,7 +31,8 @@ def user(u: User) -> dict[str, Any]:
     return {"id": u.id, "username": u.username, "email": u.email, "phone": u.phone,
             "role": u.role, "status": u.status, "balance_micros": u.balance_micros,
             "created_at": iso(u.created_at), "consent_version": u.consent_version,
-            "consent_at": iso(u.consent_at), "has_password": bool(u.password_hash)}
+            "consent_at": iso(u.consent_at), "has_password": bool(u.password_hash),
+            "group": groups.group_name(u)}
 
 
 def api_key(k: ApiKey) -> dict[str, Any]:
@@ -103,3 +106,14 @@ def ip_ban(b: IpBan) -> dict[str, Any]:
     return {"id": b.id, "ip": b.ip, "reason": b.reason, "failures": b.failures,
             "created_at": iso(b.created_at), "until": iso(b.until),
             "lifted_at": iso(b.lifted_at), "lifted_by": b.lifted_by}
+
+
+def group(g: UserGroup) -> dict[str, Any]:
+    """A user group; ``user_count`` when it was listed with its users counted."""
+    data = {"id": g.id, "name": g.name, "multiplier": groups.format_multiplier(g.multiplier_ppm),
+            "multiplier_ppm": g.multiplier_ppm, "models": g.models,
+            "description": g.description, "created_at": iso(g.created_at),
+            "updated_at": iso(g.updated_at)}
+    if hasattr(g, "user_count"):
+        data["user_count"] = g.user_count
+    return data

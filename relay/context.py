@@ -6,6 +6,7 @@ from typing import Any
 
 from app import clock
 from app.apikeys import KeyInfo
+from app.groups import apply_multiplier
 from app.metering import Usage
 from app.pricing import Price, cost_micros
 
@@ -53,19 +54,25 @@ class RequestContext:
             return Usage()  # nothing reached the client and no usage: nothing to bill
         return Usage(self.prompt_estimate, 0, self.completion_estimate)
 
+    def priced(self, prompt: int, cached: int, completion: int) -> int:
+        """What these tokens cost this caller: the model's price times their group's
+        multiplier (the one formula for the hold, the checkpoint and the bill)."""
+        assert self.price is not None
+        return apply_multiplier(cost_micros(prompt, cached, completion, self.price),
+                                self.key.multiplier_ppm)
+
     def cost(self) -> int:
         if self.price is None:
             return 0
         usage = self.effective_usage()
-        return cost_micros(usage.prompt_tokens, usage.cached_tokens, usage.completion_tokens,
-                           self.price)
+        return self.priced(usage.prompt_tokens, usage.cached_tokens, usage.completion_tokens)
 
     def delivered_micros(self) -> int:
         """Checkpoint for crash recovery: what the client has received so far."""
         if self.price is None or (self.ttfb_ms is None and self.usage is None):
             return 0
-        return self.cost() if self.usage else cost_micros(
-            self.prompt_estimate, 0, self.completion_estimate, self.price)
+        return self.cost() if self.usage else self.priced(
+            self.prompt_estimate, 0, self.completion_estimate)
 
     def log_row(self) -> dict[str, Any]:
         usage = self.effective_usage()

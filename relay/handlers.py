@@ -11,7 +11,8 @@ from aiohttp import web
 from app import db, metering
 from app.billing import MAX_MICROS, Hold, Settlement
 from app.errors import InsufficientBalance
-from app.pricing import TOKENS_PER_PRICE_UNIT, cost_micros
+from app.groups import affordable_base
+from app.pricing import TOKENS_PER_PRICE_UNIT
 from relay import errors, validation
 from relay.auth import authenticate
 from relay.clientip import client_ip
@@ -216,18 +217,21 @@ def _too_poor() -> errors.RelayError:
 def _hold_cost(ctx: RequestContext, completion_tokens: int) -> int:
     """The most ``prompt_bound`` prompt tokens and ``completion_tokens`` can cost, whichever
     input price (plain or cached) the provider's report will apply."""
-    assert ctx.price is not None
-    return max(cost_micros(ctx.prompt_bound, cached, completion_tokens, ctx.price)
+    return max(ctx.priced(ctx.prompt_bound, cached, completion_tokens)
                for cached in (0, ctx.prompt_bound))
 
 
 def _affordable_tokens(balance_micros: int | None, ctx: RequestContext) -> int:
-    """The most completion tokens the balance pays for on top of the prompt's bound (0: none)."""
+    """The most completion tokens the balance pays for on top of the prompt's bound (0: none),
+    at the caller's group's multiplier."""
     price = ctx.price
     if balance_micros is None or price is None or price.output_micros <= 0:
         return 0
+    base = affordable_base(balance_micros, ctx.key.multiplier_ppm)
+    if base is None:  # a free group: the hold is zero, so this is never short
+        return 0
     input_price = max(price.input_micros, price.cached_input_micros)
-    room = balance_micros * TOKENS_PER_PRICE_UNIT - ctx.prompt_bound * input_price
+    room = base * TOKENS_PER_PRICE_UNIT - ctx.prompt_bound * input_price
     return max(0, room // price.output_micros)
 
 

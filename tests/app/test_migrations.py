@@ -313,7 +313,7 @@ def test_v7_keeps_the_provider_test_result(any_db, tmp_path):
     ops = SchemaMigrator.from_database(database)
     run_operations(*[ops.drop_column("provider", column) for column in columns])
     stamp(6)
-    assert migrate(database, tmp_path / "backups") == latest_version() == 7
+    assert migrate(database, tmp_path / "backups") == latest_version()
     assert {c.name: c.null for c in database.get_columns("provider")} == fresh
     providers.add_provider("p", "deepseek", models=["m"])
     assert providers.get_provider("p").last_test_ok is None
@@ -322,3 +322,46 @@ def test_v7_keeps_the_provider_test_result(any_db, tmp_path):
     assert (got.last_test_ok, got.last_test_ms, got.last_test_message) == (
         False, 12, "The provider rejected the key")
     assert got.last_test_at is not None
+
+
+def _foreign_keys(database, table: str) -> set[tuple[str, str, str]]:
+    return {(k.column, k.dest_table, k.dest_column) for k in database.get_foreign_keys(table)}
+
+
+def test_v8_puts_every_existing_user_in_the_default_group(any_db, tmp_path):
+    """A v7 database with users gains user groups shaped as in a fresh schema: a "default"
+    group at 1x for every model, and every user (deleted ones too) in it."""
+    from playhouse.migrate import SchemaMigrator
+    from playhouse.migrate import migrate as run_operations
+
+    from app import groups
+    database = db_mod.database.obj
+    fresh_columns = {c.name: c.null for c in database.get_columns("user")}
+    fresh_indexes = _indexes(database, "user")
+    fresh_keys = _foreign_keys(database, "user")
+    ops = SchemaMigrator.from_database(database)
+    # SQLite's own DROP COLUMN refuses a foreign key; peewee's table rebuild does not.
+    legacy = {"legacy": True} if isinstance(database, SqliteDatabase) else {}
+    run_operations(ops.drop_column("user", "group_id", **legacy))
+    database.execute_sql('DROP TABLE "user_group"')
+    assert "group_id" not in {c.name for c in database.get_columns("user")}
+    for name in ("ann", "bob"):
+        database.execute_sql(
+            'INSERT INTO "user" (username, email, role, status, balance_micros, created_at, '
+            "updated_at) VALUES (%s, %s, 'user', 'active', 5, '2026-01-01', '2026-01-01')"
+            .replace("%s", database.param), (name, f"{name}@example.com"))
+    stamp(7)
+    assert migrate(database, tmp_path / "backups") == latest_version() == 8
+    assert {c.name: c.null for c in database.get_columns("user")} == fresh_columns
+    assert _indexes(database, "user") == fresh_indexes
+    assert _foreign_keys(database, "user") == fresh_keys == {("group_id", "user_group", "id")}
+    (default,) = groups.list_groups()
+    assert (default.name, default.multiplier_ppm, default.models, default.user_count) == (
+        "default", 1_000_000, None, 2)
+    assert {u.username: groups.group_name(u) for u in accounts.list_users()} == {
+        "ann": "default", "bob": "default"}
+    # the new table and column work through the services after the upgrade
+    groups.add_group("staff", multiplier="0.5")
+    groups.assign_user("ann", "staff")
+    assert groups.group_name(accounts.get_user("ann")) == "staff"
+    assert accounts.add_user("cat", "cat@example.com").group.name == "default"
