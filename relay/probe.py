@@ -236,7 +236,7 @@ async def list_upstream_models(up: Upstream, *, client: Outbound | None = None,
     """
     key = up.api_key
     if not key:
-        raise ModelListError("No API key: type the provider's API key first")
+        raise ModelListError("No API key for this provider")
     own = client is None
     outbound = Outbound(connect_timeout=timeout) if client is None else client
     try:

@@ -1,7 +1,9 @@
 """`relaydesk provider ...` and `relaydesk price ...`: where requests go and what they cost."""
 
 import argparse
+import asyncio
 import os
+import sys
 from typing import Any
 
 from app import keystore, pricing, providers, views
@@ -81,6 +83,11 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
     p = cmds.add_parser("remove", help="remove a provider and its stored key")
     p.add_argument("name")
     p.set_defaults(handler=remove)
+
+    p = cmds.add_parser("models", help="the models the provider offers (asks it for its "
+                                       "/models list, as the relay would reach it)")
+    p.add_argument("name")
+    p.set_defaults(handler=models)
 
     price = sub.add_parser("price", help="model prices (currency units per 1M tokens)")
     pcmds = price.add_subparsers(dest="price_cmd", required=True, metavar="COMMAND")
@@ -170,6 +177,21 @@ def show(args: argparse.Namespace, out: Output) -> None:
 def remove(args: argparse.Namespace, out: Output) -> None:
     providers.remove_provider(args.name)
     out.item({"removed": args.name}, text=f"removed provider {args.name}")
+
+
+def models(args: argparse.Namespace, out: Output) -> int:
+    """One model per line; exit 1 with the reason when the provider cannot say."""
+    # app/ imports nothing of relay/ when loaded; only this command needs the relay's client.
+    from relay.probe import ModelListError, provider_models
+
+    try:
+        listed = asyncio.run(provider_models(args.name))
+    except ModelListError as exc:
+        print(f"relaydesk: error: {exc.message}", file=sys.stderr)
+        return 1
+    out.item({"provider": args.name, "models": listed},
+             text="\n".join(listed) or "(the provider listed no models)")
+    return 0
 
 
 def price_set(args: argparse.Namespace, out: Output) -> None:

@@ -34,7 +34,9 @@ from PySide6.QtWidgets import (
 
 from app import providers
 from app.errors import KeystoreUnavailable, ServiceError
+from gui.asyncdialog import ask
 from gui.backend import Backend
+from gui.dialogs.model_picker import ModelPickerDialog
 from gui.errors import show_error
 
 if TYPE_CHECKING:
@@ -51,6 +53,8 @@ def kind_label(kind: str) -> str:
 class ProviderEditDialog(QDialog):
     """Attributes:
         saving: the running save task after OK was clicked (tests await it).
+        fetching: the running "Fetch models" task (tests await it).
+        picker: the model list to pick from, while it is open.
         file_dialog: the CA bundle file chooser while it is open (tests pick a file).
     """
 
@@ -60,6 +64,8 @@ class ProviderEditDialog(QDialog):
         self.backend = backend
         self.existing = existing
         self.saving: asyncio.Task[bool] | None = None
+        self.fetching: asyncio.Task[bool] | None = None
+        self.picker: ModelPickerDialog | None = None
         self.file_dialog: QFileDialog | None = None
         self.setWindowTitle(self.tr("Add provider") if existing is None else
                             self.tr("Edit provider {name}").format(name=existing.name))
@@ -74,6 +80,17 @@ class ProviderEditDialog(QDialog):
         self.models = QLineEdit()
         self.models.setPlaceholderText(self.tr("Comma-separated, e.g. deepseek-chat, "
                                                "deepseek-reasoner"))
+        self.fetch_button = QPushButton(self.tr("Fetch models"))
+        self.fetch_button.setToolTip(self.tr("Ask the provider for the models it offers, with "
+                                             "the base URL, key and proxy above, and pick."))
+        self.fetch_button.clicked.connect(self._on_fetch)
+        models_row = QHBoxLayout()
+        models_row.addWidget(self.models, 1)
+        models_row.addWidget(self.fetch_button)
+        self.models_status = QLabel("")
+        self.models_status.setWordWrap(True)
+        self.models_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.models_status.hide()
         self.priority = QSpinBox()
         self.priority.setRange(-1000, 1000)
         self.priority.setToolTip(self.tr("Higher priority providers are tried first."))
@@ -155,7 +172,8 @@ class ProviderEditDialog(QDialog):
         form.addRow(self.tr("Name:"), self.name)
         form.addRow(self.tr("Kind:"), self.kind)
         form.addRow(self.tr("Base URL:"), self.base_url)
-        form.addRow(self.tr("Models:"), self.models)
+        form.addRow(self.tr("Models:"), models_row)
+        form.addRow("", self.models_status)
         form.addRow(self.tr("Model mapping:"), mapping_box)
         form.addRow(self.tr("Priority:"), numbers)
         form.addRow("", self.enabled)
@@ -175,6 +193,7 @@ class ProviderEditDialog(QDialog):
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         self.buttons.accepted.connect(self._on_ok)
         self.buttons.rejected.connect(self.reject)
+        self.finished.connect(self._stop_fetching)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error)
@@ -277,6 +296,65 @@ class ProviderEditDialog(QDialog):
             "extra_headers": self.headers.toPlainText(),
             "ca_bundle": self.ca_bundle.text().strip(),
         }
+
+    # --- fetching the provider's model list ---------------------------------------------------
+
+    def _on_fetch(self) -> None:
+        if self.fetching is None or self.fetching.done():
+            self.fetching = asyncio.ensure_future(self.fetch_models())
+
+    def _stop_fetching(self) -> None:
+        """A closed dialog has no use for the list (nor for a picker popping up later)."""
+        if self.fetching is not None and not self.fetching.done():
+            self.fetching.cancel()
+
+    def _models_note(self, text: str, *, error: bool = False) -> None:
+        self.models_status.setText(text)
+        self.models_status.setStyleSheet("color: #b42318" if error else "")
+        self.models_status.setVisible(bool(text))
+
+    async def fetch_models(self) -> bool:
+        """Ask the provider, as the form describes it (nothing is saved), for its models and let
+        the operator pick; True when the models field was changed."""
+        from relay.probe import ModelListError, draft_models  # the relay loads on first use
+
+        values = self.values()
+        self.fetch_button.setEnabled(False)
+        self.fetch_button.setText(self.tr("Fetching…"))
+        self._models_note(self.tr("Asking the provider for its models…"))
+        try:
+            listed = await draft_models(
+                values["kind"], base_url=values["base_url"], api_key=self.api_key.text(),
+                proxy=values["proxy"], extra_headers=values["extra_headers"],
+                ca_bundle=values["ca_bundle"],
+                existing=self.existing.name if self.existing is not None else None)
+        except (ModelListError, ServiceError) as exc:
+            why = exc.message[:1].upper() + exc.message[1:]
+            self._models_note(self.tr("Could not fetch the model list: {why}").format(why=why),
+                              error=True)
+            return False
+        finally:
+            self.fetch_button.setText(self.tr("Fetch models"))
+            self.fetch_button.setEnabled(True)
+        if not listed:
+            self._models_note(self.tr("The provider listed no models; type their names."),
+                              error=True)
+            return False
+        self._models_note(self.tr("The provider lists {count} models.").format(
+            count=len(listed)))
+        current = values["models"]
+        self.picker = ModelPickerDialog(listed, set(current), self.name.text().strip(), self)
+        try:
+            if await ask(self.picker) != QDialog.DialogCode.Accepted:
+                return False
+            chosen = self.picker.checked_models()
+        finally:
+            self.picker.deleteLater()
+            self.picker = None
+        # Names typed that the provider does not list (an alias, a model it hides) stay.
+        kept = [m for m in current if m not in listed or m in chosen]
+        self.models.setText(", ".join(kept + [m for m in chosen if m not in kept]))
+        return True
 
     # --- saving ------------------------------------------------------------------------------
 
