@@ -1,5 +1,6 @@
 """app.stats: dashboard numbers from hand-made request logs, on SQLite and PostgreSQL."""
 
+import time
 from dataclasses import fields
 from datetime import date, datetime, timedelta, timezone
 
@@ -12,6 +13,19 @@ from app.stats import DayModel, Today
 NOW = datetime(2026, 6, 1, 12, 0, 0)  # the fake clock's start
 TODAY = datetime(2026, 6, 1)
 BIG = 3_000_000_000  # beyond 32 bits: sums must stay exact integers
+
+
+@pytest.fixture(autouse=True)
+def zone(monkeypatch):
+    """Sets the machine's time zone (``TZ``) for one test; UTC unless a test picks another."""
+    def use(name: str) -> None:
+        monkeypatch.setenv("TZ", name)
+        time.tzset()
+
+    use("UTC")
+    yield use
+    monkeypatch.undo()
+    time.tzset()
 
 
 @pytest.fixture
@@ -187,3 +201,63 @@ def test_anonymized_rows_carry_no_identifying_fields(users):
 def test_bad_min_group_is_refused(users, min_group):
     with pytest.raises(ValidationError):
         stats.anonymized_daily(7, min_group=min_group)
+
+
+# --- local days -----------------------------------------------------------------------------
+
+
+def test_today_is_the_local_day_in_shanghai(users, zone):
+    """In China the day starts at 16:00 UTC: a request at 23:30 UTC is the next day's."""
+    zone("Asia/Shanghai")
+    u = users
+    add(log(datetime(2026, 5, 31, 15, 59, 59), u["u1"], cost=1),  # 23:59:59 on 31 May
+        log(datetime(2026, 5, 31, 16, 0), u["u1"], cost=10),  # local midnight, 1 June
+        log(datetime(2026, 5, 31, 23, 30), u["u2"], cost=100),  # 07:30 on 1 June
+        log(datetime(2026, 6, 1, 15, 59, 59), u["u3"], cost=1000),  # 23:59:59 on 1 June
+        log(datetime(2026, 6, 1, 16, 0), u["u4"], cost=10_000))  # 2 June
+    result = stats.today()  # the clock: 12:00 UTC, 20:00 in Shanghai
+    assert (result.day, result.requests, result.spend_micros) == (date(2026, 6, 1), 3, 1110)
+    days = stats.daily_by_model(days=2)
+    assert [(r.date, r.requests, r.spend_micros) for r in days] == [
+        (date(2026, 5, 31), 1, 1), (date(2026, 6, 1), 3, 1110)]
+
+
+def test_a_half_hour_zone_splits_days_at_18_30_utc(users, zone):
+    zone("Asia/Kolkata")
+    u = users
+    add(log(datetime(2026, 5, 30, 18, 29, 59, 999_999), u["u1"], cost=1),
+        log(datetime(2026, 5, 30, 18, 30), u["u1"], cost=10),
+        log(datetime(2026, 5, 31, 18, 29, 59, 999_999), u["u2"], cost=100),
+        log(datetime(2026, 5, 31, 18, 30), u["u2"], cost=1000))
+    assert stats.today().spend_micros == 1000  # 1 June 17:30 in India
+    days = stats.daily_by_model(days=3)
+    assert [(r.date, r.spend_micros) for r in days] == [
+        (date(2026, 5, 30), 1), (date(2026, 5, 31), 110), (date(2026, 6, 1), 1000)]
+
+
+@pytest.mark.parametrize(("day", "first", "last"), [
+    # Berlin: the clocks go back on 25 October 2026 (a 25-hour day) ...
+    (date(2026, 10, 25), datetime(2026, 10, 24, 22, 0), datetime(2026, 10, 25, 23, 0)),
+    # ... and forward on 29 March 2026 (23 hours).
+    (date(2026, 3, 29), datetime(2026, 3, 28, 23, 0), datetime(2026, 3, 29, 22, 0)),
+])
+def test_days_with_a_clock_change_keep_every_hour(users, zone, day, first, last):
+    zone("Europe/Berlin")
+    u = users
+    tick = timedelta(microseconds=1)
+    add(log(first - tick, u["u1"], cost=1), log(first, u["u1"], cost=10),
+        log(last - tick, u["u2"], cost=100), log(last, u["u2"], cost=1000))
+    now = last + timedelta(days=1)
+    days = stats.daily_by_model(days=4, now=now)
+    assert [(r.date, r.spend_micros) for r in days] == [
+        (day - timedelta(days=1), 1), (day, 110), (day + timedelta(days=1), 1000)]
+    assert stats.today(now=first).spend_micros == 110
+    assert stats.today(now=last).spend_micros == 1000
+
+
+def test_anonymized_csv_dates_are_local(users, zone, tmp_path):
+    zone("Asia/Shanghai")
+    add(*(log(datetime(2026, 5, 31, 23, 30), u, cost=5) for u in users.values()))
+    out = tmp_path / "stats.csv"
+    assert stats.write_anonymized_csv(out, days=2) == 1
+    assert out.read_text().splitlines()[1] == "2026-06-01,m1,7,0,35"
