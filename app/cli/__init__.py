@@ -15,6 +15,7 @@ from app import db as db_mod
 from app.cli import (
     backups,
     billing,
+    groups,
     keys,
     logs,
     privacy,
@@ -44,8 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="desktop app: start in the tray, the window opened from there "
                              "(what \"Start RelayDesk when I log in\" uses)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (users, keys, providers, billing, logs, privacy, retention, backups, stats,
-                   security):
+    for module in (users, groups, keys, providers, billing, logs, privacy, retention, backups,
+                   stats, security):
         module.register(sub)
     _register_optional(sub)
     return parser

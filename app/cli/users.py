@@ -7,7 +7,8 @@ from app import accounts, views
 from app.cli.output import Output
 
 COLUMNS = [("id", "ID"), ("username", "USERNAME"), ("email", "EMAIL"), ("phone", "PHONE"),
-           ("status", "STATUS"), ("balance_micros", "BALANCE"), ("created_at", "CREATED")]
+           ("group", "GROUP"), ("status", "STATUS"), ("balance_micros", "BALANCE"),
+           ("created_at", "CREATED")]
 
 
 def read_secret_stdin(what: str) -> str:
@@ -29,6 +30,7 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
     p.add_argument("--phone")
     p.add_argument("--password-stdin", action="store_true",
                    help="read a password for the user portal from standard input")
+    p.add_argument("--group", help="the user's group (default: the default group)")
     p.set_defaults(handler=add)
 
     p = cmds.add_parser("list", help="list users")
@@ -39,11 +41,13 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
     p.add_argument("username")
     p.set_defaults(handler=show)
 
-    p = cmds.add_parser("edit", help="change a user's email, phone or password")
+    p = cmds.add_parser("edit", aliases=["update"],
+                        help="change a user's email, phone, password or group")
     p.add_argument("username")
     p.add_argument("--email")
     p.add_argument("--phone", help='new phone ("" clears it)')
     p.add_argument("--password-stdin", action="store_true")
+    p.add_argument("--group", help="move the user to this group")
     p.set_defaults(handler=edit)
 
     for verb, status in (("disable", "disabled"), ("enable", "active")):
@@ -57,7 +61,8 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
 
 def add(args: argparse.Namespace, out: Output) -> None:
     password = read_secret_stdin("password") if args.password_stdin else None
-    user = accounts.add_user(args.username, args.email, phone=args.phone, password=password)
+    user = accounts.add_user(args.username, args.email, phone=args.phone, password=password,
+                             group=args.group)
     out.item(views.user(user), text=f"created user {user.username} (id {user.id})")
 
 
@@ -73,7 +78,7 @@ def show(args: argparse.Namespace, out: Output) -> None:
 def edit(args: argparse.Namespace, out: Output) -> None:
     password = read_secret_stdin("password") if args.password_stdin else None
     user = accounts.update_user(args.username, email=args.email, phone=args.phone,
-                                password=password)
+                                password=password, group=args.group)
     out.item(views.user(user), text=f"updated user {user.username}")
 
 

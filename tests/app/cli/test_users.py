@@ -59,8 +59,8 @@ def test_list_and_search(cli):
     assert_money_is_micros(rows)
     assert [r["username"] for r in cli.json("user", "list", "--search", "corp")] == ["zoe"]
     lines = cli.ok("user", "list").out.splitlines()
-    assert lines[0].split() == ["ID", "USERNAME", "EMAIL", "PHONE", "STATUS", "BALANCE",
-                                "CREATED"]
+    assert lines[0].split() == ["ID", "USERNAME", "EMAIL", "PHONE", "GROUP", "STATUS",
+                                "BALANCE", "CREATED"]
     assert [line.split()[1] for line in lines[1:]] == ["adam", "zoe"]
     assert cli.ok("user", "list", "--search", "nobody").out == "(no users)\n"
 
