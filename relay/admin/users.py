@@ -8,15 +8,15 @@ from typing import Any
 
 from aiohttp import web
 
-from app import accounts, apikeys, privacy, views
+from app import accounts, apikeys, groups, privacy, views
 from app.errors import ValidationError
 from relay import errors
 from relay.admin import common as c
 from relay.admin.auth import actor, admin_only
 from relay.state import STATE
 
-USER_FIELDS = ("username", "email", "phone", "password")
-EDIT_FIELDS = ("email", "phone", "password", "status")
+USER_FIELDS = ("username", "email", "phone", "password", "group")
+EDIT_FIELDS = ("email", "phone", "password", "status", "group")
 LIMIT_FIELDS = {"rpm_limit": "rpm", "tpm_limit": "tpm", "concurrency_limit": "concurrency"}
 KEY_FIELDS = ("name", "allowed_models", "allowed_cidrs", "expires", *LIMIT_FIELDS)
 KEY_EDIT_FIELDS = ("allowed_models", "allowed_cidrs", "expires", *LIMIT_FIELDS)
@@ -55,9 +55,10 @@ async def create_user(request: web.Request) -> web.Response:
     username = c.text(data, "username", required=True)
     email = c.text(data, "email", required=True)
     phone, password = c.text(data, "phone", nullable=True), c.text(data, "password")
+    group = c.text(data, "group")
     user = await request.app[STATE].dbx.run(
         accounts.add_user, username, email, phone=_given(phone), password=_given(password),
-        actor=actor(request))
+        group=_given(group), actor=actor(request))
     return c.reply(views.user(user), status=201)
 
 
@@ -74,6 +75,8 @@ def _edit_user(username: str, changes: dict[str, Any], status: str | None, who: 
         accounts.validate_email(changes["email"])
     if "phone" in changes:
         accounts.validate_phone(changes["phone"])
+    if "group" in changes:
+        groups.get_group(changes["group"])
     user = accounts.update_user(username, actor=who, **changes)
     if status is not None and status != user.status:
         user = accounts.set_status(username, status, actor=who)
@@ -82,9 +85,9 @@ def _edit_user(username: str, changes: dict[str, Any], status: str | None, who: 
 
 @admin_only
 async def edit_user(request: web.Request) -> web.Response:
-    """Change email, phone or password, and enable/disable (``status``)."""
+    """Change email, phone, password or group, and enable/disable (``status``)."""
     data = await c.body(request, EDIT_FIELDS)
-    changes = {name: value for name in ("email", "phone", "password")
+    changes = {name: value for name in ("email", "phone", "password", "group")
                if (value := c.text(data, name, nullable=name == "phone")) is not c.MISSING}
     if changes.get("phone", "") is None:
         changes["phone"] = ""  # null clears the phone, like "" in the CLI
