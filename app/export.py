@@ -121,7 +121,7 @@ SECTIONS = (
         (AuditEvent.id,), "sign-ins to your account; empty until you sign in to the user portal"),
 )
 PROFILE_KEYS = ("id", "username", "email", "phone", "role", "status", "balance_micros",
-                "created_at", "consent_version", "consent_at", "has_password")
+                "created_at", "consent_version", "consent_at", "has_password", "group")
 
 
 def _scope(section: Section, user: User) -> Expression:

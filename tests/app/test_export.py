@@ -315,3 +315,15 @@ def test_memory_stays_flat(sqlite_db, tmp_path, fmt):
         tracemalloc.stop()
     assert result.counts["request_logs"] == FLAT_ROWS
     assert peak < FLAT_BOUND, f"peak {peak / 1e6:.1f} MB"
+
+
+@pytest.mark.parametrize("fmt", export.FORMATS)
+def test_export_names_the_users_group(sqlite_db, tmp_path, fmt):
+    from app import groups
+    groups.add_group("staff", multiplier="0.8")
+    accounts.add_user("alice", "alice@example.com", group="staff")
+    result = export.export_user("alice", tmp_path / "alice.out", fmt)
+    if fmt == "json":
+        assert json.loads(result.path.read_text("utf-8"))["user"]["group"] == "staff"
+    else:
+        assert [row["group"] for row in load_zip(result.path)["profile"]] == ["staff"]
