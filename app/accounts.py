@@ -19,7 +19,7 @@ def validate_username(username: str) -> str:
     name = (username or "").strip()
     if not USERNAME_RE.match(name):
         raise ValidationError(
-            "username must be 2-64 characters: letters, digits, '.', '_' or '-', "
+            "Username must be 2-64 characters: letters, digits, '.', '_' or '-', "
             "starting with a letter or digit", param="username")
     return name
 
@@ -28,10 +28,11 @@ def validate_email(email: str | None, *, required: bool = True) -> str | None:
     value = (email or "").strip()
     if not value:
         if required:
-            raise ValidationError("email is required", param="email")
+            raise ValidationError("Email is required", param="email")
         return None
     if len(value) > 254 or not EMAIL_RE.match(value):
-        raise ValidationError(f"not a valid email address: {email!r}", param="email")
+        raise ValidationError("Email: {email!r} is not a valid email address", param="email",
+                              email=email)
     return value
 
 
@@ -40,7 +41,8 @@ def validate_phone(phone: str | None) -> str | None:
     if not value:
         return None
     if not PHONE_RE.match(value):
-        raise ValidationError(f"not a valid phone number: {phone!r}", param="phone")
+        raise ValidationError("Phone: {phone!r} is not a valid phone number", param="phone",
+                              phone=phone)
     return value
 
 
@@ -53,20 +55,22 @@ def add_user(username: str, email: str | None, *, phone: str | None = None,
     mail = validate_email(email)
     tel = validate_phone(phone)
     if role not in ROLES:
-        raise ValidationError(f"role must be one of {', '.join(ROLES)}", param="role")
+        raise ValidationError("the role must be one of {roles}", param="role",
+                              roles=", ".join(ROLES))
     hashed = passwords.hash_password(password) if password is not None else None
     now = clock.now()
     with write_transaction():
         team = groups.get_group(group) if group is not None else groups.default_group()
         if User.select().where(User.username == name).exists():
-            raise Conflict(f"user {name!r} already exists", param="username")
+            raise Conflict("a user named {name!r} already exists", param="username", name=name)
         try:
             user = User.create(username=name, email=mail, phone=tel, password_hash=hashed,
                                role=role, created_at=now, updated_at=now,
                                consent_version=consent_version,
                                consent_at=now if consent_version else None, group=team)
         except IntegrityError:
-            raise Conflict(f"user {name!r} already exists", param="username") from None
+            raise Conflict("a user named {name!r} already exists", param="username",
+                           name=name) from None
         audit.record("user.add", actor=actor, target=name,
                      detail={"group": team.name} if group is not None else None)
     return user
@@ -75,14 +79,15 @@ def add_user(username: str, email: str | None, *, phone: str | None = None,
 def get_user(username: str) -> User:
     user = User.get_or_none(User.username == (username or "").strip())
     if user is None or user.status == "deleted":
-        raise NotFound(f"no user named {username!r}", param="username")
+        raise NotFound("there is no user named {username!r}", param="username",
+                       username=username)
     return user
 
 
 def get_user_by_id(user_id: int) -> User:
     user = User.get_or_none(User.id == user_id)
     if user is None:
-        raise NotFound(f"no user with id {user_id}")
+        raise NotFound("there is no user with ID {user_id}", user_id=user_id)
     return user
 
 
@@ -136,7 +141,7 @@ def update_user(username: str, *, email: str | None = None, phone: str | None = 
 
 def set_status(username: str, status: str, *, actor: str = "admin") -> User:
     if status not in ("active", "disabled"):
-        raise ValidationError("status must be active or disabled", param="status")
+        raise ValidationError("the status must be active or disabled", param="status")
     user = get_user(username)
     with write_transaction():
         User.update(status=status, updated_at=clock.now()).where(User.id == user.id).execute()

@@ -45,8 +45,8 @@ class LockedOut(ServiceError):
     code = "locked_out"
 
     def __init__(self, until: datetime) -> None:
-        super().__init__(f"too many wrong passwords; try again after "
-                         f"{until.replace(microsecond=0).isoformat(sep=' ')} UTC")
+        super().__init__("too many wrong passwords; try again after {until} UTC",
+                         until=until.replace(microsecond=0).isoformat(sep=" "))
         self.until = until
 
 
@@ -71,12 +71,13 @@ def create_admin(password: str, username: str = "admin") -> User:
         if admin_exists():
             raise Conflict("an admin account already exists")
         if User.select().where(User.username == name).exists():
-            raise Conflict(f"user {name!r} already exists", param="username")
+            raise Conflict("a user named {name!r} already exists", param="username", name=name)
         try:
             user = User.create(username=name, password_hash=hashed, role="admin",
                                created_at=now, updated_at=now)
         except IntegrityError:
-            raise Conflict(f"user {name!r} already exists", param="username") from None
+            raise Conflict("a user named {name!r} already exists", param="username",
+                           name=name) from None
         audit.record(CREATED, actor=ACTOR, target=name)
     return user
 

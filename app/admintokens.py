@@ -48,7 +48,8 @@ def list_tokens(*, include_revoked: bool = True) -> list[AdminToken]:
 def get_token(token_id: int) -> AdminToken:
     token = AdminToken.get_or_none(AdminToken.id == token_id)
     if token is None:
-        raise NotFound(f"no admin token with id {token_id}", param="id")
+        raise NotFound("there is no admin token with ID {token_id}", param="id",
+                       token_id=token_id)
     return token
 
 

@@ -21,6 +21,8 @@ KEY_PREFIX = "sk-rd-"
 # maxima match the operator settings' (rate_limit_rpm/tpm/concurrency).
 LIMIT_MAXIMA = {"rpm": 1_000_000, "tpm": 1_000_000_000, "concurrency": 10_000}
 LIMIT_COLUMNS = {"rpm": "rpm_limit", "tpm": "tpm_limit", "concurrency": "concurrency_limit"}
+LIMIT_LABELS = {"rpm": "Requests per minute", "tpm": "Tokens per minute",
+                "concurrency": "Concurrent requests"}
 
 
 class _Default:
@@ -52,8 +54,9 @@ def parse_cidrs(values: list[str] | None) -> list[str] | None:
         try:
             result.append(str(ipaddress.ip_network(value.strip(), strict=False)))
         except ValueError:
-            raise ValidationError(f"not an IP address or CIDR: {value!r}",
-                                  param="allowed_cidrs") from None
+            raise ValidationError("Allowed addresses: {value!r} is not an IP address or network "
+                                  "(such as 192.168.1.10 or 192.168.1.0/24)",
+                                  param="allowed_cidrs", value=value) from None
     return result
 
 
@@ -63,7 +66,9 @@ def parse_models(values: list[str] | None) -> list[str] | None:
     models = [v.strip() for v in values if v and v.strip()]
     for model in models:
         if len(model) > 128 or any(c.isspace() for c in model):
-            raise ValidationError(f"invalid model name: {model!r}", param="allowed_models")
+            raise ValidationError("Allowed models: {model!r} is not a valid model name (at most "
+                                  "128 characters, no spaces)", param="allowed_models",
+                                  model=model)
     return models or None
 
 
@@ -71,17 +76,17 @@ def parse_limit(value: object, name: str) -> int | None:
     """A per-key limit: ``None``/"" follows the default, else a whole number 0..maximum."""
     if value is None or value == "" or value is DEFAULT:
         return None
-    maximum = LIMIT_MAXIMA[name]
+    maximum, field = LIMIT_MAXIMA[name], LIMIT_LABELS[name]
     if isinstance(value, bool) or not isinstance(value, (int, str)):
-        raise ValidationError(f"{name} limit must be a whole number", param=name)
+        raise ValidationError("{field} must be a whole number", param=name, field=field)
     try:
         number = int(value.strip()) if isinstance(value, str) else value
     except ValueError:
-        raise ValidationError(f"{name} limit must be a whole number, got {value!r}",
-                              param=name) from None
+        raise ValidationError("{field} must be a whole number, not {value!r}", param=name,
+                              field=field, value=value) from None
     if not 0 <= number <= maximum:
-        raise ValidationError(f"{name} limit must be between 0 (unlimited) and {maximum}",
-                              param=name)
+        raise ValidationError("{field} must be between 0 (unlimited) and {maximum}", param=name,
+                              field=field, maximum=maximum)
     return number
 
 
@@ -93,12 +98,12 @@ def parse_expiry(value: str | date | None) -> datetime | None:
         try:
             value = date.fromisoformat(value.strip())
         except ValueError:
-            raise ValidationError(f"expiry must be YYYY-MM-DD, got {value!r}",
-                                  param="expires") from None
+            raise ValidationError("Expiry must be a date written YYYY-MM-DD, not {value!r}",
+                                  param="expires", value=value) from None
     assert isinstance(value, date)
     expires = datetime(value.year, value.month, value.day) + timedelta(days=1)
     if expires <= clock.now():
-        raise ValidationError("expiry date is in the past", param="expires")
+        raise ValidationError("Expiry: that date is in the past", param="expires")
     return expires
 
 
@@ -114,7 +119,7 @@ def create_key(username: str, *, name: str = "default", models: list[str] | None
     user = accounts.get_user(username)
     label = (name or "default").strip()
     if not label or len(label) > 64:
-        raise ValidationError("key name must be 1-64 characters", param="name")
+        raise ValidationError("Name must be 1-64 characters", param="name")
     allowed_models = parse_models(models)
     allowed_cidrs = parse_cidrs(cidrs)
     expires_at = parse_expiry(expires)
@@ -145,7 +150,7 @@ def list_keys(username: str | None = None, *, include_revoked: bool = True) -> l
 def get_key(key_id: int) -> ApiKey:
     key = ApiKey.get_or_none(ApiKey.id == key_id)
     if key is None:
-        raise NotFound(f"no API key with id {key_id}", param="id")
+        raise NotFound("there is no API key with ID {key_id}", param="id", key_id=key_id)
     return key
 
 

@@ -89,7 +89,7 @@ def backup_now(config: Config, *, keep: int = KEEP, actor: str = "admin") -> Bac
     target.chmod(0o600)
     if result != "ok":
         target.unlink(missing_ok=True)
-        raise ServiceError(f"the backup failed its integrity check: {result}")
+        raise ServiceError("the backup failed its integrity check: {result}", result=result)
     for old in list_backups(config)[keep:]:
         old.path.unlink(missing_ok=True)
     _prune_safety_copies(folder)
@@ -170,8 +170,9 @@ def resolve_backup(config: Config, name_or_path: str | os.PathLike[str]) -> Path
     if not path.is_file() and not path.is_absolute() and len(path.parts) == 1:
         path = backup_dir(config) / path
     if not path.is_file():
-        raise NotFound(f"no backup file {str(name_or_path)!r} (give a path, or a file name "
-                       f"from {backup_dir(config)})", param="backup")
+        raise NotFound("there is no backup file {name!r} (give a path, or a file name from "
+                       "{folder})", param="backup", name=str(name_or_path),
+                       folder=str(backup_dir(config)))
     return path.resolve()
 
 
@@ -250,12 +251,14 @@ def _check_backup(path: Path) -> None:
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
-        raise ValidationError(f"{path.name} is not a readable SQLite database ({exc})",
-                              param="backup") from None
+        raise ValidationError("{name} is not a readable SQLite database ({error})",
+                              param="backup", name=path.name, error=str(exc)) from None
     if result != "ok":
-        raise ServiceError(f"{path.name} failed its integrity check: {result}")
+        raise ServiceError("{name} failed its integrity check: {result}", name=path.name,
+                           result=result)
     if ours is None:
-        raise ValidationError(f"{path.name} is not a RelayDesk database", param="backup")
+        raise ValidationError("{name} is not a RelayDesk database", param="backup",
+                              name=path.name)
 
 
 def _owner_only_file(folder: Path, name: str) -> Path:
@@ -269,7 +272,8 @@ def _owner_only_file(folder: Path, name: str) -> Path:
         except FileExistsError:
             continue
         return path
-    raise ServiceError(f"cannot create a new file for {name} in {folder}")
+    raise ServiceError("cannot create a new file for {name} in {folder}", name=name,
+                       folder=str(folder))
 
 
 def _copy(source: sqlite3.Connection, target: Path) -> None:
@@ -294,7 +298,8 @@ def _stage(source: Path, folder: Path) -> Path:
             conn.close()
         (result,) = _quick_check(staged)
         if result != "ok":
-            raise ServiceError(f"the copy of {source.name} failed its check: {result}")
+            raise ServiceError("the copy of {name} failed its check: {result}",
+                               name=source.name, result=result)
     except BaseException:
         staged.unlink(missing_ok=True)
         raise

@@ -32,7 +32,7 @@ def _normalise(ip: str) -> str:
     """The ban's subject: the address, or for IPv6 its /64 (see netpolicy.ban_subject)."""
     subject = ban_subject(ip)
     if subject is None:
-        raise ValidationError(f"not an IP address: {ip!r}", param="ip")
+        raise ValidationError("{ip!r} is not an IP address", param="ip", ip=ip)
     return subject
 
 
@@ -75,7 +75,7 @@ def unban(ip: str, *, actor: str = "admin") -> int:
                   .where(IpBan.ip == address, IpBan.lifted_at.is_null(), IpBan.until > now)
                   .execute())
         if not lifted:
-            raise NotFound(f"{address} is not banned", param="ip")
+            raise NotFound("{address} is not banned", param="ip", address=address)
         audit.record(UNBANNED, actor=actor, target=address, ip=address)
     events.emit(events.BANS)
     return lifted

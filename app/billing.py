@@ -95,7 +95,7 @@ def reserve_many(holds: list[Hold], lease_seconds: float) -> list[ServiceError |
     by_user: dict[int, list[int]] = {}
     for i, hold in enumerate(holds):
         if not _is_money(hold.amount_micros):
-            raise ValidationError("amount must be an integer number of micro-units")
+            raise ValidationError("the amount must be a whole number of micro-units")
         by_user.setdefault(hold.user_id, []).append(i)
     entries: list[tuple[Any, ...]] = []
     with write_transaction():
@@ -236,7 +236,8 @@ def settle_many(items: list[Settlement]) -> int:
 def settle_each(items: list[Settlement]) -> list[ServiceError | None]:
     """:func:`settle_many` for the relay's group commit (relay/settler.py): per item ``None``
     when applied, :class:`NotFound` when its reservation is gone (recovery billed it)."""
-    return [None if done else NotFound(f"reservation {item.request_id} is gone (recovered)")
+    return [None if done else NotFound("reservation {request_id} is gone (recovered)",
+                                       request_id=item.request_id)
             for item, done in zip(items, _settle(items), strict=True)]
 
 
@@ -274,7 +275,7 @@ def _settle(items: list[Settlement]) -> list[bool]:
                 amount = found
                 moves.append((item.user_id, Kind.RELEASE.value, amount, item.request_id))
             if not _is_money(item.cost_micros):
-                raise ValidationError("amount must be an integer number of micro-units")
+                raise ValidationError("the amount must be a whole number of micro-units")
             charged, written_off = split_cost(amount, item.cost_micros)
             if charged:
                 moves.append((item.user_id, Kind.CHARGE.value, -charged, item.request_id))

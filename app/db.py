@@ -47,8 +47,9 @@ class DatabaseDamaged(ServiceError):
     code = "database_damaged"
 
     def __init__(self, path: Path, reason: str) -> None:
-        super().__init__(f"the database {path} is damaged ({reason}); restore a backup with: "
-                         "relaydesk restore FILE --yes  (relaydesk backup list shows them)")
+        super().__init__("the database {path} is damaged ({reason}); restore a backup with: "
+                         "relaydesk restore FILE --yes  (relaydesk backup list shows them)",
+                         path=str(path), reason=reason)
         self.path = path
         self.reason = reason
 

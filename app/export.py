@@ -338,10 +338,11 @@ def export_user(username: str, out_path: str | Path, fmt: str = "json", *,
     in the audit trail (who, whose, which format; never the data).
     """
     if fmt not in FORMATS:
-        raise ValidationError(f"format must be one of {', '.join(FORMATS)}", param="format")
+        raise ValidationError("the format must be one of {formats}", param="format",
+                              formats=", ".join(FORMATS))
     out = Path(out_path)
     if out.is_dir():
-        raise ValidationError(f"{out} is a folder; give a file name", param="out")
+        raise ValidationError("{path} is a folder; give a file name", param="out", path=str(out))
     with _snapshot():
         user = accounts.get_user(username)
         writer = _Writer(1 + sum(count(s, user) for s in SECTIONS), progress, cancel)
@@ -349,8 +350,8 @@ def export_user(username: str, out_path: str | Path, fmt: str = "json", *,
             fd, tmp_name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.",
                                             suffix=".partial")  # created 0600
         except OSError as exc:
-            raise ValidationError(f"cannot write to {out.parent}: {exc.strerror}",
-                                  param="out") from None
+            raise ValidationError("cannot write to {folder}: {error}", param="out",
+                                  folder=str(out.parent), error=exc.strerror) from None
         tmp = Path(tmp_name)
         try:
             if fmt == "json":

@@ -26,6 +26,7 @@ NO_KEYRING_HELP = (
     "Windows Credential Manager). On a headless server, set the environment variable "
     "{env} to the key instead."
 )
+REFUSED_HELP = "the OS keyring refused to store the secret ({error}); " + NO_KEYRING_HELP
 
 
 def env_var_name(provider_name: str) -> str:
@@ -53,13 +54,12 @@ def backend_name() -> str:
 
 def set_secret(kind: str, name: str, secret: str) -> None:
     if not backend_usable():
-        raise KeystoreUnavailable(NO_KEYRING_HELP.format(env=env_var_name(name)))
+        raise KeystoreUnavailable(NO_KEYRING_HELP, env=env_var_name(name))
     try:
         keyring.set_password(SERVICE, _entry(kind, name), secret)
     except keyring.errors.KeyringError as exc:
-        raise KeystoreUnavailable(
-            f"the OS keyring refused to store the secret ({type(exc).__name__}); "
-            + NO_KEYRING_HELP.format(env=env_var_name(name))) from None
+        raise KeystoreUnavailable(REFUSED_HELP, error=type(exc).__name__,
+                                  env=env_var_name(name)) from None
 
 
 def get_secret(kind: str, name: str) -> str | None:

@@ -41,9 +41,10 @@ def apply_balance(user_id: int, amount_micros: int, *, allow_negative: bool = Fa
     if row is None:
         balance = sql.one('SELECT balance_micros FROM "user" WHERE id = ?', (user_id,))
         if balance is None:
-            raise NotFound(f"no user with id {user_id}")
+            raise NotFound("there is no user with ID {user_id}", user_id=user_id)
         raise InsufficientBalance(
-            f"balance {format_amount(balance[0])} cannot cover {format_amount(-amount_micros)}",
+            "the balance ({balance}) cannot cover this charge of {amount}",
+            balance=format_amount(balance[0]), amount=format_amount(-amount_micros),
             balance_micros=int(balance[0]))
     return int(row[0])
 
@@ -57,7 +58,7 @@ def post(user_id: int, kind: Kind, amount_micros: int, *, reason: str | None = N
     ``allow_negative`` (a request that cost more than its reservation is still billed in full).
     """
     if not isinstance(amount_micros, int) or isinstance(amount_micros, bool):
-        raise ValidationError("amount must be an integer number of micro-units")
+        raise ValidationError("the amount must be a whole number of micro-units", param="amount")
     now = clock.now()
     with joined_transaction():  # the UPDATE below either applies or nothing is written
         after = apply_balance(user_id, amount_micros, allow_negative=allow_negative)
@@ -73,9 +74,10 @@ def post(user_id: int, kind: Kind, amount_micros: int, *, reason: str | None = N
 def adjust(user_id: int, amount_micros: int, reason: str, *, actor: str = "admin") -> LedgerEntry:
     """Operator correction; the reason is mandatory so the ledger explains itself."""
     if not reason or not reason.strip():
-        raise ValidationError("an adjustment needs a reason", param="reason")
+        raise ValidationError("Reason is required: the ledger keeps why each adjustment was made",
+                              param="reason")
     if amount_micros == 0:
-        raise ValidationError("adjustment amount must not be zero", param="amount")
+        raise ValidationError("Amount must not be zero", param="amount")
     return post(user_id, Kind.ADJUSTMENT, amount_micros, reason=reason.strip(), actor=actor)
 
 

@@ -85,8 +85,8 @@ _FIELDS = [getattr(RequestLog, name) for name in LogRow._fields]
 def scope(flt: LogFilter) -> Scope:
     """Validate ``flt`` and resolve what every page query needs (user id, date-range ids)."""
     if flt.status not in STATUS_CLASSES:
-        raise ValidationError(f"status must be one of {', '.join(STATUS_CLASSES)}",
-                              param="status")
+        raise ValidationError("Status must be one of {choices}", param="status",
+                              choices=", ".join(STATUS_CLASSES))
     if flt.since and flt.until and flt.since >= flt.until:
         raise ValidationError("the start of the date range must be before its end",
                               param="since")

@@ -14,13 +14,14 @@ ROUNDS = 12
 
 def validate(password: str) -> bytes:
     if not isinstance(password, str) or len(password) < MIN_LENGTH:
-        raise ValidationError(f"password must be at least {MIN_LENGTH} characters",
-                              param="password")
+        raise ValidationError("Password must be at least {minimum} characters",
+                              param="password", minimum=MIN_LENGTH)
     raw = password.encode("utf-8")
     if len(raw) > MAX_BYTES:
         raise ValidationError(
-            f"password is {len(raw)} bytes long; bcrypt uses at most {MAX_BYTES} bytes "
-            "(UTF-8), so choose a shorter one", param="password")
+            "Password is too long: {size} bytes, and at most {maximum} bytes can be used "
+            "(a Chinese character takes 3), so choose a shorter one", param="password",
+            size=len(raw), maximum=MAX_BYTES)
     return raw
 
 

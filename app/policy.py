@@ -45,8 +45,8 @@ def publish(version: str, *, major: bool, actor: str = "admin") -> PolicyState:
     text = validate_version(version)
     state = current()
     if text < state.version:
-        raise ValidationError(f"version {text} is older than the current {state.version}",
-                              param="version")
+        raise ValidationError("version {version} is older than the current {current}",
+                              param="version", version=text, current=state.version)
     with write_transaction():
         settings.set("policy_version", text, actor=actor)
         if major:

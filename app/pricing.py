@@ -46,7 +46,8 @@ def cost_micros(prompt_tokens: int, cached_tokens: int, completion_tokens: int,
 def validate_model_name(model: str) -> str:
     name = (model or "").strip()
     if not name or len(name) > 128 or any(c.isspace() for c in name):
-        raise ValidationError(f"invalid model name: {model!r}", param="model")
+        raise ValidationError("model name {model!r} is not valid: use 1-128 characters without "
+                              "spaces", param="model", model=model)
     return name
 
 
@@ -58,8 +59,8 @@ def _output_cap(value: int | None) -> int | None:
         return None
     if (not isinstance(value, int) or isinstance(value, bool)
             or not 1 <= value <= MAX_OUTPUT_TOKENS_LIMIT):
-        raise ValidationError(f"max output tokens must be a whole number from 1 to "
-                              f"{MAX_OUTPUT_TOKENS_LIMIT:,}", param="max_output_tokens")
+        raise ValidationError("Max output tokens must be a whole number from 1 to {limit:,}",
+                              param="max_output_tokens", limit=MAX_OUTPUT_TOKENS_LIMIT)
     return value
 
 
@@ -70,10 +71,11 @@ def set_price(model: str, input_price: str, output_price: str,
     output cap (``None``: the ``default_max_tokens`` setting)."""
     name = validate_model_name(model)
     cap = _output_cap(max_output_tokens)
-    inp = parse_amount(input_price, param="input", allow_zero=True)
-    out = parse_amount(output_price, param="output", allow_zero=True)
+    inp = parse_amount(input_price, param="input", field="Input price", allow_zero=True)
+    out = parse_amount(output_price, param="output", field="Output price", allow_zero=True)
     cached = (inp if cached_input_price is None
-              else parse_amount(cached_input_price, param="cached_input", allow_zero=True))
+              else parse_amount(cached_input_price, param="cached_input",
+                                field="Cached input price", allow_zero=True))
     with database.atomic():
         row = ModelPrice.get_or_none(ModelPrice.model == name)
         if row is None:
@@ -92,7 +94,7 @@ def set_price(model: str, input_price: str, output_price: str,
 def remove_price(model: str, *, actor: str = "admin") -> None:
     with database.atomic():
         if ModelPrice.delete().where(ModelPrice.model == model).execute() == 0:
-            raise NotFound(f"no price for model {model!r}", param="model")
+            raise NotFound("there is no price for model {model!r}", param="model", model=model)
         audit.record("price.remove", actor=actor, target=model)
     events.emit(events.PRICES)
 

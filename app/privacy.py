@@ -51,7 +51,7 @@ def record_consent(username: str, version: str = POLICY_VERSION, *,
     """
     text = (version or "").strip()
     if not text or len(text) > 32:
-        raise ValidationError("policy version must be 1-32 characters", param="version")
+        raise ValidationError("the policy version must be 1-32 characters", param="version")
     user = accounts.get_user(username)
     with write_transaction():
         now = clock.now()
@@ -97,9 +97,11 @@ def delete_user(username: str, *, actor: str = "admin") -> None:
             consent_version=None, consent_at=None, updated_at=clock.now(),
         ).where((User.id == user.id) & (User.status != "deleted")).execute()
         if erased != 1:
-            raise NotFound(f"no user named {username!r}", param="username")
+            raise NotFound("there is no user named {username!r}", param="username",
+                           username=username)
         if Reservation.select().where(Reservation.user == user.id).exists():
-            raise Conflict(f"user {name!r} has requests in flight; try again when they finish")
+            raise Conflict("{name} has requests in progress; try again when they finish",
+                           name=name)
         logs = RequestLog.update(username=None, client_ip=None, user_agent=None,
                                  api_key=None).where(RequestLog.user == user.id).execute()
         keys = ApiKey.delete().where(ApiKey.user == user.id).execute()

@@ -14,6 +14,7 @@ PROXY_SCHEMES = ("http", "https", "socks5", "socks5h")
 # A URL's usual port, except SOCKS, which has none in URLs: 1080 is its registered port.
 DEFAULT_PORTS = {"http": 80, "https": 443, "socks5": 1080, "socks5h": 1080}
 MASK = "***"  # a password shown back to the operator; typed back, it means "keep the stored one"
+PROXY_PROBLEM = "Proxy must be none, system or a URL scheme://host:port with scheme {schemes}"
 
 MAX_HEADERS = 20
 MAX_HEADER_NAME = 100
@@ -50,39 +51,43 @@ def parse_proxy(value: str | None) -> ProxySetting:
         return ProxySetting(None)
     if text.lower() == SYSTEM:
         return ProxySetting(SYSTEM)
-    problem = (f"proxy must be none, system or a URL scheme://host:port with scheme "
-               f"{', '.join(PROXY_SCHEMES)}")
+    schemes = ", ".join(PROXY_SCHEMES)
     if "://" not in text:
-        raise ValidationError(problem, param="proxy")
+        raise ValidationError(PROXY_PROBLEM, param="proxy", schemes=schemes)
     scheme, rest = text.split("://", 1)
     scheme = scheme.lower()
     if scheme not in PROXY_SCHEMES:
-        raise ValidationError(problem + f"; got scheme {scheme!r}", param="proxy")
+        raise ValidationError(PROXY_PROBLEM + " (not {scheme!r})", param="proxy",
+                              schemes=schemes, scheme=scheme)
     # The host part starts after the last "@", so a password may hold an unencoded "@" or "/".
     userinfo, at, after = rest.rpartition("@")
     hostport, slash, tail = after.partition("/")
     if (slash and tail) or any(c in hostport for c in "?#") or any(c.isspace() for c in text):
-        raise ValidationError(problem + " (no path, query or spaces)", param="proxy")
+        raise ValidationError(PROXY_PROBLEM + " (no path, query or spaces)", param="proxy",
+                              schemes=schemes)
     try:
         parts = urlsplit(f"{scheme}://{hostport}")
         host, port = parts.hostname, parts.port
     except ValueError:
-        raise ValidationError(problem + " (bad host or port)", param="proxy") from None
+        raise ValidationError(PROXY_PROBLEM + " (bad host or port)", param="proxy",
+                              schemes=schemes) from None
     if not host:
-        raise ValidationError(problem + " (the host is missing)", param="proxy")
+        raise ValidationError(PROXY_PROBLEM + " (the host is missing)", param="proxy",
+                              schemes=schemes)
     if port is None:
         if hostport.endswith(":"):
-            raise ValidationError(problem + " (the port is empty)", param="proxy")
+            raise ValidationError(PROXY_PROBLEM + " (the port is empty)", param="proxy",
+                                  schemes=schemes)
         port = DEFAULT_PORTS[scheme]
     if port == 0:
-        raise ValidationError(problem + " (port 0)", param="proxy")
+        raise ValidationError(PROXY_PROBLEM + " (port 0)", param="proxy", schemes=schemes)
     host_text = f"[{host}]" if ":" in host else host
     stored = f"{scheme}://{host_text}:{port}"
     if not at:
         return ProxySetting(stored)
     user, colon, password = userinfo.partition(":")
     if not user:
-        raise ValidationError("proxy credentials need a user name (user:password@host)",
+        raise ValidationError("Proxy: the credentials need a user name (user:password@host)",
                               param="proxy")
     return ProxySetting(stored, unquote(user), unquote(password) if colon else None)
 
@@ -117,35 +122,42 @@ def parse_headers(value: list[str] | str | dict[str, str] | None) -> dict[str, s
             if not line.strip():
                 continue
             if ":" not in line:
-                raise ValidationError(f"extra header must be 'Name: value', got {line!r}",
-                                      param="headers")
+                raise ValidationError("Extra headers: each line must be 'Name: value', not "
+                                      "{line!r}", param="headers", line=line)
             name, _, header_value = line.partition(":")
             items.append((name, header_value))
     result: dict[str, str] = {}
     seen: set[str] = set()
     for name, header_value in items:
         if not isinstance(name, str) or not isinstance(header_value, str):
-            raise ValidationError("extra header names and values must be text", param="headers")
+            raise ValidationError("Extra headers: names and values must be text",
+                                  param="headers")
         name, header_value = name.strip(), header_value.strip(" \t")
         if not TOKEN_RE.match(name) or len(name) > MAX_HEADER_NAME:
-            raise ValidationError(f"invalid extra header name {name!r}", param="headers")
+            raise ValidationError("Extra headers: {name!r} is not a valid header name",
+                                  param="headers", name=name)
+        if name.lower() == "authorization":
+            raise ValidationError("Extra headers: the relay sets {name} itself; the API key has "
+                                  "its own field", param="headers", name=name)
         if name.lower() in FORBIDDEN_HEADERS:
-            raise ValidationError(f"the relay sets {name} itself; it cannot be an extra header"
-                                  + (" (the API key has its own field)"
-                                     if name.lower() == "authorization" else ""),
-                                  param="headers")
+            raise ValidationError("Extra headers: the relay sets {name} itself; it cannot be an "
+                                  "extra header", param="headers", name=name)
         if name.lower() in KEY_HEADERS:
-            raise ValidationError(f"{name} carries an API key: put the key in the provider's "
-                                  f"API key field (kept in the keyring; an Azure OpenAI base "
-                                  f"URL gets it as its api-key header)", param="headers")
+            raise ValidationError("Extra headers: {name} carries an API key: put the key in the "
+                                  "API key field (kept in the keyring; an Azure OpenAI base "
+                                  "URL gets it as its api-key header)", param="headers",
+                                  name=name)
         if any(c in header_value for c in "\r\n\0") or len(header_value) > MAX_HEADER_VALUE:
-            raise ValidationError(f"invalid value for extra header {name}", param="headers")
+            raise ValidationError("Extra headers: the value of {name} is not valid (too long, "
+                                  "or it has line breaks)", param="headers", name=name)
         if name.lower() in seen:
-            raise ValidationError(f"extra header {name} is given twice", param="headers")
+            raise ValidationError("Extra headers: {name} is given twice", param="headers",
+                                  name=name)
         seen.add(name.lower())
         result[name] = header_value
     if len(result) > MAX_HEADERS:
-        raise ValidationError(f"at most {MAX_HEADERS} extra headers", param="headers")
+        raise ValidationError("Extra headers: at most {maximum} are allowed", param="headers",
+                              maximum=MAX_HEADERS)
     return result
 
 
@@ -154,13 +166,15 @@ def validate_ca_bundle(path: str) -> str:
     (trusted in addition to the system store)."""
     text = path.strip()
     if not text:
-        raise ValidationError("CA bundle path is empty", param="ca_bundle")
+        raise ValidationError("CA bundle: the path is empty", param="ca_bundle")
     full = Path(text).expanduser().absolute()
     if not full.is_file():
-        raise ValidationError(f"CA bundle {str(full)!r} is not a file", param="ca_bundle")
+        raise ValidationError("CA bundle: {path!r} is not a file", param="ca_bundle",
+                              path=str(full))
     try:
         ssl.create_default_context(cafile=str(full))
     except (ssl.SSLError, OSError, ValueError) as exc:
-        raise ValidationError(f"CA bundle {str(full)!r} holds no usable PEM certificates "
-                              f"({type(exc).__name__})", param="ca_bundle") from None
+        raise ValidationError("CA bundle: {path!r} holds no usable PEM certificates ({error})",
+                              param="ca_bundle", path=str(full),
+                              error=type(exc).__name__) from None
     return str(full)

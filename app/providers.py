@@ -45,8 +45,8 @@ def validate_base_url(url: str) -> str:
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.fragment \
             or any(c.isspace() for c in value):
-        raise ValidationError(f"base URL must be http(s)://host[:port]/path, got {url!r}",
-                              param="base_url")
+        raise ValidationError("Base URL must look like https://host[:port]/path, not {url!r}",
+                              param="base_url", url=url)
     return urlunsplit(parts._replace(path=parts.path.rstrip("/")))
 
 
@@ -60,8 +60,10 @@ def parse_map(pairs: list[str] | dict[str, str] | None) -> dict[str, str]:
     for alias, upstream in items:
         alias, upstream = alias.strip(), upstream.strip()
         if not alias or not upstream or any(c.isspace() for c in alias + upstream):
-            raise ValidationError(f"model mapping must be alias=upstream, got {alias}={upstream}",
-                                  param="map")
+            raise ValidationError("Model mapping: each row needs the model clients ask for and "
+                                  "the model sent upstream, without spaces (got "
+                                  "{alias}={upstream})", param="map", alias=alias,
+                                  upstream=upstream)
         result[alias] = upstream
     return result
 
@@ -69,20 +71,22 @@ def parse_map(pairs: list[str] | dict[str, str] | None) -> dict[str, str]:
 def _validate(name: str, kind: str, base_url: str | None, models: list[str], priority: int,
               weight: int) -> tuple[str, str, list[str]]:
     if not NAME_RE.match(name or ""):
-        raise ValidationError("provider name must be 1-64 letters, digits, '.', '_' or '-'",
+        raise ValidationError("Name must be 1-64 letters, digits, '.', '_' or '-'",
                               param="name")
     if kind not in KINDS:
-        raise ValidationError(f"kind must be one of {', '.join(KINDS)}", param="kind")
+        raise ValidationError("Kind must be one of {kinds}", param="kind", kinds=", ".join(KINDS))
     url = validate_base_url(base_url or KIND_DEFAULT_URLS[kind])
     clean = [m.strip() for m in models if m and m.strip()]
     if not clean:
-        raise ValidationError("a provider must serve at least one model", param="models")
+        raise ValidationError("Models: name at least one model", param="models")
     if any(len(m) > 128 or any(c.isspace() for c in m) for m in clean):
-        raise ValidationError("invalid model name in models", param="models")
+        raise ValidationError("Models: a model name has spaces in it or is longer than 128 "
+                              "characters", param="models")
     if not isinstance(priority, int) or not -1000 <= priority <= 1000:
-        raise ValidationError("priority must be an integer from -1000 to 1000", param="priority")
+        raise ValidationError("Priority must be a whole number from -1000 to 1000",
+                              param="priority")
     if not isinstance(weight, int) or not 1 <= weight <= 1000:
-        raise ValidationError("weight must be an integer from 1 to 1000", param="weight")
+        raise ValidationError("Weight must be a whole number from 1 to 1000", param="weight")
     return name, url, list(dict.fromkeys(clean))
 
 
@@ -97,8 +101,8 @@ def _proxy_userinfo(name: str, setting: ProxySetting, had_auth: bool) -> str | N
         return encode_credentials(setting.username, setting.password)
     stored = keystore.get_secret(PROXY_SECRET_KIND, name) if had_auth else None
     if stored is None:
-        raise ValidationError("no stored proxy password to keep: type the password instead "
-                              f"of {MASK}", param="proxy")
+        raise ValidationError("Proxy: there is no stored proxy password to keep; type the "
+                              "password instead of {mask}", param="proxy", mask=MASK)
     if keeps_all:
         return stored
     return encode_credentials(setting.username, decode_credentials(stored)[1])
@@ -107,12 +111,11 @@ def _proxy_userinfo(name: str, setting: ProxySetting, had_auth: bool) -> str | N
 def _store_proxy_secret(name: str, userinfo: str) -> None:
     try:
         keystore.set_secret(PROXY_SECRET_KIND, name, userinfo)
-    except KeystoreUnavailable as exc:
+    except KeystoreUnavailable:
         raise KeystoreUnavailable(
-            "the proxy password needs the OS keyring, and none is usable. Without one, use "
-            "the proxy setting 'system' with HTTPS_PROXY/ALL_PROXY (credentials included) "
-            f"in the relay's environment. ({exc.message.split(';')[0]})",
-            param="proxy") from None
+            "the proxy password needs the OS keyring, and none is usable. Without one, choose "
+            "the System proxy and set HTTPS_PROXY/ALL_PROXY (credentials included) in the "
+            "relay's environment.", param="proxy") from None
 
 
 def _network_detail(proxy: str | None, proxy_auth: bool, headers: dict[str, str],
@@ -136,9 +139,9 @@ def add_provider(name: str, kind: str, *, models: list[str], base_url: str | Non
     headers = parse_headers(extra_headers)
     bundle = validate_ca_bundle(ca_bundle) if ca_bundle else None
     if Provider.select().where(Provider.name == name).exists():
-        raise Conflict(f"provider {name!r} already exists", param="name")
+        raise Conflict("a provider named {name!r} already exists", param="name", name=name)
     if api_key is not None and not api_key.strip():
-        raise ValidationError("provider key is empty", param="key")
+        raise ValidationError("API key is empty", param="key")
     userinfo = _proxy_userinfo(name, proxy_setting, had_auth=False)
     if api_key is not None:
         keystore.set_secret(SECRET_KIND, name, api_key.strip())
@@ -156,7 +159,8 @@ def add_provider(name: str, kind: str, *, models: list[str], base_url: str | Non
                          | _network_detail(proxy_setting.stored, userinfo is not None,
                                            headers, bundle))
     except IntegrityError:
-        raise Conflict(f"provider {name!r} already exists", param="name") from None
+        raise Conflict("a provider named {name!r} already exists", param="name",
+                       name=name) from None
     events.emit(events.PROVIDERS)
     return provider
 
@@ -164,7 +168,7 @@ def add_provider(name: str, kind: str, *, models: list[str], base_url: str | Non
 def get_provider(name: str) -> Provider:
     provider = Provider.get_or_none(Provider.name == name)
     if provider is None:
-        raise NotFound(f"no provider named {name!r}", param="name")
+        raise NotFound("there is no provider named {name!r}", param="name", name=name)
     return provider
 
 
@@ -280,7 +284,7 @@ def draft_provider(kind: str, *, base_url: str | None = None, api_key: str | Non
     is written. For the ``existing`` provider, an empty key and a masked proxy password mean
     its stored ones, as in update_provider."""
     if kind not in KINDS:
-        raise ValidationError(f"kind must be one of {', '.join(KINDS)}", param="kind")
+        raise ValidationError("Kind must be one of {kinds}", param="kind", kinds=", ".join(KINDS))
     url = validate_base_url(base_url or KIND_DEFAULT_URLS[kind])
     stored = get_provider(existing) if existing else None
     setting = parse_proxy(proxy)
@@ -316,4 +320,4 @@ def record_test(name: str, *, ok: bool, latency_ms: int, message: str) -> None:
                                   last_test_message=message[:300]).where(
             Provider.name == name).execute()
     if not updated:
-        raise NotFound(f"no provider named {name!r}", param="name")
+        raise NotFound("there is no provider named {name!r}", param="name", name=name)

@@ -20,7 +20,7 @@ def new_order_no() -> str:
 def _note(note: str | None) -> str | None:
     text = (note or "").strip()
     if len(text) > 500:
-        raise ValidationError("note is longer than 500 characters", param="note")
+        raise ValidationError("Note is longer than 500 characters", param="note")
     return text or None
 
 
@@ -29,9 +29,10 @@ def recharge(username: str, amount_micros: int, *, method: str = "manual",
     """Credit a user's balance with a paid recharge; returns the record (with order number)."""
     user = accounts.get_user(username)
     if amount_micros <= 0:
-        raise ValidationError("recharge amount must be positive", param="amount")
+        raise ValidationError("Amount must be positive", param="amount")
     if method not in METHODS:
-        raise ValidationError(f"method must be one of {', '.join(METHODS)}", param="method")
+        raise ValidationError("Method must be one of {methods}", param="method",
+                              methods=", ".join(METHODS))
     text = _note(note)
     now = clock.now()
     with write_transaction():
@@ -49,7 +50,8 @@ def recharge(username: str, amount_micros: int, *, method: str = "manual",
 def get_recharge(order_no: str) -> RechargeRecord:
     record = RechargeRecord.get_or_none(RechargeRecord.order_no == (order_no or "").strip())
     if record is None:
-        raise NotFound(f"no recharge with order number {order_no!r}", param="order_no")
+        raise NotFound("there is no recharge with order number {order_no!r}", param="order_no",
+                       order_no=order_no)
     return record
 
 
@@ -63,14 +65,17 @@ def refund(order_no: str, amount_micros: int | None = None, *, note: str | None 
     with write_transaction():
         record = get_recharge(order_no)
         if record.status not in ("paid", "partially_refunded"):
-            raise Conflict(f"recharge {record.order_no} is {record.status}; nothing to refund")
+            raise Conflict("recharge {order_no} is {status}; there is nothing to refund",
+                           order_no=record.order_no, status=record.status)
         remaining = record.amount_micros - record.refunded_micros
         amount = remaining if amount_micros is None else amount_micros
         if amount <= 0:
-            raise ValidationError("refund amount must be positive", param="amount")
+            raise ValidationError("Refund amount must be positive", param="amount")
         if amount > remaining:
-            raise Conflict(f"refund {format_amount(amount)} exceeds the refundable "
-                           f"{format_amount(remaining)} of {record.order_no}", param="amount")
+            raise Conflict("the refund of {amount} is more than the {remaining} of {order_no} "
+                           "that can still be refunded", param="amount",
+                           amount=format_amount(amount), remaining=format_amount(remaining),
+                           order_no=record.order_no)
         ledger.post(record.user_id, Kind.REFUND, -amount, ref=record.order_no, actor=actor,
                     reason=text)
         refunded = record.refunded_micros + amount

@@ -59,8 +59,8 @@ def _where(query, flt: RechargeFilter):  # type: ignore[no-untyped-def]
         query = query.where(RechargeRecord.user == accounts.get_user(flt.username))
     if flt.status:
         if flt.status not in RECHARGE_STATUSES:
-            raise ValidationError(f"status must be one of {', '.join(RECHARGE_STATUSES)}",
-                                  param="status")
+            raise ValidationError("Status must be one of {choices}", param="status",
+                                  choices=", ".join(RECHARGE_STATUSES))
         query = query.where(RechargeRecord.status == flt.status)
     if flt.since is not None and flt.until is not None and flt.until <= flt.since:
         raise ValidationError("the end of the date range must be after its start",

@@ -371,8 +371,8 @@ class PurgeRun:
 
 def _check_batch(batch: int) -> int:
     if isinstance(batch, bool) or not isinstance(batch, int) or not 1 <= batch <= MAX_BATCH:
-        raise ValidationError(f"batch must be a whole number from 1 to {MAX_BATCH}",
-                              param="batch")
+        raise ValidationError("the batch size must be a whole number from 1 to {maximum}",
+                              param="batch", maximum=MAX_BATCH)
     return batch
 
 

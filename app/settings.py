@@ -11,15 +11,21 @@ from app.db import write_transaction
 from app.errors import NotFound, ValidationError
 from app.models import Setting
 
+# The checkers are shared by many settings: they name a generic field, which parse() replaces
+# with the setting's label.
+ANY_FIELD = "The value"
+
 
 def _int_range(low: int, high: int) -> Callable[[Any], int]:
     def check(value: Any) -> int:
         try:
             number = int(str(value).strip())
         except ValueError:
-            raise ValidationError(f"expected a whole number, got {value!r}") from None
+            raise ValidationError("{field} must be a whole number, not {value!r}",
+                                  field=ANY_FIELD, value=value) from None
         if not low <= number <= high:
-            raise ValidationError(f"must be between {low} and {high}")
+            raise ValidationError("{field} must be between {low} and {high}", field=ANY_FIELD,
+                                  low=low, high=high)
         return number
     return check
 
@@ -28,7 +34,8 @@ def _choice(*options: str) -> Callable[[Any], str]:
     def check(value: Any) -> str:
         text = str(value).strip()
         if text not in options:
-            raise ValidationError(f"must be one of {', '.join(options)}")
+            raise ValidationError("{field} must be one of {options}", field=ANY_FIELD,
+                                  options=", ".join(options))
         return text
     return check
 
@@ -41,85 +48,122 @@ def _cidr_list(value: Any) -> list[str]:
         try:
             result.append(str(ipaddress.ip_network(str(item).strip(), strict=False)))
         except ValueError:
-            raise ValidationError(f"not an IP address or CIDR: {item!r}") from None
+            raise ValidationError("{field}: {item!r} is not an IP address or network (such as "
+                                  "192.168.1.10 or 192.168.1.0/24)",
+                                  field=ANY_FIELD, item=item) from None
     return result
 
 
 def _currency(value: Any) -> str:
     text = str(value).strip().upper()
     if len(text) != 3 or not text.isalpha():
-        raise ValidationError("currency must be a 3-letter code such as CNY")
+        raise ValidationError("{field} must be a 3-letter code such as CNY", field=ANY_FIELD)
     return text
 
 
 @dataclass(frozen=True, slots=True)
 class Spec:
+    """``label`` names the setting in words, as the Settings page does, for error messages."""
+
     default: Any
     parse: Callable[[Any], Any]
     description: str
+    label: str
 
 
 SPECS: dict[str, Spec] = {
-    "currency": Spec("CNY", _currency, "Currency of balances and prices"),
-    "relay_host": Spec("0.0.0.0", str, "Address the relay listens on"),
-    "relay_port": Spec(8765, _int_range(0, 65535), "Relay TCP port"),
-    "log_retention_days": Spec(90, _int_range(1, 3650), "Days request logs are kept"),
-    "payment_retention_days": Spec(365, _int_range(1, 3650), "Days payment records are kept"),
-    "security_retention_days": Spec(90, _int_range(1, 3650), "Days login/security events kept"),
+    "currency": Spec("CNY", _currency, "Currency of balances and prices",
+                     label="Currency"),
+    "relay_host": Spec("0.0.0.0", str, "Address the relay listens on",
+                       label="Relay address"),
+    "relay_port": Spec(8765, _int_range(0, 65535), "Relay TCP port",
+                       label="Relay port"),
+    "log_retention_days": Spec(90, _int_range(1, 3650), "Days request logs are kept",
+                               label="Days to keep request logs"),
+    "payment_retention_days": Spec(365, _int_range(1, 3650), "Days payment records are kept",
+                                   label="Days to keep payment records"),
+    "security_retention_days": Spec(90, _int_range(1, 3650), "Days login/security events kept",
+                                    label="Days to keep login and security events"),
     "default_max_tokens": Spec(4096, _int_range(1, 10_000_000),
-                               "Completion tokens reserved when a request gives no max_tokens"),
+                               "Completion tokens reserved when a request gives no max_tokens",
+                               label="Default completion tokens"),
     "reservation_lease_seconds": Spec(60, _int_range(1, 3600),
-                                      "Seconds an in-flight reservation survives a crashed relay"),
+                                      "Seconds an in-flight reservation survives a crashed relay",
+                                      label="Reservation lease"),
     "admin_ip_whitelist": Spec(["127.0.0.1/32", "::1/128"], _cidr_list,
-                               "CIDRs allowed to use the admin API"),
-    "policy_version": Spec("", str, "Privacy policy version in force (YYYY-MM-DD)"),
-    "policy_major_version": Spec("", str, "Latest policy version users must accept again"),
-    "language": Spec("auto", _choice("auto", "en", "zh_CN"), "Interface language"),
+                               "CIDRs allowed to use the admin API",
+                               label="Admin IP allow-list"),
+    "policy_version": Spec("", str, "Privacy policy version in force (YYYY-MM-DD)",
+                           label="Privacy policy version"),
+    "policy_major_version": Spec("", str, "Latest policy version users must accept again",
+                                 label="Privacy policy major version"),
+    "language": Spec("auto", _choice("auto", "en", "zh_CN"), "Interface language",
+                     label="Language"),
     "backup_interval_hours": Spec(24, _int_range(0, 8760),
-                                  "Hours between automatic database backups (0 = off)"),
-    "backup_keep": Spec(7, _int_range(1, 1000), "Database backups kept (newest first)"),
+                                  "Hours between automatic database backups (0 = off)",
+                                  label="Hours between backups"),
+    "backup_keep": Spec(7, _int_range(1, 1000), "Database backups kept (newest first)",
+                        label="Backups kept"),
     # Security (issue 6). CIDR lists are validated; an empty relay allowlist admits any address.
     "relay_allowed_cidrs": Spec([], _cidr_list,
-                                "CIDRs allowed to call /v1 at all (empty = any address)"),
+                                "CIDRs allowed to call /v1 at all (empty = any address)",
+                                label="Clients allowed to use the relay"),
     "trusted_proxies": Spec([], _cidr_list,
-                            "Reverse proxies whose X-Forwarded-For is believed"),
+                            "Reverse proxies whose X-Forwarded-For is believed",
+                            label="Trusted reverse proxies"),
     "rate_limit_rpm": Spec(0, _int_range(0, 1_000_000),
-                           "Default requests per minute per key (0 = unlimited)"),
+                           "Default requests per minute per key (0 = unlimited)",
+                           label="Requests per minute, per key"),
     "rate_limit_tpm": Spec(0, _int_range(0, 1_000_000_000),
-                           "Default tokens per minute per key (0 = unlimited)"),
+                           "Default tokens per minute per key (0 = unlimited)",
+                           label="Tokens per minute, per key"),
     "rate_limit_concurrency": Spec(0, _int_range(0, 10_000),
-                                   "Default concurrent requests per key (0 = unlimited)"),
+                                   "Default concurrent requests per key (0 = unlimited)",
+                                   label="Concurrent requests per key"),
     "ban_threshold": Spec(10, _int_range(0, 10_000),
                           "Invalid keys or failed logins from one address before a ban "
-                          "(0 = never ban)"),
+                          "(0 = never ban)",
+                          label="Failures before a ban"),
     "ban_window_seconds": Spec(300, _int_range(1, 86_400),
-                               "Window in which those failures are counted"),
-    "ban_minutes": Spec(15, _int_range(1, 525_600), "How long a ban lasts"),
-    "max_body_mb": Spec(32, _int_range(1, 100), "Largest request body accepted, in MB"),
+                               "Window in which those failures are counted",
+                               label="Counting period for failures"),
+    "ban_minutes": Spec(15, _int_range(1, 525_600), "How long a ban lasts",
+                        label="Ban length"),
+    "max_body_mb": Spec(32, _int_range(1, 100), "Largest request body accepted, in MB",
+                        label="Largest request"),
     "tls_mode": Spec("auto", _choice("auto", "on", "off"),
-                     "HTTPS: auto = on when listening beyond loopback"),
-    "tls_cert_file": Spec("", str, "Operator's certificate (PEM); empty = self-signed"),
-    "tls_key_file": Spec("", str, "Operator's private key (PEM) for tls_cert_file"),
+                     "HTTPS: auto = on when listening beyond loopback",
+                     label="HTTPS"),
+    "tls_cert_file": Spec("", str, "Operator's certificate (PEM); empty = self-signed",
+                          label="HTTPS certificate file"),
+    "tls_key_file": Spec("", str, "Operator's private key (PEM) for tls_cert_file",
+                         label="HTTPS private key file"),
     # Hostile and idle connections (relay/lowlevel.py, relay/connlimit.py): at relay start.
     "header_timeout_seconds": Spec(10, _int_range(1, 300),
-                                   "A new connection's first request head must arrive within"),
+                                   "A new connection's first request head must arrive within",
+                                   label="Request head timeout"),
     "keepalive_timeout_seconds": Spec(30, _int_range(1, 3600),
-                                      "An idle keep-alive connection is closed after"),
+                                      "An idle keep-alive connection is closed after",
+                                      label="Idle connection timeout"),
     "body_timeout_seconds": Spec(30, _int_range(1, 3600),
-                                 "A request's body must arrive whole within"),
+                                 "A request's body must arrive whole within",
+                                 label="Request body timeout"),
     "max_connections_per_ip": Spec(256, _int_range(0, 1_000_000),
-                                   "Open connections per client address (0 = no limit)"),
+                                   "Open connections per client address (0 = no limit)",
+                                   label="Connections per client address"),
     "upstream_read_timeout_seconds": Spec(300, _int_range(1, 3600),
-                                          "Longest silence tolerated from a provider"),
+                                          "Longest silence tolerated from a provider",
+                                          label="Provider silence timeout"),
     "stream_write_timeout_seconds": Spec(30, _int_range(1, 3600),
-                                         "A stream client that stops reading is dropped after"),
+                                         "A stream client that stops reading is dropped after",
+                                         label="Stream client timeout"),
 }
 
 
 def _spec(key: str) -> Spec:
     if key not in SPECS:
-        raise NotFound(f"unknown setting {key!r}; known: {', '.join(sorted(SPECS))}",
-                       param="key")
+        raise NotFound("there is no setting called {key!r}; the settings are: {known}",
+                       param="key", key=key, known=", ".join(sorted(SPECS)))
     return SPECS[key]
 
 
@@ -129,12 +173,19 @@ def get(key: str) -> Any:
     return spec.default if row is None else json.loads(row.value)
 
 
-def set(key: str, value: Any, *, actor: str = "admin") -> Any:  # noqa: A001 - service verb
+def parse(key: str, value: Any) -> Any:
+    """``value`` checked and normalised for setting ``key``; a refusal names the setting by its
+    label ("Admin IP allow-list") and carries ``key`` as its ``param``."""
     spec = _spec(key)
     try:
-        parsed = spec.parse(value)
+        return spec.parse(value)
     except ValidationError as exc:
-        raise ValidationError(f"{key}: {exc.message}", param=key) from None
+        raise ValidationError(exc.template, param=key,
+                              **{**exc.values, "field": spec.label}) from None
+
+
+def set(key: str, value: Any, *, actor: str = "admin") -> Any:  # noqa: A001 - service verb
+    parsed = parse(key, value)
     with write_transaction():
         Setting.insert(key=key, value=json.dumps(parsed)).on_conflict(
             conflict_target=[Setting.key], update={Setting.value: json.dumps(parsed)}).execute()

@@ -78,8 +78,8 @@ def resolve(config: Config, host: str, mode: str, cert_file: str = "",
     Raises ``ValidationError`` for an unknown mode or unusable operator files.
     """
     if mode not in MODES:
-        raise ValidationError(f"TLS mode must be one of {', '.join(MODES)}, not {mode!r}",
-                              param="tls_mode")
+        raise ValidationError("HTTPS must be one of {modes}, not {mode!r}", param="tls_mode",
+                              modes=", ".join(MODES), mode=mode)
     if mode == "off" or (mode == "auto" and is_loopback(host)):
         return None
     if cert_file or key_file:
@@ -100,8 +100,9 @@ def ssl_context(plan: TlsPlan) -> ssl.SSLContext:
     try:
         context.load_cert_chain(plan.cert_file, plan.key_file)
     except (ssl.SSLError, OSError) as exc:
-        raise ValidationError(f"cannot use TLS certificate {plan.cert_file} with key "
-                              f"{plan.key_file}: {getattr(exc, 'reason', None) or exc}") from None
+        raise ValidationError("cannot use the HTTPS certificate {cert} with the key {key}: "
+                              "{error}", cert=str(plan.cert_file), key=str(plan.key_file),
+                              error=str(getattr(exc, "reason", None) or exc)) from None
     return context
 
 
@@ -273,38 +274,41 @@ def load_operator_pair(cert_file: str | os.PathLike[str],
     The certificate file may hold a chain (leaf first, as ``fullchain.pem`` does).
     """
     if not str(cert_file).strip() or not str(key_file).strip():
-        raise ValidationError("a TLS certificate needs its private key: set both the "
-                              "certificate file and the key file (or neither for a "
-                              "self-signed certificate)", param="tls_cert_file")
+        raise ValidationError("an HTTPS certificate needs its private key: set both the "
+                              "certificate file and the private key file (or neither, for "
+                              "RelayDesk's own certificate)", param="tls_cert_file")
     cert_path, key_path = Path(cert_file).expanduser(), Path(key_file).expanduser()
     cert_bytes = _read(cert_path, "certificate")
     key_bytes = _read(key_path, "private key")
     try:
         cert = x509.load_pem_x509_certificates(cert_bytes)[0]
     except ValueError:
-        raise ValidationError(f"TLS certificate {cert_path} is not a PEM certificate",
-                              param="tls_cert_file") from None
+        raise ValidationError("HTTPS certificate file: {path} is not a PEM certificate",
+                              param="tls_cert_file", path=str(cert_path)) from None
     try:
         key = serialization.load_pem_private_key(key_bytes, password=None)
     except TypeError:
-        raise ValidationError(f"TLS private key {key_path} is encrypted; RelayDesk needs an "
+        raise ValidationError("HTTPS private key file: {path} is encrypted; RelayDesk needs an "
                               "unencrypted key (protect the file with permissions instead)",
-                              param="tls_key_file") from None
+                              param="tls_key_file", path=str(key_path)) from None
     except (ValueError, UnsupportedAlgorithm):
-        raise ValidationError(f"TLS private key {key_path} is not a PEM private key",
-                              param="tls_key_file") from None
+        raise ValidationError("HTTPS private key file: {path} is not a PEM private key",
+                              param="tls_key_file", path=str(key_path)) from None
     if _spki(key.public_key()) != _spki(cert.public_key()):
-        raise ValidationError(f"TLS private key {key_path} does not belong to certificate "
-                              f"{cert_path}", param="tls_key_file")
+        raise ValidationError("HTTPS private key file: {key} does not belong to the certificate "
+                              "{cert}", param="tls_key_file", key=str(key_path),
+                              cert=str(cert_path))
     return cert_path, key_path
 
 
 def _read(path: Path, what: str) -> bytes:
     param = "tls_cert_file" if what == "certificate" else "tls_key_file"
+    field = "HTTPS certificate file" if what == "certificate" else "HTTPS private key file"
     try:
         return path.read_bytes()
     except FileNotFoundError:
-        raise ValidationError(f"TLS {what} file not found: {path}", param=param) from None
+        raise ValidationError("{field}: {path} was not found", param=param, field=field,
+                              path=str(path)) from None
     except OSError as exc:
-        raise ValidationError(f"cannot read TLS {what} file {path}: {exc.strerror or exc}",
-                              param=param) from None
+        raise ValidationError("{field}: cannot read {path} ({error})", param=param, field=field,
+                              path=str(path), error=exc.strerror or str(exc)) from None

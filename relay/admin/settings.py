@@ -30,10 +30,7 @@ def _check_value(key: str, value: Any) -> Any:
     for item in value if isinstance(value, list) else [value]:
         if isinstance(item, str) and "\x00" in item:
             raise errors.bad_request(f"{key} must not contain NUL characters.", key)
-    try:
-        return settings.SPECS[key].parse(value)
-    except ValidationError as exc:
-        raise ValidationError(f"{key}: {exc.message}", param=key) from None
+    return settings.parse(key, value)
 
 
 def _apply(values: dict[str, Any], who: str) -> dict[str, Any]:

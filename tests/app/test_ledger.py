@@ -61,7 +61,7 @@ def test_allow_negative_bills_in_full(alice):
 
 @pytest.mark.parametrize("amount", [1.5, 1.0, True, "100", None])
 def test_amount_must_be_an_int(alice, amount):
-    with unchanged(), pytest.raises(ValidationError, match="integer"):
+    with unchanged(), pytest.raises(ValidationError, match="whole number of micro-units"):
         ledger.post(alice.id, Kind.RECHARGE, amount)
 
 
@@ -74,7 +74,7 @@ def test_unknown_user_is_not_found(any_db):
 
 def test_adjust_needs_a_reason(alice):
     for reason in ("", "   ", None):
-        with unchanged(), pytest.raises(ValidationError, match="reason"):
+        with unchanged(), pytest.raises(ValidationError, match="^Reason is required"):
             ledger.adjust(alice.id, 1_000, reason)
     with unchanged(), pytest.raises(ValidationError, match="zero"):
         ledger.adjust(alice.id, 0, "typo")

@@ -124,7 +124,7 @@ def test_delete_is_refused_while_requests_are_in_flight(any_db):
     facts = populate()
     billing.reserve(user_id=facts.user.id, key_id=None, request_id="live", model="deepseek-chat",
                     amount_micros=1_000_000, lease_seconds=60)
-    with unchanged(), pytest.raises(Conflict, match="requests in flight"):
+    with unchanged(), pytest.raises(Conflict, match="requests in progress"):
         privacy.delete_user("alice")
     billing.settle_many([billing.Settlement("live", facts.user.id, 0, reserved=True)])
     privacy.delete_user("alice")

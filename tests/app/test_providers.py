@@ -240,7 +240,7 @@ def test_proxy_credentials_without_a_keyring_change_nothing(any_db):
     database instead; the message points at the system proxy."""
     from app.errors import KeystoreUnavailable
     providers.add_provider("p", "deepseek", models=["m"])
-    with unchanged(), pytest.raises(KeystoreUnavailable, match="system") as caught:
+    with unchanged(), pytest.raises(KeystoreUnavailable, match="System proxy") as caught:
         providers.add_provider("q", "deepseek", models=["m"],
                                proxy="http://alice:proxy-pass-1@h:3128")
     assert caught.value.param == "proxy" and "proxy-pass-1" not in caught.value.message

@@ -74,18 +74,29 @@ def test_set_twice_keeps_one_row(any_db):
     ("currency", "YUAN", "3-letter"),
     ("currency", "C1Y", "3-letter"),
     ("language", "fr", "one of"),
-    ("admin_ip_whitelist", "10.0.0.0/33", "CIDR"),
+    ("admin_ip_whitelist", "10.0.0.0/33", "not an IP address or network"),
 ])
 def test_invalid_value_changes_nothing(any_db, key, text, message):
+    """The message names the setting in words (its label), never by its key; ``param`` is the
+    key, and the GUI gets the label as the ``field`` to translate."""
     settings.set("log_retention_days", "45")
     with unchanged(), pytest.raises(ValidationError, match=message) as info:
         settings.set(key, text)
+    label = settings.SPECS[key].label
     assert info.value.param == key
-    assert info.value.message.startswith(f"{key}: ")
+    assert info.value.message.startswith(label) and key not in info.value.message
+    assert info.value.values["field"] == label and "{field}" in info.value.template
+
+
+def test_the_examples_from_issue_15_read_in_plain_words(any_db):
+    with pytest.raises(ValidationError) as info:
+        settings.set("admin_ip_whitelist", ["10.0.0.0/8", "office"])
+    assert info.value.message == ("Admin IP allow-list: 'office' is not an IP address or network "
+                                  "(such as 192.168.1.10 or 192.168.1.0/24)")
 
 
 def test_unknown_key(any_db):
-    with unchanged(), pytest.raises(NotFound, match="known:"):
+    with unchanged(), pytest.raises(NotFound, match="the settings are:"):
         settings.set("retention", "1")
     with pytest.raises(NotFound):
         settings.get("retention")

@@ -159,13 +159,13 @@ def test_operator_pair_accepted(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("case, message", [
-    ("missing cert", "TLS certificate file not found"),
-    ("missing key", "TLS private key file not found"),
+    ("missing cert", "HTTPS certificate file: "),
+    ("missing key", "HTTPS private key file: "),
     ("garbage cert", "is not a PEM certificate"),
     ("garbage key", "is not a PEM private key"),
-    ("mismatched", "does not belong to certificate"),
+    ("mismatched", "does not belong to the certificate"),
     ("encrypted key", "is encrypted"),
-    ("cert only", "set both the certificate file and the key file"),
+    ("cert only", "set both the certificate file and the private key file"),
 ])
 def test_operator_pair_errors_are_clear(tmp_path: Path, case: str, message: str) -> None:
     key = ec.generate_private_key(ec.SECP256R1())
@@ -188,6 +188,8 @@ def test_operator_pair_errors_are_clear(tmp_path: Path, case: str, message: str)
     with pytest.raises(ValidationError) as caught:
         tls.load_operator_pair(*args)
     assert message in caught.value.message
+    if case.startswith("missing"):
+        assert caught.value.message.endswith("missing.pem was not found")
     assert "Traceback" not in caught.value.message and "\n" not in caught.value.message
 
 
@@ -227,7 +229,7 @@ def test_resolve_with_operator_files_and_bad_mode(tmp_path: Path) -> None:
     assert not (tmp_path / "tls").exists()  # no self-signed pair made when not needed
     with pytest.raises(ValidationError, match="not found"):
         tls.resolve(config, "0.0.0.0", "on", str(tmp_path / "nope.pem"), str(key_path))
-    with pytest.raises(ValidationError, match="TLS mode must be one of"):
+    with pytest.raises(ValidationError, match="^HTTPS must be one of auto, on, off, not"):
         tls.resolve(config, "0.0.0.0", "always")
     # off never looks at the files
     assert tls.resolve(config, "0.0.0.0", "off", str(tmp_path / "nope.pem"), "") is None

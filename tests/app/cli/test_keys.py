@@ -73,12 +73,12 @@ def test_empty_list(alice):
 
 @pytest.mark.parametrize(("argv", "needle"), [
     (["key", "create", "ghost"], "ghost"),
-    (["key", "create", "alice", "--allow-ip", "10.0.0.0/33"], "CIDR"),
-    (["key", "create", "alice", "--allow-ip", "not-an-ip"], "CIDR"),
+    (["key", "create", "alice", "--allow-ip", "10.0.0.0/33"], "not an IP address or network"),
+    (["key", "create", "alice", "--allow-ip", "not-an-ip"], "not an IP address or network"),
     (["key", "create", "alice", "--expires", "2026-02-30"], "YYYY-MM-DD"),
     (["key", "create", "alice", "--expires", "31/12/2026"], "YYYY-MM-DD"),
     (["key", "create", "alice", "--expires", "2020-01-01"], "past"),
-    (["key", "create", "alice", "--name", "n" * 65], "name"),
+    (["key", "create", "alice", "--name", "n" * 65], "Name must be 1-64"),
     (["key", "revoke", "999"], "999"),
     (["key", "list", "ghost"], "ghost"),
 ])

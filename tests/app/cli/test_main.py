@@ -131,7 +131,8 @@ def test_subprocess_password_from_stdin_and_exit_codes(run):
     assert bcrypt.checkpw(b"pw from stdin", hashed.encode())
     duplicate = run("user", "add", "alice", "--email", "a@example.com")
     assert duplicate.returncode == 1
-    assert one_error_line(duplicate.stderr) == "relaydesk: error: user 'alice' already exists"
+    assert one_error_line(duplicate.stderr) == ("relaydesk: error: a user named 'alice' already "
+                                                "exists")
     empty = run("user", "add", "bob", "--email", "b@example.com", "--password-stdin")
     assert empty.returncode == 1
     assert one_error_line(empty.stderr) == "relaydesk: error: no password on standard input"

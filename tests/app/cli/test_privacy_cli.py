@@ -84,7 +84,7 @@ def test_delete_refused_with_requests_in_flight(cli, alice):
     with cli.bound():
         billing.reserve(user_id=1, key_id=None, request_id="live", model="m",
                         amount_micros=1_000_000, lease_seconds=60)
-    assert "requests in flight" in cli.fails("user", "delete", "alice", "--yes")
+    assert "requests in progress" in cli.fails("user", "delete", "alice", "--yes")
 
 
 def test_withdraw_consent(cli, alice):

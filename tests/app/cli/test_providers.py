@@ -102,12 +102,12 @@ def test_key_from_stdin_goes_to_the_real_keyring(cli, real_keyring):
     (["provider", "add", "ds", "--kind", "openai", "--models", "m"], "already exists"),
     (["provider", "add", "new", "--kind", "deepseek", "--models", " , "], "models"),
     (["provider", "add", "new", "--kind", "deepseek", "--models", "m", "--base-url",
-      "ftp://x"], "base URL"),
+      "ftp://x"], "Base URL"),
     (["provider", "add", "new", "--kind", "deepseek", "--models", "m", "--map", "nomap"],
-     "alias=upstream"),
+     "Model mapping"),
     (["provider", "add", "new", "--kind", "deepseek", "--models", "m", "--weight", "0"],
-     "weight"),
-    (["provider", "add", "bad name", "--kind", "deepseek", "--models", "m"], "provider name"),
+     "Weight"),
+    (["provider", "add", "bad name", "--kind", "deepseek", "--models", "m"], "Name must be"),
     (["provider", "add", "new", "--kind", "deepseek", "--models", "m", "--key-stdin"],
      "no provider key on standard input"),
     (["provider", "edit", "ghost", "--weight", "2"], "ghost"),
@@ -140,7 +140,7 @@ def test_price_set_and_list(cli):
     cli.ok("price", "set", "glm-4", "--input", "0.1", "--output", "0.1", "--max-output", "8192")
     assert [r["max_output_tokens"] for r in cli.json("price", "list")] == [None, 8192]
     assert "8192" in cli.ok("price", "list").out.splitlines()[2].split()
-    assert "max output tokens" in cli.fails("price", "set", "glm-4", "--input", "0.1",
+    assert "Max output tokens" in cli.fails("price", "set", "glm-4", "--input", "0.1",
                                             "--output", "0.1", "--max-output", "0")
     assert cli.ok("price", "remove", "glm-4").out == "removed price of glm-4\n"
     assert [r["model"] for r in cli.json("price", "list")] == ["deepseek-chat"]
@@ -149,7 +149,7 @@ def test_price_set_and_list(cli):
 @pytest.mark.parametrize(("argv", "needle"), [
     (["price", "set", "m", "--input", "1.1234567", "--output", "1"], "6 decimal"),
     (["price", "set", "m", "--input", "abc", "--output", "1"], "not a number"),
-    (["price", "set", "m", "--input", "-5", "--output", "1"], "positive"),
+    (["price", "set", "m", "--input", "-5", "--output", "1"], "Input price cannot be negative"),
     (["price", "set", "m", "--input", "1", "--output", "1", "--cached-input", "NaN"], "finite"),
     (["price", "set", "bad model", "--input", "1", "--output", "1"], "model"),
     (["price", "remove", "ghost"], "ghost"),
@@ -189,8 +189,8 @@ def test_proxy_headers_and_ca_bundle(cli, tmp_path):
 
 
 @pytest.mark.parametrize(("argv", "needle"), [
-    (["--proxy", "ftp://h:1"], "proxy must be"),
-    (["--proxy", "127.0.0.1:7890"], "proxy must be"),
+    (["--proxy", "ftp://h:1"], "Proxy must be"),
+    (["--proxy", "127.0.0.1:7890"], "Proxy must be"),
     (["--header", "Authorization: Bearer sk-x"], "API key has its own field"),
     (["--header", "no colon"], "Name: value"),
     (["--ca-bundle", "/nonexistent/ca.pem"], "is not a file"),

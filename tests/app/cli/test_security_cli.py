@@ -39,7 +39,7 @@ def test_admin_token_create_json_and_revoke(cli, fake_clock):
 
 def test_admin_token_refusals_are_one_line(cli):
     assert "token name must be 1-64 characters" in cli.fails("admin-token", "create", " ")
-    assert "no admin token with id 9" in cli.fails("admin-token", "revoke", "9")
+    assert "no admin token with ID 9" in cli.fails("admin-token", "revoke", "9")
     assert "(no admin tokens)" in cli.ok("admin-token", "list").out
 
 

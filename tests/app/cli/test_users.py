@@ -102,8 +102,8 @@ def test_unknown_user(cli, argv):
 
 @pytest.mark.parametrize(("argv", "needle"), [
     (["user", "add", "alice", "--email", "other@example.com"], "already exists"),
-    (["user", "add", "x", "--email", "x@example.com"], "username"),
-    (["user", "add", "bad name", "--email", "x@example.com"], "username"),
+    (["user", "add", "x", "--email", "x@example.com"], "Username must be"),
+    (["user", "add", "bad name", "--email", "x@example.com"], "Username must be"),
     (["user", "add", "bob", "--email", "not-an-email"], "email"),
     (["user", "add", "bob", "--email", "b@example.com", "--phone", "abc"], "phone"),
     (["user", "edit", "alice", "--email", "broken"], "email"),
