@@ -39,19 +39,19 @@ def parse_multiplier(text: str | int | Decimal) -> int:
     if raw.startswith("-"):
         raise ValidationError("multiplier must not be negative", param="multiplier")
     if len(raw) > 32 or not _PLAIN_DECIMAL.fullmatch(raw):
-        raise ValidationError(f"multiplier is not a number: {str(text)[:32]!r} (write plain "
-                              "decimal text such as 0.8 or 1.25)", param="multiplier")
+        raise ValidationError("multiplier is not a number: {value!r} (write plain decimal text "
+                              "such as 0.8 or 1.25)", param="multiplier", value=str(text)[:32])
     try:
         ppm = Decimal(raw) * PPM
     except InvalidOperation:  # pragma: no cover - the pattern admits only valid decimals
-        raise ValidationError(f"multiplier is not a number: {raw!r}",
-                              param="multiplier") from None
+        raise ValidationError("multiplier is not a number: {value!r} (write plain decimal text "
+                              "such as 0.8 or 1.25)", param="multiplier", value=raw) from None
     if ppm != ppm.to_integral_value():
-        raise ValidationError(f"multiplier has more than 6 decimal places: {raw}",
-                              param="multiplier")
+        raise ValidationError("multiplier has more than 6 decimal places: {value}",
+                              param="multiplier", value=raw)
     if ppm > MAX_MULTIPLIER_PPM:
-        raise ValidationError(f"multiplier must be at most {MAX_MULTIPLIER_PPM // PPM}",
-                              param="multiplier")
+        raise ValidationError("multiplier must be at most {maximum}", param="multiplier",
+                              maximum=MAX_MULTIPLIER_PPM // PPM)
     return int(ppm)
 
 
@@ -84,8 +84,8 @@ def affordable_base(balance_micros: int, ppm: int) -> int | None:
 def _description(text: str | None) -> str | None:
     value = (text or "").strip()
     if len(value) > DESCRIPTION_MAX:
-        raise ValidationError(f"description must be at most {DESCRIPTION_MAX} characters",
-                              param="description")
+        raise ValidationError("description must be at most {maximum} characters",
+                              param="description", maximum=DESCRIPTION_MAX)
     return value or None
 
 
@@ -94,14 +94,14 @@ def _models(values: list[str] | None) -> list[str] | None:
     models = list(dict.fromkeys(v.strip() for v in values or () if v and v.strip()))
     for model in models:
         if len(model) > 128 or any(c.isspace() for c in model):
-            raise ValidationError(f"invalid model name: {model!r}", param="models")
+            raise ValidationError("invalid model name: {model!r}", param="models", model=model)
     return models or None
 
 
 def get_group(name: str) -> UserGroup:
     group = UserGroup.get_or_none(UserGroup.name == (name or "").strip())
     if group is None:
-        raise NotFound(f"no group named {name!r}", param="group")
+        raise NotFound("there is no group named {name!r}", param="group", name=name)
     return group
 
 
@@ -137,7 +137,7 @@ def add_group(name: str, *, multiplier: str | int | Decimal = "1",
     now = clock.now()
     with write_transaction():
         if UserGroup.select().where(UserGroup.name == value).exists():
-            raise Conflict(f"group {value!r} already exists", param="name")
+            raise Conflict("a group named {name!r} already exists", param="name", name=value)
         group = UserGroup.create(name=value, multiplier_ppm=ppm, models=allowed,
                                  description=text, created_at=now, updated_at=now)
         audit.record("group.add", actor=actor, target=value,
@@ -168,7 +168,8 @@ def update_group(name: str, *, new_name: str | None = None,
     with write_transaction():
         if "name" in changes and UserGroup.select().where(
                 UserGroup.name == changes["name"]).exists():
-            raise Conflict(f"group {changes['name']!r} already exists", param="name")
+            raise Conflict("a group named {name!r} already exists", param="name",
+                           name=changes["name"])
         UserGroup.update(**changes, updated_at=clock.now()).where(
             UserGroup.id == group.id).execute()
         detail: dict[str, object] = {"fields": sorted(changes)}
@@ -188,9 +189,10 @@ def remove_group(name: str, *, actor: str = "admin") -> None:
         users = (User.select().where((User.group == group.id) & (User.status != "deleted"))
                  .count())
         if users:
-            raise Conflict(f"group {group.name!r} still has {users} user"
-                           f"{'' if users == 1 else 's'}; move them to another group first",
-                           param="name")
+            raise Conflict("group {name!r} still has 1 user; move them to another group first"
+                           if users == 1 else "group {name!r} still has {count} users; move "
+                           "them to another group first", param="name", name=group.name,
+                           count=users)
         # Deleted users' tombstones keep no group: NULL reads as the default one.
         User.update(group=None).where(User.group == group.id).execute()
         UserGroup.delete().where(UserGroup.id == group.id).execute()
