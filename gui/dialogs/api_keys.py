@@ -44,7 +44,7 @@ from app.models import ApiKey
 from gui.asyncdialog import ask, confirm_destructive
 from gui.backend import Backend
 from gui.dialogs.key_created import KeyCreatedDialog
-from gui.errors import show_error
+from gui.errors import error_text, show_error
 
 
 def local_time(value: datetime | None) -> str:
@@ -264,7 +264,7 @@ class KeyFormDialog(QDialog):
                     clear_expiry=expiry is None and self._original_expiry is not None,
                     rpm=changes["rpm"], tpm=changes["tpm"], concurrency=changes["concurrency"])
         except ServiceError as exc:
-            self.error.setText(exc.message)
+            self.error.setText(error_text(exc))
             self.error.show()
             return False
         finally:

@@ -12,7 +12,7 @@ from app import adminauth
 from app.errors import ServiceError
 from gui.backend import Backend
 from gui.dialogs.recharge import error_label, ok_cancel
-from gui.errors import show_error
+from gui.errors import error_text, show_error
 
 
 class ChangePasswordDialog(QDialog):
@@ -68,8 +68,7 @@ class ChangePasswordDialog(QDialog):
             return False
         except ServiceError as exc:
             wrong = getattr(exc, "param", None) == "old"
-            self._fail(self.tr("The current password is wrong.") if wrong else
-                       exc.message[:1].upper() + exc.message[1:],
+            self._fail(self.tr("The current password is wrong.") if wrong else error_text(exc),
                        self.current if wrong else self.new)
             return False
         except Exception as exc:  # noqa: BLE001 - unexpected: logged and shown by the shared handler

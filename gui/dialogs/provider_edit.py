@@ -37,7 +37,7 @@ from app.errors import KeystoreUnavailable, ServiceError
 from gui.asyncdialog import ask
 from gui.backend import Backend
 from gui.dialogs.model_picker import ModelPickerDialog
-from gui.errors import show_error
+from gui.errors import error_text, show_error
 
 if TYPE_CHECKING:
     from gui.pages.providers_model import ProviderRow
@@ -72,13 +72,13 @@ class ProviderEditDialog(QDialog):
         self.setMinimumWidth(560)
 
         self.name = QLineEdit()
-        self.name.setPlaceholderText(self.tr("e.g. deepseek-main"))
+        self.name.setPlaceholderText(self.tr("required, e.g. deepseek-main"))
         self.kind = QComboBox()
         for kind in providers.KINDS:
             self.kind.addItem(kind_label(kind), kind)
         self.base_url = QLineEdit()
         self.models = QLineEdit()
-        self.models.setPlaceholderText(self.tr("Comma-separated, e.g. deepseek-chat, "
+        self.models.setPlaceholderText(self.tr("required, comma-separated, e.g. deepseek-chat, "
                                                "deepseek-reasoner"))
         self.fetch_button = QPushButton(self.tr("Fetch models"))
         self.fetch_button.setToolTip(self.tr("Ask the provider for the models it offers, with "
@@ -329,7 +329,8 @@ class ProviderEditDialog(QDialog):
                 ca_bundle=values["ca_bundle"],
                 existing=self.existing.name if self.existing is not None else None)
         except (ModelListError, ServiceError) as exc:
-            why = exc.message[:1].upper() + exc.message[1:]
+            why = (error_text(exc) if isinstance(exc, ServiceError)
+                   else exc.message[:1].upper() + exc.message[1:])
             self._models_note(self.tr("Could not fetch the model list: {why}").format(why=why),
                               error=True)
             return False
@@ -376,7 +377,7 @@ class ProviderEditDialog(QDialog):
                 await self.backend.call(providers.update_provider, self.existing.name,
                                         api_key=key or None, **kwargs)
         except ServiceError as exc:
-            text = exc.message[:1].upper() + exc.message[1:]
+            text = error_text(exc)
             if isinstance(exc, KeystoreUnavailable):
                 text = self.tr("{why}\nYou can also clear the API key field and save the "
                                "provider without a key for now.").format(why=text)

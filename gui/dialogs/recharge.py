@@ -74,7 +74,7 @@ class RechargeDialog(QDialog):
         if username:
             self.user.setCurrentText(username)
         self.amount = QLineEdit()
-        self.amount.setPlaceholderText(self.tr("for example 100 or 12.50"))
+        self.amount.setPlaceholderText(self.tr("required, for example 100 or 12.50"))
         self.method = QComboBox()
         labels = method_labels()
         for code in methods:

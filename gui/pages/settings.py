@@ -32,6 +32,7 @@ from gui import autostart
 from gui.asyncdialog import ask
 from gui.backend import Backend
 from gui.dialogs.change_password import ChangePasswordDialog
+from gui.errors import error_text
 from gui.pages.base import Page
 from gui.pages.settings_parts import group, left, note
 from gui.pages.settings_security import KEYS as SECURITY_KEYS
@@ -287,7 +288,7 @@ class SettingsPage(Page):
                 await self.backend.call(settings.set, key, value)
                 saved.append(key)
             except ServiceError as exc:
-                errors.append(exc.message)
+                errors.append(error_text(exc))
         self.saved = await self.backend.call(settings.all_settings)
         for key in saved:  # show the stored (normalised) form
             self._show(key, self.saved[key])
