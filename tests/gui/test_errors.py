@@ -2,21 +2,17 @@
 unexpected ones go to the log file too."""
 
 import logging
-import subprocess
-import sys
-import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import settings
 from app.errors import ValidationError
 from app.money import parse_amount
-from gui.error_texts import CONTEXT
 from gui.errors import error_text, setup_file_log, show_error
+from tests.gui.tiny_translation import installed
 
 # A tiny Chinese catalogue, as resources/i18n would hold it once the lead fills it in.
 CHINESE = {
@@ -33,26 +29,8 @@ CHINESE = {
 
 @pytest.fixture
 def chinese(tmp_path: Path) -> Iterator[None]:
-    """CHINESE compiled to a .qm by Qt's own lrelease and installed, as gui/i18n.py does."""
-    root = ET.Element("TS", version="2.1", language="zh_CN")
-    context = ET.SubElement(root, "context")
-    ET.SubElement(context, "name").text = CONTEXT
-    for source, translation in CHINESE.items():
-        message = ET.SubElement(context, "message")
-        ET.SubElement(message, "source").text = source
-        ET.SubElement(message, "translation").text = translation
-    ts, qm = tmp_path / "tiny.ts", tmp_path / "tiny.qm"
-    ET.ElementTree(root).write(ts, encoding="utf-8", xml_declaration=True)
-    lrelease = Path(sys.executable).with_name("pyside6-lrelease")
-    subprocess.run([str(lrelease), str(ts), "-qm", str(qm)], check=True, capture_output=True)
-    translator = QTranslator()
-    assert translator.load(str(qm))
-    app = QCoreApplication.instance()
-    assert app is not None and app.installTranslator(translator)
-    try:
+    with installed(tmp_path, CHINESE):
         yield
-    finally:
-        app.removeTranslator(translator)
 
 
 def _boxes() -> list[QMessageBox]:
@@ -82,7 +60,7 @@ def test_a_refusal_is_translated_with_the_field_it_names(chinese) -> None:
     assert error_text(caught.value) == "输入价格必须大于零"
 
 
-def test_a_setting_refusal_is_shown_in_chinese_in_a_dialog(any_db, chinese) -> None:
+def test_a_setting_refusal_is_shown_in_chinese_in_a_dialog(sqlite_db, chinese) -> None:
     with pytest.raises(ValidationError) as caught:
         settings.set("admin_ip_whitelist", ["10.0.0.0/8", "office"])
     show_error(None, caught.value)
