@@ -18,7 +18,7 @@ from app import accounts
 from app.errors import ServiceError
 from app.models import User
 from gui.backend import Backend
-from gui.errors import show_error
+from gui.errors import error_text, show_error
 
 
 class UserEditDialog(QDialog):
@@ -43,9 +43,10 @@ class UserEditDialog(QDialog):
         if editing:  # shown as plain text: a username cannot be changed
             self.username.setFrame(False)
             self.username.setStyleSheet("background: transparent")
-        self.username.setPlaceholderText(self.tr("letters, digits, '.', '_' or '-'"))
+        # Required fields say so, as optional ones do: the service refuses them empty.
+        self.username.setPlaceholderText(self.tr("required: letters, digits, '.', '_' or '-'"))
         self.email = QLineEdit((user.email or "") if user is not None else "")
-        self.email.setPlaceholderText(self.tr("name@example.com"))
+        self.email.setPlaceholderText(self.tr("required, e.g. name@example.com"))
         self.phone = QLineEdit((user.phone or "") if user is not None else "")
         self.phone.setPlaceholderText(self.tr("optional"))
         self.password = QLineEdit()
@@ -117,7 +118,7 @@ class UserEditDialog(QDialog):
                     accounts.update_user, self.user.username, email=self.email.text(),
                     phone=self.phone.text(), password=password)
         except ServiceError as exc:
-            self._show_error(exc.message)
+            self._show_error(error_text(exc))
             return False
         except Exception as exc:  # noqa: BLE001 - unexpected: logged and explained by show_error
             show_error(self, exc)
