@@ -48,6 +48,13 @@ def test_overdraw_is_refused_and_changes_nothing(alice):
     assert balance(alice) == 1_000
 
 
+def test_an_overdraw_says_what_the_balance_was_and_what_was_asked(alice):
+    with pytest.raises(InsufficientBalance) as caught:
+        ledger.adjust(alice.id, -2, "correction")
+    assert caught.value.message == "the balance (0.00) cannot cover this charge of 0.000002"
+    assert caught.value.balance_micros == 0
+
+
 def test_allow_negative_bills_in_full(alice):
     ledger.post(alice.id, Kind.RECHARGE, 1_000)
     entry = ledger.post(alice.id, Kind.CHARGE, -1_500, allow_negative=True)
