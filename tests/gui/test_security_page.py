@@ -160,7 +160,7 @@ async def test_empty_token_name_is_refused_with_the_service_message(backend) -> 
     await until(lambda: any(isinstance(w, QMessageBox) and w.isVisible()
                             for w in page.findChildren(QMessageBox)))
     [box] = [w for w in page.findChildren(QMessageBox) if w.isVisible()]
-    assert "token name must be 1-64 characters" in box.text()
+    assert "Token name must be 1-64 characters" in box.text()
     box.close()
     await settle_page(page)
     assert AdminToken.select().count() == 0
