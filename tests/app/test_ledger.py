@@ -81,7 +81,7 @@ def test_unknown_user_is_not_found(any_db):
 
 def test_adjust_needs_a_reason(alice):
     for reason in ("", "   ", None):
-        with unchanged(), pytest.raises(ValidationError, match="^Reason is required"):
+        with unchanged(), pytest.raises(ValidationError, match=r"^Reason is required"):
             ledger.adjust(alice.id, 1_000, reason)
     with unchanged(), pytest.raises(ValidationError, match="zero"):
         ledger.adjust(alice.id, 0, "typo")

@@ -91,20 +91,20 @@ def test_astronomical_exponent_is_a_validation_error(text):
 
 @pytest.mark.parametrize("text", ["abc", "1,5", "0x10", "12.5 CNY", "--1"])
 def test_not_a_number(text):
-    with pytest.raises(ValidationError, match="^Amount is not a number"):
+    with pytest.raises(ValidationError, match=r"^Amount is not a number"):
         parse_amount(text)
 
 
 @pytest.mark.parametrize("text", ["", "   "])
 def test_an_empty_amount_is_required_naming_the_field(text):
-    with pytest.raises(ValidationError, match="^Input price is required$") as info:
+    with pytest.raises(ValidationError, match=r"^Input price is required$") as info:
         parse_amount(text, param="input", field="Input price")
     assert info.value.param == "input"
 
 
 def test_a_price_may_be_zero_but_not_negative():
     assert parse_amount("0", allow_zero=True) == 0
-    with pytest.raises(ValidationError, match="^Amount cannot be negative$"):
+    with pytest.raises(ValidationError, match=r"^Amount cannot be negative$"):
         parse_amount("-1", allow_zero=True)
 
 

@@ -75,7 +75,7 @@ def test_paging_matches_the_service_list(orders):
 def test_bad_filters_are_refused(orders):
     with pytest.raises(NotFound):
         reports.recharge_totals(RechargeFilter(username="ghost"))
-    with pytest.raises(ValidationError, match="^Status must be one of"):
+    with pytest.raises(ValidationError, match=r"^Status must be one of"):
         reports.list_recharges(RechargeFilter(status="lost"))
     with pytest.raises(ValidationError, match="end of the date range"):
         reports.recharge_totals(RechargeFilter(since=datetime(2026, 6, 2),

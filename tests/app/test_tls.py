@@ -229,7 +229,7 @@ def test_resolve_with_operator_files_and_bad_mode(tmp_path: Path) -> None:
     assert not (tmp_path / "tls").exists()  # no self-signed pair made when not needed
     with pytest.raises(ValidationError, match="not found"):
         tls.resolve(config, "0.0.0.0", "on", str(tmp_path / "nope.pem"), str(key_path))
-    with pytest.raises(ValidationError, match="^HTTPS must be one of auto, on, off, not"):
+    with pytest.raises(ValidationError, match=r"^HTTPS must be one of auto, on, off, not"):
         tls.resolve(config, "0.0.0.0", "always")
     # off never looks at the files
     assert tls.resolve(config, "0.0.0.0", "off", str(tmp_path / "nope.pem"), "") is None

@@ -6,9 +6,6 @@ from gui.dialogs.user_edit import UserEditDialog
 from tests.gui.tiny_translation import installed
 
 
-
-
-
 async def test_required_fields_say_so_and_optional_ones_too(backend) -> None:
     dialog = UserEditDialog(backend)
     assert dialog.username.placeholderText().startswith("required")
