@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.money import format_micros
+from app.money import format_amount
 from gui.dialogs.recharge import error_label, ok_cancel, with_unit
 
 
@@ -55,7 +55,7 @@ class AdjustDialog(QDialog):
     def _show_balance(self, username: str) -> None:
         micros = self.balances.get(username)
         self.balance.setText("" if micros is None else self.tr("{amount} {currency}").format(
-            amount=format_micros(micros), currency=self.currency))
+            amount=format_amount(micros), currency=self.currency))
 
     def username(self) -> str:
         return self.user.currentText()

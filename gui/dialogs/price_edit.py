@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.money import format_micros
+from app.money import format_amount
 from app.pricing import MAX_OUTPUT_TOKENS_LIMIT
 from gui.dialogs.recharge import error_label, with_unit
 
@@ -45,7 +45,7 @@ class PriceEditDialog(QDialog):
             "client names no limit. Default: the default max tokens setting."))
         if prices is not None:
             for field, micros in zip((self.input, self.cached, self.output), prices, strict=True):
-                field.setText(format_micros(micros))
+                field.setText(format_amount(micros))
         hint = QLabel(self.tr("Prices are in {currency} per 1,000,000 tokens. Cached input is "
                               "what a prompt token costs when the provider reports it as "
                               "cached.").format(currency=currency))

@@ -3,7 +3,7 @@
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from app.money import format_micros
+from app.money import format_amount
 from gui.dialogs.recharge import error_label, ok_cancel, with_unit
 
 
@@ -17,11 +17,11 @@ class RefundDialog(QDialog):
         order = QLabel(order_no)
         order.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         remaining = paid_micros - refunded_micros
-        paid = QLabel(self.tr("{amount} {currency}").format(amount=format_micros(paid_micros),
+        paid = QLabel(self.tr("{amount} {currency}").format(amount=format_amount(paid_micros),
                                                              currency=currency))
-        self.amount = QLineEdit(format_micros(remaining))
+        self.amount = QLineEdit(format_amount(remaining))
         self.amount.setToolTip(self.tr("At most {remaining} {currency} can be refunded.").format(
-            remaining=format_micros(remaining), currency=currency))
+            remaining=format_amount(remaining), currency=currency))
         self.note = QLineEdit()
         self.note.setPlaceholderText(self.tr("optional, for example why the money went back"))
         warning = QLabel(self.tr("The refund is taken off {user}'s balance and cannot be "
@@ -34,7 +34,7 @@ class RefundDialog(QDialog):
         form.addRow(self.tr("Paid:"), paid)
         if refunded_micros:
             form.addRow(self.tr("Refunded before:"), QLabel(self.tr("{amount} {currency}").format(
-                amount=format_micros(refunded_micros), currency=currency)))
+                amount=format_amount(refunded_micros), currency=currency)))
         form.addRow(self.tr("Refund &amount:"), with_unit(self.amount, currency))
         form.addRow(self.tr("&Note:"), self.note)
         buttons, self.ok_button = ok_cancel(self, self.tr("Refund"))

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -28,7 +27,7 @@ from PySide6.QtWidgets import (
 from app import accounts, ledger, recharges, reports, settings
 from app.errors import ServiceError
 from app.models import LedgerEntry, RechargeRecord, User
-from app.money import format_micros, parse_amount
+from app.money import format_amount, parse_amount
 from gui.asyncdialog import ask
 from gui.backend import Backend
 from gui.dialogs.adjust import AdjustDialog
@@ -38,7 +37,6 @@ from gui.pages.balances_filters import RecordFilters, kind_labels, status_labels
 from gui.pages.balances_rows import (
     Column,
     RowsModel,
-    fit_columns,
     local_time,
     make_table,
     selected_row,
@@ -47,6 +45,7 @@ from gui.pages.balances_rows import (
     sorted_view,
 )
 from gui.pages.base import Page
+from gui.tables import fit_columns
 
 PAGE = 100  # rows fetched per "Load more"
 T = TypeVar("T")
@@ -112,17 +111,14 @@ class BalancesPage(Page):
         self.users_model = RowsModel([
             Column(self.tr("User"), self._user_name, key=lambda u: u.username.lower(),
                    tooltip=lambda u: u.email or ""),
-            Column(self.tr("Balance"), lambda u: format_micros(u.balance_micros),
+            Column(self.tr("Balance"), lambda u: format_amount(u.balance_micros),
                    key=lambda u: u.balance_micros, numeric=True,
                    negative=lambda u: u.balance_micros < 0),
         ], self)
         self.users_proxy = sorted_view(self.users_model)
         self.users_view = make_table(self.users_proxy, sortable=True)
         self.users_view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        header = self.users_view.horizontalHeader()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        fit_columns(self.users_view, stretch=0)
         self.users_view.selectionModel().selectionChanged.connect(self._user_selected)
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("Find a user (Ctrl+F)"))
@@ -144,9 +140,9 @@ class BalancesPage(Page):
         self.ledger_model = RowsModel([
             Column(self.tr("Time"), lambda e: local_time(e.created_at)),
             Column(self.tr("Kind"), lambda e: kinds.get(e.kind, e.kind)),
-            Column(self.tr("Amount"), lambda e: format_micros(e.amount_micros), numeric=True,
+            Column(self.tr("Amount"), lambda e: format_amount(e.amount_micros), numeric=True,
                    negative=lambda e: e.amount_micros < 0),
-            Column(self.tr("Balance"), lambda e: format_micros(e.balance_after_micros),
+            Column(self.tr("Balance"), lambda e: format_amount(e.balance_after_micros),
                    numeric=True, negative=lambda e: e.balance_after_micros < 0,
                    tooltip=lambda e: self.tr("Balance after this entry")),
             Column(self.tr("Reference"), lambda e: e.ref or ""),
@@ -154,6 +150,7 @@ class BalancesPage(Page):
         ], self)
         self.ledger_view = make_table(self.ledger_model)
         self.hide_holds = QCheckBox(self.tr("Hide request holds and releases"))
+        fit_columns(self.ledger_view, stretch=5, middle=[4])
         self.hide_holds.setToolTip(self.tr("Each relayed request holds money while it runs and "
                                            "releases it when it is charged."))
         self.hide_holds.setChecked(True)
@@ -178,16 +175,17 @@ class BalancesPage(Page):
         self.records_model = RowsModel([
             Column(self.tr("Order number"), lambda r: r.order_no),
             Column(self.tr("User"), lambda r: r.user.username),
-            Column(self.tr("Amount"), lambda r: format_micros(r.amount_micros), numeric=True),
+            Column(self.tr("Amount"), lambda r: format_amount(r.amount_micros), numeric=True),
             Column(self.tr("Method"), lambda r: methods.get(r.method, r.method)),
             Column(self.tr("Status"), lambda r: statuses.get(r.status, r.status)),
-            Column(self.tr("Refunded"), lambda r: format_micros(r.refunded_micros)
+            Column(self.tr("Refunded"), lambda r: format_amount(r.refunded_micros)
                    if r.refunded_micros else "", numeric=True),
             Column(self.tr("Created"), lambda r: local_time(r.created_at)),
             Column(self.tr("Note"), lambda r: r.note or "", tooltip=lambda r: r.note),
         ], self)
         self.records_view = make_table(self.records_model)
         self.records_view.selectionModel().selectionChanged.connect(self._record_selected)
+        fit_columns(self.records_view, stretch=7, elide=[1])
         self.filters = RecordFilters(self)
         self.filters.changed.connect(lambda: self.spawn(self.load_records()))
         self.totals = QLabel("")
@@ -276,9 +274,8 @@ class BalancesPage(Page):
             self.ledger_model.append_rows(rows)
         else:
             self.ledger_model.set_rows(rows)
-        fit_columns(self.ledger_view, 200)
         self.ledger_box.setTitle(self.tr("Ledger of {user}: balance {balance} {currency}").format(
-            user=user.username, balance=format_micros(user.balance_micros),
+            user=user.username, balance=format_amount(user.balance_micros),
             currency=self.currency))
         shown = len(self.ledger_model.rows)
         self.ledger_count.setText(self.tr("1 entry shown") if shown == 1 else
@@ -308,13 +305,12 @@ class BalancesPage(Page):
             self.records_model.append_rows(rows)
         else:
             self.records_model.set_rows(rows)
-        fit_columns(self.records_view)
         self.totals.setText(self.tr(
             "{shown} of {count} records shown. Recharged {recharged} {currency}, refunded "
             "{refunded} {currency}, net {net} {currency}.").format(
             shown=len(self.records_model.rows), count=totals.count,
-            recharged=format_micros(totals.recharged_micros),
-            refunded=format_micros(totals.refunded_micros), net=format_micros(totals.net_micros),
+            recharged=format_amount(totals.recharged_micros),
+            refunded=format_amount(totals.refunded_micros), net=format_amount(totals.net_micros),
             currency=self.currency))
         self.records_more.setEnabled(len(self.records_model.rows) < totals.count)
         self._record_selected()
@@ -360,7 +356,7 @@ class BalancesPage(Page):
         if record is None:
             return None
         text = self.tr("Recharged {amount} {currency} to {user}. Order number: {order}").format(
-            amount=format_micros(record.amount_micros), currency=self.currency,
+            amount=format_amount(record.amount_micros), currency=self.currency,
             user=record.user.username, order=record.order_no)
         self.notice.setText(text)
         self.last_notice = box = QMessageBox(QMessageBox.Icon.Information, self.tr("Recharged"),
@@ -380,7 +376,8 @@ class BalancesPage(Page):
 
         async def submit() -> RechargeRecord:
             return await self.backend.call(
-                recharges.refund, record.order_no, parse_amount(dialog.amount.text()),
+                recharges.refund, record.order_no,
+                parse_amount(dialog.amount.text(), field="Refund amount"),
                 note=dialog.note.text())
 
         done = await self._submit(dialog, submit)
@@ -388,8 +385,8 @@ class BalancesPage(Page):
             return None
         self.notice.setText(self.tr(
             "Order {order}: {refunded} of {amount} {currency} refunded to {user}.").format(
-            order=done.order_no, refunded=format_micros(done.refunded_micros),
-            amount=format_micros(done.amount_micros), currency=self.currency,
+            order=done.order_no, refunded=format_amount(done.refunded_micros),
+            amount=format_amount(done.amount_micros), currency=self.currency,
             user=record.user.username))
         self.backend.changed.emit("money")
         return done
@@ -402,7 +399,7 @@ class BalancesPage(Page):
                               self.currency, chosen.username if chosen else None, self)
 
         async def submit() -> LedgerEntry:
-            amount = parse_amount(dialog.amount.text(), allow_negative=True)
+            amount = parse_amount(dialog.amount.text(), field="Change", allow_negative=True)
             return await self.backend.call(ledger.adjust, users[dialog.username()].id, amount,
                                            dialog.reason.text())
 
@@ -412,7 +409,7 @@ class BalancesPage(Page):
         names = {u.id: name for name, u in users.items()}
         self.notice.setText(self.tr("{user}: balance adjusted by {amount} {currency}, now "
                                     "{balance} {currency}.").format(
-            user=names[entry.user_id], amount=format_micros(entry.amount_micros),
-            balance=format_micros(entry.balance_after_micros), currency=self.currency))
+            user=names[entry.user_id], amount=format_amount(entry.amount_micros),
+            balance=format_amount(entry.balance_after_micros), currency=self.currency))
         self.backend.changed.emit("money")
         return entry

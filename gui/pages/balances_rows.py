@@ -21,13 +21,13 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QPushButton, QTableView, QWidget
 
 from gui.sorting import SortProxy
+from gui.tables import NEGATIVE, NUMBER_ALIGNMENT
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-NEGATIVE = QBrush(QColor("#b42318"))
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -40,7 +40,7 @@ class Column:
     key: Callable[[Any], Any] | None = None
     numeric: bool = False  # right-aligned
     negative: Callable[[Any], bool] | None = None  # drawn in red when true
-    tooltip: Callable[[Any], str] | None = None
+    tooltip: Callable[[Any], str] | None = None  # shown after the text of a text column
 
 
 def local_time(value: datetime | None) -> str:
@@ -91,14 +91,21 @@ class RowsModel(QAbstractTableModel):
         if role == SORT_ROLE:
             return column.key(row) if column.key is not None else column.text(row)
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            horizontal = Qt.AlignmentFlag.AlignRight if column.numeric else \
-                Qt.AlignmentFlag.AlignLeft
-            return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
+            return int(NUMBER_ALIGNMENT if column.numeric else
+                       Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole and column.negative is not None:
             return NEGATIVE if column.negative(row) else None
-        if role == Qt.ItemDataRole.ToolTipRole and column.tooltip is not None:
-            return column.tooltip(row) or None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(row, column)
         return None
+
+    @staticmethod
+    def _tooltip(row: Any, column: Column) -> str | None:
+        """A text column's full text (it may be elided), then the column's own note."""
+        parts = [] if column.numeric else [column.text(row)]
+        if column.tooltip is not None:
+            parts.append(column.tooltip(row) or "")
+        return "\n".join(dict.fromkeys(p for p in parts if p)) or None
 
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -106,7 +113,7 @@ class RowsModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.DisplayRole:
                 return self.columns[section].header
             if role == Qt.ItemDataRole.TextAlignmentRole and self.columns[section].numeric:
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                return int(NUMBER_ALIGNMENT)
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
@@ -153,15 +160,6 @@ def selected_row(view: QTableView) -> Any | None:
         index, model = model.mapToSource(index), model.sourceModel()
     assert isinstance(model, RowsModel)
     return model.rows[index.row()]
-
-
-def fit_columns(view: QTableView, max_width: int = 320) -> None:
-    """Size columns to what they hold (capped, so one long note cannot push the rest away)."""
-    view.resizeColumnsToContents()
-    header = view.horizontalHeader()
-    for column in range(header.count() - 1):
-        if header.sectionSize(column) > max_width:
-            header.resizeSection(column, max_width)
 
 
 def shortcut(page: QWidget, keys: str | QKeySequence.StandardKey,

@@ -1,8 +1,9 @@
 """Dashboard: today's traffic at a glance, the last 14 days by model, and today's top models.
 
 All numbers come from :mod:`app.stats` (aggregates computed by the database). The page only
-lays them out: days without traffic are drawn as zero, money is shown with ``format_micros``
-(the spend axis is labelled from exact integer ticks, never from float formatting).
+lays them out: days without traffic are drawn as zero, money is shown with ``format_amount``
+(the spend axis is labelled from exact integer ticks, never from float formatting). Days are
+local days, and say so.
 """
 
 from __future__ import annotations
@@ -38,7 +39,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableView,
@@ -48,9 +48,10 @@ from PySide6.QtWidgets import (
 )
 
 from app import settings
-from app.money import format_micros
+from app.money import format_amount
 from gui.backend import Backend
 from gui.pages.base import Page
+from gui.tables import NUMBER_ALIGNMENT, fit_columns
 
 if TYPE_CHECKING:  # imported for real inside refresh()
     from app.stats import DayModel, Today
@@ -76,6 +77,7 @@ class Card(QFrame):
         self.caption = QLabel(caption)
         self.caption.setStyleSheet("color: palette(placeholder-text);")
         self.value = QLabel("-")
+        self.shown = "-"  # the value's text, without its unit
         font = QFont(self.value.font())
         font.setPointSizeF(font.pointSizeF() * 1.9)
         font.setBold(True)
@@ -92,6 +94,7 @@ class Card(QFrame):
 
     def show_value(self, value: str, detail: str = "", unit: str = "") -> None:
         """``unit`` (a currency code) is set smaller after the value."""
+        self.shown = value
         if unit:
             self.value.setTextFormat(Qt.TextFormat.RichText)
             self.value.setText(f"{html.escape(value)}<span style='font-size: small; "
@@ -146,7 +149,7 @@ class DashboardPage(Page):
     def _build_cards(self) -> QGridLayout:
         self.requests_card = Card(self.tr("Requests today"))
         self.tokens_card = Card(self.tr("Tokens today"))
-        self.spend_card = Card(self.tr("Spend today"))
+        self.spend_card = Card(self.tr("Spend today (local time)"))
         self.users_card = Card(self.tr("Active users today"))
         self.errors_card = Card(self.tr("Errors today"))
         grid = QGridLayout()
@@ -218,17 +221,13 @@ class DashboardPage(Page):
         rows = view.verticalHeader()
         rows.setDefaultSectionSize(view.fontMetrics().height() + 8)
         header = view.horizontalHeader()
-        metrics = view.fontMetrics()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.top_model.setHeaderData(0, Qt.Orientation.Horizontal,
                                      Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                                      Qt.ItemDataRole.TextAlignmentRole)
-        right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-        for column, sample in ((1, "000,000"), (2, "000,000,000"), (3, "00,000.000000 CNY"),
-                               (4, "Share of requests")):
-            header.resizeSection(column, metrics.horizontalAdvance(sample) + 24)
-            self.top_model.setHeaderData(column, Qt.Orientation.Horizontal, right,
+        for column in range(1, 5):
+            self.top_model.setHeaderData(column, Qt.Orientation.Horizontal, NUMBER_ALIGNMENT,
                                          Qt.ItemDataRole.TextAlignmentRole)
+        fit_columns(view, stretch=0)
         view.setFixedHeight(header.sizeHint().height() + TOP_MODELS * rows.defaultSectionSize()
                             + 2 * view.frameWidth())
         self.top_view = view
@@ -275,7 +274,7 @@ class DashboardPage(Page):
             self._stale = True  # reloaded when shown again
 
     def _money(self, micros: int) -> str:
-        return self.tr("{amount} {currency}").format(amount=format_micros(micros),
+        return self.tr("{amount} {currency}").format(amount=format_amount(micros),
                                                       currency=self._currency)
 
     def _show_cards(self, today: Today, per_minute: int) -> None:
@@ -284,7 +283,7 @@ class DashboardPage(Page):
         tokens = today.prompt_tokens + today.completion_tokens
         self.tokens_card.show_value(f"{tokens:,}", self.tr("{p} prompt, {c} completion").format(
             p=f"{today.prompt_tokens:,}", c=f"{today.completion_tokens:,}"))
-        self.spend_card.show_value(format_micros(today.spend_micros),
+        self.spend_card.show_value(format_amount(today.spend_micros),
                                    self.tr("charged to users"), unit=self._currency)
         self.users_card.show_value(f"{today.active_users:,}", self.tr("with at least one request"))
         if today.requests:
@@ -301,15 +300,18 @@ class DashboardPage(Page):
         total = sum(r.requests for r in today)
         rows = sorted(today, key=lambda r: (-r.requests, -r.spend_micros, r.model or ""))
         self.top_model.setRowCount(0)
-        right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        self.top_model.setHeaderData(3, Qt.Orientation.Horizontal, self.tr(
+            "Spend ({currency})").format(currency=self._currency))
         for r in rows[:TOP_MODELS]:
             name = QStandardItem(self._model_name(r.model))
             name.setData(self._color_of(r.model), Qt.ItemDataRole.DecorationRole)
+            name.setToolTip(name.text())  # a long model name is elided
             cells = [name]
             share = f"{round(100 * r.requests / total)}%"  # a proportion, not money
-            for text in (f"{r.requests:,}", f"{r.tokens:,}", self._money(r.spend_micros), share):
+            for text in (f"{r.requests:,}", f"{r.tokens:,}", format_amount(r.spend_micros),
+                         share):
                 item = QStandardItem(text)
-                item.setTextAlignment(right)
+                item.setTextAlignment(NUMBER_ALIGNMENT)
                 cells.append(item)
             self.top_model.appendRow(cells)
         self.top_view.setVisible(bool(rows))
@@ -368,8 +370,9 @@ class DashboardPage(Page):
             self._series_values.append(numbers)
         self.x_axis.setCategories([f"{d.month}/{d.day}" for d in days])
         self.chart_heading.setText(
-            self.tr("Spend per day in {currency}, last 14 days").format(currency=self._currency)
-            if spend else self.tr("Requests per day, last 14 days"))
+            self.tr("Spend per day in {currency}, last 14 days (local time)").format(
+                currency=self._currency)
+            if spend else self.tr("Requests per day, last 14 days (local time)"))
         totals = [sum(col) for col in zip(*self._series_values, strict=True)] if named \
             else [0] * DAYS
         empty_top = 1_000_000 if spend else 5  # an empty chart still gets a sensible scale
@@ -384,9 +387,9 @@ class DashboardPage(Page):
         for label in list(self.y_axis.categoriesLabels()):
             self.y_axis.remove(label)
         self.y_axis.setStartValue(0)
-        self.y_axis.append(format_micros(0) if money else "0", 0)
+        self.y_axis.append(format_amount(0) if money else "0", 0)
         for value in ticks:
-            self.y_axis.append(format_micros(value) if money else f"{value:,}", value)
+            self.y_axis.append(format_amount(value) if money else f"{value:,}", value)
         self.y_axis.setRange(0, ticks[-1])
 
     def _hovered(self, on: bool, day_index: int, series_index: int) -> None:

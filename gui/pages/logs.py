@@ -29,15 +29,18 @@ from app.logquery import LogFilter
 from gui.backend import Backend
 from gui.pages.base import Page
 from gui.pages.logs_model import LogsModel
+from gui.tables import fit_columns, optional_columns
 
 # Sample text per column: wide enough for typical values without wasting space.
 COLUMN_SAMPLES = {
     "time": "2026-06-01 23:59:59", "user": "zhang_wei", "model": "deepseek-reasoner",
     "provider": "deepseek", "status": "502 upstream_unavailable", "prompt": "12,345",
-    "cached": "12,345", "completion": "12,345", "cost": "0.00000", "total_ms": "12,345",
+    "cached": "12,345", "completion": "12,345", "cost": "12.345678", "total_ms": "12,345",
     "ttfb_ms": "1,234", "ip": "192.168.100.100", "stream": "✓", "estimated": "✓",
-    "written_off": "0.00000",
+    "written_off": "12.345678",
 }
+# Shown on demand (the header's context menu); each row's tooltip holds what they say.
+HIDDEN_AT_FIRST = ("cached", "stream", "estimated", "written_off")
 TYPING_DELAY_MS = 400
 
 
@@ -146,10 +149,16 @@ class LogsPage(Page):
         header = view.horizontalHeader()
         header.setHighlightSections(False)
         metrics = view.fontMetrics()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        # Sized from samples, not contents: measuring cells would read a million-row model.
         for column, (key, label) in enumerate(self.model.columns):
             sample = max(COLUMN_SAMPLES[key], label, key=metrics.horizontalAdvance)
             header.resizeSection(column, metrics.horizontalAdvance(sample) + 16)
-        header.setStretchLastSection(True)
+        keys = [key for key, _ in self.model.columns]
+        fit_columns(view, stretch=keys.index("status"),
+                    elide=[keys.index(k) for k in ("user", "model", "provider")],
+                    middle=[keys.index("ip")], content_sized=False)
+        optional_columns(view, [keys.index(k) for k in HIDDEN_AT_FIRST])
         view.verticalScrollBar().valueChanged.connect(self._scrolled)
         self.view = view
 

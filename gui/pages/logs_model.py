@@ -25,7 +25,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from app import logquery
 from app.logquery import LogFilter, LogRow, Scope
-from app.money import format_micros
+from app.money import format_cost
 from gui.backend import Backend
 
 Index = QModelIndex | QPersistentModelIndex
@@ -43,6 +43,7 @@ TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
 CELL_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 CELL_CACHE = 4096  # rows whose texts are kept: a few screens, never the whole log
 NUMERIC = {"prompt", "cached", "completion", "cost", "total_ms", "ttfb_ms", "written_off"}
+ELIDED = {"user", "model", "provider", "status", "ip"}  # free text: may be cut, tooltip in full
 CENTERED = {"stream", "estimated"}
 
 
@@ -135,7 +136,10 @@ class LogsModel(QAbstractTableModel):
                 return ERROR_BRUSH
             return None
         if role == TOOLTIP:
-            return self._tooltip(self._rows[row])
+            tip = self._tooltip(self._rows[row])
+            if self._keys[index.column()] in ELIDED:
+                return f"{self.data(index)}\n{tip}"
+            return tip
         if role == ID_ROLE:
             return self._rows[row].id
         return None
@@ -266,10 +270,10 @@ class LogsModel(QAbstractTableModel):
         status = f"{row.status} {row.error_code}" if row.error_code else str(row.status)
         return (format_time(row.created_at), row.username or "", row.model or "",
                 row.provider or "", status, f"{row.prompt_tokens:,}", f"{row.cached_tokens:,}",
-                f"{row.completion_tokens:,}", format_micros(row.cost_micros),
+                f"{row.completion_tokens:,}", format_cost(row.cost_micros),
                 f"{row.duration_ms:,}", "—" if row.ttfb_ms is None else f"{row.ttfb_ms:,}",
                 row.client_ip or "", "✓" if row.stream else "", "✓" if row.estimated else "",
-                format_micros(row.written_off_micros) if row.written_off_micros else "")
+                format_cost(row.written_off_micros) if row.written_off_micros else "")
 
     @staticmethod
     def _alignment(key: str) -> int:
@@ -287,6 +291,16 @@ class LogsModel(QAbstractTableModel):
             lines.append(self.tr("Error: {code}").format(code=row.error_code))
         if row.failover_count:
             lines.append(self.tr("Failed over {n} time(s)").format(n=row.failover_count))
+        # What the columns hidden by default hold (the header's menu shows them).
+        if row.cached_tokens:
+            lines.append(self.tr("Cached prompt tokens: {n}").format(n=f"{row.cached_tokens:,}"))
+        if row.stream:
+            lines.append(self.tr("Streamed"))
+        if row.estimated:
+            lines.append(self.tr("Token counts estimated"))
+        if row.written_off_micros:
+            lines.append(self.tr("Written off: {amount}").format(
+                amount=format_cost(row.written_off_micros)))
         if row.user_agent:
             lines.append(self.tr("Client: {agent}").format(agent=row.user_agent))
         return "\n".join(lines)

@@ -13,14 +13,13 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 from app import pricing, settings
 from app.errors import ServiceError
 from app.models import ModelPrice
-from app.money import format_micros
+from app.money import format_cost
 from gui.asyncdialog import ask, confirm_destructive
 from gui.backend import Backend
 from gui.dialogs.price_edit import PriceEditDialog
 from gui.pages.balances_rows import (
     Column,
     RowsModel,
-    fit_columns,
     local_time,
     make_table,
     selected_row,
@@ -28,6 +27,7 @@ from gui.pages.balances_rows import (
     sorted_view,
 )
 from gui.pages.base import Page
+from gui.tables import fit_columns
 
 
 class PricesPage(Page):
@@ -39,11 +39,11 @@ class PricesPage(Page):
         self.last_dialog: QDialog | None = None  # the open dialog or box, for tests
         self.model = RowsModel([
             Column(self.tr("Model"), lambda p: p.model, key=lambda p: p.model.lower()),
-            Column(self.tr("Input"), lambda p: format_micros(p.input_micros),
+            Column(self.tr("Input"), lambda p: format_cost(p.input_micros),
                    key=lambda p: p.input_micros, numeric=True),
-            Column(self.tr("Cached input"), lambda p: format_micros(p.cached_input_micros),
+            Column(self.tr("Cached input"), lambda p: format_cost(p.cached_input_micros),
                    key=lambda p: p.cached_input_micros, numeric=True),
-            Column(self.tr("Output"), lambda p: format_micros(p.output_micros),
+            Column(self.tr("Output"), lambda p: format_cost(p.output_micros),
                    key=lambda p: p.output_micros, numeric=True),
             Column(self.tr("Max output tokens"),
                    lambda p: f"{p.max_output_tokens:,}" if p.max_output_tokens
@@ -57,6 +57,7 @@ class PricesPage(Page):
         self.view = make_table(self.proxy, sortable=True)
         self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.view.doubleClicked.connect(lambda _: self.spawn(self.edit_price()))
+        fit_columns(self.view, stretch=0)
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)
         self.hint = QLabel("")
         self.hint.setWordWrap(True)
@@ -93,7 +94,6 @@ class PricesPage(Page):
             self.model.set_header(column, self.tr("{column} ({currency})").format(
                 column=header, currency=self.currency))
         self.model.set_rows(prices)
-        fit_columns(self.view)
         if chosen is not None:
             self.select_model(chosen.model)
         self.hint.setText(self.tr(

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QProgressBar,
@@ -33,6 +32,7 @@ from gui.pages.providers_model import (
     SORT_ROLE,
     ProviderRow,
     ProvidersModel,
+    lay_out_columns,
     live_health,
     load_rows,
     local_time,
@@ -53,7 +53,6 @@ class ProvidersPage(Page):
         super().__init__(backend, parent)
         self.last_dialog: QWidget | None = None
         self._testing: set[str] = set()
-        self._sized = False
         intro = QLabel(self.tr("Upstream AI services the relay forwards to. Higher priority is "
                                "tried first; equal priorities share traffic by weight. API keys "
                                "stay in the system keyring."))
@@ -73,8 +72,7 @@ class ProvidersPage(Page):
         self.view.setWordWrap(False)
         self.view.verticalHeader().setVisible(False)
         self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
-        self.view.horizontalHeader().setStretchLastSection(True)
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        lay_out_columns(self.view, self.model)
         # Enter and double-click both "activate" a row: open it for editing.
         self.view.activated.connect(lambda _: self.spawn(self.edit_selected()))
         self.view.selectionModel().selectionChanged.connect(self._update_buttons)
@@ -160,18 +158,9 @@ class ProvidersPage(Page):
                         else self._test_text(row.test_ok, row.test_ms, row.test_message))
         self.model.set_rows(rows)
         self.apply_live_health()
-        if rows and not self._sized:  # once: later reloads keep the operator's widths
-            self._sized = True
-            self._size_columns()
         if selected is not None:
             self.select(selected.name)
         self._update_buttons()
-
-    def _size_columns(self) -> None:
-        self.view.resizeColumnsToContents()
-        for key, width in (("models", 240), ("mapping", 220), ("test", 220), ("error", 260)):
-            column = self.model.column(key)
-            self.view.setColumnWidth(column, min(self.view.columnWidth(column), width))
 
     def _on_traffic(self, _per_minute: int, _in_flight: int) -> None:
         """The backend's sampling tick: cheap, in-memory only, no database call."""

@@ -9,11 +9,12 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QTableView, QWidget
 
 from app import providers
 from gui.backend import Backend
 from gui.dialogs.provider_edit import kind_label
+from gui.tables import NUMBER_ALIGNMENT, fit_columns, optional_columns
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -80,6 +81,18 @@ def local_time(value: datetime | None) -> str:
         value.replace(tzinfo=UTC).astimezone().strftime("%Y-%m-%d %H:%M:%S")
 
 
+# Shown from the header's menu; the "Selected provider" box and Health's text hold them too.
+HIDDEN_AT_FIRST = ("failures", "mapping", "cooldown", "error", "proxy")
+
+
+def lay_out_columns(view: QTableView, model: "ProvidersModel") -> None:
+    """Fit the table to the window: free text elides (a base URL in the middle), the rarely
+    read columns start hidden."""
+    fit_columns(view, stretch=model.column("url"), middle=[model.column("url")],
+                elide=[model.column(k) for k in ("models", "mapping", "test", "error", "proxy")])
+    optional_columns(view, [model.column(k) for k in HIDDEN_AT_FIRST])
+
+
 class ProvidersModel(QAbstractTableModel):
     NUMERIC = frozenset({"priority", "weight", "failures"})
 
@@ -128,7 +141,7 @@ class ProvidersModel(QAbstractTableModel):
         if role == SORT_ROLE:
             return getattr(row, column) if column in self.NUMERIC else self.text_for(row, column)
         if role == Qt.ItemDataRole.TextAlignmentRole and column in self.NUMERIC:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return int(NUMBER_ALIGNMENT)
         if role == Qt.ItemDataRole.ToolTipRole and column in ("models", "mapping", "error",
                                                               "test", "url", "proxy"):
             return self.text_for(row, column) or None

@@ -13,7 +13,6 @@ from PySide6.QtGui import QAction, QKeySequence, QStandardItem, QStandardItemMod
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QPushButton,
@@ -39,18 +38,19 @@ from gui.pages.security_labels import (
     target_text,
     token_status,
 )
+from gui.tables import fit_columns
 
 EVENT_LIMIT = 200
 
 
-def _table(model: QStandardItemModel, stretch: int) -> QTableView:
-    """The app's read-only table, with one stretching column and the rest sized to content."""
+def _table(model: QStandardItemModel, stretch: int, elide: tuple[int, ...] = (),
+           middle: tuple[int, ...] = ()) -> QTableView:
+    """The app's read-only table: one stretching column, free text elided (each cell's tooltip
+    holds it in full), the rest sized to content."""
     table = make_table(model)
-    header = table.horizontalHeader()
-    header.setStretchLastSection(False)
-    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    table.horizontalHeader().setDefaultAlignment(
+        Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    fit_columns(table, stretch=stretch, elide=elide, middle=middle)
     return table
 
 
@@ -106,7 +106,7 @@ class SecurityPage(Page):
         self.bans_model.setHorizontalHeaderLabels([
             self.tr("Address"), self.tr("Reason"), self.tr("Failures"), self.tr("Banned since"),
             self.tr("Banned until")])
-        self.bans_table = _table(self.bans_model, 1)
+        self.bans_table = _table(self.bans_model, 1, middle=(0,))
         self.bans_table.selectionModel().selectionChanged.connect(
             lambda *_: self._update_buttons())
         self.unban_button = QPushButton(self.tr("&Unban…"))
@@ -125,7 +125,7 @@ class SecurityPage(Page):
         self.events_model.setHorizontalHeaderLabels([
             self.tr("Time"), self.tr("Event"), self.tr("By"), self.tr("Concerning"),
             self.tr("Address"), self.tr("Details")])
-        self.events_table = _table(self.events_model, 5)
+        self.events_table = _table(self.events_model, 5, elide=(1, 2, 3), middle=(4,))
         self.refresh_button = QPushButton(self.tr("&Refresh"))
         self.refresh_button.setToolTip(QKeySequence(QKeySequence.StandardKey.Refresh).toString(
             QKeySequence.SequenceFormat.NativeText))
@@ -142,7 +142,7 @@ class SecurityPage(Page):
         self.tokens_model.setHorizontalHeaderLabels([
             self.tr("Name"), self.tr("Token"), self.tr("Status"), self.tr("Created"),
             self.tr("Last used"), self.tr("Last address")])
-        self.tokens_table = _table(self.tokens_model, 0)
+        self.tokens_table = _table(self.tokens_model, 0, middle=(5,))
         self.tokens_table.selectionModel().selectionChanged.connect(
             lambda *_: self._update_buttons())
         self.new_token_button = QPushButton(self.tr("&New token…"))

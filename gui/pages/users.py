@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -23,13 +22,14 @@ from PySide6.QtWidgets import (
 
 from app import accounts, settings
 from app.models import User
-from app.money import format_micros
+from app.money import format_amount
 from gui.asyncdialog import ask, confirm_destructive
 from gui.backend import Backend
 from gui.dialogs.api_keys import ApiKeysDialog, local_time
 from gui.dialogs.user_edit import UserEditDialog
 from gui.pages.base import Page
 from gui.sorting import SortProxy
+from gui.tables import NUMBER_ALIGNMENT, fit_columns, money_foreground
 
 SORT_ROLE = Qt.ItemDataRole.UserRole
 Index = QModelIndex | QPersistentModelIndex
@@ -82,18 +82,18 @@ class UsersModel(QAbstractTableModel):
         column = index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return (user.username, user.email or "", user.phone or "", self.status_text(user),
-                    format_micros(user.balance_micros), local_time(user.created_at))[column]
+                    format_amount(user.balance_micros), local_time(user.created_at))[column]
         if role == SORT_ROLE:
             return (user.username.lower(), (user.email or "").lower(), user.phone or "",
                     user.status, user.balance_micros, user.created_at.isoformat())[column]
         if role == Qt.ItemDataRole.TextAlignmentRole and column == self.BALANCE:
-            return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+            return NUMBER_ALIGNMENT
+        if role == Qt.ItemDataRole.ForegroundRole and column == self.BALANCE \
+                and user.balance_micros < 0:
+            return money_foreground(user.balance_micros)
         if role == Qt.ItemDataRole.ForegroundRole and user.status != "active":
             parent = self.parent()
             return parent.palette().placeholderText() if isinstance(parent, QWidget) else None
-        if role == Qt.ItemDataRole.ForegroundRole and column == self.BALANCE \
-                and user.balance_micros < 0:
-            return Qt.GlobalColor.darkRed
         return None
 
 
@@ -149,8 +149,7 @@ class UsersPage(Page):
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        fit_columns(self.table, stretch=1, elide=[0])
         self.table.doubleClicked.connect(lambda _i: self._on_edit())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.footer = QLabel("")
@@ -333,7 +332,7 @@ class UsersPage(Page):
             details += "\n\n" + self.tr(
                 "{user} still has a balance of {amount}. It stays with the de-identified "
                 "payment records and can still be refunded by order number.").format(
-                user=username, amount=format_micros(user.balance_micros))
+                user=username, amount=format_amount(user.balance_micros))
         if not await confirm_destructive(
                 self, self.tr("Delete user"), self.tr("Delete the user {user}?").format(
                     user=username), details, self.tr("Delete user")):

@@ -1,6 +1,7 @@
 """What a user would see wrong in a laid-out widget: text cut off, widgets squeezed below the
 size they need or pushed out of their parent. Render tests assert that this list is empty."""
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -11,8 +12,11 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QTabBar,
+    QTableView,
     QWidget,
 )
+
+from gui.tables import elided_columns
 
 # Widgets a layout must give at least their minimum size hint (Qt's own parts, named qt_*,
 # and views whose hints are only a default are left out).
@@ -49,24 +53,41 @@ def _cut_text(widget: QWidget) -> str | None:
             if needed > tab.width() or not widget.rect().contains(tab):
                 return f"tab {widget.tabText(i)!r} needs {needed} px, shown in {tab}"
     if isinstance(widget, QAbstractItemView) and widget.model() is not None:
-        return _cut_cell(widget)
+        return cut_table(widget)
     return None
 
 
-def _cut_cell(view: QAbstractItemView) -> str | None:
-    """A cell whose text is wider than its column (shown elided)."""
-    model = view.model()
-    width = getattr(view, "columnWidth", None)
-    if width is None:
+def cut_table(view: QAbstractItemView) -> str | None:
+    """A header or cell whose text is wider than its column (shown elided), outside the columns
+    the table lets elide (gui.tables.fit_columns), which must carry the full text as a tooltip;
+    or columns pushed behind a horizontal scrollbar."""
+    if not isinstance(view, QTableView):
         return None
+    model, header = view.model(), view.horizontalHeader()
+    elided = elided_columns(view)
     columns = [c for c in range(model.columnCount()) if not view.isColumnHidden(c)]
+    if view.horizontalScrollBar().maximum() > 0:
+        hidden = [model.headerData(c, Qt.Orientation.Horizontal) for c in columns
+                  if view.columnViewportPosition(c) + view.columnWidth(c)
+                  > view.viewport().width()]
+        return f"columns {hidden} lie behind a horizontal scrollbar"
+    for column in columns:
+        needed = header.sectionSizeFromContents(column).width()
+        if column not in elided and needed > view.columnWidth(column):
+            return f"header {model.headerData(column, Qt.Orientation.Horizontal)!r} needs " \
+                   f"{needed} px, has {view.columnWidth(column)}"
     for row in range(min(model.rowCount(), 200)):  # render tests show a screenful
         for column in columns:
             index = model.index(row, column)
             needed = view.sizeHintForIndex(index).width()
-            if needed > width(column):
-                return f"cell ({row}, {column}) {index.data()!r} needs {needed} px, has " \
-                       f"{width(column)}"
+            if needed <= view.columnWidth(column):
+                continue
+            text = str(index.data() or "")
+            if column not in elided:
+                return f"cell ({row}, {column}) {text!r} needs {needed} px, has " \
+                       f"{view.columnWidth(column)}"
+            if text not in str(index.data(Qt.ItemDataRole.ToolTipRole) or ""):
+                return f"elided cell ({row}, {column}) {text!r} has no tooltip with its text"
     return None
 
 

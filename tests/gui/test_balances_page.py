@@ -186,7 +186,7 @@ async def test_refund_is_refused_when_the_money_was_spent(backend, people) -> No
     select_record(page, order)
     dialog = await open_dialog(page, page.refund_button)
     with unchanged():
-        assert "cannot cover 10.00" in await refused(page, dialog)
+        assert "cannot cover this charge of 10.00" in await refused(page, dialog)
         dialog.reject()
         await settle_page(page)
 
@@ -220,7 +220,7 @@ async def test_adjust_below_zero_is_refused(backend, people) -> None:
     dialog.amount.setText("-1")
     dialog.reason.setText("typo")
     with unchanged():
-        assert "cannot cover 1.00" in await refused(page, dialog)
+        assert "cannot cover this charge of 1.00" in await refused(page, dialog)
     dialog.reject()
     await settle_page(page)
 
@@ -449,3 +449,21 @@ async def test_the_page_follows_the_relays_billing_without_refresh(backend, monk
             assert accounts.get_user("alice").balance_micros < 10_000_000
         finally:
             await backend.stop_relay()
+
+
+async def test_a_negative_balance_is_marked_and_red(backend, people) -> None:
+    """The same minus sign and red as the Users page, in the users list and the ledger."""
+    from gui.tables import NEGATIVE
+
+    user = accounts.get_user("bob")
+    ledger.post(user.id, Kind.CHARGE, -2, allow_negative=True)
+    page = await shown_page(backend)
+    assert page.select_user("bob")
+    await settle_page(page)
+    row = [u.username for u in page.users_model.rows].index("bob")
+    balance = page.users_model.index(row, 1)
+    assert balance.data() == "-0.000002"
+    assert balance.data(Qt.ItemDataRole.ForegroundRole) == NEGATIVE
+    entry = page.ledger_model.index(0, 3)
+    assert entry.data() == "-0.000002"
+    assert entry.data(Qt.ItemDataRole.ForegroundRole) == NEGATIVE

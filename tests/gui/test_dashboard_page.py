@@ -103,9 +103,10 @@ async def test_cards_chart_and_top_models_show_the_hand_computed_numbers(page) -
 
     top = [[page.top_model.item(r, c).text() for c in range(5)]
            for r in range(page.top_model.rowCount())]
-    assert top == [["deepseek-chat", "2", "1,800", "3.75 CNY", "33%"],
-                   ["qwen-plus", "2", "3,000", "3.000001 CNY", "33%"],
-                   ["glm-4-flash", "2", "600", "0.06 CNY", "33%"]]
+    assert top == [["deepseek-chat", "2", "1,800", "3.75", "33%"],
+                   ["qwen-plus", "2", "3,000", "3.000001", "33%"],
+                   ["glm-4-flash", "2", "600", "0.06", "33%"]]
+    assert page.top_model.horizontalHeaderItem(3).text() == "Spend (CNY)"
     grab(page, page.backend.config.data_dir / "dashboard.png")
 
 
@@ -158,3 +159,33 @@ async def test_refreshes_on_changes_at_most_every_few_seconds(page, backend) -> 
 def test_nice_steps() -> None:
     assert [nice_step(v) for v in (1, 5, 6, 10, 11, 49, 51, 6_810_001)] == \
         [1, 1, 2, 2, 5, 10, 20, 2_000_000]
+
+
+@pytest.mark.parametrize(("cost", "text"), [(256, "0.000256"), (0, "0.00"),
+                                            (12_500_000, "12.50"), (12_345_678, "12.345678")])
+async def test_the_spend_card_and_the_top_models_show_the_same_text(page, cost, text) -> None:  # type: ignore[no-untyped-def]
+    """One amount, one text: the card once said 0.00026 where the table said 0.000256."""
+    seed([log("alice", "deepseek-chat", datetime(2026, 6, 1, 9), prompt=1, cost=cost)])
+    page.show()
+    await settle_page(page)
+    assert page.spend_card.shown == text
+    assert page.top_model.item(0, 3).text() == text
+
+
+async def test_today_and_the_chart_follow_local_days(page, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """In Shanghai a request at 23:30 UTC on 31 May is spent on 1 June, local time."""
+    import time
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    try:
+        seed([log("alice", "deepseek-chat", datetime(2026, 5, 31, 23, 30), cost=1_000_000),
+              log("alice", "deepseek-chat", datetime(2026, 5, 31, 15, 30), cost=7)])
+        page.show()
+        await settle_page(page)
+        assert page.spend_card.shown == "1.00"
+        assert "local time" in page.spend_card.caption.text()
+        assert "local time" in page.chart_heading.text()
+        assert bar_sets(page) == {"deepseek-chat": zeros_except(d12=1, d13=1)}
+    finally:
+        monkeypatch.undo()
+        time.tzset()

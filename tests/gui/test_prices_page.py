@@ -62,13 +62,13 @@ async def test_add_price_cached_defaults_to_input(backend, sqlite_db, fake_clock
     dialog.ok_button.click()
     await settle_page(page)
     assert pricing.get_price("qwen-max") == Price(2_400_000, 2_400_000, 9_600_000)
-    assert rows(page) == [["qwen-max", "2.40", "2.40", "9.60"]]
+    assert rows(page) == [["qwen-max", "2.400000", "2.400000", "9.600000"]]  # prices: 6 places
 
 
 async def test_edit_price(backend, priced) -> None:
     page = await shown_page(backend)
-    assert rows(page) == [["deepseek-chat", "2.00", "0.50", "8.00"],
-                          ["glm-4-plus", "50.00", "50.00", "50.00"]]
+    assert rows(page) == [["deepseek-chat", "2.000000", "0.500000", "8.000000"],
+                          ["glm-4-plus", "50.000000", "50.000000", "50.000000"]]
     select(page, "glm-4-plus")
     dialog = await open_dialog(page, page.edit_button)
     assert dialog.model.text() == "glm-4-plus" and dialog.model.isReadOnly()
@@ -82,7 +82,7 @@ async def test_edit_price(backend, priced) -> None:
     dialog.ok_button.click()
     await settle_page(page)
     assert pricing.get_price("glm-4-plus") == Price(5_000_000, 1, 5_000_000, 8192)
-    assert rows(page)[1][:4] == ["glm-4-plus", "5.00", "0.000001", "5.00"]
+    assert rows(page)[1][:4] == ["glm-4-plus", "5.000000", "0.000001", "5.000000"]
     assert page.selected_price().model == "glm-4-plus"  # still selected after the reload
     dialog = await open_dialog(page, page.edit_button)
     assert dialog.max_output.value() == 8192

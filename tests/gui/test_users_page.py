@@ -254,7 +254,7 @@ async def test_balances_are_money_text_right_aligned_and_sort_numerically(backen
     page.table.sortByColumn(column, Qt.SortOrder.DescendingOrder)
     shown = [proxy.index(r, column).data() for r in range(proxy.rowCount())]
     assert shown == ["12000.00", "1024.000125", "268.50", "150.00", "57.30", "3.75",
-                     "0.00042", "0.00"]
+                     "0.000420", "0.00"]
     alignment = Qt.AlignmentFlag(proxy.index(0, column).data(Qt.ItemDataRole.TextAlignmentRole))
     assert alignment & Qt.AlignmentFlag.AlignRight
     page.close()
@@ -341,4 +341,19 @@ async def test_render_users_page(backend, fake_clock, tmp_path: Path) -> None:
     box.reject()
     await settle_page(page)
     assert accounts.get_user("liu.yang").status == "active"
+    page.close()
+
+
+async def test_a_negative_balance_is_marked_and_red(backend) -> None:
+    """A request that cost more than its hold can leave a balance below zero: it reads
+    "-0.000002" in the same red as on the Balances page."""
+    from app import ledger
+    from gui.tables import NEGATIVE
+
+    user = accounts.add_user("overrun", "overrun@example.com")
+    ledger.post(user.id, ledger.Kind.CHARGE, -2, allow_negative=True)
+    page = await shown_page(backend)
+    index = page.table.model().index(0, page.model.BALANCE)
+    assert index.data() == "-0.000002"
+    assert index.data(Qt.ItemDataRole.ForegroundRole) == NEGATIVE
     page.close()
