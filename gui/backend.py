@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from app import events, settings, tls
 from app.config import Config
 from app.errors import ValidationError
+from gui.errors import error_text
 from relay.dbexec import DatabaseExecutor
 from relay.state import RelayOptions
 from relay.thread import RelayThread
@@ -78,7 +79,7 @@ class Backend(QObject):
                                  options=RelayOptions.from_settings(values))
             await server.start()
         except ValidationError as exc:
-            self.relay_error = exc.message
+            self.relay_error = error_text(exc)
             self.relay_state.emit("error: " + self.relay_error)
             return False
         except OSError as exc:

@@ -20,7 +20,7 @@ from gui import i18n, single_instance
 from gui.asyncdialog import ask
 from gui.backend import Backend
 from gui.dialogs.damaged import DamagedDatabaseDialog
-from gui.errors import setup_file_log
+from gui.errors import error_text, setup_file_log
 from gui.gc import GarbageCollector
 from gui.main_window import MainWindow
 from gui.pages.registry import all_pages
@@ -133,7 +133,7 @@ async def sign_in(backend: Backend) -> bool:
                             "LoginDialog", "Too many wrong passwords. Try again after {time} "
                             "(UTC).").format(time=until.strftime("%H:%M")))
         except adminauth.LockedOut as exc:
-            dialog.fail(exc.message)
+            dialog.fail(error_text(exc))
 
 
 async def wait_in_tray(instance: single_instance.InstanceServer) -> bool:
