@@ -96,6 +96,8 @@ def fit_columns(view: QTableView, *, stretch: int, elide: Iterable[int] = (),
     caller sizes the other columns itself (a lazily loaded table sizes them from samples)."""
     header = view.horizontalHeader()
     header.setStretchLastSection(False)
+    # Headers sit over their text; a model right-aligns the headers of its number columns.
+    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
     elided = sorted({*elide, *middle, stretch})
     if content_sized:
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)

@@ -130,6 +130,9 @@ class ProvidersModel(QAbstractTableModel):
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self.columns[section][1]
+        if orientation == Qt.Orientation.Horizontal and \
+                role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(NUMBER_ALIGNMENT) if self.columns[section][0] in self.NUMERIC else None
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
