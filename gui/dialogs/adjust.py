@@ -36,7 +36,7 @@ class AdjustDialog(QDialog):
         self.user.currentTextChanged.connect(self._show_balance)
         self._show_balance(self.user.currentText())
         self.amount = QLineEdit()
-        self.amount.setPlaceholderText(self.tr("for example 5 to add, -2.50 to take off"))
+        self.amount.setPlaceholderText(self.tr("required, for example 5 to add, -2.50 to take off"))
         self.reason = QLineEdit()
         self.reason.setPlaceholderText(self.tr("required, kept in the ledger"))
         self.message = error_label()

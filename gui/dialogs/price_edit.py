@@ -29,12 +29,15 @@ class PriceEditDialog(QDialog):
         self.setWindowTitle(self.tr("Edit price") if model else self.tr("Add price"))
         self.setMinimumWidth(440)
         self.model = QLineEdit(model or "")
-        self.model.setPlaceholderText(self.tr("the model name clients send, e.g. deepseek-chat"))
+        self.model.setPlaceholderText(self.tr("required: the model name clients send, e.g. "
+                                              "deepseek-chat"))
         self.model.setReadOnly(model is not None)  # a new name is a new price: use Add
         self.input = QLineEdit()
+        self.input.setPlaceholderText(self.tr("required, 0 for free"))
         self.cached = QLineEdit()
         self.cached.setPlaceholderText(self.tr("empty: same as input"))
         self.output = QLineEdit()
+        self.output.setPlaceholderText(self.tr("required, 0 for free"))
         self.max_output = QSpinBox()
         self.max_output.setRange(0, MAX_OUTPUT_TOKENS_LIMIT)
         self.max_output.setGroupSeparatorShown(True)

@@ -5,6 +5,7 @@ import asyncio
 from typing import Any
 
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -14,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import accounts
+from app import accounts, groups
 from app.errors import ServiceError
 from app.models import User
 from gui.backend import Backend
@@ -56,6 +57,9 @@ class UserEditDialog(QDialog):
             else self.tr("optional, at least 8 characters"))
         self.confirm = QLineEdit()
         self.confirm.setEchoMode(QLineEdit.EchoMode.Password)
+        self.group = QComboBox()  # filled from the groups service once the dialog is up
+        self.group.setToolTip(self.tr("The group sets the prices this user pays and the models "
+                                      "they may use"))
         note = QLabel(self.tr("Programs that call the relay use API keys, not this password: "
                               "create them with API keys… on the Users page."))
         note.setWordWrap(True)
@@ -68,6 +72,7 @@ class UserEditDialog(QDialog):
         form.addRow(self.tr("Username:"), self.username)
         form.addRow(self.tr("Email:"), self.email)
         form.addRow(self.tr("Phone:"), self.phone)
+        form.addRow(self.tr("Group:"), self.group)
         form.addRow(self.tr("New password:") if editing else self.tr("Password:"), self.password)
         form.addRow(self.tr("Repeat password:"), self.confirm)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
@@ -81,14 +86,31 @@ class UserEditDialog(QDialog):
         layout.addWidget(self.buttons)
         self.setMinimumWidth(440)
         (self.email if editing else self.username).setFocus()
+        self._spawn(self._load_groups())
 
     def save_button(self) -> Any:
         return self.buttons.button(QDialogButtonBox.StandardButton.Save)
 
     def _start_save(self) -> None:
-        task = asyncio.ensure_future(self.save())
+        self._spawn(self.save())
+
+    def _spawn(self, coro: Any) -> None:
+        task = asyncio.ensure_future(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+    async def _load_groups(self) -> None:
+        """The groups to choose from, the user's own (or "default" for a new one) selected."""
+        try:
+            rows = await self.backend.call(groups.list_groups)
+        except Exception as exc:  # noqa: BLE001 - explained by show_error; the rest still works
+            show_error(self, exc)
+            return
+        current = next((g.name for g in rows if self.user is not None
+                        and g.id == self.user.group_id), groups.DEFAULT)
+        for row in rows:
+            self.group.addItem(row.name)
+        self.group.setCurrentText(current)
 
     async def idle(self) -> None:
         """Wait for a save in progress (tests)."""
@@ -112,11 +134,13 @@ class UserEditDialog(QDialog):
             if self.user is None:
                 self.saved = await self.backend.call(
                     accounts.add_user, self.username.text(), self.email.text(),
-                    phone=self.phone.text() or None, password=password)
+                    phone=self.phone.text() or None, password=password,
+                    group=self.group.currentText() or None)
             else:
                 self.saved = await self.backend.call(
                     accounts.update_user, self.user.username, email=self.email.text(),
-                    phone=self.phone.text(), password=password)
+                    phone=self.phone.text(), password=password,
+                    group=self.group.currentText() or None)
         except ServiceError as exc:
             self._show_error(error_text(exc))
             return False

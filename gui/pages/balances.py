@@ -33,6 +33,7 @@ from gui.backend import Backend
 from gui.dialogs.adjust import AdjustDialog
 from gui.dialogs.recharge import RechargeDialog, method_labels
 from gui.dialogs.refund import RefundDialog
+from gui.errors import error_text
 from gui.pages.balances_filters import RecordFilters, kind_labels, status_labels
 from gui.pages.balances_rows import (
     Column,
@@ -149,8 +150,8 @@ class BalancesPage(Page):
             Column(self.tr("Reason"), lambda e: e.reason or "", tooltip=lambda e: e.reason),
         ], self)
         self.ledger_view = make_table(self.ledger_model)
-        self.hide_holds = QCheckBox(self.tr("Hide request holds and releases"))
         fit_columns(self.ledger_view, stretch=5, middle=[4])
+        self.hide_holds = QCheckBox(self.tr("Hide request holds and releases"))
         self.hide_holds.setToolTip(self.tr("Each relayed request holds money while it runs and "
                                            "releases it when it is charged."))
         self.hide_holds.setChecked(True)
@@ -184,8 +185,8 @@ class BalancesPage(Page):
             Column(self.tr("Note"), lambda r: r.note or "", tooltip=lambda r: r.note),
         ], self)
         self.records_view = make_table(self.records_model)
-        self.records_view.selectionModel().selectionChanged.connect(self._record_selected)
         fit_columns(self.records_view, stretch=7, elide=[1])
+        self.records_view.selectionModel().selectionChanged.connect(self._record_selected)
         self.filters = RecordFilters(self)
         self.filters.changed.connect(lambda: self.spawn(self.load_records()))
         self.totals = QLabel("")
@@ -296,7 +297,7 @@ class BalancesPage(Page):
         except ServiceError as exc:  # e.g. an end date before the start date
             if generation == self._records_gen:
                 self.records_model.set_rows([])
-                self.totals.setText(exc.message)
+                self.totals.setText(error_text(exc))
                 self.records_more.setEnabled(False)
             return
         if generation != self._records_gen:
@@ -334,7 +335,7 @@ class BalancesPage(Page):
                 try:
                     return await action()
                 except ServiceError as exc:
-                    dialog.fail(exc.message, exc.param)  # type: ignore[attr-defined]
+                    dialog.fail(error_text(exc), exc.param)  # type: ignore[attr-defined]
             return None
         finally:
             dialog.deleteLater()

@@ -17,6 +17,7 @@ from app.money import format_cost
 from gui.asyncdialog import ask, confirm_destructive
 from gui.backend import Backend
 from gui.dialogs.price_edit import PriceEditDialog
+from gui.errors import error_text
 from gui.pages.balances_rows import (
     Column,
     RowsModel,
@@ -56,8 +57,8 @@ class PricesPage(Page):
         self.proxy = sorted_view(self.model)
         self.view = make_table(self.proxy, sortable=True)
         self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.view.doubleClicked.connect(lambda _: self.spawn(self.edit_price()))
         fit_columns(self.view, stretch=0)
+        self.view.doubleClicked.connect(lambda _: self.spawn(self.edit_price()))
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)
         self.hint = QLabel("")
         self.hint.setWordWrap(True)
@@ -129,7 +130,7 @@ class PricesPage(Page):
                         dialog.output.text(), dialog.cached_text(),
                         max_output_tokens=dialog.max_output_tokens())
                 except ServiceError as exc:
-                    dialog.fail(exc.message, exc.param)
+                    dialog.fail(error_text(exc), exc.param)
                     continue
                 self.backend.changed.emit("prices")
                 return row

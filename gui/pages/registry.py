@@ -1,4 +1,4 @@
-"""The main window's pages, in navigation order (Ctrl+1 … Ctrl+8)."""
+"""The main window's pages, in navigation order (Ctrl+1 … Ctrl+9)."""
 
 from gui.pages.base import Page
 
@@ -6,6 +6,7 @@ from gui.pages.base import Page
 def all_pages() -> list[type[Page]]:
     from gui.pages.balances import BalancesPage
     from gui.pages.dashboard import DashboardPage
+    from gui.pages.groups import GroupsPage
     from gui.pages.logs import LogsPage
     from gui.pages.prices import PricesPage
     from gui.pages.providers import ProvidersPage
@@ -13,5 +14,5 @@ def all_pages() -> list[type[Page]]:
     from gui.pages.settings import SettingsPage
     from gui.pages.users import UsersPage
 
-    return [DashboardPage, UsersPage, BalancesPage, LogsPage, ProvidersPage, PricesPage,
-            SettingsPage, SecurityPage]
+    return [DashboardPage, UsersPage, GroupsPage, BalancesPage, LogsPage, ProvidersPage,
+            PricesPage, SettingsPage, SecurityPage]

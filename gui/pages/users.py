@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import accounts, settings
+from app import accounts, groups, settings
 from app.models import User
 from app.money import format_amount
 from gui.asyncdialog import ask, confirm_destructive
@@ -55,13 +55,13 @@ class UsersModel(QAbstractTableModel):
         balance = (self.tr("Balance ({currency})").format(currency=self.currency)
                    if self.currency else self.tr("Balance"))
         return [self.tr("Username"), self.tr("Email"), self.tr("Phone"), self.tr("Status"),
-                balance, self.tr("Created")]
+                balance, self.tr("Created"), self.tr("Group")]
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008 - Qt API
         return 0 if parent.isValid() else len(self.users)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008 - Qt API
-        return 0 if parent.isValid() else 6
+        return 0 if parent.isValid() else 7
 
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 - Qt API
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -82,10 +82,12 @@ class UsersModel(QAbstractTableModel):
         column = index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return (user.username, user.email or "", user.phone or "", self.status_text(user),
-                    format_amount(user.balance_micros), local_time(user.created_at))[column]
+                    format_amount(user.balance_micros), local_time(user.created_at),
+                    groups.group_name(user))[column]
         if role == SORT_ROLE:
             return (user.username.lower(), (user.email or "").lower(), user.phone or "",
-                    user.status, user.balance_micros, user.created_at.isoformat())[column]
+                    user.status, user.balance_micros, user.created_at.isoformat(),
+                    groups.group_name(user).lower())[column]
         if role == Qt.ItemDataRole.TextAlignmentRole and column == self.BALANCE:
             return NUMBER_ALIGNMENT
         if role == Qt.ItemDataRole.ForegroundRole and column == self.BALANCE \
@@ -102,7 +104,7 @@ class UsersPage(Page):
         last_dialog: the dialog or confirmation box opened last, so tests can answer it.
     """
 
-    topics = ("users", "money")
+    topics = ("users", "money", "groups")
 
     def __init__(self, backend: Backend, parent: QWidget | None = None) -> None:
         super().__init__(backend, parent)

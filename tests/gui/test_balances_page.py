@@ -106,8 +106,9 @@ async def test_recharge_credits_balance_and_shows_order_number(backend, people) 
 async def test_recharge_refusal_keeps_the_dialog_open(backend, people) -> None:
     page = await shown_page(backend)
     dialog = await open_dialog(page, page.recharge_button)
-    for text, message in (("abc", "not a number"), ("0", "must not be zero"),
-                          ("-5", "must be positive"), ("1.1234567", "more than 6 decimal")):
+    for text, message in (("abc", "Amount is not a number"), ("0", "Amount must not be zero"),
+                          ("-5", "Amount must be positive"), ("", "Amount is required"),
+                          ("1.1234567", "Amount has more than 6 decimal")):
         dialog.amount.setText(text)
         with unchanged():
             assert message in await refused(page, dialog)
@@ -172,7 +173,8 @@ async def test_refund_beyond_refundable_changes_nothing(backend, people) -> None
     dialog.amount.setText("30.01")
     with unchanged():
         message = await refused(page, dialog)
-        assert message == (f"refund 30.01 exceeds the refundable 30.00 of {order}")
+        assert message == (f"The refund of 30.01 is more than the 30.00 of {order} that can "
+                           "still be refunded")
         dialog.reject()
         await settle_page(page)
     assert recharges.get_recharge(order).refunded_micros == 20_000_000
@@ -201,7 +203,8 @@ async def test_adjust_needs_a_reason(backend, people) -> None:
     assert dialog.username() == "carol" and dialog.balance.text() == "10.00 CNY"
     dialog.amount.setText("-2.5")
     with unchanged():
-        assert await refused(page, dialog) == "an adjustment needs a reason"
+        assert await refused(page, dialog) == ("Reason is required: the ledger keeps why each "
+                                               "adjustment was made")
     dialog.reason.setText("request failed upstream, charged twice")
     dialog.ok_button.click()
     await settle_page(page)
@@ -266,7 +269,7 @@ async def test_filters_narrow_records_and_totals(backend, orders) -> None:
     page.filters.set_range(date(2026, 6, 2), date(2026, 6, 1))
     await settle_page(page)
     assert column(page.records_view, 0) == []
-    assert page.totals.text() == "the end of the date range must be after its start"
+    assert page.totals.text() == "The end of the date range must be after its start"
     await choose(page, page.filters.period, "all")
     assert len(column(page.records_view, 0)) == 4
 
@@ -401,7 +404,7 @@ async def test_render(backend, sqlite_db, fake_clock, tmp_path) -> None:
         dialog.amount.setText({"adjust_dialog": "-2.5"}.get(name, dialog.amount.text()))
         grab(dialog, out / f"{name}.png")
         if name == "adjust_dialog":
-            assert "reason" in await refused(page, dialog)
+            assert "Reason is required" in await refused(page, dialog)
             grab(dialog, out / "adjust_dialog_refused.png")
         dialog.reject()
         await settle_page(page)

@@ -93,10 +93,12 @@ async def test_edit_price(backend, priced) -> None:
 
 
 @pytest.mark.parametrize(("field", "text", "message"), [
-    ("input", "abc", "input is not a number: 'abc' (write plain decimal text such as 12.50)"),
-    ("output", "1.1234567", "output has more than 6 decimal places: 1.1234567"),
-    ("cached", "-1", "cached_input must be positive"),
-    ("model", "has space", "invalid model name: 'has space'"),
+    ("input", "abc", "Input price is not a number: 'abc' (write it like 12.50)"),
+    ("input", "", "Input price is required"),
+    ("output", "1.1234567", "Output price has more than 6 decimal places: 1.1234567"),
+    ("cached", "-1", "Cached input price cannot be negative"),
+    ("model", "has space",
+     "Model name 'has space' is not valid: use 1-128 characters without spaces"),
 ])
 async def test_bad_price_text_changes_nothing(backend, priced, field, text, message) -> None:
     page = await shown_page(backend)
