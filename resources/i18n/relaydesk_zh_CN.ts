@@ -10,8 +10,8 @@
     </message>
     <message>
         <location filename="../../gui/dialogs/adjust.py" line="39"/>
-        <source>for example 5 to add, -2.50 to take off</source>
-        <translation>例如 5 表示增加，-2.50 表示扣减</translation>
+        <source>required, for example 5 to add, -2.50 to take off</source>
+        <translation>必填，例如 5 表示增加，-2.50 表示扣减</translation>
     </message>
     <message>
         <location filename="../../gui/dialogs/adjust.py" line="41"/>
@@ -208,7 +208,7 @@
 <context>
     <name>Backend</name>
     <message>
-        <location filename="../../gui/backend.py" line="85"/>
+        <location filename="../../gui/backend.py" line="86"/>
         <source>Port {port} on {host} is not available: {why}</source>
         <translation>{host} 上的端口 {port} 不可用：{why}</translation>
     </message>
@@ -344,165 +344,165 @@ The relay stops while the database is replaced and starts again on the restored 
     </message>
     <message>
         <location filename="../../gui/pages/balances.py" line="113"/>
-        <location filename="../../gui/pages/balances.py" line="180"/>
+        <location filename="../../gui/pages/balances.py" line="178"/>
         <source>User</source>
         <translation>用户</translation>
     </message>
     <message>
         <location filename="../../gui/pages/balances.py" line="115"/>
-        <location filename="../../gui/pages/balances.py" line="149"/>
+        <location filename="../../gui/pages/balances.py" line="146"/>
         <source>Balance</source>
         <translation>余额</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/balances.py" line="128"/>
+        <location filename="../../gui/pages/balances.py" line="125"/>
         <source>Find a user (Ctrl+F)</source>
         <translation>查找用户（Ctrl+F）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/balances.py" line="131"/>
+        <location filename="../../gui/pages/balances.py" line="128"/>
         <source>Users</source>
         <translation>用户</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/balances.py" line="139"/>
+        <location filename="../../gui/pages/balances.py" line="136"/>
         <source>{name} (disabled)</source>
         <translation>{name}（停用）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/balances.py" line="145"/>
+        <location filename="../../gui/pages/balances.py" line="142"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/balances.py" line="146"/>
+        <location filename="../../gui/pages/balances.py" line="143"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/balances.py" line="147"/>
-        <location filename="../../gui/pages/balances.py" line="181"/>
+        <location filename="../../gui/pages/balances.py" line="144"/>
+        <location filename="../../gui/pages/balances.py" line="179"/>
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/balances.py" line="151"/>
+        <location filename="../../gui/pages/balances.py" line="148"/>
         <source>Balance after this entry</source>
         <translation>本笔记账后的余额</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/balances.py" line="152"/>
+        <location filename="../../gui/pages/balances.py" line="149"/>
         <source>Reference</source>
         <translation>关联单号</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/balances.py" line="153"/>
+        <location filename="../../gui/pages/balances.py" line="150"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/balances.py" line="156"/>
+        <location filename="../../gui/pages/balances.py" line="154"/>
         <source>Hide request holds and releases</source>
         <translation>隐藏请求的预扣与释放</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/balances.py" line="157"/>
+        <location filename="../../gui/pages/balances.py" line="155"/>
         <source>Each relayed request holds money while it runs and releases it when it is charged.</source>
         <translation>每个中转请求在处理期间会预扣金额，正式扣费时释放预扣。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/balances.py" line="161"/>
-        <location filename="../../gui/pages/balances.py" line="195"/>
+        <location filename="../../gui/pages/balances.py" line="159"/>
+        <location filename="../../gui/pages/balances.py" line="194"/>
         <source>Load more</source>
         <translation>加载更多</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/balances.py" line="170"/>
+        <location filename="../../gui/pages/balances.py" line="168"/>
         <source>Ledger</source>
         <translation>余额流水</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/balances.py" line="179"/>
+        <location filename="../../gui/pages/balances.py" line="177"/>
         <source>Order number</source>
         <translation>订单号</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/balances.py" line="182"/>
+        <location filename="../../gui/pages/balances.py" line="180"/>
         <source>Method</source>
         <translation>支付方式</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/balances.py" line="183"/>
+        <location filename="../../gui/pages/balances.py" line="181"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/balances.py" line="184"/>
+        <location filename="../../gui/pages/balances.py" line="182"/>
         <source>Refunded</source>
         <translation>已退款</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/balances.py" line="186"/>
+        <location filename="../../gui/pages/balances.py" line="184"/>
         <source>Created</source>
         <translation>创建时间</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/balances.py" line="187"/>
+        <location filename="../../gui/pages/balances.py" line="185"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/balances.py" line="201"/>
+        <location filename="../../gui/pages/balances.py" line="200"/>
         <source>Recharge records</source>
         <translation>充值记录</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/balances.py" line="217"/>
+        <location filename="../../gui/pages/balances.py" line="216"/>
         <source>{column} ({currency})</source>
         <translation>{column}（{currency}）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/balances.py" line="263"/>
+        <location filename="../../gui/pages/balances.py" line="262"/>
         <source>Ledger: select a user</source>
         <translation>余额流水：请选择用户</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/balances.py" line="280"/>
+        <location filename="../../gui/pages/balances.py" line="278"/>
         <source>Ledger of {user}: balance {balance} {currency}</source>
         <translation>{user} 的余额流水：余额 {balance} {currency}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/balances.py" line="284"/>
+        <location filename="../../gui/pages/balances.py" line="282"/>
         <source>1 entry shown</source>
         <translation>已显示 1 条</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/balances.py" line="285"/>
+        <location filename="../../gui/pages/balances.py" line="283"/>
         <source>{n} entries shown</source>
         <translation>已显示 {n} 条</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/balances.py" line="313"/>
+        <location filename="../../gui/pages/balances.py" line="310"/>
         <source>{shown} of {count} records shown. Recharged {recharged} {currency}, refunded {refunded} {currency}, net {net} {currency}.</source>
         <translation>已显示 {shown} / {count} 条记录。充值 {recharged} {currency}，退款 {refunded} {currency}，净额 {net} {currency}。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/balances.py" line="362"/>
+        <location filename="../../gui/pages/balances.py" line="359"/>
         <source>Recharged {amount} {currency} to {user}. Order number: {order}</source>
         <translation>已为 {user} 充值 {amount} {currency}。订单号：{order}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/balances.py" line="366"/>
+        <location filename="../../gui/pages/balances.py" line="363"/>
         <source>Recharged</source>
         <translation>充值成功</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/balances.py" line="390"/>
+        <location filename="../../gui/pages/balances.py" line="388"/>
         <source>Order {order}: {refunded} of {amount} {currency} refunded to {user}.</source>
         <translation>订单 {order}：已向 {user} 退款 {refunded} / {amount} {currency}。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/balances.py" line="413"/>
+        <location filename="../../gui/pages/balances.py" line="411"/>
         <source>{user}: balance adjusted by {amount} {currency}, now {balance} {currency}.</source>
         <translation>{user}：余额调整 {amount} {currency}，当前余额 {balance} {currency}。</translation>
     </message>
@@ -542,7 +542,7 @@ The relay stops while the database is replaced and starts again on the restored 
         <translation>结转</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/balances_rows.py" line="183"/>
+        <location filename="../../gui/pages/balances_rows.py" line="181"/>
         <source>{what} ({shortcut})</source>
         <translation>{what}（{shortcut}）</translation>
     </message>
@@ -670,149 +670,154 @@ Restore a backup to continue. The damaged file is kept aside in the backups fold
 <context>
     <name>DashboardPage</name>
     <message>
-        <location filename="../../gui/pages/dashboard.py" line="142"/>
+        <location filename="../../gui/pages/dashboard.py" line="145"/>
         <source>Dashboard</source>
         <translation>仪表盘</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/dashboard.py" line="147"/>
+        <location filename="../../gui/pages/dashboard.py" line="150"/>
         <source>Requests today</source>
         <translation>今日请求数</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/dashboard.py" line="148"/>
+        <location filename="../../gui/pages/dashboard.py" line="151"/>
         <source>Tokens today</source>
         <translation>今日 Token 数</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/dashboard.py" line="149"/>
-        <source>Spend today</source>
-        <translation>今日消费</translation>
+        <location filename="../../gui/pages/dashboard.py" line="152"/>
+        <source>Spend today (local time)</source>
+        <translation>今日消费（本地时间）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/dashboard.py" line="150"/>
+        <location filename="../../gui/pages/dashboard.py" line="153"/>
         <source>Active users today</source>
         <translation>今日活跃用户</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/dashboard.py" line="151"/>
+        <location filename="../../gui/pages/dashboard.py" line="154"/>
         <source>Errors today</source>
         <translation>今日错误数</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/dashboard.py" line="163"/>
-        <location filename="../../gui/pages/dashboard.py" line="207"/>
+        <location filename="../../gui/pages/dashboard.py" line="166"/>
+        <location filename="../../gui/pages/dashboard.py" line="210"/>
         <source>Requests</source>
         <translation>请求数</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/dashboard.py" line="164"/>
-        <location filename="../../gui/pages/dashboard.py" line="207"/>
+        <location filename="../../gui/pages/dashboard.py" line="167"/>
+        <location filename="../../gui/pages/dashboard.py" line="210"/>
         <source>Spend</source>
         <translation>消费</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/dashboard.py" line="166"/>
+        <location filename="../../gui/pages/dashboard.py" line="169"/>
         <source>Show requests per day</source>
         <translation>显示每日请求数</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/dashboard.py" line="167"/>
+        <location filename="../../gui/pages/dashboard.py" line="170"/>
         <source>Show spend per day</source>
         <translation>显示每日消费</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/dashboard.py" line="203"/>
+        <location filename="../../gui/pages/dashboard.py" line="206"/>
         <source>Top models today</source>
         <translation>今日热门模型</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/dashboard.py" line="207"/>
+        <location filename="../../gui/pages/dashboard.py" line="210"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/dashboard.py" line="207"/>
+        <location filename="../../gui/pages/dashboard.py" line="210"/>
         <source>Tokens</source>
         <translation>Token 数</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/dashboard.py" line="208"/>
+        <location filename="../../gui/pages/dashboard.py" line="211"/>
         <source>Share of requests</source>
         <translation>请求占比</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/dashboard.py" line="235"/>
+        <location filename="../../gui/pages/dashboard.py" line="234"/>
         <source>No requests yet today.</source>
         <translation>今天还没有请求。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/dashboard.py" line="278"/>
+        <location filename="../../gui/pages/dashboard.py" line="277"/>
         <source>{amount} {currency}</source>
         <translation>{amount} {currency}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/dashboard.py" line="283"/>
+        <location filename="../../gui/pages/dashboard.py" line="282"/>
         <source>{n} in the last minute</source>
         <translation>最近一分钟 {n} 个请求</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/dashboard.py" line="285"/>
+        <location filename="../../gui/pages/dashboard.py" line="284"/>
         <source>{p} prompt, {c} completion</source>
         <translation>提示 {p}，补全 {c}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/dashboard.py" line="288"/>
+        <location filename="../../gui/pages/dashboard.py" line="287"/>
         <source>charged to users</source>
         <translation>向用户收取</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/dashboard.py" line="289"/>
+        <location filename="../../gui/pages/dashboard.py" line="288"/>
         <source>with at least one request</source>
         <translation>至少发起过一次请求</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/dashboard.py" line="292"/>
+        <location filename="../../gui/pages/dashboard.py" line="291"/>
         <source>{pct}% of requests</source>
         <translation>占请求数的 {pct}%</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/dashboard.py" line="294"/>
+        <location filename="../../gui/pages/dashboard.py" line="293"/>
         <source>no requests yet</source>
         <translation>暂无请求</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/dashboard.py" line="325"/>
+        <location filename="../../gui/pages/dashboard.py" line="304"/>
+        <source>Spend ({currency})</source>
+        <translation>消费（{currency}）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/dashboard.py" line="327"/>
         <source>(no model)</source>
         <translation>（无模型）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/dashboard.py" line="358"/>
+        <location filename="../../gui/pages/dashboard.py" line="360"/>
         <source>Other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/dashboard.py" line="371"/>
-        <source>Spend per day in {currency}, last 14 days</source>
-        <translation>近 14 天每日消费（{currency}）</translation>
+        <location filename="../../gui/pages/dashboard.py" line="373"/>
+        <source>Spend per day in {currency}, last 14 days (local time)</source>
+        <translation>每日消费（{currency}），最近 14 天（本地时间）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/dashboard.py" line="372"/>
-        <source>Requests per day, last 14 days</source>
-        <translation>近 14 天每日请求数</translation>
+        <location filename="../../gui/pages/dashboard.py" line="375"/>
+        <source>Requests per day, last 14 days (local time)</source>
+        <translation>每日请求数，最近 14 天（本地时间）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/dashboard.py" line="377"/>
+        <location filename="../../gui/pages/dashboard.py" line="380"/>
         <source>No requests in the last 14 days.</source>
         <translation>近 14 天没有请求。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/dashboard.py" line="400"/>
+        <location filename="../../gui/pages/dashboard.py" line="403"/>
         <source>{model} on {day}: {amount}</source>
         <translation>{model}，{day}：{amount}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/dashboard.py" line="403"/>
+        <location filename="../../gui/pages/dashboard.py" line="406"/>
         <source>{model} on {day}: {n} requests</source>
         <translation>{model}，{day}：{n} 个请求</translation>
     </message>
@@ -936,6 +941,168 @@ Restore a backup to continue. The damaged file is kept aside in the backups fold
         <location filename="../../gui/dialogs/first_run.py" line="76"/>
         <source>Port {port} is already used by another program on this computer; choose another.</source>
         <translation>端口 {port} 已被本机上的其他程序占用，请换一个。</translation>
+    </message>
+</context>
+<context>
+    <name>GroupEditDialog</name>
+    <message>
+        <location filename="../../gui/dialogs/group_edit.py" line="30"/>
+        <source>Edit group</source>
+        <translation>编辑分组</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/group_edit.py" line="30"/>
+        <source>Add group</source>
+        <translation>添加分组</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/group_edit.py" line="33"/>
+        <source>letters, digits, &apos;.&apos;, &apos;_&apos; or &apos;-&apos;</source>
+        <translation>字母、数字、“.”、“_”或“-”</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/group_edit.py" line="36"/>
+        <source>e.g. 0.8 or 1.25</source>
+        <translation>例如 0.8 或 1.25</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/group_edit.py" line="38"/>
+        <source>empty: every priced model</source>
+        <translation>留空：所有已定价模型</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/group_edit.py" line="40"/>
+        <source>optional</source>
+        <translation>可选</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/group_edit.py" line="41"/>
+        <source>Users in this group pay the model&apos;s price times the multiplier (0.8 is 20% off, 1.25 is 25% more, 0 is free). Models: comma-separated names its users may use.</source>
+        <translation>该分组的用户按模型价格乘以倍率付费（0.8 为八折，1.25 为加价 25%，0 为免费）。模型：该分组用户可使用的模型名称，以逗号分隔。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/group_edit.py" line="47"/>
+        <source>&amp;Name:</source>
+        <translation>名称(&amp;N)：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/group_edit.py" line="48"/>
+        <source>&amp;Multiplier:</source>
+        <translation>倍率(&amp;M)：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/group_edit.py" line="49"/>
+        <source>M&amp;odels:</source>
+        <translation>模型(&amp;O)：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/group_edit.py" line="50"/>
+        <source>&amp;Description:</source>
+        <translation>说明(&amp;D)：</translation>
+    </message>
+</context>
+<context>
+    <name>GroupsPage</name>
+    <message>
+        <location filename="../../gui/pages/groups.py" line="42"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/groups.py" line="43"/>
+        <source>Multiplier</source>
+        <translation>倍率</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/groups.py" line="45"/>
+        <source>Models</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/groups.py" line="46"/>
+        <source>All priced models</source>
+        <translation>所有已定价模型</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/groups.py" line="48"/>
+        <source>Users</source>
+        <translation>用户数</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/groups.py" line="50"/>
+        <source>Description</source>
+        <translation>说明</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/groups.py" line="60"/>
+        <source>Every user belongs to one group; new users join &quot;default&quot;. A request costs the model&apos;s price times the user&apos;s group&apos;s multiplier, and a group with a model list may use only those models. Changes apply to the next request.</source>
+        <translation>每个用户属于一个分组；新用户加入“default”分组。请求费用为模型价格乘以用户所在分组的倍率；设置了模型列表的分组只能使用这些模型。更改对下一个请求生效。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/groups.py" line="65"/>
+        <source>&amp;Add…</source>
+        <translation>添加(&amp;A)…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/groups.py" line="65"/>
+        <source>Add a group</source>
+        <translation>添加分组</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/groups.py" line="68"/>
+        <source>&amp;Edit…</source>
+        <translation>编辑(&amp;E)…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/groups.py" line="68"/>
+        <source>Change the selected group</source>
+        <translation>修改所选分组</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/groups.py" line="71"/>
+        <source>&amp;Remove…</source>
+        <translation>删除(&amp;R)…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/groups.py" line="71"/>
+        <source>Remove the selected group</source>
+        <translation>删除所选分组</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/groups.py" line="73"/>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/groups.py" line="73"/>
+        <source>Reload the groups</source>
+        <translation>重新加载分组</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/groups.py" line="87"/>
+        <source>Groups</source>
+        <translation>分组</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/groups.py" line="160"/>
+        <location filename="../../gui/pages/groups.py" line="168"/>
+        <source>Remove group</source>
+        <translation>删除分组</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/groups.py" line="161"/>
+        <source>Remove the group {group}?</source>
+        <translation>确定要删除分组 {group} 吗？</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/groups.py" line="162"/>
+        <source>Only a group without users can be removed; move its users to another group first.</source>
+        <translation>只能删除没有用户的分组；请先将其用户移到其他分组。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/groups.py" line="163"/>
+        <source>Remove</source>
+        <translation>删除</translation>
     </message>
 </context>
 <context>
@@ -1112,12 +1279,12 @@ for example:
         <translation>请输入管理员密码。</translation>
     </message>
     <message>
-        <location filename="../../gui/main.py" line="121"/>
+        <location filename="../../gui/main.py" line="131"/>
         <source>Wrong password.</source>
         <translation>密码错误。</translation>
     </message>
     <message>
-        <location filename="../../gui/main.py" line="122"/>
+        <location filename="../../gui/main.py" line="132"/>
         <source>Too many wrong passwords. Try again after {time} (UTC).</source>
         <translation>密码错误次数过多，请在 {time}（UTC）后重试。</translation>
     </message>
@@ -1125,132 +1292,152 @@ for example:
 <context>
     <name>LogsModel</name>
     <message>
-        <location filename="../../gui/pages/logs_model.py" line="77"/>
+        <location filename="../../gui/pages/logs_model.py" line="78"/>
         <source>Time (UTC)</source>
         <translation>时间（UTC）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs_model.py" line="77"/>
+        <location filename="../../gui/pages/logs_model.py" line="78"/>
         <source>User</source>
         <translation>用户</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs_model.py" line="78"/>
+        <location filename="../../gui/pages/logs_model.py" line="79"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs_model.py" line="78"/>
+        <location filename="../../gui/pages/logs_model.py" line="79"/>
         <source>Provider</source>
         <translation>服务商</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs_model.py" line="79"/>
+        <location filename="../../gui/pages/logs_model.py" line="80"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs_model.py" line="79"/>
+        <location filename="../../gui/pages/logs_model.py" line="80"/>
         <source>Prompt</source>
         <translation>提示</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs_model.py" line="80"/>
+        <location filename="../../gui/pages/logs_model.py" line="81"/>
         <source>Cached</source>
         <translation>缓存</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs_model.py" line="80"/>
+        <location filename="../../gui/pages/logs_model.py" line="81"/>
         <source>Completion</source>
         <translation>补全</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs_model.py" line="81"/>
+        <location filename="../../gui/pages/logs_model.py" line="82"/>
         <source>Cost</source>
         <translation>费用</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs_model.py" line="81"/>
+        <location filename="../../gui/pages/logs_model.py" line="82"/>
         <source>Total ms</source>
         <translation>总耗时 ms</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs_model.py" line="82"/>
+        <location filename="../../gui/pages/logs_model.py" line="83"/>
         <source>TTFB ms</source>
         <translation>首字节 ms</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs_model.py" line="82"/>
+        <location filename="../../gui/pages/logs_model.py" line="83"/>
         <source>IP</source>
         <translation>IP</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs_model.py" line="83"/>
+        <location filename="../../gui/pages/logs_model.py" line="84"/>
         <source>Stream</source>
         <translation>流式</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs_model.py" line="83"/>
+        <location filename="../../gui/pages/logs_model.py" line="84"/>
         <source>Estimated</source>
         <translation>估算</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs_model.py" line="84"/>
+        <location filename="../../gui/pages/logs_model.py" line="85"/>
         <source>Written off</source>
         <translation>核销</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs_model.py" line="108"/>
+        <location filename="../../gui/pages/logs_model.py" line="109"/>
         <source>Prompt tokens</source>
         <translation>提示 Token 数</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs_model.py" line="108"/>
+        <location filename="../../gui/pages/logs_model.py" line="109"/>
         <source>Cached prompt tokens</source>
         <translation>缓存命中的提示 Token 数</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs_model.py" line="109"/>
+        <location filename="../../gui/pages/logs_model.py" line="110"/>
         <source>Completion tokens</source>
         <translation>补全 Token 数</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs_model.py" line="110"/>
+        <location filename="../../gui/pages/logs_model.py" line="111"/>
         <source>Time to first byte, streamed requests only</source>
         <translation>首字节时间，仅限流式请求</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs_model.py" line="111"/>
+        <location filename="../../gui/pages/logs_model.py" line="112"/>
         <source>Token counts were estimated because the upstream did not report usage</source>
         <translation>上游未返回用量，Token 数为估算值</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs_model.py" line="113"/>
+        <location filename="../../gui/pages/logs_model.py" line="114"/>
         <source>What the provider reported beyond the request&apos;s hold: your loss, not charged to the user</source>
         <translation>服务商报告的超出本次请求预扣额的费用：由运营方承担，不向用户收取</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs_model.py" line="283"/>
+        <location filename="../../gui/pages/logs_model.py" line="287"/>
         <source>Request ID: {id}</source>
         <translation>请求 ID：{id}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs_model.py" line="285"/>
+        <location filename="../../gui/pages/logs_model.py" line="289"/>
         <source>Upstream model: {model}</source>
         <translation>上游模型：{model}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs_model.py" line="287"/>
+        <location filename="../../gui/pages/logs_model.py" line="291"/>
         <source>Error: {code}</source>
         <translation>错误：{code}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs_model.py" line="289"/>
+        <location filename="../../gui/pages/logs_model.py" line="293"/>
         <source>Failed over {n} time(s)</source>
         <translation>故障转移 {n} 次</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs_model.py" line="291"/>
+        <location filename="../../gui/pages/logs_model.py" line="296"/>
+        <source>Cached prompt tokens: {n}</source>
+        <translation>缓存的提示 token：{n}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/logs_model.py" line="298"/>
+        <source>Streamed</source>
+        <translation>流式</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/logs_model.py" line="300"/>
+        <source>Token counts estimated</source>
+        <translation>token 数为估算值</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/logs_model.py" line="302"/>
+        <source>Written off: {amount}</source>
+        <translation>已核销：{amount}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/logs_model.py" line="305"/>
         <source>Client: {agent}</source>
         <translation>客户端：{agent}</translation>
     </message>
@@ -1258,97 +1445,97 @@ for example:
 <context>
     <name>LogsPage</name>
     <message>
-        <location filename="../../gui/pages/logs.py" line="62"/>
+        <location filename="../../gui/pages/logs.py" line="65"/>
         <source>New requests arrived. Scroll to the top to see them.</source>
         <translation>有新的请求。滚动到顶部即可查看。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs.py" line="81"/>
+        <location filename="../../gui/pages/logs.py" line="84"/>
         <source>Request logs</source>
         <translation>请求日志</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs.py" line="86"/>
+        <location filename="../../gui/pages/logs.py" line="89"/>
         <source>All users</source>
         <translation>全部用户</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs.py" line="87"/>
+        <location filename="../../gui/pages/logs.py" line="90"/>
         <source>All models</source>
         <translation>全部模型</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs.py" line="89"/>
+        <location filename="../../gui/pages/logs.py" line="92"/>
         <source>All statuses</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs.py" line="89"/>
+        <location filename="../../gui/pages/logs.py" line="92"/>
         <source>Successful</source>
         <translation>成功</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs.py" line="90"/>
+        <location filename="../../gui/pages/logs.py" line="93"/>
         <source>Errors only</source>
         <translation>仅错误</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs.py" line="93"/>
+        <location filename="../../gui/pages/logs.py" line="96"/>
         <source>From</source>
         <translation>从</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs.py" line="95"/>
+        <location filename="../../gui/pages/logs.py" line="98"/>
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs.py" line="97"/>
+        <location filename="../../gui/pages/logs.py" line="100"/>
         <source>Clear filters</source>
         <translation>清除筛选</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs.py" line="98"/>
+        <location filename="../../gui/pages/logs.py" line="101"/>
         <source>Show every request again</source>
         <translation>重新显示全部请求</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs.py" line="101"/>
+        <location filename="../../gui/pages/logs.py" line="104"/>
         <source>User:</source>
         <translation>用户：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs.py" line="104"/>
+        <location filename="../../gui/pages/logs.py" line="107"/>
         <source>Model:</source>
         <translation>模型：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs.py" line="130"/>
+        <location filename="../../gui/pages/logs.py" line="133"/>
         <source>Dates are in UTC, like the Time column</source>
         <translation>日期为 UTC，与“时间”列一致</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs.py" line="297"/>
+        <location filename="../../gui/pages/logs.py" line="306"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs.py" line="299"/>
+        <location filename="../../gui/pages/logs.py" line="308"/>
         <source>No requests have been relayed yet.</source>
         <translation>尚未中转任何请求。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs.py" line="301"/>
+        <location filename="../../gui/pages/logs.py" line="310"/>
         <source>No requests match these filters.</source>
         <translation>没有符合筛选条件的请求。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs.py" line="303"/>
+        <location filename="../../gui/pages/logs.py" line="312"/>
         <source>All {n} matching requests shown, newest first.</source>
         <translation>已显示全部 {n} 条匹配的请求，最新的在前。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs.py" line="305"/>
+        <location filename="../../gui/pages/logs.py" line="314"/>
         <source>{n} most recent requests shown. Scroll down to load older ones.</source>
         <translation>已显示最近的 {n} 条请求。向下滚动可加载更早的请求。</translation>
     </message>
@@ -1508,6 +1695,39 @@ for example:
     </message>
 </context>
 <context>
+    <name>ModelPickerDialog</name>
+    <message>
+        <location filename="../../gui/dialogs/model_picker.py" line="29"/>
+        <source>Models of {name}</source>
+        <translation>{name} 的模型</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/model_picker.py" line="30"/>
+        <source>Choose models</source>
+        <translation>选择模型</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/model_picker.py" line="33"/>
+        <source>Filter, e.g. chat</source>
+        <translation>筛选，例如 chat</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/model_picker.py" line="45"/>
+        <source>Check shown</source>
+        <translation>勾选显示项</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/model_picker.py" line="47"/>
+        <source>Uncheck shown</source>
+        <translation>取消勾选显示项</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/model_picker.py" line="88"/>
+        <source>{checked} of {total} checked</source>
+        <translation>已勾选 {checked} / {total}</translation>
+    </message>
+</context>
+<context>
     <name>PriceEditDialog</name>
     <message>
         <location filename="../../gui/dialogs/price_edit.py" line="29"/>
@@ -1521,56 +1741,62 @@ for example:
     </message>
     <message>
         <location filename="../../gui/dialogs/price_edit.py" line="32"/>
-        <source>the model name clients send, e.g. deepseek-chat</source>
-        <translation>客户端发送的模型名称，例如 deepseek-chat</translation>
+        <source>required: the model name clients send, e.g. deepseek-chat</source>
+        <translation>必填：客户端发送的模型名称，例如 deepseek-chat</translation>
     </message>
     <message>
         <location filename="../../gui/dialogs/price_edit.py" line="36"/>
+        <location filename="../../gui/dialogs/price_edit.py" line="40"/>
+        <source>required, 0 for free</source>
+        <translation>必填，0 表示免费</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/price_edit.py" line="38"/>
         <source>empty: same as input</source>
         <translation>留空则与输入价格相同</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/price_edit.py" line="41"/>
+        <location filename="../../gui/dialogs/price_edit.py" line="44"/>
         <source>default</source>
         <translation>默认</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/price_edit.py" line="44"/>
+        <location filename="../../gui/dialogs/price_edit.py" line="47"/>
         <source>The most completion tokens one request may cost; sent to the provider when the client names no limit. Default: the default max tokens setting.</source>
         <translation>单次请求最多可计费的补全令牌数；客户端未指定上限时发送给服务商。默认：使用“默认最大令牌数”设置。</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/price_edit.py" line="49"/>
+        <location filename="../../gui/dialogs/price_edit.py" line="52"/>
         <source>Prices are in {currency} per 1,000,000 tokens. Cached input is what a prompt token costs when the provider reports it as cached.</source>
         <translation>价格单位为 {currency}/百万 Token。缓存输入价格适用于服务商报告为缓存命中的提示 Token。</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/price_edit.py" line="54"/>
+        <location filename="../../gui/dialogs/price_edit.py" line="57"/>
         <source>{currency} / 1M tokens</source>
         <translation>{currency}/百万 Token</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/price_edit.py" line="56"/>
+        <location filename="../../gui/dialogs/price_edit.py" line="59"/>
         <source>&amp;Model:</source>
         <translation>模型(&amp;M)：</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/price_edit.py" line="57"/>
+        <location filename="../../gui/dialogs/price_edit.py" line="60"/>
         <source>&amp;Input:</source>
         <translation>输入(&amp;I)：</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/price_edit.py" line="58"/>
+        <location filename="../../gui/dialogs/price_edit.py" line="61"/>
         <source>&amp;Cached input:</source>
         <translation>缓存输入(&amp;C)：</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/price_edit.py" line="59"/>
+        <location filename="../../gui/dialogs/price_edit.py" line="62"/>
         <source>&amp;Output:</source>
         <translation>输出(&amp;O)：</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/price_edit.py" line="60"/>
+        <location filename="../../gui/dialogs/price_edit.py" line="63"/>
         <source>Max output &amp;tokens:</source>
         <translation>最大输出令牌数(&amp;T)：</translation>
     </message>
@@ -1578,112 +1804,112 @@ for example:
 <context>
     <name>PricesPage</name>
     <message>
-        <location filename="../../gui/pages/prices.py" line="41"/>
+        <location filename="../../gui/pages/prices.py" line="42"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/prices.py" line="42"/>
+        <location filename="../../gui/pages/prices.py" line="43"/>
         <source>Input</source>
         <translation>输入</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/prices.py" line="44"/>
+        <location filename="../../gui/pages/prices.py" line="45"/>
         <source>Cached input</source>
         <translation>缓存输入</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/prices.py" line="46"/>
+        <location filename="../../gui/pages/prices.py" line="47"/>
         <source>Output</source>
         <translation>输出</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/prices.py" line="48"/>
+        <location filename="../../gui/pages/prices.py" line="49"/>
         <source>Max output tokens</source>
         <translation>最大输出令牌数</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/prices.py" line="50"/>
+        <location filename="../../gui/pages/prices.py" line="51"/>
         <source>default</source>
         <translation>默认</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/prices.py" line="52"/>
+        <location filename="../../gui/pages/prices.py" line="53"/>
         <source>Updated</source>
         <translation>更新时间</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/prices.py" line="64"/>
+        <location filename="../../gui/pages/prices.py" line="66"/>
         <source>&amp;Add…</source>
         <translation>添加(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/prices.py" line="64"/>
+        <location filename="../../gui/pages/prices.py" line="66"/>
         <source>Price a new model</source>
         <translation>为新模型定价</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/prices.py" line="67"/>
+        <location filename="../../gui/pages/prices.py" line="69"/>
         <source>&amp;Edit…</source>
         <translation>编辑(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/prices.py" line="67"/>
+        <location filename="../../gui/pages/prices.py" line="69"/>
         <source>Change the selected price</source>
         <translation>修改所选价格</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/prices.py" line="70"/>
+        <location filename="../../gui/pages/prices.py" line="72"/>
         <source>&amp;Remove…</source>
         <translation>删除(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/prices.py" line="70"/>
+        <location filename="../../gui/pages/prices.py" line="72"/>
         <source>Stop pricing the selected model</source>
         <translation>取消所选模型的定价</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/prices.py" line="72"/>
+        <location filename="../../gui/pages/prices.py" line="74"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/prices.py" line="72"/>
+        <location filename="../../gui/pages/prices.py" line="74"/>
         <source>Reload the prices</source>
         <translation>重新加载价格</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/prices.py" line="86"/>
+        <location filename="../../gui/pages/prices.py" line="88"/>
         <source>Prices</source>
         <translation>价格</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/prices.py" line="93"/>
+        <location filename="../../gui/pages/prices.py" line="95"/>
         <source>{column} ({currency})</source>
         <translation>{column}（{currency}）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/prices.py" line="100"/>
+        <location filename="../../gui/pages/prices.py" line="101"/>
         <source>Prices are in {currency} per 1,000,000 tokens. Users are charged for the tokens each request used: cached prompt tokens at the cached-input price, the rest of the prompt at the input price, the completion at the output price. Models without a price cannot be used through the relay.</source>
         <translation>价格单位为 {currency}/百万 Token。每个请求按实际用量向用户计费：缓存命中的提示 Token 按缓存输入价格，其余提示 Token 按输入价格，补全 Token 按输出价格。未定价的模型无法通过中转服务使用。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/prices.py" line="157"/>
+        <location filename="../../gui/pages/prices.py" line="158"/>
         <source>Remove price</source>
         <translation>删除价格</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/prices.py" line="158"/>
+        <location filename="../../gui/pages/prices.py" line="159"/>
         <source>Remove the price of {model}?</source>
         <translation>确定要删除 {model} 的价格吗？</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/prices.py" line="159"/>
+        <location filename="../../gui/pages/prices.py" line="160"/>
         <source>Requests for this model will be refused until it is priced again.</source>
         <translation>重新定价之前，对该模型的请求将被拒绝。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/prices.py" line="160"/>
+        <location filename="../../gui/pages/prices.py" line="161"/>
         <source>Remove</source>
         <translation>删除</translation>
     </message>
@@ -1699,197 +1925,233 @@ for example:
 <context>
     <name>ProviderEditDialog</name>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="64"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="70"/>
         <source>Add provider</source>
         <translation>添加服务商</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="65"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="71"/>
         <source>Edit provider {name}</source>
         <translation>编辑服务商 {name}</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="69"/>
-        <source>e.g. deepseek-main</source>
-        <translation>例如 deepseek-main</translation>
-    </message>
-    <message>
         <location filename="../../gui/dialogs/provider_edit.py" line="75"/>
-        <source>Comma-separated, e.g. deepseek-chat, deepseek-reasoner</source>
-        <translation>以逗号分隔，例如 deepseek-chat, deepseek-reasoner</translation>
+        <source>required, e.g. deepseek-main</source>
+        <translation>必填，例如 deepseek-main</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="79"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="81"/>
+        <source>required, comma-separated, e.g. deepseek-chat, deepseek-reasoner</source>
+        <translation>必填，以逗号分隔，例如 deepseek-chat, deepseek-reasoner</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/provider_edit.py" line="83"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="338"/>
+        <source>Fetch models</source>
+        <translation>获取模型</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/provider_edit.py" line="84"/>
+        <source>Ask the provider for the models it offers, with the base URL, key and proxy above, and pick.</source>
+        <translation>使用上面的基础 URL、密钥和代理向服务商查询其提供的模型，然后选择。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/provider_edit.py" line="96"/>
         <source>Higher priority providers are tried first.</source>
         <translation>优先级高的服务商会被优先使用。</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="83"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="100"/>
         <source>Share of traffic among providers of equal priority.</source>
         <translation>同一优先级的服务商之间的流量分配比例。</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="84"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="101"/>
         <source>Send requests to this provider</source>
         <translation>向此服务商转发请求</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="89"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="106"/>
         <source>The key is kept in the operating system&apos;s keyring, never in the database, and is never shown again.</source>
         <translation>密钥保存在操作系统的密钥环中，不会写入数据库，也不会再次显示。</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="95"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="112"/>
         <source>Model clients ask for</source>
         <translation>客户端请求的模型</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="96"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="113"/>
         <source>Model sent upstream</source>
         <translation>发往上游的模型</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="100"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="117"/>
         <source>Optional: let clients ask for a model under another name; the relay sends the upstream name instead.</source>
         <translation>可选：允许客户端用别名请求模型，中转服务转发时改用上游名称。</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="104"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="121"/>
         <source>Add mapping</source>
         <translation>添加映射</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="106"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="123"/>
         <source>Remove mapping</source>
         <translation>删除映射</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="118"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="135"/>
         <source>None (direct)</source>
         <translation>无（直连）</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="119"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="136"/>
         <source>System proxy</source>
         <translation>系统代理</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="120"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="137"/>
         <source>Custom</source>
         <translation>自定义</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="122"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="139"/>
         <source>System proxy: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY and NO_PROXY from the relay&apos;s environment.</source>
         <translation>系统代理：使用中转服务运行环境中的 HTTP_PROXY、HTTPS_PROXY、ALL_PROXY 和 NO_PROXY。</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="127"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="144"/>
         <source>http, https, socks5 or socks5h. A password goes to the keyring and is shown back as ***; leave *** to keep it.</source>
         <translation>支持 http、https、socks5 或 socks5h。密码保存在系统密钥环中，回显为 ***；保留 *** 即沿用已保存的密码。</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="134"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="151"/>
         <source>One per line, e.g. OpenAI-Organization: org-…</source>
         <translation>每行一个，例如 OpenAI-Organization: org-…</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="139"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="156"/>
         <source>Optional: a PEM file of extra trusted CA certificates</source>
         <translation>可选：额外信任的 CA 证书（PEM 文件）</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="141"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="158"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="150"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="167"/>
         <source>Weight:</source>
         <translation>权重：</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="155"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="172"/>
         <source>Name:</source>
         <translation>名称：</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="156"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="173"/>
         <source>Kind:</source>
         <translation>类型：</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="157"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="174"/>
         <source>Base URL:</source>
         <translation>Base URL：</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="158"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="175"/>
         <source>Models:</source>
         <translation>模型：</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="159"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="177"/>
         <source>Model mapping:</source>
         <translation>模型映射：</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="160"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="178"/>
         <source>Priority:</source>
         <translation>优先级：</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="162"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="180"/>
         <source>API key:</source>
         <translation>API 密钥：</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="164"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="182"/>
         <source>Proxy:</source>
         <translation>代理：</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="165"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="183"/>
         <source>Extra headers:</source>
         <translation>附加请求头：</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="166"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="184"/>
         <source>CA bundle:</source>
         <translation>CA 证书包：</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="185"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="204"/>
         <source>Paste the provider&apos;s API key</source>
         <translation>粘贴服务商的 API 密钥</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="196"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="215"/>
         <source>A provider cannot be renamed; add a new one instead.</source>
         <translation>服务商不能重命名，请新建一个。</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="206"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="225"/>
         <source>Key stored — leave empty to keep it</source>
         <translation>已保存密钥 — 留空则保持不变</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="207"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="226"/>
         <source>No key stored — paste the provider&apos;s API key</source>
         <translation>未保存密钥 — 请粘贴服务商的 API 密钥</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="219"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="238"/>
         <source>CA bundle</source>
         <translation>CA 证书包</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="220"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="239"/>
         <source>PEM certificates (*.pem *.crt *.cer);;All files (*)</source>
         <translation>PEM 证书 (*.pem *.crt *.cer);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="303"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="323"/>
+        <source>Fetching…</source>
+        <translation>正在获取…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/provider_edit.py" line="324"/>
+        <source>Asking the provider for its models…</source>
+        <translation>正在向服务商查询模型…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/provider_edit.py" line="334"/>
+        <source>Could not fetch the model list: {why}</source>
+        <translation>无法获取模型列表：{why}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/provider_edit.py" line="341"/>
+        <source>The provider listed no models; type their names.</source>
+        <translation>服务商未列出任何模型；请手动输入模型名称。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/provider_edit.py" line="344"/>
+        <source>The provider lists {count} models.</source>
+        <translation>服务商列出了 {count} 个模型。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/provider_edit.py" line="382"/>
         <source>{why}
 You can also clear the API key field and save the provider without a key for now.</source>
         <translation>{why}
@@ -1899,137 +2161,137 @@ You can also clear the API key field and save the provider without a key for now
 <context>
     <name>ProvidersModel</name>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="90"/>
+        <location filename="../../gui/pages/providers_model.py" line="103"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="90"/>
+        <location filename="../../gui/pages/providers_model.py" line="103"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="91"/>
+        <location filename="../../gui/pages/providers_model.py" line="104"/>
         <source>Enabled</source>
         <translation>启用</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="91"/>
+        <location filename="../../gui/pages/providers_model.py" line="104"/>
         <source>Key</source>
         <translation>密钥</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="92"/>
+        <location filename="../../gui/pages/providers_model.py" line="105"/>
         <source>Health</source>
         <translation>健康状态</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="92"/>
+        <location filename="../../gui/pages/providers_model.py" line="105"/>
         <source>Failures</source>
         <translation>失败次数</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="93"/>
+        <location filename="../../gui/pages/providers_model.py" line="106"/>
         <source>Priority</source>
         <translation>优先级</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="93"/>
+        <location filename="../../gui/pages/providers_model.py" line="106"/>
         <source>Weight</source>
         <translation>权重</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="94"/>
+        <location filename="../../gui/pages/providers_model.py" line="107"/>
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="94"/>
+        <location filename="../../gui/pages/providers_model.py" line="107"/>
         <source>Mapping</source>
         <translation>映射</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="95"/>
+        <location filename="../../gui/pages/providers_model.py" line="108"/>
         <source>Last test</source>
         <translation>最近测试</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="95"/>
+        <location filename="../../gui/pages/providers_model.py" line="108"/>
         <source>Cool-down until</source>
         <translation>冷却至</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="96"/>
+        <location filename="../../gui/pages/providers_model.py" line="109"/>
         <source>Last error</source>
         <translation>最近错误</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="96"/>
+        <location filename="../../gui/pages/providers_model.py" line="109"/>
         <source>Base URL</source>
         <translation>Base URL</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="97"/>
+        <location filename="../../gui/pages/providers_model.py" line="110"/>
         <source>Proxy</source>
         <translation>代理</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="151"/>
+        <location filename="../../gui/pages/providers_model.py" line="167"/>
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="151"/>
+        <location filename="../../gui/pages/providers_model.py" line="167"/>
         <source>No</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="153"/>
+        <location filename="../../gui/pages/providers_model.py" line="169"/>
         <source>Stored</source>
         <translation>已保存</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="153"/>
+        <location filename="../../gui/pages/providers_model.py" line="169"/>
         <source>Missing</source>
         <translation>未设置</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="156"/>
+        <location filename="../../gui/pages/providers_model.py" line="172"/>
         <source>Cooling down ({seconds} s left)</source>
         <translation>冷却中（剩余 {seconds} 秒）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="158"/>
+        <location filename="../../gui/pages/providers_model.py" line="174"/>
         <source>Healthy</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="158"/>
+        <location filename="../../gui/pages/providers_model.py" line="174"/>
         <source>Cooling down</source>
         <translation>冷却中</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="159"/>
+        <location filename="../../gui/pages/providers_model.py" line="175"/>
         <source>Not used yet</source>
         <translation>尚未使用</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="178"/>
+        <location filename="../../gui/pages/providers_model.py" line="194"/>
         <source>extra headers: {names}</source>
         <translation>附加请求头：{names}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="181"/>
+        <location filename="../../gui/pages/providers_model.py" line="197"/>
         <source>CA bundle: {path}</source>
         <translation>CA 证书包：{path}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="186"/>
+        <location filename="../../gui/pages/providers_model.py" line="202"/>
         <source>Direct</source>
         <translation>直连</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="188"/>
+        <location filename="../../gui/pages/providers_model.py" line="204"/>
         <source>System proxy</source>
         <translation>系统代理</translation>
     </message>
@@ -2037,184 +2299,184 @@ You can also clear the API key field and save the provider without a key for now
 <context>
     <name>ProvidersPage</name>
     <message>
-        <location filename="../../gui/pages/providers.py" line="57"/>
+        <location filename="../../gui/pages/providers.py" line="56"/>
         <source>Upstream AI services the relay forwards to. Higher priority is tried first; equal priorities share traffic by weight. API keys stay in the system keyring.</source>
         <translation>中转服务转发请求的上游 AI 服务。优先级高的先使用；优先级相同时按权重分配流量。API 密钥保存在系统密钥环中。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers.py" line="82"/>
+        <location filename="../../gui/pages/providers.py" line="80"/>
         <source>Add…</source>
         <translation>添加…</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers.py" line="84"/>
+        <location filename="../../gui/pages/providers.py" line="82"/>
         <source>Edit…</source>
         <translation>编辑…</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers.py" line="86"/>
+        <location filename="../../gui/pages/providers.py" line="84"/>
         <source>Enter or double-click a row</source>
         <translation>按 Enter 或双击一行</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers.py" line="87"/>
-        <location filename="../../gui/pages/providers.py" line="213"/>
+        <location filename="../../gui/pages/providers.py" line="85"/>
+        <location filename="../../gui/pages/providers.py" line="202"/>
         <source>Disable</source>
         <translation>停用</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers.py" line="89"/>
+        <location filename="../../gui/pages/providers.py" line="87"/>
         <source>Remove…</source>
         <translation>删除…</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers.py" line="91"/>
+        <location filename="../../gui/pages/providers.py" line="89"/>
         <source>Test</source>
         <translation>测试</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers.py" line="93"/>
+        <location filename="../../gui/pages/providers.py" line="91"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers.py" line="114"/>
+        <location filename="../../gui/pages/providers.py" line="112"/>
         <source>Selected provider</source>
         <translation>所选服务商</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers.py" line="117"/>
+        <location filename="../../gui/pages/providers.py" line="115"/>
         <source>Base URL:</source>
         <translation>Base URL：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers.py" line="117"/>
+        <location filename="../../gui/pages/providers.py" line="115"/>
         <source>Models:</source>
         <translation>模型：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers.py" line="118"/>
+        <location filename="../../gui/pages/providers.py" line="116"/>
         <source>Mapping:</source>
         <translation>映射：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers.py" line="119"/>
+        <location filename="../../gui/pages/providers.py" line="117"/>
         <source>Health:</source>
         <translation>健康状态：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers.py" line="119"/>
+        <location filename="../../gui/pages/providers.py" line="117"/>
         <source>Connection:</source>
         <translation>连接：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers.py" line="120"/>
+        <location filename="../../gui/pages/providers.py" line="118"/>
         <source>Last error:</source>
         <translation>最近错误：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers.py" line="120"/>
+        <location filename="../../gui/pages/providers.py" line="118"/>
         <source>Last test:</source>
         <translation>最近测试：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers.py" line="137"/>
+        <location filename="../../gui/pages/providers.py" line="135"/>
         <source>Providers</source>
         <translation>服务商</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers.py" line="212"/>
+        <location filename="../../gui/pages/providers.py" line="201"/>
         <source>Enable</source>
         <translation>启用</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers.py" line="229"/>
+        <location filename="../../gui/pages/providers.py" line="218"/>
         <source>Cooling down for {seconds} more seconds after {n} failures in a row (live from the running relay).</source>
         <translation>连续失败 {n} 次，还需冷却 {seconds} 秒（来自运行中的中转服务的实时状态）。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers.py" line="233"/>
+        <location filename="../../gui/pages/providers.py" line="222"/>
         <source>Cooling down until {time} after {n} failures in a row.</source>
         <translation>连续失败 {n} 次，冷却至 {time}。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers.py" line="236"/>
+        <location filename="../../gui/pages/providers.py" line="225"/>
         <source>Healthy, but the last {n} requests failed.</source>
         <translation>状态正常，但最近 {n} 个请求失败。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers.py" line="237"/>
+        <location filename="../../gui/pages/providers.py" line="226"/>
         <source>Healthy.</source>
         <translation>正常。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers.py" line="238"/>
+        <location filename="../../gui/pages/providers.py" line="227"/>
         <source>Not used yet: health is recorded once requests go through the relay.</source>
         <translation>尚未使用：有请求经中转服务转发后才会记录健康状态。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers.py" line="249"/>
+        <location filename="../../gui/pages/providers.py" line="238"/>
         <source>Provider {name} added.</source>
         <translation>已添加服务商 {name}。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers.py" line="262"/>
+        <location filename="../../gui/pages/providers.py" line="251"/>
         <source>Provider {name} saved.</source>
         <translation>已保存服务商 {name}。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers.py" line="270"/>
+        <location filename="../../gui/pages/providers.py" line="259"/>
         <source>Provider {name} disabled: the relay no longer uses it.</source>
         <translation>已停用服务商 {name}：中转服务不再使用它。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers.py" line="271"/>
+        <location filename="../../gui/pages/providers.py" line="260"/>
         <source>Provider {name} enabled.</source>
         <translation>已启用服务商 {name}。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers.py" line="280"/>
+        <location filename="../../gui/pages/providers.py" line="269"/>
         <source>Remove provider</source>
         <translation>删除服务商</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers.py" line="281"/>
+        <location filename="../../gui/pages/providers.py" line="270"/>
         <source>Remove the provider {name}? Its stored API key is deleted from the keyring too. Request logs keep their history.</source>
         <translation>确定要删除服务商 {name} 吗？其保存的 API 密钥也会从密钥环中删除。请求日志中的历史记录将保留。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers.py" line="291"/>
+        <location filename="../../gui/pages/providers.py" line="280"/>
         <source>Provider {name} removed.</source>
         <translation>已删除服务商 {name}。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers.py" line="159"/>
-        <location filename="../../gui/pages/providers.py" line="303"/>
+        <location filename="../../gui/pages/providers.py" line="157"/>
+        <location filename="../../gui/pages/providers.py" line="292"/>
         <source>Testing…</source>
         <translation>测试中…</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers.py" line="306"/>
+        <location filename="../../gui/pages/providers.py" line="295"/>
         <source>Testing {name}…</source>
         <translation>正在测试 {name}…</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers.py" line="334"/>
+        <location filename="../../gui/pages/providers.py" line="323"/>
         <source>OK, {ms} ms</source>
         <translation>正常，{ms} ms</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers.py" line="320"/>
+        <location filename="../../gui/pages/providers.py" line="309"/>
         <source>{name} answered in {ms} ms.</source>
         <translation>{name} 已响应，用时 {ms} ms。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers.py" line="335"/>
+        <location filename="../../gui/pages/providers.py" line="324"/>
         <source>Failed: {why}</source>
         <translation>失败：{why}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers.py" line="323"/>
+        <location filename="../../gui/pages/providers.py" line="312"/>
         <source>{name} failed the test: {why}</source>
         <translation>{name} 测试失败：{why}</translation>
     </message>
@@ -2222,12 +2484,12 @@ You can also clear the API key field and save the provider without a key for now
 <context>
     <name>QWidget</name>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="47"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="49"/>
         <source>OpenAI or compatible</source>
         <translation>OpenAI 或兼容接口</translation>
     </message>
     <message>
-        <location filename="../../gui/errors.py" line="36"/>
+        <location filename="../../gui/errors.py" line="55"/>
         <source>Something went wrong. The details were written to relaydesk.log in the data folder.</source>
         <translation>出现错误。详细信息已写入数据文件夹中的 relaydesk.log。</translation>
     </message>
@@ -2277,8 +2539,8 @@ You can also clear the API key field and save the provider without a key for now
     </message>
     <message>
         <location filename="../../gui/dialogs/recharge.py" line="77"/>
-        <source>for example 100 or 12.50</source>
-        <translation>例如 100 或 12.50</translation>
+        <source>required, for example 100 or 12.50</source>
+        <translation>必填，例如 100 或 12.50</translation>
     </message>
     <message>
         <location filename="../../gui/dialogs/recharge.py" line="83"/>
@@ -3135,289 +3397,1232 @@ You can also clear the API key field and save the provider without a key for now
     </message>
 </context>
 <context>
+    <name>ServiceError</name>
+    <message>
+        <location filename="../../gui/error_texts.py" line="15"/>
+        <source>Username must be 2-64 characters: letters, digits, &apos;.&apos;, &apos;_&apos; or &apos;-&apos;, starting with a letter or digit</source>
+        <translation>用户名须为 2-64 个字符：字母、数字、“.”、“_”或“-”，并以字母或数字开头</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="19"/>
+        <source>Email: {email!r} is not a valid email address</source>
+        <translation>邮箱：{email!r} 不是有效的邮箱地址</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="20"/>
+        <source>Phone: {phone!r} is not a valid phone number</source>
+        <translation>手机号：{phone!r} 不是有效的手机号</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="21"/>
+        <source>the role must be one of {roles}</source>
+        <translation>角色必须是以下之一：{roles}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="22"/>
+        <source>there is no user named {username!r}</source>
+        <translation>没有名为 {username!r} 的用户</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="23"/>
+        <source>there is no user with ID {user_id}</source>
+        <translation>没有 ID 为 {user_id} 的用户</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="24"/>
+        <source>the status must be active or disabled</source>
+        <translation>状态必须是“启用”或“停用”</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="25"/>
+        <source>Email is required</source>
+        <translation>必须填写邮箱</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="26"/>
+        <source>a user named {name!r} already exists</source>
+        <translation>已存在名为 {name!r} 的用户</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="28"/>
+        <source>too many wrong passwords; try again after {until} UTC</source>
+        <translation>密码错误次数过多；请在 {until} UTC 之后重试</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="29"/>
+        <source>there is no admin account yet; run first-time setup</source>
+        <translation>尚未创建管理员账户；请先完成首次设置</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="30"/>
+        <source>the current password is wrong</source>
+        <translation>当前密码不正确</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="31"/>
+        <source>an admin account already exists</source>
+        <translation>管理员账户已存在</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="33"/>
+        <source>token name must be 1-64 characters</source>
+        <translation>令牌名称须为 1-64 个字符</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="34"/>
+        <source>there is no admin token with ID {token_id}</source>
+        <translation>没有 ID 为 {token_id} 的管理令牌</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="36"/>
+        <source>{field} must be a whole number</source>
+        <translation>{field}必须是整数</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="37"/>
+        <source>{field} must be between 0 (unlimited) and {maximum}</source>
+        <translation>{field}必须在 0（不限）到 {maximum} 之间</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="38"/>
+        <source>Expiry: that date is in the past</source>
+        <translation>有效期：该日期已经过去</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="39"/>
+        <source>Name must be 1-64 characters</source>
+        <translation>名称须为 1-64 个字符</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="40"/>
+        <source>there is no API key with ID {key_id}</source>
+        <translation>没有 ID 为 {key_id} 的 API 密钥</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="41"/>
+        <source>Allowed models: {model!r} is not a valid model name (at most 128 characters, no spaces)</source>
+        <translation>允许的模型：{model!r} 不是有效的模型名称（最多 128 个字符，不含空格）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="44"/>
+        <source>{field} must be a whole number, not {value!r}</source>
+        <translation>{field}必须是整数，而不是 {value!r}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="45"/>
+        <source>Allowed addresses: {value!r} is not an IP address or network (such as 192.168.1.10 or 192.168.1.0/24)</source>
+        <translation>允许的地址：{value!r} 不是 IP 地址或网段（例如 192.168.1.10 或 192.168.1.0/24）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="49"/>
+        <source>Expiry must be a date written YYYY-MM-DD, not {value!r}</source>
+        <translation>有效期须写成 YYYY-MM-DD 格式的日期，而不是 {value!r}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="51"/>
+        <source>cannot create a new file for {name} in {folder}</source>
+        <translation>无法在 {folder} 中为 {name} 创建新文件</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="52"/>
+        <source>This RelayDesk uses PostgreSQL. Back it up with pg_dump (for example `pg_dump -Fc DATABASE &gt; relaydesk.dump`) under your database&apos;s access control; RelayDesk does not copy PostgreSQL databases itself.</source>
+        <translation>此 RelayDesk 使用 PostgreSQL。请在数据库的访问控制下用 pg_dump 备份（例如 `pg_dump -Fc DATABASE &gt; relaydesk.dump`）；RelayDesk 不会自行复制 PostgreSQL 数据库。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="57"/>
+        <source>keep at least one backup</source>
+        <translation>至少保留一份备份</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="58"/>
+        <source>the backup failed its integrity check: {result}</source>
+        <translation>备份未通过完整性检查：{result}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="59"/>
+        <source>there is no backup file {name!r} (give a path, or a file name from {folder})</source>
+        <translation>没有备份文件 {name!r}（请给出路径，或 {folder} 中的文件名）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="62"/>
+        <source>that is the live database, not a backup</source>
+        <translation>这是正在使用的数据库，不是备份</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="63"/>
+        <source>{name} failed its integrity check: {result}</source>
+        <translation>{name} 未通过完整性检查：{result}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="64"/>
+        <source>{name} is not a RelayDesk database</source>
+        <translation>{name} 不是 RelayDesk 数据库</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="65"/>
+        <source>{name} is not a readable SQLite database ({error})</source>
+        <translation>{name} 不是可读取的 SQLite 数据库（{error}）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="66"/>
+        <source>the copy of {name} failed its check: {result}</source>
+        <translation>{name} 的副本未通过检查：{result}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="67"/>
+        <source>the database is still open elsewhere (the RelayDesk window or `relaydesk serve` on this data folder?); quit it, then restore</source>
+        <translation>数据库仍在别处打开（RelayDesk 窗口，或在此数据文件夹上运行的 `relaydesk serve`？）；请先退出它，再恢复</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="72"/>
+        <source>{ip!r} is not an IP address</source>
+        <translation>{ip!r} 不是 IP 地址</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="73"/>
+        <source>a ban lasts at least one minute</source>
+        <translation>封禁时长至少为一分钟</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="74"/>
+        <source>{address} is not banned</source>
+        <translation>{address} 未被封禁</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="76"/>
+        <source>the amount must be a whole number of micro-units</source>
+        <translation>金额必须是整数个微单位</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="77"/>
+        <source>reservation {request_id} is gone (recovered)</source>
+        <translation>预扣 {request_id} 已不存在（已被恢复处理）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="79"/>
+        <source>the database {path} is damaged ({reason}); restore a backup with: relaydesk restore FILE --yes  (relaydesk backup list shows them)</source>
+        <translation>数据库 {path} 已损坏（{reason}）；请用以下命令恢复备份：relaydesk restore FILE --yes（relaydesk backup list 可列出备份）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="83"/>
+        <source>DATABASE_URL must be a postgresql:// URL (or unset for the SQLite file in the data folder)</source>
+        <translation>DATABASE_URL 必须是 postgresql:// 开头的 URL（不设置则使用数据文件夹中的 SQLite 文件）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="88"/>
+        <source>the format must be one of {formats}</source>
+        <translation>格式必须是以下之一：{formats}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="89"/>
+        <source>{path} is a folder; give a file name</source>
+        <translation>{path} 是一个文件夹；请给出文件名</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="90"/>
+        <source>cannot write to {folder}: {error}</source>
+        <translation>无法写入 {folder}：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="92"/>
+        <source>group name must be 1-64 characters: letters, digits, &apos;.&apos;, &apos;_&apos; or &apos;-&apos;, starting with a letter or digit</source>
+        <translation>分组名称须为 1-64 个字符：字母、数字、“.”、“_”或“-”，并以字母或数字开头</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="96"/>
+        <source>multiplier must be given as decimal text, not a float</source>
+        <translation>倍率必须以十进制文本给出，而不是浮点数</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="97"/>
+        <source>multiplier must not be negative</source>
+        <translation>倍率不能为负数</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="98"/>
+        <source>multiplier is not a number: {value!r} (write plain decimal text such as 0.8 or 1.25)</source>
+        <translation>倍率不是数字：{value!r}（请写成 0.8 或 1.25 这样的十进制数）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="101"/>
+        <source>multiplier has more than 6 decimal places: {value}</source>
+        <translation>倍率的小数位超过 6 位：{value}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="102"/>
+        <source>multiplier must be at most {maximum}</source>
+        <translation>倍率不能超过 {maximum}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="103"/>
+        <source>description must be at most {maximum} characters</source>
+        <translation>说明最多 {maximum} 个字符</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="104"/>
+        <source>there is no group named {name!r}</source>
+        <translation>没有名为 {name!r} 的分组</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="105"/>
+        <source>the default group cannot be removed</source>
+        <translation>不能删除默认分组</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="106"/>
+        <source>invalid model name: {model!r}</source>
+        <translation>无效的模型名称：{model!r}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="107"/>
+        <source>a group named {name!r} already exists</source>
+        <translation>已存在名为 {name!r} 的分组</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="108"/>
+        <source>the default group cannot be renamed</source>
+        <translation>不能重命名默认分组</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="109"/>
+        <source>group {name!r} still has 1 user; move them to another group first</source>
+        <translation>分组 {name!r} 中还有 1 个用户；请先将其移到其他分组</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="112"/>
+        <source>group {name!r} still has {count} users; move them to another group first</source>
+        <translation>分组 {name!r} 中还有 {count} 个用户；请先将他们移到其他分组</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="116"/>
+        <source>no usable OS keyring was found, and RelayDesk never stores secrets in plain text. On a desktop, unlock or install a keyring (GNOME Keyring, KWallet, macOS Keychain, Windows Credential Manager). On a headless server, set the environment variable {env} to the key instead.</source>
+        <translation>未找到可用的系统密钥环，而 RelayDesk 从不以明文保存机密。在桌面系统上，请解锁或安装密钥环（GNOME Keyring、KWallet、macOS 钥匙串、Windows 凭据管理器）。在无桌面的服务器上，请改为设置环境变量 {env} 为该密钥。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="122"/>
+        <source>the OS keyring refused to store the secret ({error}); no usable OS keyring was found, and RelayDesk never stores secrets in plain text. On a desktop, unlock or install a keyring (GNOME Keyring, KWallet, macOS Keychain, Windows Credential Manager). On a headless server, set the environment variable {env} to the key instead.</source>
+        <translation>系统密钥环拒绝保存该机密（{error}）；未找到可用的系统密钥环，而 RelayDesk 从不以明文保存机密。在桌面系统上，请解锁或安装密钥环（GNOME Keyring、KWallet、macOS 钥匙串、Windows 凭据管理器）。在无桌面的服务器上，请改为设置环境变量 {env} 为该密钥。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="129"/>
+        <source>the balance ({balance}) cannot cover this charge of {amount}</source>
+        <translation>余额（{balance}）不足以支付此次扣费 {amount}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="132"/>
+        <source>Reason is required: the ledger keeps why each adjustment was made</source>
+        <translation>必须填写原因：余额流水会记录每次调整的原因</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="135"/>
+        <source>Amount must not be zero</source>
+        <translation>金额不能为零</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="137"/>
+        <source>Status must be one of {choices}</source>
+        <translation>状态必须是以下之一：{choices}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="138"/>
+        <source>the start of the date range must be before its end</source>
+        <translation>日期范围的开始必须早于结束</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="140"/>
+        <source>{field} must be sent as decimal text such as &quot;12.50&quot;, not a float</source>
+        <translation>{field}必须以十进制文本（例如 &quot;12.50&quot;）发送，而不是浮点数</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="143"/>
+        <source>{field} is too long to be an amount</source>
+        <translation>{field}太长，不是有效的金额</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="144"/>
+        <source>{field} is required</source>
+        <translation>必须填写{field}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="145"/>
+        <source>{field} is not a number: {text!r} (write it like 12.50)</source>
+        <translation>{field}不是数字：{text!r}（请写成 12.50 这样的形式）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="146"/>
+        <source>{field} must be a finite number</source>
+        <translation>{field}必须是有限的数字</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="147"/>
+        <source>{field} is too large</source>
+        <translation>{field}太大</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="148"/>
+        <source>{field} has more than 6 decimal places: {text}</source>
+        <translation>{field}的小数位超过 6 位：{text}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="149"/>
+        <source>{field} must not be zero</source>
+        <translation>{field}不能为零</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="150"/>
+        <source>{field} cannot be negative</source>
+        <translation>{field}不能为负数</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="151"/>
+        <source>{field} must be positive</source>
+        <translation>{field}必须为正数</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="152"/>
+        <source>{field} is not a number: {text!r}</source>
+        <translation>{field}不是数字：{text!r}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="154"/>
+        <source>Password must be at least {minimum} characters</source>
+        <translation>密码至少需要 {minimum} 个字符</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="155"/>
+        <source>Password is too long: {size} bytes, and at most {maximum} bytes can be used (a Chinese character takes 3), so choose a shorter one</source>
+        <translation>密码太长：{size} 字节，最多只能使用 {maximum} 字节（一个汉字占 3 字节），请换一个短一些的密码</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="160"/>
+        <source>version {version} is older than the current {current}</source>
+        <translation>版本 {version} 早于当前版本 {current}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="161"/>
+        <source>a policy version is its date, YYYY-MM-DD</source>
+        <translation>隐私政策版本是它的日期，格式为 YYYY-MM-DD</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="163"/>
+        <source>model name {model!r} is not valid: use 1-128 characters without spaces</source>
+        <translation>模型名称 {model!r} 无效：请使用 1-128 个字符，不含空格</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="166"/>
+        <source>Max output tokens must be a whole number from 1 to {limit:,}</source>
+        <translation>最大输出 token 数必须是 1 到 {limit:,} 之间的整数</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="169"/>
+        <source>there is no price for model {model!r}</source>
+        <translation>模型 {model!r} 没有价格</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="171"/>
+        <source>the policy version must be 1-32 characters</source>
+        <translation>隐私政策版本须为 1-32 个字符</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="172"/>
+        <source>{name} has requests in progress; try again when they finish</source>
+        <translation>{name} 有正在处理的请求；请在它们结束后重试</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="176"/>
+        <source>Proxy must be none, system or a URL scheme://host:port with scheme {schemes}</source>
+        <translation>代理必须是 none、system，或 scheme://host:port 形式的 URL，scheme 为 {schemes}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="179"/>
+        <source>Proxy must be none, system or a URL scheme://host:port with scheme {schemes} (not {scheme!r})</source>
+        <translation>代理必须是 none、system，或 scheme://host:port 形式的 URL，scheme 为 {schemes}（而不是 {scheme!r}）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="183"/>
+        <source>Proxy must be none, system or a URL scheme://host:port with scheme {schemes} (no path, query or spaces)</source>
+        <translation>代理必须是 none、system，或 scheme://host:port 形式的 URL，scheme 为 {schemes}（不能包含路径、查询参数或空格）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="187"/>
+        <source>Proxy must be none, system or a URL scheme://host:port with scheme {schemes} (the host is missing)</source>
+        <translation>代理必须是 none、system，或 scheme://host:port 形式的 URL，scheme 为 {schemes}（缺少主机）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="191"/>
+        <source>Proxy must be none, system or a URL scheme://host:port with scheme {schemes} (port 0)</source>
+        <translation>代理必须是 none、system，或 scheme://host:port 形式的 URL，scheme 为 {schemes}（端口不能为 0）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="194"/>
+        <source>Proxy: the credentials need a user name (user:password@host)</source>
+        <translation>代理：凭据需要用户名（user:password@host）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="197"/>
+        <source>Extra headers: at most {maximum} are allowed</source>
+        <translation>额外请求头：最多允许 {maximum} 个</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="198"/>
+        <source>CA bundle: the path is empty</source>
+        <translation>CA 证书包：路径为空</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="199"/>
+        <source>CA bundle: {path!r} is not a file</source>
+        <translation>CA 证书包：{path!r} 不是文件</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="200"/>
+        <source>Proxy must be none, system or a URL scheme://host:port with scheme {schemes} (bad host or port)</source>
+        <translation>代理必须是 none、system，或 scheme://host:port 形式的 URL，scheme 为 {schemes}（主机或端口无效）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="204"/>
+        <source>Proxy must be none, system or a URL scheme://host:port with scheme {schemes} (the port is empty)</source>
+        <translation>代理必须是 none、system，或 scheme://host:port 形式的 URL，scheme 为 {schemes}（端口为空）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="208"/>
+        <source>Extra headers: names and values must be text</source>
+        <translation>额外请求头：名称和值必须是文本</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="209"/>
+        <source>Extra headers: {name!r} is not a valid header name</source>
+        <translation>额外请求头：{name!r} 不是有效的请求头名称</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="210"/>
+        <source>Extra headers: the relay sets {name} itself; the API key has its own field</source>
+        <translation>额外请求头：{name} 由中转服务自行设置；API 密钥有单独的字段</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="213"/>
+        <source>Extra headers: the relay sets {name} itself; it cannot be an extra header</source>
+        <translation>额外请求头：{name} 由中转服务自行设置，不能作为额外请求头</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="216"/>
+        <source>Extra headers: {name} carries an API key: put the key in the API key field (kept in the keyring; an Azure OpenAI base URL gets it as its api-key header)</source>
+        <translation>额外请求头：{name} 携带 API 密钥：请把密钥填在 API 密钥字段（保存在密钥环中；Azure OpenAI 基础 URL 会以 api-key 请求头发送它）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="220"/>
+        <source>Extra headers: the value of {name} is not valid (too long, or it has line breaks)</source>
+        <translation>额外请求头：{name} 的值无效（太长或包含换行）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="223"/>
+        <source>Extra headers: {name} is given twice</source>
+        <translation>额外请求头：{name} 重复出现</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="224"/>
+        <source>CA bundle: {path!r} holds no usable PEM certificates ({error})</source>
+        <translation>CA 证书包：{path!r} 中没有可用的 PEM 证书（{error}）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="227"/>
+        <source>Extra headers: each line must be &apos;Name: value&apos;, not {line!r}</source>
+        <translation>额外请求头：每行必须是“名称: 值”，而不是 {line!r}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="231"/>
+        <source>Base URL must look like https://host[:port]/path, not {url!r}</source>
+        <translation>基础 URL 必须形如 https://host[:port]/path，而不是 {url!r}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="234"/>
+        <source>Name must be 1-64 letters, digits, &apos;.&apos;, &apos;_&apos; or &apos;-&apos;</source>
+        <translation>名称须为 1-64 个字母、数字、“.”、“_”或“-”</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="235"/>
+        <source>Kind must be one of {kinds}</source>
+        <translation>类型必须是以下之一：{kinds}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="236"/>
+        <source>Models: name at least one model</source>
+        <translation>模型：请至少填写一个模型</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="237"/>
+        <source>Models: a model name has spaces in it or is longer than 128 characters</source>
+        <translation>模型：某个模型名称包含空格或超过 128 个字符</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="240"/>
+        <source>Priority must be a whole number from -1000 to 1000</source>
+        <translation>优先级必须是 -1000 到 1000 之间的整数</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="241"/>
+        <source>Weight must be a whole number from 1 to 1000</source>
+        <translation>权重必须是 1 到 1000 之间的整数</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="242"/>
+        <source>Proxy: there is no stored proxy password to keep; type the password instead of {mask}</source>
+        <translation>代理：没有已保存的代理密码可保留；请输入密码，而不是 {mask}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="245"/>
+        <source>a provider named {name!r} already exists</source>
+        <translation>已存在名为 {name!r} 的服务商</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="246"/>
+        <source>API key is empty</source>
+        <translation>API 密钥为空</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="247"/>
+        <source>there is no provider named {name!r}</source>
+        <translation>没有名为 {name!r} 的服务商</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="248"/>
+        <source>Model mapping: each row needs the model clients ask for and the model sent upstream, without spaces (got {alias}={upstream})</source>
+        <translation>模型映射：每行需要客户端请求的模型和发往上游的模型，且不含空格（收到 {alias}={upstream}）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="252"/>
+        <source>the proxy password needs the OS keyring, and none is usable. Without one, choose the System proxy and set HTTPS_PROXY/ALL_PROXY (credentials included) in the relay&apos;s environment.</source>
+        <translation>代理密码需要系统密钥环，但没有可用的密钥环。没有密钥环时，请选择“系统代理”，并在中转服务的环境中设置 HTTPS_PROXY/ALL_PROXY（包含凭据）。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="258"/>
+        <source>Note is longer than 500 characters</source>
+        <translation>备注超过 500 个字符</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="259"/>
+        <source>Amount must be positive</source>
+        <translation>金额必须为正数</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="260"/>
+        <source>Method must be one of {methods}</source>
+        <translation>支付方式必须是以下之一：{methods}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="261"/>
+        <source>there is no recharge with order number {order_no!r}</source>
+        <translation>没有订单号为 {order_no!r} 的充值</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="262"/>
+        <source>recharge {order_no} is {status}; there is nothing to refund</source>
+        <translation>充值 {order_no} 的状态为 {status}；没有可退款的金额</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="265"/>
+        <source>Refund amount must be positive</source>
+        <translation>退款金额必须为正数</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="266"/>
+        <source>the refund of {amount} is more than the {remaining} of {order_no} that can still be refunded</source>
+        <translation>退款金额 {amount} 超过了 {order_no} 仍可退款的 {remaining}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="271"/>
+        <source>the end of the date range must be after its start</source>
+        <translation>日期范围的结束必须晚于开始</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="273"/>
+        <source>the batch size must be a whole number from 1 to {maximum}</source>
+        <translation>批量大小必须是 1 到 {maximum} 之间的整数</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="274"/>
+        <source>another RelayDesk process is purging old records right now; try again later</source>
+        <translation>另一个 RelayDesk 进程正在清理旧记录；请稍后再试</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="277"/>
+        <source>this purge run has stopped; start a new one</source>
+        <translation>本次清理已停止；请开始新的清理</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="278"/>
+        <source>this purge run has already finished</source>
+        <translation>本次清理已经完成</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="280"/>
+        <source>{field} must be a 3-letter code such as CNY</source>
+        <translation>{field}必须是 3 个字母的代码，例如 CNY</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="281"/>
+        <source>there is no setting called {key!r}; the settings are: {known}</source>
+        <translation>没有名为 {key!r} 的设置；可用的设置有：{known}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="284"/>
+        <source>{field} must be between {low} and {high}</source>
+        <translation>{field}必须在 {low} 到 {high} 之间</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="285"/>
+        <source>{field} must be one of {options}</source>
+        <translation>{field}必须是以下之一：{options}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="286"/>
+        <source>{field}: {item!r} is not an IP address or network (such as 192.168.1.10 or 192.168.1.0/24)</source>
+        <translation>{field}：{item!r} 不是 IP 地址或网段（例如 192.168.1.10 或 192.168.1.0/24）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="291"/>
+        <source>the number of days must be a whole number from 1 to {maximum}</source>
+        <translation>天数必须是 1 到 {maximum} 之间的整数</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="294"/>
+        <source>min_group must be a whole number of at least 1</source>
+        <translation>min_group 必须是至少为 1 的整数</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="296"/>
+        <source>HTTPS must be one of {modes}, not {mode!r}</source>
+        <translation>HTTPS 必须是以下之一：{modes}，而不是 {mode!r}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="297"/>
+        <source>an HTTPS certificate needs its private key: set both the certificate file and the private key file (or neither, for RelayDesk&apos;s own certificate)</source>
+        <translation>HTTPS 证书需要其私钥：请同时设置证书文件和私钥文件（或都不设置，使用 RelayDesk 自己的证书）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="301"/>
+        <source>HTTPS private key file: {key} does not belong to the certificate {cert}</source>
+        <translation>HTTPS 私钥文件：{key} 与证书 {cert} 不匹配</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="304"/>
+        <source>cannot use the HTTPS certificate {cert} with the key {key}: {error}</source>
+        <translation>无法将 HTTPS 证书 {cert} 与私钥 {key} 一起使用：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="307"/>
+        <source>HTTPS certificate file: {path} is not a PEM certificate</source>
+        <translation>HTTPS 证书文件：{path} 不是 PEM 证书</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="308"/>
+        <source>HTTPS private key file: {path} is encrypted; RelayDesk needs an unencrypted key (protect the file with permissions instead)</source>
+        <translation>HTTPS 私钥文件：{path} 已加密；RelayDesk 需要未加密的私钥（请改用文件权限保护它）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="312"/>
+        <source>HTTPS private key file: {path} is not a PEM private key</source>
+        <translation>HTTPS 私钥文件：{path} 不是 PEM 私钥</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="313"/>
+        <source>{field}: {path} was not found</source>
+        <translation>{field}：未找到 {path}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="314"/>
+        <source>{field}: cannot read {path} ({error})</source>
+        <translation>{field}：无法读取 {path}（{error}）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="319"/>
+        <source>Admin IP allow-list</source>
+        <translation>管理 IP 白名单</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="320"/>
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="321"/>
+        <source>Backups kept</source>
+        <translation>保留的备份数</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="322"/>
+        <source>Ban length</source>
+        <translation>封禁时长</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="323"/>
+        <source>Cached input price</source>
+        <translation>缓存输入价格</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="324"/>
+        <source>Change</source>
+        <translation>调整金额</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="325"/>
+        <source>Clients allowed to use the relay</source>
+        <translation>允许使用中转服务的客户端</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="326"/>
+        <source>Concurrent requests</source>
+        <translation>并发请求数</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="327"/>
+        <source>Concurrent requests per key</source>
+        <translation>每个密钥的并发请求数</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="328"/>
+        <source>Connections per client address</source>
+        <translation>每个客户端地址的连接数</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="329"/>
+        <source>Counting period for failures</source>
+        <translation>失败计数周期</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="330"/>
+        <source>Currency</source>
+        <translation>货币</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="331"/>
+        <source>Days to keep login and security events</source>
+        <translation>登录和安全事件保留天数</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="332"/>
+        <source>Days to keep payment records</source>
+        <translation>支付记录保留天数</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="333"/>
+        <source>Days to keep request logs</source>
+        <translation>请求日志保留天数</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="334"/>
+        <source>Default completion tokens</source>
+        <translation>默认输出 token 数</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="335"/>
+        <source>Failures before a ban</source>
+        <translation>封禁前允许的失败次数</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="336"/>
+        <source>HTTPS</source>
+        <translation>HTTPS</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="337"/>
+        <source>HTTPS certificate file</source>
+        <translation>HTTPS 证书文件</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="338"/>
+        <source>HTTPS private key file</source>
+        <translation>HTTPS 私钥文件</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="339"/>
+        <source>Hours between backups</source>
+        <translation>备份间隔（小时）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="340"/>
+        <source>Idle connection timeout</source>
+        <translation>空闲连接超时</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="341"/>
+        <source>Input price</source>
+        <translation>输入价格</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="342"/>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="343"/>
+        <source>Largest request</source>
+        <translation>最大请求大小</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="344"/>
+        <source>Output price</source>
+        <translation>输出价格</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="345"/>
+        <source>Privacy policy major version</source>
+        <translation>隐私政策主版本</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="346"/>
+        <source>Privacy policy version</source>
+        <translation>隐私政策版本</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="347"/>
+        <source>Provider silence timeout</source>
+        <translation>服务商无响应超时</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="348"/>
+        <source>Refund amount</source>
+        <translation>退款金额</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="349"/>
+        <source>Relay address</source>
+        <translation>中转服务地址</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="350"/>
+        <source>Relay port</source>
+        <translation>中转服务端口</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="351"/>
+        <source>Request body timeout</source>
+        <translation>请求体超时</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="352"/>
+        <source>Request head timeout</source>
+        <translation>请求头超时</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="353"/>
+        <source>Requests per minute</source>
+        <translation>每分钟请求数</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="354"/>
+        <source>Requests per minute, per key</source>
+        <translation>每个密钥每分钟请求数</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="355"/>
+        <source>Reservation lease</source>
+        <translation>预扣租期</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="356"/>
+        <source>Stream client timeout</source>
+        <translation>流式客户端超时</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="357"/>
+        <source>Tokens per minute</source>
+        <translation>每分钟 token 数</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="358"/>
+        <source>Tokens per minute, per key</source>
+        <translation>每个密钥每分钟 token 数</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="359"/>
+        <source>Trusted reverse proxies</source>
+        <translation>受信任的反向代理</translation>
+    </message>
+</context>
+<context>
     <name>SettingsPage</name>
     <message>
-        <location filename="../../gui/pages/settings.py" line="61"/>
+        <location filename="../../gui/pages/settings.py" line="62"/>
         <source>Computers on the LAN (all network interfaces)</source>
         <translation>局域网内的计算机（所有网络接口）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="62"/>
+        <location filename="../../gui/pages/settings.py" line="63"/>
         <source>This computer only (127.0.0.1)</source>
         <translation>仅本机（127.0.0.1）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="65"/>
+        <location filename="../../gui/pages/settings.py" line="66"/>
         <source>any free port</source>
         <translation>任意空闲端口</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="67"/>
+        <location filename="../../gui/pages/settings.py" line="68"/>
         <source>Restart relay</source>
         <translation>重启中转服务</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="69"/>
+        <location filename="../../gui/pages/settings.py" line="70"/>
         <source>Saving a new address or port offers to restart the relay at once. Connected clients are disconnected briefly.</source>
         <translation>保存新的地址或端口时，可以立即重启中转服务。已连接的客户端会短暂断开。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="75"/>
+        <location filename="../../gui/pages/settings.py" line="76"/>
         <source>Listen for:</source>
         <translation>允许访问：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="76"/>
+        <location filename="../../gui/pages/settings.py" line="77"/>
         <source>Port:</source>
         <translation>端口：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="77"/>
+        <location filename="../../gui/pages/settings.py" line="78"/>
         <source>Relay</source>
         <translation>中转服务</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="81"/>
+        <location filename="../../gui/pages/settings.py" line="82"/>
         <source>Request logs:</source>
         <translation>请求日志：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="82"/>
+        <location filename="../../gui/pages/settings.py" line="83"/>
         <source>Payment records:</source>
         <translation>支付记录：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="83"/>
+        <location filename="../../gui/pages/settings.py" line="84"/>
         <source>Login and security events:</source>
         <translation>登录与安全事件：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="88"/>
+        <location filename="../../gui/pages/settings.py" line="89"/>
         <source> days</source>
         <translation> 天</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="93"/>
+        <location filename="../../gui/pages/settings.py" line="94"/>
         <source>Purge now…</source>
         <translation>立即清理…</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="94"/>
+        <location filename="../../gui/pages/settings.py" line="95"/>
         <source>Delete what is older than the saved periods now, instead of waiting for the daily clean-up</source>
         <translation>现在就删除超过已保存保留期限的记录，而不必等待每日自动清理</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="107"/>
+        <location filename="../../gui/pages/settings.py" line="108"/>
         <source>Keep records</source>
         <translation>记录保留</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="108"/>
+        <location filename="../../gui/pages/settings.py" line="109"/>
         <source>How long each kind of record is kept before it is deleted.</source>
         <translation>各类记录在删除前保留的时长。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="113"/>
+        <location filename="../../gui/pages/settings.py" line="114"/>
         <source>Change admin password…</source>
         <translation>修改管理员密码…</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="115"/>
+        <location filename="../../gui/pages/settings.py" line="116"/>
         <source>Admin access</source>
         <translation>管理访问</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="116"/>
+        <location filename="../../gui/pages/settings.py" line="117"/>
         <source>Computers allowed to use the admin API, one address or network per line.</source>
         <translation>允许使用管理 API 的计算机，每行一个地址或网段。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="118"/>
+        <location filename="../../gui/pages/settings.py" line="119"/>
         <source>This computer (127.0.0.1 and ::1) is always allowed, whatever the list says, so you cannot lock yourself out.</source>
         <translation>无论列表如何设置，本机（127.0.0.1 和 ::1）始终被允许，因此您不会把自己锁在外面。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="130"/>
+        <location filename="../../gui/pages/settings.py" line="131"/>
         <source>Automatic (follow the system)</source>
         <translation>自动（跟随系统）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="137"/>
+        <location filename="../../gui/pages/settings.py" line="138"/>
         <source>Used from the next start.</source>
         <translation>下次启动时生效。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="140"/>
+        <location filename="../../gui/pages/settings.py" line="141"/>
         <source>Chosen at first start; balances and prices use it.</source>
         <translation>首次启动时选定，余额和价格均使用此货币。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="143"/>
+        <location filename="../../gui/pages/settings.py" line="144"/>
         <source>Start RelayDesk when I log in, in the tray</source>
         <translation>登录时在托盘中启动 RelayDesk</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="147"/>
+        <location filename="../../gui/pages/settings.py" line="148"/>
         <source>Language:</source>
         <translation>语言：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="148"/>
+        <location filename="../../gui/pages/settings.py" line="149"/>
         <source>Currency:</source>
         <translation>货币：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="150"/>
+        <location filename="../../gui/pages/settings.py" line="151"/>
         <source>Interface</source>
         <translation>界面</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="156"/>
+        <location filename="../../gui/pages/settings.py" line="157"/>
         <source>Discard changes</source>
         <translation>放弃更改</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="158"/>
+        <location filename="../../gui/pages/settings.py" line="159"/>
         <source>&amp;Save</source>
         <translation>保存(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="204"/>
+        <location filename="../../gui/pages/settings.py" line="205"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="227"/>
+        <location filename="../../gui/pages/settings.py" line="228"/>
         <source>Only the address {host}</source>
         <translation>仅地址 {host}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="275"/>
+        <location filename="../../gui/pages/settings.py" line="276"/>
         <source>Nothing to save.</source>
         <translation>没有需要保存的更改。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="298"/>
+        <location filename="../../gui/pages/settings.py" line="299"/>
         <source>Not saved: {errors}</source>
         <translation>未保存：{errors}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="301"/>
+        <location filename="../../gui/pages/settings.py" line="302"/>
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="303"/>
+        <location filename="../../gui/pages/settings.py" line="304"/>
         <source>The new language is used from the next start.</source>
         <translation>新语言将在下次启动时生效。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="320"/>
+        <location filename="../../gui/pages/settings.py" line="321"/>
         <source>Not saved: port {port} is already used by another program on this computer; choose another.</source>
         <translation>未保存：端口 {port} 已被本机上的其他程序占用，请换一个。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="325"/>
+        <location filename="../../gui/pages/settings.py" line="326"/>
         <source>Restart the relay</source>
         <translation>重启中转服务</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="326"/>
+        <location filename="../../gui/pages/settings.py" line="327"/>
         <source>The relay must restart to use the new settings. Restart it now? Clients in the middle of a request see it end.</source>
         <translation>中转服务需要重启才能使用新设置。现在重启吗？正在进行中的请求会被中断。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="328"/>
+        <location filename="../../gui/pages/settings.py" line="329"/>
         <source>Restart now</source>
         <translation>立即重启</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="329"/>
+        <location filename="../../gui/pages/settings.py" line="330"/>
         <source>Later</source>
         <translation>稍后</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="334"/>
+        <location filename="../../gui/pages/settings.py" line="335"/>
         <source>Settings saved. The relay uses them from its next restart.</source>
         <translation>设置已保存。中转服务下次重启时生效。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="341"/>
+        <location filename="../../gui/pages/settings.py" line="342"/>
         <source>Restarting the relay…</source>
         <translation>正在重启中转服务…</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="348"/>
+        <location filename="../../gui/pages/settings.py" line="349"/>
         <source>The relay is running at {url}.</source>
         <translation>中转服务正在 {url} 运行。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="351"/>
+        <location filename="../../gui/pages/settings.py" line="352"/>
         <source>The relay could not start: {why}</source>
         <translation>中转服务无法启动：{why}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="363"/>
+        <location filename="../../gui/pages/settings.py" line="364"/>
         <source>Could not change the start at log-in: {why}</source>
         <translation>无法更改登录时启动：{why}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="369"/>
+        <location filename="../../gui/pages/settings.py" line="370"/>
         <source>RelayDesk starts in the tray when you log in.</source>
         <translation>登录时 RelayDesk 将在托盘中启动。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="370"/>
+        <location filename="../../gui/pages/settings.py" line="371"/>
         <source>RelayDesk no longer starts when you log in.</source>
         <translation>登录时不再启动 RelayDesk。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="378"/>
+        <location filename="../../gui/pages/settings.py" line="379"/>
         <source>Admin password changed.</source>
         <translation>管理员密码已修改。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="384"/>
+        <location filename="../../gui/pages/settings.py" line="385"/>
         <source>Save or discard your changes to the retention periods first.</source>
         <translation>请先保存或放弃对保留期限的更改。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="391"/>
+        <location filename="../../gui/pages/settings.py" line="392"/>
         <source>Nothing is older than the retention periods; there is nothing to delete.</source>
         <translation>没有超过保留期限的记录，无需删除。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="399"/>
+        <location filename="../../gui/pages/settings.py" line="400"/>
         <source>Deleting old records…</source>
         <translation>正在删除旧记录…</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="412"/>
+        <location filename="../../gui/pages/settings.py" line="413"/>
         <source>Another RelayDesk process is deleting old records right now; try again later.</source>
         <translation>另一个 RelayDesk 进程正在删除旧记录，请稍后再试。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="417"/>
+        <location filename="../../gui/pages/settings.py" line="418"/>
         <source>Deleted {logs} request logs, {payments} payment records and {events} login and security events; folded {entries} ledger entries into {carries} carried-forward entries.</source>
         <translation>已删除 {logs} 条请求日志、{payments} 条支付记录和 {events} 条登录与安全事件；已将 {entries} 条账目合并为 {carries} 条结转记录。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="427"/>
+        <location filename="../../gui/pages/settings.py" line="428"/>
         <source>Purge old records</source>
         <translation>清理旧记录</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="428"/>
+        <location filename="../../gui/pages/settings.py" line="429"/>
         <source>This will delete {logs} request logs older than {log_days} days, {payments} payment records older than {payment_days} days and {events} login and security events older than {security_days} days, and fold {entries} ledger entries older than {payment_days} days into {carries} carried-forward entries.</source>
         <translation>将删除 {logs} 条超过 {log_days} 天的请求日志、{payments} 条超过 {payment_days} 天的支付记录和 {events} 条超过 {security_days} 天的登录与安全事件，并将 {entries} 条超过 {payment_days} 天的账目合并为 {carries} 条结转记录。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="434"/>
+        <location filename="../../gui/pages/settings.py" line="435"/>
         <source>Balances do not change: each user&apos;s old ledger entries become one entry carrying their total forward. Pending payments and operator actions are kept. This cannot be undone.</source>
         <translation>余额不会改变：每位用户的旧账目会合并为一条结转其总额的记录。待支付的订单和操作员的操作记录会保留。此操作无法撤销。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="437"/>
+        <location filename="../../gui/pages/settings.py" line="438"/>
         <source>Delete old records</source>
         <translation>删除旧记录</translation>
     </message>
@@ -3468,77 +4673,87 @@ You can also clear the API key field and save the provider without a key for now
 <context>
     <name>UserEditDialog</name>
     <message>
-        <location filename="../../gui/dialogs/user_edit.py" line="39"/>
+        <location filename="../../gui/dialogs/user_edit.py" line="40"/>
         <source>Add user</source>
         <translation>添加用户</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/user_edit.py" line="40"/>
+        <location filename="../../gui/dialogs/user_edit.py" line="41"/>
         <source>Edit user {user}</source>
         <translation>编辑用户 {user}</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/user_edit.py" line="46"/>
-        <source>letters, digits, &apos;.&apos;, &apos;_&apos; or &apos;-&apos;</source>
-        <translation>字母、数字、“.”、“_”或“-”</translation>
-    </message>
-    <message>
         <location filename="../../gui/dialogs/user_edit.py" line="48"/>
-        <source>name@example.com</source>
-        <translation>name@example.com</translation>
+        <source>required: letters, digits, &apos;.&apos;, &apos;_&apos; or &apos;-&apos;</source>
+        <translation>必填：字母、数字、“.”、“_”或“-”</translation>
     </message>
     <message>
         <location filename="../../gui/dialogs/user_edit.py" line="50"/>
+        <source>required, e.g. name@example.com</source>
+        <translation>必填，例如 name@example.com</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/user_edit.py" line="52"/>
         <source>optional</source>
         <translation>可选</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/user_edit.py" line="54"/>
+        <location filename="../../gui/dialogs/user_edit.py" line="56"/>
         <source>leave empty to keep the current password</source>
         <translation>留空则保留当前密码</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/user_edit.py" line="55"/>
+        <location filename="../../gui/dialogs/user_edit.py" line="57"/>
         <source>optional, at least 8 characters</source>
         <translation>可选，至少 8 个字符</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/user_edit.py" line="58"/>
+        <location filename="../../gui/dialogs/user_edit.py" line="61"/>
+        <source>The group sets the prices this user pays and the models they may use</source>
+        <translation>分组决定该用户支付的价格和可使用的模型</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/user_edit.py" line="63"/>
         <source>Programs that call the relay use API keys, not this password: create them with API keys… on the Users page.</source>
         <translation>调用中转服务的程序使用 API 密钥，而不是此密码：请在“用户”页面通过“API 密钥…”创建。</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/user_edit.py" line="67"/>
+        <location filename="../../gui/dialogs/user_edit.py" line="72"/>
         <source>Username:</source>
         <translation>用户名：</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/user_edit.py" line="68"/>
+        <location filename="../../gui/dialogs/user_edit.py" line="73"/>
         <source>Email:</source>
         <translation>邮箱：</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/user_edit.py" line="69"/>
+        <location filename="../../gui/dialogs/user_edit.py" line="74"/>
         <source>Phone:</source>
         <translation>电话：</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/user_edit.py" line="70"/>
+        <location filename="../../gui/dialogs/user_edit.py" line="75"/>
+        <source>Group:</source>
+        <translation>分组：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/user_edit.py" line="76"/>
         <source>New password:</source>
         <translation>新密码：</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/user_edit.py" line="70"/>
+        <location filename="../../gui/dialogs/user_edit.py" line="76"/>
         <source>Password:</source>
         <translation>密码：</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/user_edit.py" line="71"/>
+        <location filename="../../gui/dialogs/user_edit.py" line="77"/>
         <source>Repeat password:</source>
         <translation>确认密码：</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/user_edit.py" line="104"/>
+        <location filename="../../gui/dialogs/user_edit.py" line="127"/>
         <source>The two passwords do not match.</source>
         <translation>两次输入的密码不一致。</translation>
     </message>
@@ -3581,6 +4796,11 @@ You can also clear the API key field and save the provider without a key for now
         <translation>创建时间</translation>
     </message>
     <message>
+        <location filename="../../gui/pages/users.py" line="58"/>
+        <source>Group</source>
+        <translation>分组</translation>
+    </message>
+    <message>
         <location filename="../../gui/pages/users.py" line="76"/>
         <source>Active</source>
         <translation>正常</translation>
@@ -3594,124 +4814,124 @@ You can also clear the API key field and save the provider without a key for now
 <context>
     <name>UsersPage</name>
     <message>
-        <location filename="../../gui/pages/users.py" line="113"/>
+        <location filename="../../gui/pages/users.py" line="115"/>
         <source>Search username, email or phone (Ctrl+F)</source>
         <translation>搜索用户名、邮箱或电话（Ctrl+F）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/users.py" line="123"/>
+        <location filename="../../gui/pages/users.py" line="125"/>
         <source>&amp;Add…</source>
         <translation>添加(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/users.py" line="123"/>
+        <location filename="../../gui/pages/users.py" line="125"/>
         <source>Add a user (Ctrl+N)</source>
         <translation>添加用户（Ctrl+N）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/users.py" line="125"/>
+        <location filename="../../gui/pages/users.py" line="127"/>
         <source>&amp;Edit…</source>
         <translation>编辑(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/users.py" line="126"/>
+        <location filename="../../gui/pages/users.py" line="128"/>
         <source>Change email, phone or password (Enter)</source>
         <translation>修改邮箱、电话或密码（Enter）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/users.py" line="128"/>
-        <location filename="../../gui/pages/users.py" line="275"/>
+        <location filename="../../gui/pages/users.py" line="130"/>
+        <location filename="../../gui/pages/users.py" line="276"/>
         <source>&amp;Disable</source>
         <translation>停用(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/users.py" line="129"/>
+        <location filename="../../gui/pages/users.py" line="131"/>
         <source>De&amp;lete…</source>
         <translation>删除(&amp;L)…</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/users.py" line="130"/>
+        <location filename="../../gui/pages/users.py" line="132"/>
         <source>Delete the user and their keys (Delete)</source>
         <translation>删除该用户及其密钥（Delete）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/users.py" line="132"/>
+        <location filename="../../gui/pages/users.py" line="134"/>
         <source>API &amp;keys…</source>
         <translation>API 密钥(&amp;K)…</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/users.py" line="133"/>
+        <location filename="../../gui/pages/users.py" line="135"/>
         <source>Create or revoke the user&apos;s keys (Ctrl+K)</source>
         <translation>创建或吊销该用户的密钥（Ctrl+K）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/users.py" line="180"/>
+        <location filename="../../gui/pages/users.py" line="181"/>
         <source>Users</source>
         <translation>用户</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/users.py" line="233"/>
+        <location filename="../../gui/pages/users.py" line="234"/>
         <source>No user matches “{text}”.</source>
         <translation>没有与“{text}”匹配的用户。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/users.py" line="235"/>
+        <location filename="../../gui/pages/users.py" line="236"/>
         <source>One user matches “{text}”.</source>
         <translation>有 1 个用户与“{text}”匹配。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/users.py" line="237"/>
+        <location filename="../../gui/pages/users.py" line="238"/>
         <source>{count} users match “{text}”.</source>
         <translation>有 {count} 个用户与“{text}”匹配。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/users.py" line="240"/>
+        <location filename="../../gui/pages/users.py" line="241"/>
         <source>No users yet. Press Ctrl+N to add the first one.</source>
         <translation>还没有用户。按 Ctrl+N 添加第一个用户。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/users.py" line="242"/>
+        <location filename="../../gui/pages/users.py" line="243"/>
         <source>One user</source>
         <translation>共 1 个用户</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/users.py" line="244"/>
+        <location filename="../../gui/pages/users.py" line="245"/>
         <source>{count} users</source>
         <translation>共 {count} 个用户</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/users.py" line="272"/>
+        <location filename="../../gui/pages/users.py" line="273"/>
         <source>E&amp;nable</source>
         <translation>启用(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/users.py" line="273"/>
+        <location filename="../../gui/pages/users.py" line="274"/>
         <source>Let the user&apos;s keys work again</source>
         <translation>恢复该用户密钥的使用</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/users.py" line="276"/>
+        <location filename="../../gui/pages/users.py" line="277"/>
         <source>Stop the user&apos;s keys from working until enabled again; nothing is deleted</source>
         <translation>停用该用户的密钥，直到重新启用；不会删除任何数据</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/users.py" line="338"/>
         <location filename="../../gui/pages/users.py" line="339"/>
+        <location filename="../../gui/pages/users.py" line="340"/>
         <source>Delete user</source>
         <translation>删除用户</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/users.py" line="338"/>
+        <location filename="../../gui/pages/users.py" line="339"/>
         <source>Delete the user {user}?</source>
         <translation>确定要删除用户 {user} 吗？</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/users.py" line="329"/>
+        <location filename="../../gui/pages/users.py" line="330"/>
         <source>Their profile, API keys and login history are erased. Request logs and payment records are kept de-identified until their retention period ends. This cannot be undone.</source>
         <translation>该用户的资料、API 密钥和登录历史将被清除。请求日志和支付记录会去标识化保留，直至保留期结束。此操作无法撤销。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/users.py" line="334"/>
+        <location filename="../../gui/pages/users.py" line="335"/>
         <source>{user} still has a balance of {amount}. It stays with the de-identified payment records and can still be refunded by order number.</source>
         <translation>{user} 仍有余额 {amount}。该余额随去标识化的支付记录保留，仍可按订单号退款。</translation>
     </message>
@@ -3719,18 +4939,18 @@ You can also clear the API key field and save the provider without a key for now
 <context>
     <name>main</name>
     <message>
-        <location filename="../../gui/main.py" line="46"/>
-        <location filename="../../gui/main.py" line="75"/>
+        <location filename="../../gui/main.py" line="56"/>
+        <location filename="../../gui/main.py" line="85"/>
         <source>RelayDesk is already running for this data folder.</source>
         <translation>已有 RelayDesk 正在使用此数据文件夹。</translation>
     </message>
     <message>
-        <location filename="../../gui/main.py" line="141"/>
+        <location filename="../../gui/main.py" line="151"/>
         <source>Open RelayDesk</source>
         <translation>打开 RelayDesk</translation>
     </message>
     <message>
-        <location filename="../../gui/main.py" line="143"/>
+        <location filename="../../gui/main.py" line="153"/>
         <source>Quit RelayDesk</source>
         <translation>退出 RelayDesk</translation>
     </message>
