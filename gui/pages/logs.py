@@ -5,9 +5,9 @@ prepended only while the operator is looking at the top; someone reading further
 their place and gets a note instead, and the new rows come in when they scroll back up.
 """
 
-from datetime import datetime, timedelta
+from datetime import date, datetime
 
-from PySide6.QtCore import QDate, QDateTime, Qt, QTimer
+from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import logquery
+from app import localdays, logquery
 from app.logquery import LogFilter
 from gui.backend import Backend
 from gui.pages.base import Page
@@ -92,7 +92,7 @@ class LogsPage(Page):
         for text, key in ((self.tr("All statuses"), "all"), (self.tr("Successful"), "success"),
                           (self.tr("Errors only"), "errors")):
             self.status_filter.addItem(text, key)
-        today = QDateTime.currentDateTimeUtc().date()
+        today = QDate.currentDate()
         self.from_check = QCheckBox(self.tr("From"))
         self.from_date = self._date_edit(today.addDays(-7))
         self.to_check = QCheckBox(self.tr("to"))
@@ -130,7 +130,7 @@ class LogsPage(Page):
         edit.setCalendarPopup(True)
         edit.setDisplayFormat("yyyy-MM-dd")
         edit.setEnabled(False)
-        edit.setToolTip(self.tr("Dates are in UTC, like the Time column"))
+        edit.setToolTip(self.tr("Local days, like the Time column"))
         return edit
 
     def _build_table(self) -> None:
@@ -198,7 +198,7 @@ class LogsPage(Page):
         if self.from_check.isChecked():
             since = _start_of(self.from_date.date())
         if self.to_check.isChecked():
-            until = _start_of(self.to_date.date()) + timedelta(days=1)
+            until = _start_of(self.to_date.date().addDays(1))
         return LogFilter(username=self.user_filter.currentText().strip(),
                          model=self.model_filter.currentText().strip(),
                          status=self.status_filter.currentData() or "all",
@@ -330,8 +330,8 @@ class LogsPage(Page):
 
 
 def _start_of(day: QDate) -> datetime:
-    """Midnight (UTC, like every stored time) at the start of ``day``."""
-    return datetime(day.year(), day.month(), day.day())
+    """The (naive UTC, like every stored time) instant the local ``day`` starts."""
+    return localdays.day_start(date(day.year(), day.month(), day.day()))
 
 
 def _edit(combo: QComboBox) -> QLineEdit:

@@ -10,7 +10,7 @@ rows asked for meanwhile runs once, after it.
 
 import asyncio
 from collections.abc import Callable, Coroutine
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import (
@@ -75,7 +75,7 @@ class LogsModel(QAbstractTableModel):
         self.fetch_count = 0
         self.newer_count = 0
         self.columns: list[tuple[str, str]] = [
-            ("time", self.tr("Time (UTC)")), ("user", self.tr("User")),
+            ("time", self.tr("Time (local)")), ("user", self.tr("User")),
             ("model", self.tr("Model")), ("provider", self.tr("Provider")),
             ("status", self.tr("Status")), ("prompt", self.tr("Prompt")),
             ("cached", self.tr("Cached")), ("completion", self.tr("Completion")),
@@ -311,7 +311,8 @@ def is_error(row: LogRow) -> bool:
 
 
 def format_time(at: datetime | str) -> str:
-    """Seconds precision: enough to find a request, short enough for the column."""
+    """The stored UTC time in the computer's local time, like every day the app shows; seconds
+    precision: enough to find a request, short enough for the column."""
     if isinstance(at, str):
-        return at[:19]
-    return at.isoformat(" ", "seconds")
+        at = datetime.fromisoformat(at)
+    return at.replace(tzinfo=UTC).astimezone().strftime("%Y-%m-%d %H:%M:%S")

@@ -1293,13 +1293,13 @@ for example:
     <name>LogsModel</name>
     <message>
         <location filename="../../gui/pages/logs_model.py" line="78"/>
-        <source>Time (UTC)</source>
-        <translation>时间（UTC）</translation>
+        <source>User</source>
+        <translation>用户</translation>
     </message>
     <message>
         <location filename="../../gui/pages/logs_model.py" line="78"/>
-        <source>User</source>
-        <translation>用户</translation>
+        <source>Time (local)</source>
+        <translation>时间（本地）</translation>
     </message>
     <message>
         <location filename="../../gui/pages/logs_model.py" line="79"/>
@@ -1511,8 +1511,8 @@ for example:
     </message>
     <message>
         <location filename="../../gui/pages/logs.py" line="133"/>
-        <source>Dates are in UTC, like the Time column</source>
-        <translation>日期为 UTC，与“时间”列一致</translation>
+        <source>Local days, like the Time column</source>
+        <translation>本地日期，与“时间”列一致</translation>
     </message>
     <message>
         <location filename="../../gui/pages/logs.py" line="306"/>

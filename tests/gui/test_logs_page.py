@@ -1,5 +1,6 @@
 """Request logs page: newest first, lazy pages through the view, exact filters, auto-refresh."""
 
+import time
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -262,7 +263,7 @@ async def test_refresh_shortcut_and_copy(page: LogsPage) -> None:
     page.view.selectRow(0)
     page.copy_selection()
     lines = QGuiApplication.clipboard().text().splitlines()
-    assert lines[0].startswith("Time (UTC)\tUser\tModel")
+    assert lines[0].startswith("Time (local)\tUser\tModel")
     assert lines[1].split("\t")[1] == spec(29)["username"]
     fetched = page.model.fetch_count
     page.reload_from_top()
@@ -282,3 +283,29 @@ async def test_an_empty_filter_fills_when_matching_traffic_arrives(page: LogsPag
     await settle_page(page)
     await page.model.wait_idle()
     assert page.model.row_ids() == [11]
+
+
+@pytest.fixture
+def shanghai(monkeypatch):  # type: ignore[no-untyped-def]
+    """The computer's time zone is China's (UTC+8) for one test."""
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+async def test_times_and_date_filters_are_local_days(page: LogsPage, shanghai: None) -> None:
+    """Issue 15: days are local everywhere. In China a request at 23:30 UTC on 21 May happened
+    at 07:30 on 22 May, and the filter "22 May" means 16:00 UTC on 21 May to 16:00 on the 22nd."""
+    rows = seed(600)
+    await open_page(page)
+    newest = rows[-1]["created_at"]  # stored in UTC
+    assert page.model.index(0, 0).data() == (newest + timedelta(hours=8)).strftime(
+        "%Y-%m-%d %H:%M:%S")
+    set_dates(page, date(2026, 5, 22), date(2026, 5, 22))
+    await page.model.wait_idle()
+    await scroll_to_bottom(page)
+    local_day = ids_where(rows, lambda r: datetime(2026, 5, 21, 16) <= r["created_at"]
+                          < datetime(2026, 5, 22, 16))
+    assert page.model.row_ids() == local_day and len(local_day) == 144
