@@ -105,4 +105,4 @@ async def test_serve_missing_certificate_is_a_one_line_error(sqlite_db, tmp_path
     assert proc.returncode == 1
     assert out == b""
     assert err.decode().splitlines() == [
-        f"relaydesk: error: TLS certificate file not found: {missing}"]
+        f"relaydesk: error: HTTPS certificate file: {missing} was not found"]
