@@ -35,7 +35,9 @@ async def test_loopback_auto_is_plain_http_and_bad_cert_is_a_message(backend, tm
     settings.set("tls_key_file", str(tmp_path / "missing-key.pem"))
     window = MainWindow(backend, [])
     assert not await backend.start_relay()
-    assert "HTTPS certificate file: " in backend.relay_error and "was not found" in backend.relay_error
+    assert backend.relay_error is not None
+    assert "HTTPS certificate file: " in backend.relay_error
+    assert "was not found" in backend.relay_error
     assert "not running" in window.relay_label.text() and backend.relay_urls() == []
     window.close()
 
