@@ -1,6 +1,7 @@
 """`python -m bench.gui_relay`: the desktop's window and relay do not hold each other up.
 
-The relay runs on its own loop and thread (relay/thread.py). Measured on a 1,000,000-row
+The app runs its relay in a child process (gui/relay_process.py); ``--relay thread`` measures
+the earlier design, a relay thread in the window's process. Measured on a 1,000,000-row
 request_log (bench.gui_logs' generator), the real Backend and pages, offscreen:
 
 - relay p99 latency at c=20 while the window pages through the request logs and redraws the
@@ -72,10 +73,10 @@ async def _lag_while(load: asyncio.Future[Any]) -> float:
     return worst
 
 
-async def measure(data_dir: Path, upstream: str, seconds: float,
-                  stack: ExitStack | None = None) -> dict[str, float]:
-    """With ``stack``, the relay is `relaydesk serve` in a process of its own (the other design
-    the issue allows) instead of the Backend's relay thread; the window's work is the same."""
+async def measure(data_dir: Path, upstream: str, seconds: float, *,
+                  relay_process: bool) -> dict[str, float]:
+    """The app's Backend and pages, with its relay in a child process (as the app runs it) or
+    on a thread of the window's process (the earlier design, for comparison)."""
     from app import accounts, apikeys, pricing, providers, recharges, runtime, settings
     from gui.backend import Backend
     from gui.pages.dashboard import DashboardPage
@@ -89,17 +90,9 @@ async def measure(data_dir: Path, upstream: str, seconds: float,
     _, key = apikeys.create_key("bench-client")
     settings.set("relay_host", "127.0.0.1")
     settings.set("relay_port", free_port())
-    backend = Backend(cfg)
-    if stack is None:
-        assert await backend.start_relay(), backend.relay_error
-        url = backend.relay_urls()[0] + "/chat/completions"
-    else:
-        port = settings.get("relay_port")
-        spawn(stack, [PY, "-m", "app", "--data-dir", str(data_dir), "serve", "--host",
-                      "127.0.0.1", "--port", str(port)],
-              env={"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"})
-        wait_port(port)
-        url = f"http://127.0.0.1:{port}/v1/chat/completions"
+    backend = Backend(cfg, relay_process=relay_process)
+    assert await backend.start_relay(), backend.relay_error
+    url = backend.relay_urls()[0] + "/chat/completions"
     logs, dashboard = LogsPage(backend), DashboardPage(backend)
     for page in (logs, dashboard):
         page.resize(1280, 800)
@@ -128,8 +121,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--seconds", type=float, default=5.0, help="per load phase")
-    parser.add_argument("--relay", choices=("thread", "process"), default="thread",
-                        help="the app's relay thread, or `relaydesk serve` beside the window")
+    parser.add_argument("--relay", choices=("process", "thread"), default="process",
+                        help="the relay as the app runs it (a child process), or on a thread")
     args = parser.parse_args()
 
     import qasync
@@ -149,7 +142,7 @@ def main() -> int:
         app.setQuitOnLastWindowClosed(False)
         with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
             r = runner.run(measure(data_dir, f"http://127.0.0.1:{up_port}/v1", args.seconds,
-                                   stack if args.relay == "process" else None))
+                                   relay_process=args.relay == "process"))
     added = r["busy_p99_ms"] - r["quiet_p99_ms"]
     print(f"relay c=20, window idle:  p99 {r['quiet_p99_ms']:7.2f} ms  ({r['quiet_rps']:.0f} "
           f"req/s)")

@@ -7,6 +7,7 @@ per request).
 """
 
 import asyncio
+import functools
 import logging
 import time
 from collections.abc import Callable
@@ -19,6 +20,8 @@ from app import events, settings, tls
 from app.config import Config
 from app.errors import ValidationError
 from gui.errors import error_text
+from gui.relay_process import RelayProcess
+from relay.control import INBOUND as FORWARDED
 from relay.dbexec import DatabaseExecutor
 from relay.state import RelayOptions
 from relay.thread import RelayThread
@@ -42,11 +45,15 @@ class Backend(QObject):
     relay_state = Signal(str)
     traffic = Signal(int, int)
 
-    def __init__(self, config: Config, parent: QObject | None = None) -> None:
+    def __init__(self, config: Config, parent: QObject | None = None, *,
+                 relay_process: bool = False) -> None:
+        """``relay_process``: run the relay as a child process (the app does; see
+        gui/relay_process.py) rather than on a thread of this one (page tests do)."""
         super().__init__(parent)
         self.config = config
         self._dbx = DatabaseExecutor(workers=1)
-        self.relay: RelayThread | None = None  # the relay, on its own thread and loop
+        self._relay_process = relay_process
+        self.relay: RelayThread | RelayProcess | None = None
         self.relay_error: str | None = None
         self._samples: list[tuple[float, int]] = []
         self._served = 0  # requests the relay had served at the last sample
@@ -57,6 +64,9 @@ class Backend(QObject):
         self._service_event.connect(self.changed.emit, Qt.ConnectionType.QueuedConnection)
         self._unsubscribe = [events.subscribe(topic, lambda: self._service_event.emit("security"))
                              for topic in (events.BANS, events.ADMIN_TOKENS)]
+        if relay_process:  # what the operator changes here, the relay's caches must drop
+            self._unsubscribe += [events.subscribe(topic, functools.partial(self._forward, topic))
+                                  for topic in sorted(FORWARDED)]
 
     async def call(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run a service function off the GUI thread."""
@@ -74,9 +84,14 @@ class Backend(QObject):
         try:
             # Same decision as `relaydesk serve`; key generation and file checks run off the
             # GUI thread. A bad certificate is reported like a busy port, not raised.
-            plan = await self.call(self._tls_plan, host)
-            server = RelayThread(host, port, shutdown_timeout=3.0, config=self.config, tls=plan,
-                                 options=RelayOptions.from_settings(values))
+            server: RelayThread | RelayProcess
+            if self._relay_process:  # it reads the same settings and decides TLS the same way
+                server = RelayProcess(self.config, host, port, shutdown_timeout=3.0,
+                                      on_event=lambda _topic: self.changed.emit("security"))
+            else:
+                plan = await self.call(self._tls_plan, host)
+                server = RelayThread(host, port, shutdown_timeout=3.0, config=self.config,
+                                     tls=plan, options=RelayOptions.from_settings(values))
             await server.start()
         except ValidationError as exc:
             self.relay_error = error_text(exc)
@@ -118,9 +133,7 @@ class Backend(QObject):
     def tls_cert_file(self) -> Path | None:
         """The running relay's certificate file (to hand to clients); None for plain HTTP."""
         relay = self.relay
-        if relay is None or not relay.running or relay.server.tls is None:
-            return None
-        return relay.server.tls.cert_file
+        return relay.cert_file if relay is not None and relay.running else None
 
     def relay_urls(self) -> list[str]:
         return self.relay.urls() if self.relay is not None and self.relay.running else []
@@ -129,6 +142,16 @@ class Backend(QObject):
     def tls_fingerprint(self) -> str | None:
         """SHA-256 pin of the running relay's certificate; None when stopped or plain HTTP."""
         return self.relay.fingerprint if self.relay is not None and self.relay.running else None
+
+    def relay_health(self) -> dict[int, tuple[int, float]]:
+        """Provider id -> (failures, seconds of cool-down left) from the running relay."""
+        relay = self.relay
+        return relay.health() if relay is not None and relay.running else {}
+
+    def _forward(self, topic: str) -> None:
+        relay = self.relay  # any thread: a service call on the worker changed something
+        if isinstance(relay, RelayProcess):
+            relay.forward(topic)
 
     def _sample(self) -> None:
         if self.relay is None or not self.relay.running:

@@ -166,7 +166,7 @@ async def wait_in_tray(instance: single_instance.InstanceServer) -> bool:
 async def session(app: QApplication, config: Config, *, minimized: bool = False) -> int:
     app.setQuitOnLastWindowClosed(False)  # we quit after the relay has stopped cleanly
     collector = GarbageCollector(app)
-    backend = Backend(config)
+    backend = Backend(config, relay_process=True)
     instance = single_instance.InstanceServer(config.data_dir)
     try:
         # Sign-in guards the admin views, not the LAN's service: once set up, the relay serves

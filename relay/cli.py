@@ -2,9 +2,12 @@
 
 import argparse
 import asyncio
+import logging
+import sys
 
 from app import settings, tls
 from app.cli.output import Output
+from app.errors import ServiceError
 from relay.server import serve_forever
 from relay.state import RelayOptions
 
@@ -20,6 +23,8 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
     p.add_argument("--cert", metavar="FILE",
                    help="certificate (PEM) to serve instead of the self-signed one")
     p.add_argument("--key", metavar="FILE", help="private key (PEM) for --cert")
+    # The desktop app runs its relay this way (relay/control.py); not for operators.
+    p.add_argument("--control", action="store_true", help=argparse.SUPPRESS)
     p.set_defaults(handler=serve)
 
 
@@ -33,6 +38,9 @@ def serve(args: argparse.Namespace, out: Output) -> int:
         cert_file, key_file = args.cert or "", args.key or ""
     else:
         cert_file, key_file = settings.get("tls_cert_file"), settings.get("tls_key_file")
+    options = RelayOptions.from_settings(settings.all_settings())
+    if args.control:
+        return _serve_controlled(args, host, port, mode, cert_file, key_file, options)
     plan = tls.resolve(args.config, host, mode, cert_file, key_file)
     if plan is not None:
         tls.ssl_context(plan)  # load it now: a broken pair fails here, not inside the loop
@@ -40,7 +48,6 @@ def serve(args: argparse.Namespace, out: Output) -> int:
     def announce(line: str) -> None:
         print(line, flush=True)
 
-    options = RelayOptions.from_settings(settings.all_settings())
     try:
         asyncio.run(serve_forever(host, port, options=options, config=args.config, tls=plan,
                                   announce=announce))
@@ -49,3 +56,23 @@ def serve(args: argparse.Namespace, out: Output) -> int:
               flush=True)
         return 1
     return 0
+
+
+def _serve_controlled(args: argparse.Namespace, host: str, port: int, mode: str, cert_file: str,
+                      key_file: str, options: RelayOptions) -> int:
+    """The desktop app's relay: every outcome, a refused certificate included, is a protocol
+    line on stdout (relay/control.py)."""
+    from relay.control import Channel, error_message, serve_controlled
+
+    # The window's own log file: launched from a desktop menu, nobody reads this stderr.
+    handler = logging.FileHandler(args.config.data_dir / "relaydesk.log", encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setLevel(logging.WARNING)
+    logging.getLogger().addHandler(handler)
+    try:
+        plan = tls.resolve(args.config, host, mode, cert_file, key_file)
+    except ServiceError as exc:
+        Channel(sys.stdout).send({"error": error_message(exc)})
+        return 1
+    return asyncio.run(serve_controlled(host, port, options=options, config=args.config,
+                                        tls=plan))

@@ -99,6 +99,13 @@ class ProviderPool:
     def invalidate(self) -> None:
         self._snap.loaded_at = 0.0
 
+    def live_health(self) -> dict[int, tuple[int, float]]:
+        """Provider id -> (consecutive failures, seconds of cool-down left), as this relay sees
+        it now (the database holds what it last persisted)."""
+        now = time.monotonic()
+        return {pid: (failures, max(0.0, until - now))
+                for pid, (failures, until) in self._health.items()}
+
     async def snapshot(self) -> Snapshot:
         if time.monotonic() - self._snap.loaded_at < self._ttl:
             return self._snap

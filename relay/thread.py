@@ -1,15 +1,16 @@
-"""The relay on an event loop and thread of its own, for the desktop app.
+"""The relay on an event loop and thread of its own, inside the calling process.
 
-The window's event loop redraws tables and charts; the relay's serves the LAN. On one loop each
-stalls the other (a table reset delays every request; heavy traffic makes the window lag). Here
-the relay's loop runs in its own thread and the window talks to it only through ``start`` and
-``stop`` (and reads a few counters): neither can hold the other up for longer than the GIL
-switch interval. The relay's database work already runs on threads of its own.
+The desktop app runs its relay as a child process instead (gui/relay_process.py): one thread
+of the window's process still shares the interpreter lock with the window (bench/gui_relay.py
+compares both). This one serves where a process is not wanted: the GUI tests, and
+``bench/gui_relay.py --relay thread``. Same read-only surface as the process: ``start``,
+``stop`` and a few counters.
 """
 
 import asyncio
 import concurrent.futures
 import threading
+from pathlib import Path
 from typing import Any
 
 from relay.server import RelayServer
@@ -48,6 +49,15 @@ class RelayThread:
 
     def urls(self) -> list[str]:
         return self.server.urls()
+
+    @property
+    def cert_file(self) -> Path | None:
+        """The certificate served (to hand to clients); None for plain HTTP."""
+        return self.server.tls.cert_file if self.server.tls is not None else None
+
+    def health(self) -> dict[int, tuple[int, float]]:
+        """Provider id -> (failures, seconds of cool-down left), as the relay sees it now."""
+        return self.server.state.pool.live_health()
 
     async def start(self) -> None:
         """Start the thread and wait until the relay listens; raises what ``RelayServer.start``

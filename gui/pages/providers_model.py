@@ -2,7 +2,6 @@
 model that shows it. Holds whether a key is stored, never the key itself, and the proxy with
 its password masked."""
 
-import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -65,15 +64,7 @@ def load_rows() -> list[ProviderRow]:
 
 def live_health(backend: Backend) -> dict[int, tuple[int, float]]:
     """Provider id -> (failures, seconds of cool-down left) from the running relay, read-only."""
-    relay = backend.relay
-    if relay is None or not relay.running:
-        return {}
-    try:
-        health = dict(relay.state.pool._health)  # the pool keeps it across snapshot reloads
-    except (AttributeError, AssertionError):
-        return {}
-    now = time.monotonic()
-    return {pid: (failures, max(0.0, until - now)) for pid, (failures, until) in health.items()}
+    return backend.relay_health()
 
 
 def local_time(value: datetime | None) -> str:
