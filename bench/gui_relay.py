@@ -51,6 +51,17 @@ async def _busy_window(pages: Any, until: asyncio.Future[Any]) -> int:
     return rounds
 
 
+async def _spin(pages: Any, until: asyncio.Future[Any]) -> int:
+    """``--hog``: instead of the window's work, a process that only spins (CPU, nothing else)."""
+    hog = await asyncio.create_subprocess_exec(PY, "-c", "while True: pass")
+    try:
+        await until
+    finally:
+        hog.kill()
+        await hog.wait()
+    return 0
+
+
 async def _lag_while(load: asyncio.Future[Any]) -> float:
     """The latest a 10 ms timer of the window's loop fired while ``load`` ran (ms)."""
     from PySide6.QtCore import QTimer
@@ -74,7 +85,7 @@ async def _lag_while(load: asyncio.Future[Any]) -> float:
 
 
 async def measure(data_dir: Path, upstream: str, seconds: float, *,
-                  relay_process: bool) -> dict[str, float]:
+                  relay_process: bool, hog: bool = False) -> dict[str, float]:
     """The app's Backend and pages, with its relay in a child process (as the app runs it) or
     on a thread of the window's process (the earlier design, for comparison)."""
     from app import accounts, apikeys, pricing, providers, recharges, runtime, settings
@@ -103,7 +114,7 @@ async def measure(data_dir: Path, upstream: str, seconds: float, *,
     await _load(url, key, 8, 1.0)  # warm up
     quiet = await _load(url, key, 20, seconds)
     load = asyncio.ensure_future(_load(url, key, 20, seconds))
-    rounds = await _busy_window((logs, dashboard), load)
+    rounds = await (_spin if hog else _busy_window)((logs, dashboard), load)
     busy = load.result()
     r["quiet_p99_ms"], r["busy_p99_ms"] = quiet["p99_ms"], busy["p99_ms"]
     r["quiet_rps"], r["busy_rps"], r["gui_rounds"] = quiet["rps"], busy["rps"], float(rounds)
@@ -123,6 +134,9 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=5.0, help="per load phase")
     parser.add_argument("--relay", choices=("process", "thread"), default="process",
                         help="the relay as the app runs it (a child process), or on a thread")
+    parser.add_argument("--hog", action="store_true",
+                        help="a process that only spins instead of the window's work: how much "
+                             "of the p99 growth is plain CPU share")
     args = parser.parse_args()
 
     import qasync
@@ -142,7 +156,7 @@ def main() -> int:
         app.setQuitOnLastWindowClosed(False)
         with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
             r = runner.run(measure(data_dir, f"http://127.0.0.1:{up_port}/v1", args.seconds,
-                                   relay_process=args.relay == "process"))
+                                   relay_process=args.relay == "process", hog=args.hog))
     added = r["busy_p99_ms"] - r["quiet_p99_ms"]
     print(f"relay c=20, window idle:  p99 {r['quiet_p99_ms']:7.2f} ms  ({r['quiet_rps']:.0f} "
           f"req/s)")
