@@ -116,7 +116,7 @@ def update_user(username: str, *, email: str | None = None, phone: str | None = 
     changes: dict[str, object] = {}
     moved_to: str | None = None
     if group is not None:
-        team = groups.get_group(group)
+        team = groups.get_group(group)  # checked again in the transaction, where it counts
         if team.id != (user.group_id or groups.default_group().id):
             changes["group"], moved_to = team.id, team.name
     if email is not None:
@@ -128,6 +128,8 @@ def update_user(username: str, *, email: str | None = None, phone: str | None = 
     if not changes:
         return user
     with write_transaction():
+        if moved_to is not None:  # removed meanwhile: "no such group", not a foreign-key error
+            groups.get_group(moved_to)
         changes["updated_at"] = clock.now()
         User.update(**changes).where(User.id == user.id).execute()
         detail: dict[str, object] = {"fields": sorted(k for k in changes if k != "updated_at")}

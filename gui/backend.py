@@ -78,35 +78,59 @@ class Backend(QObject):
         """Start the relay on the configured address; False (and ``relay_error``) on failure."""
         if self.relay is not None and self.relay.running:
             return True
+        if self.relay is not None:  # it ended by itself: reap it before starting anew
+            await self.stop_relay()
         values = await self.call(settings.all_settings)
         host, port = values["relay_host"], values["relay_port"]
         self.relay_state.emit("starting")
+        server: RelayThread | RelayProcess
         try:
             # Same decision as `relaydesk serve`; key generation and file checks run off the
             # GUI thread. A bad certificate is reported like a busy port, not raised.
-            server: RelayThread | RelayProcess
             if self._relay_process:  # it reads the same settings and decides TLS the same way
                 server = RelayProcess(self.config, host, port, shutdown_timeout=3.0,
-                                      on_event=lambda _topic: self.changed.emit("security"))
+                                      on_event=lambda _topic: self.changed.emit("security"),
+                                      on_exit=self._relay_ended)
+                # Known before it serves, so a change made meanwhile is passed on (it waits
+                # in the relay's input until the relay reads it).
+                self.relay = server
             else:
                 plan = await self.call(self._tls_plan, host)
                 server = RelayThread(host, port, shutdown_timeout=3.0, config=self.config,
                                      tls=plan, options=RelayOptions.from_settings(values))
             await server.start()
         except ValidationError as exc:
-            self.relay_error = error_text(exc)
-            self.relay_state.emit("error: " + self.relay_error)
-            return False
+            return self._start_failed(error_text(exc))
+        except TimeoutError:  # before OSError, of which it is a kind
+            return self._start_failed(self.tr(
+                "The relay did not start within a minute. The details are in relaydesk.log "
+                "in the data folder."))
         except OSError as exc:
-            self.relay_error = (self.tr("Port {port} on {host} is not available: {why}")
-                                .format(port=port, host=host, why=exc.strerror or exc))
-            self.relay_state.emit("error: " + self.relay_error)
-            return False
+            return self._start_failed(self.tr("Port {port} on {host} is not available: {why}")
+                                      .format(port=port, host=host, why=exc.strerror or exc))
+        except RuntimeError:
+            return self._start_failed(self.tr(
+                "The relay could not start. The details are in relaydesk.log in the data "
+                "folder."))
         self.relay, self.relay_error = server, None
         self._samples.clear()
         self._served = 0
         self.relay_state.emit("running")
         return True
+
+    def _start_failed(self, why: str) -> bool:
+        self.relay, self.relay_error = None, why
+        self.relay_state.emit("error: " + why)
+        return False
+
+    def _relay_ended(self, relay: RelayProcess) -> None:
+        """The relay process ended without being asked to (a crash, killed by someone)."""
+        if relay is not self.relay or not relay.served:
+            return  # stopped on purpose, or a start that failed (start_relay reports it)
+        log.error("the relay process ended unexpectedly; see the lines above in this log")
+        self.relay_error = self.tr("The relay stopped unexpectedly. The details are in "
+                                   "relaydesk.log; Relay → Start relay starts it again.")
+        self.relay_state.emit("error: " + self.relay_error)
 
     async def stop_relay(self) -> None:
         relay, self.relay = self.relay, None

@@ -65,11 +65,13 @@ class RelayProcess:
     ``fingerprint``, ``cert_file`` and ``health()`` as :class:`relay.thread.RelayThread`.
 
     ``on_event`` is called (on the loop) with a topic the relay itself changed (bans, admin
-    tokens); :meth:`forward` tells the relay about a change made here.
+    tokens); ``on_exit`` when the process has ended (asked to or not); :meth:`forward` tells
+    the relay about a change made here.
     """
 
     def __init__(self, config: Config, host: str, port: int, *, shutdown_timeout: float = 3.0,
-                 on_event: Callable[[str], None] | None = None) -> None:
+                 on_event: Callable[[str], None] | None = None,
+                 on_exit: "Callable[[RelayProcess], None] | None" = None) -> None:
         self.config = config
         self.host, self.port = host, port
         self.shutdown_timeout = shutdown_timeout
@@ -78,6 +80,9 @@ class RelayProcess:
         self.cert_file: Path | None = None
         self._urls: list[str] = []
         self._on_event = on_event
+        self._on_exit_cb = on_exit
+        self.served = False  # it listened at some point (so an exit now is news)
+        self._stopping = False
         self._proc: subprocess.Popen[str] | None = None
         self._ready: asyncio.Future[None] | None = None
         self._exited = False
@@ -111,10 +116,13 @@ class RelayProcess:
             raise
 
     def _spawn(self) -> "subprocess.Popen[str]":
-        return subprocess.Popen(
-            command(self.config.data_dir, self.host, self.port), stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE, text=True, encoding="utf-8", bufsize=1, env=_environment(),
-            creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0))
+        # What the relay prints outside the protocol (a crash's traceback) goes to the log
+        # file the window writes too: launched from a menu, nobody reads a stderr.
+        with open(self.config.data_dir / "relaydesk.log", "a", encoding="utf-8") as errors:
+            return subprocess.Popen(
+                command(self.config.data_dir, self.host, self.port), stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE, stderr=errors, text=True, encoding="utf-8", bufsize=1,
+                env=_environment(), creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0))
 
     def forward(self, topic: str) -> None:
         """Tell the relay that ``topic`` changed here (it re-reads what it caches)."""
@@ -122,9 +130,9 @@ class RelayProcess:
 
     async def stop(self) -> None:
         """Ask the relay to stop (open requests get ``shutdown_timeout``), then wait for it."""
+        self._stopping = True
         proc, self._proc = self._proc, None
         if proc is not None:
-            self._send_to(proc, "stop")
             await self._end(proc)
 
     async def _end(self, proc: "subprocess.Popen[str]") -> None:
@@ -189,6 +197,7 @@ class RelayProcess:
             self._urls = list(info.get("urls", []))
             self.fingerprint = info.get("fingerprint")
             self.cert_file = Path(info["cert_file"]) if info.get("cert_file") else None
+            self.served = True
             if ready is not None and not ready.done():
                 ready.set_result(None)
         elif "error" in message:
@@ -204,4 +213,6 @@ class RelayProcess:
         ready = self._ready
         if ready is not None and not ready.done():
             ready.set_exception(RuntimeError("the relay process ended before it could serve"))
+        if self._on_exit_cb is not None and not self._stopping:
+            self._on_exit_cb(self)
 

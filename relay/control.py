@@ -75,10 +75,12 @@ async def serve_controlled(host: str, port: int, *, options: RelayOptions, confi
         return 1
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
-    relaying = False  # set while re-emitting the app's own change: do not echo it back
+    relaying = False  # set on the loop while re-emitting the app's own change: no echo
+    loop_thread = threading.get_ident()
 
     def local_change(topic: str) -> None:
-        if not relaying:
+        # Events fire on the thread that made the change: only the loop's can be an echo.
+        if not (relaying and threading.get_ident() == loop_thread):
             channel.send({"event": topic})
 
     def from_app(topic: str) -> None:

@@ -208,9 +208,24 @@
 <context>
     <name>Backend</name>
     <message>
-        <location filename="../../gui/backend.py" line="86"/>
+        <location filename="../../gui/backend.py" line="106"/>
+        <source>The relay did not start within a minute. The details are in relaydesk.log in the data folder.</source>
+        <translation>中转服务未能在一分钟内启动。详细信息见数据文件夹中的 relaydesk.log。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/backend.py" line="109"/>
         <source>Port {port} on {host} is not available: {why}</source>
         <translation>{host} 上的端口 {port} 不可用：{why}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/backend.py" line="113"/>
+        <source>The relay could not start. The details are in relaydesk.log in the data folder.</source>
+        <translation>中转服务无法启动。详细信息见数据文件夹中的 relaydesk.log。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/backend.py" line="131"/>
+        <source>The relay stopped unexpectedly. The details are in relaydesk.log; Relay → Start relay starts it again.</source>
+        <translation>中转服务意外停止。详细信息见 relaydesk.log；可通过“中转 → 启动中转服务”重新启动。</translation>
     </message>
 </context>
 <context>
@@ -2161,137 +2176,137 @@ You can also clear the API key field and save the provider without a key for now
 <context>
     <name>ProvidersModel</name>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="103"/>
+        <location filename="../../gui/pages/providers_model.py" line="94"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="103"/>
+        <location filename="../../gui/pages/providers_model.py" line="94"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="104"/>
+        <location filename="../../gui/pages/providers_model.py" line="95"/>
         <source>Enabled</source>
         <translation>启用</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="104"/>
+        <location filename="../../gui/pages/providers_model.py" line="95"/>
         <source>Key</source>
         <translation>密钥</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="105"/>
+        <location filename="../../gui/pages/providers_model.py" line="96"/>
         <source>Health</source>
         <translation>健康状态</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="105"/>
+        <location filename="../../gui/pages/providers_model.py" line="96"/>
         <source>Failures</source>
         <translation>失败次数</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="106"/>
+        <location filename="../../gui/pages/providers_model.py" line="97"/>
         <source>Priority</source>
         <translation>优先级</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="106"/>
+        <location filename="../../gui/pages/providers_model.py" line="97"/>
         <source>Weight</source>
         <translation>权重</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="107"/>
+        <location filename="../../gui/pages/providers_model.py" line="98"/>
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="107"/>
+        <location filename="../../gui/pages/providers_model.py" line="98"/>
         <source>Mapping</source>
         <translation>映射</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="108"/>
+        <location filename="../../gui/pages/providers_model.py" line="99"/>
         <source>Last test</source>
         <translation>最近测试</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="108"/>
+        <location filename="../../gui/pages/providers_model.py" line="99"/>
         <source>Cool-down until</source>
         <translation>冷却至</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="109"/>
+        <location filename="../../gui/pages/providers_model.py" line="100"/>
         <source>Last error</source>
         <translation>最近错误</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="109"/>
+        <location filename="../../gui/pages/providers_model.py" line="100"/>
         <source>Base URL</source>
         <translation>Base URL</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="110"/>
+        <location filename="../../gui/pages/providers_model.py" line="101"/>
         <source>Proxy</source>
         <translation>代理</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="167"/>
+        <location filename="../../gui/pages/providers_model.py" line="158"/>
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="167"/>
+        <location filename="../../gui/pages/providers_model.py" line="158"/>
         <source>No</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="169"/>
+        <location filename="../../gui/pages/providers_model.py" line="160"/>
         <source>Stored</source>
         <translation>已保存</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="169"/>
+        <location filename="../../gui/pages/providers_model.py" line="160"/>
         <source>Missing</source>
         <translation>未设置</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="172"/>
+        <location filename="../../gui/pages/providers_model.py" line="163"/>
         <source>Cooling down ({seconds} s left)</source>
         <translation>冷却中（剩余 {seconds} 秒）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="174"/>
+        <location filename="../../gui/pages/providers_model.py" line="165"/>
         <source>Healthy</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="174"/>
+        <location filename="../../gui/pages/providers_model.py" line="165"/>
         <source>Cooling down</source>
         <translation>冷却中</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="175"/>
+        <location filename="../../gui/pages/providers_model.py" line="166"/>
         <source>Not used yet</source>
         <translation>尚未使用</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="194"/>
+        <location filename="../../gui/pages/providers_model.py" line="185"/>
         <source>extra headers: {names}</source>
         <translation>附加请求头：{names}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="197"/>
+        <location filename="../../gui/pages/providers_model.py" line="188"/>
         <source>CA bundle: {path}</source>
         <translation>CA 证书包：{path}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="202"/>
+        <location filename="../../gui/pages/providers_model.py" line="193"/>
         <source>Direct</source>
         <translation>直连</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="204"/>
+        <location filename="../../gui/pages/providers_model.py" line="195"/>
         <source>System proxy</source>
         <translation>系统代理</translation>
     </message>

@@ -163,3 +163,29 @@ async def test_the_relay_never_outlives_the_app(gui_config: Config, monkeypatch)
             relay.kill()
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", port))
+
+
+async def test_a_relay_that_cannot_start_is_a_message(process_backend: Backend,
+                                                      monkeypatch) -> None:
+    """The relay process dies before it listens (here: its database is unreachable): the
+    window says so and points at the log, where the relay's own words went."""
+    monkeypatch.setenv("DATABASE_URL", "postgresql://nobody@127.0.0.1:1/none")
+    assert not await process_backend.start_relay()
+    assert process_backend.relay_error == (
+        "The relay could not start. The details are in relaydesk.log in the data folder.")
+    assert process_backend.relay is None
+    log = (process_backend.config.data_dir / "relaydesk.log").read_text()
+    assert "127.0.0.1" in log  # the relay's report of what failed, in the app's log
+
+
+async def test_a_relay_that_dies_is_reported_and_restarts(process_backend: Backend) -> None:
+    states: list[str] = []
+    process_backend.relay_state.connect(states.append)
+    assert await process_backend.start_relay(), process_backend.relay_error
+    (child,) = [p for p in psutil.Process().children() if "--control" in p.cmdline()]
+    child.kill()  # an operator's `kill -9`, or a crash
+    await until(lambda: any(s.startswith("error: The relay stopped unexpectedly") for s in states))
+    assert process_backend.relay_status.startswith("error:")
+    assert await process_backend.start_relay(), process_backend.relay_error
+    assert process_backend.relay_status == "running"
+    assert child.pid not in [p.pid for p in psutil.Process().children()]  # reaped
