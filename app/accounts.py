@@ -4,7 +4,7 @@ import re
 
 from peewee import JOIN, IntegrityError
 
-from app import audit, clock, events, groups, passwords
+from app import audit, clock, events, groups, passwords, websessions
 from app.db import write_transaction
 from app.errors import Conflict, NotFound, ValidationError
 from app.models import User, UserGroup
@@ -132,6 +132,8 @@ def update_user(username: str, *, email: str | None = None, phone: str | None = 
             groups.get_group(moved_to)
         changes["updated_at"] = clock.now()
         User.update(**changes).where(User.id == user.id).execute()
+        if "password_hash" in changes:  # a new password signs every portal session out
+            websessions.end_all_sessions(user)
         detail: dict[str, object] = {"fields": sorted(k for k in changes if k != "updated_at")}
         if moved_to is not None:
             detail["group"] = moved_to
@@ -147,6 +149,8 @@ def set_status(username: str, status: str, *, actor: str = "admin") -> User:
     user = get_user(username)
     with write_transaction():
         User.update(status=status, updated_at=clock.now()).where(User.id == user.id).execute()
+        if status == "disabled":
+            websessions.end_all_sessions(user)
         audit.record(f"user.{'enable' if status == 'active' else 'disable'}", actor=actor,
                      target=user.username)
     events.emit(events.KEYS)

@@ -32,14 +32,18 @@ from app.models import (
     ALL_MODELS,
     AdminToken,
     ApiKey,
+    DeletionRequest,
+    Invite,
     IpBan,
     JSONField,
     ModelPrice,
     Provider,
     RequestLog,
     SchemaVersion,
+    SignIn,
     User,
     UserGroup,
+    WebSession,
 )
 
 log = logging.getLogger(__name__)
@@ -145,6 +149,11 @@ def _user_groups(db: Database) -> None:
     User.update(group=default).where(User.group.is_null()).execute()
 
 
+def _portal(db: Database) -> None:
+    """The user portal's invites, sessions, sign-in records and deletion requests (issue 16)."""
+    db.create_tables([Invite, WebSession, SignIn, DeletionRequest], safe=True)
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema", _initial),
     Migration(2, "admin tokens, IP bans, per-key rate limits", _security),
@@ -154,6 +163,7 @@ MIGRATIONS: list[Migration] = [
     Migration(6, "per-provider proxy, extra headers and CA bundle", _provider_network),
     Migration(7, "the provider Test button's last result", _provider_tests),
     Migration(8, "user groups", _user_groups),
+    Migration(9, "user portal: invites, sessions, sign-ins, deletion requests", _portal),
 ]
 
 

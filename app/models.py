@@ -272,6 +272,62 @@ class IpBan(BaseModel):
     lifted_by = CharField(max_length=64, null=True)
 
 
+# --- The user portal (issue 16, migration 9) ---------------------------------------------------
+
+
+class Invite(BaseModel):
+    """A registration invite code. Only a SHA-256 of the code is stored; it is shown once."""
+
+    code_hash = CharField(max_length=64, unique=True)
+    prefix = CharField(max_length=32)
+    note = CharField(max_length=200, null=True)
+    max_uses = IntegerField(null=True)  # None: unlimited
+    uses = IntegerField(default=0)
+    expires_at = DateTimeField(null=True)
+    status = CharField(max_length=16, default="active")  # active|revoked
+    created_at = DateTimeField(default=clock.now)
+    created_by = CharField(max_length=64, default="admin")
+    revoked_at = DateTimeField(null=True)
+
+
+class WebSession(BaseModel):
+    """A signed-in portal session. Only SHA-256 hashes of its token and CSRF token are stored."""
+
+    user = ForeignKeyField(User, backref="web_sessions", on_delete="CASCADE")
+    user_id: int
+    token_hash = CharField(max_length=64, unique=True)
+    csrf_hash = CharField(max_length=64)
+    created_at = DateTimeField(default=clock.now)
+    last_seen_at = DateTimeField(default=clock.now)
+    ip = CharField(max_length=64, null=True)
+    user_agent = CharField(max_length=300, null=True)
+
+
+class SignIn(BaseModel):
+    """One portal sign-in attempt, with the browser and OS its user agent names."""
+
+    user = ForeignKeyField(User, null=True, backref="signins", on_delete="CASCADE")
+    user_id: int | None
+    created_at = DateTimeField(default=clock.now, index=True)
+    ok = BooleanField()
+    ip = CharField(max_length=64, null=True)
+    user_agent = CharField(max_length=300, null=True)
+    browser = CharField(max_length=64, null=True)
+    os = CharField(max_length=64, null=True)
+
+
+class DeletionRequest(BaseModel):
+    """A user's request to delete their account, for the operator to approve or reject."""
+
+    user = ForeignKeyField(User, backref="deletion_requests", on_delete="CASCADE")
+    user_id: int
+    status = CharField(max_length=16, default="pending", index=True)  # pending|approved|rejected
+    reason = CharField(max_length=500, null=True)  # the operator's, on rejection
+    created_at = DateTimeField(default=clock.now)
+    decided_at = DateTimeField(null=True)
+    decided_by = CharField(max_length=64, null=True)
+
+
 class SchemaVersion(BaseModel):
     """Single-row table holding the applied migration number."""
 
@@ -281,4 +337,5 @@ class SchemaVersion(BaseModel):
 ALL_MODELS: list[type[BaseModel]] = [
     UserGroup, User, ApiKey, Provider, ModelPrice, LedgerEntry, RechargeRecord, Reservation,
     RequestLog, Setting, AuditEvent, AdminToken, IpBan, SchemaVersion,
+    Invite, WebSession, SignIn, DeletionRequest,
 ]

@@ -15,7 +15,7 @@ from functools import reduce
 
 from peewee import Expression
 
-from app import accounts, audit, clock, events
+from app import accounts, audit, clock, events, websessions
 from app.db import write_transaction
 from app.errors import Conflict, NotFound, ValidationError
 from app.models import ApiKey, AuditEvent, RequestLog, Reservation, User
@@ -71,6 +71,7 @@ def withdraw_consent(username: str, *, actor: str = "admin") -> User:
                     updated_at=now).where(User.id == user.id).execute()
         revoked = ApiKey.update(status="revoked", revoked_at=now).where(
             (ApiKey.user == user.id) & (ApiKey.status == "active")).execute()
+        websessions.end_all_sessions(user)
         audit.record("consent.withdraw", actor=actor, target=user.username,
                      detail={"version": user.consent_version, "api_keys_revoked": revoked})
     events.emit(events.KEYS)
@@ -105,6 +106,7 @@ def delete_user(username: str, *, actor: str = "admin") -> None:
         logs = RequestLog.update(username=None, client_ip=None, user_agent=None,
                                  api_key=None).where(RequestLog.user == user.id).execute()
         keys = ApiKey.delete().where(ApiKey.user == user.id).execute()
+        websessions.end_all_sessions(user)
         logins = AuditEvent.delete().where(login_history(name)).execute()
         _rename_in_audit(name, tombstone)
         audit.record("user.delete",

@@ -157,6 +157,16 @@ SPECS: dict[str, Spec] = {
     "stream_write_timeout_seconds": Spec(30, _int_range(1, 3600),
                                          "A stream client that stops reading is dropped after",
                                          label="Stream client timeout"),
+    # The user portal (issue 16). "closed" keeps an existing operator's relay as it was.
+    "registration_mode": Spec("closed", _choice("closed", "invite", "open"),
+                              "Who may register on the user portal: closed, invite or open",
+                              label="Registration"),
+    "session_idle_minutes": Spec(120, _int_range(5, 10_080),
+                                 "A portal session unused this long ends",
+                                 label="Portal sign-out after inactivity"),
+    "session_absolute_hours": Spec(168, _int_range(1, 8760),
+                                   "A portal session ends this long after sign-in, in use or not",
+                                   label="Portal session lifetime"),
 }
 
 

@@ -312,6 +312,20 @@ TEMPLATES = (
     QT_TRANSLATE_NOOP("ServiceError", "HTTPS private key file: {path} is not a PEM private key"),
     QT_TRANSLATE_NOOP("ServiceError", "{field}: {path} was not found"),
     QT_TRANSLATE_NOOP("ServiceError", "{field}: cannot read {path} ({error})"),
+    # app/invites.py
+    QT_TRANSLATE_NOOP("ServiceError", "Uses must be between 1 and {maximum}"),
+    QT_TRANSLATE_NOOP("ServiceError", "Note must be at most {maximum} characters"),
+    QT_TRANSLATE_NOOP("ServiceError", "there is no invite with ID {invite_id}"),
+    QT_TRANSLATE_NOOP("ServiceError", "an invite code is needed to register"),
+    QT_TRANSLATE_NOOP("ServiceError", "that invite code is not valid, expired or used up"),
+    # app/registration.py
+    QT_TRANSLATE_NOOP("ServiceError", "that password is too common; choose another"),
+    QT_TRANSLATE_NOOP("ServiceError", "the password must not be your username or email"),
+    QT_TRANSLATE_NOOP(
+        "ServiceError",
+        "registration is closed on this relay; ask its operator for an account"),
+    QT_TRANSLATE_NOOP("ServiceError", "please accept the privacy policy (version {version})"),
+    QT_TRANSLATE_NOOP("ServiceError", "an account with that email already exists"),
 )
 
 # What {field} stands for: form labels, as the forms and Settings show them.
@@ -342,10 +356,13 @@ FIELDS = (
     QT_TRANSLATE_NOOP("ServiceError", "Language"),
     QT_TRANSLATE_NOOP("ServiceError", "Largest request"),
     QT_TRANSLATE_NOOP("ServiceError", "Output price"),
+    QT_TRANSLATE_NOOP("ServiceError", "Portal session lifetime"),
+    QT_TRANSLATE_NOOP("ServiceError", "Portal sign-out after inactivity"),
     QT_TRANSLATE_NOOP("ServiceError", "Privacy policy major version"),
     QT_TRANSLATE_NOOP("ServiceError", "Privacy policy version"),
     QT_TRANSLATE_NOOP("ServiceError", "Provider silence timeout"),
     QT_TRANSLATE_NOOP("ServiceError", "Refund amount"),
+    QT_TRANSLATE_NOOP("ServiceError", "Registration"),
     QT_TRANSLATE_NOOP("ServiceError", "Relay address"),
     QT_TRANSLATE_NOOP("ServiceError", "Relay port"),
     QT_TRANSLATE_NOOP("ServiceError", "Request body timeout"),

@@ -351,7 +351,7 @@ def test_v8_puts_every_existing_user_in_the_default_group(any_db, tmp_path):
             "updated_at) VALUES (%s, %s, 'user', 'active', 5, '2026-01-01', '2026-01-01')"
             .replace("%s", database.param), (name, f"{name}@example.com"))
     stamp(7)
-    assert migrate(database, tmp_path / "backups") == latest_version() == 8
+    assert migrate(database, tmp_path / "backups") == latest_version()
     assert {c.name: c.null for c in database.get_columns("user")} == fresh_columns
     assert _indexes(database, "user") == fresh_indexes
     assert _foreign_keys(database, "user") == fresh_keys == {("group_id", "user_group", "id")}
@@ -365,3 +365,25 @@ def test_v8_puts_every_existing_user_in_the_default_group(any_db, tmp_path):
     groups.assign_user("ann", "staff")
     assert groups.group_name(accounts.get_user("ann")) == "staff"
     assert accounts.add_user("cat", "cat@example.com").group.name == "default"
+
+
+PORTAL_TABLES = ("invite", "web_session", "sign_in", "deletion_request")
+
+
+def test_v9_adds_the_portal_tables_shaped_as_in_a_fresh_schema(any_db, tmp_path):
+    """A v8 database gains the user portal's tables with the columns, indexes and foreign keys
+    a fresh one has, and the services use them at once."""
+    from app import invites, websessions
+    database = db_mod.database.obj
+    fresh = {t: ({c.name: c.null for c in database.get_columns(t)}, _indexes(database, t),
+                 _foreign_keys(database, t)) for t in PORTAL_TABLES}
+    for table in PORTAL_TABLES:
+        database.execute_sql(f'DROP TABLE "{table}"')
+    user = accounts.add_user("ann", "ann@example.com")
+    stamp(8)
+    assert migrate(database, tmp_path / "backups") == latest_version() == 9
+    assert {t: ({c.name: c.null for c in database.get_columns(t)}, _indexes(database, t),
+                _foreign_keys(database, t)) for t in PORTAL_TABLES} == fresh
+    invites.create_invite()
+    token, _ = websessions.start_session(user, "10.0.0.9", "test")
+    assert websessions.check_session(token) is not None
