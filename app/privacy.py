@@ -18,7 +18,7 @@ from peewee import Expression
 from app import accounts, audit, clock, events, websessions
 from app.db import write_transaction
 from app.errors import Conflict, NotFound, ValidationError
-from app.models import ApiKey, AuditEvent, RequestLog, Reservation, User
+from app.models import ApiKey, AuditEvent, RequestLog, Reservation, SignIn, User
 
 POLICY_VERSION = "2026-06-03"
 LOGIN_ACTION_PREFIX = "login"  # audit actions "login", "login.failed", ... form login history
@@ -82,11 +82,11 @@ def delete_user(username: str, *, actor: str = "admin") -> None:
     """Delete an account; refused with :class:`Conflict` while it has requests in flight.
 
     Erased: email, phone, password hash, username (replaced by :func:`tombstone_name`), consent,
-    API keys, login history. Kept but de-identified: request logs (no username, client IP, user
-    agent or key) and payment records (recharges, ledger), which stay on the tombstone row. Audit
-    events that named the user now name the tombstone, so the trail keeps who-did-what without
-    keeping who they were. Any remaining balance stays on the tombstone (refundable by order
-    number).
+    API keys, login history (sign-in records too), portal sessions. Kept but de-identified:
+    request logs (no username, client IP, user agent or key) and payment records (recharges,
+    ledger), which stay on the tombstone row. Audit events that named the user now name the
+    tombstone, so the trail keeps who-did-what without keeping who they were. Any remaining
+    balance stays on the tombstone (refundable by order number).
     """
     user = accounts.get_user(username)
     name, tombstone = user.username, tombstone_name(user.id)
@@ -108,6 +108,7 @@ def delete_user(username: str, *, actor: str = "admin") -> None:
         keys = ApiKey.delete().where(ApiKey.user == user.id).execute()
         websessions.end_all_sessions(user)
         logins = AuditEvent.delete().where(login_history(name)).execute()
+        logins += SignIn.delete().where(SignIn.user == user.id).execute()
         _rename_in_audit(name, tombstone)
         audit.record("user.delete",
                      actor=tombstone if actor == name and name not in SERVICE_ACTORS else actor,

@@ -5,8 +5,8 @@
   never pending) and had no activity within ``payment_retention_days`` (365); ledger entries
   older than that are *folded*, not dropped (below);
 - login and security events: audit events ``login*``, ``security*``, ``ban*`` and
-  ``admin.login*`` older than ``security_retention_days`` (90). Every other audit event records
-  an operator action and is kept.
+  ``admin.login*``, and portal sign-in records, older than ``security_retention_days`` (90).
+  Every other audit event records an operator action and is kept.
 
 Folding the ledger keeps every balance exact: a user's removed entries become ONE
 ``carry_forward`` entry (amount = their sum, ``created_at`` = the cutoff, ``balance_after`` = the
@@ -38,7 +38,15 @@ from app import audit, clock, db, settings
 from app.db import write_transaction
 from app.errors import Conflict, ValidationError
 from app.ledger import Kind
-from app.models import AuditEvent, BaseModel, LedgerEntry, RechargeRecord, RequestLog, Reservation
+from app.models import (
+    AuditEvent,
+    BaseModel,
+    LedgerEntry,
+    RechargeRecord,
+    RequestLog,
+    Reservation,
+    SignIn,
+)
 
 SETTLED = ("paid", "refunded", "partially_refunded")
 SECURITY_PREFIXES = ("login", "security", "ban.", "admin.login", "admin.lockout")
@@ -153,6 +161,8 @@ STAGES = (
     _Stage("recharge_records", RechargeRecord, lambda c: c.payments, _settled_recharge),
     LEDGER,
     _Stage("audit_events", AuditEvent, lambda c: c.security, lambda _: _security_action()),
+    # Portal sign-in records are login events too: counted with them.
+    _Stage("audit_events", SignIn, lambda c: c.security),
 )
 
 
@@ -171,8 +181,8 @@ def plan(now: datetime | None = None) -> PurgePlan:
     for stage in STAGES:
         if stage is LEDGER:
             continue
-        setattr(result, stage.name,
-                stage.model.select().where(_old(stage, cutoffs)).count())
+        setattr(result, stage.name, getattr(result, stage.name)
+                + stage.model.select().where(_old(stage, cutoffs)).count())
     is_carry = Case(None, [(LedgerEntry.kind == Kind.CARRY_FORWARD.value, 1)], 0)
     per_user = (LedgerEntry.select(fn.COUNT(LedgerEntry.id), fn.SUM(is_carry))
                 .where(_old(LEDGER, cutoffs)).group_by(LedgerEntry.user))

@@ -326,6 +326,10 @@ TEMPLATES = (
         "registration is closed on this relay; ask its operator for an account"),
     QT_TRANSLATE_NOOP("ServiceError", "please accept the privacy policy (version {version})"),
     QT_TRANSLATE_NOOP("ServiceError", "an account with that email already exists"),
+    # app/signins.py
+    QT_TRANSLATE_NOOP("ServiceError", "wrong username or password"),
+    QT_TRANSLATE_NOOP("ServiceError", "the limit must be between 1 and {maximum}"),
+    QT_TRANSLATE_NOOP("ServiceError", "this account is disabled; ask the relay's operator"),
 )
 
 # What {field} stands for: form labels, as the forms and Settings show them.
