@@ -34,10 +34,12 @@ from app.models import (
     ApiKey,
     AuditEvent,
     BaseModel,
+    DeletionRequest,
     JSONField,
     LedgerEntry,
     RechargeRecord,
     RequestLog,
+    SignIn,
     User,
 )
 
@@ -119,6 +121,16 @@ SECTIONS = (
         ("id", AuditEvent.id), ("created_at", AuditEvent.created_at),
         ("action", AuditEvent.action), ("ip", AuditEvent.ip), ("detail", AuditEvent.detail)),
         (AuditEvent.id,), "sign-ins to your account; empty until you sign in to the user portal"),
+    Section("sign_ins", SignIn, (
+        ("id", SignIn.id), ("created_at", SignIn.created_at), ("ok", SignIn.ok),
+        ("ip", SignIn.ip), ("browser", SignIn.browser), ("os", SignIn.os),
+        ("user_agent", SignIn.user_agent)), (SignIn.id,),
+        "your sign-ins to the user portal that are still retained, failed ones too"),
+    Section("deletion_requests", DeletionRequest, (
+        ("id", DeletionRequest.id), ("status", DeletionRequest.status),
+        ("reason", DeletionRequest.reason), ("created_at", DeletionRequest.created_at),
+        ("decided_at", DeletionRequest.decided_at)), (DeletionRequest.id,),
+        "your requests to delete your account and the operator's answers"),
 )
 PROFILE_KEYS = ("id", "username", "email", "phone", "role", "status", "balance_micros",
                 "created_at", "consent_version", "consent_at", "has_password", "group")
@@ -325,6 +337,8 @@ Columns
     cost exceeded the amount reserved beforehand; failover_count = other providers tried first.
   api_keys prefix: the last characters of a key, enough to recognise it, not to use it.
   login_history: action is "login" or a failed/other sign-in variant; ip the address used.
+  sign_ins: ok = the password was right; browser and os as the browser named them.
+  deletion_requests status: pending, approved or rejected; reason: why it was rejected.
 """
 
 

@@ -330,6 +330,13 @@ TEMPLATES = (
     QT_TRANSLATE_NOOP("ServiceError", "wrong username or password"),
     QT_TRANSLATE_NOOP("ServiceError", "the limit must be between 1 and {maximum}"),
     QT_TRANSLATE_NOOP("ServiceError", "this account is disabled; ask the relay's operator"),
+    QT_TRANSLATE_NOOP("ServiceError", "the status must be one of {statuses}"),
+    # app/deletion_requests.py
+    QT_TRANSLATE_NOOP("ServiceError", "a deletion request of {username} is already waiting"),
+    QT_TRANSLATE_NOOP("ServiceError", "there is no deletion request with ID {request_id}"),
+    QT_TRANSLATE_NOOP("ServiceError", "deletion request {request_id} was already {status}"),
+    QT_TRANSLATE_NOOP("ServiceError", "deletion request {request_id} was already decided"),
+    QT_TRANSLATE_NOOP("ServiceError", "a rejection needs a reason of 1-{maximum} characters"),
 )
 
 # What {field} stands for: form labels, as the forms and Settings show them.

@@ -18,6 +18,7 @@ from app.cli import (
     groups,
     keys,
     logs,
+    portal,
     privacy,
     providers,
     retention,
@@ -46,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
                              "(what \"Start RelayDesk when I log in\" uses)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in (users, groups, keys, providers, billing, logs, privacy, retention, backups,
-                   stats, security):
+                   stats, security, portal):
         module.register(sub)
     _register_optional(sub)
     return parser

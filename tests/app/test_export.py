@@ -92,7 +92,8 @@ def test_json_export_has_every_section(any_db, fake_clock, tmp_path):
     result = export.export_user("alice", tmp_path / "alice.json")
     doc = json.loads(result.path.read_text("utf-8"))
     assert list(doc) == ["format", "version", "generated_at", "user", "api_keys",
-                         "balance_micros", "ledger", "recharges", "request_logs", "login_history"]
+                         "balance_micros", "ledger", "recharges", "request_logs", "login_history",
+                         "sign_ins", "deletion_requests"]
     assert (doc["format"], doc["version"]) == ("relaydesk-user-export", 1)
     assert doc["generated_at"] == "2026-06-01T12:00:00Z"
     user = doc["user"]
@@ -121,7 +122,7 @@ def test_json_export_has_every_section(any_db, fake_clock, tmp_path):
         ("login", "192.168.1.9"), ("login.failed", "192.168.1.66")]
     assert_money_is_micros(doc)
     assert result.counts == {"api_keys": 2, "ledger": 11, "recharges": 1, "request_logs": 3,
-                             "login_history": 2}
+                             "login_history": 2, "sign_ins": 0, "deletion_requests": 0}
     assert result.rows == 1 + 19 and result.size_bytes == result.path.stat().st_size
     assert not result.cancelled
 
@@ -143,7 +144,8 @@ def test_csv_zip_has_one_file_per_table(sqlite_db, fake_clock, tmp_path):
     result = export.export_user("alice", tmp_path / "a.zip", "csv")
     with zipfile.ZipFile(result.path) as archive:
         assert archive.namelist() == ["README.txt", "profile.csv", "api_keys.csv", "ledger.csv",
-                                      "recharges.csv", "request_logs.csv", "login_history.csv"]
+                                      "recharges.csv", "request_logs.csv", "login_history.csv",
+                                      "sign_ins.csv", "deletion_requests.csv"]
         readme = archive.read("README.txt").decode()
     assert "1 unit of currency = 1,000,000 micro-units" in readme
     assert "request_logs.csv: id, created_at, request_id" in readme
@@ -172,12 +174,12 @@ def test_empty_sections_are_still_present(sqlite_db, tmp_path):
     assert calls == [(0, 1), (1, 1)]  # the profile row, then done
     doc = json.loads(result.path.read_text())
     assert [doc[k] for k in ("api_keys", "ledger", "recharges", "request_logs",
-                             "login_history")] == [[], [], [], [], []]
+                             "login_history", "sign_ins", "deletion_requests")] == [[]] * 7
     assert doc["balance_micros"] == 0
     tables = load_zip(export.export_user("carol", tmp_path / "c.zip", "csv").path)
     assert {k: len(v) for k, v in tables.items()} == {
         "profile": 1, "api_keys": 0, "ledger": 0, "recharges": 0, "request_logs": 0,
-        "login_history": 0}
+        "login_history": 0, "sign_ins": 0, "deletion_requests": 0}
 
 
 @pytest.mark.parametrize("fmt", export.FORMATS)

@@ -3,11 +3,12 @@ history newest first, a per-account lockout after repeated wrong passwords, and 
 removed by retention and account deletion."""
 
 import functools
+import json
 from datetime import timedelta
 
 import pytest
 
-from app import accounts, adminauth, passwords, privacy, retention, settings, signins
+from app import accounts, adminauth, export, passwords, privacy, retention, settings, signins
 from app.errors import Conflict, ValidationError
 from app.models import SignIn
 
@@ -172,3 +173,14 @@ def test_the_lockout_window_is_counted_in_the_records_not_in_memory(ann, fake_cl
             attempt("not the password")
     assert signins.locked_until(ann) == fake_clock() + signins.LOCKOUT
     assert signins.locked_until(ann, fake_clock() + timedelta(minutes=15)) is None
+
+
+def test_the_users_export_holds_their_sign_ins_only(ann, tmp_path):
+    accounts.add_user("bob", "bob@example.com", password=PASSWORD)
+    attempt()
+    with pytest.raises(ValidationError):
+        attempt("not the password", ua=CHROME_WINDOWS)
+    attempt(name="bob", ua=SAFARI_IPHONE)
+    doc = json.loads(export.export_user("ann", tmp_path / "ann.json").path.read_text())
+    assert [(s["ok"], s["ip"], s["browser"], s["os"]) for s in doc["sign_ins"]] == [
+        (True, "10.0.0.9", "Firefox", "Linux"), (False, "10.0.0.9", "Chrome", "Windows")]

@@ -39,7 +39,7 @@ def test_export_csv_json_output(cli, alice, tmp_path):
     assert (report["format"], report["path"], report["size_bytes"]) == (
         "csv", str(out), out.stat().st_size)
     assert report["counts"] == {"api_keys": 1, "ledger": 1, "recharges": 1, "request_logs": 0,
-                                "login_history": 0}
+                                "login_history": 0, "sign_ins": 0, "deletion_requests": 0}
     with zipfile.ZipFile(out) as archive:
         assert "README.txt" in archive.namelist() and "login_history.csv" in archive.namelist()
     with cli.bound():
