@@ -69,13 +69,18 @@ def _record_arg(fn: Callable[..., Any], kind: str, index: int, name: str) -> Cal
 def install(mp: pytest.MonkeyPatch) -> None:
     """Wrap the secret factories (module attributes, which every caller looks up at call
     time: ``from app.apikeys import create_key`` would bypass this, and nothing does it)."""
-    from app import admintokens, apikeys, keystore, passwords
+    from app import admintokens, apikeys, invites, keystore, passwords, websessions
     from tests.helpers import fake_upstream, upstream_client
 
     mp.setattr(apikeys, "create_key", _record_result(apikeys.create_key, "api_key",
                                                      lambda r: r[1]))
     mp.setattr(admintokens, "create_token", _record_result(admintokens.create_token,
                                                            "admin_token", lambda r: r[1]))
+    # The user portal's invite codes and session tokens (issue 16) are stored only hashed.
+    mp.setattr(invites, "create_invite", _record_result(invites.create_invite, "invite_code",
+                                                        lambda r: r[0]))
+    mp.setattr(websessions, "start_session", _record_result(
+        websessions.start_session, "session_token", lambda r: r[0]))
     mp.setattr(passwords, "hash_password", _record_arg(passwords.hash_password, "password",
                                                        0, "password"))
     mp.setattr(keystore, "set_secret", _record_arg(keystore.set_secret, "provider_key", 2,
