@@ -4149,207 +4149,317 @@ You can also clear the API key field and save the provider without a key for now
         <translation>{field}：无法读取 {path}（{error}）</translation>
     </message>
     <message>
+        <location filename="../../gui/error_texts.py" line="316"/>
+        <source>Uses must be between 1 and {maximum}</source>
+        <translation>使用次数必须在 1 到 {maximum} 之间</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="317"/>
+        <source>Note must be at most {maximum} characters</source>
+        <translation>备注最多 {maximum} 个字符</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="318"/>
+        <source>there is no invite with ID {invite_id}</source>
+        <translation>没有 ID 为 {invite_id} 的邀请码</translation>
+    </message>
+    <message>
         <location filename="../../gui/error_texts.py" line="319"/>
+        <source>an invite code is needed to register</source>
+        <translation>注册需要邀请码</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="320"/>
+        <source>that invite code is not valid, expired or used up</source>
+        <translation>该邀请码无效、已过期或已用完</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="322"/>
+        <source>that password is too common; choose another</source>
+        <translation>该密码过于常见，请换一个</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="323"/>
+        <source>the password must not be your username or email</source>
+        <translation>密码不能与用户名或邮箱相同</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="324"/>
+        <source>registration is closed on this relay; ask its operator for an account</source>
+        <translation>本中转服务已关闭注册；请向运营者申请账户</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="327"/>
+        <source>please accept the privacy policy (version {version})</source>
+        <translation>请接受隐私政策（版本 {version}）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="328"/>
+        <source>an account with that email already exists</source>
+        <translation>已存在使用该邮箱的账户</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="330"/>
+        <source>wrong username or password</source>
+        <translation>用户名或密码错误</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="331"/>
+        <source>the limit must be between 1 and {maximum}</source>
+        <translation>数量上限必须在 1 到 {maximum} 之间</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="332"/>
+        <source>this account is disabled; ask the relay&apos;s operator</source>
+        <translation>该账户已停用；请联系中转服务的运营者</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="333"/>
+        <source>the status must be one of {statuses}</source>
+        <translation>状态必须是以下之一：{statuses}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="335"/>
+        <source>a deletion request of {username} is already waiting</source>
+        <translation>{username} 已有一个待处理的删除申请</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="336"/>
+        <source>there is no deletion request with ID {request_id}</source>
+        <translation>没有 ID 为 {request_id} 的删除申请</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="337"/>
+        <source>deletion request {request_id} was already {status}</source>
+        <translation>删除申请 {request_id} 已处于 {status} 状态</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="338"/>
+        <source>deletion request {request_id} was already decided</source>
+        <translation>删除申请 {request_id} 已处理</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="339"/>
+        <source>a rejection needs a reason of 1-{maximum} characters</source>
+        <translation>拒绝时需填写 1-{maximum} 个字符的原因</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="344"/>
         <source>Admin IP allow-list</source>
         <translation>管理 IP 白名单</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="320"/>
+        <location filename="../../gui/error_texts.py" line="345"/>
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="321"/>
+        <location filename="../../gui/error_texts.py" line="346"/>
         <source>Backups kept</source>
         <translation>保留的备份数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="322"/>
+        <location filename="../../gui/error_texts.py" line="347"/>
         <source>Ban length</source>
         <translation>封禁时长</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="323"/>
+        <location filename="../../gui/error_texts.py" line="348"/>
         <source>Cached input price</source>
         <translation>缓存输入价格</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="324"/>
+        <location filename="../../gui/error_texts.py" line="349"/>
         <source>Change</source>
         <translation>调整金额</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="325"/>
+        <location filename="../../gui/error_texts.py" line="350"/>
         <source>Clients allowed to use the relay</source>
         <translation>允许使用中转服务的客户端</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="326"/>
+        <location filename="../../gui/error_texts.py" line="351"/>
         <source>Concurrent requests</source>
         <translation>并发请求数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="327"/>
+        <location filename="../../gui/error_texts.py" line="352"/>
         <source>Concurrent requests per key</source>
         <translation>每个密钥的并发请求数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="328"/>
+        <location filename="../../gui/error_texts.py" line="353"/>
         <source>Connections per client address</source>
         <translation>每个客户端地址的连接数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="329"/>
+        <location filename="../../gui/error_texts.py" line="354"/>
         <source>Counting period for failures</source>
         <translation>失败计数周期</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="330"/>
+        <location filename="../../gui/error_texts.py" line="355"/>
         <source>Currency</source>
         <translation>货币</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="331"/>
+        <location filename="../../gui/error_texts.py" line="356"/>
         <source>Days to keep login and security events</source>
         <translation>登录和安全事件保留天数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="332"/>
+        <location filename="../../gui/error_texts.py" line="357"/>
         <source>Days to keep payment records</source>
         <translation>支付记录保留天数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="333"/>
+        <location filename="../../gui/error_texts.py" line="358"/>
         <source>Days to keep request logs</source>
         <translation>请求日志保留天数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="334"/>
+        <location filename="../../gui/error_texts.py" line="359"/>
         <source>Default completion tokens</source>
         <translation>默认输出 token 数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="335"/>
+        <location filename="../../gui/error_texts.py" line="360"/>
         <source>Failures before a ban</source>
         <translation>封禁前允许的失败次数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="336"/>
+        <location filename="../../gui/error_texts.py" line="361"/>
         <source>HTTPS</source>
         <translation>HTTPS</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="337"/>
+        <location filename="../../gui/error_texts.py" line="362"/>
         <source>HTTPS certificate file</source>
         <translation>HTTPS 证书文件</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="338"/>
+        <location filename="../../gui/error_texts.py" line="363"/>
         <source>HTTPS private key file</source>
         <translation>HTTPS 私钥文件</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="339"/>
+        <location filename="../../gui/error_texts.py" line="364"/>
         <source>Hours between backups</source>
         <translation>备份间隔（小时）</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="340"/>
+        <location filename="../../gui/error_texts.py" line="365"/>
         <source>Idle connection timeout</source>
         <translation>空闲连接超时</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="341"/>
+        <location filename="../../gui/error_texts.py" line="366"/>
         <source>Input price</source>
         <translation>输入价格</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="342"/>
+        <location filename="../../gui/error_texts.py" line="367"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="343"/>
+        <location filename="../../gui/error_texts.py" line="368"/>
         <source>Largest request</source>
         <translation>最大请求大小</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="344"/>
+        <location filename="../../gui/error_texts.py" line="369"/>
         <source>Output price</source>
         <translation>输出价格</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="345"/>
+        <location filename="../../gui/error_texts.py" line="370"/>
+        <source>Portal session lifetime</source>
+        <translation>门户会话最长有效期</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="371"/>
+        <source>Portal sign-out after inactivity</source>
+        <translation>门户闲置自动退出时间</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="372"/>
         <source>Privacy policy major version</source>
         <translation>隐私政策主版本</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="346"/>
+        <location filename="../../gui/error_texts.py" line="373"/>
         <source>Privacy policy version</source>
         <translation>隐私政策版本</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="347"/>
+        <location filename="../../gui/error_texts.py" line="374"/>
         <source>Provider silence timeout</source>
         <translation>服务商无响应超时</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="348"/>
+        <location filename="../../gui/error_texts.py" line="375"/>
         <source>Refund amount</source>
         <translation>退款金额</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="349"/>
+        <location filename="../../gui/error_texts.py" line="376"/>
+        <source>Registration</source>
+        <translation>注册方式</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="377"/>
         <source>Relay address</source>
         <translation>中转服务地址</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="350"/>
+        <location filename="../../gui/error_texts.py" line="378"/>
         <source>Relay port</source>
         <translation>中转服务端口</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="351"/>
+        <location filename="../../gui/error_texts.py" line="379"/>
         <source>Request body timeout</source>
         <translation>请求体超时</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="352"/>
+        <location filename="../../gui/error_texts.py" line="380"/>
         <source>Request head timeout</source>
         <translation>请求头超时</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="353"/>
+        <location filename="../../gui/error_texts.py" line="381"/>
         <source>Requests per minute</source>
         <translation>每分钟请求数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="354"/>
+        <location filename="../../gui/error_texts.py" line="382"/>
         <source>Requests per minute, per key</source>
         <translation>每个密钥每分钟请求数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="355"/>
+        <location filename="../../gui/error_texts.py" line="383"/>
         <source>Reservation lease</source>
         <translation>预扣租期</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="356"/>
+        <location filename="../../gui/error_texts.py" line="384"/>
         <source>Stream client timeout</source>
         <translation>流式客户端超时</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="357"/>
+        <location filename="../../gui/error_texts.py" line="385"/>
         <source>Tokens per minute</source>
         <translation>每分钟 token 数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="358"/>
+        <location filename="../../gui/error_texts.py" line="386"/>
         <source>Tokens per minute, per key</source>
         <translation>每个密钥每分钟 token 数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="359"/>
+        <location filename="../../gui/error_texts.py" line="387"/>
         <source>Trusted reverse proxies</source>
         <translation>受信任的反向代理</translation>
     </message>
