@@ -1,6 +1,5 @@
 """app.adminauth: the operator's password, and the lockout that survives a restart."""
 
-import functools
 from datetime import timedelta
 
 import pytest
@@ -15,11 +14,7 @@ PASSWORD = "correct horse battery"
 WRONG = "tr0ub4dor&3"
 
 
-@pytest.fixture(autouse=True)
-def cheap_bcrypt(monkeypatch):
-    """Cost 4 instead of 12: same format and checks, a millisecond instead of 0.2 s."""
-    monkeypatch.setattr(passwords, "hash_password",
-                        functools.partial(passwords.hash_password, rounds=4))
+pytestmark = pytest.mark.usefixtures("cheap_bcrypt")
 
 
 @pytest.fixture

@@ -2,13 +2,12 @@
 history newest first, a per-account lockout after repeated wrong passwords, and the records
 removed by retention and account deletion."""
 
-import functools
 import json
 from datetime import timedelta
 
 import pytest
 
-from app import accounts, adminauth, export, passwords, privacy, retention, settings, signins
+from app import accounts, adminauth, export, privacy, retention, settings, signins
 from app.errors import Conflict, ValidationError
 from app.models import SignIn
 
@@ -21,10 +20,7 @@ SAFARI_IPHONE = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWe
                  "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1")
 
 
-@pytest.fixture(autouse=True)
-def cheap_bcrypt(monkeypatch):
-    monkeypatch.setattr(passwords, "hash_password",
-                        functools.partial(passwords.hash_password, rounds=4))
+pytestmark = pytest.mark.usefixtures("cheap_bcrypt")
 
 
 @pytest.fixture

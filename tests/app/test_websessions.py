@@ -2,22 +2,18 @@
 written at most once a minute, rotation at sign-in, CSRF per session, and every way an account
 stops (password change, disabling, withdrawal, deletion) ending its sessions."""
 
-import functools
 import hashlib
 
 import pytest
 
-from app import accounts, passwords, privacy, settings, websessions
+from app import accounts, privacy, settings, websessions
 from app.models import WebSession
 from tests.app.support import files_containing
 
 UA = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
 
 
-@pytest.fixture(autouse=True)
-def cheap_bcrypt(monkeypatch):
-    monkeypatch.setattr(passwords, "hash_password",
-                        functools.partial(passwords.hash_password, rounds=4))
+pytestmark = pytest.mark.usefixtures("cheap_bcrypt")
 
 
 @pytest.fixture
