@@ -31,6 +31,7 @@ from app import clock
 from app.models import (
     ALL_MODELS,
     AdminToken,
+    Announcement,
     ApiKey,
     DeletionRequest,
     Invite,
@@ -154,6 +155,11 @@ def _portal(db: Database) -> None:
     db.create_tables([Invite, WebSession, SignIn, DeletionRequest], safe=True)
 
 
+def _announcements(db: Database) -> None:
+    """The operator's announcements to portal users (issue 16)."""
+    db.create_tables([Announcement], safe=True)
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema", _initial),
     Migration(2, "admin tokens, IP bans, per-key rate limits", _security),
@@ -164,6 +170,7 @@ MIGRATIONS: list[Migration] = [
     Migration(7, "the provider Test button's last result", _provider_tests),
     Migration(8, "user groups", _user_groups),
     Migration(9, "user portal: invites, sessions, sign-ins, deletion requests", _portal),
+    Migration(10, "announcements", _announcements),
 ]
 
 

@@ -328,6 +328,15 @@ class DeletionRequest(BaseModel):
     decided_by = CharField(max_length=64, null=True)
 
 
+class Announcement(BaseModel):
+    """A notice from the operator to every portal user (shown on the portal's home page)."""
+
+    title = CharField(max_length=200)
+    body = TextField()
+    created_at = DateTimeField(default=clock.now, index=True)
+    created_by = CharField(max_length=64, default="admin")
+
+
 class SchemaVersion(BaseModel):
     """Single-row table holding the applied migration number."""
 
@@ -337,5 +346,5 @@ class SchemaVersion(BaseModel):
 ALL_MODELS: list[type[BaseModel]] = [
     UserGroup, User, ApiKey, Provider, ModelPrice, LedgerEntry, RechargeRecord, Reservation,
     RequestLog, Setting, AuditEvent, AdminToken, IpBan, SchemaVersion,
-    Invite, WebSession, SignIn, DeletionRequest,
+    Invite, WebSession, SignIn, DeletionRequest, Announcement,
 ]

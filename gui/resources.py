@@ -1,16 +1,5 @@
 """Find bundled resources both from a source checkout and from a PyInstaller bundle."""
 
-import sys
-from pathlib import Path
+from app.resources import resource, resource_dir
 
-
-def resource_dir() -> Path:
-    """``resources/`` next to the packages, or inside the frozen bundle (``sys._MEIPASS``)."""
-    frozen = getattr(sys, "_MEIPASS", None)
-    if frozen:
-        return Path(frozen) / "resources"
-    return Path(__file__).resolve().parent.parent / "resources"
-
-
-def resource(*parts: str) -> Path:
-    return resource_dir().joinpath(*parts)
+__all__ = ["resource", "resource_dir"]

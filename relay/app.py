@@ -14,7 +14,7 @@ from app import billing, settings
 from app.billing import Settlement
 from app.config import Config
 from app.quickwrite import QuickWriter
-from relay import admin, cors, errors, handlers, jobs
+from relay import admin, cors, errors, handlers, jobs, portal
 from relay.accounting import Accountant
 from relay.auth import KeyCache
 from relay.backup_job import start_backup_job
@@ -25,6 +25,7 @@ from relay.guard import Guard
 from relay.limits import RateLimiter
 from relay.outbound import Outbound
 from relay.pool import ProviderPool
+from relay.portal import common as portal_web
 from relay.requestid import add_request_id
 from relay.reserver import Reserver
 from relay.settler import Settler
@@ -44,10 +45,15 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
     try:
         return await handler(request)
     except errors.RelayError as exc:
+        if portal_web.is_portal_path(request.path):  # a browser: a page, not JSON
+            return portal_web.error_page(request, exc.status, exc.message)
         if exc.close:
             return await _answer_and_close(request, exc)
         return exc.response()
     except web.HTTPException as exc:
+        if exc.status >= 400 and portal_web.is_portal_path(request.path):
+            return portal_web.error_page(
+                request, exc.status, portal_web.NOT_FOUND if exc.status == 404 else exc.reason)
         if exc.status == 404:
             return errors.not_found_route(request.path).response()
         if exc.status == 405:  # OpenAI answers a wrong method as an unknown URL
@@ -148,6 +154,7 @@ def create_app(options: RelayOptions | None = None, config: Config | None = None
         app.router.add_get(f"{prefix}/models/{{model}}", handlers.get_model)
     app.router.add_get("/healthz", handlers.healthz)
     admin.setup(app)
+    portal.setup(app)
     return app
 
 

@@ -26,6 +26,8 @@ def _preflight_headers(request: web.Request) -> dict[str, str]:
 
 
 async def add_cors_headers(request: web.Request, response: web.StreamResponse) -> None:
+    if request.path.startswith("/portal/"):  # the portal's pages are for its own origin only
+        return
     if "Access-Control-Allow-Origin" not in response.headers:
         response.headers["Access-Control-Allow-Origin"] = request.headers.get("Origin", "*") or "*"
         response.headers["Access-Control-Expose-Headers"] = EXPOSE

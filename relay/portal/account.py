@@ -1,0 +1,156 @@
+"""Signing up, in and out, accepting a new policy version, and choosing the language."""
+
+from aiohttp import web
+
+from app import policy, privacy, registration, settings, signins, websessions
+from app.adminauth import LockedOut
+from app.errors import ServiceError
+from relay.portal import i18n
+from relay.portal.common import (
+    LANG_COOKIE,
+    PREFIX,
+    SESSION_COOKIE,
+    client_address,
+    error_text,
+    form,
+    redirect,
+    render,
+    run_db,
+    run_slow,
+    safe_next,
+    signed_in,
+    signed_in_user,
+    start_session_cookie,
+    visitor,
+)
+from relay.portal.throttle import REGISTRATIONS, AddressThrottle
+from relay.state import STATE
+
+
+def _policy_facts() -> tuple[str, str]:
+    return policy.current().version, settings.get("registration_mode")
+
+
+async def signin_page(request: web.Request) -> web.StreamResponse:
+    if visitor(request).session is not None:
+        return redirect(safe_next(request.query.get("next")))
+    _, mode = await run_db(request, _policy_facts)
+    return render(request, "signin.html", next=safe_next(request.query.get("next")),
+                  username="", error=None, registration=mode)
+
+
+async def signin(request: web.Request) -> web.StreamResponse:
+    fields = await form(request)
+    username, password = fields.get("username", "")[:200], fields.get("password", "")
+    target = safe_next(fields.get("next"))
+    ip, agent = client_address(request), request.headers.get("User-Agent")
+    who = visitor(request)
+    try:
+        user, _ = await run_slow(_sign_in, username, password, ip, agent)
+    except LockedOut as exc:
+        error = error_text(request, exc)
+    except ServiceError as exc:
+        if exc.param == "password":  # a wrong guess counts toward an address ban
+            await request.config_dict[STATE].guard.failure(ip, "portal_login")
+        error = error_text(request, exc)
+    else:
+        token, _ = await run_db(request, websessions.start_session, user, ip, agent,
+                                previous_token=who.token)
+        hours = await run_db(request, settings.get, "session_absolute_hours")
+        response = redirect(target)
+        start_session_cookie(request, response, token, int(hours) * 3600)
+        return response
+    _, mode = await run_db(request, _policy_facts)
+    return render(request, "signin.html", status=400, next=target, username=username,
+                  error=error, registration=mode)
+
+
+def _sign_in(username: str, password: str, ip: str | None, agent: str | None):  # type: ignore[no-untyped-def]
+    return signins.sign_in(username, password, ip=ip, user_agent=agent)
+
+
+async def signout(request: web.Request) -> web.StreamResponse:
+    await run_db(request, websessions.end_session, visitor(request).token)
+    response = redirect(f"{PREFIX}/signin", "signed_out")
+    response.del_cookie(SESSION_COOKIE, path=f"{PREFIX}/")
+    return response
+
+
+async def register_page(request: web.Request) -> web.StreamResponse:
+    version, mode = await run_db(request, _policy_facts)
+    return render(request, "register.html", mode=mode, version=version, values={},
+                  error=None, error_field=None)
+
+
+async def register(request: web.Request) -> web.StreamResponse:
+    fields = await form(request)
+    version, mode = await run_db(request, _policy_facts)
+    values = {name: fields.get(name, "")[:300] for name in ("username", "email", "phone")}
+    ip, agent = client_address(request), request.headers.get("User-Agent")
+    error, error_field = None, None
+    throttle = request.config_dict[REGISTRATIONS]
+    if not throttle.allow(ip):
+        error = visitor(request)._(
+            "Too many registrations from your network address; try again in an hour.")
+    else:
+        try:
+            await run_slow(_register, values, fields, ip, agent)
+        except ServiceError as exc:
+            error, error_field = error_text(request, exc), exc.param
+        else:
+            throttle.record(ip)
+            return redirect(f"{PREFIX}/signin", "registered")
+    return render(request, "register.html", status=400, mode=mode, version=version,
+                  values=values, error=error, error_field=error_field)
+
+
+def _register(values: dict[str, str], fields: object, ip: str | None,
+              agent: str | None) -> None:
+    get = fields.get  # type: ignore[attr-defined]
+    registration.register(
+        values["username"], values["email"], get("password", ""),
+        phone=values["phone"].strip() or None, invite_code=get("invite_code") or None,
+        consent_version=get("consent_version", "") if get("accept") == "yes" else "",
+        ip=ip, user_agent=agent)
+
+
+@signed_in(before_consent=True)
+async def consent_page(request: web.Request) -> web.StreamResponse:
+    state = await run_db(request, policy.current)
+    return render(request, "consent.html", version=state.version,
+                  needs=visitor(request).needs_consent, error=None)
+
+
+@signed_in(before_consent=True)
+async def consent(request: web.Request) -> web.StreamResponse:
+    fields = await form(request)
+    user = signed_in_user(request)
+    state = await run_db(request, policy.current)
+    if fields.get("accept") != "yes" or fields.get("version") != state.version:
+        return render(request, "consent.html", status=400, version=state.version, needs=True,
+                      error=visitor(request)._("Tick the box to accept the policy."))
+    await run_db(request, privacy.record_consent, user.username, state.version,
+                 actor=user.username)
+    return redirect(f"{PREFIX}/", "consent_recorded")
+
+
+async def choose_language(request: web.Request) -> web.StreamResponse:
+    lang = request.match_info["lang"]
+    if lang not in i18n.LANGUAGES:
+        raise web.HTTPNotFound()
+    response = redirect(safe_next(request.query.get("next")))
+    response.set_cookie(LANG_COOKIE, lang, samesite="Lax", secure=request.secure,
+                        path=f"{PREFIX}/", max_age=365 * 24 * 3600)
+    return response
+
+
+def setup(portal: web.Application) -> None:
+    portal[REGISTRATIONS] = AddressThrottle(limit=5, window=3600.0)
+    portal.router.add_get("/signin", signin_page)
+    portal.router.add_post("/signin", signin)
+    portal.router.add_post("/signout", signout)
+    portal.router.add_get("/register", register_page)
+    portal.router.add_post("/register", register)
+    portal.router.add_get("/consent", consent_page)
+    portal.router.add_post("/consent", consent)
+    portal.router.add_get("/lang/{lang}", choose_language)

@@ -1,0 +1,7 @@
+"""Portal page: profile (to be built)."""
+
+from aiohttp import web
+
+
+def setup(portal: web.Application) -> None:
+    """Add this page's routes."""
