@@ -91,3 +91,27 @@ async def test_registration_is_audited_with_its_address(portal: Portal, browser:
         "consent_version": policy.current().version, "accept": "yes"})
     event = AuditEvent.get(AuditEvent.action == "user.register")
     assert event.target == "fay" and event.ip == "127.0.0.1"
+
+
+async def test_sessions_never_presented_again_are_swept_at_start(sqlite_db, cheap_bcrypt
+                                                                 ) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from app import clock
+    from app.websessions import start_session
+    from relay.server import RelayServer
+    from tests.relay.conftest import relay_options
+
+    user = make_user("gus")
+    start_session(user, "10.0.0.1", "UA")
+    start_session(user, "10.0.0.2", "UA")
+    WebSession.update(last_seen_at=clock.now() - timedelta(days=30)).where(
+        WebSession.ip == "10.0.0.2").execute()
+    server = RelayServer("127.0.0.1", 0, options=relay_options(), shutdown_timeout=1.0)
+    await server.start()
+    try:
+        from tests.helpers import waiting
+        await waiting.until(lambda: WebSession.select().count() == 1)
+    finally:
+        await server.stop()
+    assert [s.ip for s in WebSession.select()] == ["10.0.0.1"]

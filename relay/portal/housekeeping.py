@@ -1,0 +1,43 @@
+"""Expired portal sessions are deleted when next presented, but a browser that never comes
+back would leave its row forever: an hourly sweep removes those (with the token hash, IP and
+user agent they hold, which the privacy policy keeps no longer than needed)."""
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+
+from app import websessions
+from relay.state import STATE
+
+log = logging.getLogger(__name__)
+
+SWEEP_S = 3600.0
+RETRY_S = 60.0
+
+
+async def _sweep(app: web.Application) -> None:
+    state = app[STATE]
+    while True:
+        try:
+            removed = await state.dbx.run(websessions.purge_expired)
+        except Exception:  # database briefly unreachable: try again soon, never die
+            log.warning("could not purge expired portal sessions", exc_info=True)
+            await asyncio.sleep(RETRY_S)
+            continue
+        if removed:
+            log.info("purged %d expired portal sessions", removed)
+        await asyncio.sleep(SWEEP_S)
+
+
+async def session_sweeper(app: web.Application) -> AsyncIterator[None]:
+    """The relay app's cleanup context: sweep at start-up, then hourly."""
+    task = asyncio.create_task(_sweep(app), name="portal-session-sweep")
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
