@@ -381,9 +381,24 @@ def test_v9_adds_the_portal_tables_shaped_as_in_a_fresh_schema(any_db, tmp_path)
         database.execute_sql(f'DROP TABLE "{table}"')
     user = accounts.add_user("ann", "ann@example.com")
     stamp(8)
-    assert migrate(database, tmp_path / "backups") == latest_version() == 9
+    assert migrate(database, tmp_path / "backups") == latest_version() == 10
     assert {t: ({c.name: c.null for c in database.get_columns(t)}, _indexes(database, t),
                 _foreign_keys(database, t)) for t in PORTAL_TABLES} == fresh
     invites.create_invite()
     token, _ = websessions.start_session(user, "10.0.0.9", "test")
     assert websessions.check_session(token) is not None
+
+
+def test_v10_adds_announcements_shaped_as_in_a_fresh_schema(any_db, tmp_path):
+    """A v9 database gains the announcements table as a fresh one has it, usable at once."""
+    from app import announcements
+    database = db_mod.database.obj
+    fresh = ({c.name: c.null for c in database.get_columns("announcement")},
+             _indexes(database, "announcement"))
+    database.execute_sql('DROP TABLE "announcement"')
+    stamp(9)
+    assert migrate(database, tmp_path / "backups") == latest_version() == 10
+    assert ({c.name: c.null for c in database.get_columns("announcement")},
+            _indexes(database, "announcement")) == fresh
+    announcements.post("Maintenance", "Down on Sunday 02:00-03:00.")
+    assert [a.title for a in announcements.recent()] == ["Maintenance"]
