@@ -1,7 +1,143 @@
-"""Portal page: usage (to be built)."""
+"""The Usage page: the signed-in user's own request log, filtered by local days and model,
+paged Older/Newer, with its totals, a CSV download and a chart of daily spend."""
+
+import csv
+import io
+from datetime import date
+from typing import Any
+from urllib.parse import urlencode
 
 from aiohttp import web
 
+from app import usage
+from app.money import format_amount
+from relay.portal.common import (
+    SECURITY_HEADERS,
+    Visitor,
+    render,
+    run_db,
+    signed_in,
+    signed_in_user,
+    visitor,
+)
+
+CSV_CHUNK = 1000
+CHART_WIDTH, CHART_HEIGHT, CHART_TOP = 600, 160, 8
+
+
+def _day(value: str | None) -> date | None:
+    """A ``<input type="date">`` value; ValueError for anything else."""
+    if not value:
+        return None
+    if len(value) != 10:  # fromisoformat also takes "20260601" and week dates
+        raise ValueError(value[:20])
+    return date.fromisoformat(value)
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and len(value) < 19 else None
+
+
+def read_filter(request: web.Request, user_id: int) -> tuple[usage.UsageFilter, str | None]:
+    """The filter in the query string, and the reason part of it was ignored (or None)."""
+    query, who = request.query, visitor(request)
+    error = None
+    try:
+        first, last = _day(query.get("from")), _day(query.get("to"))
+    except ValueError:
+        first = last = None
+        error = who._("A date could not be read; showing every day.")
+    if first is not None and last is not None and last < first:
+        first = last = None
+        error = who._("The end date is before the start date; showing every day.")
+    model = query.get("model", "")[:128] or None
+    return usage.UsageFilter(user_id, first, last, model), error
+
+
+def _filter_query(flt: usage.UsageFilter, **extra: Any) -> str:
+    """The query string of ``flt`` (for paging and CSV links), plus ``extra``."""
+    values = {"from": flt.first.isoformat() if flt.first else "",
+              "to": flt.last.isoformat() if flt.last else "", "model": flt.model or ""}
+    values.update({k: str(v) for k, v in extra.items()})
+    return urlencode({k: v for k, v in values.items() if v})
+
+
+def chart(days: list[usage.DaySpend], who: Visitor) -> dict[str, Any]:
+    """Bar geometry for the inline SVG (no styles: the bars' colours come from classes)."""
+    top = max((d.cost_micros for d in days), default=0)
+    slot = CHART_WIDTH / max(len(days), 1)
+    bars = []
+    for index, day in enumerate(days):
+        height = round(day.cost_micros / top * CHART_HEIGHT, 1) if top else 0
+        if day.cost_micros and height < 1:
+            height = 1  # a spend too small to draw still shows
+        bars.append({"x": round(index * slot + slot * 0.1, 1), "width": round(slot * 0.8, 1),
+                     "y": round(CHART_TOP + CHART_HEIGHT - height, 1), "height": height,
+                     "day": day, "title": who._("{day}: {amount} ({requests} requests)",
+                                                day=day.day.isoformat(),
+                                                amount=format_amount(day.cost_micros),
+                                                requests=day.requests)})
+    return {"bars": bars, "width": CHART_WIDTH, "height": CHART_HEIGHT + CHART_TOP + 2,
+            "top": top, "total": sum(d.cost_micros for d in days)}
+
+
+def _page_facts(flt: usage.UsageFilter, before: int | None, after: int | None
+                ) -> dict[str, Any]:
+    return {"page": usage.usage_page(flt, before=before, after=after),
+            "totals": usage.usage_totals(flt),
+            "models": usage.used_models(flt.user_id),
+            "days": usage.daily_spend(flt.user_id)}
+
+
+@signed_in
+async def usage_page(request: web.Request) -> web.StreamResponse:
+    user = signed_in_user(request)
+    flt, error = read_filter(request, user.id)
+    facts = await run_db(request, _page_facts, flt, _int(request.query.get("before")),
+                         _int(request.query.get("after")))
+    page: usage.UsagePage = facts["page"]
+    older = f"?{_filter_query(flt, before=page.older)}" if page.older else None
+    newer = f"?{_filter_query(flt, after=page.newer)}" if page.newer else None
+    return render(request, "usage.html", flt=flt, error=error, older=older, newer=newer,
+                  csv_query=_filter_query(flt), chart=chart(facts["days"], visitor(request)),
+                  **facts)
+
+
+def _encode(rows: list[tuple[Any, ...]]) -> bytes:
+    text = io.StringIO()
+    csv.writer(text).writerows(rows)
+    return text.getvalue().encode("utf-8")
+
+
+def _csv_chunk(flt: usage.UsageFilter, before: int | None
+               ) -> tuple[list[tuple[Any, ...]], int | None]:
+    page = usage.usage_page(flt, before=before, size=CSV_CHUNK)
+    return [usage.csv_row(row) for row in page.rows], page.older
+
+
+@signed_in
+async def usage_csv(request: web.Request) -> web.StreamResponse:
+    """The filtered rows as CSV, written a chunk at a time: a user's whole history never sits
+    in memory."""
+    user = signed_in_user(request)
+    flt, _ = read_filter(request, user.id)
+    response = web.StreamResponse(headers={
+        **SECURITY_HEADERS, "Cache-Control": "no-store",
+        "Content-Type": "text/csv; charset=utf-8",
+        "Content-Disposition": 'attachment; filename="relaydesk-usage.csv"'})
+    rows, older = await run_db(request, _csv_chunk, flt, None)
+    await response.prepare(request)
+    # UTF-8 with a byte-order mark so spreadsheet programs read Chinese model names right.
+    await response.write("\ufeff".encode() + _encode([usage.CSV_HEADER]))
+    while True:
+        await response.write(_encode(rows))
+        if older is None:
+            break
+        rows, older = await run_db(request, _csv_chunk, flt, older)
+    await response.write_eof()
+    return response
+
 
 def setup(portal: web.Application) -> None:
-    """Add this page's routes."""
+    portal.router.add_get("/usage", usage_page)
+    portal.router.add_get("/usage.csv", usage_csv)
