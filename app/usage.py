@@ -110,7 +110,9 @@ def usage_page(flt: UsageFilter, *, before: int | None = None, after: int | None
     ``after``: rows newer than it (the "Newer" link). An id not the user's starts at the top."""
     if isinstance(size, bool) or not 1 <= size <= MAX_PAGE:
         raise ValueError(f"page size {size!r} out of range")
-    select = RequestLog.select(RequestLog, ApiKey.name).join(ApiKey, JOIN.LEFT_OUTER)
+    # The key's id too: without it peewee reads the joined key as missing.
+    select = (RequestLog.select(RequestLog, ApiKey.id, ApiKey.name)
+              .join(ApiKey, JOIN.LEFT_OUTER))
     condition = flt.where()
     newest_first = True
     if (mark := _anchor(flt, after)) is not None:
@@ -146,7 +148,7 @@ def usage_totals(flt: UsageFilter) -> UsageTotals:
 
 def used_models(user_id: int) -> list[str]:
     """The model names in the user's own log, for the filter's choices."""
-    query = (RequestLog.select(RequestLog.model).distinct()
+    query: Any = (RequestLog.select(RequestLog.model).distinct()
              .where((RequestLog.user == user_id) & RequestLog.model.is_null(False))
              .order_by(RequestLog.model).tuples())
     return [model for (model,) in query]
@@ -168,10 +170,10 @@ def daily_spend(user_id: int, days: int = CHART_DAYS, now: datetime | None = Non
     for back in range(days - 1, -1, -1):
         day = today - timedelta(back)
         start, end = localdays.day_range(day)
-        count, cost = (RequestLog.select(fn.COUNT(RequestLog.id), fn.SUM(RequestLog.cost_micros))
-                       .where((RequestLog.user == user_id) & (RequestLog.created_at >= start)
-                              & (RequestLog.created_at < end)).tuples().get())
-        found.append(DaySpend(day, int(count or 0), int(cost or 0)))
+        row: Any = (RequestLog.select(fn.COUNT(RequestLog.id), fn.SUM(RequestLog.cost_micros))
+                    .where((RequestLog.user == user_id) & (RequestLog.created_at >= start)
+                           & (RequestLog.created_at < end)).tuples().get())
+        found.append(DaySpend(day, int(row[0] or 0), int(row[1] or 0)))
     return found
 
 
@@ -182,7 +184,7 @@ CSV_HEADER = ("time", "model", "prompt_tokens", "cached_tokens", "completion_tok
 def csv_row(row: RequestLog) -> tuple[Any, ...]:
     """One request as CSV cells: local time, money as exact decimal text, and the texts
     clients chose (model, key name) kept from being read as spreadsheet formulas."""
-    key = row.api_key.name if row.api_key_id is not None else ""
+    key = row.api_key.name if row.api_key is not None else ""
     moment = row.created_at.replace(tzinfo=UTC).astimezone()
     return (moment.strftime("%Y-%m-%d %H:%M:%S"), csv_text(row.model or ""),
             row.prompt_tokens, row.cached_tokens, row.completion_tokens,

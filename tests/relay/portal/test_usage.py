@@ -6,7 +6,7 @@ import io
 import re
 from datetime import timedelta
 
-from app import clock, localdays
+from app import apikeys, clock, localdays
 from app.models import RequestLog, User
 from tests.relay.portal.conftest import Browser, Portal, make_user
 
@@ -28,13 +28,16 @@ def rows_in(page: str) -> int:
 
 async def test_only_own_requests_with_totals(portal: Portal, browser: Browser) -> None:
     alice, bob = make_user("alice"), make_user("bob")
+    key, _ = apikeys.create_key("alice", name="laptop key")
     for minutes in (1, 2, 3):
-        log(alice, ago=timedelta(minutes=minutes), cost=250_000, client_ip="10.0.0.7")
+        log(alice, ago=timedelta(minutes=minutes), cost=250_000, client_ip="10.0.0.7",
+            api_key=key.id if minutes == 1 else None)
     log(bob, model="bobs-private-model", cost=9_000_000)
     await browser.sign_in("alice")
     status, page = await browser.get("/portal/usage")
     assert status == 200
     assert rows_in(page) == 3 and "10.0.0.7" in page
+    assert page.count("<td>laptop key</td>") == 1
     assert "bobs-private-model" not in page
     assert 'id="usage-requests">3<' in page
     assert 'id="usage-tokens">45<' in page
@@ -107,7 +110,8 @@ async def test_filters_by_local_days_and_model(portal: Portal, browser: Browser)
 
 async def test_csv_download(portal: Portal, browser: Browser) -> None:
     alice, bob = make_user("alice"), make_user("bob")
-    log(alice, model="通义千问-max", cost=1_234_567, ago=timedelta(minutes=2))
+    key, _ = apikeys.create_key("alice", name="@home")
+    log(alice, model="通义千问-max", cost=1_234_567, ago=timedelta(minutes=2), api_key=key.id)
     log(alice, model="=HYPERLINK(\"http://x\")", cost=1, ago=timedelta(minutes=1),
         error_code="-bad", status=502)
     log(bob, model="bobs-private-model")
@@ -124,6 +128,7 @@ async def test_csv_download(portal: Portal, browser: Browser) -> None:
     assert rows[1][1] == "'=HYPERLINK(\"http://x\")" and rows[1][7] == "'-bad"
     assert rows[1][6] == "502"
     assert rows[2][1] == "通义千问-max" and rows[2][5] == "1.234567"
+    assert rows[2][10] == "'@home" and rows[1][10] == ""
     assert "bobs-private-model" not in body
     # The filter applies to the download too.
     async with browser.session.get(browser.url("/portal/usage.csv?model=nothing")) as resp:
