@@ -8,6 +8,7 @@ def all_pages() -> list[type[Page]]:
     from gui.pages.dashboard import DashboardPage
     from gui.pages.groups import GroupsPage
     from gui.pages.logs import LogsPage
+    from gui.pages.portal import PortalPage
     from gui.pages.prices import PricesPage
     from gui.pages.providers import ProvidersPage
     from gui.pages.security import SecurityPage
@@ -15,4 +16,4 @@ def all_pages() -> list[type[Page]]:
     from gui.pages.users import UsersPage
 
     return [DashboardPage, UsersPage, GroupsPage, BalancesPage, LogsPage, ProvidersPage,
-            PricesPage, SettingsPage, SecurityPage]
+            PricesPage, SettingsPage, SecurityPage, PortalPage]

@@ -44,7 +44,7 @@ LAN_HOST = "0.0.0.0"
 LOCAL_HOST = "127.0.0.1"
 RETENTION_KEYS = ("log_retention_days", "payment_retention_days", "security_retention_days")
 EDITABLE = ("relay_host", "relay_port", *RETENTION_KEYS, "admin_ip_whitelist", "language",
-            *SECURITY_KEYS)
+            "registration_mode", *SECURITY_KEYS)
 ERROR_STYLE = "color: #b42318"
 OK_STYLE = "color: #067647"
 
@@ -126,6 +126,17 @@ class SettingsPage(Page):
         for key, button in self.security.browse_buttons.items():
             button.clicked.connect(lambda _=False, k=key: self.spawn(self.security.browse(k)))
 
+        # user portal (also on the Portal page, with invites and deletion requests)
+        self.registration = QComboBox()
+        self.registration.addItem(self.tr("Closed: only you create accounts"), "closed")
+        self.registration.addItem(self.tr("With an invite code"), "invite")
+        self.registration.addItem(self.tr("Open to anyone who can reach the relay"), "open")
+        portal_form = QFormLayout()
+        portal_form.addRow(self.tr("Registration:"), left(self.registration))
+        portal_box = group(self.tr("User portal"), portal_form, note(self.tr(
+            "Who may create an account on the portal. Invite codes are made on the Portal "
+            "page.")))
+
         # interface
         self.language = QComboBox()
         self.language.addItem(self.tr("Automatic (follow the system)"), "auto")
@@ -181,7 +192,7 @@ class SettingsPage(Page):
         column_layout = QVBoxLayout(column)
         network_box, https_box, limits_box, abuse_box = self.security.boxes
         for box in (relay_box, network_box, https_box, admin_box, limits_box, abuse_box,
-                    retention_box, interface_box):
+                    retention_box, portal_box, interface_box):
             column_layout.addWidget(box)
         column_layout.addStretch(1)
         scroll = QScrollArea()
@@ -195,7 +206,7 @@ class SettingsPage(Page):
 
         for spin in (self.port, *self.retention.values()):
             spin.valueChanged.connect(self._update_buttons)
-        for combo in (self.host, self.language):
+        for combo in (self.host, self.language, self.registration):
             combo.currentIndexChanged.connect(self._update_buttons)
         self.whitelist.changed.connect(self._update_buttons)
         self.security.changed.connect(self._update_buttons)
@@ -211,7 +222,8 @@ class SettingsPage(Page):
         result: dict[str, Any] = {"relay_host": self.host.currentData(),
                                   "relay_port": self.port.value(),
                                   "admin_ip_whitelist": self.whitelist.values(),
-                                  "language": self.language.currentData()}
+                                  "language": self.language.currentData(),
+                                  "registration_mode": self.registration.currentData()}
         result.update({key: spin.value() for key, spin in self.retention.items()})
         result.update(self.security.values())
         return result
@@ -236,6 +248,8 @@ class SettingsPage(Page):
             self.whitelist.set_values(list(value))
         elif key == "language":
             self.language.setCurrentIndex(max(0, self.language.findData(value)))
+        elif key == "registration_mode":
+            self.registration.setCurrentIndex(max(0, self.registration.findData(value)))
         elif key == "currency":
             self.currency.setText(str(value))
         elif key in SECURITY_KEYS:
