@@ -1,7 +1,36 @@
-"""Portal page: recharges (to be built)."""
+"""The Recharges page: the user's own recharge orders (with refunds) and their balance history,
+without the hold/release pair each relayed request leaves behind."""
+
+from typing import Any
 
 from aiohttp import web
 
+from app import accounts, reports
+from relay.portal.common import render, run_db, signed_in, signed_in_user
+
+LEDGER_PAGE = 50
+MAX_LEDGER_PAGE = 10_000
+RECHARGE_LIMIT = 200
+
+
+def _facts(user_id: int, page: int) -> dict[str, Any]:
+    user = accounts.get_user_by_id(user_id)
+    entries = reports.ledger_entries(user_id, hide_reservations=True, limit=LEDGER_PAGE + 1,
+                                     offset=(page - 1) * LEDGER_PAGE)
+    flt = reports.RechargeFilter(username=user.username)
+    return {"account": user, "recharges": reports.list_recharges(flt, limit=RECHARGE_LIMIT),
+            "totals": reports.recharge_totals(flt), "entries": entries[:LEDGER_PAGE],
+            "more": len(entries) > LEDGER_PAGE}
+
+
+@signed_in
+async def recharges_page(request: web.Request) -> web.StreamResponse:
+    raw = request.query.get("page", "1")
+    page = int(raw) if raw.isdigit() and len(raw) <= 5 else 1
+    page = min(max(page, 1), MAX_LEDGER_PAGE)
+    facts = await run_db(request, _facts, signed_in_user(request).id, page)
+    return render(request, "recharges.html", page=page, limit=RECHARGE_LIMIT, **facts)
+
 
 def setup(portal: web.Application) -> None:
-    """Add this page's routes."""
+    portal.router.add_get("/recharges", recharges_page)
