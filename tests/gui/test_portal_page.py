@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMessageBox
 
-from app import accounts, clock, announcements, deletion_requests, invites, settings
+from app import accounts, announcements, clock, deletion_requests, invites, settings
 from app.models import Invite
 from gui.dialogs.portal import AnnouncementDialog, InviteCodeDialog, InviteDialog, RejectDialog
 from gui.pages.portal import PortalPage, portal_urls
