@@ -10,7 +10,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from app import accounts, audit, clock, events, sql
+from app import accounts, audit, clock, events, settings, sql
 from app.db import write_transaction
 from app.errors import NotFound, ValidationError
 from app.models import ApiKey, User, UserGroup
@@ -117,9 +117,7 @@ def create_key(username: str, *, name: str = "default", models: list[str] | None
     ``rpm``/``tpm``/``concurrency``: None follows the operator's default, 0 is unlimited.
     """
     user = accounts.get_user(username)
-    label = (name or "default").strip()
-    if not label or len(label) > 64:
-        raise ValidationError("Name must be 1-64 characters", param="name")
+    label = _label(name or "default")
     allowed_models = parse_models(models)
     allowed_cidrs = parse_cidrs(cidrs)
     expires_at = parse_expiry(expires)
@@ -136,6 +134,13 @@ def create_key(username: str, *, name: str = "default", models: list[str] | None
             detail["limits"] = set_limits
         audit.record("key.create", actor=actor, target=user.username, detail=detail)
     return key, plaintext
+
+
+def _label(name: str) -> str:
+    label = name.strip()
+    if not label or len(label) > 64:
+        raise ValidationError("Name must be 1-64 characters", param="name")
+    return label
 
 
 def list_keys(username: str | None = None, *, include_revoked: bool = True) -> list[ApiKey]:
@@ -157,14 +162,17 @@ def get_key(key_id: int) -> ApiKey:
 def update_key(key_id: int, *, models: list[str] | None = None, cidrs: list[str] | None = None,
                expires: str | date | None = None, clear_expiry: bool = False,
                rpm: LimitChange = None, tpm: LimitChange = None,
-               concurrency: LimitChange = None, actor: str = "admin") -> ApiKey:
-    """Change a key's limits; an empty list lifts a restriction.
+               concurrency: LimitChange = None, name: str | None = None,
+               actor: str = "admin") -> ApiKey:
+    """Change a key's name or limits; an empty list lifts a restriction.
 
     Rate limits: ``None`` leaves one unchanged, :data:`DEFAULT` makes it follow the operator's
     default again, 0 is unlimited.
     """
     key = get_key(key_id)
     changes: dict[str, object] = {}
+    if name is not None and name.strip() != key.name:
+        changes["name"] = _label(name)
     if models is not None:
         changes["allowed_models"] = parse_models(models)
     if cidrs is not None:
@@ -243,22 +251,32 @@ class KeyInfo:
                 and (self.group_models is None or model in self.group_models))
 
 
-LOOKUP_SQL = ('SELECT k.id, k.user_id, u.username, u.status, k.status, k.expires_at, '
-              'k.allowed_models, k.allowed_cidrs, k.rpm_limit, k.tpm_limit, k.concurrency_limit, '
-              'g.multiplier_ppm, g.models '
-              'FROM "api_key" k '
-              'JOIN "user" u ON u.id = k.user_id '
-              # a user without a group is in the default one (app.groups)
-              'LEFT JOIN "user_group" g ON g.id = COALESCE(u.group_id, '
-              '(SELECT d.id FROM "user_group" d WHERE d.name = \'default\')) '
-              'WHERE k.key_hash = ?')
+LOOKUP_COLUMNS = ('SELECT k.id, k.user_id, u.username, u.status, k.status, k.expires_at, '
+                  'k.allowed_models, k.allowed_cidrs, k.rpm_limit, k.tpm_limit, '
+                  'k.concurrency_limit, g.multiplier_ppm, g.models '
+                  'FROM "api_key" k '
+                  'JOIN "user" u ON u.id = k.user_id '
+                  # a user without a group is in the default one (app.groups)
+                  'LEFT JOIN "user_group" g ON g.id = COALESCE(u.group_id, '
+                  '(SELECT d.id FROM "user_group" d WHERE d.name = \'default\')) ')
+LOOKUP_SQL = LOOKUP_COLUMNS + 'WHERE k.key_hash = ?'
+LOOKUP_ID_SQL = LOOKUP_COLUMNS + 'WHERE k.id = ?'
 
 
 def lookup(plaintext: str) -> KeyInfo | None:
     """Find a key by its plaintext (one indexed query); ``None`` when unknown."""
     if not plaintext or len(plaintext) > 200 or not plaintext.isascii():  # keys are ASCII
         return None
-    row = sql.one(LOOKUP_SQL, (hash_key(plaintext),))
+    return _key_info(sql.one(LOOKUP_SQL, (hash_key(plaintext),)))
+
+
+def lookup_id(key_id: int) -> KeyInfo | None:
+    """A key by its id, read as :func:`lookup` reads it: for callers that are already
+    authenticated another way (the portal's playground, by the user's session)."""
+    return _key_info(sql.one(LOOKUP_ID_SQL, (key_id,)))
+
+
+def _key_info(row: tuple | None) -> KeyInfo | None:  # type: ignore[type-arg]
     if row is None:
         return None
     (key_id, user_id, username, user_status, key_status, expires_at, models, cidrs,
@@ -284,3 +302,72 @@ def touch_last_used(used: dict[int, datetime]) -> None:
     with write_transaction():
         for key_id, when in used.items():
             ApiKey.update(last_used_at=when).where(ApiKey.id == key_id).execute()
+
+
+# What the people who use the relay may do with their own keys (the portal): the same
+# functions, with ownership checked and limits kept within the operator's.
+
+PLAYGROUND_KEY = "Playground"
+
+
+def own_key(user_id: int, key_id: int) -> ApiKey:
+    """``user_id``'s key ``key_id``; another user's key is as unknown as a missing one."""
+    key = ApiKey.get_or_none((ApiKey.id == key_id) & (ApiKey.user == user_id))
+    if key is None:
+        raise NotFound("there is no API key with ID {key_id}", param="id", key_id=key_id)
+    return key
+
+
+def check_operator_bounds(limits: dict[str, LimitChange]) -> None:
+    """A user may lower the operator's per-key limits (settings ``rate_limit_*``), never raise
+    them: with an operator limit N, only 1..N; unlimited (0) only when the operator's is."""
+    for name, value in limits.items():
+        number = parse_limit(value, name)
+        bound = int(settings.get(f"rate_limit_{name}"))
+        if number is None or not bound:
+            continue
+        if number == 0 or number > bound:
+            raise ValidationError("{field} must be from 1 to {maximum}, the relay's own limit",
+                                  param=name, field=LIMIT_LABELS[name], maximum=bound)
+
+
+def create_own_key(user_id: int, *, name: str, models: list[str] | None = None,
+                   expires: str | None = None, rpm: str | None = None, tpm: str | None = None,
+                   concurrency: str | None = None) -> tuple[ApiKey, str]:
+    """A user issues themselves a key (shown once), limits within the operator's."""
+    check_operator_bounds({"rpm": rpm, "tpm": tpm, "concurrency": concurrency})
+    username = User.get_by_id(user_id).username
+    return create_key(username, name=name, models=models, expires=expires, rpm=rpm, tpm=tpm,
+                      concurrency=concurrency, actor=username)
+
+
+def update_own_key(user_id: int, key_id: int, *, name: str, rpm: str, tpm: str,
+                   concurrency: str) -> ApiKey:
+    """A user renames their key or changes its limits; a blank limit follows the operator's."""
+    key = own_key(user_id, key_id)
+    limits: dict[str, LimitChange] = {
+        "rpm": rpm.strip() or DEFAULT, "tpm": tpm.strip() or DEFAULT,
+        "concurrency": concurrency.strip() or DEFAULT}
+    check_operator_bounds(limits)
+    return update_key(key.id, name=name, actor=key.user.username, **limits)  # type: ignore[arg-type]
+
+
+def revoke_own_key(user_id: int, key_id: int) -> ApiKey:
+    key = own_key(user_id, key_id)
+    return revoke_key(key.id, actor=key.user.username)
+
+
+def playground_key(user_id: int) -> int:
+    """The id of the user's usable "Playground" key, made on first use with its plaintext
+    discarded: the portal's playground bills through it like any client key. A revoked,
+    expired or renamed one is replaced."""
+    key = (ApiKey.select(ApiKey.id)
+           .where((ApiKey.user == user_id) & (ApiKey.name == PLAYGROUND_KEY)
+                  & (ApiKey.status == "active")
+                  & (ApiKey.expires_at.is_null() | (ApiKey.expires_at > clock.now())))
+           .order_by(ApiKey.id).first())
+    if key is not None:
+        return int(key.id)
+    username = User.get_by_id(user_id).username
+    created, _ = create_key(username, name=PLAYGROUND_KEY, actor=username)
+    return int(created.id)

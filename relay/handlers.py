@@ -9,6 +9,7 @@ from typing import Any
 from aiohttp import web
 
 from app import db, metering
+from app.apikeys import KeyInfo
 from app.billing import MAX_MICROS, Hold, Settlement
 from app.errors import InsufficientBalance
 from app.groups import affordable_base
@@ -187,11 +188,11 @@ def validate_embeddings(body: dict[str, Any]) -> tuple[str, bool]:
 
 
 async def chat_completions(request: web.Request) -> web.StreamResponse:
-    return await _metered(request, "/chat/completions", validate_chat, completion=True)
+    return await metered(request, "/chat/completions", validate_chat, completion=True)
 
 
 async def embeddings(request: web.Request) -> web.StreamResponse:
-    return await _metered(request, "/embeddings", validate_embeddings, completion=False)
+    return await metered(request, "/embeddings", validate_embeddings, completion=False)
 
 
 async def _take_hold(state: RelayState, ctx: RequestContext, hold: Hold,
@@ -255,11 +256,21 @@ async def _reserve(state: RelayState, ctx: RequestContext, hold: Hold, max_out: 
     _held(state, ctx, hold)
 
 
-async def _metered(request: web.Request, path: str, validate: Any, *,
-                   completion: bool) -> web.StreamResponse:
-    state = request.app[STATE]
-    key = await authenticate(request, state.keys, state.guard)
-    body, raw = await read_json(request, state)
+async def metered(request: web.Request, path: str, validate: Any, *, completion: bool,
+                  key: KeyInfo | None = None,
+                  body: dict[str, Any] | None = None) -> web.StreamResponse:
+    """One metered call: hold, limits, forwarding with failover, settlement and its log row.
+
+    ``key`` and ``body``: a caller already authenticated another way, whose request the relay
+    built itself (the portal's playground); else the request's own API key and JSON body.
+    """
+    state = request.config_dict[STATE]
+    if key is None:
+        key = await authenticate(request, state.keys, state.guard)
+    if body is None:
+        body, raw = await read_json(request, state)
+    else:
+        raw = json.dumps(body, ensure_ascii=False).encode("utf-8")
     model, stream = validate(body)
     ctx = RequestContext(request_id=request_id(request), key=key, model=model, stream=stream,
                          client_ip=client_ip(request), user_agent=request.headers.get("User-Agent"))

@@ -14,7 +14,7 @@ from relay import logdedup
 from relay.app import ADMIN_PREFIX, create_app
 from relay.connlimit import ConnectionGate, raise_open_file_limit, total_cap
 from relay.lowlevel import JsonAppRunner
-from relay.state import STATE, RelayOptions, RelayState
+from relay.state import STATE, TLS_FINGERPRINT, RelayOptions, RelayState
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +69,8 @@ class RelayServer:
         ValidationError when the TLS files cannot be loaded."""
         context = ssl_context(self.tls) if self.tls is not None else None
         self.app = create_app(self.options, self.config)
+        if self.tls is not None:
+            self.app[TLS_FINGERPRINT] = self.tls.fingerprint
         options = self.app[STATE].options
         guard = self.app[STATE].guard
         gate = ConnectionGate(options.max_connections_per_ip,
@@ -161,6 +163,8 @@ async def serve_forever(host: str, port: int, *, options: RelayOptions | None = 
     await server.start()
     for url in server.urls():
         announce(f"RelayDesk relay listening on {url}")
+    for url in server.urls():
+        announce(f"User portal: {url.removesuffix('/v1')}/portal/")
     if server.fingerprint is not None:
         # Clients pin this (or trust the certificate file) instead of a certificate authority.
         announce(f"TLS certificate SHA-256 fingerprint: {server.fingerprint}")

@@ -76,3 +76,5 @@ class RelayState:
 
 
 STATE: web.AppKey[RelayState] = web.AppKey("relaydesk_state", RelayState)
+# The served HTTPS certificate's SHA-256 pin (absent under plain HTTP), for pages that show it.
+TLS_FINGERPRINT: web.AppKey[str] = web.AppKey("relaydesk_tls_fingerprint", str)

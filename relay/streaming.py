@@ -292,7 +292,7 @@ class StreamRelay:
 
     async def _prepare(self) -> web.StreamResponse:
         response = web.StreamResponse(status=200, headers=sse_headers())
-        self._write_timeout = self.request.app[STATE].options.stream_write_timeout
+        self._write_timeout = self.request.config_dict[STATE].options.stream_write_timeout
         await response.prepare(self.request)
         self.response = response
         return response
@@ -303,7 +303,7 @@ class StreamRelay:
             return
         self.ctx.mark_first_byte()
         if last:  # settled before the stream's last byte leaves (relay/settler.py)
-            state = self.request.app[STATE]
+            state = self.request.config_dict[STATE]
             await state.settler.settle(self.ctx, in_flight=state.in_flight)
         response = self.response or await self._prepare()
         self._writing_since = time.monotonic()
