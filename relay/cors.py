@@ -10,7 +10,7 @@ EXPOSE = "x-request-id, retry-after, x-should-retry"
 
 @web.middleware
 async def preflight_middleware(request: web.Request, handler):  # type: ignore[no-untyped-def]
-    if request.method == "OPTIONS":
+    if request.method == "OPTIONS" and not request.path.startswith("/portal/"):
         return web.Response(status=204, headers=_preflight_headers(request))
     return await handler(request)
 
