@@ -13,6 +13,7 @@ from app import __version__, runtime
 from app import config as config_mod
 from app import db as db_mod
 from app.cli import (
+    announcements,
     backups,
     billing,
     groups,
@@ -47,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
                              "(what \"Start RelayDesk when I log in\" uses)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in (users, groups, keys, providers, billing, logs, privacy, retention, backups,
-                   stats, security, portal):
+                   stats, security, portal, announcements):
         module.register(sub)
     _register_optional(sub)
     return parser
