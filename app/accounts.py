@@ -2,7 +2,7 @@
 
 import re
 
-from peewee import JOIN, IntegrityError
+from peewee import JOIN, IntegrityError, fn
 
 from app import audit, clock, events, groups, passwords, websessions
 from app.db import write_transaction
@@ -155,3 +155,59 @@ def set_status(username: str, status: str, *, actor: str = "admin") -> User:
                      target=user.username)
     events.emit(events.KEYS)
     return get_user_by_id(user.id)
+
+
+def _check_current(user: User, current_password: str | None) -> None:
+    if not passwords.verify_password(current_password or "", user.password_hash):
+        raise ValidationError("the current password is wrong", param="current_password")
+
+
+def change_own_contact(user_id: int, *, email: str, phone: str,
+                       current_password: str | None = None, ip: str | None = None) -> User:
+    """A portal user's own email and phone. A new email needs the current password (a borrowed
+    session must not move the account's mail away) and no other live account may hold it, as
+    at registration. Blocking (bcrypt) when the email changes."""
+    user = get_user_by_id(user_id)
+    mail, tel = validate_email(email), validate_phone(phone)
+    changes: dict[str, object] = {}
+    if mail != user.email:
+        changes["email"] = mail
+    if tel != user.phone:
+        changes["phone"] = tel
+    if not changes:
+        return user
+    if "email" in changes:
+        _check_current(user, current_password)
+    with write_transaction():
+        if "email" in changes and User.select().where(
+                (fn.LOWER(User.email) == (mail or "").lower()) & (User.status != "deleted")
+                & (User.id != user.id)).exists():
+            raise Conflict("an account with that email already exists", param="email")
+        User.update(**changes, updated_at=clock.now()).where(User.id == user.id).execute()
+        audit.record("user.update", actor=user.username, target=user.username,
+                     detail={"fields": sorted(changes), "via": "portal"}, ip=_ip(ip))
+    return get_user_by_id(user.id)
+
+
+def change_own_password(user_id: int, current_password: str, new_password: str, *,
+                        ip: str | None = None) -> User:
+    """A portal user's own password: the current one first, the new one checked as at
+    registration; every portal session of the user ends (the caller starts a fresh one for
+    the browser that asked). Blocking (bcrypt)."""
+    from app.registration import check_password  # registration builds on this module
+
+    user = get_user_by_id(user_id)
+    _check_current(user, current_password)
+    check_password(new_password, user.username, user.email)
+    hashed = passwords.hash_password(new_password)  # slow: before the write lock
+    with write_transaction():
+        User.update(password_hash=hashed, updated_at=clock.now()).where(
+            User.id == user.id).execute()
+        ended = websessions.end_all_sessions(user)
+        audit.record("user.password_change", actor=user.username, target=user.username,
+                     detail={"sessions_ended": ended, "via": "portal"}, ip=_ip(ip))
+    return get_user_by_id(user.id)
+
+
+def _ip(ip: str | None) -> str | None:
+    return (ip or "")[:64] or None
