@@ -47,6 +47,8 @@ TEMPLATES = (
         "Allowed addresses: {value!r} is not an IP address or network (such as 192.168.1.10 or "
         "192.168.1.0/24)"),
     QT_TRANSLATE_NOOP("ServiceError", "Expiry must be a date written YYYY-MM-DD, not {value!r}"),
+    QT_TRANSLATE_NOOP("ServiceError",
+                      "{field} must be from 1 to {maximum}, the relay's own limit"),
     # app/backup.py
     QT_TRANSLATE_NOOP("ServiceError", "cannot create a new file for {name} in {folder}"),
     QT_TRANSLATE_NOOP(
@@ -337,6 +339,10 @@ TEMPLATES = (
     QT_TRANSLATE_NOOP("ServiceError", "deletion request {request_id} was already {status}"),
     QT_TRANSLATE_NOOP("ServiceError", "deletion request {request_id} was already decided"),
     QT_TRANSLATE_NOOP("ServiceError", "a rejection needs a reason of 1-{maximum} characters"),
+    # app/announcements.py
+    QT_TRANSLATE_NOOP("ServiceError", "{field} must not contain NUL characters"),
+    QT_TRANSLATE_NOOP("ServiceError", "{field} must be at most {maximum} characters"),
+    QT_TRANSLATE_NOOP("ServiceError", "there is no announcement with ID {announcement_id}"),
 )
 
 # What {field} stands for: form labels, as the forms and Settings show them.
@@ -344,6 +350,7 @@ FIELDS = (
     QT_TRANSLATE_NOOP("ServiceError", "Admin IP allow-list"),
     QT_TRANSLATE_NOOP("ServiceError", "Amount"),
     QT_TRANSLATE_NOOP("ServiceError", "Backups kept"),
+    QT_TRANSLATE_NOOP("ServiceError", "Body"),
     QT_TRANSLATE_NOOP("ServiceError", "Ban length"),
     QT_TRANSLATE_NOOP("ServiceError", "Cached input price"),
     QT_TRANSLATE_NOOP("ServiceError", "Change"),
@@ -382,6 +389,7 @@ FIELDS = (
     QT_TRANSLATE_NOOP("ServiceError", "Requests per minute, per key"),
     QT_TRANSLATE_NOOP("ServiceError", "Reservation lease"),
     QT_TRANSLATE_NOOP("ServiceError", "Stream client timeout"),
+    QT_TRANSLATE_NOOP("ServiceError", "Title"),
     QT_TRANSLATE_NOOP("ServiceError", "Tokens per minute"),
     QT_TRANSLATE_NOOP("ServiceError", "Tokens per minute, per key"),
     QT_TRANSLATE_NOOP("ServiceError", "Trusted reverse proxies"),
