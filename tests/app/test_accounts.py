@@ -176,3 +176,72 @@ def test_invalid_status_changes_nothing(any_db):
             accounts.set_status("alice", status)
     with unchanged(), pytest.raises(NotFound):
         accounts.set_status("ghost", "disabled")
+
+
+# --- a portal user's own changes ------------------------------------------------------------
+
+OWN_PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def own(any_db, cheap_bcrypt):
+    user = accounts.add_user("amy", "amy@example.com", password=OWN_PASSWORD)
+    accounts.add_user("ben", "Ben@Example.com")
+    return user
+
+
+def test_own_phone_changes_without_a_password_and_is_audited(own):
+    user = accounts.change_own_contact(own.id, email="amy@example.com", phone="+1 555 0100",
+                                       ip="10.0.0.5")
+    assert user.phone == "+1 555 0100" and user.email == "amy@example.com"
+    event = AuditEvent.select().order_by(AuditEvent.id.desc()).get()
+    assert (event.action, event.actor, event.ip) == ("user.update", "amy", "10.0.0.5")
+    assert event.detail == {"fields": ["phone"], "via": "portal"}
+    with unchanged():  # the same values again: nothing to write, nothing audited
+        accounts.change_own_contact(own.id, email="amy@example.com", phone="+1 555 0100")
+
+
+@pytest.mark.parametrize(("email", "phone", "current", "param"), [
+    ("new@example.com", "", None, "current_password"),
+    ("new@example.com", "", "wrong password", "current_password"),
+    ("BEN@example.com", "", OWN_PASSWORD, "email"),  # another live account's
+    ("not an email", "", OWN_PASSWORD, "email"),
+    ("amy@example.com", "<b>1</b>", None, "phone"),
+])
+def test_own_contact_refusals_change_nothing(own, email, phone, current, param):
+    with unchanged(), pytest.raises((ValidationError, Conflict)) as caught:
+        accounts.change_own_contact(own.id, email=email, phone=phone, current_password=current)
+    assert caught.value.param == param
+
+
+def test_own_email_changes_with_the_password_and_may_take_a_deleted_accounts(own):
+    User.update(status="deleted").where(User.username == "ben").execute()
+    user = accounts.change_own_contact(own.id, email="ben@example.com", phone="",
+                                       current_password=OWN_PASSWORD)
+    assert user.email == "ben@example.com"
+
+
+def test_own_password_change_ends_every_session(own):
+    from app import websessions
+
+    tokens = [websessions.start_session(own, None, None)[0] for _ in range(2)]
+    accounts.change_own_password(own.id, OWN_PASSWORD, "a much better passphrase",
+                                 ip="10.0.0.5")
+    assert passwords.verify_password("a much better passphrase",
+                                     User.get_by_id(own.id).password_hash)
+    event = AuditEvent.select().order_by(AuditEvent.id.desc()).get()
+    assert (event.action, event.actor, event.ip) == ("user.password_change", "amy", "10.0.0.5")
+    assert event.detail == {"sessions_ended": 2, "via": "portal"}
+    assert [websessions.check_session(token) for token in tokens] == [None, None]
+
+
+@pytest.mark.parametrize(("current", "new", "param"), [
+    ("wrong password", "a much better passphrase", "current_password"),
+    (OWN_PASSWORD, "short", "password"),
+    (OWN_PASSWORD, "12345678", "password"),
+    (OWN_PASSWORD, "amy@example.com", "password"),
+])
+def test_own_password_refusals_change_nothing(own, current, new, param):
+    with unchanged(), pytest.raises(ValidationError) as caught:
+        accounts.change_own_password(own.id, current, new)
+    assert caught.value.param == param
