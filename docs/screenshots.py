@@ -92,6 +92,7 @@ def populate() -> None:
     rows.sort(key=lambda r: r["created_at"])
     requestlog.insert_many(rows)
     populate_security()
+    populate_portal()
 
 
 def populate_security() -> None:
@@ -112,6 +113,15 @@ def populate_security() -> None:
     admintokens.revoke_token(old.id)
     bans.ban("192.168.1.31", reason="invalid_api_key", failures=10)
     bans.unban("192.168.1.31", actor="admin")
+
+
+def populate_portal() -> None:
+    """What the Portal page shows: invite mode, an invite and an announcement."""
+    from app import announcements, invites, settings
+
+    settings.set("registration_mode", "invite")
+    invites.create_invite(max_uses=20, note="lab members, spring term")
+    announcements.post("Maintenance on Sunday", "The relay restarts at 02:00 for an update.")
 
 
 async def shoot(out: Path) -> list[Path]:
