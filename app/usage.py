@@ -116,12 +116,13 @@ def usage_page(flt: UsageFilter, *, before: int | None = None, after: int | None
     condition = flt.where()
     newest_first = True
     if (mark := _anchor(flt, after)) is not None:
-        condition &= ((RequestLog.created_at > mark.created_at)
-                      | ((RequestLog.created_at == mark.created_at) & (RequestLog.id > mark.id)))
+        # The outer bound on created_at alone lets the index seek straight to the anchor.
+        condition &= ((RequestLog.created_at >= mark.created_at)
+                      & ((RequestLog.created_at > mark.created_at) | (RequestLog.id > mark.id)))
         newest_first = False
     elif (mark := _anchor(flt, before)) is not None:
-        condition &= ((RequestLog.created_at < mark.created_at)
-                      | ((RequestLog.created_at == mark.created_at) & (RequestLog.id < mark.id)))
+        condition &= ((RequestLog.created_at <= mark.created_at)
+                      & ((RequestLog.created_at < mark.created_at) | (RequestLog.id < mark.id)))
     order = ((RequestLog.created_at.desc(), RequestLog.id.desc()) if newest_first
              else (RequestLog.created_at.asc(), RequestLog.id.asc()))
     rows = list(select.where(condition).order_by(*order).limit(size + 1))
