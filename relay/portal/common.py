@@ -272,9 +272,12 @@ def _finish(request: web.Request, who: Visitor, response: web.StreamResponse) ->
         return
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
-    if not request.path.startswith(f"{PREFIX}/static/"):
+    static = request.path.startswith(f"{PREFIX}/static/")
+    if not static:
         response.headers.setdefault("Cache-Control", "no-store")
-    if request.cookies.get(SESSION_COOKIE) and who.session is None and not who.signed_in_now:
+    # Static files never look the session up, so theirs is None: not a reason to drop it.
+    if (request.cookies.get(SESSION_COOKIE) and who.session is None and not who.signed_in_now
+            and not static):
         response.del_cookie(SESSION_COOKIE, path=f"{PREFIX}/")  # names no session any more
     if who.new_form_token and who.form_token:
         response.set_cookie(PRE_COOKIE, who.form_token, httponly=True, samesite="Lax",

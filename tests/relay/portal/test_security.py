@@ -293,6 +293,23 @@ async def test_absolute_session_lifetime_ends_even_a_busy_session(
     assert SIGNIN_FORM in page and "Hello" not in page
 
 
+async def test_static_files_leave_the_session_cookie_alone(portal: Portal, browser: Browser
+                                                          ) -> None:
+    """A browser fetches the stylesheet after every page: that must not sign it out."""
+    make_user("lena")
+    await browser.sign_in("lena")
+    _, page = await browser.get("/portal/")
+    assets = re.findall(r'(?:href|src)="(/portal/static/[^"]+)"', page)
+    assert assets
+    for asset in assets:
+        async with browser.session.get(browser.url(asset)) as resp:
+            assert resp.status == 200
+            assert not any(v.startswith(f"{SESSION_COOKIE}=")
+                           for v in resp.headers.getall("Set-Cookie", [])), asset
+    _, page = await browser.get("/portal/")
+    assert "Hello, lena" in page
+
+
 def _set_cookie(resp: aiohttp.ClientResponse, name: str) -> str:
     lines = [v for v in resp.headers.getall("Set-Cookie", []) if v.startswith(f"{name}=")]
     assert len(lines) == 1, resp.headers.getall("Set-Cookie", [])
