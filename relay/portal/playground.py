@@ -50,14 +50,16 @@ def _body(request: web.Request, fields: MultiDict[str], *, stream: bool) -> dict
 
 def _explain(request: web.Request, exc: errors.RelayError) -> errors.RelayError:
     """The relay's refusal in the visitor's language where the page knows it; else as is."""
-    _ = visitor(request)._
+    who = visitor(request)
     known = {
-        "insufficient_quota": _("Your balance is too low for this request. Recharge, or send "
-                                "a shorter message."),
-        "model_not_allowed": _("You may not use this model."),
-        "model_not_found": _("This model is not available. Choose one from the list."),
-        "rate_limit_exceeded": _("Too many requests right now; wait a moment and try again."),
-        "upstream_unavailable": _("No provider could answer right now; try again shortly."),
+        "insufficient_quota": who._("Your balance is too low for this request. Recharge, or "
+                                    "send a shorter message."),
+        "model_not_allowed": who._("You may not use this model."),
+        "model_not_found": who._("This model is not available. Choose one from the list."),
+        "rate_limit_exceeded": who._("Too many requests right now; wait a moment and try "
+                                     "again."),
+        "upstream_unavailable": who._("No provider could answer right now; try again "
+                                      "shortly."),
     }
     message = known.get(exc.code or "", exc.message)
     return errors.RelayError(exc.status, message, type_=exc.type, code=exc.code,

@@ -164,5 +164,5 @@ async def test_the_keys_page_shows_only_the_users_own_keys(portal: Portal,
     _, page = await browser.get("/portal/keys")
     assert "anns-key" in page and "bens-key" not in page
     async with new_browser(portal) as stranger:
-        status, page = await stranger.get("/portal/keys")
+        _, page = await stranger.get("/portal/keys")
         assert 'action="/portal/signin"' in page and "anns-key" not in page
