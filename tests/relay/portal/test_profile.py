@@ -193,3 +193,15 @@ async def test_signin_history_marks_new_devices(portal: Portal) -> None:
     assert "New device" in firefox_first
     assert "Wrong password" in wrong and "New device" not in wrong
     assert "127.0.0.1" in newest
+
+
+async def test_in_chinese(portal: Portal) -> None:
+    make_user("alice")
+    async with new_browser(portal, **{"Accept-Language": "zh-CN"}) as b:
+        await b.sign_in("alice")
+        _, page = await b.get("/portal/profile")
+        assert "登录记录" in page and "登录成功" in page and "新设备" in page
+        status, page = await password(b, "wrong password", NEW_PASSWORD)
+        assert status == 400 and "当前密码不正确" in page
+        status, page = await password(b, PASSWORD, NEW_PASSWORD, "different again")
+        assert status == 400 and "两次输入的新密码不一致" in page

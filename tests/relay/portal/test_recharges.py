@@ -5,7 +5,7 @@ import re
 
 from app import recharges
 from app.models import LedgerEntry, User
-from tests.relay.portal.conftest import Browser, Portal, make_user
+from tests.relay.portal.conftest import Browser, Portal, make_user, new_browser
 
 ORDER = re.compile(r'<tr class="recharge-row">')
 ENTRY = re.compile(r'<tr class="ledger-row">')
@@ -77,3 +77,12 @@ async def test_html_in_a_note_is_escaped(portal: Portal, browser: Browser) -> No
     await browser.sign_in("alice")
     _, page = await browser.get("/portal/recharges")
     assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)" in page
+
+
+async def test_in_chinese(portal: Portal) -> None:
+    make_user("alice", balance_micros=1_000_000)
+    async with new_browser(portal, **{"Accept-Language": "zh-CN"}) as b:
+        await b.sign_in("alice")
+        _, page = await b.get("/portal/recharges")
+    assert "在线支付和兑换码即将推出" in page and "<td>已支付</td>" in page
+    assert "<td>充值</td>" in page and "<td>由运营者充值</td>" in page

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from app import apikeys, clock, localdays
 from app.models import RequestLog, User
-from tests.relay.portal.conftest import Browser, Portal, make_user
+from tests.relay.portal.conftest import Browser, Portal, make_user, new_browser
 
 ROW = re.compile(r'<tr class="usage-row">')
 
@@ -181,3 +181,13 @@ async def test_signed_out_goes_to_sign_in(portal: Portal, browser: Browser) -> N
     for path in ("/portal/usage", "/portal/usage.csv"):
         async with browser.session.get(browser.url(path), allow_redirects=False) as resp:
             assert resp.status == 303 and "/portal/signin" in resp.headers["Location"]
+
+
+async def test_in_chinese(portal: Portal) -> None:
+    alice = make_user("alice")
+    log(alice, cost=2_000_000)
+    async with new_browser(portal, **{"Accept-Language": "zh-CN"}) as b:
+        await b.sign_in("alice")
+        _, page = await b.get("/portal/usage")
+    assert "最近 30 天每日花费" in page and "（1 次请求）</title>" in page
+    assert "下载这些记录（CSV）" in page
