@@ -107,7 +107,8 @@ def usage_page(flt: UsageFilter, *, before: int | None = None, after: int | None
                size: int = PAGE_SIZE) -> UsagePage:
     """Keyset paging on (created_at, id), the order of the (user, created_at) index, so the
     thousandth page costs what the first does. ``before``: rows older than that id;
-    ``after``: rows newer than it (the "Newer" link). An id not the user's starts at the top."""
+    ``after``: rows newer than it (the "Newer" link; reaching the newest gives the first
+    page). An id not the user's starts at the top."""
     if isinstance(size, bool) or not 1 <= size <= MAX_PAGE:
         raise ValueError(f"page size {size!r} out of range")
     # The key's id too: without it peewee reads the joined key as missing.
@@ -131,10 +132,11 @@ def usage_page(flt: UsageFilter, *, before: int | None = None, after: int | None
     if newest_first:
         older = rows[-1].id if more else None
         newer = rows[0].id if rows and mark is not None else None
+    elif not more:  # back at the newest rows: show the first page as it is, full
+        return usage_page(flt, size=size)
     else:
         rows.reverse()
-        older = rows[-1].id if rows else None
-        newer = rows[0].id if more else None
+        older, newer = rows[-1].id, rows[0].id
     return UsagePage(rows, older, newer)
 
 

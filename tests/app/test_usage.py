@@ -61,6 +61,8 @@ def test_pages_newest_first_by_time_then_id_and_back(users):
     assert ids(back) == seen[-4:-2] and back.older == seen[-3] and back.newer == seen[-4]
     top = usage.usage_page(flt, after=seen[2], size=2)
     assert ids(top) == seen[:2] and top.newer is None
+    # Newer from a page whose rows do not fill the top one gives the first page, full.
+    assert usage.usage_page(flt, after=seen[1], size=2) == first
 
 
 def test_exactly_a_page_has_no_older_link(users):
