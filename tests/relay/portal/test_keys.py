@@ -2,12 +2,15 @@
 once, limits kept within the operator's, and nobody else's keys reachable."""
 
 import re
+import ssl
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
+import aiohttp
 import openai
 import pytest
 
-from app import apikeys, pricing, providers, settings
+from app import apikeys, clock, pricing, providers, settings, tls
 from app.models import ApiKey
 from relay.server import RelayServer
 from tests.relay.conftest import PRICE, relay_options
@@ -53,6 +56,17 @@ async def test_a_created_key_is_shown_once_and_works_with_the_sdk(
     assert status == 200 and "laptop" in listing and plaintext not in listing
     assert "YOUR_API_KEY" in listing and f"{portal.base}/v1" in listing
     assert apikeys.display_prefix(plaintext) in listing
+
+
+async def test_the_key_page_is_never_stored(portal: Portal, browser: Browser) -> None:
+    make_user("ann")
+    await browser.sign_in("ann")
+    token = await browser.csrf("/portal/keys")
+    async with browser.session.post(browser.url("/portal/keys"), allow_redirects=False,
+                                    data={"name": "x", "csrf_token": token}) as resp:
+        assert resp.status == 200  # the page itself, not a redirect to one
+        assert resp.headers["Cache-Control"] == "no-store"
+        assert KEY.search(await resp.text())
 
 
 async def test_a_key_limited_to_one_model_lists_only_it(
@@ -166,3 +180,45 @@ async def test_the_keys_page_shows_only_the_users_own_keys(portal: Portal,
     async with new_browser(portal) as stranger:
         _, page = await stranger.get("/portal/keys")
         assert 'action="/portal/signin"' in page and "anns-key" not in page
+
+
+async def test_under_https_the_page_shows_the_certificates_fingerprint(
+        sqlite_db, cheap_bcrypt) -> None:  # type: ignore[no-untyped-def]
+    plan = tls.resolve(sqlite_db, "127.0.0.1", "on")
+    assert plan is not None
+    server = RelayServer("127.0.0.1", 0, options=relay_options(), shutdown_timeout=1.0,
+                         tls=plan)
+    await server.start()
+    trusting = ssl.create_default_context(cafile=str(plan.cert_file))
+    session = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True),
+                                    connector=aiohttp.TCPConnector(ssl=trusting))
+    try:
+        make_user("ann")
+        browser = Browser(session, f"https://127.0.0.1:{server.port}")
+        await browser.sign_in("ann")
+        status, page = await browser.get("/portal/keys")
+        assert status == 200
+        assert f'<code id="fingerprint">{plan.fingerprint}</code>' in page
+        assert f"https://127.0.0.1:{server.port}/v1" in page
+    finally:
+        await session.close()
+        await server.stop()
+
+
+async def test_plain_http_shows_no_fingerprint(portal: Portal, browser: Browser) -> None:
+    make_user("ann")
+    await browser.sign_in("ann")
+    _, page = await browser.get("/portal/keys")
+    assert 'id="fingerprint"' not in page and f"{portal.base}/v1" in page
+
+
+async def test_an_expiry_date_is_kept_and_shown(portal: Portal, browser: Browser) -> None:
+    make_user("ann")
+    await browser.sign_in("ann")
+    day = (clock.now() + timedelta(days=30)).date().isoformat()
+    status, _ = await create(browser, name="temp", expires=day)
+    assert status == 200
+    _, page = await browser.get("/portal/keys")
+    assert f"<td>{day}</td>" in page
+    status, page = await create(browser, name="old", expires="2001-01-01")
+    assert status == 400 and "Expiry: that date is in the past" in page
