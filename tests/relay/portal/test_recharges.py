@@ -15,7 +15,7 @@ async def test_own_recharges_and_refunds_only(portal: Portal, browser: Browser) 
     make_user("alice")
     make_user("bob")
     first = recharges.recharge("alice", 10_000_000, note="<b>first</b>")
-    recharges.recharge("alice", 2_500_000)
+    recharges.recharge("alice", 2_500_000, method="wechat")
     recharges.refund(first.order_no, 3_000_000)
     theirs = recharges.recharge("bob", 7_770_000)
     await browser.sign_in("alice")
@@ -24,6 +24,7 @@ async def test_own_recharges_and_refunds_only(portal: Portal, browser: Browser) 
     assert len(ORDER.findall(page)) == 2
     assert first.order_no in page and theirs.order_no not in page and "7.77" not in page
     assert "Partly refunded" in page and "3.00" in page
+    assert "<td>WeChat Pay</td>" in page and "<td>By the operator</td>" in page
     assert 'id="balance">9.50<' in page
     assert 'id="recharged">12.50<' in page and 'id="refunded">3.00<' in page
     assert "Online payment and redemption codes are coming" in page
