@@ -93,6 +93,14 @@ def check_csrf(session: WebSession, token: str | None) -> bool:
     return hmac.compare_digest(_digest(token), session.csrf_hash)
 
 
+def live_sessions(user: User | int) -> list[WebSession]:
+    """The user's unexpired sessions, most recently used first (the Profile page lists them)."""
+    user_id = user if isinstance(user, int) else user.id
+    query = (WebSession.select().where(WebSession.user == user_id)
+             .order_by(WebSession.last_seen_at.desc(), WebSession.id.desc()))
+    return [session for session in query if not _expired(session)]
+
+
 def end_session(token: str | None) -> bool:
     """Sign out: the session ``token`` names ends. False when there was none."""
     if not token:

@@ -1,5 +1,5 @@
 """The Profile page: the user's email and phone, a password change (ending every other
-session), and their sign-in history with new devices marked."""
+session), their sign-in history with new devices marked, and their live sessions."""
 
 from typing import Any
 
@@ -31,7 +31,9 @@ def _facts(user_id: int) -> dict[str, Any]:
     history = signins.signin_history(user, HISTORY)
     new = {item.id for item in history
            if item.ok and signins.is_new_device(user, item.user_agent, before=item)}
-    return {"account": user, "history": history, "new_devices": new}
+    sessions = [(session, *signins.device(session.user_agent))
+                for session in websessions.live_sessions(user)]
+    return {"account": user, "history": history, "new_devices": new, "sessions": sessions}
 
 
 async def _page(request: web.Request, status: int = 200, **context: Any) -> web.Response:
@@ -41,7 +43,11 @@ async def _page(request: web.Request, status: int = 200, **context: Any) -> web.
     context.setdefault("contact_error", None)
     context.setdefault("password_error", None)
     context.setdefault("error_field", None)
-    return render(request, "profile.html", status=status, values=values, **facts, **context)
+    session = visitor(request).session
+    return render(request, "profile.html", status=status, values=values,
+                  this_session=session.id if session is not None else None,
+                  sessions_ended=request.query.get("notice") == "sessions_ended",
+                  **facts, **context)
 
 
 @signed_in
@@ -87,22 +93,36 @@ async def change_password(request: web.Request) -> web.StreamResponse:
     if new != fields.get("confirm_password", ""):
         return await _page(request, 400, error_field="confirm_password",
                            password_error=who._("The two new passwords are not the same."))
-    ip, agent = client_address(request), request.headers.get("User-Agent")
     try:
-        await run_slow(_change_password, user.id, fields.get("current_password", ""), new, ip)
+        await run_slow(_change_password, user.id, fields.get("current_password", ""), new,
+                       client_address(request))
     except ServiceError as exc:
         await _refused(request, exc)
         return await _page(request, 400, password_error=error_text(request, exc),
                            error_field=exc.param)
-    # Every session ended with the old password; this browser goes on with a fresh one.
+    return await _fresh_session(request, "password_changed")
+
+
+async def _fresh_session(request: web.Request, notice: str) -> web.Response:
+    """Every session has ended; this browser goes on with a fresh one."""
+    user = signed_in_user(request)
+    ip, agent = client_address(request), request.headers.get("User-Agent")
     token, _ = await run_db(request, websessions.start_session, user, ip, agent)
     hours = await run_db(request, settings.get, "session_absolute_hours")
-    response = redirect(f"{PREFIX}/profile", "password_changed")
+    response = redirect(f"{PREFIX}/profile", notice)
     start_session_cookie(request, response, token, int(hours) * 3600)
     return response
+
+
+@signed_in
+async def end_other_sessions(request: web.Request) -> web.StreamResponse:
+    """Sign out everywhere else: all sessions end, then this browser gets a new one."""
+    await run_db(request, websessions.end_all_sessions, signed_in_user(request).id)
+    return await _fresh_session(request, "sessions_ended")
 
 
 def setup(portal: web.Application) -> None:
     portal.router.add_get("/profile", profile_page)
     portal.router.add_post("/profile/contact", save_contact)
     portal.router.add_post("/profile/password", change_password)
+    portal.router.add_post("/profile/sessions", end_other_sessions)

@@ -158,3 +158,14 @@ def test_purge_expired_deletes_only_expired_sessions(ann, fake_clock):
     fresh, _ = start(ann)
     assert websessions.purge_expired() == 1
     assert websessions.check_session(fresh) is not None
+
+
+def test_live_sessions_are_the_users_unexpired_ones_most_recent_first(ann, fake_clock):
+    bob = accounts.add_user("bob", "bob@example.com")
+    _, stale = start(ann)
+    fake_clock.advance(minutes=settings.get("session_idle_minutes") - 1)
+    _, fresh = start(ann)
+    start(bob)
+    assert [s.id for s in websessions.live_sessions(ann)] == [fresh.id, stale.id]
+    fake_clock.advance(minutes=2)  # the first is idle too long now
+    assert [s.id for s in websessions.live_sessions(ann.id)] == [fresh.id]

@@ -205,3 +205,30 @@ async def test_in_chinese(portal: Portal) -> None:
         assert status == 400 and "当前密码不正确" in page
         status, page = await password(b, PASSWORD, NEW_PASSWORD, "different again")
         assert status == 400 and "两次输入的新密码不一致" in page
+
+
+async def test_live_sessions_listed_and_the_others_signed_out(portal: Portal) -> None:
+    make_user("alice")
+    make_user("bob")
+    async with new_browser(portal, **{"User-Agent": FIREFOX}) as firefox, \
+            new_browser(portal, **{"User-Agent": CHROME_WIN}) as chrome, \
+            new_browser(portal) as bobs:
+        await firefox.sign_in("alice")
+        await chrome.sign_in("alice")
+        await bobs.sign_in("bob")
+        _, page = await chrome.get("/portal/profile")
+        rows = page.split('<tr class="session-row">')[1:]
+        assert len(rows) == 2  # bob's session is not listed
+        this = [row for row in rows if "This browser" in row]
+        assert len(this) == 1 and "Chrome" in this[0] and "Windows" in this[0]
+        old_cookie = chrome.cookie(SESSION_COOKIE)
+        status, page = await chrome.post("/portal/profile/sessions", {},
+                                         form_page="/portal/profile")
+        assert status == 200 and "Every other session is signed out" in page
+        assert page.count('<tr class="session-row">') == 1
+        assert "Sign out everywhere else" not in page
+        assert chrome.cookie(SESSION_COOKIE) not in (None, old_cookie)
+        _, page = await firefox.get("/portal/profile")
+        assert 'action="/portal/signin"' in page
+        _, page = await bobs.get("/portal/profile")
+        assert 'action="/portal/profile/password"' in page  # another user's stay
