@@ -62,12 +62,19 @@
         headers: { "X-CSRF-Token": fields.get("csrf_token"), "Accept": "text/event-stream" },
       });
       const type = response.headers.get("Content-Type") || "";
+      if (response.redirected) {
+        window.location.assign(response.url);  // signed out meanwhile: to the sign-in page
+        return;
+      }
       if (!response.ok || type.indexOf("text/event-stream") < 0) {
-        let message = response.statusText;
-        try {
-          const body = await response.json();
-          message = (body.error && body.error.message) || message;
-        } catch (e) { /* not JSON: keep the status text */ }
+        // Refusals are OpenAI error JSON; anything else (an expired form) is a page.
+        let message = status.dataset.expired;
+        if (type.indexOf("application/json") >= 0) {
+          try {
+            const body = await response.json();
+            message = (body.error && body.error.message) || message;
+          } catch (e) { /* keep the general message */ }
+        }
         showError(message);
       } else {
         await readStream(response);
