@@ -9,6 +9,7 @@ later is covered without editing this file.
 import io
 import re
 import secrets
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -182,9 +183,19 @@ def _fillings(route: Route, owner: Owner) -> Iterator[str]:
             yield route.fill({**base, v: value})
 
 
+FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/130.0"
+
+
 @pytest.fixture
 async def pair(portal: Portal) -> tuple[Owner, Owner]:
-    return _own_things("anna"), _own_things("boris")
+    """anna and boris, each with a key, a request, recharges and a deletion request; boris
+    also with a live session from a browser anna never uses (his sign-in history)."""
+    anna, boris = _own_things("anna"), _own_things("boris")
+    async with new_browser(portal, **{"User-Agent": FIREFOX}) as b:
+        status, page = await b.sign_in("boris")
+        assert status == 200 and "Hello, boris" in page
+    boris.secrets_.append("Firefox")
+    return anna, boris
 
 
 async def signed_in(portal: Portal, username: str) -> tuple[Browser, Any]:
@@ -480,7 +491,9 @@ async def test_another_users_ids_are_not_found_and_nothing_of_theirs_shows(
                 # The same page asked about the other's ids in its query shows none of them.
                 query = urlencode(dict(boris.ids)
                                   | {f"{name}_id": value for name, value in boris.ids.items()}
-                                  | {"id": boris.ids["key"]})
+                                  | {"id": boris.ids["key"],
+                                     "before": str(int(boris.ids["log"]) + 1),
+                                     "after": str(int(boris.ids["log"]) - 1)})
                 status, page = await signed.get(f"{route.path}?{query}")
                 assert status < 500, (route.path, status)
                 for leak in boris.secrets_:
@@ -507,6 +520,20 @@ async def test_another_users_ids_are_not_found_and_nothing_of_theirs_shows(
                 assert status == 404, (path, status)
                 assert snapshot() == before, path
                 checked_ids += 1
+        # anna's export, in both formats, holds nothing of boris's.
+        for fmt in ("json", "csv"):
+            async with signed.session.post(signed.url("/portal/privacy/export"), data={
+                    "csrf_token": csrf, "format": fmt}) as resp:
+                assert resp.status == 200, fmt
+                body = await resp.read()
+            texts = [body.decode("utf-8")] if fmt == "json" else [
+                archive.read(name).decode("utf-8-sig")
+                for archive in [zipfile.ZipFile(io.BytesIO(body))]
+                for name in archive.namelist()]
+            assert any(anna.ids["request"] in text for text in texts), fmt
+            for text in texts:
+                for leak in boris.secrets_:
+                    assert leak not in text, (fmt, leak)
         # With no page taking an id yet, this says so instead of passing for nothing.
         if checked_ids == 0:
             pytest.skip("no portal route takes an id yet")
@@ -588,6 +615,19 @@ async def test_fuzzed_form_fields_never_crash_and_echo_escaped(
         assert sent > 0
     finally:
         await context.__aexit__(None, None, None)
+
+
+async def test_an_echoed_field_comes_back_escaped(portal: Portal, browser: Browser) -> None:
+    """The fuzzing above checks the raw tags never come back; this checks that a value the
+    page does echo (the rejected registration's username) is there, escaped."""
+    status, page = await browser.post("/portal/register", {
+        "username": SCRIPT, "email": IMG, "phone": "", "password": PASSWORD,
+        "consent_version": policy.current().version, "accept": "yes"})
+    assert status == 400
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "&#34;&gt;&lt;img src=x onerror=alert(1)&gt;" in page or \
+        "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;" in page
+    _no_raw_injection("/portal/register", "username", page)
 
 
 async def _stay_signed_in(signed: Browser, owner: Owner) -> None:
