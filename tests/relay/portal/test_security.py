@@ -24,6 +24,7 @@ from aiohttp import web
 
 from app import (
     apikeys,
+    bans,
     deletion_requests,
     policy,
     privacy,
@@ -86,6 +87,7 @@ class Form:
     page: str
     action: str
     fields: dict[str, str] = field(default_factory=dict)
+    passwords: list[str] = field(default_factory=list)  # required current-password fields
 
 
 class _FormParser(HTMLParser):
@@ -103,6 +105,9 @@ class _FormParser(HTMLParser):
             self._current = Form(self.page, a.get("action") or self.page)
         elif self._current is not None and tag in ("input", "textarea", "select", "button"):
             name = a.get("name")
+            if (name and a.get("type") == "password" and "required" in a
+                    and a.get("autocomplete") == "current-password"):
+                self._current.passwords.append(name)
             if name and (a.get("type") not in ("checkbox", "radio") or "checked" in a
                          or name not in self._current.fields):
                 self._current.fields[name] = a.get("value", "")
@@ -689,6 +694,35 @@ async def test_wrong_portal_passwords_get_the_address_banned(portal: Portal) -> 
         b = Browser(session, portal.base)
         status, page = await b.sign_in("karl")
         assert status == 200 and "Hello, karl" in page
+
+
+async def test_wrong_current_passwords_on_any_form_count_toward_a_ban(portal: Portal) -> None:
+    """Every form that asks for the current password (deletion, withdrawal, password change)
+    is as good a guessing oracle as sign-in, so each counts toward the address ban."""
+    settings.set("ban_threshold", 3)
+    make_user("mona")
+    async with _from("127.0.0.2") as session:
+        b = Browser(session, portal.base)
+        await b.sign_in("mona")
+        forms = []
+        for route in routes(portal, "GET"):
+            if not route.variables:
+                _, html = await b.get(route.path)
+                forms += [f for f in forms_of(route.path, html) if f.passwords]
+        assert len({f.action for f in forms}) >= 3, [f.action for f in forms]
+        for f in forms:
+            for _ in range(3):
+                wrong = dict.fromkeys(f.passwords, "not my password at all")
+                # a new password too, where asked: only the current one is wrong
+                wrong |= {n: "another long passphrase" for n in f.fields
+                          if n.startswith(("new_", "confirm_")) and "password" in n}
+                status, page = await b.post(f.action, {**f.fields, **wrong}, form_page=f.page)
+                assert status == 400, (f.action, status)
+            async with session.get(b.url("/portal/")) as resp:
+                assert resp.status == 403, f.action
+            bans.unban("127.0.0.2", actor="test")
+            _, page = await b.get("/portal/")
+            assert "Hello, mona" in page  # still signed in: nothing above succeeded
 
 
 async def test_registration_is_throttled_per_address(portal: Portal) -> None:
