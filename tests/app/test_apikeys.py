@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import pytest
 
-from app import accounts, apikeys, clock, events
+from app import accounts, apikeys, clock, events, settings
 from app.errors import NotFound, ValidationError
 from app.models import ApiKey, AuditEvent
 from tests.app.support import dump, files_containing, unchanged
@@ -260,3 +260,45 @@ def test_bad_rate_limits_are_refused(alice, field, value, needle):
     key, _ = apikeys.create_key("alice")
     with unchanged(), pytest.raises(ValidationError, match=needle):
         apikeys.update_key(key.id, models=["ok"], **{field: value})
+
+
+# A user's own keys (the portal).
+
+def test_lookup_id_reads_what_lookup_reads(alice):
+    key, plaintext = apikeys.create_key("alice", models=["m1"], rpm=5)
+    assert apikeys.lookup_id(key.id) == apikeys.lookup(plaintext)
+    assert apikeys.lookup_id(key.id + 1000) is None
+
+
+def test_another_users_key_is_not_found(alice):
+    accounts.add_user("bob", "bob@example.com")
+    bobs, _ = apikeys.create_key("bob")
+    with pytest.raises(NotFound):
+        apikeys.own_key(alice.id, bobs.id)
+    with pytest.raises(NotFound):
+        apikeys.revoke_own_key(alice.id, bobs.id)
+    with pytest.raises(NotFound):
+        apikeys.update_own_key(alice.id, bobs.id, name="mine", rpm="", tpm="", concurrency="")
+    assert apikeys.get_key(bobs.id).status == "active"
+
+
+def test_own_limits_stay_within_the_operators(alice):
+    settings.set("rate_limit_concurrency", 4)
+    for too_much in ("5", "0"):
+        with pytest.raises(ValidationError) as caught:
+            apikeys.create_own_key(alice.id, name="k", concurrency=too_much)
+        assert caught.value.param == "concurrency"
+    key, _ = apikeys.create_own_key(alice.id, name="k", concurrency="4", rpm="0")
+    assert (key.concurrency_limit, key.rpm_limit) == (4, 0)  # the operator's RPM: unlimited
+    key = apikeys.update_own_key(alice.id, key.id, name="renamed", rpm="", tpm="",
+                                 concurrency="")
+    assert (key.name, key.rpm_limit, key.concurrency_limit) == ("renamed", None, None)
+
+
+def test_the_playground_key_is_made_once_and_replaced_when_revoked(alice):
+    first = apikeys.playground_key(alice.id)
+    assert apikeys.playground_key(alice.id) == first
+    assert apikeys.get_key(first).name == apikeys.PLAYGROUND_KEY
+    apikeys.revoke_key(first)
+    second = apikeys.playground_key(alice.id)
+    assert second != first and apikeys.get_key(second).status == "active"
