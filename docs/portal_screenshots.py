@@ -19,6 +19,7 @@ import tempfile
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 USERNAME, PASSWORD = "zhang.wei", "demo portal passphrase"
@@ -79,7 +80,7 @@ def populate(upstream_url: str) -> Demo:
     old, _ = apikeys.create_key(USERNAME, name="old-notebook")
     apikeys.revoke_key(old.id, actor=USERNAME)
     now = clock.now()
-    rows = []
+    rows: list[dict[str, Any]] = []
     for i in range(400):
         model = rng.choices(list(MODELS), weights=[5, 3, 2])[0]
         prompt, completion = rng.randint(50, 3000), rng.randint(20, 1500)
@@ -109,7 +110,8 @@ async def shoot(out: Path) -> list[Path]:
     from relay.portal.common import LANG_COOKIE
     from relay.server import RelayServer
     from tests.helpers.browser import launch
-    from tests.helpers.fake_upstream import FakeUpstream, Scenario
+    from tests.helpers.fake_scenario import Scenario
+    from tests.helpers.fake_upstream import FakeUpstream
 
     upstream = await FakeUpstream(kind="openai", api_key="sk-demo-upstream",
                                   models=list(MODELS)).start()

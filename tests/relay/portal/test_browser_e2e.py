@@ -28,7 +28,8 @@ from app import (
 )
 from relay.server import RelayServer
 from tests.helpers.browser import chromium  # noqa: F401 - the module's browser fixture
-from tests.helpers.fake_upstream import FakeUpstream, Scenario
+from tests.helpers.fake_scenario import Scenario
+from tests.helpers.fake_upstream import FakeUpstream
 from tests.relay.conftest import add_provider, relay_options
 from tests.relay.portal.conftest import PASSWORD, make_user
 

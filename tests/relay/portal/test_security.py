@@ -95,9 +95,9 @@ class _FormParser(HTMLParser):
 
     def __init__(self, page: str) -> None:
         super().__init__()
-        self.page, self.forms, self._current = page, [], None
-        self.forms: list[Form]
-        self._current: Form | None
+        self.page = page
+        self.forms: list[Form] = []
+        self._current: Form | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: v or "" for k, v in attrs}
@@ -605,14 +605,14 @@ async def test_fuzzed_form_fields_never_crash_and_echo_escaped(
                         sent += 1
                     await _stay_signed_in(signed, anna)
                 for raw in BAD_UTF8:
-                    csrf = await signed.csrf(f.page) if f.page not in (
+                    signed_csrf = await signed.csrf(f.page) if f.page not in (
                         "/portal/signin", "/portal/register") else None
                     async with new_browser(portal) as fresh:
-                        browser = signed if csrf else fresh
-                        token = csrf or await fresh.csrf(f.page)
-                        body = (f"csrf_token={token}&".encode() + quote(name).encode() + b"="
-                                + raw)
-                        async with browser.session.post(browser.url(f.action), data=body,
+                        browser = signed if signed_csrf else fresh
+                        token = signed_csrf or await fresh.csrf(f.page)
+                        raw_body = (f"csrf_token={token}&".encode() + quote(name).encode()
+                                    + b"=" + raw)
+                        async with browser.session.post(browser.url(f.action), data=raw_body,
                                                         headers=FORM_TYPE) as resp:
                             assert resp.status < 500, (f.action, name, raw, resp.status)
                         sent += 1
