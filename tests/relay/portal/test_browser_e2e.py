@@ -150,9 +150,13 @@ async def test_a_users_whole_journey(site: Site, context: BrowserContext) -> Non
     await page.goto(f"{site.base}/portal/playground")
     await page.select_option("select[name=model]", MODEL)
     await page.fill("textarea[name=message]", "Say something")
-    await page.click("#playground-send")
+    async with page.expect_response("**/portal/playground/chat") as streamed:
+        await page.click("#playground-send")
     answer = page.locator("#playground-answer")
     await expect(answer).to_have_text("Streaming works")
+    headers = await (await streamed.value).all_headers()
+    assert headers["content-type"].startswith("text/event-stream")
+    assert "access-control-allow-origin" not in headers  # for this page's script only
     gate.set()
     await expect(answer).to_have_text("Streaming works!")
     await expect(page.locator("#playground-error")).to_be_hidden()

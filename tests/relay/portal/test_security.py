@@ -530,6 +530,7 @@ async def test_another_users_ids_are_not_found_and_nothing_of_theirs_shows(
             async with signed.session.post(signed.url("/portal/privacy/export"), data={
                     "csrf_token": csrf, "format": fmt}) as resp:
                 assert resp.status == 200, fmt
+                _check_headers(f"export {fmt}", resp)  # a streamed download, headers its own
                 body = await resp.read()
             texts = [body.decode("utf-8")] if fmt == "json" else [
                 archive.read(name).decode("utf-8-sig")
