@@ -3,6 +3,7 @@ paged Older/Newer, with its totals, a CSV download and a chart of daily spend.""
 
 import csv
 import io
+import logging
 from datetime import date
 from typing import Any
 from urllib.parse import urlencode
@@ -20,6 +21,8 @@ from relay.portal.common import (
     signed_in_user,
     visitor,
 )
+
+log = logging.getLogger(__name__)
 
 CSV_CHUNK = 1000
 CHART_WIDTH, CHART_HEIGHT, CHART_TOP = 600, 160, 8
@@ -129,11 +132,19 @@ async def usage_csv(request: web.Request) -> web.StreamResponse:
     await response.prepare(request)
     # UTF-8 with a byte-order mark so spreadsheet programs read Chinese model names right.
     await response.write("\ufeff".encode() + _encode([usage.CSV_HEADER]))
-    while True:
-        await response.write(_encode(rows))
-        if older is None:
-            break
-        rows, older = await run_db(request, _csv_chunk, flt, older)
+    try:
+        while True:
+            await response.write(_encode(rows))
+            if older is None:
+                break
+            rows, older = await run_db(request, _csv_chunk, flt, older)
+    except Exception:
+        log.exception("the usage CSV of user %s stopped part way", user.id)
+        # The headers are sent: cut the connection, so the download fails instead of
+        # looking complete.
+        if request.transport is not None:
+            request.transport.close()
+        return response
     await response.write_eof()
     return response
 

@@ -6,8 +6,12 @@ import io
 import re
 from datetime import timedelta
 
+import aiohttp
+import pytest
+
 from app import apikeys, clock, localdays
 from app.models import RequestLog, User
+from relay.portal import usage as portal_usage
 from tests.relay.portal.conftest import Browser, Portal, make_user, new_browser
 
 ROW = re.compile(r'<tr class="usage-row">')
@@ -191,3 +195,24 @@ async def test_in_chinese(portal: Portal) -> None:
         _, page = await b.get("/portal/usage")
     assert "最近 30 天每日花费" in page and "（1 次请求）</title>" in page
     assert "下载这些记录（CSV）" in page
+
+
+async def test_a_csv_that_fails_part_way_is_not_a_complete_download(
+        portal: Portal, browser: Browser, monkeypatch: pytest.MonkeyPatch) -> None:
+    alice = make_user("alice")
+    RequestLog.insert_many([
+        {"created_at": clock.now() - timedelta(seconds=n), "request_id": f"r{n}",
+         "user": alice.id, "model": "m", "cost_micros": 1} for n in range(1_500)]).execute()
+    await browser.sign_in("alice")
+    real = portal_usage._csv_chunk
+
+    def failing(flt: object, before: int | None) -> object:
+        if before is not None:
+            raise RuntimeError("database gone")
+        return real(flt, before)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(portal_usage, "_csv_chunk", failing)
+    with pytest.raises(aiohttp.ClientPayloadError):
+        async with browser.session.get(browser.url("/portal/usage.csv")) as resp:
+            assert resp.status == 200
+            await resp.read()
