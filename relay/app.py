@@ -46,7 +46,7 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         return await handler(request)
     except errors.RelayError as exc:
         if portal_web.is_portal_path(request.path):  # a browser: a page, not JSON
-            return portal_web.error_page(request, exc.status, exc.message)
+            return portal_web.guard_error_page(request, exc.status, exc.code, exc.message)
         if exc.close:
             return await _answer_and_close(request, exc)
         return exc.response()

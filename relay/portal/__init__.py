@@ -23,7 +23,7 @@ from relay.portal import (
     recharges,
     usage,
 )
-from relay.portal.common import PORTAL, PREFIX, portal_middleware
+from relay.portal.common import PORTAL, PREFIX, add_security_headers, portal_middleware
 from relay.portal.housekeeping import session_sweeper
 
 PAGES = (account, home, keys, models, playground, usage, recharges, profile, privacy)
@@ -59,6 +59,7 @@ def create_portal(app: web.Application) -> web.Application:
 def setup(app: web.Application) -> None:
     """Mount the portal on the relay's app; ``/`` leads a browser to it."""
     app.cleanup_ctx.append(session_sweeper)
+    app.on_response_prepare.append(add_security_headers)
     app.router.add_get("/", _to_portal)
     app.router.add_get(PREFIX, _to_portal)
     portal = create_portal(app)

@@ -50,9 +50,10 @@ SECURITY_HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
 
-# bcrypt takes a quarter second by design: never on the event loop, nor on the relay's single
-# SQLite thread, where it would hold up every settlement behind it.
-PASSWORD_WORK = ThreadPoolExecutor(2, thread_name_prefix="relaydesk-portal")
+# bcrypt takes a quarter second by design, and a user's reports and exports read all their rows:
+# never on the event loop, nor on the relay's single SQLite thread, where they would hold up
+# every hold and settlement behind them (SQLite in WAL mode reads beside the writer).
+SIDE_WORK = ThreadPoolExecutor(2, thread_name_prefix="relaydesk-portal")
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -114,8 +115,9 @@ def run_db(request: web.Request, fn: Callable[..., Any], *args: Any, **kwargs: A
 
 
 async def run_slow(fn: Callable[..., Any], *args: Any) -> Any:
-    """A service call that hashes or checks a password (bcrypt), on its own threads."""
-    return await asyncio.get_running_loop().run_in_executor(PASSWORD_WORK, fn, *args)
+    """A service call that takes long (a password hash, a report over all of a user's rows),
+    on the portal's own threads."""
+    return await asyncio.get_running_loop().run_in_executor(SIDE_WORK, fn, *args)
 
 
 def safe_next(value: str | None, default: str = f"{PREFIX}/") -> str:
@@ -213,11 +215,17 @@ def _plain_error(status: int, message: str) -> web.Response:
     return web.Response(status=status, text=message, headers=SECURITY_HEADERS)
 
 
-def error_page(request: web.Request, status: int, message: str) -> web.Response:
-    """An HTML error page in the visitor's language (plain text if even that fails)."""
+def _visitor_for_error(request: web.Request) -> Visitor:
+    """The visitor, also for a refusal that came before the portal's middleware ran."""
     if VISITOR not in request:
         request[VISITOR] = Visitor(lang=i18n.negotiate(request.cookies.get(LANG_COOKIE),
                                                        request.headers.get("Accept-Language")))
+    return request[VISITOR]
+
+
+def error_page(request: web.Request, status: int, message: str) -> web.Response:
+    """An HTML error page in the visitor's language (plain text if even that fails)."""
+    _visitor_for_error(request)
     try:
         return render(request, "error.html", status=status, status_code=status,
                       message=message)
@@ -227,6 +235,19 @@ def error_page(request: web.Request, status: int, message: str) -> web.Response:
 
 
 NOT_FOUND = "That page does not exist, or it is not yours."
+# The guard's refusals, which reach the portal before any page does, in the visitor's language.
+GUARD_TEXTS = {
+    "ip_not_allowed": "Your network address may not use this relay.",
+    "ip_banned": "Too many failed sign-ins from your network address; it is blocked for a "
+                 "while. Try again later.",
+}
+
+
+def guard_error_page(request: web.Request, status: int, code: str | None,
+                     message: str) -> web.Response:
+    """A refusal from the relay's guard (allowlist, ban) on a portal path, as a page."""
+    text = GUARD_TEXTS.get(code or "")
+    return error_page(request, status, _visitor_for_error(request)._(text) if text else message)
 
 
 @web.middleware
@@ -267,11 +288,17 @@ async def portal_middleware(request: web.Request, handler: Handler) -> web.Strea
     return response
 
 
+async def add_security_headers(request: web.Request, response: web.StreamResponse) -> None:
+    """On every portal response as it is sent: pages, files, errors and the playground's
+    stream alike (a handler that prepares its own response skips the middleware's finish)."""
+    if is_portal_path(request.path):
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+
+
 def _finish(request: web.Request, who: Visitor, response: web.StreamResponse) -> None:
     if response.prepared:  # a stream (playground) sent its headers itself
         return
-    for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
     static = request.path.startswith(f"{PREFIX}/static/")
     if not static:
         response.headers.setdefault("Cache-Control", "no-store")

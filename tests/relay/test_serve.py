@@ -115,3 +115,20 @@ async def test_two_relays_share_one_postgres_without_overdraft(postgres_url: str
     assert ledger.mismatched_users() == []
     assert 0 <= _balance() == balance - sum(r.cost_micros for r in RequestLog.select())
     db.close_database()
+
+
+async def test_serve_prints_the_user_portals_address_and_it_answers(sqlite_db) -> None:
+    """README: "`relaydesk serve` prints the address" of the portal."""
+    server = await ServeProcess(sqlite_db.data_dir).start()
+    try:
+        async with asyncio.timeout(30):
+            while not any("User portal:" in line for line in server.output):
+                await asyncio.sleep(0.02)
+        (line,) = [line for line in server.output if "User portal:" in line]
+        address = line.split("User portal:", 1)[1].strip()
+        assert address == server.base_url.removesuffix("/v1") + "/portal/"
+        async with aiohttp.ClientSession() as session, session.get(address) as resp:
+            assert resp.status == 200 and "text/html" in resp.content_type
+            assert 'action="/portal/signin"' in await resp.text()
+    finally:
+        await server.stop()

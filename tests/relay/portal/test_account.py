@@ -115,3 +115,19 @@ async def test_sessions_never_presented_again_are_swept_at_start(sqlite_db, chea
     finally:
         await server.stop()
     assert [s.ip for s in WebSession.select()] == ["10.0.0.1"]
+
+
+async def test_the_relay_allowlist_applies_to_the_portal_as_a_page(portal: Portal,
+                                                                  browser: Browser) -> None:
+    """README: "the relay allowlist and bans apply to it as to the API" — answered as a page."""
+    settings.set("relay_allowed_cidrs", ["10.0.0.0/8"])
+    async with browser.session.get(browser.url("/portal/signin")) as resp:
+        assert resp.status == 403 and resp.content_type == "text/html"
+        page = await resp.text()
+    assert "may not use this relay" in page and '{"error"' not in page
+    async with new_browser(portal, **{"Accept-Language": "zh-CN"}) as chinese:
+        status, page = await chinese.get("/portal/")
+        assert status == 403 and "你的网络地址不能使用本中转站" in page
+    settings.set("relay_allowed_cidrs", ["127.0.0.0/8"])
+    status, page = await browser.get("/portal/signin")
+    assert status == 200 and 'action="/portal/signin"' in page

@@ -155,3 +155,18 @@ async def test_without_script_a_refusal_shows_on_the_page(
                                       headers={"Accept-Language": "zh-CN"})
     assert status == 429 and "你的余额不足以支付此请求" in page
     assert upstream.requests == []
+
+
+async def test_the_stream_carries_the_portal_security_headers(
+        portal: Portal, browser: Browser, upstream: FakeUpstream) -> None:
+    make_user("sec", balance_micros=10_000_000)
+    await browser.sign_in("sec")
+    headers = {"X-CSRF-Token": await browser.csrf("/portal/playground")}
+    async with browser.session.post(browser.url(CHAT), data={"model": "m1", "message": "Hi"},
+                                    headers=headers) as resp:
+        assert resp.status == 200 and resp.content_type == "text/event-stream"
+        assert resp.headers["X-Content-Type-Options"] == "nosniff"
+        assert "frame-ancestors 'none'" in resp.headers["Content-Security-Policy"]
+        assert "Access-Control-Allow-Origin" not in resp.headers
+        await resp.read()
+    await settled(portal)
