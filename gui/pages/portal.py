@@ -4,6 +4,7 @@ address to hand out. Every action is a call to app.settings, app.invites,
 app.deletion_requests or app.announcements; this page shows their answers.
 """
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -246,28 +247,37 @@ class PortalPage(Page):
         self._changed("settings")
         return True
 
-    async def new_invite(self) -> str | None:
-        """Create an invite; its code is shown once. Returns the code."""
-        dialog = InviteDialog(self)
+    async def _submit(self, dialog: Any, call: Callable[[], Awaitable[Any]]) -> Any:
+        """Show ``dialog`` until ``call()`` succeeds (a refusal is shown in the dialog and it
+        stays open) or it is cancelled (None)."""
         self.last_dialog = dialog
         try:
             while await ask(dialog) == QDialog.DialogCode.Accepted:
                 try:
-                    code, _ = await self.backend.call(
-                        invites.create_invite, max_uses=dialog.max_uses(),
-                        expires_at=dialog.expires_at(), note=dialog.note.text())
+                    result = await call()
                 except ServiceError as exc:
                     dialog.fail(error_text(exc))
                     continue
                 self._changed()
-                shown = InviteCodeDialog(code, self)
-                self.last_dialog = shown
-                await ask(shown)
-                shown.deleteLater()
-                return code
+                return result
             return None
         finally:
             dialog.deleteLater()
+
+    async def new_invite(self) -> str | None:
+        """Create an invite; its code is shown once. Returns the code."""
+        dialog = InviteDialog(self)
+        created = await self._submit(dialog, lambda: self.backend.call(
+            invites.create_invite, max_uses=dialog.max_uses(), expires_at=dialog.expires_at(),
+            note=dialog.note.text()))
+        if created is None:
+            return None
+        code: str = created[0]
+        shown = InviteCodeDialog(code, self)
+        self.last_dialog = shown
+        await ask(shown)
+        shown.deleteLater()
+        return code
 
     async def revoke_invite(self) -> bool:
         invite = selected_row(self.invites_view)
@@ -305,37 +315,13 @@ class PortalPage(Page):
         if request is None:
             return False
         dialog = RejectDialog(request.user.username, self)
-        self.last_dialog = dialog
-        try:
-            while await ask(dialog) == QDialog.DialogCode.Accepted:
-                try:
-                    await self.backend.call(deletion_requests.reject, request.id,
-                                            dialog.reason.text())
-                except ServiceError as exc:
-                    dialog.fail(error_text(exc))
-                    continue
-                self._changed()
-                return True
-            return False
-        finally:
-            dialog.deleteLater()
+        return await self._submit(dialog, lambda: self.backend.call(
+            deletion_requests.reject, request.id, dialog.reason.text())) is not None
 
     async def post_announcement(self) -> bool:
         dialog = AnnouncementDialog(self)
-        self.last_dialog = dialog
-        try:
-            while await ask(dialog) == QDialog.DialogCode.Accepted:
-                try:
-                    await self.backend.call(announcements.post, dialog.title_field.text(),
-                                            dialog.body.toPlainText())
-                except ServiceError as exc:
-                    dialog.fail(error_text(exc))
-                    continue
-                self._changed()
-                return True
-            return False
-        finally:
-            dialog.deleteLater()
+        return await self._submit(dialog, lambda: self.backend.call(
+            announcements.post, dialog.title_field.text(), dialog.body.toPlainText())) is not None
 
     async def delete_announcement(self) -> bool:
         item = selected_row(self.announcements_view)
