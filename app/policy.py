@@ -31,6 +31,11 @@ def validate_version(version: str) -> str:
     return text
 
 
+def in_force() -> str:
+    """The version of the policy text in force (cheap: for every public page)."""
+    return str(settings.get("policy_version") or POLICY_VERSION)
+
+
 def current() -> PolicyState:
     version = settings.get("policy_version") or POLICY_VERSION
     major = settings.get("policy_major_version") or POLICY_VERSION

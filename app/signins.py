@@ -117,7 +117,9 @@ def sign_in(username: str, password: str, *, ip: str | None,
     until = locked_until(user)
     if until is not None:
         raise LockedOut(until)
-    correct = passwords.verify_password(password, user.password_hash)  # slow: outside the lock
+    # slow: outside the lock; an account without a portal password takes as long to refuse
+    correct = (passwords.verify_password(password, user.password_hash or _dummy_hash())
+               and user.password_hash is not None)
     with write_transaction():
         if is_postgres():
             # Serialise one account's attempts so that racing guesses cannot pass the count.

@@ -16,19 +16,22 @@ from relay.portal.common import (
     redirect,
     render,
     run_db,
-    run_slow,
+    run_password,
     safe_next,
     signed_in,
     signed_in_user,
     start_session_cookie,
     visitor,
 )
-from relay.portal.throttle import REGISTRATIONS, AddressThrottle
+from relay.portal.throttle import REGISTRATIONS, AddressThrottle, RegistrationLimits
 from relay.state import STATE
+
+WRONG_PASSWORD = ("Wrong username or password. After several wrong attempts, signing in to the "
+                  "account pauses for 15 minutes.")
 
 
 def _policy_facts() -> tuple[str, str]:
-    return policy.current().version, settings.get("registration_mode")
+    return policy.in_force(), settings.get("registration_mode")
 
 
 async def signin_page(request: web.Request) -> web.StreamResponse:
@@ -46,13 +49,15 @@ async def signin(request: web.Request) -> web.StreamResponse:
     ip, agent = client_address(request), request.headers.get("User-Agent")
     who = visitor(request)
     try:
-        user, _ = await run_slow(_sign_in, username, password, ip, agent)
-    except LockedOut as exc:
-        error = error_text(request, exc)
-    except ServiceError as exc:
-        if exc.param == "password":  # a wrong guess counts toward an address ban
+        user, _ = await run_password(_sign_in, username, password, ip, agent)
+    except (LockedOut, ServiceError) as exc:
+        if isinstance(exc, LockedOut) or exc.param == "password":
+            # Every refused guess counts toward an address ban, those during a lockout too;
+            # and one wording for both, so a lockout does not reveal that the account exists.
             await request.config_dict[STATE].guard.failure(ip, "portal_login")
-        error = error_text(request, exc)
+            error = who._(WRONG_PASSWORD)
+        else:
+            error = error_text(request, exc)
     else:
         token, _ = await run_db(request, websessions.start_session, user, ip, agent,
                                 previous_token=who.token)
@@ -88,17 +93,18 @@ async def register(request: web.Request) -> web.StreamResponse:
     values = {name: fields.get(name, "")[:300] for name in ("username", "email", "phone")}
     ip, agent = client_address(request), request.headers.get("User-Agent")
     error, error_field = None, None
-    throttle = request.config_dict[REGISTRATIONS]
-    if not throttle.allow(ip):
+    limits = request.config_dict[REGISTRATIONS]
+    # Counted before the slow work, so concurrent requests cannot all pass the check.
+    if not limits.attempts.take(ip) or not limits.accounts.take(ip):
         error = visitor(request)._(
             "Too many registrations from your network address; try again in an hour.")
     else:
         try:
-            await run_slow(_register, values, fields, ip, agent)
+            await run_password(_register, values, fields, ip, agent)
         except ServiceError as exc:
+            limits.accounts.give_back(ip)  # no account was made
             error, error_field = error_text(request, exc), exc.param
         else:
-            throttle.record(ip)
             return redirect(f"{PREFIX}/signin", "registered")
     return render(request, "register.html", status=400, mode=mode, version=version,
                   values=values, error=error, error_field=error_field)
@@ -145,7 +151,8 @@ async def choose_language(request: web.Request) -> web.StreamResponse:
 
 
 def setup(portal: web.Application) -> None:
-    portal[REGISTRATIONS] = AddressThrottle(limit=5, window=3600.0)
+    portal[REGISTRATIONS] = RegistrationLimits(attempts=AddressThrottle(20, 3600.0),
+                                               accounts=AddressThrottle(5, 3600.0))
     portal.router.add_get("/signin", signin_page)
     portal.router.add_post("/signin", signin)
     portal.router.add_post("/signout", signout)

@@ -21,7 +21,7 @@ import aiohttp_jinja2
 from aiohttp import web
 from multidict import MultiDict
 
-from app import policy, websessions
+from app import db, policy, websessions
 from app.errors import ServiceError
 from app.models import User, WebSession
 from relay.clientip import client_ip
@@ -52,8 +52,10 @@ SECURITY_HEADERS = {
 
 # bcrypt takes a quarter second by design, and a user's reports and exports read all their rows:
 # never on the event loop, nor on the relay's single SQLite thread, where they would hold up
-# every hold and settlement behind them (SQLite in WAL mode reads beside the writer).
-SIDE_WORK = ThreadPoolExecutor(2, thread_name_prefix="relaydesk-portal")
+# every hold and settlement behind them (SQLite in WAL mode reads beside the writer). Two pools,
+# so a flood of password guesses cannot hold up a report, nor a report a sign-in.
+PASSWORD_WORK = ThreadPoolExecutor(2, thread_name_prefix="relaydesk-portal-password")
+REPORT_WORK = ThreadPoolExecutor(2, thread_name_prefix="relaydesk-portal-report")
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -114,10 +116,27 @@ def run_db(request: web.Request, fn: Callable[..., Any], *args: Any, **kwargs: A
     return request.config_dict[STATE].dbx.run(fn, *args, **kwargs)
 
 
-async def run_slow(fn: Callable[..., Any], *args: Any) -> Any:
-    """A service call that takes long (a password hash, a report over all of a user's rows),
-    on the portal's own threads."""
-    return await asyncio.get_running_loop().run_in_executor(SIDE_WORK, fn, *args)
+def _closing(fn: Callable[..., Any], *args: Any) -> Any:
+    """Run ``fn`` and close this thread's database connection: these threads outlive a relay,
+    and an open connection would keep a restore from replacing the SQLite file."""
+    try:
+        return fn(*args)
+    finally:
+        db.close_database()
+
+
+async def run_password(fn: Callable[..., Any], *args: Any) -> Any:
+    """A service call that hashes or checks a password (bcrypt), on the portal's own threads."""
+    return await asyncio.get_running_loop().run_in_executor(PASSWORD_WORK, _closing, fn, *args)
+
+
+async def run_report(fn: Callable[..., Any], *args: Any) -> Any:
+    """A long read (a report or export over all of a user's rows), on the portal's own
+    threads."""
+    return await asyncio.get_running_loop().run_in_executor(REPORT_WORK, _closing, fn, *args)
+
+
+run_slow = run_report  # the name pages used before the pools were split
 
 
 def safe_next(value: str | None, default: str = f"{PREFIX}/") -> str:

@@ -4,36 +4,58 @@ passwords are limited by the account lockout and the guard's address bans instea
 
 import time
 from collections import deque
+from dataclasses import dataclass
 
 from aiohttp import web
 
+from app import netpolicy
+
 
 class AddressThrottle:
-    """At most ``limit`` recorded actions per address within ``window`` seconds."""
+    """At most ``limit`` actions per address within ``window`` seconds. An IPv6 client's
+    whole /64 counts as one address, as for bans (one machine usually has many of them)."""
 
     def __init__(self, limit: int, window: float, max_addresses: int = 10_000) -> None:
         self.limit, self.window, self.max_addresses = limit, window, max_addresses
         self._seen: dict[str, deque[float]] = {}
 
-    def _recent(self, ip: str | None, now: float) -> deque[float]:
-        seen = self._seen.get(ip or "", deque())
+    @staticmethod
+    def _subject(ip: str | None) -> str:
+        return (netpolicy.ban_subject(ip) if ip else None) or ip or ""
+
+    def take(self, ip: str | None) -> bool:
+        """Count one action now if the address is under its limit; False (nothing counted)
+        when it is not. Check and count in one step, so concurrent requests cannot all pass."""
+        now = time.monotonic()
+        subject = self._subject(ip)
+        seen = self._seen.get(subject, deque())
         while seen and seen[0] <= now - self.window:
             seen.popleft()
-        return seen
-
-    def allow(self, ip: str | None) -> bool:
-        return len(self._recent(ip, time.monotonic())) < self.limit
-
-    def record(self, ip: str | None) -> None:
-        now = time.monotonic()
-        seen = self._recent(ip, now)
-        seen.append(now)
-        if len(self._seen) >= self.max_addresses and (ip or "") not in self._seen:
+        if len(seen) >= self.limit:
+            return False
+        if len(self._seen) >= self.max_addresses and subject not in self._seen:
             self._seen.clear()  # bounded: a spoofing flood cannot grow memory
-        self._seen[ip or ""] = seen
+        seen.append(now)
+        self._seen[subject] = seen
+        return True
+
+    def give_back(self, ip: str | None) -> None:
+        """Un-count the latest action of ``ip`` (it did not happen after all)."""
+        seen = self._seen.get(self._subject(ip))
+        if seen:
+            seen.pop()
 
     def clear(self) -> None:
         self._seen.clear()
 
 
-REGISTRATIONS = web.AppKey("relaydesk_portal_registrations", AddressThrottle)
+@dataclass(frozen=True, slots=True)
+class RegistrationLimits:
+    """Registrations per address: attempts (refused ones too: each costs a password check and
+    can probe which names exist) and accounts actually created."""
+
+    attempts: AddressThrottle
+    accounts: AddressThrottle
+
+
+REGISTRATIONS = web.AppKey("relaydesk_portal_registrations", RegistrationLimits)
