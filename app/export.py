@@ -28,6 +28,7 @@ from typing import IO, Any
 from peewee import BooleanField, DateTimeField, Expression, Field, Tuple
 
 from app import accounts, audit, clock, privacy, sql, views
+from app.csvsafe import csv_text
 from app.db import database, is_postgres, write_transaction
 from app.errors import ValidationError
 from app.models import (
@@ -272,14 +273,17 @@ def write_json(stream: IO[str], user: User, writer: _Writer) -> None:
 
 
 def _cell(value: Any) -> Any:
+    """One CSV cell; texts others chose (a stranger's user agent) never become formulas."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
-        return ";".join(map(str, value))
+        return csv_text(";".join(map(str, value)))
     if isinstance(value, dict):
         return _dump(value)
+    if isinstance(value, str):
+        return csv_text(value)
     return value
 
 
@@ -323,7 +327,9 @@ Conventions
   Times: columns ending in _at are ISO-8601 UTC ("Z"), e.g. 2026-06-03T08:00:00Z.
   Empty cell = no value. true / false for yes / no. Lists are separated by ";"; an empty
   allowed_models or allowed_cidrs means "no restriction". The CSV files are UTF-8 with a
-  byte-order mark, so spreadsheet programs show non-English text correctly.
+  byte-order mark, so spreadsheet programs show non-English text correctly. A text that
+  would start with =, +, -, @, a tab or a line break starts with ' instead, so a spreadsheet
+  shows it as text and never runs it as a formula.
 
 Columns
   profile.csv: {', '.join(PROFILE_KEYS)}

@@ -25,6 +25,7 @@ from typing import Any, cast
 from peewee import SQL, Case, fn
 
 from app import clock
+from app.csvsafe import csv_text
 from app.db import is_postgres, tuples
 from app.errors import ValidationError
 from app.localdays import day_range, local_date, utc_offset_minutes
@@ -244,15 +245,10 @@ def write_anonymized_csv(path: str | os.PathLike[str], days: int = 30, min_group
             writer = csv.writer(handle)
             writer.writerow(ANONYMIZED_COLUMNS)
             for row in rows:
-                writer.writerow((row.date.isoformat(), _csv_text(row.model or ""), row.requests,
+                writer.writerow((row.date.isoformat(), csv_text(row.model or ""), row.requests,
                                  row.tokens, row.spend_micros))
         os.replace(temp, target)
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
     return len(rows)
-
-
-def _csv_text(text: str) -> str:
-    """Model names come from clients: keep a spreadsheet from reading one as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -9,9 +9,9 @@ from typing import Any
 from peewee import JOIN, fn
 
 from app import clock, localdays
+from app.csvsafe import csv_text
 from app.models import ApiKey, RequestLog
 from app.money import format_cost
-from app.stats import _csv_text as csv_text
 
 
 @dataclass(frozen=True, slots=True)

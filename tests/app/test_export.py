@@ -26,7 +26,7 @@ from app import (
 from app.billing import Settlement
 from app.db import write_transaction
 from app.errors import NotFound, ValidationError
-from app.models import ApiKey, AuditEvent, RequestLog, User
+from app.models import ApiKey, AuditEvent, RequestLog, SignIn, User
 from tests.app.support import assert_money_is_micros
 
 
@@ -153,7 +153,8 @@ def test_csv_zip_has_one_file_per_table(sqlite_db, fake_clock, tmp_path):
     (profile,) = tables.pop("profile")
     assert (profile["username"], profile["balance_micros"]) == (
         "alice", str(json_doc["balance_micros"]))
-    assert profile["phone"] == "+86 13800000000" and "password_hash" not in profile
+    # A leading "+" would make a spreadsheet read the phone as a formula: it stays text.
+    assert profile["phone"] == "'+86 13800000000" and "password_hash" not in profile
     for name, rows in tables.items():
         assert len(rows) == len(json_doc[name]), name
         if rows:
@@ -329,3 +330,17 @@ def test_export_names_the_users_group(sqlite_db, tmp_path, fmt):
         assert json.loads(result.path.read_text("utf-8"))["user"]["group"] == "staff"
     else:
         assert [row["group"] for row in load_zip(result.path)["profile"]] == ["staff"]
+
+
+def test_csv_cells_cannot_be_read_as_formulas(sqlite_db, tmp_path):
+    """A stranger's failed sign-in names its own user agent: in the victim's sign_ins.csv it
+    must stay text, not become a live formula; the JSON keeps it as it was."""
+    user = accounts.add_user("carol", "carol@example.com")
+    agent = '=HYPERLINK("http://evil.example/?leak","open me")'
+    SignIn.create(user=user.id, ok=False, ip="203.0.113.9", user_agent=agent, browser="@x",
+                  os="-1+2")
+    (row,) = load_zip(export.export_user("carol", tmp_path / "c.zip", "csv").path)["sign_ins"]
+    assert (row["user_agent"], row["browser"], row["os"]) == ("'" + agent, "'@x", "'-1+2")
+    assert row["ok"] == "false" and row["ip"] == "203.0.113.9"
+    doc = json.loads(export.export_user("carol", tmp_path / "c.json").path.read_text())
+    assert doc["sign_ins"][0]["user_agent"] == agent
