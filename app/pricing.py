@@ -8,7 +8,7 @@ fraction on each request.
 from dataclasses import dataclass
 
 from app import audit, clock, events
-from app.db import database
+from app.db import write_transaction
 from app.errors import NotFound, ValidationError
 from app.models import ModelPrice
 from app.money import parse_amount
@@ -76,7 +76,7 @@ def set_price(model: str, input_price: str, output_price: str,
     cached = (inp if cached_input_price is None
               else parse_amount(cached_input_price, param="cached_input",
                                 field="Cached input price", allow_zero=True))
-    with database.atomic():
+    with write_transaction():
         row = ModelPrice.get_or_none(ModelPrice.model == name)
         if row is None:
             row = ModelPrice(model=name)
@@ -92,7 +92,7 @@ def set_price(model: str, input_price: str, output_price: str,
 
 
 def remove_price(model: str, *, actor: str = "admin") -> None:
-    with database.atomic():
+    with write_transaction():
         if ModelPrice.delete().where(ModelPrice.model == model).execute() == 0:
             raise NotFound("there is no price for model {model!r}", param="model", model=model)
         audit.record("price.remove", actor=actor, target=model)

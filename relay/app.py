@@ -52,8 +52,7 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         return exc.response()
     except web.HTTPException as exc:
         if exc.status >= 400 and portal_web.is_portal_path(request.path):
-            return portal_web.error_page(
-                request, exc.status, portal_web.NOT_FOUND if exc.status == 404 else exc.reason)
+            return portal_web.status_page(request, exc)
         if exc.status == 404:
             return errors.not_found_route(request.path).response()
         if exc.status == 405:  # OpenAI answers a wrong method as an unknown URL

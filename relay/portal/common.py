@@ -19,6 +19,7 @@ from urllib.parse import quote, urlsplit
 
 import aiohttp_jinja2
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 from multidict import MultiDict
 
 from app import db, policy, websessions
@@ -141,7 +142,8 @@ run_slow = run_report  # the name pages used before the pools were split
 
 def safe_next(value: str | None, default: str = f"{PREFIX}/") -> str:
     """A redirect target only inside the portal: never another host (open redirect)."""
-    if not value or not value.startswith(f"{PREFIX}/") or "\\" in value:
+    if (not value or not value.startswith(f"{PREFIX}/") or "\\" in value
+            or any(ord(c) < 32 or ord(c) == 127 for c in value)):
         return default
     parts = urlsplit(value)
     if parts.scheme or parts.netloc or value.startswith("//"):
@@ -189,7 +191,10 @@ async def form(request: web.Request) -> MultiDict[str]:
     """The posted form's text fields, strictly: a malformed one is a 400, never a 500."""
     try:
         data = await request.post()
-    except (ValueError, UnicodeDecodeError, AssertionError) as exc:
+    except web.HTTPException:  # too large: answered as its own status
+        raise
+    except (ValueError, LookupError, AssertionError, HttpProcessingError) as exc:
+        # bad UTF-8, an unknown charset, a broken compressed body
         raise BadForm(str(exc)[:100]) from None
     fields: MultiDict[str] = MultiDict()
     for name, value in data.items():
@@ -254,12 +259,28 @@ def error_page(request: web.Request, status: int, message: str) -> web.Response:
 
 
 NOT_FOUND = "That page does not exist, or it is not yours."
+STATUS_TEXTS = {
+    404: NOT_FOUND,
+    405: "That address does not take this kind of request.",
+    413: "What you sent is too large.",
+}
+
+
+def _status_text(exc: web.HTTPException) -> str:
+    """An HTTP refusal's text, in words the catalogue translates (aiohttp's reasons are
+    English only)."""
+    return STATUS_TEXTS.get(exc.status, "Request failed.")
 # The guard's refusals, which reach the portal before any page does, in the visitor's language.
 GUARD_TEXTS = {
     "ip_not_allowed": "Your network address may not use this relay.",
     "ip_banned": "Too many failed sign-ins from your network address; it is blocked for a "
                  "while. Try again later.",
 }
+
+
+def status_page(request: web.Request, exc: web.HTTPException) -> web.Response:
+    """An HTTP refusal outside any portal route (an unknown path, a wrong method) as a page."""
+    return error_page(request, exc.status, _visitor_for_error(request)._(_status_text(exc)))
 
 
 def guard_error_page(request: web.Request, status: int, code: str | None,
@@ -290,8 +311,7 @@ async def portal_middleware(request: web.Request, handler: Handler) -> web.Strea
     except web.HTTPException as exc:
         if exc.status < 400:
             raise
-        message = NOT_FOUND if exc.status == 404 else (exc.reason or "Request failed.")
-        response = error_page(request, exc.status, who._(message))
+        response = error_page(request, exc.status, who._(_status_text(exc)))
     except BadForm:
         response = error_page(request, 400, who._(
             "The form could not be read: a field is too long or holds characters that are "

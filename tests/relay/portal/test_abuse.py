@@ -153,3 +153,34 @@ async def test_a_flood_of_password_guesses_does_not_hold_up_reports(
             gate.set()
             await asyncio.gather(*guesses)
         assert time.monotonic() - started < 30
+
+
+async def test_unreadable_forms_are_a_400_page(portal: Portal, browser: Browser) -> None:
+    token = await browser.csrf()
+    cookie = {"Cookie": f"relaydesk_form={browser.cookie('relaydesk_form')}"}
+    cases = [
+        ({"Content-Type": "application/x-www-form-urlencoded; charset=bogus"},
+         f"csrf_token={token}&username=a&password=b".encode()),
+        ({"Content-Type": "application/x-www-form-urlencoded", "Content-Encoding": "gzip"},
+         b"not gzip at all"),
+    ]
+    for headers, body in cases:
+        async with browser.session.post(browser.url("/portal/signin"), data=body,
+                                        headers={**headers, **cookie}) as resp:
+            assert resp.status == 400, headers
+            assert resp.content_type == "text/html"
+
+
+async def test_a_wrong_method_is_a_translated_page(portal: Portal) -> None:
+    async with new_browser(portal, **{"Accept-Language": "zh-CN"}) as b:
+        async with b.session.get(b.url("/portal/signout")) as resp:
+            assert resp.status == 405 and resp.content_type == "text/html"
+            assert "该地址不接受这种请求" in await resp.text()
+
+
+def test_redirect_targets_with_control_characters_stay_home() -> None:
+    from relay.portal.common import safe_next
+    assert safe_next("/portal/keys") == "/portal/keys"
+    for hostile in ("/portal/\r\nX-Injected: 1", "/portal/\x00", "/portal/\x7f",
+                    "//evil.example", "/portal/\\evil"):
+        assert safe_next(hostile) == "/portal/"
