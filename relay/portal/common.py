@@ -193,7 +193,8 @@ async def form(request: web.Request) -> MultiDict[str]:
         data = await request.post()
     except web.HTTPException:  # too large: answered as its own status
         raise
-    except (ValueError, LookupError, AssertionError, HttpProcessingError) as exc:
+    except (ValueError, LookupError, AssertionError, HttpProcessingError,
+            web.RequestPayloadError) as exc:
         # bad UTF-8, an unknown charset, a broken compressed body
         raise BadForm(str(exc)[:100]) from None
     fields: MultiDict[str] = MultiDict()
