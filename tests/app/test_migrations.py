@@ -381,7 +381,7 @@ def test_v9_adds_the_portal_tables_shaped_as_in_a_fresh_schema(any_db, tmp_path)
         database.execute_sql(f'DROP TABLE "{table}"')
     user = accounts.add_user("ann", "ann@example.com")
     stamp(8)
-    assert migrate(database, tmp_path / "backups") == latest_version() == 10
+    assert migrate(database, tmp_path / "backups") == latest_version()
     assert {t: ({c.name: c.null for c in database.get_columns(t)}, _indexes(database, t),
                 _foreign_keys(database, t)) for t in PORTAL_TABLES} == fresh
     invites.create_invite()
@@ -397,7 +397,7 @@ def test_v10_adds_announcements_shaped_as_in_a_fresh_schema(any_db, tmp_path):
              _indexes(database, "announcement"))
     database.execute_sql('DROP TABLE "announcement"')
     stamp(9)
-    assert migrate(database, tmp_path / "backups") == latest_version() == 10
+    assert migrate(database, tmp_path / "backups") == latest_version()
     assert ({c.name: c.null for c in database.get_columns("announcement")},
             _indexes(database, "announcement")) == fresh
     announcements.post("Maintenance", "Down on Sunday 02:00-03:00.")
