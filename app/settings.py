@@ -167,6 +167,9 @@ SPECS: dict[str, Spec] = {
     "session_absolute_hours": Spec(168, _int_range(1, 8760),
                                    "A portal session ends this long after sign-in, in use or not",
                                    label="Portal session lifetime"),
+    # --- payments (issue 17): add payment settings right below this line ---
+    # --- mail (issue 17): add SMTP settings right below this line ---
+    # --- notifications (issue 17): add notification settings right below this line ---
 }
 
 
