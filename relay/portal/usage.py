@@ -4,6 +4,7 @@ paged Older/Newer, with its totals, a CSV download and a chart of daily spend.""
 import csv
 import io
 import logging
+import re
 from datetime import date
 from typing import Any
 from urllib.parse import urlencode
@@ -14,18 +15,23 @@ from app import usage
 from app.money import format_amount
 from relay.portal.common import (
     SECURITY_HEADERS,
+    BadForm,
     Visitor,
+    error_page,
     render,
-    run_db,
-    run_slow,
+    run_report,
     signed_in,
     signed_in_user,
     visitor,
 )
+from relay.portal.downloads import Downloads, Refused, refusal_page
 
 log = logging.getLogger(__name__)
 
 CSV_CHUNK = 1000
+CSV_AT_ONCE = 4  # usage CSVs across all users
+DOWNLOADS = web.AppKey("relaydesk_usage_downloads", Downloads)
+_DECIMAL = re.compile(r"[0-9]{1,18}")  # ASCII only: str.isdigit takes "²", which int() refuses
 CHART_WIDTH, CHART_HEIGHT, CHART_TOP = 600, 160, 8
 
 
@@ -39,23 +45,30 @@ def _day(value: str | None) -> date | None:
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) < 19 else None
+    return int(value) if value and _DECIMAL.fullmatch(value) else None
+
+
+UNREADABLE, REVERSED = "unreadable", "reversed"
 
 
 def read_filter(request: web.Request, user_id: int) -> tuple[usage.UsageFilter, str | None]:
-    """The filter in the query string, and the reason part of it was ignored (or None)."""
-    query, who = request.query, visitor(request)
-    error = None
+    """The filter in the query string, and what was wrong with its dates (``UNREADABLE``,
+    ``REVERSED``; the dates are then dropped) or None. A NUL anywhere is a 400 page:
+    PostgreSQL refuses NUL in text."""
+    query = request.query
+    if any("\x00" in key or "\x00" in value for key, value in query.items()):
+        raise BadForm("NUL characters are not accepted")
+    problem = None
     try:
         first, last = _day(query.get("from")), _day(query.get("to"))
     except ValueError:
         first = last = None
-        error = who._("A date could not be read; showing every day.")
+        problem = UNREADABLE
     if first is not None and last is not None and last < first:
         first = last = None
-        error = who._("The end date is before the start date; showing every day.")
+        problem = REVERSED
     model = query.get("model", "")[:128] or None
-    return usage.UsageFilter(user_id, first, last, model), error
+    return usage.UsageFilter(user_id, first, last, model), problem
 
 
 def _filter_query(flt: usage.UsageFilter, **extra: Any) -> str:
@@ -96,10 +109,14 @@ def _page_facts(flt: usage.UsageFilter, before: int | None, after: int | None
 @signed_in
 async def usage_page(request: web.Request) -> web.StreamResponse:
     user = signed_in_user(request)
-    flt, error = read_filter(request, user.id)
+    flt, problem = read_filter(request, user.id)
+    who = visitor(request)
+    error = (who._("A date could not be read; showing every day.") if problem == UNREADABLE
+             else who._("The end date is before the start date; showing every day.")
+             if problem == REVERSED else None)
     # totals, models and the chart read all the user's rows: off the relay's database thread
-    facts = await run_slow(_page_facts, flt, _int(request.query.get("before")),
-                           _int(request.query.get("after")))
+    facts = await run_report(_page_facts, flt, _int(request.query.get("before")),
+                             _int(request.query.get("after")))
     page: usage.UsagePage = facts["page"]
     older = f"?{_filter_query(flt, before=page.older)}" if page.older else None
     newer = f"?{_filter_query(flt, after=page.newer)}" if page.newer else None
@@ -123,14 +140,31 @@ def _csv_chunk(flt: usage.UsageFilter, before: int | None
 @signed_in
 async def usage_csv(request: web.Request) -> web.StreamResponse:
     """The filtered rows as CSV, written a chunk at a time: a user's whole history never sits
-    in memory."""
+    in memory. One download per user and a few across users run at once."""
     user = signed_in_user(request)
-    flt, _ = read_filter(request, user.id)
+    flt, problem = read_filter(request, user.id)
+    if problem is not None:  # never "every row" in place of the days asked for
+        who = visitor(request)
+        return error_page(request, 400, who._(
+            "A date could not be read. Nothing was downloaded: go back and check the dates.")
+            if problem == UNREADABLE else who._(
+            "The end date is before the start date. Nothing was downloaded: go back and check "
+            "the dates."))
+    try:
+        with request.config_dict[DOWNLOADS].slot(user.id):
+            return await _send_csv(request, user.id, flt)
+    except Refused as refused:
+        return refusal_page(request, refused)
+
+
+async def _send_csv(request: web.Request, user_id: int, flt: usage.UsageFilter
+                    ) -> web.StreamResponse:
     response = web.StreamResponse(headers={
         **SECURITY_HEADERS, "Cache-Control": "no-store",
         "Content-Type": "text/csv; charset=utf-8",
         "Content-Disposition": 'attachment; filename="relaydesk-usage.csv"'})
-    rows, older = await run_db(request, _csv_chunk, flt, None)
+    # Every chunk on the portal's report threads: the relay's database thread bills requests.
+    rows, older = await run_report(_csv_chunk, flt, None)
     await response.prepare(request)
     # UTF-8 with a byte-order mark so spreadsheet programs read Chinese model names right.
     await response.write("\ufeff".encode() + _encode([usage.CSV_HEADER]))
@@ -139,9 +173,9 @@ async def usage_csv(request: web.Request) -> web.StreamResponse:
             await response.write(_encode(rows))
             if older is None:
                 break
-            rows, older = await run_db(request, _csv_chunk, flt, older)
+            rows, older = await run_report(_csv_chunk, flt, older)
     except Exception:
-        log.exception("the usage CSV of user %s stopped part way", user.id)
+        log.exception("the usage CSV of user %s stopped part way", user_id)
         # The headers are sent: cut the connection, so the download fails instead of
         # looking complete.
         if request.transport is not None:
@@ -152,5 +186,6 @@ async def usage_csv(request: web.Request) -> web.StreamResponse:
 
 
 def setup(portal: web.Application) -> None:
+    portal[DOWNLOADS] = Downloads(CSV_AT_ONCE)
     portal.router.add_get("/usage", usage_page)
     portal.router.add_get("/usage.csv", usage_csv)

@@ -87,3 +87,15 @@ async def test_in_chinese(portal: Portal) -> None:
         _, page = await b.get("/portal/recharges")
     assert "在线支付和兑换码即将推出" in page and "<td>已支付</td>" in page
     assert "<td>充值</td>" in page and "<td>由运营者充值</td>" in page
+
+
+async def test_a_page_number_that_is_not_a_plain_decimal_shows_the_first_page(
+        portal: Portal, browser: Browser) -> None:
+    make_user("alice", balance_micros=1_000_000)
+    await browser.sign_in("alice")
+    # "²" is a digit to str.isdigit, not to int(): it used to be a 500.
+    for raw in ("%C2%B2", "%D9%A1", "1%C2%B2", "+2", "2_0"):
+        status, page = await browser.get(f"/portal/recharges?page={raw}")
+        assert status == 200 and len(ENTRY.findall(page)) == 1, raw
+    async with browser.session.get(browser.url("/portal/recharges?page=1%00")) as resp:
+        assert resp.status == 400 and "characters that are not text" in await resp.text()

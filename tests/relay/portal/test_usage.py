@@ -216,3 +216,39 @@ async def test_a_csv_that_fails_part_way_is_not_a_complete_download(
         async with browser.session.get(browser.url("/portal/usage.csv")) as resp:
             assert resp.status == 200
             await resp.read()
+
+
+async def test_paging_ids_that_are_not_plain_decimals_show_the_first_page(
+        portal: Portal, browser: Browser) -> None:
+    alice = make_user("alice")
+    log(alice)
+    await browser.sign_in("alice")
+    # "²" and "١" are digits to str.isdigit, not to int(): they used to be a 500.
+    for query in ("before=%C2%B2", "after=%C2%B2", "before=%D9%A1", "after=+1", "before=1_0"):
+        status, page = await browser.get(f"/portal/usage?{query}")
+        assert status == 200 and rows_in(page) == 1, query
+
+
+async def test_a_nul_in_the_query_is_a_400_page(portal: Portal, browser: Browser) -> None:
+    alice = make_user("alice")
+    log(alice)
+    await browser.sign_in("alice")
+    for path in ("/portal/usage?model=%00", "/portal/usage.csv?model=m%001",
+                 "/portal/usage?from=2026-01-01&to=%00"):
+        async with browser.session.get(browser.url(path)) as resp:
+            assert resp.status == 400, path
+            assert resp.headers["Content-Type"].startswith("text/html")
+            assert "characters that are not text" in await resp.text()
+
+
+async def test_a_csv_with_a_date_it_cannot_read_is_refused_not_everything(
+        portal: Portal, browser: Browser) -> None:
+    alice = make_user("alice")
+    log(alice, model="secretly-everything")
+    await browser.sign_in("alice")
+    for query in ("from=2026-13-01", "to=yesterday", "from=2026-06-02&to=2026-06-01"):
+        async with browser.session.get(browser.url(f"/portal/usage.csv?{query}")) as resp:
+            body = await resp.text()
+            assert resp.status == 400, query
+            assert resp.headers["Content-Type"].startswith("text/html")
+            assert "Nothing was downloaded" in body and "secretly-everything" not in body
