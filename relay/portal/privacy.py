@@ -9,6 +9,7 @@ import functools
 import re
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 
 from aiohttp import web
@@ -28,14 +29,18 @@ from relay.portal.common import (
     redirect,
     render,
     run_db,
-    run_slow,
+    run_password,
+    run_report,
     signed_in,
     signed_in_user,
     visitor,
 )
+from relay.portal.downloads import Downloads, Refused, refusal_page
 from relay.state import STATE
 
 CHUNK = 256 * 1024
+EXPORTS_AT_ONCE = 4  # across all users: each holds a report thread and a temporary file
+EXPORTS = web.AppKey("relaydesk_exports", Downloads)
 MEDIA = {"json": ("application/json", "json"), "csv": ("application/zip", "zip")}
 _INLINE = re.compile(r"\*\*(.+?)\*\*|`([^`]+)`")
 
@@ -130,21 +135,31 @@ async def privacy_page(request: web.Request) -> web.StreamResponse:
 
 @signed_in(before_consent=True)
 async def export_data(request: web.Request) -> web.StreamResponse:
-    """Write the export to a private temp folder, stream it back, and remove it."""
+    """Write the export to a private temp folder, stream it back, and remove it; one export
+    per user and a few across users at once."""
     fields = await form(request)
     fmt = fields.get("format", "json")
     if fmt not in MEDIA:
         return await _page(request, 400, export_error=visitor(request)._(
             "Choose JSON or CSV."))
+    try:
+        with request.config_dict[EXPORTS].slot(signed_in_user(request).id):
+            return await _send_export(request, fmt)
+    except Refused as refused:
+        return refusal_page(request, refused)
+
+
+async def _send_export(request: web.Request, fmt: str) -> web.StreamResponse:
     user = signed_in_user(request)
     folder = Path(tempfile.mkdtemp(prefix="relaydesk-portal-export-"))
+    gone = threading.Event()  # the download ended: an export still being written stops
     try:
         media, extension = MEDIA[fmt]
         path = folder / f"export.{extension}"
         try:
             # a whole history: off the relay's database thread
-            await run_slow(functools.partial(export.export_user, user.username, path, fmt,
-                                             actor=user.username))
+            await run_report(functools.partial(export.export_user, user.username, path, fmt,
+                                               actor=user.username, cancel=gone.is_set))
         except ServiceError as exc:
             return await _page(request, 400, export_error=error_text(request, exc))
         name = f"relaydesk-export-{clock.now():%Y%m%d-%H%M%S}.{extension}"
@@ -159,6 +174,8 @@ async def export_data(request: web.Request) -> web.StreamResponse:
         await response.write_eof()
         return response
     finally:
+        # However it ended (a client that hangs up cancels this handler mid-await).
+        gone.set()
         shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -170,7 +187,7 @@ async def _password_ok(request: web.Request, password: str) -> bool:
     """The signed-in user's current password; a wrong one counts toward an address ban."""
     user = signed_in_user(request)
     hashed = await run_db(request, _password_hash, user.username)
-    if password and await run_slow(passwords.verify_password, password, hashed):
+    if password and await run_password(passwords.verify_password, password, hashed):
         return True
     await request.config_dict[STATE].guard.failure(client_address(request), "portal_login")
     return False
@@ -208,7 +225,8 @@ async def withdraw(request: web.Request) -> web.StreamResponse:
 
 
 def setup(portal: web.Application) -> None:
-    """Add this page's routes."""
+    """Add this page's routes and its export limiter."""
+    portal[EXPORTS] = Downloads(EXPORTS_AT_ONCE)
     portal.router.add_get("/policy", policy_page)
     portal.router.add_get("/privacy", privacy_page)
     portal.router.add_post("/privacy/export", export_data)

@@ -1,16 +1,23 @@
 """The Privacy page (export, deletion request, withdrawal of consent) and the policy page."""
 
+import asyncio
 import io
 import json
+import tempfile
+import threading
 import zipfile
+from collections.abc import Callable
+from pathlib import Path
 
 import aiohttp
+import pytest
 
-from app import deletion_requests
+from app import deletion_requests, export
 from app.models import RequestLog, User, WebSession
-from relay.portal.common import SESSION_COOKIE
-from relay.portal.privacy import markdown_html
-from tests.relay.portal.conftest import Browser, Portal, make_user
+from relay.portal.common import PORTAL, SESSION_COOKIE
+from relay.portal.downloads import Downloads
+from relay.portal.privacy import EXPORTS, markdown_html
+from tests.relay.portal.conftest import Browser, Portal, make_user, new_browser
 
 
 def _log(user: User, request_id: str) -> None:
@@ -136,3 +143,101 @@ def test_policy_markdown_escapes_html() -> None:
     assert "<h1>T &lt;script&gt;</h1>" in html
     assert "<strong>b&lt;i&gt;</strong>" in html
     assert "&lt;a href=&#39;javascript:x&#39;&gt;a&lt;/a&gt; more</li>" in html
+
+
+def _exports(portal: Portal) -> Downloads:
+    assert portal.server.app is not None
+    return portal.server.app[PORTAL][EXPORTS]
+
+
+def _names(folder: Path) -> list[str]:
+    return [path.name for path in folder.iterdir()]
+
+
+class _HeldExport:
+    """``export.export_user`` that, for one user, waits between its pages until the test lets
+    it go (an export still being written, without sleeping), and keeps what it returned."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, username: str) -> None:
+        self.entered, self.release = threading.Event(), threading.Event()
+        self.finished = threading.Event()
+        self.results: list[export.ExportResult] = []
+        real = export.export_user
+
+        def export_user(name: str, out: Path, fmt: str, *, actor: str,
+                        cancel: Callable[[], bool]) -> export.ExportResult:
+            def held_cancel() -> bool:
+                if name == username and not self.entered.is_set():
+                    self.entered.set()
+                    self.release.wait(10)
+                return cancel()
+
+            try:
+                self.results.append(real(name, out, fmt, actor=actor, cancel=held_cancel))
+                return self.results[-1]
+            finally:
+                self.finished.set()
+
+        monkeypatch.setattr(export, "export_user", export_user)
+
+    async def running(self) -> None:
+        assert await asyncio.to_thread(self.entered.wait, 10)
+
+
+async def test_one_export_per_user_and_a_few_across_users(
+        portal: Portal, browser: Browser, monkeypatch: pytest.MonkeyPatch) -> None:
+    make_user("ann"), make_user("bob"), make_user("cy")
+    held = _HeldExport(monkeypatch, "ann")
+    await browser.sign_in("ann")
+    first = asyncio.ensure_future(_download(browser, "json"))
+    try:
+        await held.running()
+        resp, body = await _download(browser, "csv")
+        assert resp.status == 429 and resp.headers["Retry-After"]
+        assert "already running" in body.decode()
+        async with new_browser(portal) as other:  # someone else is not held up
+            await other.sign_in("bob")
+            resp, body = await _download(other, "json")
+            assert resp.status == 200 and "bob@example.com" in body.decode()
+        _exports(portal).most = 1
+        async with new_browser(portal) as third:
+            await third.sign_in("cy")
+            resp, body = await _download(third, "json")
+            assert resp.status == 503 and "busy" in body.decode()
+    finally:
+        held.release.set()
+    resp, body = await first
+    assert resp.status == 200 and "ann@example.com" in body.decode()
+    resp, _ = await _download(browser, "csv")
+    assert resp.status == 200  # the slot was given back
+
+
+async def test_a_client_that_hangs_up_stops_its_export_and_leaves_no_file(
+        portal: Portal, browser: Browser, monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path) -> None:
+    ann = make_user("ann")
+    _log(ann, "req-ann-1")
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))  # where the export's folder goes
+    held = _HeldExport(monkeypatch, "ann")
+    await browser.sign_in("ann")
+    csrf = await browser.csrf("/portal/privacy")
+    body = f"format=json&csrf_token={csrf}".encode()
+    _, writer = await asyncio.open_connection("127.0.0.1", portal.server.port)
+    try:
+        writer.write(b"POST /portal/privacy/export HTTP/1.1\r\nHost: relay\r\n"
+                     b"Content-Type: application/x-www-form-urlencoded\r\n"
+                     + f"Content-Length: {len(body)}\r\nCookie: {SESSION_COOKIE}="
+                       f"{browser.cookie(SESSION_COOKIE)}\r\n\r\n".encode() + body)
+        await writer.drain()
+        await held.running()
+        assert [name[:24] for name in _names(temp)] == ["relaydesk-portal-export-"]
+        writer.close()
+        await writer.wait_closed()
+        await asyncio.wait_for(_exports(portal).idle(), 10)
+    finally:
+        held.release.set()
+    assert await asyncio.to_thread(held.finished.wait, 10)
+    assert [result.cancelled for result in held.results] == [True]  # stopped, not finished
+    assert _names(temp) == []

@@ -1,17 +1,21 @@
 """The Usage page: only the user's own requests, filters, Older/Newer paging, totals, the CSV
 download and the daily-spend chart."""
 
+import asyncio
 import csv
 import io
 import re
+import threading
 from datetime import timedelta
 
 import aiohttp
 import pytest
 
-from app import apikeys, clock, localdays
+from app import apikeys, clock, localdays, usage
 from app.models import RequestLog, User
 from relay.portal import usage as portal_usage
+from relay.portal.common import PORTAL, SESSION_COOKIE
+from relay.portal.downloads import Downloads
 from tests.relay.portal.conftest import Browser, Portal, make_user, new_browser
 
 ROW = re.compile(r'<tr class="usage-row">')
@@ -252,3 +256,83 @@ async def test_a_csv_with_a_date_it_cannot_read_is_refused_not_everything(
             assert resp.status == 400, query
             assert resp.headers["Content-Type"].startswith("text/html")
             assert "Nothing was downloaded" in body and "secretly-everything" not in body
+
+
+def _downloads(portal: Portal) -> Downloads:
+    assert portal.server.app is not None
+    return portal.server.app[PORTAL][portal_usage.DOWNLOADS]
+
+
+class _Held:
+    """``_csv_chunk`` that waits, for one user, until the test lets it go: a download that is
+    still running, without sleeping."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, user_id: int) -> None:
+        self.entered, self.release = threading.Event(), threading.Event()
+        real = portal_usage._csv_chunk
+
+        def chunk(flt: usage.UsageFilter, before: int | None) -> object:
+            if flt.user_id == user_id:
+                self.entered.set()
+                self.release.wait(10)
+            return real(flt, before)
+
+        monkeypatch.setattr(portal_usage, "_csv_chunk", chunk)
+
+    async def running(self) -> None:
+        assert await asyncio.to_thread(self.entered.wait, 10)
+
+
+async def test_one_csv_per_user_and_a_few_across_users(
+        portal: Portal, browser: Browser, monkeypatch: pytest.MonkeyPatch) -> None:
+    alice, bob, _ = make_user("alice"), make_user("bob"), make_user("carol")
+    log(alice)
+    log(bob, model="bobs-model")
+    held = _Held(monkeypatch, alice.id)
+    await browser.sign_in("alice")
+    first = asyncio.ensure_future(browser.get("/portal/usage.csv"))
+    try:
+        await held.running()
+        async with new_browser(portal) as again:  # the same user from another browser too
+            await again.sign_in("alice")
+            for who in (browser, again):
+                async with who.session.get(who.url("/portal/usage.csv")) as resp:
+                    assert resp.status == 429 and resp.headers["Retry-After"]
+                    assert "already running" in await resp.text()
+        async with new_browser(portal) as other:  # someone else is not held up
+            await other.sign_in("bob")
+            status, body = await other.get("/portal/usage.csv")
+            assert status == 200 and "bobs-model" in body
+        _downloads(portal).most = 1
+        async with new_browser(portal) as third:
+            await third.sign_in("carol")
+            async with third.session.get(third.url("/portal/usage.csv")) as resp:
+                assert resp.status == 503 and "busy" in await resp.text()
+    finally:
+        held.release.set()
+    status, body = await first
+    assert status == 200 and body.count("\n") == 2
+    status, _ = await browser.get("/portal/usage.csv")  # the slot was given back
+    assert status == 200
+
+
+async def test_a_client_that_hangs_up_gives_its_csv_slot_back(
+        portal: Portal, browser: Browser, monkeypatch: pytest.MonkeyPatch) -> None:
+    alice = make_user("alice")
+    log(alice)
+    held = _Held(monkeypatch, alice.id)
+    await browser.sign_in("alice")
+    _, writer = await asyncio.open_connection("127.0.0.1", portal.server.port)
+    try:
+        writer.write(f"GET /portal/usage.csv HTTP/1.1\r\nHost: relay\r\nCookie: "
+                     f"{SESSION_COOKIE}={browser.cookie(SESSION_COOKIE)}\r\n\r\n".encode())
+        await writer.drain()
+        await held.running()
+        assert _downloads(portal).running == 1
+        writer.close()
+        await writer.wait_closed()
+        await asyncio.wait_for(_downloads(portal).idle(), 10)
+    finally:
+        held.release.set()
+    status, _ = await browser.get("/portal/usage.csv")
+    assert status == 200
