@@ -5,7 +5,7 @@ import re
 from peewee import JOIN, IntegrityError, fn
 
 from app import audit, clock, events, groups, passwords, websessions
-from app.db import write_transaction
+from app.db import database, is_postgres, write_transaction
 from app.errors import Conflict, NotFound, ValidationError
 from app.models import User, UserGroup
 
@@ -61,8 +61,8 @@ def add_user(username: str, email: str | None, *, phone: str | None = None,
     now = clock.now()
     with write_transaction():
         team = groups.get_group(group) if group is not None else groups.default_group()
-        if User.select().where(User.username == name).exists():
-            raise Conflict("a user named {name!r} already exists", param="username", name=name)
+        lock_registrations()
+        check_username_free(name)
         try:
             user = User.create(username=name, email=mail, phone=tel, password_hash=hashed,
                                role=role, created_at=now, updated_at=now,
@@ -74,6 +74,27 @@ def add_user(username: str, email: str | None, *, phone: str | None = None,
         audit.record("user.add", actor=actor, target=name,
                      detail={"group": team.name} if group is not None else None)
     return user
+
+
+def check_username_free(name: str) -> None:
+    """No user, deleted ones included, has ``name`` in any letter case: "ALICE" next to
+    "alice" would be told apart by nobody reading the audit log or a bill."""
+    taken = User.select(User.username).where(fn.LOWER(User.username) == name.lower()).first()
+    if taken is not None:
+        raise Conflict("a user named {name!r} already exists", param="username",
+                       name=taken.username)
+
+
+def check_email_free(mail: str | None, *, other_than: int | None = None) -> None:
+    """No other live account has ``mail`` (in any letter case)."""
+    if not mail:
+        return
+    query = User.select().where((fn.LOWER(User.email) == mail.lower())
+                                & (User.status != "deleted"))
+    if other_than is not None:
+        query = query.where(User.id != other_than)
+    if query.exists():
+        raise Conflict("an account with that email already exists", param="email")
 
 
 def get_user(username: str) -> User:
@@ -164,9 +185,9 @@ def _check_current(user: User, current_password: str | None) -> None:
 
 def change_own_contact(user_id: int, *, email: str, phone: str,
                        current_password: str | None = None, ip: str | None = None) -> User:
-    """A portal user's own email and phone. A new email needs the current password (a borrowed
-    session must not move the account's mail away) and no other live account may hold it, as
-    at registration. Blocking (bcrypt) when the email changes."""
+    """A portal user's own email and phone. Either change needs the current password (a borrowed
+    session must not move the account's mail or phone away) and no other live account may hold
+    the new email, as at registration. Blocking (bcrypt) when anything changes."""
     user = get_user_by_id(user_id)
     mail, tel = validate_email(email), validate_phone(phone)
     changes: dict[str, object] = {}
@@ -176,17 +197,29 @@ def change_own_contact(user_id: int, *, email: str, phone: str,
         changes["phone"] = tel
     if not changes:
         return user
-    if "email" in changes:
-        _check_current(user, current_password)
+    _check_current(user, current_password)
     with write_transaction():
-        if "email" in changes and User.select().where(
-                (fn.LOWER(User.email) == (mail or "").lower()) & (User.status != "deleted")
-                & (User.id != user.id)).exists():
-            raise Conflict("an account with that email already exists", param="email")
+        if "email" in changes:
+            lock_registrations()
+            check_email_free(mail, other_than=user.id)
         User.update(**changes, updated_at=clock.now()).where(User.id == user.id).execute()
         audit.record("user.update", actor=user.username, target=user.username,
                      detail={"fields": sorted(changes), "via": "portal"}, ip=_ip(ip))
     return get_user_by_id(user.id)
+
+
+# An arbitrary constant, not migrations' (app.migrations): serialises registrations and email
+# changes on PostgreSQL, whose transactions do not see each other's uncommitted rows.
+PG_REGISTRATION_LOCK_ID = 0x52445245474E
+
+
+def lock_registrations() -> None:
+    """Inside a write transaction: wait for any other transaction that may add an account or
+    change an email, so "is this name or email free?" and the write that relies on it are one
+    step. SQLite's write transaction (BEGIN IMMEDIATE) already is one; PostgreSQL's is not
+    (there is no unique index on emails: deleted accounts keep theirs)."""
+    if is_postgres():
+        database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (PG_REGISTRATION_LOCK_ID,))
 
 
 def change_own_password(user_id: int, current_password: str, new_password: str, *,

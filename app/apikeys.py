@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 
 from app import accounts, audit, clock, events, settings, sql
 from app.db import write_transaction
-from app.errors import NotFound, ValidationError
+from app.errors import Conflict, NotFound, ValidationError
 from app.models import ApiKey, User, UserGroup
 
 KEY_PREFIX = "sk-rd-"
@@ -101,6 +101,8 @@ def parse_expiry(value: str | date | None) -> datetime | None:
             raise ValidationError("Expiry must be a date written YYYY-MM-DD, not {value!r}",
                                   param="expires", value=value) from None
     assert isinstance(value, date)
+    if value >= date.max:  # its next day, when the key stops working, has no datetime
+        raise ValidationError("Expiry: that date is too far in the future", param="expires")
     expires = datetime(value.year, value.month, value.day) + timedelta(days=1)
     if expires <= clock.now():
         raise ValidationError("Expiry: that date is in the past", param="expires")
@@ -111,10 +113,11 @@ def create_key(username: str, *, name: str = "default", models: list[str] | None
                cidrs: list[str] | None = None, expires: str | date | None = None,
                rpm: int | str | None = None, tpm: int | str | None = None,
                concurrency: int | str | None = None,
-               actor: str = "admin") -> tuple[ApiKey, str]:
+               actor: str = "admin", by_owner: bool = False) -> tuple[ApiKey, str]:
     """Issue a key; returns the row and the plaintext, which is never retrievable again.
 
     ``rpm``/``tpm``/``concurrency``: None follows the operator's default, 0 is unlimited.
+    Limits the operator sets (``by_owner`` False) are locked: the key's user cannot change them.
     """
     user = accounts.get_user(username)
     label = _label(name or "default")
@@ -127,13 +130,23 @@ def create_key(username: str, *, name: str = "default", models: list[str] | None
     with write_transaction():
         key = ApiKey.create(user=user, name=label, key_hash=hash_key(plaintext),
                             prefix=display_prefix(plaintext), allowed_models=allowed_models,
-                            allowed_cidrs=allowed_cidrs, expires_at=expires_at, **limits)
+                            allowed_cidrs=allowed_cidrs, expires_at=expires_at,
+                            limits_locked=_locks(limits, by_owner, False), **limits)
         detail: dict[str, object] = {"key_id": key.id, "prefix": key.prefix}
         set_limits = {column: value for column, value in limits.items() if value is not None}
         if set_limits:
             detail["limits"] = set_limits
         audit.record("key.create", actor=actor, target=user.username, detail=detail)
     return key, plaintext
+
+
+def _locks(limits: dict[str, int | None], by_owner: bool, locked: bool) -> bool:
+    """Whether a key's limits are locked once ``limits`` (its new limit columns) are set: the
+    operator setting any limit locks them, clearing them all unlocks; its user changes
+    nothing about the lock."""
+    if by_owner:
+        return locked
+    return any(value is not None for value in limits.values())
 
 
 def _label(name: str) -> str:
@@ -163,11 +176,12 @@ def update_key(key_id: int, *, models: list[str] | None = None, cidrs: list[str]
                expires: str | date | None = None, clear_expiry: bool = False,
                rpm: LimitChange = None, tpm: LimitChange = None,
                concurrency: LimitChange = None, name: str | None = None,
-               actor: str = "admin") -> ApiKey:
+               actor: str = "admin", by_owner: bool = False) -> ApiKey:
     """Change a key's name or limits; an empty list lifts a restriction.
 
     Rate limits: ``None`` leaves one unchanged, :data:`DEFAULT` makes it follow the operator's
-    default again, 0 is unlimited.
+    default again, 0 is unlimited. The operator (``by_owner`` False) setting limits locks
+    them; clearing them all unlocks.
     """
     key = get_key(key_id)
     changes: dict[str, object] = {}
@@ -185,6 +199,12 @@ def update_key(key_id: int, *, models: list[str] | None = None, cidrs: list[str]
               for name, value in (("rpm", rpm), ("tpm", tpm), ("concurrency", concurrency))
               if value is not None}
     changes.update(limits)
+    if limits:
+        after = {column: limits.get(column, getattr(key, column))
+                 for column in LIMIT_COLUMNS.values()}
+        locked = _locks(after, by_owner, key.limits_locked)
+        if locked != key.limits_locked:
+            changes["limits_locked"] = locked
     if changes:
         detail: dict[str, object] = {"fields": sorted(changes)}
         if limits:
@@ -338,18 +358,27 @@ def create_own_key(user_id: int, *, name: str, models: list[str] | None = None,
     check_operator_bounds({"rpm": rpm, "tpm": tpm, "concurrency": concurrency})
     username = User.get_by_id(user_id).username
     return create_key(username, name=name, models=models, expires=expires, rpm=rpm, tpm=tpm,
-                      concurrency=concurrency, actor=username)
+                      concurrency=concurrency, actor=username, by_owner=True)
 
 
-def update_own_key(user_id: int, key_id: int, *, name: str, rpm: str, tpm: str,
-                   concurrency: str) -> ApiKey:
-    """A user renames their key or changes its limits; a blank limit follows the operator's."""
+def update_own_key(user_id: int, key_id: int, *, name: str, rpm: str | None = None,
+                   tpm: str | None = None, concurrency: str | None = None) -> ApiKey:
+    """A user renames their key or changes its limits; a blank limit follows the operator's,
+    ``None`` leaves it. Limits the operator set on the key are a ceiling the user can neither
+    raise nor clear, so while they are locked none of them changes here."""
     key = own_key(user_id, key_id)
     limits: dict[str, LimitChange] = {
-        "rpm": rpm.strip() or DEFAULT, "tpm": tpm.strip() or DEFAULT,
-        "concurrency": concurrency.strip() or DEFAULT}
+        field: value.strip() or DEFAULT
+        for field, value in (("rpm", rpm), ("tpm", tpm), ("concurrency", concurrency))
+        if value is not None}
     check_operator_bounds(limits)
-    return update_key(key.id, name=name, actor=key.user.username, **limits)  # type: ignore[arg-type]
+    changed = [field for field, value in limits.items()
+               if parse_limit(value, field) != getattr(key, LIMIT_COLUMNS[field])]
+    if key.limits_locked and changed:
+        raise Conflict("the relay's operator set this key's limits; only they can change them",
+                       param=changed[0])
+    return update_key(key.id, name=name, actor=key.user.username, by_owner=True,
+                      **limits)  # type: ignore[arg-type]
 
 
 def revoke_own_key(user_id: int, key_id: int) -> ApiKey:

@@ -160,6 +160,18 @@ def _announcements(db: Database) -> None:
     db.create_tables([Announcement], safe=True)
 
 
+def _key_limits_locked(db: Database) -> None:
+    """Which keys' limits the operator set, so their users cannot clear them (issue 16)."""
+    table = ApiKey._meta.table_name
+    if "limits_locked" not in {c.name for c in db.get_columns(table)}:
+        run_operations(_migrator(db).add_column(table, "limits_locked", ApiKey.limits_locked))
+    # Who set an existing key's limits is not recorded on it; before the portal only the
+    # operator could, so a key with any limit keeps it as a ceiling (the operator can unlock).
+    ApiKey.update(limits_locked=True).where(
+        ApiKey.rpm_limit.is_null(False) | ApiKey.tpm_limit.is_null(False)
+        | ApiKey.concurrency_limit.is_null(False)).execute()
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema", _initial),
     Migration(2, "admin tokens, IP bans, per-key rate limits", _security),
@@ -171,6 +183,7 @@ MIGRATIONS: list[Migration] = [
     Migration(8, "user groups", _user_groups),
     Migration(9, "user portal: invites, sessions, sign-ins, deletion requests", _portal),
     Migration(10, "announcements", _announcements),
+    Migration(11, "API keys: limits the operator set are locked", _key_limits_locked),
 ]
 
 

@@ -92,6 +92,9 @@ class ApiKey(BaseModel):
     rpm_limit = IntegerField(null=True)
     tpm_limit = IntegerField(null=True)
     concurrency_limit = IntegerField(null=True)
+    # The operator set this key's limits (migration 11): a ceiling its user cannot change in
+    # the portal.
+    limits_locked = BooleanField(default=False)
 
 
 class Provider(BaseModel):

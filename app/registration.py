@@ -5,12 +5,10 @@ is used up) or "open". A new user joins the default group with consent to the cu
 policy recorded, or nothing is written at all.
 """
 
-from peewee import fn
-
-from app import accounts, audit, invites, passwords, policy, privacy, settings
+from app import accounts, audit, clock, invites, passwords, policy, privacy, settings
 from app.db import write_transaction
 from app.errors import Conflict, ValidationError
-from app.models import User
+from app.models import Invite, User
 
 # The most common leaked passwords of 8+ characters: a guesser tries these first, so the
 # length rule alone lets them through.
@@ -39,10 +37,25 @@ def check_password(password: str, username: str, email: str | None) -> None:
                               param="password")
 
 
+def _invite_usable(code: str) -> bool:
+    """Whether ``code`` could be used now (a cheap read; :func:`app.invites.use_invite` decides
+    in the write transaction)."""
+    now = clock.now()
+    return Invite.select().where(
+        (Invite.code_hash == invites.hash_code(code)) & (Invite.status == "active")
+        & (Invite.max_uses.is_null() | (Invite.uses < Invite.max_uses))
+        & (Invite.expires_at.is_null() | (Invite.expires_at > now))).exists()
+
+
 def register(username: str, email: str, password: str, *, phone: str | None = None,
              invite_code: str | None = None, consent_version: str, ip: str | None,
              user_agent: str | None) -> User:
-    """Create a portal user; raises a ServiceError and writes nothing when refused."""
+    """Create a portal user; raises a ServiceError and writes nothing when refused.
+
+    Everything that can refuse is checked before the password is hashed (bcrypt is slow, so a
+    refused registration must stay cheap for the relay); the duplicate checks are repeated
+    and the invite used up in the write transaction, serialised with any other registration
+    (:func:`app.accounts.lock_registrations`)."""
     mode = settings.get("registration_mode")
     if mode == "closed":
         raise Conflict("registration is closed on this relay; ask its operator for an account")
@@ -56,12 +69,16 @@ def register(username: str, email: str, password: str, *, phone: str | None = No
                               param="consent_version", version=current)
     if mode == "invite" and not (invite_code or "").strip():
         raise ValidationError("an invite code is needed to register", param="invite_code")
-    hashed = passwords.hash_password(password)  # slow: before the write lock
+    accounts.check_username_free(name)
+    accounts.check_email_free(mail)
+    if mode == "invite" and not _invite_usable(invite_code or ""):
+        raise ValidationError("that invite code is not valid, expired or used up",
+                              param="invite_code")
+    hashed = passwords.hash_password(password)  # slow: last, and before the write lock
     with write_transaction():
+        accounts.lock_registrations()
         invite = invites.use_invite(invite_code) if mode == "invite" else None
-        if mail and User.select().where((fn.LOWER(User.email) == mail.lower())
-                                        & (User.status != "deleted")).exists():
-            raise Conflict("an account with that email already exists", param="email")
+        accounts.check_email_free(mail)
         user = accounts.add_user(name, mail, phone=phone, actor=name)
         User.update(password_hash=hashed).where(User.id == user.id).execute()
         user = privacy.record_consent(name, current, actor=name)

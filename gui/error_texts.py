@@ -49,6 +49,9 @@ TEMPLATES = (
     QT_TRANSLATE_NOOP("ServiceError", "Expiry must be a date written YYYY-MM-DD, not {value!r}"),
     QT_TRANSLATE_NOOP("ServiceError",
                       "{field} must be from 1 to {maximum}, the relay's own limit"),
+    QT_TRANSLATE_NOOP("ServiceError", "Expiry: that date is too far in the future"),
+    QT_TRANSLATE_NOOP("ServiceError",
+                      "the relay's operator set this key's limits; only they can change them"),
     # app/backup.py
     QT_TRANSLATE_NOOP("ServiceError", "cannot create a new file for {name} in {folder}"),
     QT_TRANSLATE_NOOP(

@@ -2,6 +2,7 @@
 base URL, its HTTPS certificate fingerprint and ready-to-paste client settings."""
 
 import json
+import shlex
 from datetime import timedelta
 from typing import Any
 
@@ -34,7 +35,10 @@ def connection(request: web.Request) -> dict[str, Any]:
 
 
 def snippets(base_url: str, key: str, model: str) -> dict[str, str]:
-    """Client settings to paste: the OpenAI Python SDK, curl, and the fields of GUI clients."""
+    """Client settings to paste: the OpenAI Python SDK, curl, and the fields of GUI clients.
+
+    The curl command's words are shell-quoted: a model name is whatever the operator priced,
+    and a ``'`` in it must not end the quoting and run the rest when pasted into a shell."""
     body = json.dumps({"model": model, "messages": [{"role": "user", "content": "Hello"}]},
                       ensure_ascii=False)
     return {
@@ -44,10 +48,10 @@ def snippets(base_url: str, key: str, model: str) -> dict[str, str]:
                    f"    model={model!r},\n"
                    f"    messages=[{{\"role\": \"user\", \"content\": \"Hello\"}}],\n)\n"
                    f"print(reply.choices[0].message.content)\n"),
-        "curl": (f"curl {base_url}/chat/completions \\\n"
-                 f"  -H \"Authorization: Bearer {key}\" \\\n"
-                 f"  -H \"Content-Type: application/json\" \\\n"
-                 f"  -d '{body}'\n"),
+        "curl": (f"curl {shlex.quote(base_url + '/chat/completions')} \\\n"
+                 f"  -H {shlex.quote('Authorization: Bearer ' + key)} \\\n"
+                 f"  -H {shlex.quote('Content-Type: application/json')} \\\n"
+                 f"  -d {shlex.quote(body)}\n"),
         # Cherry Studio and ChatBox ask for the host without /v1 and add it themselves.
         "host": base_url.removesuffix("/v1"),
     }
@@ -129,12 +133,15 @@ def _limit_text(value: int | None) -> str:
 
 
 async def _edit_page(request: web.Request, key: ApiKey, status: int = 200,
-                     error: str | None = None, values: dict[str, str] | None = None
+                     error: str | None = None, values: dict[str, str | None] | None = None
                      ) -> web.Response:
+    current: dict[str, str | None] = {
+        "name": key.name, "rpm": _limit_text(key.rpm_limit), "tpm": _limit_text(key.tpm_limit),
+        "concurrency": _limit_text(key.concurrency_limit)}
     if values is None:
-        values = {"name": key.name, "rpm": _limit_text(key.rpm_limit),
-                  "tpm": _limit_text(key.tpm_limit),
-                  "concurrency": _limit_text(key.concurrency_limit)}
+        values = current
+    elif key.limits_locked:  # shown read-only, as they are
+        values = {**values, **{name: current[name] for name in LIMITS}}
     bounds = await run_db(request, _bounds)
     return render(request, "key_edit.html", status=status, key=key, values=values,
                   bounds=bounds, labels=apikeys.LIMIT_LABELS, error=error)
@@ -147,9 +154,14 @@ async def edit_page(request: web.Request) -> web.StreamResponse:
 
 @signed_in
 async def edit(request: web.Request) -> web.StreamResponse:
+    """Rename or change limits; limits the operator locked are not the form's to change (the
+    service refuses a changed one)."""
     key = await _own(request)
     fields = await form(request)
-    values = {name: fields.get(name, "")[:100] for name in ("name", *LIMITS)}
+    values: dict[str, str | None] = {name: fields.get(name, "")[:100]
+                                     for name in ("name", *LIMITS)}
+    if key.limits_locked:  # read-only on the page: absent fields leave them as they are
+        values.update({name: fields[name][:100] if name in fields else None for name in LIMITS})
     try:
         await run_db(request, _update, signed_in_user(request).id, key.id, values)
     except NotFound:
@@ -159,8 +171,8 @@ async def edit(request: web.Request) -> web.StreamResponse:
     return redirect(f"{PREFIX}/keys", "key_updated")
 
 
-def _update(user_id: int, key_id: int, values: dict[str, str]) -> ApiKey:
-    return apikeys.update_own_key(user_id, key_id, name=values["name"], rpm=values["rpm"],
+def _update(user_id: int, key_id: int, values: dict[str, str | None]) -> ApiKey:
+    return apikeys.update_own_key(user_id, key_id, name=values["name"] or "", rpm=values["rpm"],
                                   tpm=values["tpm"], concurrency=values["concurrency"])
 
 

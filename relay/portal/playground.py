@@ -17,7 +17,15 @@ from app import apikeys, catalog, clock
 from app.apikeys import KeyInfo
 from relay import errors
 from relay.handlers import metered, validate_chat
-from relay.portal.common import form, render, run_db, signed_in, signed_in_user, visitor
+from relay.portal.common import (
+    client_address,
+    form,
+    render,
+    run_db,
+    signed_in,
+    signed_in_user,
+    visitor,
+)
 from relay.state import STATE
 
 
@@ -26,11 +34,15 @@ def _key_for(user_id: int) -> KeyInfo | None:
 
 
 async def _key(request: web.Request) -> KeyInfo:
-    """The user's playground key, checked as the relay checks any key."""
+    """The user's playground key, checked as the relay checks any key (relay.auth): the
+    addresses the operator allowed it included."""
     info: KeyInfo | None = await run_db(request, _key_for, signed_in_user(request).id)
     now = clock.now()
     if info is None or not info.user_active or not info.key_active or info.expired(now):
         raise errors.forbidden("This account may not make requests.", "account_disabled")
+    if not info.allows_ip(client_address(request)):
+        raise errors.forbidden("This API key may not be used from your network address.",
+                               "ip_not_allowed")
     request.config_dict[STATE].keys.last_used[info.key_id] = now
     return info
 
@@ -55,6 +67,8 @@ def _explain(request: web.Request, exc: errors.RelayError) -> errors.RelayError:
         "insufficient_quota": who._("Your balance is too low for this request. Recharge, or "
                                     "send a shorter message."),
         "model_not_allowed": who._("You may not use this model."),
+        "ip_not_allowed": who._("Your Playground key may not be used from your network "
+                                "address."),
         "model_not_found": who._("This model is not available. Choose one from the list."),
         "rate_limit_exceeded": who._("Too many requests right now; wait a moment and try "
                                      "again."),

@@ -3911,6 +3911,16 @@ You can also clear the API key field and save the provider without a key for now
         <translation>{field}必须在 1 到 {maximum} 之间（中转站自身的限制）</translation>
     </message>
     <message>
+        <location filename="../../gui/error_texts.py" line="52"/>
+        <source>Expiry: that date is too far in the future</source>
+        <translation>有效期：该日期太遥远了</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="53"/>
+        <source>the relay&apos;s operator set this key&apos;s limits; only they can change them</source>
+        <translation>此密钥的限额由中转站管理员设置，只有管理员可以更改</translation>
+    </message>
+    <message>
         <location filename="../../gui/error_texts.py" line="53"/>
         <source>cannot create a new file for {name} in {folder}</source>
         <translation>无法在 {folder} 中为 {name} 创建新文件</translation>

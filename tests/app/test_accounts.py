@@ -190,9 +190,9 @@ def own(any_db, cheap_bcrypt):
     return user
 
 
-def test_own_phone_changes_without_a_password_and_is_audited(own):
+def test_own_phone_changes_with_the_password_and_is_audited(own):
     user = accounts.change_own_contact(own.id, email="amy@example.com", phone="+1 555 0100",
-                                       ip="10.0.0.5")
+                                       current_password=OWN_PASSWORD, ip="10.0.0.5")
     assert user.phone == "+1 555 0100" and user.email == "amy@example.com"
     event = AuditEvent.select().order_by(AuditEvent.id.desc()).get()
     assert (event.action, event.actor, event.ip) == ("user.update", "amy", "10.0.0.5")
@@ -207,6 +207,9 @@ def test_own_phone_changes_without_a_password_and_is_audited(own):
     ("BEN@example.com", "", OWN_PASSWORD, "email"),  # another live account's
     ("not an email", "", OWN_PASSWORD, "email"),
     ("amy@example.com", "<b>1</b>", None, "phone"),
+    # a borrowed session cannot move the phone either
+    ("amy@example.com", "+1 555 0100", None, "current_password"),
+    ("amy@example.com", "+1 555 0100", "wrong password", "current_password"),
 ])
 def test_own_contact_refusals_change_nothing(own, email, phone, current, param):
     with unchanged(), pytest.raises((ValidationError, Conflict)) as caught:

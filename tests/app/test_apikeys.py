@@ -7,7 +7,7 @@ from datetime import date, datetime
 import pytest
 
 from app import accounts, apikeys, clock, events, settings
-from app.errors import NotFound, ValidationError
+from app.errors import Conflict, NotFound, ValidationError
 from app.models import ApiKey, AuditEvent
 from tests.app.support import dump, files_containing, unchanged
 
@@ -302,3 +302,42 @@ def test_the_playground_key_is_made_once_and_replaced_when_revoked(alice):
     apikeys.revoke_key(first)
     second = apikeys.playground_key(alice.id)
     assert second != first and apikeys.get_key(second).status == "active"
+
+
+@pytest.mark.parametrize("last_day", ["9999-12-31", date(9999, 12, 31)])
+def test_an_expiry_with_no_next_day_is_refused_clearly(alice, last_day):
+    """The key would stop at the start of the next day, which no datetime can hold."""
+    with unchanged(), pytest.raises(ValidationError, match="too far in the future") as caught:
+        apikeys.create_key("alice", expires=last_day)
+    assert caught.value.param == "expires"
+    key, _ = apikeys.create_key("alice", expires="9999-12-30")
+    assert key.expires_at == datetime(9999, 12, 31)
+
+
+def test_limits_the_operator_sets_lock_them_against_the_user(alice):
+    """The operator's limits are a ceiling: the user can neither clear nor raise them, but may
+    still rename the key; clearing them all (the operator) unlocks."""
+    key, _ = apikeys.create_key("alice", rpm=5)
+    assert key.limits_locked
+    for change in ({"rpm": ""}, {"rpm": "500"}, {"tpm": "100"}, {"rpm": "4"}):
+        with unchanged(), pytest.raises(Conflict, match="operator set this key's limits") as c:
+            apikeys.update_own_key(alice.id, key.id, name=key.name, **change)
+        assert c.value.param == next(iter(change))
+    # The same values (the page's read-only limits, sent back) and a new name are fine.
+    key = apikeys.update_own_key(alice.id, key.id, name="renamed", rpm="5", tpm="")
+    assert (key.name, key.rpm_limit, key.limits_locked) == ("renamed", 5, True)
+    apikeys.update_key(key.id, rpm=apikeys.DEFAULT)
+    assert not apikeys.get_key(key.id).limits_locked
+    key = apikeys.update_own_key(alice.id, key.id, name="renamed", rpm="50")
+    assert (key.rpm_limit, key.limits_locked) == (50, False)  # the user's own: not locked
+    apikeys.update_key(key.id, concurrency=2)  # the operator again
+    assert apikeys.get_key(key.id).limits_locked
+
+
+def test_limits_the_user_sets_stay_theirs(alice):
+    key, _ = apikeys.create_own_key(alice.id, name="k", rpm="7")
+    assert not key.limits_locked
+    key = apikeys.update_own_key(alice.id, key.id, name="k", rpm="", tpm="", concurrency="")
+    assert key.rpm_limit is None
+    plain, _ = apikeys.create_key("alice")  # an operator key without limits: nothing to lock
+    assert not plain.limits_locked

@@ -10,6 +10,7 @@ from peewee import SqliteDatabase
 
 from app import accounts, config
 from app import db as db_mod
+from app.errors import ServiceError
 from app.migrations import (
     MIGRATIONS,
     Migration,
@@ -402,3 +403,26 @@ def test_v10_adds_announcements_shaped_as_in_a_fresh_schema(any_db, tmp_path):
             _indexes(database, "announcement")) == fresh
     announcements.post("Maintenance", "Down on Sunday 02:00-03:00.")
     assert [a.title for a in announcements.recent()] == ["Maintenance"]
+
+
+def test_v11_locks_the_limits_existing_keys_carry(any_db, tmp_path):
+    """A v10 database's keys gain limits_locked as a fresh one has it: a key with any limit
+    (only the operator could set one before the portal) is locked, one without is not."""
+    from playhouse.migrate import SchemaMigrator
+    from playhouse.migrate import migrate as run_operations
+
+    from app import apikeys
+    database = db_mod.database.obj
+    fresh = {c.name: c.null for c in database.get_columns("api_key")}
+    accounts.add_user("ann", "ann@example.com")
+    limited, _ = apikeys.create_key("ann", tpm=1000)
+    plain, _ = apikeys.create_key("ann")
+    run_operations(SchemaMigrator.from_database(database).drop_column("api_key",
+                                                                      "limits_locked"))
+    stamp(10)
+    assert migrate(database, tmp_path / "backups") == latest_version()
+    assert {c.name: c.null for c in database.get_columns("api_key")} == fresh
+    assert apikeys.get_key(limited.id).limits_locked
+    assert not apikeys.get_key(plain.id).limits_locked
+    with pytest.raises(ServiceError):  # the portal refuses clearing them at once
+        apikeys.update_own_key(limited.user_id, limited.id, name="k", tpm="")

@@ -1,11 +1,12 @@
 """app.registration: the operator's mode decides who may register; a weak password, a missing
 consent or a bad invite writes nothing; a new user has consent recorded and the default group."""
 
+import threading
 
 import pytest
 
 from app import audit, groups, invites, passwords, policy, privacy, registration, settings
-from app.errors import Conflict, ValidationError
+from app.errors import Conflict, ServiceError, ValidationError
 from app.models import Invite, User
 from tests.app.support import unchanged
 
@@ -116,3 +117,75 @@ def test_open_mode_ignores_an_invite_code(open_mode):
     code, row = invites.create_invite(max_uses=1)
     register("ann", invite_code=code)
     assert Invite.get_by_id(row.id).uses == 0
+
+
+def test_a_username_in_another_letter_case_is_taken(open_mode):
+    register("alice")
+    with unchanged(), pytest.raises(Conflict) as info:
+        register("ALICE", email="other@example.com")
+    assert info.value.param == "username"
+    assert info.value.message == "a user named 'alice' already exists"
+
+
+@pytest.mark.parametrize(("mode", "kwargs", "param"), [
+    ("open", {"name": "bob", "email": "ANN@example.com"}, "email"),
+    ("open", {"name": "Ann", "email": "other@example.com"}, "username"),
+    ("invite", {"name": "bob", "email": "bob@example.com", "invite_code": "inv-made-up"},
+     "invite_code"),
+])
+def test_a_refusal_that_can_be_known_costs_no_password_hash(any_db, monkeypatch, mode, kwargs,
+                                                             param):
+    """bcrypt is the slow step: a registration that is refused anyway must not reach it."""
+    settings.set("registration_mode", "open")
+    register("ann")
+    settings.set("registration_mode", mode)
+    hashed: list[str] = []
+    monkeypatch.setattr(passwords, "hash_password", hashed.append)
+    with unchanged(), pytest.raises((Conflict, ValidationError)) as info:
+        register(**kwargs)
+    assert info.value.param == param and hashed == []
+
+
+def test_two_registrations_with_one_email_at_once_make_one_account(open_mode, monkeypatch):
+    """Both pass the early checks before either writes (a barrier after hashing makes sure);
+    the write transactions are serialised, so the second sees the first's account."""
+    from app.db import database
+
+    hash_password = passwords.hash_password
+    threads = 2
+    barrier = threading.Barrier(threads)
+
+    def hash_then_wait(password: str) -> str:
+        hashed = hash_password(password)
+        barrier.wait(timeout=30)
+        return hashed
+
+    monkeypatch.setattr(passwords, "hash_password", hash_then_wait)
+    database.close()  # the main thread holds no connection while the workers race
+    results: list[object] = []
+    lock = threading.Lock()
+
+    def worker(name: str) -> None:
+        database.connect(reuse_if_open=True)
+        try:
+            try:
+                register(name, email="same@example.com")
+                outcome: object = True
+            except ServiceError as exc:
+                outcome = exc.message
+            except Exception as exc:  # noqa: BLE001 - a deadlock or busy error fails the test
+                outcome = exc
+        finally:
+            database.close()
+        with lock:
+            results.append(outcome)
+
+    workers = [threading.Thread(target=worker, args=(f"user{i}",)) for i in range(threads)]
+    for t in workers:
+        t.start()
+    for t in workers:
+        t.join(timeout=60)
+    assert not any(t.is_alive() for t in workers)
+    database.connect(reuse_if_open=True)
+    assert sorted(results, key=str) == [True, "an account with that email already exists"]
+    assert User.select().where(User.email == "same@example.com").count() == 1

@@ -1,10 +1,14 @@
 """The API keys page: a key shown once that works with the openai SDK, revocation seen at
 once, limits kept within the operator's, and nobody else's keys reachable."""
 
+import asyncio
+import html
+import json
 import re
 import ssl
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from pathlib import Path
 
 import aiohttp
 import openai
@@ -155,8 +159,8 @@ async def test_limits_stay_within_the_operators(portal: Portal, browser: Browser
 
 
 async def test_edit_renames_and_sets_limits(portal: Portal, browser: Browser) -> None:
-    make_user("ann")
-    key, _ = apikeys.create_key("ann", name="old", rpm=5)
+    ann = make_user("ann")
+    key, _ = apikeys.create_own_key(ann.id, name="old", rpm="5")
     await browser.sign_in("ann")
     status, page = await browser.get(f"/portal/keys/{key.id}/edit")
     assert status == 200 and 'value="old"' in page and 'value="5"' in page
@@ -222,3 +226,62 @@ async def test_an_expiry_date_is_kept_and_shown(portal: Portal, browser: Browser
     assert f"<td>{day}</td>" in page
     status, page = await create(browser, name="old", expires="2001-01-01")
     assert status == 400 and "Expiry: that date is in the past" in page
+
+
+async def test_limits_the_operator_set_are_a_ceiling_the_user_cannot_change(
+        portal: Portal, browser: Browser) -> None:
+    """The operator's limits on a key show read-only; an edit that clears or raises them (say,
+    with a crafted form) is refused and changes nothing, while the name still changes."""
+    make_user("ann")
+    key, _ = apikeys.create_key("ann", name="metered", rpm=5, concurrency=1)
+    await browser.sign_in("ann")
+    status, page = await browser.get(f"/portal/keys/{key.id}/edit")
+    assert status == 200 and "set by the operator" in page
+    assert 'name="rpm"' not in page and 'name="concurrency"' not in page
+    edit = f"/portal/keys/{key.id}/edit"
+    for limits in ({"rpm": "", "tpm": "", "concurrency": ""}, {"rpm": "500"},
+                   {"concurrency": "0"}):
+        status, page = await browser.post(edit, {"name": "metered", **limits})
+        assert status == 400 and "operator set this key&#39;s limits" in page, limits
+    after = apikeys.get_key(key.id)
+    assert (after.rpm_limit, after.tpm_limit, after.concurrency_limit) == (5, None, 1)
+    # The page's own form (no limit fields) renames it and keeps the limits.
+    status, page = await browser.post(edit, {"name": "renamed"})
+    assert status == 200 and "The key is updated" in page
+    after = apikeys.get_key(key.id)
+    assert (after.name, after.rpm_limit, after.concurrency_limit) == ("renamed", 5, 1)
+    status, page = await browser.get("/portal/keys")
+    assert "set by the operator" in page
+
+
+async def test_the_curl_snippet_quotes_a_hostile_model_name(
+        portal: Portal, browser: Browser, tmp_path: Path) -> None:
+    """A priced model name with a quote and a command in it stays one argument when the
+    snippet is pasted into a shell: bash runs one curl (a fake that records its arguments)
+    and nothing else."""
+    hostile = "m1'\";touch${IFS}pwned;'"
+    providers.add_provider("up-1", "openai", models=[hostile], base_url="http://127.0.0.1:9")
+    pricing.set_price(hostile, *PRICE)
+    make_user("ann")
+    await browser.sign_in("ann")
+    status, page = await create(browser, name="laptop")
+    assert status == 200
+    found = KEY.search(page)
+    assert found
+    snippet = re.search(r'id="snippet-curl">(.*?)</pre>', page, re.DOTALL)
+    assert snippet, page
+    fake = tmp_path / "bin" / "curl"
+    fake.parent.mkdir()
+    fake.write_text('#!/bin/sh\nprintf \'%s\\0\' "$@" >> "$CALLS"\n')
+    fake.chmod(0o755)
+    calls = tmp_path / "calls"
+    shell = await asyncio.create_subprocess_exec(
+        "bash", "-c", html.unescape(snippet.group(1)), cwd=tmp_path,
+        env={"PATH": f"{fake.parent}:/usr/bin:/bin", "CALLS": str(calls)})
+    assert await shell.wait() == 0
+    argv = calls.read_bytes().decode().split("\0")[:-1]
+    assert argv[:5] == [f"{portal.base}/v1/chat/completions",
+                        "-H", f"Authorization: Bearer {found.group(1)}",
+                        "-H", "Content-Type: application/json"]
+    assert argv[5] == "-d" and len(argv) == 7 and json.loads(argv[6])["model"] == hostile
+    assert not (tmp_path / "pwned").exists()

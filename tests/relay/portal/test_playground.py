@@ -170,3 +170,22 @@ async def test_the_stream_carries_the_portal_security_headers(
         assert "Access-Control-Allow-Origin" not in resp.headers
         await resp.read()
     await settled(portal)
+
+
+async def test_the_playground_key_keeps_the_addresses_the_operator_allowed(
+        portal: Portal, browser: Browser, upstream: FakeUpstream) -> None:
+    """As the API refuses a key used from outside its allowed networks, so does the page:
+    the test client comes from 127.0.0.1, outside 10.0.0.0/8."""
+    make_user("ann", balance_micros=10_000_000)
+    await browser.sign_in("ann")
+    key = apikeys.playground_key(accounts.get_user("ann").id)
+    apikeys.update_key(key, cidrs=["10.0.0.0/8"])
+    status, _, body = await ask(browser, model="m1", message="Hi")
+    assert status == 403 and json.loads(body)["error"]["code"] == "ip_not_allowed"
+    status, page = await browser.post("/portal/playground", {"model": "m1", "message": "Hi"})
+    assert status == 403 and "may not be used from your network address" in page
+    assert upstream.requests == []
+    # Allowed from here, it answers.
+    apikeys.update_key(key, cidrs=["127.0.0.0/8"])
+    status, _, body = await ask(browser, model="m1", message="Hi")
+    assert status == 200 and streamed_text(body) == "Hello there!"

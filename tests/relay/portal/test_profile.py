@@ -1,5 +1,5 @@
-"""The Profile page: email and phone changes (a new email needs the current password and must
-be free), a password change that signs out every other browser but this one, audit events,
+"""The Profile page: email and phone changes (either needs the current password; a new email
+must be free), a password change that signs out every other browser but this one, audit events,
 address bans for wrong current passwords, and the sign-in history with new devices."""
 
 import aiohttp
@@ -43,7 +43,8 @@ async def test_shows_own_details_only(portal: Portal, browser: Browser) -> None:
 async def test_phone_change_persists_and_is_audited(portal: Portal, browser: Browser) -> None:
     make_user("alice")
     await browser.sign_in("alice")
-    status, page = await contact(browser, email="alice@example.com", phone="+86 139 1234 5678")
+    status, page = await contact(browser, email="alice@example.com", phone="+86 139 1234 5678",
+                                 current_password=PASSWORD)
     assert status == 200 and "Your profile is saved" in page
     assert 'value="+86 139 1234 5678"' in page
     assert accounts.get_user("alice").phone == "+86 139 1234 5678"
@@ -51,8 +52,20 @@ async def test_phone_change_persists_and_is_audited(portal: Portal, browser: Bro
     assert event.actor == "alice" and event.target == "alice"
     assert event.detail["fields"] == ["phone"] and event.ip == "127.0.0.1"
     # Clearing the phone is a change too.
-    await contact(browser, email="alice@example.com", phone="")
+    await contact(browser, email="alice@example.com", phone="", current_password=PASSWORD)
     assert accounts.get_user("alice").phone is None
+
+
+async def test_phone_change_needs_the_current_password(portal: Portal, browser: Browser) -> None:
+    """A borrowed session must not move the account's phone (its recovery contact) away."""
+    make_user("alice")
+    await browser.sign_in("alice")
+    for current in ("", "not my password"):
+        status, page = await contact(browser, email="alice@example.com", phone="+1 555 0100",
+                                     current_password=current)
+        assert status == 400 and "The current password is wrong" in page
+    assert accounts.get_user("alice").phone is None
+    assert not [e for e in audits("user.update") if e.actor == "alice"]
 
 
 async def test_email_change_needs_the_current_password(portal: Portal, browser: Browser) -> None:
