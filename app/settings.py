@@ -169,6 +169,16 @@ SPECS: dict[str, Spec] = {
                                    label="Portal session lifetime"),
     # --- payments (issue 17): add payment settings right below this line ---
     # --- mail (issue 17): add SMTP settings right below this line ---
+    "smtp_host": Spec("", str, "SMTP server that sends RelayDesk's email (empty = no email)",
+                      label="SMTP server"),
+    "smtp_port": Spec(587, _int_range(1, 65535), "SMTP port (587 STARTTLS, 465 SSL, 25 none)",
+                      label="SMTP port"),
+    "smtp_security": Spec("starttls", _choice("none", "starttls", "ssl"),
+                          "SMTP connection security: none, starttls or ssl",
+                          label="SMTP security"),
+    "smtp_username": Spec("", str, "SMTP user name (empty = no login); the password is in the "
+                          "OS keyring", label="SMTP user name"),
+    "mail_from": Spec("", str, "Sender address of RelayDesk's email", label="Sender address"),
     # --- notifications (issue 17): add notification settings right below this line ---
 }
 
