@@ -39,6 +39,7 @@ from app.models import (
     JSONField,
     ModelPrice,
     Provider,
+    RedemptionCode,
     RequestLog,
     SchemaVersion,
     SignIn,
@@ -172,6 +173,11 @@ def _key_limits_locked(db: Database) -> None:
         | ApiKey.concurrency_limit.is_null(False)).execute()
 
 
+def _redemption_codes(db: Database) -> None:
+    """Redemption codes (issue 17)."""
+    db.create_tables([RedemptionCode], safe=True)
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema", _initial),
     Migration(2, "admin tokens, IP bans, per-key rate limits", _security),
@@ -184,6 +190,7 @@ MIGRATIONS: list[Migration] = [
     Migration(9, "user portal: invites, sessions, sign-ins, deletion requests", _portal),
     Migration(10, "announcements", _announcements),
     Migration(11, "API keys: limits the operator set are locked", _key_limits_locked),
+    Migration(14, "redemption codes", _redemption_codes),
 ]
 
 

@@ -340,6 +340,27 @@ class Announcement(BaseModel):
     created_by = CharField(max_length=64, default="admin")
 
 
+class RedemptionCode(BaseModel):
+    """A prepaid code worth a fixed amount, usable once (migration 14). Only a SHA-256 of the
+    code is stored; it is shown once, when generated."""
+
+    code_hash = CharField(max_length=64, unique=True)
+    prefix = CharField(max_length=32)
+    amount_micros = BigIntegerField()
+    status = CharField(max_length=16, default="active", index=True)  # active|used|disabled
+    expires_at = DateTimeField(null=True)
+    batch = CharField(max_length=32, index=True)  # the codes generated together
+    note = CharField(max_length=200, null=True)
+    created_at = DateTimeField(default=clock.now)
+    created_by = CharField(max_length=64, default="admin")
+    # The payment record survives its user's deletion; the code keeps only that it was used.
+    used_by = ForeignKeyField(User, null=True, backref="redeemed_codes", on_delete="SET NULL")
+    used_by_id: int | None
+    used_at = DateTimeField(null=True)
+    order_no = CharField(max_length=40, null=True)  # the recharge record it made
+    disabled_at = DateTimeField(null=True)
+
+
 class SchemaVersion(BaseModel):
     """Single-row table holding the applied migration number."""
 
@@ -350,4 +371,5 @@ ALL_MODELS: list[type[BaseModel]] = [
     UserGroup, User, ApiKey, Provider, ModelPrice, LedgerEntry, RechargeRecord, Reservation,
     RequestLog, Setting, AuditEvent, AdminToken, IpBan, SchemaVersion,
     Invite, WebSession, SignIn, DeletionRequest, Announcement,
+    RedemptionCode,
 ]

@@ -9,7 +9,7 @@ from app.ledger import Kind
 from app.models import RechargeRecord, User
 from app.money import format_amount
 
-METHODS = ("manual", "cash", "bank", "alipay", "wechat", "epay", "hupijiao")
+METHODS = ("manual", "cash", "bank", "alipay", "wechat", "epay", "hupijiao", "code")
 
 
 def new_order_no() -> str:

@@ -16,6 +16,7 @@ from app.cli import (
     announcements,
     backups,
     billing,
+    codes,
     groups,
     keys,
     logs,
@@ -48,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
                              "(what \"Start RelayDesk when I log in\" uses)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in (users, groups, keys, providers, billing, logs, privacy, retention, backups,
-                   stats, security, portal, announcements):
+                   stats, security, portal, announcements, codes):
         module.register(sub)
     _register_optional(sub)
     return parser

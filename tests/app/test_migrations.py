@@ -426,3 +426,20 @@ def test_v11_locks_the_limits_existing_keys_carry(any_db, tmp_path):
     assert not apikeys.get_key(plain.id).limits_locked
     with pytest.raises(ServiceError):  # the portal refuses clearing them at once
         apikeys.update_own_key(limited.user_id, limited.id, name="k", tpm="")
+
+
+def test_v14_adds_redemption_codes_shaped_as_in_a_fresh_schema(any_db, tmp_path):
+    """A v13 database gains redemption codes as a fresh one has them, redeemable at once."""
+    from app import redemption
+    database = db_mod.database.obj
+    fresh = ({c.name: c.null for c in database.get_columns("redemption_code")},
+             _indexes(database, "redemption_code"), _foreign_keys(database, "redemption_code"))
+    database.execute_sql('DROP TABLE "redemption_code"')
+    stamp(13)
+    assert migrate(database, tmp_path / "backups") == latest_version()
+    assert ({c.name: c.null for c in database.get_columns("redemption_code")},
+            _indexes(database, "redemption_code"),
+            _foreign_keys(database, "redemption_code")) == fresh
+    ann = accounts.add_user("ann", "ann@example.com")
+    [item] = redemption.generate(1, 2_000_000)
+    assert redemption.redeem(ann.id, item.code).amount_micros == 2_000_000
