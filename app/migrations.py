@@ -39,6 +39,7 @@ from app.models import (
     JSONField,
     ModelPrice,
     Provider,
+    RechargeRecord,
     RedemptionCode,
     RequestLog,
     SchemaVersion,
@@ -178,6 +179,30 @@ def _redemption_codes(db: Database) -> None:
     db.create_tables([RedemptionCode], safe=True)
 
 
+def _gateway_orders(db: Database) -> None:
+    """Online top-ups (issue 17): a recharge record can be a gateway order, pending until paid."""
+    table = RechargeRecord._meta.table_name
+    have = {c.name for c in db.get_columns(table)}
+    fields = ("gateway", "trade_no", "pay_type", "expires_at")
+    run_operations(*[_migrator(db).add_column(table, name, getattr(RechargeRecord, name))
+                     for name in fields if name not in have])
+
+
+def _notifications(db: Database) -> None:
+    """Per-user notification state and password-reset links (issue 17)."""
+    table = User._meta.table_name
+    have = {c.name for c in db.get_columns(table)}
+    ops = _migrator(db)
+    fields = {"lang": User.lang,
+              "low_balance_threshold_micros": User.low_balance_threshold_micros,
+              "low_balance_warned": User.low_balance_warned,
+              "email_opt_outs": User.email_opt_outs,
+              "unsubscribe_token": User.unsubscribe_token}
+    run_operations(*[ops.add_column(table, name, field) for name, field in fields.items()
+                     if name not in have])
+    db.create_tables([PasswordReset], safe=True)
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema", _initial),
     Migration(2, "admin tokens, IP bans, per-key rate limits", _security),
@@ -190,6 +215,7 @@ MIGRATIONS: list[Migration] = [
     Migration(9, "user portal: invites, sessions, sign-ins, deletion requests", _portal),
     Migration(10, "announcements", _announcements),
     Migration(11, "API keys: limits the operator set are locked", _key_limits_locked),
+    Migration(13, "recharge records as online gateway orders", _gateway_orders),
     Migration(14, "redemption codes", _redemption_codes),
 ]
 

@@ -166,12 +166,17 @@ class RechargeRecord(BaseModel):
     user_id: int
     amount_micros = BigIntegerField()
     method = CharField(max_length=32, default="manual")
-    status = CharField(max_length=24, default="paid")  # pending|paid|partially_refunded|refunded
+    status = CharField(max_length=24, default="paid")  # pending|expired|paid|(partially_)refunded
     created_at = DateTimeField(default=clock.now, index=True)
     paid_at = DateTimeField(null=True)
     refunded_micros = BigIntegerField(default=0)
     refunded_at = DateTimeField(null=True)
     note = CharField(max_length=500, null=True)
+    # Online top-ups (issue 17, migration 13): pending until the gateway confirms, expired after.
+    gateway = CharField(max_length=16, null=True)  # epay|hupijiao; None for manual recharges
+    trade_no = CharField(max_length=64, null=True)  # the gateway's own trade number
+    pay_type = CharField(max_length=16, null=True)  # alipay|wxpay
+    expires_at = DateTimeField(null=True)
 
 
 class Reservation(BaseModel):

@@ -61,6 +61,25 @@ def _currency(value: Any) -> str:
     return text
 
 
+def _http_url(value: Any) -> str:
+    """Payments (issue 17): an http(s) base address without a trailing slash, or empty."""
+    text = str(value).strip().rstrip("/")
+    if text and (not text.startswith(("http://", "https://")) or len(text) > 300
+                 or any(c.isspace() or ord(c) < 32 for c in text)):
+        raise ValidationError("{field} must be an http:// or https:// address",
+                              field=ANY_FIELD)
+    return text
+
+
+def _short_text(value: Any) -> str:
+    """Payments (issue 17): a merchant id or appid, one line."""
+    text = str(value).strip()
+    if len(text) > 64 or any(c.isspace() or ord(c) < 32 for c in text):
+        raise ValidationError("{field} must be at most 64 characters without spaces",
+                              field=ANY_FIELD)
+    return text
+
+
 @dataclass(frozen=True, slots=True)
 class Spec:
     """``label`` names the setting in words, as the Settings page does, for error messages."""
@@ -168,6 +187,21 @@ SPECS: dict[str, Spec] = {
                                    "A portal session ends this long after sign-in, in use or not",
                                    label="Portal session lifetime"),
     # --- payments (issue 17): add payment settings right below this line ---
+    "payments_epay_url": Spec("", _http_url, "Epay gateway address (submit.php and api.php "
+                              "are under it); empty turns Epay off", label="Epay gateway URL"),
+    "payments_epay_pid": Spec("", _short_text, "Epay merchant id (pid); the merchant key is "
+                              "in the keyring", label="Epay merchant id"),
+    "payments_hupijiao_url": Spec("https://api.xunhupay.com", _http_url,
+                                  "HupiJiao gateway address (payment/do.html is under it)",
+                                  label="HupiJiao gateway URL"),
+    "payments_hupijiao_appid": Spec("", _short_text, "HupiJiao appid; empty turns HupiJiao off "
+                                    "(the appsecret is in the keyring)", label="HupiJiao appid"),
+    "public_base_url": Spec("", _http_url, "Address the internet reaches this relay at (for "
+                            "gateway notifies); empty: orders are confirmed by asking the gateway",
+                            label="Public base URL"),
+    "payments_order_expiry_minutes": Spec(30, _int_range(5, 1440),
+                                          "An unpaid top-up order expires after",
+                                          label="Top-up order expiry"),
     # --- mail (issue 17): add SMTP settings right below this line ---
     "smtp_host": Spec("", str, "SMTP server that sends RelayDesk's email (empty = no email)",
                       label="SMTP server"),

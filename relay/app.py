@@ -14,7 +14,7 @@ from app import billing, settings
 from app.billing import Settlement
 from app.config import Config
 from app.quickwrite import QuickWriter
-from relay import admin, cors, errors, handlers, jobs, portal
+from relay import admin, cors, errors, handlers, jobs, payments, portal
 from relay.accounting import Accountant
 from relay.auth import KeyCache
 from relay.backup_job import start_backup_job
@@ -154,6 +154,7 @@ def create_app(options: RelayOptions | None = None, config: Config | None = None
     app.router.add_get("/healthz", handlers.healthz)
     admin.setup(app)
     portal.setup(app)
+    payments.setup(app)
     return app
 
 
