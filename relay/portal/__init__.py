@@ -21,12 +21,13 @@ from relay.portal import (
     privacy,
     profile,
     recharges,
+    redeem,
     usage,
 )
 from relay.portal.common import PORTAL, PREFIX, add_security_headers, portal_middleware
 from relay.portal.housekeeping import session_sweeper
 
-PAGES = (account, home, keys, models, playground, usage, recharges, profile, privacy)
+PAGES = (account, home, keys, models, playground, usage, recharges, redeem, profile, privacy)
 
 
 async def _to_portal(request: web.Request) -> web.StreamResponse:
