@@ -120,7 +120,7 @@ def view(row: RedemptionCode) -> dict[str, Any]:
             "status": row.status, "expired": row.status == "active" and expired(row),
             "expires_at": views.iso(row.expires_at), "batch": row.batch, "note": row.note,
             "created_at": views.iso(row.created_at), "created_by": row.created_by,
-            "used_by": row.used_by.username if row.used_by_id else None,
+            "used_by": row.used_by.username if row.used_by is not None else None,
             "used_at": views.iso(row.used_at), "order_no": row.order_no}
 
 
@@ -181,4 +181,16 @@ def redeem(user_id: int, code: str | None, *, ip: str | None = None) -> Recharge
                      detail={"code_id": row.id, "order_no": record.order_no,
                              "amount_micros": row.amount_micros})
         notify.recharge_receipt(record)
+    return record
+
+
+def own_redemption(user_id: int, order_no: str) -> RechargeRecord:
+    """The user's own recharge made by a code (the page shown after redeeming); anything else,
+    another user's order included, is not found."""
+    record = RechargeRecord.get_or_none(
+        (RechargeRecord.order_no == (order_no or "").strip()[:40])
+        & (RechargeRecord.user == user_id) & (RechargeRecord.method == METHOD))
+    if record is None:
+        raise NotFound("there is no recharge with order number {order_no!r}", param="order_no",
+                       order_no=order_no)
     return record
