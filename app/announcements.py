@@ -1,7 +1,7 @@
 """The operator's announcements to the people who use the relay, shown on the portal's home
 page (and, with notifications, emailed). Not personal data: no user is named in one."""
 
-from app import audit
+from app import audit, notify
 from app.db import write_transaction
 from app.errors import NotFound, ValidationError
 from app.models import Announcement
@@ -23,8 +23,9 @@ def _text(value: str | None, field: str, maximum: int) -> str:
     return text
 
 
-def post(title: str, body: str, *, actor: str = "admin") -> Announcement:
-    """Publish an announcement; every portal user sees it on their home page."""
+def post(title: str, body: str, *, actor: str = "admin", email: bool = False) -> Announcement:
+    """Publish an announcement; every portal user sees it on their home page, and with
+    ``email`` it is also mailed to every user who has not opted out."""
     # field= by keyword: tests/gui/test_error_texts.py finds field names given that way.
     clean_title = _text(title, field="Title", maximum=TITLE_MAX)
     clean_body = _text(body, field="Body", maximum=BODY_MAX)
@@ -32,6 +33,8 @@ def post(title: str, body: str, *, actor: str = "admin") -> Announcement:
         row = Announcement.create(title=clean_title, body=clean_body, created_by=actor[:64])
         audit.record("announcement.post", actor=actor, target=str(row.id),
                      detail={"title": clean_title})
+        if email:
+            notify.announcement(row)
     return row
 
 

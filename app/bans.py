@@ -7,7 +7,7 @@ database so every relay process, the GUI and the CLI see them, and the operator 
 
 from datetime import datetime, timedelta
 
-from app import audit, clock, events, settings
+from app import audit, clock, events, notify, settings
 from app.db import write_transaction
 from app.errors import NotFound, ValidationError
 from app.models import AuditEvent, IpBan
@@ -56,6 +56,7 @@ def ban(ip: str, *, reason: str, failures: int = 0, minutes: int | None = None,
         audit.record(BANNED, actor=actor, target=address, ip=address,
                      detail={"reason": reason, "failures": failures, "minutes": length,
                              "ban_id": row.id})
+        notify.address_banned(row)
     events.emit(events.BANS)
     return row
 

@@ -72,6 +72,14 @@ class User(BaseModel):
     # NULL reads as the "default" group; the service always sets it (migration 8).
     group = ForeignKeyField(UserGroup, null=True, backref="users", on_delete="SET NULL")
     group_id: int | None
+    # Notifications (migration 15): the language mail is written in (None: the relay's
+    # setting), the low-balance threshold (None: the global setting), whether this crossing
+    # below it was warned of, the mail kinds opted out of, and the unsubscribe links' token.
+    lang = CharField(max_length=8, null=True)
+    low_balance_threshold_micros = BigIntegerField(null=True)
+    low_balance_warned = BooleanField(default=False)
+    email_opt_outs = JSONField(null=True)
+    unsubscribe_token = CharField(max_length=64, null=True, unique=True)
 
 
 class ApiKey(BaseModel):
@@ -366,6 +374,18 @@ class RedemptionCode(BaseModel):
     disabled_at = DateTimeField(null=True)
 
 
+class PasswordReset(BaseModel):
+    """An emailed one-time password-reset link (migration 15). Only a SHA-256 of its token is
+    stored; it expires and is used at most once."""
+
+    user = ForeignKeyField(User, backref="password_resets", on_delete="CASCADE")
+    user_id: int
+    token_hash = CharField(max_length=64, unique=True)
+    created_at = DateTimeField(default=clock.now)
+    expires_at = DateTimeField(index=True)
+    used_at = DateTimeField(null=True)
+
+
 class SchemaVersion(BaseModel):
     """Single-row table holding the applied migration number."""
 
@@ -375,6 +395,6 @@ class SchemaVersion(BaseModel):
 ALL_MODELS: list[type[BaseModel]] = [
     UserGroup, User, ApiKey, Provider, ModelPrice, LedgerEntry, RechargeRecord, Reservation,
     RequestLog, Setting, AuditEvent, AdminToken, IpBan, SchemaVersion,
-    Invite, WebSession, SignIn, DeletionRequest, Announcement,
+    Invite, WebSession, SignIn, DeletionRequest, Announcement, PasswordReset,
     RedemptionCode,
 ]

@@ -8,7 +8,7 @@ Announcing a major version by email comes with the notifications issue; this rec
 from dataclasses import dataclass
 from datetime import date
 
-from app import audit, settings
+from app import audit, notify, settings
 from app.db import write_transaction
 from app.errors import ValidationError
 from app.models import User
@@ -56,6 +56,7 @@ def publish(version: str, *, major: bool, actor: str = "admin") -> PolicyState:
         settings.set("policy_version", text, actor=actor)
         if major:
             settings.set("policy_major_version", text, actor=actor)
+            notify.policy_published(text)
         audit.record("policy.publish", actor=actor, target=text, detail={"major": major})
     return current()
 

@@ -2,7 +2,7 @@
 
 import secrets
 
-from app import accounts, audit, clock, ledger
+from app import accounts, audit, clock, ledger, notify
 from app.db import write_transaction
 from app.errors import Conflict, NotFound, ValidationError
 from app.ledger import Kind
@@ -44,6 +44,7 @@ def recharge(username: str, amount_micros: int, *, method: str = "manual",
         audit.record("recharge", actor=actor, target=user.username,
                      detail={"order_no": record.order_no, "amount_micros": amount_micros,
                              "method": method})
+        notify.recharge_receipt(record)
     return record
 
 

@@ -80,6 +80,13 @@ def _short_text(value: Any) -> str:
     return text
 
 
+def _optional_email(value: Any) -> str:
+    """An email address or "" (notifications' operator_email)."""
+    from app.accounts import validate_email  # accounts builds on this module
+
+    return validate_email(str(value or ""), required=False) or ""
+
+
 @dataclass(frozen=True, slots=True)
 class Spec:
     """``label`` names the setting in words, as the Settings page does, for error messages."""
@@ -214,6 +221,13 @@ SPECS: dict[str, Spec] = {
                           "OS keyring", label="SMTP user name"),
     "mail_from": Spec("", str, "Sender address of RelayDesk's email", label="Sender address"),
     # --- notifications (issue 17): add notification settings right below this line ---
+    "low_balance_threshold_micros": Spec(
+        1_000_000, _int_range(0, 10**15),
+        "Users are emailed once when their balance falls below this, in micro-units "
+        "(0 = never; a user may set their own)", label="Low-balance warning threshold"),
+    "operator_email": Spec("", _optional_email,
+                           "Where security alerts for the operator (address bans) are sent",
+                           label="Operator's email"),
 }
 
 

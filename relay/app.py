@@ -23,6 +23,7 @@ from relay.clientip import CLIENT_IP
 from relay.dbexec import DatabaseExecutor
 from relay.guard import Guard
 from relay.limits import RateLimiter
+from relay.notify_job import notify_job
 from relay.outbound import Outbound
 from relay.pool import ProviderPool
 from relay.portal import common as portal_web
@@ -145,6 +146,7 @@ def create_app(options: RelayOptions | None = None, config: Config | None = None
     app.on_response_prepare.append(cors.add_cors_headers)
     app.on_response_prepare.append(handlers.add_relay_headers)
     app.cleanup_ctx.append(_lifecycle)
+    app.cleanup_ctx.append(notify_job)  # low-balance warnings (issue 17)
     app.on_shutdown.append(_wind_down_streams)
     for prefix in API_PREFIXES:
         app.router.add_post(f"{prefix}/chat/completions", handlers.chat_completions)

@@ -17,17 +17,20 @@ from relay.portal import (
     home,
     keys,
     models,
+    notifications,
     playground,
     privacy,
     profile,
     recharges,
     redeem,
+    reset,
     usage,
 )
 from relay.portal.common import PORTAL, PREFIX, add_security_headers, portal_middleware
 from relay.portal.housekeeping import session_sweeper
 
-PAGES = (account, home, keys, models, playground, usage, recharges, redeem, profile, privacy)
+PAGES = (account, home, keys, models, playground, usage, recharges, redeem, profile, privacy,
+         reset, notifications)
 
 
 async def _to_portal(request: web.Request) -> web.StreamResponse:

@@ -2,7 +2,7 @@
 
 from aiohttp import web
 
-from app import policy, privacy, registration, settings, signins, websessions
+from app import notify, policy, privacy, registration, settings, signins, websessions
 from app.adminauth import LockedOut
 from app.errors import ServiceError
 from relay.portal import i18n
@@ -49,7 +49,7 @@ async def signin(request: web.Request) -> web.StreamResponse:
     ip, agent = client_address(request), request.headers.get("User-Agent")
     who = visitor(request)
     try:
-        user, _ = await run_password(_sign_in, username, password, ip, agent)
+        user, attempt = await run_password(_sign_in, username, password, ip, agent)
     except (LockedOut, ServiceError) as exc:
         if isinstance(exc, LockedOut) or exc.param == "password":
             # Every refused guess counts toward an address ban, those during a lockout too;
@@ -62,6 +62,7 @@ async def signin(request: web.Request) -> web.StreamResponse:
         token, _ = await run_db(request, websessions.start_session, user, ip, agent,
                                 previous_token=who.token)
         hours = await run_db(request, settings.get, "session_absolute_hours")
+        await run_db(request, notify.signed_in, user.id, attempt.id, who.lang)
         response = redirect(target)
         start_session_cookie(request, response, token, int(hours) * 3600)
         return response
