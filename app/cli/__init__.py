@@ -20,6 +20,7 @@ from app.cli import (
     groups,
     keys,
     logs,
+    mail,
     portal,
     privacy,
     providers,
@@ -49,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
                              "(what \"Start RelayDesk when I log in\" uses)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in (users, groups, keys, providers, billing, logs, privacy, retention, backups,
-                   stats, security, portal, announcements, codes):
+                   stats, security, portal, announcements, codes, mail):
         module.register(sub)
     _register_optional(sub)
     return parser

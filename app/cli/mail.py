@@ -1,0 +1,88 @@
+"""`relaydesk mail settings|test|list|retry`: the operator's side of outgoing email (the GUI's
+Mail page). Mail is sent by the running relay's mail job; these commands configure it, queue a
+test email and show or retry the queue."""
+
+import argparse
+
+from app import mailer, mailqueue, settings, views
+from app.cli.output import Output
+from app.cli.users import read_secret_stdin
+from app.db import write_transaction
+from app.models import MailMessage
+
+COLUMNS = [("id", "ID"), ("status", "STATUS"), ("kind", "KIND"), ("to", "TO"),
+           ("subject", "SUBJECT"), ("attempts", "TRIES"), ("created_at", "QUEUED"),
+           ("sent_at", "SENT"), ("last_error", "LAST ERROR")]
+# option name -> setting key
+SETTING_OPTIONS = {"host": "smtp_host", "port": "smtp_port", "security": "smtp_security",
+                   "username": "smtp_username", "sender": "mail_from"}
+
+
+def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    p = sub.add_parser("mail", help="outgoing email: SMTP settings, test email, the queue")
+    cmds = p.add_subparsers(dest="mail_cmd", required=True, metavar="COMMAND")
+    conf = cmds.add_parser("settings", help="show the SMTP settings, or change those given")
+    conf.add_argument("--host", help="SMTP server (empty turns email off)")
+    conf.add_argument("--port", help="SMTP port (587 STARTTLS, 465 SSL, 25 none)")
+    conf.add_argument("--security", choices=("none", "starttls", "ssl"))
+    conf.add_argument("--username", help="SMTP user name (empty = no login)")
+    conf.add_argument("--from", dest="sender", metavar="ADDRESS", help="sender address")
+    conf.add_argument("--password-stdin", action="store_true",
+                      help="read the SMTP password from stdin into the OS keyring")
+    conf.add_argument("--clear-password", action="store_true",
+                      help="remove the SMTP password from the OS keyring")
+    conf.set_defaults(handler=mail_settings)
+    test = cmds.add_parser("test", help="queue a test email; the running relay sends it")
+    test.add_argument("address")
+    test.set_defaults(handler=mail_test)
+    listing = cmds.add_parser("list", help="the newest emails, or those with --status")
+    listing.add_argument("--status", choices=(*mailqueue.STATUSES, "all"), default="all")
+    listing.add_argument("--limit", type=int, default=100)
+    listing.set_defaults(handler=mail_list)
+    retry = cmds.add_parser("retry", help="send a failed email again")
+    retry.add_argument("message_id", type=int, metavar="ID")
+    retry.set_defaults(handler=mail_retry)
+
+
+def message_view(row: MailMessage) -> dict[str, object]:
+    """One queued email as the CLI and the admin API show it (no bodies: they can be long)."""
+    return {"id": row.id, "status": row.status, "kind": row.kind, "to": row.to_addr,
+            "subject": row.subject, "attempts": row.attempts,
+            "created_at": views.iso(row.created_at), "sent_at": views.iso(row.sent_at),
+            "next_attempt_at": views.iso(row.next_attempt_at) if row.status == "queued"
+            else None, "last_error": row.last_error, "user_id": row.user_id}
+
+
+def settings_view() -> dict[str, object]:
+    """The SMTP settings, and whether a password is stored (never the password)."""
+    return {**{option: settings.get(key) for option, key in SETTING_OPTIONS.items()},
+            "password": "set" if mailer.has_password() else "not set"}
+
+
+def mail_settings(args: argparse.Namespace, out: Output) -> None:
+    changes = {key: getattr(args, option) for option, key in SETTING_OPTIONS.items()
+               if getattr(args, option) is not None}
+    values = {key: settings.parse(key, value) for key, value in changes.items()}  # all or none
+    secret = read_secret_stdin("SMTP password") if args.password_stdin else None
+    if secret is not None or args.clear_password:
+        mailer.set_password(secret)
+    with write_transaction():
+        for key, value in values.items():
+            settings.set(key, value, actor="cli")
+    out.item(settings_view())
+
+
+def mail_test(args: argparse.Namespace, out: Output) -> None:
+    row = mailqueue.send_test(args.address, actor="cli")
+    out.item(message_view(row), text=f"test email {row.id} to {row.to_addr} queued; the running "
+                                     "relay sends it within seconds (`relaydesk mail list`)")
+
+
+def mail_list(args: argparse.Namespace, out: Output) -> None:
+    status = None if args.status == "all" else args.status
+    out.table([message_view(r) for r in mailqueue.list_messages(status, args.limit)], COLUMNS)
+
+
+def mail_retry(args: argparse.Namespace, out: Output) -> None:
+    row = mailqueue.retry(args.message_id, actor="cli")
+    out.item(message_view(row), text=f"email {row.id} queued again")
