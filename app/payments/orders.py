@@ -6,6 +6,7 @@ only one of any number of repeated or concurrent confirmations through.
 """
 
 import enum
+import re
 from datetime import timedelta
 
 from app import accounts, audit, clock, ledger, notify, recharges, settings
@@ -15,10 +16,11 @@ from app.ledger import Kind
 from app.models import RechargeRecord, User
 from app.payments import gateways
 from app.payments.epay import PAY_TYPES, Notice
-from app.payments.money import CENT
+from app.payments.money import CENT, parse_yuan
 
 MIN_MICROS = CENT  # 0.01
 MAX_MICROS = 100_000 * 1_000_000
+_AMOUNT = re.compile(r"[0-9]{1,6}(\.[0-9]{1,2})?")
 GATEWAY_STATUSES = ("pending", "paid", "expired", "partially_refunded", "refunded")
 
 
@@ -31,6 +33,16 @@ class Outcome(enum.StrEnum):
     UNKNOWN_ORDER = "unknown_order"
     EXPIRED = "expired"
     MISMATCH = "mismatch"
+
+
+def parse_amount(text: str) -> int:
+    """The amount a user typed (yuan, at most two decimals) in micros."""
+    raw = (text or "").strip()
+    if not _AMOUNT.fullmatch(raw):
+        raise ValidationError("Amount must be a number such as 10 or 9.99", param="amount")
+    micros = parse_yuan(raw)
+    assert micros is not None  # the pattern admits only exact decimals
+    return micros
 
 
 def create_order(user_id: int, amount_micros: int, gateway: str, pay_type: str = "alipay"

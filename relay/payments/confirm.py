@@ -6,7 +6,8 @@ receives notifies."""
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
+from typing import Any
 
 import aiohttp
 from aiohttp import web
@@ -21,6 +22,8 @@ log = logging.getLogger(__name__)
 
 HTTP = web.AppKey("payments_http", aiohttp.ClientSession)
 POLL_S = 60.0
+# The relay app, or a request's ``config_dict`` (the portal is a sub-application).
+Config = Mapping[Any, Any]
 
 
 def _gateway_or_none(name: str) -> Gateway | None:
@@ -30,12 +33,12 @@ def _gateway_or_none(name: str) -> Gateway | None:
         return None
 
 
-async def load_gateway(app: web.Application, name: str) -> Gateway | None:
+async def load_gateway(app: Config, name: str) -> Gateway | None:
     """The gateway's configuration (settings and keyring, off the event loop)."""
     return await app[STATE].dbx.run(_gateway_or_none, name)
 
 
-async def confirm_by_query(app: web.Application, gw: Gateway, order_no: str) -> Outcome | None:
+async def confirm_by_query(app: Config, gw: Gateway, order_no: str) -> Outcome | None:
     """Ask the gateway about one order and credit it if paid; ``None`` if it could not be
     asked or does not know the order."""
     try:
@@ -52,7 +55,7 @@ async def confirm_by_query(app: web.Application, gw: Gateway, order_no: str) -> 
     return outcome
 
 
-async def confirm_order(app: web.Application, order_no: str, gateway: str) -> None:
+async def confirm_order(app: Config, order_no: str, gateway: str) -> None:
     """The user came back from the gateway: ask about their order now."""
     gw = await load_gateway(app, gateway)
     if gw is not None:

@@ -48,7 +48,7 @@ def _reply(text: str) -> web.Response:
 async def _handle(request: web.Request, name: str, params: Mapping[str, str] | None
                   ) -> Outcome | None:
     """Verify and confirm; ``None`` when the message is not genuine."""
-    gw = await load_gateway(request.app, name)
+    gw = await load_gateway(request.config_dict, name)
     if gw is None or params is None:
         return None
     protocol = epay if name == "epay" else hupijiao

@@ -24,13 +24,14 @@ from relay.portal import (
     recharges,
     redeem,
     reset,
+    topup,
     usage,
 )
 from relay.portal.common import PORTAL, PREFIX, add_security_headers, portal_middleware
 from relay.portal.housekeeping import session_sweeper
 
 PAGES = (account, home, keys, models, playground, usage, recharges, redeem, profile, privacy,
-         reset, notifications)
+         reset, notifications, topup)
 
 
 async def _to_portal(request: web.Request) -> web.StreamResponse:

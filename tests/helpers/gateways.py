@@ -133,7 +133,7 @@ class EpaySimulator(_Simulator):
             "out_trade_no": order.out_trade_no, "type": order.pay_type, "pid": int(self.pid),
             "name": order.name, "money": order.money, "status": 1 if order.paid else 0})
 
-    def notify_fields(self, out_trade_no: str, **override: str) -> dict[str, str]:
+    def notify_fields(self, out_trade_no: str, /, **override: str) -> dict[str, str]:
         """The signed notify for a paid order; ``override`` changes fields BEFORE signing
         (a genuine notify saying something else); tamper after signing to fake one."""
         order = self.orders[out_trade_no]
@@ -206,7 +206,7 @@ class HupijiaoSimulator(_Simulator):
             "open_order_id": order.trade_no, "transaction_id": "42" + order.trade_no,
             "total_fee": order.money}})
 
-    def notify_fields(self, trade_order_id: str, **override: str) -> dict[str, str]:
+    def notify_fields(self, trade_order_id: str, /, **override: str) -> dict[str, str]:
         order = self.orders[trade_order_id]
         fields = {"trade_order_id": trade_order_id, "total_fee": order.money,
                   "transaction_id": "42" + order.trade_no, "open_order_id": order.trade_no,
