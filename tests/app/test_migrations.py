@@ -443,3 +443,29 @@ def test_v14_adds_redemption_codes_shaped_as_in_a_fresh_schema(any_db, tmp_path)
     ann = accounts.add_user("ann", "ann@example.com")
     [item] = redemption.generate(1, 2_000_000)
     assert redemption.redeem(ann.id, item.code).amount_micros == 2_000_000
+
+
+def test_v13_adds_gateway_order_fields_shaped_as_in_a_fresh_schema(any_db, tmp_path):
+    """A v12 database's recharge records gain the gateway order fields as a fresh one has
+    them; an existing recharge keeps its values and has none of them."""
+    from playhouse.migrate import SchemaMigrator
+    from playhouse.migrate import migrate as run_operations
+
+    from app import recharges
+    from app.payments import orders
+    database = db_mod.database.obj
+    table = "recharge_record"
+    fresh = ({c.name: c.null for c in database.get_columns(table)}, _indexes(database, table))
+    accounts.add_user("ann", "ann@example.com")
+    old = recharges.recharge("ann", 5_000_000)
+    migrator = SchemaMigrator.from_database(database)
+    run_operations(*[migrator.drop_column(table, name)
+                     for name in ("gateway", "trade_no", "pay_type", "expires_at")])
+    stamp(12)
+    assert migrate(database, tmp_path / "backups") == latest_version()
+    assert ({c.name: c.null for c in database.get_columns(table)},
+            _indexes(database, table)) == fresh
+    kept = recharges.get_recharge(old.order_no)
+    assert (kept.amount_micros, kept.status, kept.gateway, kept.expires_at) == (
+        5_000_000, "paid", None, None)
+    assert orders.list_orders() == []
