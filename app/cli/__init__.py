@@ -21,6 +21,7 @@ from app.cli import (
     keys,
     logs,
     mail,
+    payments,
     portal,
     privacy,
     providers,
@@ -50,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
                              "(what \"Start RelayDesk when I log in\" uses)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in (users, groups, keys, providers, billing, logs, privacy, retention, backups,
-                   stats, security, portal, announcements, codes, mail):
+                   stats, security, portal, announcements, codes, mail, payments):
         module.register(sub)
     _register_optional(sub)
     return parser

@@ -77,3 +77,26 @@ def notify_url(name: str, origin: str | None = None) -> str:
 def return_url(name: str, order_no: str, origin: str | None = None) -> str:
     # in the path: some gateways append "?their=params" to the URL as given
     return f"{base_url(origin)}/pay/{name}/return/{order_no}"
+
+
+def configure(name: str, *, url: str | None = None, merchant_id: str | None = None,
+              key: str | None = None, actor: str = "admin") -> dict[str, object]:
+    """Change a gateway's address, merchant id and/or key (the GUI, CLI and admin API)."""
+    url_key, id_key = _SETTINGS[check_name(name)]
+    parsed_url = settings.parse(url_key, url) if url is not None else None
+    parsed_id = settings.parse(id_key, merchant_id) if merchant_id is not None else None
+    if key:  # first: a keyring that refuses leaves the settings as they were
+        set_key(name, key, actor=actor)
+    if parsed_url is not None:
+        settings.set(url_key, parsed_url, actor=actor)
+    if parsed_id is not None:
+        settings.set(id_key, parsed_id, actor=actor)
+    return describe(name)
+
+
+def describe(name: str) -> dict[str, object]:
+    """A gateway's settings as shown to the operator: whether a key is stored, never the key."""
+    url_key, id_key = _SETTINGS[check_name(name)]
+    return {"gateway": name, "url": settings.get(url_key), "merchant_id": settings.get(id_key),
+            "key_stored": has_key(name),
+            "notify_url": notify_url(name) if settings.get("public_base_url") else None}

@@ -8,6 +8,7 @@ only one of any number of repeated or concurrent confirmations through.
 import enum
 import re
 from datetime import timedelta
+from typing import Any
 
 from app import accounts, audit, clock, ledger, notify, recharges, settings
 from app.db import write_transaction
@@ -17,6 +18,7 @@ from app.models import RechargeRecord, User
 from app.payments import gateways
 from app.payments.epay import PAY_TYPES, Notice
 from app.payments.money import CENT, parse_yuan
+from app.views import iso
 
 MIN_MICROS = CENT  # 0.01
 MAX_MICROS = 100_000 * 1_000_000
@@ -175,6 +177,15 @@ def list_orders(*, status: str | None = None, gateway: str | None = None,
     if username:
         query = query.where(RechargeRecord.user == accounts.get_user(username))
     return list(query)
+
+
+def order_view(r: RechargeRecord) -> dict[str, Any]:
+    """An order as the CLI and admin API show it."""
+    return {"order_no": r.order_no, "username": r.user.username, "gateway": r.gateway,
+            "pay_type": r.pay_type, "amount_micros": r.amount_micros, "status": r.status,
+            "trade_no": r.trade_no, "created_at": iso(r.created_at),
+            "expires_at": iso(r.expires_at), "paid_at": iso(r.paid_at),
+            "refunded_micros": r.refunded_micros, "note": r.note}
 
 
 REFUND_NOTE = ("The balance is debited here; the money itself goes back to the payer through "
