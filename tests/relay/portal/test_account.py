@@ -131,3 +131,14 @@ async def test_the_relay_allowlist_applies_to_the_portal_as_a_page(portal: Porta
     settings.set("relay_allowed_cidrs", ["127.0.0.0/8"])
     status, page = await browser.get("/portal/signin")
     assert status == 200 and 'action="/portal/signin"' in page
+
+
+async def test_a_username_in_another_letter_case_cannot_register(portal: Portal,
+                                                                 browser: Browser) -> None:
+    """ "ALICE" beside "alice" would be two people nobody can tell apart in a bill or a log."""
+    make_user("alice")
+    status, page = await browser.post("/portal/register", {
+        "username": "ALICE", "email": "other@example.com", "phone": "", "password": PASSWORD,
+        "consent_version": policy.current().version, "accept": "yes"})
+    assert status == 400 and "A user named &#39;alice&#39; already exists" in page
+    assert [u.username for u in accounts.list_users()] == ["alice"]
