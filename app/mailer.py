@@ -24,6 +24,9 @@ SECRET_NAME = "password"
 ENV_PASSWORD = "RELAYDESK_SMTP_PASSWORD"
 TIMEOUT_S = 30.0
 ERROR_MAX = 500  # MailMessage.last_error
+# Short names (CLI options, admin API fields) -> setting keys.
+SETTING_NAMES = {"host": "smtp_host", "port": "smtp_port", "security": "smtp_security",
+                 "username": "smtp_username", "sender": "mail_from"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +63,13 @@ def set_password(secret: str | None) -> None:
     if not keystore.backend_usable():
         raise KeystoreUnavailable(keystore.NO_KEYRING_HELP, env=ENV_PASSWORD)
     keystore.set_secret(SECRET_KIND, SECRET_NAME, secret)
+
+
+def settings_view() -> dict[str, object]:
+    """The SMTP settings by short name, and whether a password is stored (never the password;
+    a keyring call)."""
+    return {**{name: settings.get(key) for name, key in SETTING_NAMES.items()},
+            "password": "set" if has_password() else "not set"}
 
 
 def load_settings() -> SmtpConfig:

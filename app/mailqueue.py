@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from peewee import Expression, IntegrityError, fn
 
-from app import accounts, audit, clock
+from app import accounts, audit, clock, views
 from app.db import write_transaction
 from app.errors import Conflict, NotFound, ValidationError
 from app.models import MailMessage
@@ -116,6 +116,15 @@ def get(message_id: int) -> MailMessage:
     if row is None:
         raise NotFound("there is no email with id {id}", param="id", id=message_id)
     return row
+
+
+def view(row: MailMessage) -> dict[str, object]:
+    """One email as the CLI and the admin API show it (no bodies: they can be long)."""
+    return {"id": row.id, "status": row.status, "kind": row.kind, "to": row.to_addr,
+            "subject": row.subject, "attempts": row.attempts,
+            "created_at": views.iso(row.created_at), "sent_at": views.iso(row.sent_at),
+            "next_attempt_at": views.iso(row.next_attempt_at) if row.status == "queued"
+            else None, "last_error": row.last_error, "user_id": row.user_id}
 
 
 def list_messages(status: str | None = None, limit: int = LIST_LIMIT) -> list[MailMessage]:

@@ -4,18 +4,16 @@ test email and show or retry the queue."""
 
 import argparse
 
-from app import mailer, mailqueue, settings, views
+from app import mailer, mailqueue, settings
 from app.cli.output import Output
 from app.cli.users import read_secret_stdin
 from app.db import write_transaction
-from app.models import MailMessage
 
 COLUMNS = [("id", "ID"), ("status", "STATUS"), ("kind", "KIND"), ("to", "TO"),
            ("subject", "SUBJECT"), ("attempts", "TRIES"), ("created_at", "QUEUED"),
            ("sent_at", "SENT"), ("last_error", "LAST ERROR")]
-# option name -> setting key
-SETTING_OPTIONS = {"host": "smtp_host", "port": "smtp_port", "security": "smtp_security",
-                   "username": "smtp_username", "sender": "mail_from"}
+# option name -> setting key (the admin API uses the same names)
+SETTING_OPTIONS = mailer.SETTING_NAMES
 
 
 def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -44,21 +42,6 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
     retry.set_defaults(handler=mail_retry)
 
 
-def message_view(row: MailMessage) -> dict[str, object]:
-    """One queued email as the CLI and the admin API show it (no bodies: they can be long)."""
-    return {"id": row.id, "status": row.status, "kind": row.kind, "to": row.to_addr,
-            "subject": row.subject, "attempts": row.attempts,
-            "created_at": views.iso(row.created_at), "sent_at": views.iso(row.sent_at),
-            "next_attempt_at": views.iso(row.next_attempt_at) if row.status == "queued"
-            else None, "last_error": row.last_error, "user_id": row.user_id}
-
-
-def settings_view() -> dict[str, object]:
-    """The SMTP settings, and whether a password is stored (never the password)."""
-    return {**{option: settings.get(key) for option, key in SETTING_OPTIONS.items()},
-            "password": "set" if mailer.has_password() else "not set"}
-
-
 def mail_settings(args: argparse.Namespace, out: Output) -> None:
     changes = {key: getattr(args, option) for option, key in SETTING_OPTIONS.items()
                if getattr(args, option) is not None}
@@ -69,20 +52,20 @@ def mail_settings(args: argparse.Namespace, out: Output) -> None:
     with write_transaction():
         for key, value in values.items():
             settings.set(key, value, actor="cli")
-    out.item(settings_view())
+    out.item(mailer.settings_view())
 
 
 def mail_test(args: argparse.Namespace, out: Output) -> None:
     row = mailqueue.send_test(args.address, actor="cli")
-    out.item(message_view(row), text=f"test email {row.id} to {row.to_addr} queued; the running "
+    out.item(mailqueue.view(row), text=f"test email {row.id} to {row.to_addr} queued; the running "
                                      "relay sends it within seconds (`relaydesk mail list`)")
 
 
 def mail_list(args: argparse.Namespace, out: Output) -> None:
     status = None if args.status == "all" else args.status
-    out.table([message_view(r) for r in mailqueue.list_messages(status, args.limit)], COLUMNS)
+    out.table([mailqueue.view(r) for r in mailqueue.list_messages(status, args.limit)], COLUMNS)
 
 
 def mail_retry(args: argparse.Namespace, out: Output) -> None:
     row = mailqueue.retry(args.message_id, actor="cli")
-    out.item(message_view(row), text=f"email {row.id} queued again")
+    out.item(mailqueue.view(row), text=f"email {row.id} queued again")
