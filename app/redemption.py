@@ -8,9 +8,11 @@ be brute-forced and lets redeeming find a code with one indexed lookup.
 import csv
 import hashlib
 import io
+import os
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from peewee import JOIN
@@ -92,6 +94,23 @@ def to_csv(codes: list[NewCode]) -> str:
                          row.expires_at.isoformat(sep=" ") if row.expires_at else "",
                          row.batch, csv_text(row.note or "")])
     return out.getvalue()
+
+
+def write_csv(path: Path, codes: list[NewCode], *, replace: bool = False) -> None:
+    """Save :func:`to_csv` owner-only from the start (it holds live codes); an existing file is
+    refused unless ``replace`` (the GUI's save dialog has asked)."""
+    flags = os.O_CREAT | os.O_WRONLY | (os.O_TRUNC if replace else os.O_EXCL)
+    try:
+        fd = os.open(path, flags, 0o600)
+    except FileExistsError:
+        raise ValidationError("{path} already exists; choose a new file", param="out",
+                              path=str(path)) from None
+    except OSError as exc:
+        raise ValidationError("cannot write {path}: {reason}", param="out", path=str(path),
+                              reason=exc.strerror or str(exc)) from None
+    with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+        os.fchmod(handle.fileno(), 0o600)  # a replaced file keeps its old mode otherwise
+        handle.write(to_csv(codes))
 
 
 def list_codes(*, status: str | None = None, batch: str | None = None,

@@ -346,6 +346,15 @@ TEMPLATES = (
     QT_TRANSLATE_NOOP("ServiceError", "{field} must not contain NUL characters"),
     QT_TRANSLATE_NOOP("ServiceError", "{field} must be at most {maximum} characters"),
     QT_TRANSLATE_NOOP("ServiceError", "there is no announcement with ID {announcement_id}"),
+    # app/redemption.py (issue 17: redemption codes)
+    QT_TRANSLATE_NOOP("ServiceError", "Count must be between 1 and {maximum}"),
+    QT_TRANSLATE_NOOP("ServiceError", "Amount must be at most {maximum}"),
+    QT_TRANSLATE_NOOP("ServiceError", "{path} already exists; choose a new file"),
+    QT_TRANSLATE_NOOP("ServiceError", "cannot write {path}: {reason}"),
+    QT_TRANSLATE_NOOP("ServiceError", "Status must be one of {statuses}"),
+    QT_TRANSLATE_NOOP("ServiceError", "there is no redemption code with ID {code_id}"),
+    QT_TRANSLATE_NOOP("ServiceError", "redemption code {code_id} is already used"),
+    QT_TRANSLATE_NOOP("ServiceError", "that code is not valid"),
 )
 
 # What {field} stands for: form labels, as the forms and Settings show them.

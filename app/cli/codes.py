@@ -2,7 +2,6 @@
 users redeem for a recharge. Generated codes are printed (or written) once, as CSV."""
 
 import argparse
-import os
 from pathlib import Path
 
 from app import redemption
@@ -39,20 +38,6 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
     disable.set_defaults(handler=disable_code)
 
 
-def _write_new(path: Path, text: str) -> None:
-    """Owner-only from the start, and never over an existing file: it holds live codes."""
-    try:
-        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    except FileExistsError:
-        raise ValidationError("{path} already exists; choose a new file", param="out",
-                              path=str(path)) from None
-    except OSError as exc:
-        raise ValidationError("cannot write {path}: {reason}", param="out", path=str(path),
-                              reason=exc.strerror or str(exc)) from None
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-        handle.write(text)
-
-
 def generate_codes(args: argparse.Namespace, out: Output) -> None:
     amount = parse_amount(args.amount)
     expires = parse_expiry(args.expires)
@@ -64,9 +49,8 @@ def generate_codes(args: argparse.Namespace, out: Output) -> None:
         raise ValidationError("cannot write {path}: {reason}", param="out", path=str(target),
                               reason="no such folder")
     made = redemption.generate(args.count, amount, expires_at=expires, note=args.note)
-    text = redemption.to_csv(made)
     if target is not None:
-        _write_new(target, text)
+        redemption.write_csv(target, made)
     items = [{**redemption.view(m.row), "code": m.code} for m in made]
     if out.as_json:
         out.item({"batch": made[0].row.batch, "count": len(made),
@@ -75,7 +59,7 @@ def generate_codes(args: argparse.Namespace, out: Output) -> None:
         out.item({}, text=f"{len(made)} codes (batch {made[0].row.batch}) written to {target}; "
                           "they are not stored and not shown again")
     else:
-        out.item({}, text=text.rstrip("\r\n").replace("\r\n", "\n"))
+        out.item({}, text=redemption.to_csv(made).rstrip("\r\n").replace("\r\n", "\n"))
 
 
 def list_codes(args: argparse.Namespace, out: Output) -> None:

@@ -5,6 +5,7 @@ from gui.pages.base import Page
 
 def all_pages() -> list[type[Page]]:
     from gui.pages.balances import BalancesPage
+    from gui.pages.codes import CodesPage
     from gui.pages.dashboard import DashboardPage
     from gui.pages.groups import GroupsPage
     from gui.pages.logs import LogsPage
@@ -16,4 +17,4 @@ def all_pages() -> list[type[Page]]:
     from gui.pages.users import UsersPage
 
     return [DashboardPage, UsersPage, GroupsPage, BalancesPage, LogsPage, ProvidersPage,
-            PricesPage, SettingsPage, SecurityPage, PortalPage]
+            PricesPage, SettingsPage, SecurityPage, CodesPage, PortalPage]
