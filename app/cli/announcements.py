@@ -17,6 +17,8 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
     post = cmds.add_parser("post", help="publish one to every portal user")
     post.add_argument("title")
     post.add_argument("--body", help="the text (default: read from standard input)")
+    post.add_argument("--email", action="store_true",
+                      help="also email it to every user who has not opted out")
     post.set_defaults(handler=post_announcement)
     listing = cmds.add_parser("list", help="the newest first")
     listing.add_argument("--limit", type=int, default=20)
@@ -33,8 +35,9 @@ def _view(row: Announcement) -> dict[str, object]:
 
 def post_announcement(args: argparse.Namespace, out: Output) -> None:
     body = args.body if args.body is not None else sys.stdin.read()
-    row = announcements.post(args.title, body)
-    out.item(_view(row), text=f"announcement {row.id} posted")
+    row = announcements.post(args.title, body, email=args.email)
+    out.item(_view(row), text=f"announcement {row.id} posted"
+             + (" and queued for email" if args.email else ""))
 
 
 def list_announcements(args: argparse.Namespace, out: Output) -> None:

@@ -145,3 +145,5 @@ class AnnouncementDialog(_FormDialog):
         self.body.setTabChangesFocus(True)
         self.form.addRow(self.tr("&Title:"), self.title_field)
         self.form.addRow(self.tr("&Body:"), self.body)
+        self.email = QCheckBox(self.tr("Also &email it to every user who has not opted out"))
+        self.form.addRow("", self.email)

@@ -321,7 +321,8 @@ class PortalPage(Page):
     async def post_announcement(self) -> bool:
         dialog = AnnouncementDialog(self)
         return await self._submit(dialog, lambda: self.backend.call(
-            announcements.post, dialog.title_field.text(), dialog.body.toPlainText())) is not None
+            announcements.post, dialog.title_field.text(), dialog.body.toPlainText(),
+            email=dialog.email.isChecked())) is not None
 
     async def delete_announcement(self) -> bool:
         item = selected_row(self.announcements_view)

@@ -469,3 +469,58 @@ def test_v13_adds_gateway_order_fields_shaped_as_in_a_fresh_schema(any_db, tmp_p
     assert (kept.amount_micros, kept.status, kept.gateway, kept.expires_at) == (
         5_000_000, "paid", None, None)
     assert orders.list_orders() == []
+
+
+def test_v15_adds_notification_state_shaped_as_in_a_fresh_schema(any_db, tmp_path):
+    """A v14 database gains the users' notification columns and password-reset links as a
+    fresh one has them; existing users keep their rows, unwarned and opted in."""
+    from playhouse.migrate import SchemaMigrator
+    from playhouse.migrate import migrate as run_operations
+
+    from app import notify
+    database = db_mod.database.obj
+    shape = lambda: ({c.name: c.null for c in database.get_columns("user")},  # noqa: E731
+                     _indexes(database, "user"),
+                     {c.name: c.null for c in database.get_columns("password_reset")},
+                     _indexes(database, "password_reset"),
+                     _foreign_keys(database, "password_reset"))
+    fresh = shape()
+    ann = accounts.add_user("ann", "ann@example.com")
+    database.execute_sql('DROP TABLE "password_reset"')
+    ops = SchemaMigrator.from_database(database)
+    run_operations(ops.drop_index("user", "user_unsubscribe_token"))
+    run_operations(*[ops.drop_column("user", name) for name in (
+        "lang", "low_balance_threshold_micros", "low_balance_warned", "email_opt_outs",
+        "unsubscribe_token")])
+    stamp(14)
+    assert migrate(database, tmp_path / "backups") == latest_version()
+    assert shape() == fresh
+    user = accounts.get_user("ann")
+    assert (user.id, user.low_balance_warned, user.email_opt_outs) == (ann.id, False, None)
+    assert notify.low_balance_sweep() == (1, 0)  # usable at once
+
+
+def test_v13_adds_gateway_order_fields_shaped_as_in_a_fresh_schema(any_db, tmp_path):
+    """A v12 database's recharge records gain the gateway order fields as a fresh one has
+    them; an existing recharge keeps its values and has none of them."""
+    from playhouse.migrate import SchemaMigrator
+    from playhouse.migrate import migrate as run_operations
+
+    from app import recharges
+    from app.payments import orders
+    database = db_mod.database.obj
+    table = "recharge_record"
+    fresh = ({c.name: c.null for c in database.get_columns(table)}, _indexes(database, table))
+    accounts.add_user("ann", "ann@example.com")
+    old = recharges.recharge("ann", 5_000_000)
+    migrator = SchemaMigrator.from_database(database)
+    run_operations(*[migrator.drop_column(table, name)
+                     for name in ("gateway", "trade_no", "pay_type", "expires_at")])
+    stamp(12)
+    assert migrate(database, tmp_path / "backups") == latest_version()
+    assert ({c.name: c.null for c in database.get_columns(table)},
+            _indexes(database, table)) == fresh
+    kept = recharges.get_recharge(old.order_no)
+    assert (kept.amount_micros, kept.status, kept.gateway, kept.expires_at) == (
+        5_000_000, "paid", None, None)
+    assert orders.list_orders() == []

@@ -165,6 +165,22 @@ async def test_reject_needs_a_reason(backend, sqlite_db) -> None:
     assert (row.status, row.reason) == ("rejected", "open invoices")
 
 
+async def test_post_an_announcement_by_email(backend, sqlite_db) -> None:
+    from app import accounts
+    from app.models import MailMessage
+    accounts.add_user("ann", "ann@example.com")
+    page = await shown_page(backend)
+    dialog = await open_dialog(page, page.post_button)
+    assert isinstance(dialog, AnnouncementDialog) and not dialog.email.isChecked()
+    dialog.title_field.setText("Maintenance")
+    dialog.body.setPlainText("Sunday")
+    dialog.email.setChecked(True)
+    dialog.ok_button.click()
+    await settle_page(page)
+    assert [m.to_addr for m in MailMessage.select().where(
+        MailMessage.kind == "announcement")] == ["ann@example.com"]
+
+
 async def test_post_and_delete_announcements(backend, sqlite_db) -> None:
     page = await shown_page(backend)
     dialog = await open_dialog(page, page.post_button)

@@ -21,3 +21,14 @@ def test_refusals_change_nothing(cli):
     assert "Body is required" in cli.fails("announce", "post", "Empty", "--body", "  ")
     assert "Title must be at most 200 characters" in cli.fails(
         "announce", "post", "x" * 201, "--body", "b")
+
+
+def test_post_with_email_queues_it_for_users(cli):
+    from app.models import MailMessage
+    cli.ok("user", "add", "ann", "--email", "ann@example.com")
+    assert cli.ok("announce", "post", "Quiet", "--body", "b").out.endswith(" posted\n")
+    out = cli.ok("announce", "post", "Loud", "--body", "b", "--email").out
+    assert out.endswith(" posted and queued for email\n")
+    with cli.bound():
+        assert [(m.to_addr, m.subject) for m in MailMessage.select().where(
+            MailMessage.kind == "announcement")] == [("ann@example.com", "Loud")]
