@@ -137,9 +137,6 @@ async def run_report(fn: Callable[..., Any], *args: Any) -> Any:
     return await asyncio.get_running_loop().run_in_executor(REPORT_WORK, _closing, fn, *args)
 
 
-run_slow = run_report  # the name pages used before the pools were split
-
-
 def safe_next(value: str | None, default: str = f"{PREFIX}/") -> str:
     """A redirect target only inside the portal: never another host (open redirect)."""
     if (not value or not value.startswith(f"{PREFIX}/") or "\\" in value

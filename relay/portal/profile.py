@@ -15,7 +15,7 @@ from relay.portal.common import (
     redirect,
     render,
     run_db,
-    run_slow,
+    run_password,
     signed_in,
     signed_in_user,
     start_session_cookie,
@@ -66,7 +66,7 @@ async def save_contact(request: web.Request) -> web.StreamResponse:
     fields = await form(request)
     values = {name: fields.get(name, "")[:300] for name in ("email", "phone")}
     try:
-        await run_slow(_change_contact, signed_in_user(request).id, values,
+        await run_password(_change_contact, signed_in_user(request).id, values,
                        fields.get("current_password"), client_address(request))
     except ServiceError as exc:
         await _refused(request, exc)
@@ -94,7 +94,7 @@ async def change_password(request: web.Request) -> web.StreamResponse:
         return await _page(request, 400, error_field="confirm_password",
                            password_error=who._("The two new passwords are not the same."))
     try:
-        await run_slow(_change_password, user.id, fields.get("current_password", ""), new,
+        await run_password(_change_password, user.id, fields.get("current_password", ""), new,
                        client_address(request))
     except ServiceError as exc:
         await _refused(request, exc)
