@@ -137,6 +137,8 @@ def view(row: RedemptionCode) -> dict[str, Any]:
     """What the CLI and the admin API show of a code (never the code: it is not stored)."""
     return {"id": row.id, "prefix": row.prefix, "amount_micros": row.amount_micros,
             "status": row.status, "expired": row.status == "active" and expired(row),
+            # what the code can do now: an expired active code reads "expired"
+            "state": "expired" if row.status == "active" and expired(row) else row.status,
             "expires_at": views.iso(row.expires_at), "batch": row.batch, "note": row.note,
             "created_at": views.iso(row.created_at), "created_by": row.created_by,
             "used_by": row.used_by.username if row.used_by is not None else None,
@@ -191,7 +193,7 @@ def redeem(user_id: int, code: str | None, *, ip: str | None = None) -> Recharge
         record = RechargeRecord.create(order_no=new_order_no(), user=user,
                                        amount_micros=row.amount_micros, method=METHOD,
                                        status="paid", created_at=now, paid_at=now,
-                                       note=f"{row.prefix}")
+                                       note=row.prefix)
         RedemptionCode.update(order_no=record.order_no).where(
             RedemptionCode.id == row.id).execute()
         ledger.post(user.id, Kind.RECHARGE, row.amount_micros, ref=record.order_no,

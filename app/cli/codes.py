@@ -10,9 +10,9 @@ from app.cli.output import Output, check_limit
 from app.errors import ValidationError
 from app.money import parse_amount
 
-COLUMNS = [("id", "ID"), ("prefix", "CODE"), ("amount_micros", "AMOUNT"), ("status", "STATUS"),
-           ("expires_at", "EXPIRES"), ("used_by", "USED BY"), ("used_at", "USED"),
-           ("batch", "BATCH"), ("note", "NOTE")]
+COLUMNS = [("id", "ID"), ("prefix", "CODE"), ("amount_micros", "AMOUNT"),
+           ("state", "STATE"), ("expires_at", "EXPIRES"), ("used_by", "USED BY"),
+           ("used_at", "USED"), ("batch", "BATCH"), ("note", "NOTE")]
 
 
 def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:

@@ -81,7 +81,8 @@ def test_an_expired_code_reads_like_an_unknown_one(ann, fake_clock):
     with pytest.raises(ValidationError, match=f"^{NOT_VALID}$"):
         redemption.redeem(ann.id, item.code)
     assert accounts.get_user_by_id(ann.id).balance_micros == 0
-    assert RedemptionCode.get_by_id(item.row.id).status == "active"
+    stored = RedemptionCode.get_by_id(item.row.id)
+    assert (stored.status, redemption.view(stored)["state"]) == ("active", "expired")
 
 
 def test_a_disabled_code_cannot_be_redeemed(ann):
