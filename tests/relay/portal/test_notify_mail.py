@@ -1,0 +1,75 @@
+"""End to end through a real SMTP server (aiosmtpd on loopback): notifications queued by the
+portal and the relay's jobs arrive, are sent once, and their links work."""
+
+import re
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+
+from app import ledger, settings
+from app.ledger import Kind
+from relay import mail
+from relay.dbexec import DatabaseExecutor
+from relay.notify_job import run_once as notify_once
+from tests.helpers.smtp_server import SmtpServer
+from tests.relay.portal.conftest import Browser, Portal, make_user
+
+LINK = re.compile(r"https?://[^\s/]+(/portal/reset/[A-Za-z0-9_-]+)")
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+async def dbx() -> AsyncIterator[DatabaseExecutor]:
+    executor = DatabaseExecutor()
+    yield executor
+    executor.shutdown()
+
+
+def configure(server: SmtpServer) -> None:
+    settings.set("smtp_host", server.host)
+    settings.set("smtp_port", server.port)
+    settings.set("smtp_security", "none")
+    settings.set("mail_from", "relay@example.org")
+
+
+async def test_reset_link_by_real_mail(portal: Portal, browser: Browser, smtp: SmtpServer,
+                                       dbx: DatabaseExecutor) -> None:
+    configure(smtp)
+    make_user("alice", email="alice@example.com")
+    await browser.post("/portal/forgot", {"email": "alice@example.com"})
+    await browser.post("/portal/forgot", {"email": "nobody@example.com"})
+    result = await mail.run_once(dbx)
+    assert len(result.sent) == 1 and (await mail.run_once(dbx)).sent == []
+    [got] = smtp.messages()
+    assert got.rcpt_tos == ["alice@example.com"]
+    assert got.message["Subject"] == "Reset your RelayDesk password"
+    found = LINK.search(got.body("plain"))
+    assert found and found.group(1) in got.body("html")
+    status, page = await browser.post(found.group(1), {
+        "new_password": "a much better passphrase",
+        "confirm_password": "a much better passphrase"})
+    assert status == 200 and 'id="reset-done"' in page
+
+
+async def test_low_balance_warning_by_real_mail_once(portal: Portal, smtp: SmtpServer,
+                                                     dbx: DatabaseExecutor) -> None:
+    configure(smtp)
+    settings.set("low_balance_threshold_micros", 2_000_000)
+    alice = make_user("alice", email="alice@example.com", balance_micros=5_000_000)
+    await mail.run_once(dbx)  # the receipt of the recharge
+    ledger.post(alice.id, Kind.ADJUSTMENT, -4_000_000, actor="test")
+    app = portal.server.app
+    assert app is not None
+    assert (await notify_once(app)) == (1, 0)
+    assert (await notify_once(app)) == (0, 0)
+    await mail.run_once(dbx)
+    subjects = [m.message["Subject"] for m in smtp.messages()]
+    assert len(subjects) == 2 and "low: 1.00" in subjects[1]
+    assert "/portal/unsubscribe/" in smtp.messages()[1].body("plain")
