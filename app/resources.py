@@ -15,3 +15,12 @@ def resource_dir() -> Path:
 
 def resource(*parts: str) -> Path:
     return resource_dir().joinpath(*parts)
+
+
+def policy_text(lang: str = "en") -> str:
+    """The privacy policy shipped in resources/ (operator-editable): its translation for
+    ``lang`` when there is one (``privacy_policy.<lang>.md``), else the English original."""
+    translated = resource(f"privacy_policy.{lang}.md")
+    if lang != "en" and translated.exists():
+        return translated.read_text(encoding="utf-8")
+    return resource("privacy_policy.md").read_text(encoding="utf-8")

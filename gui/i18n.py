@@ -8,6 +8,7 @@ from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 from gui.resources import resource
 
 SUPPORTED = ("en", "zh_CN")
+ACTIVE = ["en"]  # the language install() put in place, for texts Qt does not translate
 
 
 def choose(setting: str, system: QLocale | None = None) -> str:
@@ -20,6 +21,7 @@ def choose(setting: str, system: QLocale | None = None) -> str:
 def install(app: QCoreApplication, language: str) -> list[QTranslator]:
     """Load RelayDesk's and Qt's own translations for ``language``; returns them (keep refs)."""
     installed: list[QTranslator] = []
+    ACTIVE[0] = language
     if language == "en":
         return installed
     ours = QTranslator(app)

@@ -2,7 +2,8 @@
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
-from gui.resources import resource
+from app.resources import policy_text
+from gui import i18n
 
 
 class PrivacyDialog(QDialog):
@@ -11,7 +12,7 @@ class PrivacyDialog(QDialog):
         self.setWindowTitle(self.tr("Privacy policy"))
         self.resize(720, 640)
         self.view = QTextBrowser()
-        self.view.setMarkdown(resource("privacy_policy.md").read_text(encoding="utf-8"))
+        self.view.setMarkdown(policy_text(i18n.ACTIVE[0]))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 from app import accounts, clock, deletion_requests, export, passwords, policy, privacy
 from app.errors import ServiceError
 from app.models import DeletionRequest, User
-from app.resources import resource
+from app.resources import policy_text
 from relay.portal.common import (
     PREFIX,
     SECURITY_HEADERS,
@@ -101,14 +101,13 @@ def markdown_html(source: str) -> Markup:
     return Markup("\n").join(blocks)
 
 
-def _policy() -> tuple[str, Markup]:
-    text = resource("privacy_policy.md").read_text(encoding="utf-8")
-    return policy.current().version, markdown_html(text)
+def _policy(lang: str) -> tuple[str, Markup]:
+    return policy.in_force(), markdown_html(policy_text(lang))
 
 
 async def policy_page(request: web.Request) -> web.StreamResponse:
     """The policy, for anyone (a visitor reads it before registering)."""
-    version, body = await run_db(request, _policy)
+    version, body = await run_db(request, _policy, visitor(request).lang)
     return render(request, "policy.html", version=version, body=body)
 
 

@@ -160,3 +160,20 @@ def test_auto_follows_a_chinese_system_locale_and_falls_back_to_english(
 def test_an_explicit_language_setting_wins_over_the_system() -> None:
     assert i18n.choose("en", QLocale("zh_CN")) == "en"
     assert i18n.choose("zh_CN", QLocale("en_US")) == "zh_CN"
+
+
+def test_the_privacy_dialog_shows_the_policy_in_the_interface_language(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from gui import i18n
+    from gui.dialogs.privacy import PrivacyDialog
+    saved = i18n.ACTIVE[0]
+    try:
+        i18n.ACTIVE[0] = "zh_CN"
+        dialog = PrivacyDialog()
+        qtbot.addWidget(dialog)
+        assert "我们收集的信息" in dialog.view.toPlainText()
+        i18n.ACTIVE[0] = "en"
+        dialog = PrivacyDialog()
+        qtbot.addWidget(dialog)
+        assert "Information we collect" in dialog.view.toPlainText()
+    finally:
+        i18n.ACTIVE[0] = saved

@@ -142,3 +142,12 @@ async def test_a_username_in_another_letter_case_cannot_register(portal: Portal,
         "consent_version": policy.current().version, "accept": "yes"})
     assert status == 400 and "A user named &#39;alice&#39; already exists" in page
     assert [u.username for u in accounts.list_users()] == ["alice"]
+
+
+async def test_the_policy_reads_in_the_visitors_language(portal: Portal) -> None:
+    async with new_browser(portal, **{"Accept-Language": "zh-CN"}) as chinese:
+        _, page = await chinese.get("/portal/policy")
+        assert "我们收集的信息" in page and "以英文版为准" in page
+    async with new_browser(portal) as english:
+        _, page = await english.get("/portal/policy")
+        assert "Information we collect" in page and "我们" not in page
