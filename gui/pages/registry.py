@@ -9,6 +9,8 @@ def all_pages() -> list[type[Page]]:
     from gui.pages.dashboard import DashboardPage
     from gui.pages.groups import GroupsPage
     from gui.pages.logs import LogsPage
+    from gui.pages.mail import MailPage
+    from gui.pages.payments import PaymentsPage
     from gui.pages.portal import PortalPage
     from gui.pages.prices import PricesPage
     from gui.pages.providers import ProvidersPage
@@ -17,4 +19,5 @@ def all_pages() -> list[type[Page]]:
     from gui.pages.users import UsersPage
 
     return [DashboardPage, UsersPage, GroupsPage, BalancesPage, LogsPage, ProvidersPage,
-            PricesPage, SettingsPage, SecurityPage, CodesPage, PortalPage]
+            PricesPage, SettingsPage, SecurityPage, CodesPage, MailPage,
+            PaymentsPage, PortalPage]
