@@ -14,8 +14,9 @@ import ssl
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
+from typing import Any
 
-from app import keystore, settings
+from app import accounts, keystore, settings
 from app.errors import KeystoreUnavailable, ValidationError
 from app.models import MailMessage
 
@@ -70,6 +71,18 @@ def settings_view() -> dict[str, object]:
     a keyring call)."""
     return {**{name: settings.get(key) for name, key in SETTING_NAMES.items()},
             "password": "set" if has_password() else "not set"}
+
+
+def parse_settings(values: dict[str, Any]) -> dict[str, Any]:
+    """Setting key -> value, each checked (all before any is written); the sender must be an
+    email address or empty."""
+    parsed = {key: settings.parse(key, value) for key, value in values.items()}
+    if parsed.get("mail_from"):
+        try:
+            accounts.validate_email(parsed["mail_from"])
+        except ValidationError as exc:
+            raise ValidationError(exc.template, param="mail_from", **exc.values) from None
+    return parsed
 
 
 def load_settings() -> SmtpConfig:

@@ -45,7 +45,7 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
 def mail_settings(args: argparse.Namespace, out: Output) -> None:
     changes = {key: getattr(args, option) for option, key in SETTING_OPTIONS.items()
                if getattr(args, option) is not None}
-    values = {key: settings.parse(key, value) for key, value in changes.items()}  # all or none
+    values = mailer.parse_settings(changes)  # all checked before any is written
     secret = read_secret_stdin("SMTP password") if args.password_stdin else None
     if secret is not None or args.clear_password:
         mailer.set_password(secret)

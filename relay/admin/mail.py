@@ -57,8 +57,8 @@ async def patch_settings(request: web.Request) -> web.Response:
         value = data[name]
         if isinstance(value, bool) or not isinstance(value, (str, int)):
             raise errors.bad_request(f"{name} must be a string or a whole number.", name)
-        values[key] = settings.parse(key, c.text(data, name) if isinstance(value, str)
-                                     else value)
+        values[key] = c.text(data, name) if isinstance(value, str) else value
+    values = mailer.parse_settings(values)
     password = c.text(data, "password", nullable=True)
     if password is not c.MISSING:
         await asyncio.to_thread(mailer.set_password, password or None)
