@@ -355,6 +355,18 @@ TEMPLATES = (
     QT_TRANSLATE_NOOP("ServiceError", "there is no redemption code with ID {code_id}"),
     QT_TRANSLATE_NOOP("ServiceError", "redemption code {code_id} is already used"),
     QT_TRANSLATE_NOOP("ServiceError", "that code is not valid"),
+    # app/payments/ and its settings (issue 17: online top-ups)
+    QT_TRANSLATE_NOOP("ServiceError", "{field} must be an http:// or https:// address"),
+    QT_TRANSLATE_NOOP("ServiceError", "{field} must be at most 64 characters without spaces"),
+    QT_TRANSLATE_NOOP("ServiceError", "Gateway must be one of {gateways}"),
+    QT_TRANSLATE_NOOP("ServiceError", "the {gateway} gateway is not set up: it needs its "
+                                      "address, merchant id and key"),
+    QT_TRANSLATE_NOOP("ServiceError", "The gateway key must be 1 to 256 characters without "
+                                      "spaces"),
+    QT_TRANSLATE_NOOP("ServiceError", "Amount must be a number such as 10 or 9.99"),
+    QT_TRANSLATE_NOOP("ServiceError", "Amount must be between 0.01 and 100000 in whole cents"),
+    QT_TRANSLATE_NOOP("ServiceError", "Payment type must be one of {types}"),
+    QT_TRANSLATE_NOOP("ServiceError", "there is no top-up order {order_no!r}"),
 )
 
 # What {field} stands for: form labels, as the forms and Settings show them.
@@ -405,4 +417,11 @@ FIELDS = (
     QT_TRANSLATE_NOOP("ServiceError", "Tokens per minute"),
     QT_TRANSLATE_NOOP("ServiceError", "Tokens per minute, per key"),
     QT_TRANSLATE_NOOP("ServiceError", "Trusted reverse proxies"),
+    # payments settings (issue 17)
+    QT_TRANSLATE_NOOP("ServiceError", "Epay gateway URL"),
+    QT_TRANSLATE_NOOP("ServiceError", "Epay merchant id"),
+    QT_TRANSLATE_NOOP("ServiceError", "HupiJiao gateway URL"),
+    QT_TRANSLATE_NOOP("ServiceError", "HupiJiao appid"),
+    QT_TRANSLATE_NOOP("ServiceError", "Public base URL"),
+    QT_TRANSLATE_NOOP("ServiceError", "Top-up order expiry"),
 )
