@@ -130,8 +130,8 @@ def view(row: MailMessage) -> dict[str, object]:
 def list_messages(status: str | None = None, limit: int = LIST_LIMIT) -> list[MailMessage]:
     """Newest first; ``status`` one of STATUSES or None for all."""
     if status is not None and status not in STATUSES:
-        raise ValidationError("{field} must be one of {options}", param="status",
-                              field="status", options=", ".join(STATUSES))
+        raise ValidationError("Status must be one of {statuses}", param="status",
+                              statuses=", ".join(STATUSES))
     query = MailMessage.select().order_by(MailMessage.id.desc()).limit(limit)
     if status is not None:
         query = query.where(MailMessage.status == status)

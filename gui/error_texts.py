@@ -367,6 +367,10 @@ TEMPLATES = (
     QT_TRANSLATE_NOOP("ServiceError", "Amount must be between 0.01 and 100000 in whole cents"),
     QT_TRANSLATE_NOOP("ServiceError", "Payment type must be one of {types}"),
     QT_TRANSLATE_NOOP("ServiceError", "there is no top-up order {order_no!r}"),
+    # app/mailqueue.py (issue 17: mail)
+    QT_TRANSLATE_NOOP("ServiceError", "there is no email with id {id}"),
+    QT_TRANSLATE_NOOP("ServiceError", "email {id} is {status}; only failed or waiting email can "
+                                      "be retried"),
 )
 
 # What {field} stands for: form labels, as the forms and Settings show them.
@@ -417,6 +421,12 @@ FIELDS = (
     QT_TRANSLATE_NOOP("ServiceError", "Tokens per minute"),
     QT_TRANSLATE_NOOP("ServiceError", "Tokens per minute, per key"),
     QT_TRANSLATE_NOOP("ServiceError", "Trusted reverse proxies"),
+    # mail settings (issue 17)
+    QT_TRANSLATE_NOOP("ServiceError", "SMTP server"),
+    QT_TRANSLATE_NOOP("ServiceError", "SMTP port"),
+    QT_TRANSLATE_NOOP("ServiceError", "SMTP security"),
+    QT_TRANSLATE_NOOP("ServiceError", "SMTP user name"),
+    QT_TRANSLATE_NOOP("ServiceError", "Sender address"),
     # payments settings (issue 17)
     QT_TRANSLATE_NOOP("ServiceError", "Epay gateway URL"),
     QT_TRANSLATE_NOOP("ServiceError", "Epay merchant id"),
