@@ -12,6 +12,7 @@ import pytest
 
 from app import mailer, mailqueue, settings, tls
 from app.errors import Conflict, KeystoreUnavailable, NotFound, ValidationError
+from app.mailer import SmtpConfig
 from app.models import AuditEvent, MailMessage
 from tests.helpers.smtp_server import SmtpServer
 
@@ -164,6 +165,28 @@ def test_starttls_with_a_verified_certificate(sqlite_db, tmp_path: Path,
         assert mailer.describe_error(caught.value).startswith("TLS failed")
         monkeypatch.setenv("SSL_CERT_FILE", str(cert))
         mailer.send(config, mailer.build_message(row, config.from_addr))
+        assert len(server.messages()) == 1
+    finally:
+        server.stop()
+
+
+def test_ssl_from_the_first_byte(sqlite_db, tmp_path: Path,
+                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    cert, key = tls.ensure_self_signed(tmp_path / "tls", [], [])
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+    server = SmtpServer(tls_files=(cert, key), implicit_tls=True)
+    server.start()
+    try:
+        configure(server, security="ssl")
+        row = mailqueue.enqueue("bob@example.com", "hi", "hello", kind="test")
+        assert row is not None
+        deliver(row.id)
+        assert len(server.messages()) == 1
+        settings.set("smtp_security", "none")  # a plain client gets no SMTP greeting
+        config = mailer.load_settings()
+        with pytest.raises(Exception):  # noqa: B017 - a timeout or a dropped connection
+            mailer.send(SmtpConfig(config.host, config.port, "none", "", config.from_addr,
+                                   timeout=2), mailer.build_message(row, config.from_addr))
         assert len(server.messages()) == 1
     finally:
         server.stop()

@@ -64,7 +64,7 @@ class SmtpServer:
     """``received`` fills as messages arrive; ``logins`` counts successful AUTHs."""
 
     def __init__(self, *, tls_files: tuple[Path, Path] | None = None,
-                 login: tuple[str, str] | None = None) -> None:
+                 login: tuple[str, str] | None = None, implicit_tls: bool = False) -> None:
         self.host = "127.0.0.1"
         self.port = free_port()
         self.received: list[Received] = []
@@ -75,6 +75,7 @@ class SmtpServer:
         if tls_files is not None:
             self.tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
             self.tls.load_cert_chain(str(tls_files[0]), str(tls_files[1]))
+        self.implicit_tls = implicit_tls  # TLS from the first byte (port 465 style)
         self._controller: Controller | None = None
 
     def _authenticate(self, _server: Any, _session: Session, _envelope: Envelope,
@@ -87,7 +88,9 @@ class SmtpServer:
 
     def start(self) -> None:
         kwargs: dict[str, Any] = {}
-        if self.tls is not None:
+        if self.tls is not None and self.implicit_tls:
+            kwargs.update(ssl_context=self.tls)
+        elif self.tls is not None:
             kwargs.update(tls_context=self.tls, require_starttls=True)
         if self.login is not None:
             kwargs.update(authenticator=self._authenticate, auth_required=True,
