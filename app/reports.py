@@ -81,8 +81,9 @@ def list_recharges(flt: RechargeFilter = RechargeFilter(), *, limit: int = 200,
 
 
 def recharge_totals(flt: RechargeFilter = RechargeFilter()) -> RechargeTotals:
-    paid = fn.SUM(Case(None, [(RechargeRecord.status != "pending", RechargeRecord.amount_micros)],
-                       0))
+    # unpaid gateway orders (pending, expired) were never credited
+    paid = fn.SUM(Case(None, [(RechargeRecord.status.not_in(("pending", "expired")),
+                               RechargeRecord.amount_micros)], 0))
     query = RechargeRecord.select(fn.COUNT(RechargeRecord.id),
                                   fn.COALESCE(paid, 0),
                                   fn.COALESCE(fn.SUM(RechargeRecord.refunded_micros), 0))

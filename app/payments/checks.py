@@ -20,11 +20,11 @@ async def _ask_all() -> int:
     configured: dict[str, gateways.Gateway | None] = {}
     async with aiohttp.ClientSession() as session:
         for record in orders.pending_orders():
-            if record.gateway not in configured:
-                configured[record.gateway] = (gateways.load(record.gateway)
-                                              if record.gateway in gateways.available()
-                                              else None)
-            gw = configured[record.gateway]
+            name = str(record.gateway)  # pending_orders() has only gateway orders
+            if name not in configured:
+                configured[name] = (gateways.load(name) if name in gateways.available()
+                                    else None)
+            gw = configured[name]
             if gw is None:
                 continue
             try:

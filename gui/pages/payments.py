@@ -70,7 +70,8 @@ def _save(fields: dict[str, dict[str, str | None]], base_url: str, expiry: int) 
     for name, values in fields.items():
         settings.parse(f"payments_{name}_url", values["url"])
     for name, values in fields.items():
-        gateways.configure(name, **values)
+        gateways.configure(name, url=values["url"], merchant_id=values["merchant_id"],
+                           key=values["key"])
     settings.set("public_base_url", base_url)
     settings.set("payments_order_expiry_minutes", expiry)
 

@@ -35,7 +35,8 @@ def _gateway_or_none(name: str) -> Gateway | None:
 
 async def load_gateway(app: Config, name: str) -> Gateway | None:
     """The gateway's configuration (settings and keyring, off the event loop)."""
-    return await app[STATE].dbx.run(_gateway_or_none, name)
+    gw: Gateway | None = await app[STATE].dbx.run(_gateway_or_none, name)
+    return gw
 
 
 async def confirm_by_query(app: Config, gw: Gateway, order_no: str) -> Outcome | None:
@@ -70,9 +71,10 @@ async def sweep(app: web.Application) -> int:
     configured: dict[str, Gateway | None] = {}
     credited = 0
     for record in pending:
-        if record.gateway not in configured:
-            configured[record.gateway] = await load_gateway(app, record.gateway)
-        gw = configured[record.gateway]
+        name = str(record.gateway)  # pending_orders() has only gateway orders
+        if name not in configured:
+            configured[name] = await load_gateway(app, name)
+        gw = configured[name]
         if gw is not None and await confirm_by_query(app, gw, record.order_no) is Outcome.CREDITED:
             credited += 1
     expired = await dbx.run(orders.expire_overdue)

@@ -112,6 +112,9 @@ async def test_an_expired_order_is_not_credited(pay_relay: Portal, payer: Browse
     assert orders.get_order(order_no).trade_no == order.trade_no
     assert await sweep(pay_relay.server.app) == 0
     assert orders.get_order(order_no).status == "expired"
+    status, page = await payer.get("/portal/recharges")  # listed, not counted as recharged
+    assert status == 200 and order_no in page and "Expired" in page
+    assert re.search(r'id="recharged">0(\.0+)?<', page), page
 
 
 async def test_the_order_query_credits_when_no_notify_arrives(pay_relay: Portal, payer: Browser,
