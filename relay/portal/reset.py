@@ -45,9 +45,10 @@ def _request_reset(email: str, ip: str | None) -> bool:
 
 async def reset_page(request: web.Request) -> web.StreamResponse:
     token = request.match_info["token"]
-    valid = await run_password(password_reset.check_link, token)
-    return render(request, "reset.html", status=200 if valid else 400, valid=valid,
-                  done=False, error=None)
+    # An unknown, used or expired link is a page that does not exist.
+    if not await run_password(password_reset.check_link, token):
+        raise web.HTTPNotFound()
+    return render(request, "reset.html", done=False, error=None)
 
 
 async def reset(request: web.Request) -> web.StreamResponse:
@@ -56,15 +57,16 @@ async def reset(request: web.Request) -> web.StreamResponse:
     new, again = fields.get("new_password", ""), fields.get("confirm_password", "")
     who = visitor(request)
     if new != again:
-        return render(request, "reset.html", status=400, valid=True, done=False,
+        return render(request, "reset.html", status=400, done=False,
                       error=who._("The two new passwords are not the same."))
     try:
         await run_password(_reset, token, new, client_address(request))
     except ServiceError as exc:
-        valid = exc.param != "token"
-        return render(request, "reset.html", status=400, valid=valid, done=False,
-                      error=error_text(request, exc) if valid else None)
-    return render(request, "reset.html", valid=True, done=True, error=None)
+        if exc.param == "token":
+            raise web.HTTPNotFound() from None
+        return render(request, "reset.html", status=400, done=False,
+                      error=error_text(request, exc))
+    return render(request, "reset.html", done=True, error=None)
 
 
 def _reset(token: str, new: str, ip: str | None) -> None:
