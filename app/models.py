@@ -77,7 +77,8 @@ class User(BaseModel):
     # below it was warned of, the mail kinds opted out of, and the unsubscribe links' token.
     lang = CharField(max_length=8, null=True)
     low_balance_threshold_micros = BigIntegerField(null=True)
-    low_balance_warned = BooleanField(default=False)
+    # A database default too: rows inserted by older code (or by hand) read as not warned.
+    low_balance_warned = BooleanField(default=False, constraints=[SQL("DEFAULT FALSE")])
     email_opt_outs = JSONField(null=True)
     unsubscribe_token = CharField(max_length=64, null=True, unique=True)
 

@@ -17,7 +17,15 @@ from peewee import fn
 from app import clock, mailqueue, settings, tls
 from app.db import write_transaction
 from app.errors import NotFound, ValidationError
-from app.models import Announcement, IpBan, RechargeRecord, SignIn, User
+from app.models import (
+    Announcement,
+    IpBan,
+    MailMessage,
+    PasswordReset,
+    RechargeRecord,
+    SignIn,
+    User,
+)
 from app.money import format_amount
 from app.resources import resource
 
@@ -266,3 +274,15 @@ def mail_address(user_id: int) -> str | None:
     """The address a user's mail goes to (None: they get no mail)."""
     email: str | None = User.get_by_id(user_id).email
     return email or None
+
+
+def forget_user(user_id: int) -> int:
+    """Account deletion (inside its transaction): the user's queued and sent mail, reset links
+    and notification settings go; mail holds their name and address. How many mails."""
+    with write_transaction():
+        mails = MailMessage.delete().where(MailMessage.user == user_id).execute()
+        PasswordReset.delete().where(PasswordReset.user == user_id).execute()
+        User.update(lang=None, low_balance_threshold_micros=None, low_balance_warned=False,
+                    email_opt_outs=None, unsubscribe_token=None).where(
+            User.id == user_id).execute()
+    return int(mails)

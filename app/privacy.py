@@ -15,7 +15,7 @@ from functools import reduce
 
 from peewee import Expression
 
-from app import accounts, audit, clock, events, websessions
+from app import accounts, audit, clock, events, notify, websessions
 from app.db import write_transaction
 from app.errors import Conflict, NotFound, ValidationError
 from app.models import ApiKey, AuditEvent, RequestLog, Reservation, SignIn, User
@@ -109,6 +109,7 @@ def delete_user(username: str, *, actor: str = "admin") -> None:
         websessions.end_all_sessions(user)
         logins = AuditEvent.delete().where(login_history(name)).execute()
         logins += SignIn.delete().where(SignIn.user == user.id).execute()
+        notify.forget_user(user.id)  # mail naming them, reset links, mail settings
         _rename_in_audit(name, tombstone)
         audit.record("user.delete",
                      actor=tombstone if actor == name and name not in SERVICE_ACTORS else actor,
