@@ -7,6 +7,7 @@ alerts, password resets and policy notices always go; the kinds in :data:`OPTION
 opted out of, and their mails carry an unsubscribe link that works without signing in.
 """
 
+import logging
 import secrets
 from functools import cache
 from typing import Any
@@ -28,6 +29,8 @@ from app.models import (
 )
 from app.money import format_amount
 from app.resources import resource
+
+log = logging.getLogger(__name__)
 
 LANGS = ("en", "zh_CN")
 # Kinds a user may opt out of, in the order the portal lists them.
@@ -111,9 +114,21 @@ def _send(user: User, kind: str, dedupe_key: str | None, **values: Any) -> bool:
     if kind in OPTIONAL:
         values["unsubscribe_url"] = portal_link(
             f"/unsubscribe/{_unsubscribe_token(user)}?kind={kind}")
-    subject, text, html = render(kind, lang, user=user.username, **values)
-    return mailqueue.enqueue(user.email, subject, text, html, kind=kind, user_id=user.id,
-                             lang=lang, dedupe_key=dedupe_key) is not None
+    return _queue(user.email, kind, lang, dedupe_key, user.id, user=user.username, **values)
+
+
+def _queue(to: str, kind: str, lang: str, dedupe_key: str | None, user_id: int | None,
+           **values: Any) -> bool:
+    """Render and queue one mail. A template or address that fails is logged and skipped: a
+    notification must never undo the credit, ban or sign-in whose transaction it joins."""
+    try:
+        subject, text, html = render(kind, lang, **values)
+        mail_kind = "security" if kind == "ban" else kind
+        return mailqueue.enqueue(to, subject, text, html, kind=mail_kind, user_id=user_id,
+                                 lang=lang, dedupe_key=dedupe_key) is not None
+    except (jinja2.TemplateError, OSError, ValidationError):
+        log.exception("could not queue the %s mail to user %s", kind, user_id)
+        return False
 
 
 # --- what other modules call -------------------------------------------------------------
@@ -161,12 +176,9 @@ def address_banned(ban: IpBan) -> bool:
     to = settings.get("operator_email")
     if not to:
         return False
-    lang = mail_lang(None)
-    subject, text, html = render("ban", lang, ip=ban.ip, reason=ban.reason,
-                                 failures=ban.failures,
-                                 until=ban.until.strftime("%Y-%m-%d %H:%M UTC"))
-    return mailqueue.enqueue(to, subject, text, html, kind="security", lang=lang,
-                             dedupe_key=f"ban:{ban.id}") is not None
+    return _queue(to, "ban", mail_lang(None), f"ban:{ban.id}", None, ip=ban.ip,
+                  reason=ban.reason, failures=ban.failures,
+                  until=ban.until.strftime("%Y-%m-%d %H:%M UTC"))
 
 
 def _reachable_users() -> list[User]:

@@ -3,6 +3,7 @@ with an unsubscribe link only where one may opt out; opt-outs are honoured."""
 
 import threading
 
+import jinja2
 import pytest
 
 from app import (
@@ -207,3 +208,15 @@ def test_unsubscribe_by_token(any_db) -> None:
 def test_links_use_the_public_base_url(any_db) -> None:
     settings.set("public_base_url", "https://relay.example.com/")
     assert notify.portal_link("/reset/x") == "https://relay.example.com/portal/reset/x"
+
+
+def test_a_broken_mail_never_undoes_the_credit(any_db, monkeypatch, caplog) -> None:
+    user()
+
+    def broken(*args, **kwargs):
+        raise jinja2.TemplateError("broken template")
+
+    monkeypatch.setattr(notify, "render", broken)
+    record = recharges.recharge("ann", 1_000_000)
+    assert accounts.get_user("ann").balance_micros == 1_000_000 and record.status == "paid"
+    assert mails() == [] and "could not queue the receipt mail" in caplog.text
