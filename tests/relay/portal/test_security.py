@@ -513,7 +513,8 @@ async def test_another_users_ids_are_not_found_and_nothing_of_theirs_shows(
                 status, page = await signed.get(path)
                 assert status == 404, (path, status)
                 for leak in boris.secrets_:
-                    assert leak not in page, (path, leak)
+                    # what the visitor typed (an order number in the path) may come back
+                    assert leak not in page or leak in path, (path, leak)
                 checked_ids += 1
         # Posting to the other's ids (revoke, edit ...) is a 404 and changes nothing.
         csrf = await signed.csrf("/portal/")
