@@ -111,8 +111,10 @@ async def guard_middleware(request: web.Request, handler: Handler) -> web.Stream
             403, f"Too many failed authentications from your address; it is blocked for about "
                  f"{minutes} more minute(s).", type_="permission_error", code="ip_banned",
             headers={"Retry-After": str(max(1, int(remaining)))})
+    # A gateway's notify comes from the internet and proves itself by its signature.
     if (not allowed and request.path != "/healthz"
-            and not request.path.startswith(ADMIN_PREFIX)):
+            and not request.path.startswith(ADMIN_PREFIX)
+            and request.path not in payments.NOTIFY_PATHS):
         raise errors.forbidden("Your network address may not use this relay.", "ip_not_allowed")
     return await handler(request)
 

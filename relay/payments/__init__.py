@@ -6,6 +6,8 @@ from aiohttp import web
 
 from relay.payments import confirm, routes
 
+NOTIFY_PATHS = frozenset(routes.NOTIFY_PATHS)
+
 
 def setup(app: web.Application) -> None:
     app.cleanup_ctx.append(confirm.payments_context)

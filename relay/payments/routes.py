@@ -16,6 +16,7 @@ from relay.state import STATE
 
 log = logging.getLogger(__name__)
 
+NOTIFY_PATHS = ("/pay/epay/notify", "/pay/hupijiao/notify")
 MAX_FIELDS = 40
 MAX_VALUE = 1024
 # Acknowledged: the gateway stops retrying. A refused notify (bad signature, unknown order,
@@ -90,6 +91,6 @@ async def back_from_gateway(request: web.Request) -> web.StreamResponse:
 
 def setup(app: web.Application) -> None:
     for method in ("GET", "POST"):
-        app.router.add_route(method, "/pay/epay/notify", epay_notify)
-        app.router.add_route(method, "/pay/hupijiao/notify", hupijiao_notify)
+        for path, handler in zip(NOTIFY_PATHS, (epay_notify, hupijiao_notify), strict=True):
+            app.router.add_route(method, path, handler)
     app.router.add_get(r"/pay/{gateway:epay|hupijiao}/return/{order}", back_from_gateway)

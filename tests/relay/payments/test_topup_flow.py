@@ -8,7 +8,7 @@ import re
 
 import aiohttp
 
-from app import accounts, ledger
+from app import accounts, ledger, settings
 from app.models import RechargeRecord
 from app.payments import orders
 from relay.payments.confirm import sweep
@@ -209,3 +209,18 @@ async def test_without_a_gateway_the_page_says_so(pay_relay: Portal, payer: Brow
     await payer.sign_in("fay")
     status, page = await payer.get("/portal/topup")
     assert status == 200 and 'id="topup-off"' in page
+
+
+async def test_notifies_pass_the_relay_allow_list(pay_relay: Portal, payer: Browser,
+                                                  epay_sim: EpaySimulator) -> None:
+    """The allow-list keeps strangers off the relay; a gateway's notify proves itself by its
+    signature instead."""
+    order_no = await epay_order(pay_relay, payer, epay_sim, "6.00")
+    order = epay_sim.pay(order_no)
+    settings.set("relay_allowed_cidrs", "10.0.0.0/8")
+    await pay_relay.server.state.guard.refresh()
+    status, _page = await payer.get(f"/portal/topup/{order_no}")
+    assert status == 403
+    assert await epay_sim.post_notify(order.notify_url, epay_sim.notify_fields(order_no)) == (
+        200, "success")
+    assert balance("ann") == 6_000_000
