@@ -21,7 +21,11 @@ from relay.state import STATE
 log = logging.getLogger(__name__)
 
 HTTP = web.AppKey("payments_http", aiohttp.ClientSession)
+GATEWAYS = web.AppKey("payments_gateways", dict)
 POLL_S = 60.0
+# Each notify needs the key: a keyring (D-Bus) call on the database thread. A flood of
+# notifies makes one every few seconds; a changed key is seen as soon.
+GATEWAY_TTL_S = 5.0
 # The relay app, or a request's ``config_dict`` (the portal is a sub-application).
 Config = Mapping[Any, Any]
 
@@ -34,8 +38,15 @@ def _gateway_or_none(name: str) -> Gateway | None:
 
 
 async def load_gateway(app: Config, name: str) -> Gateway | None:
-    """The gateway's configuration (settings and keyring, off the event loop)."""
+    """The gateway's configuration (settings and keyring, off the event loop), cached for
+    a few seconds."""
+    cache: dict[str, tuple[float, Gateway | None]] = app[GATEWAYS]
+    now = asyncio.get_running_loop().time()
+    hit = cache.get(name)
+    if hit is not None and hit[0] > now:
+        return hit[1]
     gw: Gateway | None = await app[STATE].dbx.run(_gateway_or_none, name)
+    cache[name] = (now + GATEWAY_TTL_S, gw)
     return gw
 
 
@@ -95,6 +106,7 @@ async def _poll(app: web.Application) -> None:
 async def payments_context(app: web.Application) -> AsyncIterator[None]:
     """The relay's cleanup context: one HTTP client for gateway calls and the polling job."""
     app[HTTP] = aiohttp.ClientSession()
+    app[GATEWAYS] = {}
     task = asyncio.create_task(_poll(app), name="payments-confirm")
     try:
         yield
