@@ -48,7 +48,7 @@ from app.models import (
     SignIn,
 )
 
-SETTLED = ("paid", "refunded", "partially_refunded")
+SETTLED = ("paid", "refunded", "partially_refunded", "expired")  # expired: never paid
 SECURITY_PREFIXES = ("login", "security", "ban.", "admin.login", "admin.lockout")
 AUDIT_ACTION = "retention.purge"
 DEFAULT_BATCH = 5000
@@ -137,7 +137,7 @@ def _security_action() -> Expression:
 
 def _settled_recharge(cutoff: datetime) -> Expression:
     """Settled and quiet since ``cutoff``: a refund within the year keeps its payment record."""
-    return (RechargeRecord.status.in_(SETTLED)
+    return (RechargeRecord.status.in_(SETTLED) & (RechargeRecord.created_at < cutoff)
             & (RechargeRecord.paid_at.is_null() | (RechargeRecord.paid_at < cutoff))
             & (RechargeRecord.refunded_at.is_null() | (RechargeRecord.refunded_at < cutoff)))
 

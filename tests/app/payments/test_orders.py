@@ -138,3 +138,16 @@ def test_the_key_lives_only_in_the_keyring(configured) -> None:
     assert "orders-test-key-51b" not in str(settings.all_settings())
     assert gateways.available() == ["epay"]
     assert "orders-test-key-51b" not in repr(gateways.load("epay"))
+
+
+def test_expired_orders_are_purged_after_the_payment_retention(configured, fake_clock) -> None:
+    from app import retention
+    user = configured
+    orders.create_order(user.id, 1_000_000, "epay")  # 371 days old when purged
+    fake_clock.advance(days=200)
+    recent = orders.create_order(user.id, 2_000_000, "epay")
+    fake_clock.advance(days=1)
+    assert orders.expire_overdue() == 2
+    fake_clock.advance(days=170)  # old: 371 days, recent: 171 days (retention 365)
+    retention.purge()
+    assert [r.order_no for r in orders.list_orders()] == [recent.order_no]
