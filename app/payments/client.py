@@ -48,12 +48,11 @@ async def _json(session: aiohttp.ClientSession, method: str, url: str,
 
 async def hupijiao_pay_url(session: aiohttp.ClientSession, gw: Gateway, *, order_no: str,
                            total_fee: str, title: str, notify_url: str, return_url: str,
-                           pay_type: str = "") -> str:
+                           ) -> str:
     """Register the order with HupiJiao; the verified reply's URL is where the user pays."""
     url, fields = hupijiao.payment_request(
         gw.url, gw.merchant_id, gw.key, trade_order_id=order_no, total_fee=total_fee,
-        title=title, now=int(time.time()), notify_url=notify_url, return_url=return_url,
-        pay_type="wechat" if pay_type == "wxpay" else "")
+        title=title, now=int(time.time()), notify_url=notify_url, return_url=return_url)
     reply = await _json(session, "POST", url, fields)
     pay_url = hupijiao.read_payment_reply(reply, gw.key)
     if pay_url is None:

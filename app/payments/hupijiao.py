@@ -45,14 +45,13 @@ def _nonce() -> str:
 
 
 def payment_request(base_url: str, appid: str, secret: str, *, trade_order_id: str,
-                    total_fee: str, title: str, now: int, notify_url: str, return_url: str,
-                    pay_type: str = "") -> tuple[str, dict[str, str]]:
-    """The server-side POST to ``payment/do.html``; its JSON reply carries the pay URL."""
+                    total_fee: str, title: str, now: int, notify_url: str, return_url: str
+                    ) -> tuple[str, dict[str, str]]:
+    """The server-side POST to ``payment/do.html``; its JSON reply carries the pay URL. (The
+    payment channel, WeChat or Alipay, is the appid's: HupiJiao gives one appid per channel.)"""
     fields = {"version": "1.1", "appid": appid, "trade_order_id": trade_order_id,
               "total_fee": total_fee, "title": title, "time": str(now),
               "notify_url": notify_url, "return_url": return_url, "nonce_str": _nonce()}
-    if pay_type:
-        fields["type"] = pay_type
     fields["hash"] = make_hash(fields, secret)
     return f"{base_url}/payment/do.html", fields
 

@@ -49,7 +49,8 @@ def parse_amount(text: str) -> int:
 
 def create_order(user_id: int, amount_micros: int, gateway: str, pay_type: str = "alipay"
                  ) -> RechargeRecord:
-    """A pending order for a configured gateway; the user is then sent to pay it."""
+    """A pending order for a configured gateway; the user is then sent to pay it. Epay takes
+    a payment type (alipay, wxpay); HupiJiao's channel is its appid's, so it has none."""
     user = accounts.get_user_by_id(user_id)
     gateways.check_name(gateway)
     if gateway not in gateways.available():
@@ -57,7 +58,9 @@ def create_order(user_id: int, amount_micros: int, gateway: str, pay_type: str =
     if not MIN_MICROS <= amount_micros <= MAX_MICROS or amount_micros % CENT:
         raise ValidationError("Amount must be between 0.01 and 100000 in whole cents",
                               param="amount")
-    if pay_type not in PAY_TYPES:
+    if gateway == "hupijiao":
+        pay_type = ""
+    elif pay_type not in PAY_TYPES:
         raise ValidationError("Payment type must be one of {types}", param="pay_type",
                               types=", ".join(PAY_TYPES))
     now = clock.now()
@@ -66,7 +69,7 @@ def create_order(user_id: int, amount_micros: int, gateway: str, pay_type: str =
         record = RechargeRecord.create(
             order_no=recharges.new_order_no(), user=user, amount_micros=amount_micros,
             method=gateway, status="pending", created_at=now, gateway=gateway,
-            pay_type=pay_type, expires_at=now + expiry)
+            pay_type=pay_type or None, expires_at=now + expiry)
         audit.record("payment.order", actor=user.username, target=user.username,
                      detail={"order_no": record.order_no, "amount_micros": amount_micros,
                              "gateway": gateway})

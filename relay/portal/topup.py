@@ -83,8 +83,7 @@ async def start_topup(request: web.Request) -> web.StreamResponse:
                 request.config_dict[HTTP], gw, order_no=record.order_no,
                 total_fee=to_yuan(record.amount_micros), title=title,
                 notify_url=gateways.notify_url("hupijiao", origin),
-                return_url=gateways.return_url("hupijiao", record.order_no, origin),
-                pay_type=pay_type)
+                return_url=gateways.return_url("hupijiao", record.order_no, origin))
         except client.GatewayError:
             return render(request, "topup_order.html", status=502, order=record,
                           gateway_failed=True)

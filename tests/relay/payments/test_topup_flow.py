@@ -145,7 +145,7 @@ async def test_hupijiao_pays_through_its_url_and_the_return_asks(
         pay_relay: Portal, payer: Browser, hupijiao_sim: HupijiaoSimulator) -> None:
     make_user("bo")
     await payer.sign_in("bo")
-    status, page = await start_topup(payer, "9.99", "hupijiao:wxpay")
+    status, page = await start_topup(payer, "9.99", "hupijiao:")
     assert status == 200, page
     link = re.search(r'id="gateway-link" href="([^"]+)"', page)
     assert link and link.group(1).startswith(f"{hupijiao_sim.url}/pay/")
@@ -167,7 +167,7 @@ async def test_hupijiao_concurrent_notifies_credit_once(
         pay_relay: Portal, payer: Browser, hupijiao_sim: HupijiaoSimulator) -> None:
     make_user("cy")
     await payer.sign_in("cy")
-    await start_topup(payer, "4.00", "hupijiao:alipay")
+    await start_topup(payer, "4.00", "hupijiao:")
     (order_no,) = hupijiao_sim.orders
     order = hupijiao_sim.pay(order_no)
     replies = await asyncio.gather(*[
@@ -224,3 +224,14 @@ async def test_notifies_pass_the_relay_allow_list(pay_relay: Portal, payer: Brow
     assert await epay_sim.post_notify(order.notify_url, epay_sim.notify_fields(order_no)) == (
         200, "success")
     assert balance("ann") == 6_000_000
+
+
+async def test_the_form_offers_each_configured_gateway(
+        pay_relay: Portal, payer: Browser, epay_sim: EpaySimulator,
+        hupijiao_sim: HupijiaoSimulator) -> None:
+    make_user("gus")
+    await payer.sign_in("gus")
+    status, page = await payer.get("/portal/topup")
+    assert status == 200
+    assert re.findall(r'name="gateway_choice" value="([^"]*)"', page) == [
+        "epay:alipay", "epay:wxpay", "hupijiao:"]
