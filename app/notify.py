@@ -36,6 +36,7 @@ LANGS = ("en", "zh_CN")
 # Kinds a user may opt out of, in the order the portal lists them.
 OPTIONAL = ("low_balance", "receipt", "announcement")
 MAX_THRESHOLD_MICROS = 10**15
+THRESHOLD = "Low-balance warning threshold"  # the setting's label, a field name refusals use
 
 
 @cache
@@ -254,7 +255,7 @@ def set_preferences(user_id: int, opt_outs: list[str], threshold_micros: int | N
     if unknown:
         raise ValidationError("unknown notification {kind!r}", param="kind", kind=unknown[0])
     if threshold_micros is not None and not 0 <= threshold_micros <= MAX_THRESHOLD_MICROS:
-        raise ValidationError("Amount is too large", param="threshold")
+        raise ValidationError("{field} is too large", param="threshold", field=THRESHOLD)
     chosen = [kind for kind in OPTIONAL if kind in opt_outs]
     with write_transaction():
         User.update(email_opt_outs=chosen or None,

@@ -371,6 +371,11 @@ TEMPLATES = (
     QT_TRANSLATE_NOOP("ServiceError", "there is no email with id {id}"),
     QT_TRANSLATE_NOOP("ServiceError", "email {id} is {status}; only failed or waiting email can "
                                       "be retried"),
+    # app/notify.py, app/password_reset.py (issue 17: notifications)
+    QT_TRANSLATE_NOOP("ServiceError", "unknown notification {kind!r}"),
+    QT_TRANSLATE_NOOP("ServiceError", "this unsubscribe link is not valid"),
+    QT_TRANSLATE_NOOP("ServiceError", "This password-reset link is not valid any more; ask for a "
+                                      "new one."),
 )
 
 # What {field} stands for: form labels, as the forms and Settings show them.
@@ -434,4 +439,7 @@ FIELDS = (
     QT_TRANSLATE_NOOP("ServiceError", "HupiJiao appid"),
     QT_TRANSLATE_NOOP("ServiceError", "Public base URL"),
     QT_TRANSLATE_NOOP("ServiceError", "Top-up order expiry"),
+    # notifications settings (issue 17)
+    QT_TRANSLATE_NOOP("ServiceError", "Low-balance warning threshold"),
+    QT_TRANSLATE_NOOP("ServiceError", "Operator's email"),
 )

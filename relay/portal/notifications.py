@@ -54,8 +54,8 @@ async def save(request: web.Request) -> web.StreamResponse:
     opt_outs = [kind for kind in notify.OPTIONAL if kind not in wanted]
     text = fields.get("threshold", "").strip()
     try:
-        threshold = (parse_amount(text, param="threshold", field="Threshold", allow_zero=True)
-                     if text else None)
+        threshold = (parse_amount(text, param="threshold", field=notify.THRESHOLD,
+                                  allow_zero=True) if text else None)
         await run_db(request, notify.set_preferences, user.id, opt_outs, threshold)
     except ServiceError as exc:
         return await _show(request, status=400, error=error_text(request, exc))
