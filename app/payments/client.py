@@ -13,7 +13,7 @@ from app.payments import epay, hupijiao
 from app.payments.epay import Notice
 from app.payments.gateways import Gateway
 
-TIMEOUT = aiohttp.ClientTimeout(total=15)
+TIMEOUT_S = 15.0
 MAX_REPLY = 64 * 1024
 
 
@@ -23,11 +23,12 @@ class GatewayError(Exception):
 
 
 async def _json(session: aiohttp.ClientSession, method: str, url: str,
-                fields: Mapping[str, str]) -> dict[str, Any]:
+                fields: Mapping[str, str], timeout: float = TIMEOUT_S) -> dict[str, Any]:
     kwargs: dict[str, Any] = ({"params": dict(fields)} if method == "GET"
                               else {"data": dict(fields)})
     try:
-        async with session.request(method, url, timeout=TIMEOUT, allow_redirects=False,
+        async with session.request(method, url, allow_redirects=False,
+                                   timeout=aiohttp.ClientTimeout(total=timeout),
                                    **kwargs) as resp:
             body = await resp.content.read(MAX_REPLY + 1)
             status = resp.status
@@ -71,18 +72,19 @@ class QueryAnswer:
     signed: bool  # HupiJiao signs its answers (verified); Epay's are not signed
 
 
-async def query(session: aiohttp.ClientSession, gw: Gateway, order_no: str) -> QueryAnswer:
+async def query(session: aiohttp.ClientSession, gw: Gateway, order_no: str, *,
+                timeout: float = TIMEOUT_S) -> QueryAnswer:
     """Ask the gateway about ``order_no``."""
     if gw.name == "epay":
         url, fields = epay.query_request(gw.url, gw.merchant_id, gw.key, order_no)
-        reply = await _json(session, "GET", url, fields)
+        reply = await _json(session, "GET", url, fields, timeout)
         notice = epay.read_query(reply, gw.merchant_id)
         if notice is not None and notice.out_trade_no != order_no:
             raise GatewayError("the gateway answered about another order")
         return QueryAnswer(notice, str(reply.get("msg") or "")[:200], False)
     url, fields = hupijiao.query_request(gw.url, gw.merchant_id, gw.key, order_no,
                                          int(time.time()))
-    reply = await _json(session, "POST", url, fields)
+    reply = await _json(session, "POST", url, fields, timeout)
     if not hupijiao.verify(reply, gw.key):
         raise GatewayError("the gateway's answer failed its signature check")
     return QueryAnswer(hupijiao.read_query(reply, gw.merchant_id, order_no),

@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 HTTP = web.AppKey("payments_http", aiohttp.ClientSession)
 GATEWAYS = web.AppKey("payments_gateways", dict)
 POLL_S = 60.0
+RETURN_TIMEOUT_S = 5.0
 # Each notify needs the key: a keyring (D-Bus) call on the database thread. A flood of
 # notifies makes one every few seconds; a changed key is seen as soon.
 GATEWAY_TTL_S = 5.0
@@ -50,11 +51,12 @@ async def load_gateway(app: Config, name: str) -> Gateway | None:
     return gw
 
 
-async def confirm_by_query(app: Config, gw: Gateway, order_no: str) -> Outcome | None:
+async def confirm_by_query(app: Config, gw: Gateway, order_no: str,
+                           timeout: float = client.TIMEOUT_S) -> Outcome | None:
     """Ask the gateway about one order and credit it if paid; ``None`` if it could not be
     asked or does not know the order."""
     try:
-        answer = await client.query(app[HTTP], gw, order_no)
+        answer = await client.query(app[HTTP], gw, order_no, timeout=timeout)
     except client.GatewayError as exc:
         log.warning("could not ask %s about order %s: %s", gw.name, order_no, exc)
         return None
@@ -68,10 +70,11 @@ async def confirm_by_query(app: Config, gw: Gateway, order_no: str) -> Outcome |
 
 
 async def confirm_order(app: Config, order_no: str, gateway: str) -> None:
-    """The user came back from the gateway: ask about their order now."""
+    """The user came back from the gateway: ask about their order now (briefly: the page
+    waits for the answer; the job asks again)."""
     gw = await load_gateway(app, gateway)
     if gw is not None:
-        await confirm_by_query(app, gw, order_no)
+        await confirm_by_query(app, gw, order_no, timeout=RETURN_TIMEOUT_S)
 
 
 async def sweep(app: web.Application) -> int:
