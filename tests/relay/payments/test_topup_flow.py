@@ -10,7 +10,7 @@ import aiohttp
 
 from app import accounts, ledger, settings
 from app.models import RechargeRecord
-from app.payments import orders
+from app.payments import gateways, orders
 from relay.payments.confirm import sweep
 from tests.helpers.gateways import EpaySimulator, HupijiaoSimulator
 from tests.relay.portal.conftest import Browser, Portal, make_user, new_browser
@@ -235,3 +235,18 @@ async def test_the_form_offers_each_configured_gateway(
     assert status == 200
     assert re.findall(r'name="gateway_choice" value="([^"]*)"', page) == [
         "epay:alipay", "epay:wxpay", "hupijiao:"]
+
+
+async def test_an_unreachable_gateway_is_said_so_and_nothing_is_credited(
+        pay_relay: Portal, payer: Browser) -> None:
+    settings.set("payments_hupijiao_url", "http://127.0.0.1:9")  # nothing listens there
+    settings.set("payments_hupijiao_appid", "app-unreachable")
+    gateways.set_key("hupijiao", "unreachable-secret-5d")
+    make_user("hal")
+    await payer.sign_in("hal")
+    status, page = await start_topup(payer, "2.00", "hupijiao:")
+    assert status == 502 and "could not be reached" in page
+    (record,) = orders.list_orders(username="hal")
+    status, page = await payer.get(f"/portal/topup/{record.order_no}")
+    assert status == 200 and 'data-status="pending"' in page
+    assert balance("hal") == 0
