@@ -204,21 +204,6 @@ def _notifications(db: Database) -> None:
     db.create_tables([PasswordReset], safe=True)
 
 
-def _notifications(db: Database) -> None:
-    """Per-user notification state and password-reset links (issue 17)."""
-    table = User._meta.table_name
-    have = {c.name for c in db.get_columns(table)}
-    ops = _migrator(db)
-    fields = {"lang": User.lang,
-              "low_balance_threshold_micros": User.low_balance_threshold_micros,
-              "low_balance_warned": User.low_balance_warned,
-              "email_opt_outs": User.email_opt_outs,
-              "unsubscribe_token": User.unsubscribe_token}
-    run_operations(*[ops.add_column(table, name, field) for name, field in fields.items()
-                     if name not in have])
-    db.create_tables([PasswordReset], safe=True)
-
-
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema", _initial),
     Migration(2, "admin tokens, IP bans, per-key rate limits", _security),
