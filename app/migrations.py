@@ -37,6 +37,7 @@ from app.models import (
     Invite,
     IpBan,
     JSONField,
+    MailMessage,
     ModelPrice,
     PasswordReset,
     Provider,
@@ -175,6 +176,11 @@ def _key_limits_locked(db: Database) -> None:
         | ApiKey.concurrency_limit.is_null(False)).execute()
 
 
+def _mail_queue(db: Database) -> None:
+    """The outgoing mail queue (issue 17)."""
+    db.create_tables([MailMessage], safe=True)
+
+
 def _redemption_codes(db: Database) -> None:
     """Redemption codes (issue 17)."""
     db.create_tables([RedemptionCode], safe=True)
@@ -216,6 +222,7 @@ MIGRATIONS: list[Migration] = [
     Migration(9, "user portal: invites, sessions, sign-ins, deletion requests", _portal),
     Migration(10, "announcements", _announcements),
     Migration(11, "API keys: limits the operator set are locked", _key_limits_locked),
+    Migration(12, "the outgoing mail queue", _mail_queue),
     Migration(13, "recharge records as online gateway orders", _gateway_orders),
     Migration(14, "redemption codes", _redemption_codes),
     Migration(15, "notification state on users, password-reset links", _notifications),

@@ -354,6 +354,28 @@ class Announcement(BaseModel):
     created_by = CharField(max_length=64, default="admin")
 
 
+class MailMessage(BaseModel):
+    """One outgoing email in the persistent queue (sent by the relay's mail job, retried with
+    backoff). Deleted with its user; sent messages are purged by retention."""
+
+    to_addr = CharField(max_length=254)
+    user = ForeignKeyField(User, null=True, backref="mail", on_delete="CASCADE")
+    user_id: int | None
+    kind = CharField(max_length=32)  # test|low_balance|receipt|security|announcement|policy|...
+    lang = CharField(max_length=8, default="en")
+    subject = CharField(max_length=300)
+    text_body = TextField()
+    html_body = TextField(null=True)
+    status = CharField(max_length=16, default="queued", index=True)  # queued|sent|failed
+    attempts = IntegerField(default=0)
+    next_attempt_at = DateTimeField(default=clock.now, index=True)
+    last_error = CharField(max_length=500, null=True)
+    # Set for mail that must go at most once (one low-balance warning per crossing...).
+    dedupe_key = CharField(max_length=200, null=True, unique=True)
+    created_at = DateTimeField(default=clock.now, index=True)
+    sent_at = DateTimeField(null=True)
+
+
 class RedemptionCode(BaseModel):
     """A prepaid code worth a fixed amount, usable once (migration 14). Only a SHA-256 of the
     code is stored; it is shown once, when generated."""
@@ -396,6 +418,6 @@ class SchemaVersion(BaseModel):
 ALL_MODELS: list[type[BaseModel]] = [
     UserGroup, User, ApiKey, Provider, ModelPrice, LedgerEntry, RechargeRecord, Reservation,
     RequestLog, Setting, AuditEvent, AdminToken, IpBan, SchemaVersion,
-    Invite, WebSession, SignIn, DeletionRequest, Announcement, PasswordReset,
+    Invite, WebSession, SignIn, DeletionRequest, Announcement, MailMessage, PasswordReset,
     RedemptionCode,
 ]

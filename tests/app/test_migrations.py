@@ -428,6 +428,21 @@ def test_v11_locks_the_limits_existing_keys_carry(any_db, tmp_path):
         apikeys.update_own_key(limited.user_id, limited.id, name="k", tpm="")
 
 
+def test_v12_adds_the_mail_queue_shaped_as_in_a_fresh_schema(any_db, tmp_path):
+    """A v11 database gains the mail queue as a fresh one has it, usable at once."""
+    from app import mailqueue
+    database = db_mod.database.obj
+    fresh = ({c.name: c.null for c in database.get_columns("mail_message")},
+             _indexes(database, "mail_message"), _foreign_keys(database, "mail_message"))
+    database.execute_sql('DROP TABLE "mail_message"')
+    stamp(11)
+    assert migrate(database, tmp_path / "backups") == latest_version()
+    assert ({c.name: c.null for c in database.get_columns("mail_message")},
+            _indexes(database, "mail_message"), _foreign_keys(database, "mail_message")) == fresh
+    assert mailqueue.enqueue("a@example.com", "Hi", "Body", kind="test", dedupe_key="k1")
+    assert mailqueue.enqueue("a@example.com", "Hi", "Body", kind="test", dedupe_key="k1") is None
+
+
 def test_v14_adds_redemption_codes_shaped_as_in_a_fresh_schema(any_db, tmp_path):
     """A v13 database gains redemption codes as a fresh one has them, redeemable at once."""
     from app import redemption
@@ -443,32 +458,6 @@ def test_v14_adds_redemption_codes_shaped_as_in_a_fresh_schema(any_db, tmp_path)
     ann = accounts.add_user("ann", "ann@example.com")
     [item] = redemption.generate(1, 2_000_000)
     assert redemption.redeem(ann.id, item.code).amount_micros == 2_000_000
-
-
-def test_v13_adds_gateway_order_fields_shaped_as_in_a_fresh_schema(any_db, tmp_path):
-    """A v12 database's recharge records gain the gateway order fields as a fresh one has
-    them; an existing recharge keeps its values and has none of them."""
-    from playhouse.migrate import SchemaMigrator
-    from playhouse.migrate import migrate as run_operations
-
-    from app import recharges
-    from app.payments import orders
-    database = db_mod.database.obj
-    table = "recharge_record"
-    fresh = ({c.name: c.null for c in database.get_columns(table)}, _indexes(database, table))
-    accounts.add_user("ann", "ann@example.com")
-    old = recharges.recharge("ann", 5_000_000)
-    migrator = SchemaMigrator.from_database(database)
-    run_operations(*[migrator.drop_column(table, name)
-                     for name in ("gateway", "trade_no", "pay_type", "expires_at")])
-    stamp(12)
-    assert migrate(database, tmp_path / "backups") == latest_version()
-    assert ({c.name: c.null for c in database.get_columns(table)},
-            _indexes(database, table)) == fresh
-    kept = recharges.get_recharge(old.order_no)
-    assert (kept.amount_micros, kept.status, kept.gateway, kept.expires_at) == (
-        5_000_000, "paid", None, None)
-    assert orders.list_orders() == []
 
 
 def test_v15_adds_notification_state_shaped_as_in_a_fresh_schema(any_db, tmp_path):
