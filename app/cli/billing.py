@@ -18,7 +18,7 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
     p = sub.add_parser("recharge", help="credit a user's balance; prints the order number")
     p.add_argument("username")
     p.add_argument("amount", help="decimal amount in the operator's currency, e.g. 50 or 12.5")
-    p.add_argument("--method", default="manual", choices=recharges.METHODS)
+    p.add_argument("--method", default="manual", choices=recharges.MANUAL_METHODS)
     p.add_argument("--note")
     p.set_defaults(handler=recharge)
 

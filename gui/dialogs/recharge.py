@@ -30,7 +30,8 @@ def method_labels() -> dict[str, str]:
             "alipay": translate("RechargeDialog", "Alipay"),
             "wechat": translate("RechargeDialog", "WeChat Pay"),
             "epay": translate("RechargeDialog", "Epay"),
-            "hupijiao": translate("RechargeDialog", "HupiJiao")}
+            "hupijiao": translate("RechargeDialog", "HupiJiao"),
+            "code": translate("RechargeDialog", "Redemption code")}
 
 
 def error_label() -> QLabel:

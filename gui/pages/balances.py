@@ -345,7 +345,7 @@ class BalancesPage(Page):
 
     async def recharge(self) -> RechargeRecord | None:
         chosen = self.selected_user()
-        dialog = RechargeDialog(self._usernames(), recharges.METHODS, self.currency,
+        dialog = RechargeDialog(self._usernames(), recharges.MANUAL_METHODS, self.currency,
                                 chosen.username if chosen else None, self)
 
         async def submit() -> RechargeRecord:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QProgressBar,
     QPushButton,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from app import ports, retention, settings
 from app.errors import ServiceError
+from app.money import format_amount, parse_amount
 from gui import autostart
 from gui.asyncdialog import ask
 from gui.backend import Backend
@@ -43,8 +45,9 @@ from relay.jobs import purge_async
 LAN_HOST = "0.0.0.0"
 LOCAL_HOST = "127.0.0.1"
 RETENTION_KEYS = ("log_retention_days", "payment_retention_days", "security_retention_days")
+NOTIFY_KEYS = ("operator_email", "low_balance_threshold_micros")
 EDITABLE = ("relay_host", "relay_port", *RETENTION_KEYS, "admin_ip_whitelist", "language",
-            "registration_mode", *SECURITY_KEYS)
+            "registration_mode", *NOTIFY_KEYS, *SECURITY_KEYS)
 ERROR_STYLE = "color: #b42318"
 OK_STYLE = "color: #067647"
 
@@ -137,6 +140,19 @@ class SettingsPage(Page):
             "Who may create an account on the portal. Invite codes are made on the Portal "
             "page.")))
 
+        # email notifications (the SMTP server itself is on the Mail page)
+        self.operator_email = QLineEdit()
+        self.operator_email.setPlaceholderText(self.tr("you@example.com"))
+        self.low_balance = QLineEdit()
+        self.low_balance.setMaximumWidth(160)
+        notify_form = QFormLayout()
+        notify_form.addRow(self.tr("Operator's email:"), self.operator_email)
+        notify_form.addRow(self.tr("Low-balance warning below:"), left(self.low_balance))
+        notify_box = group(self.tr("Email notifications"), notify_form, note(self.tr(
+            "Security alerts (address bans) go to the operator's email. Users are emailed once "
+            "when their balance falls below the threshold (0: never); each user may set their "
+            "own on the portal.")))
+
         # interface
         self.language = QComboBox()
         self.language.addItem(self.tr("Automatic (follow the system)"), "auto")
@@ -192,7 +208,7 @@ class SettingsPage(Page):
         column_layout = QVBoxLayout(column)
         network_box, https_box, limits_box, abuse_box = self.security.boxes
         for box in (relay_box, network_box, https_box, admin_box, limits_box, abuse_box,
-                    retention_box, portal_box, interface_box):
+                    retention_box, portal_box, notify_box, interface_box):
             column_layout.addWidget(box)
         column_layout.addStretch(1)
         scroll = QScrollArea()
@@ -210,6 +226,8 @@ class SettingsPage(Page):
             combo.currentIndexChanged.connect(self._update_buttons)
         self.whitelist.changed.connect(self._update_buttons)
         self.security.changed.connect(self._update_buttons)
+        for line in (self.operator_email, self.low_balance):
+            line.textChanged.connect(self._update_buttons)
         self._update_buttons()
 
     def title(self) -> str:
@@ -223,7 +241,10 @@ class SettingsPage(Page):
                                   "relay_port": self.port.value(),
                                   "admin_ip_whitelist": self.whitelist.values(),
                                   "language": self.language.currentData(),
-                                  "registration_mode": self.registration.currentData()}
+                                  "registration_mode": self.registration.currentData(),
+                                  "operator_email": self.operator_email.text().strip(),
+                                  "low_balance_threshold_micros": _threshold(
+                                      self.low_balance.text())}
         result.update({key: spin.value() for key, spin in self.retention.items()})
         result.update(self.security.values())
         return result
@@ -252,6 +273,10 @@ class SettingsPage(Page):
             self.registration.setCurrentIndex(max(0, self.registration.findData(value)))
         elif key == "currency":
             self.currency.setText(str(value))
+        elif key == "operator_email":
+            self.operator_email.setText(str(value))
+        elif key == "low_balance_threshold_micros":
+            self.low_balance.setText(format_amount(int(value)))
         elif key in SECURITY_KEYS:
             self.security.show_value(key, value)
 
@@ -456,6 +481,16 @@ class SettingsPage(Page):
         self.last_dialog = box
         await ask(box)
         return box.clickedButton() is confirm
+
+
+def _threshold(text: str) -> int | str:
+    """The threshold typed as an amount, in micro-units; text that is not an amount goes to
+    the setting as typed, which refuses it with its own message."""
+    try:
+        return parse_amount(text.strip() or "0", param="low_balance_threshold_micros",
+                            field="Low-balance warning threshold", allow_zero=True)
+    except ServiceError:
+        return text
 
 
 def _counts(counts: retention.Counts) -> dict[str, str]:

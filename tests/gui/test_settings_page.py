@@ -279,3 +279,23 @@ async def test_change_admin_password_from_settings(backend) -> None:
     await settle_page(page)
     assert not dialog.isVisible() and "changed" in page.message.text()
     assert await backend.call(adminauth.verify_admin, "new-Passw0rd!7", source="test")
+
+
+async def test_notification_settings_are_exact_amounts_and_an_address(backend) -> None:
+    page = await open_page(backend)
+    assert page.low_balance.text() == "1.00" and page.operator_email.text() == ""
+    assert not page.save_button.isEnabled()
+    page.low_balance.setText("2.5")
+    page.operator_email.setText("ops@example.com")
+    assert page.changes() == {"low_balance_threshold_micros": 2_500_000,
+                              "operator_email": "ops@example.com"}
+    await click_save(page)
+    assert settings.get("low_balance_threshold_micros") == 2_500_000
+    assert settings.get("operator_email") == "ops@example.com"
+    assert page.low_balance.text() == "2.50"
+    page.low_balance.setText("lots")
+    page.operator_email.setText("not an address")
+    await click_save(page)
+    assert settings.get("low_balance_threshold_micros") == 2_500_000
+    assert settings.get("operator_email") == "ops@example.com"
+    assert "Not saved" in page.message.text()

@@ -27,7 +27,7 @@ async def test_own_recharges_and_refunds_only(portal: Portal, browser: Browser) 
     assert "<td>WeChat Pay</td>" in page and "<td>By the operator</td>" in page
     assert 'id="balance">9.50<' in page
     assert 'id="recharged">12.50<' in page and 'id="refunded">3.00<' in page
-    assert "Online payment and redemption codes are coming" in page
+    assert "Top up online, redeem a code" in page
     # Balance history: two recharges and a refund, newest first.
     assert len(ENTRY.findall(page)) == 3
     history = page[page.index('class="ledger-list"'):]
@@ -85,7 +85,7 @@ async def test_in_chinese(portal: Portal) -> None:
     async with new_browser(portal, **{"Accept-Language": "zh-CN"}) as b:
         await b.sign_in("alice")
         _, page = await b.get("/portal/recharges")
-    assert "在线支付和兑换码即将推出" in page and "<td>已支付</td>" in page
+    assert "使用收到的兑换码" in page and "<td>已支付</td>" in page
     assert "<td>充值</td>" in page and "<td>由运营者充值</td>" in page
 
 
