@@ -71,6 +71,11 @@
         <source>&amp;Body:</source>
         <translation>正文(&amp;B)：</translation>
     </message>
+    <message>
+        <location filename="../../gui/dialogs/portal.py" line="148"/>
+        <source>Also &amp;email it to every user who has not opted out</source>
+        <translation>同时通过邮件发送给所有未退订的用户(&amp;E)</translation>
+    </message>
 </context>
 <context>
     <name>ApiKeysDialog</name>
@@ -654,6 +659,202 @@ The relay stops while the database is replaced and starts again on the restored 
     </message>
 </context>
 <context>
+    <name>CodesCreatedDialog</name>
+    <message>
+        <location filename="../../gui/dialogs/codes.py" line="97"/>
+        <source>Codes generated</source>
+        <translation>兑换码已生成</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/codes.py" line="104"/>
+        <source>Save or copy these {count} codes now. They will not be shown again.</source>
+        <translation>请立即保存或复制这 {count} 个兑换码。它们不会再次显示。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/codes.py" line="112"/>
+        <source>&amp;Copy</source>
+        <translation>复制(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/codes.py" line="113"/>
+        <source>Copy the codes to the clipboard, one a line</source>
+        <translation>将兑换码复制到剪贴板，每行一个</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/codes.py" line="115"/>
+        <source>&amp;Save as CSV…</source>
+        <translation>另存为 CSV(&amp;S)…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/codes.py" line="126"/>
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/codes.py" line="140"/>
+        <source>Copied to the clipboard.</source>
+        <translation>已复制到剪贴板。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/codes.py" line="148"/>
+        <source>Save codes as</source>
+        <translation>兑换码另存为</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/codes.py" line="152"/>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/codes.py" line="152"/>
+        <source>All files (*)</source>
+        <translation>所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/codes.py" line="173"/>
+        <source>Saved as {path}.</source>
+        <translation>已保存为 {path}。</translation>
+    </message>
+</context>
+<context>
+    <name>CodesPage</name>
+    <message>
+        <location filename="../../gui/pages/codes.py" line="68"/>
+        <source>Code</source>
+        <translation>兑换码</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/codes.py" line="69"/>
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/codes.py" line="71"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/codes.py" line="72"/>
+        <source>Expires</source>
+        <translation>到期</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/codes.py" line="74"/>
+        <source>Used by</source>
+        <translation>使用者</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/codes.py" line="75"/>
+        <location filename="../../gui/pages/codes.py" line="85"/>
+        <location filename="../../gui/pages/codes.py" line="119"/>
+        <source>Used</source>
+        <translation>已使用</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/codes.py" line="77"/>
+        <source>Batch</source>
+        <translation>批次</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/codes.py" line="78"/>
+        <source>Created</source>
+        <translation>创建时间</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/codes.py" line="79"/>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/codes.py" line="84"/>
+        <source>All codes</source>
+        <translation>全部兑换码</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/codes.py" line="84"/>
+        <location filename="../../gui/pages/codes.py" line="119"/>
+        <source>Active</source>
+        <translation>有效</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/codes.py" line="85"/>
+        <location filename="../../gui/pages/codes.py" line="120"/>
+        <source>Disabled</source>
+        <translation>已停用</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/codes.py" line="89"/>
+        <source>&amp;Generate…</source>
+        <translation>生成(&amp;G)…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/codes.py" line="89"/>
+        <source>Generate redemption codes</source>
+        <translation>生成兑换码</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/codes.py" line="91"/>
+        <source>&amp;Disable…</source>
+        <translation>停用(&amp;D)…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/codes.py" line="93"/>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/codes.py" line="93"/>
+        <source>Reload the codes</source>
+        <translation>重新加载兑换码</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/codes.py" line="99"/>
+        <source>Show:</source>
+        <translation>显示：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/codes.py" line="103"/>
+        <source>Each code adds its amount to the balance of the portal user who redeems it, once. Codes are shown only when generated: save or copy them then.</source>
+        <translation>每个兑换码只能使用一次，其金额会加到兑换它的门户用户的余额中。兑换码仅在生成时显示，请当时保存或复制。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/codes.py" line="114"/>
+        <source>Codes</source>
+        <translation>兑换码</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/codes.py" line="118"/>
+        <source>Expired</source>
+        <translation>已过期</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/codes.py" line="125"/>
+        <source>Amount ({currency})</source>
+        <translation>金额（{currency}）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/codes.py" line="162"/>
+        <location filename="../../gui/pages/codes.py" line="171"/>
+        <source>Disable code</source>
+        <translation>停用兑换码</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/codes.py" line="163"/>
+        <source>Disable the code {code} ({amount})?</source>
+        <translation>停用兑换码 {code}（{amount}）？</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/codes.py" line="165"/>
+        <source>Nobody can redeem it any more. This cannot be undone.</source>
+        <translation>此后无人能再兑换它。此操作无法撤销。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/codes.py" line="166"/>
+        <source>Disable</source>
+        <translation>停用</translation>
+    </message>
+</context>
+<context>
     <name>DamagedDatabaseDialog</name>
     <message>
         <location filename="../../gui/dialogs/damaged.py" line="38"/>
@@ -979,6 +1180,54 @@ Restore a backup to continue. The damaged file is kept aside in the backups fold
         <location filename="../../gui/dialogs/first_run.py" line="76"/>
         <source>Port {port} is already used by another program on this computer; choose another.</source>
         <translation>端口 {port} 已被本机上的其他程序占用，请换一个。</translation>
+    </message>
+</context>
+<context>
+    <name>GenerateCodesDialog</name>
+    <message>
+        <location filename="../../gui/dialogs/codes.py" line="42"/>
+        <source>Generate redemption codes</source>
+        <translation>生成兑换码</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/codes.py" line="48"/>
+        <source>each, for example 10 or 12.50</source>
+        <translation>每个兑换码的金额，例如 10 或 12.50</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/codes.py" line="49"/>
+        <source>Works until the end of</source>
+        <translation>有效期至</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/codes.py" line="59"/>
+        <source>optional: what they are for</source>
+        <translation>可选：兑换码的用途</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/codes.py" line="61"/>
+        <source>&amp;Count:</source>
+        <translation>数量(&amp;C)：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/codes.py" line="62"/>
+        <source>&amp;Amount:</source>
+        <translation>金额(&amp;A)：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/codes.py" line="63"/>
+        <source>Expiry:</source>
+        <translation>有效期：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/codes.py" line="64"/>
+        <source>&amp;Note:</source>
+        <translation>备注(&amp;N)：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/codes.py" line="66"/>
+        <source>Generate</source>
+        <translation>生成</translation>
     </message>
 </context>
 <context>
@@ -1650,6 +1899,225 @@ for example:
     </message>
 </context>
 <context>
+    <name>MailPage</name>
+    <message>
+        <location filename="../../gui/pages/mail.py" line="82"/>
+        <source>smtp.example.com (empty: no email is sent)</source>
+        <translation>smtp.example.com（留空则不发送邮件）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/mail.py" line="86"/>
+        <source>STARTTLS (usually port 587)</source>
+        <translation>STARTTLS（通常为端口 587）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/mail.py" line="87"/>
+        <source>SSL/TLS (usually port 465)</source>
+        <translation>SSL/TLS（通常为端口 465）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/mail.py" line="88"/>
+        <source>None (unencrypted, usually port 25)</source>
+        <translation>无（不加密，通常为端口 25）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/mail.py" line="92"/>
+        <source>empty: no login</source>
+        <translation>留空则不登录</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/mail.py" line="95"/>
+        <source>Remove password</source>
+        <translation>移除密码</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/mail.py" line="102"/>
+        <source>&amp;Save</source>
+        <translation>保存(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/mail.py" line="108"/>
+        <source>SMTP server:</source>
+        <translation>SMTP 服务器：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/mail.py" line="109"/>
+        <source>Port:</source>
+        <translation>端口：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/mail.py" line="110"/>
+        <source>Security:</source>
+        <translation>加密方式：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/mail.py" line="111"/>
+        <source>User name:</source>
+        <translation>用户名：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/mail.py" line="112"/>
+        <source>Password:</source>
+        <translation>密码：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/mail.py" line="113"/>
+        <source>Sender address:</source>
+        <translation>发件人地址：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/mail.py" line="120"/>
+        <source>your@address</source>
+        <translation>your@address</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/mail.py" line="121"/>
+        <source>Send &amp;test email</source>
+        <translation>发送测试邮件(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/mail.py" line="129"/>
+        <source>Test:</source>
+        <translation>测试：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/mail.py" line="133"/>
+        <source>Next try</source>
+        <translation>下次尝试</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/mail.py" line="135"/>
+        <location filename="../../gui/pages/mail.py" line="150"/>
+        <source>Sent</source>
+        <translation>已发送</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/mail.py" line="136"/>
+        <source>Last error</source>
+        <translation>最近错误</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/mail.py" line="138"/>
+        <source>&amp;Retry</source>
+        <translation>重试(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/mail.py" line="139"/>
+        <source>Send the selected failed email again</source>
+        <translation>重新发送所选的失败邮件</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/mail.py" line="149"/>
+        <source>Queue</source>
+        <translation>队列</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/mail.py" line="151"/>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/mail.py" line="152"/>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/mail.py" line="152"/>
+        <source>Reload the mail lists</source>
+        <translation>重新加载邮件列表</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/mail.py" line="155"/>
+        <source>The running relay sends queued email within seconds and retries failures with growing pauses; the password is kept in the system keyring.</source>
+        <translation>运行中的中转服务会在几秒内发送队列中的邮件，发送失败时按逐渐延长的间隔重试；密码保存在系统密钥环中。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/mail.py" line="168"/>
+        <source>Queued</source>
+        <translation>入队时间</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/mail.py" line="169"/>
+        <source>To</source>
+        <translation>收件人</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/mail.py" line="170"/>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/mail.py" line="171"/>
+        <source>Subject</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/mail.py" line="172"/>
+        <source>Tries</source>
+        <translation>尝试次数</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/mail.py" line="181"/>
+        <source>Mail</source>
+        <translation>邮件</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/mail.py" line="193"/>
+        <source>stored in the system keyring; type to replace</source>
+        <translation>已保存在系统密钥环中；输入新密码即可替换</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/mail.py" line="194"/>
+        <source>not set</source>
+        <translation>未设置</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/mail.py" line="199"/>
+        <source>Queue ({n})</source>
+        <translation>队列（{n}）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/mail.py" line="201"/>
+        <source>Sent ({n})</source>
+        <translation>已发送（{n}）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/mail.py" line="202"/>
+        <source>Failed ({n})</source>
+        <translation>失败（{n}）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/mail.py" line="222"/>
+        <source>Saved.</source>
+        <translation>已保存。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/mail.py" line="237"/>
+        <source>Test email queued; waiting for the relay to send it…</source>
+        <translation>测试邮件已加入队列，正在等待中转服务发送…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/mail.py" line="250"/>
+        <source>Test email sent to {to}.</source>
+        <translation>测试邮件已发送至 {to}。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/mail.py" line="252"/>
+        <source>Test email failed: {error}</source>
+        <translation>测试邮件发送失败：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/mail.py" line="254"/>
+        <source>Attempt {n} failed: {error}; trying again later.</source>
+        <translation>第 {n} 次尝试失败：{error}；稍后将重试。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/mail.py" line="257"/>
+        <source>Not sent yet: is the relay running?</source>
+        <translation>尚未发送：中转服务是否正在运行？</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <location filename="../../gui/main_window.py" line="93"/>
@@ -1837,256 +2305,434 @@ for example:
     </message>
 </context>
 <context>
-    <name>PortalPage</name>
+    <name>OrderRefundDialog</name>
     <message>
-        <location filename="../../gui/pages/portal.py" line="75"/>
-        <source>the relay is not running</source>
-        <translation>中转服务未运行</translation>
+        <location filename="../../gui/dialogs/payments.py" line="16"/>
+        <source>RelayDesk cannot send money back: after refunding here, refund the payment in the gateway&apos;s own console too.</source>
+        <translation>RelayDesk 无法自动退回款项：在此退款后，还需在支付网关自己的后台中退款。</translation>
+    </message>
+</context>
+<context>
+    <name>PaymentsPage</name>
+    <message>
+        <location filename="../../gui/pages/payments.py" line="128"/>
+        <source>Epay</source>
+        <translation>易支付</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/portal.py" line="76"/>
-        <source>&amp;Copy</source>
-        <translation>复制(&amp;C)</translation>
+        <location filename="../../gui/pages/payments.py" line="128"/>
+        <source>Merchant id (pid):</source>
+        <translation>商户号（pid）：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/portal.py" line="77"/>
-        <source>Copy the portal&apos;s address to the clipboard</source>
-        <translation>将门户地址复制到剪贴板</translation>
+        <location filename="../../gui/pages/payments.py" line="129"/>
+        <source>Merchant key:</source>
+        <translation>商户密钥：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/portal.py" line="83"/>
-        <source>Closed: only you create accounts</source>
-        <translation>关闭：只有你能创建账号</translation>
+        <location filename="../../gui/pages/payments.py" line="130"/>
+        <source>HupiJiao</source>
+        <translation>虎皮椒</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/portal.py" line="84"/>
-        <source>With an invite code</source>
-        <translation>凭邀请码注册</translation>
+        <location filename="../../gui/pages/payments.py" line="130"/>
+        <source>Appid:</source>
+        <translation>Appid：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/portal.py" line="85"/>
-        <source>Open to anyone who can reach the relay</source>
-        <translation>开放：能访问中转站的任何人都可注册</translation>
+        <location filename="../../gui/pages/payments.py" line="131"/>
+        <source>Appsecret:</source>
+        <translation>Appsecret：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/portal.py" line="94"/>
-        <source>Portal address:</source>
-        <translation>门户地址：</translation>
+        <location filename="../../gui/pages/payments.py" line="136"/>
+        <source>empty: orders are confirmed by asking the gateway</source>
+        <translation>留空则通过向网关查询来确认订单</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/portal.py" line="95"/>
-        <source>Registration:</source>
-        <translation>注册方式：</translation>
+        <location filename="../../gui/pages/payments.py" line="140"/>
+        <source> min</source>
+        <translation> 分钟</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/portal.py" line="97"/>
-        <source>People who use the relay open this address in a browser to register, manage their keys, see their usage and exercise their privacy rights.</source>
-        <translation>使用中转站的人在浏览器中打开此地址，即可注册、管理密钥、查看用量并行使隐私权利。</translation>
+        <location filename="../../gui/pages/payments.py" line="141"/>
+        <source>&amp;Save payment settings</source>
+        <translation>保存支付设置(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/portal.py" line="102"/>
-        <source>Invites</source>
-        <translation>邀请码</translation>
+        <location filename="../../gui/pages/payments.py" line="145"/>
+        <source>Public base URL:</source>
+        <translation>公开基础 URL：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/portal.py" line="103"/>
-        <source>Deletion requests</source>
-        <translation>删除申请</translation>
+        <location filename="../../gui/pages/payments.py" line="146"/>
+        <source>Unpaid orders expire after:</source>
+        <translation>未支付订单过期时间：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/portal.py" line="104"/>
-        <source>Announcements</source>
-        <translation>公告</translation>
+        <location filename="../../gui/pages/payments.py" line="155"/>
+        <source>Order</source>
+        <translation>订单号</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/portal.py" line="105"/>
-        <source>Refresh</source>
-        <translation>刷新</translation>
-    </message>
-    <message>
-        <location filename="../../gui/pages/portal.py" line="105"/>
-        <source>Reload the portal&apos;s lists</source>
-        <translation>重新加载门户的列表</translation>
-    </message>
-    <message>
-        <location filename="../../gui/pages/portal.py" line="134"/>
-        <source>Code</source>
-        <translation>邀请码</translation>
-    </message>
-    <message>
-        <location filename="../../gui/pages/portal.py" line="135"/>
-        <source>Used</source>
-        <translation>已用</translation>
-    </message>
-    <message>
-        <location filename="../../gui/pages/portal.py" line="137"/>
-        <source>Allowed</source>
-        <translation>允许</translation>
-    </message>
-    <message>
-        <location filename="../../gui/pages/portal.py" line="138"/>
-        <source>unlimited</source>
-        <translation>不限</translation>
-    </message>
-    <message>
-        <location filename="../../gui/pages/portal.py" line="140"/>
-        <source>Expires</source>
-        <translation>到期</translation>
-    </message>
-    <message>
-        <location filename="../../gui/pages/portal.py" line="142"/>
-        <source>Created</source>
-        <translation>创建时间</translation>
-    </message>
-    <message>
-        <location filename="../../gui/pages/portal.py" line="144"/>
-        <source>Note</source>
-        <translation>备注</translation>
-    </message>
-    <message>
-        <location filename="../../gui/pages/portal.py" line="149"/>
-        <source>&amp;New invite…</source>
-        <translation>新建邀请(&amp;N)…</translation>
-    </message>
-    <message>
-        <location filename="../../gui/pages/portal.py" line="149"/>
-        <source>Create an invite code</source>
-        <translation>创建邀请码</translation>
-    </message>
-    <message>
-        <location filename="../../gui/pages/portal.py" line="151"/>
-        <source>Re&amp;voke…</source>
-        <translation>吊销(&amp;V)…</translation>
-    </message>
-    <message>
-        <location filename="../../gui/pages/portal.py" line="154"/>
-        <source>Codes that still work. With registration by invite, each registration uses one.</source>
-        <translation>仍然有效的邀请码。凭邀请码注册时，每次注册用掉一次。</translation>
-    </message>
-    <message>
-        <location filename="../../gui/pages/portal.py" line="159"/>
+        <location filename="../../gui/pages/payments.py" line="156"/>
         <source>User</source>
         <translation>用户</translation>
     </message>
     <message>
+        <location filename="../../gui/pages/payments.py" line="157"/>
+        <source>Gateway</source>
+        <translation>网关</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/payments.py" line="158"/>
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/payments.py" line="160"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/payments.py" line="161"/>
+        <source>Trade number</source>
+        <translation>交易号</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/payments.py" line="162"/>
+        <source>Created</source>
+        <translation>创建时间</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/payments.py" line="163"/>
+        <location filename="../../gui/pages/payments.py" line="198"/>
+        <source>Paid</source>
+        <translation>已支付</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/payments.py" line="164"/>
+        <location filename="../../gui/pages/payments.py" line="200"/>
+        <source>Refunded</source>
+        <translation>已退款</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/payments.py" line="170"/>
+        <source>All orders</source>
+        <translation>全部订单</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/payments.py" line="174"/>
+        <source>Re&amp;fund…</source>
+        <translation>退款(&amp;F)…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/payments.py" line="176"/>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/payments.py" line="176"/>
+        <source>Reload the orders</source>
+        <translation>重新加载订单</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/payments.py" line="179"/>
+        <source>Show:</source>
+        <translation>显示：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/payments.py" line="195"/>
+        <source>Payments</source>
+        <translation>在线支付</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/payments.py" line="198"/>
+        <source>Pending</source>
+        <translation>待支付</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/payments.py" line="199"/>
+        <source>Expired</source>
+        <translation>已过期</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/payments.py" line="199"/>
+        <source>Partly refunded</source>
+        <translation>部分退款</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/payments.py" line="237"/>
+        <source>Payment settings</source>
+        <translation>支付设置</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/payments.py" line="239"/>
+        <source>Saved.</source>
+        <translation>已保存。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/payments.py" line="245"/>
+        <source>Asking the gateway…</source>
+        <translation>正在查询网关…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/payments.py" line="268"/>
+        <source>Refund amount</source>
+        <translation>退款金额</translation>
+    </message>
+</context>
+<context>
+    <name>PortalPage</name>
+    <message>
+        <location filename="../../gui/pages/portal.py" line="76"/>
+        <source>the relay is not running</source>
+        <translation>中转服务未运行</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/portal.py" line="77"/>
+        <source>&amp;Copy</source>
+        <translation>复制(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/portal.py" line="78"/>
+        <source>Copy the portal&apos;s address to the clipboard</source>
+        <translation>将门户地址复制到剪贴板</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/portal.py" line="84"/>
+        <source>Closed: only you create accounts</source>
+        <translation>关闭：只有你能创建账号</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/portal.py" line="85"/>
+        <source>With an invite code</source>
+        <translation>凭邀请码注册</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/portal.py" line="86"/>
+        <source>Open to anyone who can reach the relay</source>
+        <translation>开放：能访问中转站的任何人都可注册</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/portal.py" line="95"/>
+        <source>Portal address:</source>
+        <translation>门户地址：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/portal.py" line="96"/>
+        <source>Registration:</source>
+        <translation>注册方式：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/portal.py" line="98"/>
+        <source>People who use the relay open this address in a browser to register, manage their keys, see their usage and exercise their privacy rights.</source>
+        <translation>使用中转站的人在浏览器中打开此地址，即可注册、管理密钥、查看用量并行使隐私权利。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/portal.py" line="103"/>
+        <source>Invites</source>
+        <translation>邀请码</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/portal.py" line="104"/>
+        <source>Deletion requests</source>
+        <translation>删除申请</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/portal.py" line="105"/>
+        <source>Announcements</source>
+        <translation>公告</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/portal.py" line="106"/>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/portal.py" line="106"/>
+        <source>Reload the portal&apos;s lists</source>
+        <translation>重新加载门户的列表</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/portal.py" line="135"/>
+        <source>Code</source>
+        <translation>邀请码</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/portal.py" line="136"/>
+        <source>Used</source>
+        <translation>已用</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/portal.py" line="138"/>
+        <source>Allowed</source>
+        <translation>允许</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/portal.py" line="139"/>
+        <source>unlimited</source>
+        <translation>不限</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/portal.py" line="141"/>
+        <source>Expires</source>
+        <translation>到期</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/portal.py" line="143"/>
+        <source>Created</source>
+        <translation>创建时间</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/portal.py" line="145"/>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/portal.py" line="150"/>
+        <source>&amp;New invite…</source>
+        <translation>新建邀请(&amp;N)…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/portal.py" line="150"/>
+        <source>Create an invite code</source>
+        <translation>创建邀请码</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/portal.py" line="152"/>
+        <source>Re&amp;voke…</source>
+        <translation>吊销(&amp;V)…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/portal.py" line="155"/>
+        <source>Codes that still work. With registration by invite, each registration uses one.</source>
+        <translation>仍然有效的邀请码。凭邀请码注册时，每次注册用掉一次。</translation>
+    </message>
+    <message>
         <location filename="../../gui/pages/portal.py" line="160"/>
+        <source>User</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/portal.py" line="161"/>
         <source>Email</source>
         <translation>邮箱</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/portal.py" line="161"/>
+        <location filename="../../gui/pages/portal.py" line="162"/>
         <source>Requested</source>
         <translation>申请时间</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/portal.py" line="166"/>
+        <location filename="../../gui/pages/portal.py" line="167"/>
         <source>&amp;Approve…</source>
         <translation>批准(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/portal.py" line="168"/>
+        <location filename="../../gui/pages/portal.py" line="169"/>
         <source>&amp;Reject…</source>
         <translation>拒绝(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/portal.py" line="171"/>
+        <location filename="../../gui/pages/portal.py" line="172"/>
         <source>Users who asked on the portal for their account to be deleted. Approving deletes it at once; rejecting keeps it and shows them your reason.</source>
         <translation>在门户上申请删除账号的用户。批准会立即删除账号；拒绝则保留账号，并向用户显示你的理由。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/portal.py" line="177"/>
+        <location filename="../../gui/pages/portal.py" line="178"/>
         <source>Posted</source>
         <translation>发布时间</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/portal.py" line="178"/>
+        <location filename="../../gui/pages/portal.py" line="179"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/portal.py" line="179"/>
+        <location filename="../../gui/pages/portal.py" line="180"/>
         <source>Text</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/portal.py" line="184"/>
+        <location filename="../../gui/pages/portal.py" line="185"/>
         <source>&amp;Post…</source>
         <translation>发布(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/portal.py" line="186"/>
+        <location filename="../../gui/pages/portal.py" line="187"/>
         <source>&amp;Delete…</source>
         <translation>删除(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/portal.py" line="189"/>
+        <location filename="../../gui/pages/portal.py" line="190"/>
         <source>Shown on every portal user&apos;s home page, newest first.</source>
         <translation>显示在每位门户用户的首页上，最新的在前。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/portal.py" line="192"/>
+        <location filename="../../gui/pages/portal.py" line="193"/>
         <source>Portal</source>
         <translation>门户</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/portal.py" line="243"/>
+        <location filename="../../gui/pages/portal.py" line="244"/>
         <source>Registration</source>
         <translation>注册方式</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/portal.py" line="275"/>
+        <location filename="../../gui/pages/portal.py" line="285"/>
         <source>Revoke invite</source>
         <translation>吊销邀请码</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/portal.py" line="276"/>
+        <location filename="../../gui/pages/portal.py" line="286"/>
         <source>Revoke the invite {code}?</source>
         <translation>吊销邀请码 {code}？</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/portal.py" line="277"/>
+        <location filename="../../gui/pages/portal.py" line="287"/>
         <source>Nobody can register with it any more. Accounts already made with it stay.</source>
         <translation>此后无人能再用它注册。已用它创建的账号不受影响。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/portal.py" line="278"/>
+        <location filename="../../gui/pages/portal.py" line="288"/>
         <source>Revoke</source>
         <translation>吊销</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/portal.py" line="287"/>
-        <location filename="../../gui/pages/portal.py" line="291"/>
-        <location filename="../../gui/pages/portal.py" line="296"/>
+        <location filename="../../gui/pages/portal.py" line="297"/>
+        <location filename="../../gui/pages/portal.py" line="301"/>
+        <location filename="../../gui/pages/portal.py" line="306"/>
         <source>Delete account</source>
         <translation>删除账号</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/portal.py" line="288"/>
+        <location filename="../../gui/pages/portal.py" line="298"/>
         <source>Delete the account of {user} now?</source>
         <translation>现在删除 {user} 的账号？</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/portal.py" line="289"/>
+        <location filename="../../gui/pages/portal.py" line="299"/>
         <source>Their profile, keys and sign-in history are erased; request logs and payments are kept without their name. This cannot be undone.</source>
         <translation>其资料、密钥和登录记录会被清除；请求日志和支付记录去除姓名后保留。此操作无法撤销。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/portal.py" line="343"/>
+        <location filename="../../gui/pages/portal.py" line="330"/>
         <source>Delete announcement</source>
         <translation>删除公告</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/portal.py" line="344"/>
+        <location filename="../../gui/pages/portal.py" line="331"/>
         <source>Delete the announcement “{title}”?</source>
         <translation>删除公告“{title}”？</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/portal.py" line="345"/>
+        <location filename="../../gui/pages/portal.py" line="332"/>
         <source>Portal users no longer see it.</source>
         <translation>门户用户将不再看到它。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/portal.py" line="345"/>
+        <location filename="../../gui/pages/portal.py" line="332"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
@@ -2281,7 +2927,7 @@ for example:
 <context>
     <name>PrivacyDialog</name>
     <message>
-        <location filename="../../gui/dialogs/privacy.py" line="11"/>
+        <location filename="../../gui/dialogs/privacy.py" line="12"/>
         <source>Privacy policy</source>
         <translation>隐私政策</translation>
     </message>
@@ -2896,38 +3542,43 @@ You can also clear the API key field and save the provider without a key for now
         <translation>虎皮椒</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/recharge.py" line="70"/>
-        <location filename="../../gui/dialogs/recharge.py" line="90"/>
+        <location filename="../../gui/dialogs/recharge.py" line="34"/>
+        <source>Redemption code</source>
+        <translation>兑换码</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/recharge.py" line="71"/>
+        <location filename="../../gui/dialogs/recharge.py" line="91"/>
         <source>Recharge</source>
         <translation>充值</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/recharge.py" line="77"/>
+        <location filename="../../gui/dialogs/recharge.py" line="78"/>
         <source>required, for example 100 or 12.50</source>
         <translation>必填，例如 100 或 12.50</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/recharge.py" line="83"/>
+        <location filename="../../gui/dialogs/recharge.py" line="84"/>
         <source>optional, for example the receipt number</source>
         <translation>可选，例如收据号</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/recharge.py" line="86"/>
+        <location filename="../../gui/dialogs/recharge.py" line="87"/>
         <source>&amp;User:</source>
         <translation>用户(&amp;U)：</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/recharge.py" line="87"/>
+        <location filename="../../gui/dialogs/recharge.py" line="88"/>
         <source>&amp;Amount:</source>
         <translation>金额(&amp;A)：</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/recharge.py" line="88"/>
+        <location filename="../../gui/dialogs/recharge.py" line="89"/>
         <source>&amp;Method:</source>
         <translation>支付方式(&amp;M)：</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/recharge.py" line="89"/>
+        <location filename="../../gui/dialogs/recharge.py" line="90"/>
         <source>&amp;Note:</source>
         <translation>备注(&amp;N)：</translation>
     </message>
@@ -3921,1275 +4572,1475 @@ You can also clear the API key field and save the provider without a key for now
         <translation>此密钥的限额由中转站管理员设置，只有管理员可以更改</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="53"/>
+        <location filename="../../gui/error_texts.py" line="56"/>
         <source>cannot create a new file for {name} in {folder}</source>
         <translation>无法在 {folder} 中为 {name} 创建新文件</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="54"/>
+        <location filename="../../gui/error_texts.py" line="57"/>
         <source>This RelayDesk uses PostgreSQL. Back it up with pg_dump (for example `pg_dump -Fc DATABASE &gt; relaydesk.dump`) under your database&apos;s access control; RelayDesk does not copy PostgreSQL databases itself.</source>
         <translation>此 RelayDesk 使用 PostgreSQL。请在数据库的访问控制下用 pg_dump 备份（例如 `pg_dump -Fc DATABASE &gt; relaydesk.dump`）；RelayDesk 不会自行复制 PostgreSQL 数据库。</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="59"/>
+        <location filename="../../gui/error_texts.py" line="62"/>
         <source>keep at least one backup</source>
         <translation>至少保留一份备份</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="60"/>
+        <location filename="../../gui/error_texts.py" line="63"/>
         <source>the backup failed its integrity check: {result}</source>
         <translation>备份未通过完整性检查：{result}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="61"/>
+        <location filename="../../gui/error_texts.py" line="64"/>
         <source>there is no backup file {name!r} (give a path, or a file name from {folder})</source>
         <translation>没有备份文件 {name!r}（请给出路径，或 {folder} 中的文件名）</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="64"/>
+        <location filename="../../gui/error_texts.py" line="67"/>
         <source>that is the live database, not a backup</source>
         <translation>这是正在使用的数据库，不是备份</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="65"/>
+        <location filename="../../gui/error_texts.py" line="68"/>
         <source>{name} failed its integrity check: {result}</source>
         <translation>{name} 未通过完整性检查：{result}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="66"/>
+        <location filename="../../gui/error_texts.py" line="69"/>
         <source>{name} is not a RelayDesk database</source>
         <translation>{name} 不是 RelayDesk 数据库</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="67"/>
+        <location filename="../../gui/error_texts.py" line="70"/>
         <source>{name} is not a readable SQLite database ({error})</source>
         <translation>{name} 不是可读取的 SQLite 数据库（{error}）</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="68"/>
+        <location filename="../../gui/error_texts.py" line="71"/>
         <source>the copy of {name} failed its check: {result}</source>
         <translation>{name} 的副本未通过检查：{result}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="69"/>
+        <location filename="../../gui/error_texts.py" line="72"/>
         <source>the database is still open elsewhere (the RelayDesk window or `relaydesk serve` on this data folder?); quit it, then restore</source>
         <translation>数据库仍在别处打开（RelayDesk 窗口，或在此数据文件夹上运行的 `relaydesk serve`？）；请先退出它，再恢复</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="74"/>
+        <location filename="../../gui/error_texts.py" line="77"/>
         <source>{ip!r} is not an IP address</source>
         <translation>{ip!r} 不是 IP 地址</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="75"/>
+        <location filename="../../gui/error_texts.py" line="78"/>
         <source>a ban lasts at least one minute</source>
         <translation>封禁时长至少为一分钟</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="76"/>
+        <location filename="../../gui/error_texts.py" line="79"/>
         <source>{address} is not banned</source>
         <translation>{address} 未被封禁</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="78"/>
+        <location filename="../../gui/error_texts.py" line="81"/>
         <source>the amount must be a whole number of micro-units</source>
         <translation>金额必须是整数个微单位</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="79"/>
+        <location filename="../../gui/error_texts.py" line="82"/>
         <source>reservation {request_id} is gone (recovered)</source>
         <translation>预扣 {request_id} 已不存在（已被恢复处理）</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="81"/>
+        <location filename="../../gui/error_texts.py" line="84"/>
         <source>the database {path} is damaged ({reason}); restore a backup with: relaydesk restore FILE --yes  (relaydesk backup list shows them)</source>
         <translation>数据库 {path} 已损坏（{reason}）；请用以下命令恢复备份：relaydesk restore FILE --yes（relaydesk backup list 可列出备份）</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="85"/>
+        <location filename="../../gui/error_texts.py" line="88"/>
         <source>DATABASE_URL must be a postgresql:// URL (or unset for the SQLite file in the data folder)</source>
         <translation>DATABASE_URL 必须是 postgresql:// 开头的 URL（不设置则使用数据文件夹中的 SQLite 文件）</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="90"/>
+        <location filename="../../gui/error_texts.py" line="93"/>
         <source>the format must be one of {formats}</source>
         <translation>格式必须是以下之一：{formats}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="91"/>
+        <location filename="../../gui/error_texts.py" line="94"/>
         <source>{path} is a folder; give a file name</source>
         <translation>{path} 是一个文件夹；请给出文件名</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="92"/>
+        <location filename="../../gui/error_texts.py" line="95"/>
         <source>cannot write to {folder}: {error}</source>
         <translation>无法写入 {folder}：{error}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="94"/>
+        <location filename="../../gui/error_texts.py" line="97"/>
         <source>group name must be 1-64 characters: letters, digits, &apos;.&apos;, &apos;_&apos; or &apos;-&apos;, starting with a letter or digit</source>
         <translation>分组名称须为 1-64 个字符：字母、数字、“.”、“_”或“-”，并以字母或数字开头</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="98"/>
+        <location filename="../../gui/error_texts.py" line="101"/>
         <source>multiplier must be given as decimal text, not a float</source>
         <translation>倍率必须以十进制文本给出，而不是浮点数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="99"/>
+        <location filename="../../gui/error_texts.py" line="102"/>
         <source>multiplier must not be negative</source>
         <translation>倍率不能为负数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="100"/>
+        <location filename="../../gui/error_texts.py" line="103"/>
         <source>multiplier is not a number: {value!r} (write plain decimal text such as 0.8 or 1.25)</source>
         <translation>倍率不是数字：{value!r}（请写成 0.8 或 1.25 这样的十进制数）</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="103"/>
+        <location filename="../../gui/error_texts.py" line="106"/>
         <source>multiplier has more than 6 decimal places: {value}</source>
         <translation>倍率的小数位超过 6 位：{value}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="104"/>
+        <location filename="../../gui/error_texts.py" line="107"/>
         <source>multiplier must be at most {maximum}</source>
         <translation>倍率不能超过 {maximum}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="105"/>
+        <location filename="../../gui/error_texts.py" line="108"/>
         <source>description must be at most {maximum} characters</source>
         <translation>说明最多 {maximum} 个字符</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="106"/>
+        <location filename="../../gui/error_texts.py" line="109"/>
         <source>there is no group named {name!r}</source>
         <translation>没有名为 {name!r} 的分组</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="107"/>
+        <location filename="../../gui/error_texts.py" line="110"/>
         <source>the default group cannot be removed</source>
         <translation>不能删除默认分组</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="108"/>
+        <location filename="../../gui/error_texts.py" line="111"/>
         <source>invalid model name: {model!r}</source>
         <translation>无效的模型名称：{model!r}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="109"/>
+        <location filename="../../gui/error_texts.py" line="112"/>
         <source>a group named {name!r} already exists</source>
         <translation>已存在名为 {name!r} 的分组</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="110"/>
+        <location filename="../../gui/error_texts.py" line="113"/>
         <source>the default group cannot be renamed</source>
         <translation>不能重命名默认分组</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="111"/>
+        <location filename="../../gui/error_texts.py" line="114"/>
         <source>group {name!r} still has 1 user; move them to another group first</source>
         <translation>分组 {name!r} 中还有 1 个用户；请先将其移到其他分组</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="114"/>
+        <location filename="../../gui/error_texts.py" line="117"/>
         <source>group {name!r} still has {count} users; move them to another group first</source>
         <translation>分组 {name!r} 中还有 {count} 个用户；请先将他们移到其他分组</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="118"/>
+        <location filename="../../gui/error_texts.py" line="121"/>
         <source>no usable OS keyring was found, and RelayDesk never stores secrets in plain text. On a desktop, unlock or install a keyring (GNOME Keyring, KWallet, macOS Keychain, Windows Credential Manager). On a headless server, set the environment variable {env} to the key instead.</source>
         <translation>未找到可用的系统密钥环，而 RelayDesk 从不以明文保存机密。在桌面系统上，请解锁或安装密钥环（GNOME Keyring、KWallet、macOS 钥匙串、Windows 凭据管理器）。在无桌面的服务器上，请改为设置环境变量 {env} 为该密钥。</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="124"/>
+        <location filename="../../gui/error_texts.py" line="127"/>
         <source>the OS keyring refused to store the secret ({error}); no usable OS keyring was found, and RelayDesk never stores secrets in plain text. On a desktop, unlock or install a keyring (GNOME Keyring, KWallet, macOS Keychain, Windows Credential Manager). On a headless server, set the environment variable {env} to the key instead.</source>
         <translation>系统密钥环拒绝保存该机密（{error}）；未找到可用的系统密钥环，而 RelayDesk 从不以明文保存机密。在桌面系统上，请解锁或安装密钥环（GNOME Keyring、KWallet、macOS 钥匙串、Windows 凭据管理器）。在无桌面的服务器上，请改为设置环境变量 {env} 为该密钥。</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="131"/>
+        <location filename="../../gui/error_texts.py" line="134"/>
         <source>the balance ({balance}) cannot cover this charge of {amount}</source>
         <translation>余额（{balance}）不足以支付此次扣费 {amount}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="134"/>
+        <location filename="../../gui/error_texts.py" line="137"/>
         <source>Reason is required: the ledger keeps why each adjustment was made</source>
         <translation>必须填写原因：余额流水会记录每次调整的原因</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="137"/>
+        <location filename="../../gui/error_texts.py" line="140"/>
         <source>Amount must not be zero</source>
         <translation>金额不能为零</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="139"/>
+        <location filename="../../gui/error_texts.py" line="142"/>
         <source>Status must be one of {choices}</source>
         <translation>状态必须是以下之一：{choices}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="140"/>
+        <location filename="../../gui/error_texts.py" line="143"/>
         <source>the start of the date range must be before its end</source>
         <translation>日期范围的开始必须早于结束</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="142"/>
+        <location filename="../../gui/error_texts.py" line="145"/>
         <source>{field} must be sent as decimal text such as &quot;12.50&quot;, not a float</source>
         <translation>{field}必须以十进制文本（例如 &quot;12.50&quot;）发送，而不是浮点数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="145"/>
+        <location filename="../../gui/error_texts.py" line="148"/>
         <source>{field} is too long to be an amount</source>
         <translation>{field}太长，不是有效的金额</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="146"/>
+        <location filename="../../gui/error_texts.py" line="149"/>
         <source>{field} is required</source>
         <translation>必须填写{field}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="147"/>
+        <location filename="../../gui/error_texts.py" line="150"/>
         <source>{field} is not a number: {text!r} (write it like 12.50)</source>
         <translation>{field}不是数字：{text!r}（请写成 12.50 这样的形式）</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="148"/>
+        <location filename="../../gui/error_texts.py" line="151"/>
         <source>{field} must be a finite number</source>
         <translation>{field}必须是有限的数字</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="149"/>
+        <location filename="../../gui/error_texts.py" line="152"/>
         <source>{field} is too large</source>
         <translation>{field}太大</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="150"/>
+        <location filename="../../gui/error_texts.py" line="153"/>
         <source>{field} has more than 6 decimal places: {text}</source>
         <translation>{field}的小数位超过 6 位：{text}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="151"/>
+        <location filename="../../gui/error_texts.py" line="154"/>
         <source>{field} must not be zero</source>
         <translation>{field}不能为零</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="152"/>
+        <location filename="../../gui/error_texts.py" line="155"/>
         <source>{field} cannot be negative</source>
         <translation>{field}不能为负数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="153"/>
+        <location filename="../../gui/error_texts.py" line="156"/>
         <source>{field} must be positive</source>
         <translation>{field}必须为正数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="154"/>
+        <location filename="../../gui/error_texts.py" line="157"/>
         <source>{field} is not a number: {text!r}</source>
         <translation>{field}不是数字：{text!r}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="156"/>
+        <location filename="../../gui/error_texts.py" line="159"/>
         <source>Password must be at least {minimum} characters</source>
         <translation>密码至少需要 {minimum} 个字符</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="157"/>
+        <location filename="../../gui/error_texts.py" line="160"/>
         <source>Password is too long: {size} bytes, and at most {maximum} bytes can be used (a Chinese character takes 3), so choose a shorter one</source>
         <translation>密码太长：{size} 字节，最多只能使用 {maximum} 字节（一个汉字占 3 字节），请换一个短一些的密码</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="162"/>
+        <location filename="../../gui/error_texts.py" line="165"/>
         <source>version {version} is older than the current {current}</source>
         <translation>版本 {version} 早于当前版本 {current}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="163"/>
+        <location filename="../../gui/error_texts.py" line="166"/>
         <source>a policy version is its date, YYYY-MM-DD</source>
         <translation>隐私政策版本是它的日期，格式为 YYYY-MM-DD</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="165"/>
+        <location filename="../../gui/error_texts.py" line="168"/>
         <source>model name {model!r} is not valid: use 1-128 characters without spaces</source>
         <translation>模型名称 {model!r} 无效：请使用 1-128 个字符，不含空格</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="168"/>
+        <location filename="../../gui/error_texts.py" line="171"/>
         <source>Max output tokens must be a whole number from 1 to {limit:,}</source>
         <translation>最大输出 token 数必须是 1 到 {limit:,} 之间的整数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="171"/>
+        <location filename="../../gui/error_texts.py" line="174"/>
         <source>there is no price for model {model!r}</source>
         <translation>模型 {model!r} 没有价格</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="173"/>
+        <location filename="../../gui/error_texts.py" line="176"/>
         <source>the policy version must be 1-32 characters</source>
         <translation>隐私政策版本须为 1-32 个字符</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="174"/>
+        <location filename="../../gui/error_texts.py" line="177"/>
         <source>{name} has requests in progress; try again when they finish</source>
         <translation>{name} 有正在处理的请求；请在它们结束后重试</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="178"/>
+        <location filename="../../gui/error_texts.py" line="181"/>
         <source>Proxy must be none, system or a URL scheme://host:port with scheme {schemes}</source>
         <translation>代理必须是 none、system，或 scheme://host:port 形式的 URL，scheme 为 {schemes}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="181"/>
+        <location filename="../../gui/error_texts.py" line="184"/>
         <source>Proxy must be none, system or a URL scheme://host:port with scheme {schemes} (not {scheme!r})</source>
         <translation>代理必须是 none、system，或 scheme://host:port 形式的 URL，scheme 为 {schemes}（而不是 {scheme!r}）</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="185"/>
+        <location filename="../../gui/error_texts.py" line="188"/>
         <source>Proxy must be none, system or a URL scheme://host:port with scheme {schemes} (no path, query or spaces)</source>
         <translation>代理必须是 none、system，或 scheme://host:port 形式的 URL，scheme 为 {schemes}（不能包含路径、查询参数或空格）</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="189"/>
+        <location filename="../../gui/error_texts.py" line="192"/>
         <source>Proxy must be none, system or a URL scheme://host:port with scheme {schemes} (the host is missing)</source>
         <translation>代理必须是 none、system，或 scheme://host:port 形式的 URL，scheme 为 {schemes}（缺少主机）</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="193"/>
+        <location filename="../../gui/error_texts.py" line="196"/>
         <source>Proxy must be none, system or a URL scheme://host:port with scheme {schemes} (port 0)</source>
         <translation>代理必须是 none、system，或 scheme://host:port 形式的 URL，scheme 为 {schemes}（端口不能为 0）</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="196"/>
+        <location filename="../../gui/error_texts.py" line="199"/>
         <source>Proxy: the credentials need a user name (user:password@host)</source>
         <translation>代理：凭据需要用户名（user:password@host）</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="199"/>
+        <location filename="../../gui/error_texts.py" line="202"/>
         <source>Extra headers: at most {maximum} are allowed</source>
         <translation>额外请求头：最多允许 {maximum} 个</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="200"/>
+        <location filename="../../gui/error_texts.py" line="203"/>
         <source>CA bundle: the path is empty</source>
         <translation>CA 证书包：路径为空</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="201"/>
+        <location filename="../../gui/error_texts.py" line="204"/>
         <source>CA bundle: {path!r} is not a file</source>
         <translation>CA 证书包：{path!r} 不是文件</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="202"/>
+        <location filename="../../gui/error_texts.py" line="205"/>
         <source>Proxy must be none, system or a URL scheme://host:port with scheme {schemes} (bad host or port)</source>
         <translation>代理必须是 none、system，或 scheme://host:port 形式的 URL，scheme 为 {schemes}（主机或端口无效）</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="206"/>
+        <location filename="../../gui/error_texts.py" line="209"/>
         <source>Proxy must be none, system or a URL scheme://host:port with scheme {schemes} (the port is empty)</source>
         <translation>代理必须是 none、system，或 scheme://host:port 形式的 URL，scheme 为 {schemes}（端口为空）</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="210"/>
+        <location filename="../../gui/error_texts.py" line="213"/>
         <source>Extra headers: names and values must be text</source>
         <translation>额外请求头：名称和值必须是文本</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="211"/>
+        <location filename="../../gui/error_texts.py" line="214"/>
         <source>Extra headers: {name!r} is not a valid header name</source>
         <translation>额外请求头：{name!r} 不是有效的请求头名称</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="212"/>
+        <location filename="../../gui/error_texts.py" line="215"/>
         <source>Extra headers: the relay sets {name} itself; the API key has its own field</source>
         <translation>额外请求头：{name} 由中转服务自行设置；API 密钥有单独的字段</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="215"/>
+        <location filename="../../gui/error_texts.py" line="218"/>
         <source>Extra headers: the relay sets {name} itself; it cannot be an extra header</source>
         <translation>额外请求头：{name} 由中转服务自行设置，不能作为额外请求头</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="218"/>
+        <location filename="../../gui/error_texts.py" line="221"/>
         <source>Extra headers: {name} carries an API key: put the key in the API key field (kept in the keyring; an Azure OpenAI base URL gets it as its api-key header)</source>
         <translation>额外请求头：{name} 携带 API 密钥：请把密钥填在 API 密钥字段（保存在密钥环中；Azure OpenAI 基础 URL 会以 api-key 请求头发送它）</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="222"/>
+        <location filename="../../gui/error_texts.py" line="225"/>
         <source>Extra headers: the value of {name} is not valid (too long, or it has line breaks)</source>
         <translation>额外请求头：{name} 的值无效（太长或包含换行）</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="225"/>
+        <location filename="../../gui/error_texts.py" line="228"/>
         <source>Extra headers: {name} is given twice</source>
         <translation>额外请求头：{name} 重复出现</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="226"/>
+        <location filename="../../gui/error_texts.py" line="229"/>
         <source>CA bundle: {path!r} holds no usable PEM certificates ({error})</source>
         <translation>CA 证书包：{path!r} 中没有可用的 PEM 证书（{error}）</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="229"/>
+        <location filename="../../gui/error_texts.py" line="232"/>
         <source>Extra headers: each line must be &apos;Name: value&apos;, not {line!r}</source>
         <translation>额外请求头：每行必须是“名称: 值”，而不是 {line!r}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="233"/>
+        <location filename="../../gui/error_texts.py" line="236"/>
         <source>Base URL must look like https://host[:port]/path, not {url!r}</source>
         <translation>基础 URL 必须形如 https://host[:port]/path，而不是 {url!r}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="236"/>
+        <location filename="../../gui/error_texts.py" line="239"/>
         <source>Name must be 1-64 letters, digits, &apos;.&apos;, &apos;_&apos; or &apos;-&apos;</source>
         <translation>名称须为 1-64 个字母、数字、“.”、“_”或“-”</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="237"/>
+        <location filename="../../gui/error_texts.py" line="240"/>
         <source>Kind must be one of {kinds}</source>
         <translation>类型必须是以下之一：{kinds}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="238"/>
+        <location filename="../../gui/error_texts.py" line="241"/>
         <source>Models: name at least one model</source>
         <translation>模型：请至少填写一个模型</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="239"/>
+        <location filename="../../gui/error_texts.py" line="242"/>
         <source>Models: a model name has spaces in it or is longer than 128 characters</source>
         <translation>模型：某个模型名称包含空格或超过 128 个字符</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="242"/>
+        <location filename="../../gui/error_texts.py" line="245"/>
         <source>Priority must be a whole number from -1000 to 1000</source>
         <translation>优先级必须是 -1000 到 1000 之间的整数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="243"/>
+        <location filename="../../gui/error_texts.py" line="246"/>
         <source>Weight must be a whole number from 1 to 1000</source>
         <translation>权重必须是 1 到 1000 之间的整数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="244"/>
+        <location filename="../../gui/error_texts.py" line="247"/>
         <source>Proxy: there is no stored proxy password to keep; type the password instead of {mask}</source>
         <translation>代理：没有已保存的代理密码可保留；请输入密码，而不是 {mask}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="247"/>
+        <location filename="../../gui/error_texts.py" line="250"/>
         <source>a provider named {name!r} already exists</source>
         <translation>已存在名为 {name!r} 的服务商</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="248"/>
+        <location filename="../../gui/error_texts.py" line="251"/>
         <source>API key is empty</source>
         <translation>API 密钥为空</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="249"/>
+        <location filename="../../gui/error_texts.py" line="252"/>
         <source>there is no provider named {name!r}</source>
         <translation>没有名为 {name!r} 的服务商</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="250"/>
+        <location filename="../../gui/error_texts.py" line="253"/>
         <source>Model mapping: each row needs the model clients ask for and the model sent upstream, without spaces (got {alias}={upstream})</source>
         <translation>模型映射：每行需要客户端请求的模型和发往上游的模型，且不含空格（收到 {alias}={upstream}）</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="254"/>
+        <location filename="../../gui/error_texts.py" line="257"/>
         <source>the proxy password needs the OS keyring, and none is usable. Without one, choose the System proxy and set HTTPS_PROXY/ALL_PROXY (credentials included) in the relay&apos;s environment.</source>
         <translation>代理密码需要系统密钥环，但没有可用的密钥环。没有密钥环时，请选择“系统代理”，并在中转服务的环境中设置 HTTPS_PROXY/ALL_PROXY（包含凭据）。</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="260"/>
+        <location filename="../../gui/error_texts.py" line="263"/>
         <source>Note is longer than 500 characters</source>
         <translation>备注超过 500 个字符</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="261"/>
+        <location filename="../../gui/error_texts.py" line="264"/>
         <source>Amount must be positive</source>
         <translation>金额必须为正数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="262"/>
+        <location filename="../../gui/error_texts.py" line="265"/>
         <source>Method must be one of {methods}</source>
         <translation>支付方式必须是以下之一：{methods}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="263"/>
+        <location filename="../../gui/error_texts.py" line="266"/>
         <source>there is no recharge with order number {order_no!r}</source>
         <translation>没有订单号为 {order_no!r} 的充值</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="264"/>
+        <location filename="../../gui/error_texts.py" line="267"/>
         <source>recharge {order_no} is {status}; there is nothing to refund</source>
         <translation>充值 {order_no} 的状态为 {status}；没有可退款的金额</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="267"/>
+        <location filename="../../gui/error_texts.py" line="270"/>
         <source>Refund amount must be positive</source>
         <translation>退款金额必须为正数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="268"/>
+        <location filename="../../gui/error_texts.py" line="271"/>
         <source>the refund of {amount} is more than the {remaining} of {order_no} that can still be refunded</source>
         <translation>退款金额 {amount} 超过了 {order_no} 仍可退款的 {remaining}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="273"/>
+        <location filename="../../gui/error_texts.py" line="276"/>
         <source>the end of the date range must be after its start</source>
         <translation>日期范围的结束必须晚于开始</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="275"/>
+        <location filename="../../gui/error_texts.py" line="278"/>
         <source>the batch size must be a whole number from 1 to {maximum}</source>
         <translation>批量大小必须是 1 到 {maximum} 之间的整数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="276"/>
+        <location filename="../../gui/error_texts.py" line="279"/>
         <source>another RelayDesk process is purging old records right now; try again later</source>
         <translation>另一个 RelayDesk 进程正在清理旧记录；请稍后再试</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="279"/>
+        <location filename="../../gui/error_texts.py" line="282"/>
         <source>this purge run has stopped; start a new one</source>
         <translation>本次清理已停止；请开始新的清理</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="280"/>
+        <location filename="../../gui/error_texts.py" line="283"/>
         <source>this purge run has already finished</source>
         <translation>本次清理已经完成</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="282"/>
+        <location filename="../../gui/error_texts.py" line="285"/>
         <source>{field} must be a 3-letter code such as CNY</source>
         <translation>{field}必须是 3 个字母的代码，例如 CNY</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="283"/>
+        <location filename="../../gui/error_texts.py" line="286"/>
         <source>there is no setting called {key!r}; the settings are: {known}</source>
         <translation>没有名为 {key!r} 的设置；可用的设置有：{known}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="286"/>
+        <location filename="../../gui/error_texts.py" line="289"/>
         <source>{field} must be between {low} and {high}</source>
         <translation>{field}必须在 {low} 到 {high} 之间</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="287"/>
+        <location filename="../../gui/error_texts.py" line="290"/>
         <source>{field} must be one of {options}</source>
         <translation>{field}必须是以下之一：{options}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="288"/>
+        <location filename="../../gui/error_texts.py" line="291"/>
         <source>{field}: {item!r} is not an IP address or network (such as 192.168.1.10 or 192.168.1.0/24)</source>
         <translation>{field}：{item!r} 不是 IP 地址或网段（例如 192.168.1.10 或 192.168.1.0/24）</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="293"/>
+        <location filename="../../gui/error_texts.py" line="296"/>
         <source>the number of days must be a whole number from 1 to {maximum}</source>
         <translation>天数必须是 1 到 {maximum} 之间的整数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="296"/>
+        <location filename="../../gui/error_texts.py" line="299"/>
         <source>min_group must be a whole number of at least 1</source>
         <translation>min_group 必须是至少为 1 的整数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="298"/>
+        <location filename="../../gui/error_texts.py" line="301"/>
         <source>HTTPS must be one of {modes}, not {mode!r}</source>
         <translation>HTTPS 必须是以下之一：{modes}，而不是 {mode!r}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="299"/>
+        <location filename="../../gui/error_texts.py" line="302"/>
         <source>an HTTPS certificate needs its private key: set both the certificate file and the private key file (or neither, for RelayDesk&apos;s own certificate)</source>
         <translation>HTTPS 证书需要其私钥：请同时设置证书文件和私钥文件（或都不设置，使用 RelayDesk 自己的证书）</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="303"/>
+        <location filename="../../gui/error_texts.py" line="306"/>
         <source>HTTPS private key file: {key} does not belong to the certificate {cert}</source>
         <translation>HTTPS 私钥文件：{key} 与证书 {cert} 不匹配</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="306"/>
+        <location filename="../../gui/error_texts.py" line="309"/>
         <source>cannot use the HTTPS certificate {cert} with the key {key}: {error}</source>
         <translation>无法将 HTTPS 证书 {cert} 与私钥 {key} 一起使用：{error}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="309"/>
+        <location filename="../../gui/error_texts.py" line="312"/>
         <source>HTTPS certificate file: {path} is not a PEM certificate</source>
         <translation>HTTPS 证书文件：{path} 不是 PEM 证书</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="310"/>
+        <location filename="../../gui/error_texts.py" line="313"/>
         <source>HTTPS private key file: {path} is encrypted; RelayDesk needs an unencrypted key (protect the file with permissions instead)</source>
         <translation>HTTPS 私钥文件：{path} 已加密；RelayDesk 需要未加密的私钥（请改用文件权限保护它）</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="314"/>
+        <location filename="../../gui/error_texts.py" line="317"/>
         <source>HTTPS private key file: {path} is not a PEM private key</source>
         <translation>HTTPS 私钥文件：{path} 不是 PEM 私钥</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="315"/>
+        <location filename="../../gui/error_texts.py" line="318"/>
         <source>{field}: {path} was not found</source>
         <translation>{field}：未找到 {path}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="316"/>
+        <location filename="../../gui/error_texts.py" line="319"/>
         <source>{field}: cannot read {path} ({error})</source>
         <translation>{field}：无法读取 {path}（{error}）</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="318"/>
+        <location filename="../../gui/error_texts.py" line="321"/>
         <source>Uses must be between 1 and {maximum}</source>
         <translation>使用次数必须在 1 到 {maximum} 之间</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="319"/>
+        <location filename="../../gui/error_texts.py" line="322"/>
         <source>Note must be at most {maximum} characters</source>
         <translation>备注最多 {maximum} 个字符</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="320"/>
+        <location filename="../../gui/error_texts.py" line="323"/>
         <source>there is no invite with ID {invite_id}</source>
         <translation>没有 ID 为 {invite_id} 的邀请码</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="321"/>
+        <location filename="../../gui/error_texts.py" line="324"/>
         <source>an invite code is needed to register</source>
         <translation>注册需要邀请码</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="322"/>
+        <location filename="../../gui/error_texts.py" line="325"/>
         <source>that invite code is not valid, expired or used up</source>
         <translation>该邀请码无效、已过期或已用完</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="324"/>
+        <location filename="../../gui/error_texts.py" line="327"/>
         <source>that password is too common; choose another</source>
         <translation>该密码过于常见，请换一个</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="325"/>
+        <location filename="../../gui/error_texts.py" line="328"/>
         <source>the password must not be your username or email</source>
         <translation>密码不能与用户名或邮箱相同</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="326"/>
+        <location filename="../../gui/error_texts.py" line="329"/>
         <source>registration is closed on this relay; ask its operator for an account</source>
         <translation>本中转服务已关闭注册；请向运营者申请账户</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="329"/>
+        <location filename="../../gui/error_texts.py" line="332"/>
         <source>please accept the privacy policy (version {version})</source>
         <translation>请接受隐私政策（版本 {version}）</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="330"/>
+        <location filename="../../gui/error_texts.py" line="333"/>
         <source>an account with that email already exists</source>
         <translation>已存在使用该邮箱的账户</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="332"/>
+        <location filename="../../gui/error_texts.py" line="335"/>
         <source>wrong username or password</source>
         <translation>用户名或密码错误</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="333"/>
+        <location filename="../../gui/error_texts.py" line="336"/>
         <source>the limit must be between 1 and {maximum}</source>
         <translation>数量上限必须在 1 到 {maximum} 之间</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="334"/>
+        <location filename="../../gui/error_texts.py" line="337"/>
         <source>this account is disabled; ask the relay&apos;s operator</source>
         <translation>该账户已停用；请联系中转服务的运营者</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="335"/>
+        <location filename="../../gui/error_texts.py" line="338"/>
         <source>the status must be one of {statuses}</source>
         <translation>状态必须是以下之一：{statuses}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="337"/>
+        <location filename="../../gui/error_texts.py" line="340"/>
         <source>a deletion request of {username} is already waiting</source>
         <translation>{username} 已有一个待处理的删除申请</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="338"/>
+        <location filename="../../gui/error_texts.py" line="341"/>
         <source>there is no deletion request with ID {request_id}</source>
         <translation>没有 ID 为 {request_id} 的删除申请</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="339"/>
+        <location filename="../../gui/error_texts.py" line="342"/>
         <source>deletion request {request_id} was already {status}</source>
         <translation>删除申请 {request_id} 已处于 {status} 状态</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="340"/>
+        <location filename="../../gui/error_texts.py" line="343"/>
         <source>deletion request {request_id} was already decided</source>
         <translation>删除申请 {request_id} 已处理</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="341"/>
+        <location filename="../../gui/error_texts.py" line="344"/>
         <source>a rejection needs a reason of 1-{maximum} characters</source>
         <translation>拒绝时需填写 1-{maximum} 个字符的原因</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="343"/>
+        <location filename="../../gui/error_texts.py" line="346"/>
         <source>{field} must not contain NUL characters</source>
         <translation>{field}不能包含 NUL 字符</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="344"/>
+        <location filename="../../gui/error_texts.py" line="347"/>
         <source>{field} must be at most {maximum} characters</source>
         <translation>{field}最多 {maximum} 个字符</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="345"/>
+        <location filename="../../gui/error_texts.py" line="348"/>
         <source>there is no announcement with ID {announcement_id}</source>
         <translation>没有 ID 为 {announcement_id} 的公告</translation>
     </message>
     <message>
         <location filename="../../gui/error_texts.py" line="350"/>
+        <source>Count must be between 1 and {maximum}</source>
+        <translation>数量必须在 1 到 {maximum} 之间</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="351"/>
+        <source>Amount must be at most {maximum}</source>
+        <translation>金额不能超过 {maximum}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="352"/>
+        <source>{path} already exists; choose a new file</source>
+        <translation>{path} 已存在；请选择一个新文件</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="353"/>
+        <source>cannot write {path}: {reason}</source>
+        <translation>无法写入 {path}：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="354"/>
+        <source>Status must be one of {statuses}</source>
+        <translation>状态必须是以下之一：{statuses}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="355"/>
+        <source>there is no redemption code with ID {code_id}</source>
+        <translation>没有 ID 为 {code_id} 的兑换码</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="356"/>
+        <source>redemption code {code_id} is already used</source>
+        <translation>兑换码 {code_id} 已被使用</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="357"/>
+        <source>that code is not valid</source>
+        <translation>该兑换码无效</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="359"/>
+        <source>{field} must be an http:// or https:// address</source>
+        <translation>{field}必须是 http:// 或 https:// 开头的地址</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="360"/>
+        <source>{field} must be at most 64 characters without spaces</source>
+        <translation>{field}最多 64 个字符，且不能包含空格</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="361"/>
+        <source>Gateway must be one of {gateways}</source>
+        <translation>网关必须是以下之一：{gateways}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="362"/>
+        <source>the {gateway} gateway is not set up: it needs its address, merchant id and key</source>
+        <translation>{gateway} 网关尚未配置：需要填写其地址、商户号和密钥</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="364"/>
+        <source>The gateway key must be 1 to 256 characters without spaces</source>
+        <translation>网关密钥须为 1 到 256 个字符，且不能包含空格</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="366"/>
+        <source>Amount must be a number such as 10 or 9.99</source>
+        <translation>金额必须是数字，例如 10 或 9.99</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="367"/>
+        <source>Amount must be between 0.01 and 100000 in whole cents</source>
+        <translation>金额必须在 0.01 到 100000 之间，且精确到分</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="368"/>
+        <source>Payment type must be one of {types}</source>
+        <translation>支付类型必须是以下之一：{types}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="369"/>
+        <source>there is no top-up order {order_no!r}</source>
+        <translation>没有充值订单 {order_no!r}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="371"/>
+        <source>there is no email with id {id}</source>
+        <translation>没有 ID 为 {id} 的邮件</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="372"/>
+        <source>email {id} is {status}; only failed or waiting email can be retried</source>
+        <translation>邮件 {id} 的状态为 {status}；只有发送失败或等待中的邮件可以重试</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="375"/>
+        <source>unknown notification {kind!r}</source>
+        <translation>未知的通知类型 {kind!r}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="376"/>
+        <source>this unsubscribe link is not valid</source>
+        <translation>此退订链接无效</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="377"/>
+        <source>This password-reset link is not valid any more; ask for a new one.</source>
+        <translation>此密码重置链接已失效，请重新申请。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="383"/>
         <source>Admin IP allow-list</source>
         <translation>管理 IP 白名单</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="351"/>
+        <location filename="../../gui/error_texts.py" line="384"/>
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="352"/>
+        <location filename="../../gui/error_texts.py" line="385"/>
         <source>Backups kept</source>
         <translation>保留的备份数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="353"/>
+        <location filename="../../gui/error_texts.py" line="386"/>
         <source>Body</source>
         <translation>正文</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="354"/>
+        <location filename="../../gui/error_texts.py" line="387"/>
         <source>Ban length</source>
         <translation>封禁时长</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="355"/>
+        <location filename="../../gui/error_texts.py" line="388"/>
         <source>Cached input price</source>
         <translation>缓存输入价格</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="356"/>
+        <location filename="../../gui/error_texts.py" line="389"/>
         <source>Change</source>
         <translation>调整金额</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="357"/>
+        <location filename="../../gui/error_texts.py" line="390"/>
         <source>Clients allowed to use the relay</source>
         <translation>允许使用中转服务的客户端</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="358"/>
+        <location filename="../../gui/error_texts.py" line="391"/>
         <source>Concurrent requests</source>
         <translation>并发请求数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="359"/>
+        <location filename="../../gui/error_texts.py" line="392"/>
         <source>Concurrent requests per key</source>
         <translation>每个密钥的并发请求数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="360"/>
+        <location filename="../../gui/error_texts.py" line="393"/>
         <source>Connections per client address</source>
         <translation>每个客户端地址的连接数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="361"/>
+        <location filename="../../gui/error_texts.py" line="394"/>
         <source>Counting period for failures</source>
         <translation>失败计数周期</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="362"/>
+        <location filename="../../gui/error_texts.py" line="395"/>
         <source>Currency</source>
         <translation>货币</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="363"/>
+        <location filename="../../gui/error_texts.py" line="396"/>
         <source>Days to keep login and security events</source>
         <translation>登录和安全事件保留天数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="364"/>
+        <location filename="../../gui/error_texts.py" line="397"/>
         <source>Days to keep payment records</source>
         <translation>支付记录保留天数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="365"/>
+        <location filename="../../gui/error_texts.py" line="398"/>
         <source>Days to keep request logs</source>
         <translation>请求日志保留天数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="366"/>
+        <location filename="../../gui/error_texts.py" line="399"/>
         <source>Default completion tokens</source>
         <translation>默认输出 token 数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="367"/>
+        <location filename="../../gui/error_texts.py" line="400"/>
         <source>Failures before a ban</source>
         <translation>封禁前允许的失败次数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="368"/>
+        <location filename="../../gui/error_texts.py" line="401"/>
         <source>HTTPS</source>
         <translation>HTTPS</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="369"/>
+        <location filename="../../gui/error_texts.py" line="402"/>
         <source>HTTPS certificate file</source>
         <translation>HTTPS 证书文件</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="370"/>
+        <location filename="../../gui/error_texts.py" line="403"/>
         <source>HTTPS private key file</source>
         <translation>HTTPS 私钥文件</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="371"/>
+        <location filename="../../gui/error_texts.py" line="404"/>
         <source>Hours between backups</source>
         <translation>备份间隔（小时）</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="372"/>
+        <location filename="../../gui/error_texts.py" line="405"/>
         <source>Idle connection timeout</source>
         <translation>空闲连接超时</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="373"/>
+        <location filename="../../gui/error_texts.py" line="406"/>
         <source>Input price</source>
         <translation>输入价格</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="374"/>
+        <location filename="../../gui/error_texts.py" line="407"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="375"/>
+        <location filename="../../gui/error_texts.py" line="408"/>
         <source>Largest request</source>
         <translation>最大请求大小</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="376"/>
+        <location filename="../../gui/error_texts.py" line="409"/>
         <source>Output price</source>
         <translation>输出价格</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="377"/>
+        <location filename="../../gui/error_texts.py" line="410"/>
         <source>Portal session lifetime</source>
         <translation>门户会话最长有效期</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="378"/>
+        <location filename="../../gui/error_texts.py" line="411"/>
         <source>Portal sign-out after inactivity</source>
         <translation>门户闲置自动退出时间</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="379"/>
+        <location filename="../../gui/error_texts.py" line="412"/>
         <source>Privacy policy major version</source>
         <translation>隐私政策主版本</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="380"/>
+        <location filename="../../gui/error_texts.py" line="413"/>
         <source>Privacy policy version</source>
         <translation>隐私政策版本</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="381"/>
+        <location filename="../../gui/error_texts.py" line="414"/>
         <source>Provider silence timeout</source>
         <translation>服务商无响应超时</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="382"/>
+        <location filename="../../gui/error_texts.py" line="415"/>
         <source>Refund amount</source>
         <translation>退款金额</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="383"/>
+        <location filename="../../gui/error_texts.py" line="416"/>
         <source>Registration</source>
         <translation>注册方式</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="384"/>
+        <location filename="../../gui/error_texts.py" line="417"/>
         <source>Relay address</source>
         <translation>中转服务地址</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="385"/>
+        <location filename="../../gui/error_texts.py" line="418"/>
         <source>Relay port</source>
         <translation>中转服务端口</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="386"/>
+        <location filename="../../gui/error_texts.py" line="419"/>
         <source>Request body timeout</source>
         <translation>请求体超时</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="387"/>
+        <location filename="../../gui/error_texts.py" line="420"/>
         <source>Request head timeout</source>
         <translation>请求头超时</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="388"/>
+        <location filename="../../gui/error_texts.py" line="421"/>
         <source>Requests per minute</source>
         <translation>每分钟请求数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="389"/>
+        <location filename="../../gui/error_texts.py" line="422"/>
         <source>Requests per minute, per key</source>
         <translation>每个密钥每分钟请求数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="390"/>
+        <location filename="../../gui/error_texts.py" line="423"/>
         <source>Reservation lease</source>
         <translation>预扣租期</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="391"/>
+        <location filename="../../gui/error_texts.py" line="424"/>
         <source>Stream client timeout</source>
         <translation>流式客户端超时</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="392"/>
+        <location filename="../../gui/error_texts.py" line="425"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="393"/>
+        <location filename="../../gui/error_texts.py" line="426"/>
         <source>Tokens per minute</source>
         <translation>每分钟 token 数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="394"/>
+        <location filename="../../gui/error_texts.py" line="427"/>
         <source>Tokens per minute, per key</source>
         <translation>每个密钥每分钟 token 数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="395"/>
+        <location filename="../../gui/error_texts.py" line="428"/>
         <source>Trusted reverse proxies</source>
         <translation>受信任的反向代理</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="430"/>
+        <source>SMTP server</source>
+        <translation>SMTP 服务器</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="431"/>
+        <source>SMTP port</source>
+        <translation>SMTP 端口</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="432"/>
+        <source>SMTP security</source>
+        <translation>SMTP 加密方式</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="433"/>
+        <source>SMTP user name</source>
+        <translation>SMTP 用户名</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="434"/>
+        <source>Sender address</source>
+        <translation>发件人地址</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="436"/>
+        <source>Epay gateway URL</source>
+        <translation>易支付网关 URL</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="437"/>
+        <source>Epay merchant id</source>
+        <translation>易支付商户号</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="438"/>
+        <source>HupiJiao gateway URL</source>
+        <translation>虎皮椒网关 URL</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="439"/>
+        <source>HupiJiao appid</source>
+        <translation>虎皮椒 Appid</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="440"/>
+        <source>Public base URL</source>
+        <translation>公开基础 URL</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="441"/>
+        <source>Top-up order expiry</source>
+        <translation>充值订单有效期</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="443"/>
+        <source>Low-balance warning threshold</source>
+        <translation>余额不足提醒阈值</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="444"/>
+        <source>Operator&apos;s email</source>
+        <translation>运营者邮箱</translation>
     </message>
 </context>
 <context>
     <name>SettingsPage</name>
     <message>
-        <location filename="../../gui/pages/settings.py" line="62"/>
+        <location filename="../../gui/pages/settings.py" line="65"/>
         <source>Computers on the LAN (all network interfaces)</source>
         <translation>局域网内的计算机（所有网络接口）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="63"/>
+        <location filename="../../gui/pages/settings.py" line="66"/>
         <source>This computer only (127.0.0.1)</source>
         <translation>仅本机（127.0.0.1）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="66"/>
+        <location filename="../../gui/pages/settings.py" line="69"/>
         <source>any free port</source>
         <translation>任意空闲端口</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="68"/>
+        <location filename="../../gui/pages/settings.py" line="71"/>
         <source>Restart relay</source>
         <translation>重启中转服务</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="70"/>
+        <location filename="../../gui/pages/settings.py" line="73"/>
         <source>Saving a new address or port offers to restart the relay at once. Connected clients are disconnected briefly.</source>
         <translation>保存新的地址或端口时，可以立即重启中转服务。已连接的客户端会短暂断开。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="76"/>
+        <location filename="../../gui/pages/settings.py" line="79"/>
         <source>Listen for:</source>
         <translation>允许访问：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="77"/>
+        <location filename="../../gui/pages/settings.py" line="80"/>
         <source>Port:</source>
         <translation>端口：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="78"/>
+        <location filename="../../gui/pages/settings.py" line="81"/>
         <source>Relay</source>
         <translation>中转服务</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="82"/>
+        <location filename="../../gui/pages/settings.py" line="85"/>
         <source>Request logs:</source>
         <translation>请求日志：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="83"/>
+        <location filename="../../gui/pages/settings.py" line="86"/>
         <source>Payment records:</source>
         <translation>支付记录：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="84"/>
+        <location filename="../../gui/pages/settings.py" line="87"/>
         <source>Login and security events:</source>
         <translation>登录与安全事件：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="89"/>
+        <location filename="../../gui/pages/settings.py" line="92"/>
         <source> days</source>
         <translation> 天</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="94"/>
+        <location filename="../../gui/pages/settings.py" line="97"/>
         <source>Purge now…</source>
         <translation>立即清理…</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="95"/>
+        <location filename="../../gui/pages/settings.py" line="98"/>
         <source>Delete what is older than the saved periods now, instead of waiting for the daily clean-up</source>
         <translation>现在就删除超过已保存保留期限的记录，而不必等待每日自动清理</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="108"/>
+        <location filename="../../gui/pages/settings.py" line="111"/>
         <source>Keep records</source>
         <translation>记录保留</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="109"/>
+        <location filename="../../gui/pages/settings.py" line="112"/>
         <source>How long each kind of record is kept before it is deleted.</source>
         <translation>各类记录在删除前保留的时长。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="114"/>
+        <location filename="../../gui/pages/settings.py" line="117"/>
         <source>Change admin password…</source>
         <translation>修改管理员密码…</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="116"/>
+        <location filename="../../gui/pages/settings.py" line="119"/>
         <source>Admin access</source>
         <translation>管理访问</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="117"/>
+        <location filename="../../gui/pages/settings.py" line="120"/>
         <source>Computers allowed to use the admin API, one address or network per line.</source>
         <translation>允许使用管理 API 的计算机，每行一个地址或网段。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="119"/>
+        <location filename="../../gui/pages/settings.py" line="122"/>
         <source>This computer (127.0.0.1 and ::1) is always allowed, whatever the list says, so you cannot lock yourself out.</source>
         <translation>无论列表如何设置，本机（127.0.0.1 和 ::1）始终被允许，因此您不会把自己锁在外面。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="131"/>
+        <location filename="../../gui/pages/settings.py" line="134"/>
         <source>Closed: only you create accounts</source>
         <translation>关闭：只有你能创建账号</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="132"/>
+        <location filename="../../gui/pages/settings.py" line="135"/>
         <source>With an invite code</source>
         <translation>凭邀请码注册</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="133"/>
+        <location filename="../../gui/pages/settings.py" line="136"/>
         <source>Open to anyone who can reach the relay</source>
         <translation>开放：能访问中转站的任何人都可注册</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="135"/>
+        <location filename="../../gui/pages/settings.py" line="138"/>
         <source>Registration:</source>
         <translation>注册方式：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="136"/>
+        <location filename="../../gui/pages/settings.py" line="139"/>
         <source>User portal</source>
         <translation>用户门户</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="137"/>
+        <location filename="../../gui/pages/settings.py" line="140"/>
         <source>Who may create an account on the portal. Invite codes are made on the Portal page.</source>
         <translation>谁可以在门户上创建账号。邀请码在“门户”页面创建。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="142"/>
+        <location filename="../../gui/pages/settings.py" line="145"/>
+        <source>you@example.com</source>
+        <translation>you@example.com</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/settings.py" line="149"/>
+        <source>Operator&apos;s email:</source>
+        <translation>运营者邮箱：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/settings.py" line="150"/>
+        <source>Low-balance warning below:</source>
+        <translation>余额低于此值时提醒：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/settings.py" line="151"/>
+        <source>Email notifications</source>
+        <translation>邮件通知</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/settings.py" line="152"/>
+        <source>Security alerts (address bans) go to the operator&apos;s email. Users are emailed once when their balance falls below the threshold (0: never); each user may set their own on the portal.</source>
+        <translation>安全警报（地址封禁）会发送到运营者邮箱。用户余额低于阈值时会收到一次邮件提醒（0 表示从不提醒）；每位用户可在门户上自行设置阈值。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/settings.py" line="158"/>
         <source>Automatic (follow the system)</source>
         <translation>自动（跟随系统）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="149"/>
+        <location filename="../../gui/pages/settings.py" line="165"/>
         <source>Used from the next start.</source>
         <translation>下次启动时生效。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="152"/>
+        <location filename="../../gui/pages/settings.py" line="168"/>
         <source>Chosen at first start; balances and prices use it.</source>
         <translation>首次启动时选定，余额和价格均使用此货币。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="155"/>
+        <location filename="../../gui/pages/settings.py" line="171"/>
         <source>Start RelayDesk when I log in, in the tray</source>
         <translation>登录时在托盘中启动 RelayDesk</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="159"/>
+        <location filename="../../gui/pages/settings.py" line="175"/>
         <source>Language:</source>
         <translation>语言：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="160"/>
+        <location filename="../../gui/pages/settings.py" line="176"/>
         <source>Currency:</source>
         <translation>货币：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="162"/>
+        <location filename="../../gui/pages/settings.py" line="178"/>
         <source>Interface</source>
         <translation>界面</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="168"/>
+        <location filename="../../gui/pages/settings.py" line="184"/>
         <source>Discard changes</source>
         <translation>放弃更改</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="170"/>
+        <location filename="../../gui/pages/settings.py" line="186"/>
         <source>&amp;Save</source>
         <translation>保存(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="216"/>
+        <location filename="../../gui/pages/settings.py" line="234"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="240"/>
+        <location filename="../../gui/pages/settings.py" line="261"/>
         <source>Only the address {host}</source>
         <translation>仅地址 {host}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="290"/>
+        <location filename="../../gui/pages/settings.py" line="315"/>
         <source>Nothing to save.</source>
         <translation>没有需要保存的更改。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="313"/>
+        <location filename="../../gui/pages/settings.py" line="338"/>
         <source>Not saved: {errors}</source>
         <translation>未保存：{errors}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="316"/>
+        <location filename="../../gui/pages/settings.py" line="341"/>
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="318"/>
+        <location filename="../../gui/pages/settings.py" line="343"/>
         <source>The new language is used from the next start.</source>
         <translation>新语言将在下次启动时生效。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="335"/>
+        <location filename="../../gui/pages/settings.py" line="360"/>
         <source>Not saved: port {port} is already used by another program on this computer; choose another.</source>
         <translation>未保存：端口 {port} 已被本机上的其他程序占用，请换一个。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="340"/>
+        <location filename="../../gui/pages/settings.py" line="365"/>
         <source>Restart the relay</source>
         <translation>重启中转服务</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="341"/>
+        <location filename="../../gui/pages/settings.py" line="366"/>
         <source>The relay must restart to use the new settings. Restart it now? Clients in the middle of a request see it end.</source>
         <translation>中转服务需要重启才能使用新设置。现在重启吗？正在进行中的请求会被中断。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="343"/>
+        <location filename="../../gui/pages/settings.py" line="368"/>
         <source>Restart now</source>
         <translation>立即重启</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="344"/>
+        <location filename="../../gui/pages/settings.py" line="369"/>
         <source>Later</source>
         <translation>稍后</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="349"/>
+        <location filename="../../gui/pages/settings.py" line="374"/>
         <source>Settings saved. The relay uses them from its next restart.</source>
         <translation>设置已保存。中转服务下次重启时生效。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="356"/>
+        <location filename="../../gui/pages/settings.py" line="381"/>
         <source>Restarting the relay…</source>
         <translation>正在重启中转服务…</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="363"/>
+        <location filename="../../gui/pages/settings.py" line="388"/>
         <source>The relay is running at {url}.</source>
         <translation>中转服务正在 {url} 运行。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="366"/>
+        <location filename="../../gui/pages/settings.py" line="391"/>
         <source>The relay could not start: {why}</source>
         <translation>中转服务无法启动：{why}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="378"/>
+        <location filename="../../gui/pages/settings.py" line="403"/>
         <source>Could not change the start at log-in: {why}</source>
         <translation>无法更改登录时启动：{why}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="384"/>
+        <location filename="../../gui/pages/settings.py" line="409"/>
         <source>RelayDesk starts in the tray when you log in.</source>
         <translation>登录时 RelayDesk 将在托盘中启动。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="385"/>
+        <location filename="../../gui/pages/settings.py" line="410"/>
         <source>RelayDesk no longer starts when you log in.</source>
         <translation>登录时不再启动 RelayDesk。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="393"/>
+        <location filename="../../gui/pages/settings.py" line="418"/>
         <source>Admin password changed.</source>
         <translation>管理员密码已修改。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="399"/>
+        <location filename="../../gui/pages/settings.py" line="424"/>
         <source>Save or discard your changes to the retention periods first.</source>
         <translation>请先保存或放弃对保留期限的更改。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="406"/>
+        <location filename="../../gui/pages/settings.py" line="431"/>
         <source>Nothing is older than the retention periods; there is nothing to delete.</source>
         <translation>没有超过保留期限的记录，无需删除。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="414"/>
+        <location filename="../../gui/pages/settings.py" line="439"/>
         <source>Deleting old records…</source>
         <translation>正在删除旧记录…</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="427"/>
+        <location filename="../../gui/pages/settings.py" line="452"/>
         <source>Another RelayDesk process is deleting old records right now; try again later.</source>
         <translation>另一个 RelayDesk 进程正在删除旧记录，请稍后再试。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="432"/>
+        <location filename="../../gui/pages/settings.py" line="457"/>
         <source>Deleted {logs} request logs, {payments} payment records and {events} login and security events; folded {entries} ledger entries into {carries} carried-forward entries.</source>
         <translation>已删除 {logs} 条请求日志、{payments} 条支付记录和 {events} 条登录与安全事件；已将 {entries} 条账目合并为 {carries} 条结转记录。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="442"/>
+        <location filename="../../gui/pages/settings.py" line="467"/>
         <source>Purge old records</source>
         <translation>清理旧记录</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="443"/>
+        <location filename="../../gui/pages/settings.py" line="468"/>
         <source>This will delete {logs} request logs older than {log_days} days, {payments} payment records older than {payment_days} days and {events} login and security events older than {security_days} days, and fold {entries} ledger entries older than {payment_days} days into {carries} carried-forward entries.</source>
         <translation>将删除 {logs} 条超过 {log_days} 天的请求日志、{payments} 条超过 {payment_days} 天的支付记录和 {events} 条超过 {security_days} 天的登录与安全事件，并将 {entries} 条超过 {payment_days} 天的账目合并为 {carries} 条结转记录。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="449"/>
+        <location filename="../../gui/pages/settings.py" line="474"/>
         <source>Balances do not change: each user&apos;s old ledger entries become one entry carrying their total forward. Pending payments and operator actions are kept. This cannot be undone.</source>
         <translation>余额不会改变：每位用户的旧账目会合并为一条结转其总额的记录。待支付的订单和操作员的操作记录会保留。此操作无法撤销。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="452"/>
+        <location filename="../../gui/pages/settings.py" line="477"/>
         <source>Delete old records</source>
         <translation>删除旧记录</translation>
     </message>
@@ -5501,6 +6352,34 @@ You can also clear the API key field and save the provider without a key for now
         <location filename="../../gui/pages/users.py" line="335"/>
         <source>{user} still has a balance of {amount}. It stays with the de-identified payment records and can still be refunded by order number.</source>
         <translation>{user} 仍有余额 {amount}。该余额随去标识化的支付记录保留，仍可按订单号退款。</translation>
+    </message>
+</context>
+<context>
+    <name>_GatewayBox</name>
+    <message>
+        <location filename="../../gui/pages/payments.py" line="91"/>
+        <source>&amp;Test gateway</source>
+        <translation>测试网关(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/payments.py" line="92"/>
+        <source>Ask the gateway about a made-up order: does it answer, and does its answer verify?</source>
+        <translation>用一个虚构订单向网关查询：检查网关是否响应，以及响应能否通过验签。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/payments.py" line="97"/>
+        <source>Gateway address:</source>
+        <translation>网关地址：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/payments.py" line="109"/>
+        <source>stored in the OS keyring; type to replace</source>
+        <translation>已保存在系统密钥环中；输入新值即可替换</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/payments.py" line="110"/>
+        <source>not set</source>
+        <translation>未设置</translation>
     </message>
 </context>
 <context>
