@@ -5,7 +5,18 @@ admin token (see :mod:`relay.admin.auth`); everything else gets a 403 and an aud
 
 from aiohttp import web
 
-from relay.admin import codes, groups, logs, mail, money, payments, security, settings, users
+from relay.admin import (
+    codes,
+    groups,
+    logs,
+    mail,
+    money,
+    payments,
+    portal,
+    security,
+    settings,
+    users,
+)
 from relay.admin.auth import DENIALS, AddressDenials, admin_middleware
 
 
@@ -13,5 +24,5 @@ def setup(app: web.Application) -> None:
     """Add the admin middleware (inside the guard, so bans apply first) and the routes."""
     app[DENIALS] = AddressDenials()
     app.middlewares.append(admin_middleware)
-    for module in (users, groups, money, logs, settings, security, codes, mail, payments):
+    for module in (users, groups, money, logs, settings, security, codes, mail, payments, portal):
         module.setup(app)
