@@ -14,6 +14,7 @@ import argparse
 import asyncio
 import os
 import random
+import re
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -104,7 +105,7 @@ def populate(upstream_url: str) -> Demo:
 
 
 async def shoot(out: Path) -> list[Path]:
-    from playwright.async_api import Browser, BrowserContext, Page, async_playwright
+    from playwright.async_api import Browser, BrowserContext, Page, async_playwright, expect
 
     from app import policy
     from relay.portal.common import LANG_COOKIE
@@ -152,6 +153,7 @@ async def shoot(out: Path) -> list[Path]:
                 page = await context.new_page()
                 for name, path in (("signin", "/portal/signin"),
                                    ("register", "/portal/register"),
+                                   ("forgot", "/portal/forgot"),
                                    ("policy", "/portal/policy")):
                     await page.goto(base + path)
                     await save(page, name, lang)
@@ -161,6 +163,8 @@ async def shoot(out: Path) -> list[Path]:
                                    ("key-revoke", f"/portal/keys/{demo.key_id}/revoke"),
                                    ("models", "/portal/models"), ("usage", "/portal/usage"),
                                    ("recharges", "/portal/recharges"),
+                                   ("topup", "/portal/topup"), ("redeem", "/portal/redeem"),
+                                   ("notifications", "/portal/notifications"),
                                    ("profile", "/portal/profile"),
                                    ("privacy", "/portal/privacy"),
                                    ("not-found", "/portal/keys/999999/edit")):
@@ -174,8 +178,9 @@ async def shoot(out: Path) -> list[Path]:
                 await page.goto(f"{base}/portal/playground")
                 await page.fill("textarea[name=message]", "What does a relay do?")
                 await page.click("#playground-send")
-                await page.wait_for_function(
-                    "document.getElementById('playground-answer').textContent.endsWith('.')")
+                # a locator assertion, not wait_for_function: the page's CSP forbids eval
+                await expect(page.locator("#playground-answer")).to_have_text(
+                    re.compile(r"\.$"), timeout=30_000)
                 await save(page, "playground", lang)
                 await page.set_viewport_size({"width": PHONE, "height": 844})
                 await page.goto(f"{base}/portal/")
