@@ -4,15 +4,12 @@ input; the dialog shows its refusal."""
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -32,6 +29,7 @@ from app.errors import ServiceError
 from gui.asyncdialog import ask
 from gui.dialogs.recharge import error_label, ok_cancel, with_unit
 from gui.errors import error_text
+from gui.widgets.expiry import ExpiryField
 
 
 class GenerateCodesDialog(QDialog):
@@ -46,21 +44,14 @@ class GenerateCodesDialog(QDialog):
         self.count.setValue(10)
         self.amount = QLineEdit()
         self.amount.setPlaceholderText(self.tr("each, for example 10 or 12.50"))
-        self.expires = QCheckBox(self.tr("Works until the end of"))
-        self.expiry = QDateEdit(QDate.currentDate().addDays(30))
-        self.expiry.setCalendarPopup(True)
-        self.expiry.setEnabled(False)
-        self.expires.toggled.connect(self.expiry.setEnabled)
-        expiry_row = QHBoxLayout()
-        expiry_row.addWidget(self.expires)
-        expiry_row.addWidget(self.expiry)
-        expiry_row.addStretch(1)
+        self.expiry_field = ExpiryField(30)
+        self.expires, self.expiry = self.expiry_field.expires, self.expiry_field.expiry
         self.note = QLineEdit()
         self.note.setPlaceholderText(self.tr("optional: what they are for"))
         form = QFormLayout()
         form.addRow(self.tr("&Count:"), self.count)
         form.addRow(self.tr("&Amount:"), with_unit(self.amount, currency))
-        form.addRow(self.tr("Expiry:"), expiry_row)
+        form.addRow(self.tr("Expiry:"), self.expiry_field)
         form.addRow(self.tr("&Note:"), self.note)
         self.message = error_label()
         buttons, self.ok_button = ok_cancel(self, self.tr("Generate"))
@@ -74,12 +65,7 @@ class GenerateCodesDialog(QDialog):
         self.message.show()
 
     def expires_at(self) -> datetime | None:
-        """The end of the chosen local day, as the naive UTC the services store."""
-        if not self.expires.isChecked():
-            return None
-        day = self.expiry.date().addDays(1)
-        local = datetime(day.year(), day.month(), day.day()).astimezone()  # local midnight
-        return local.astimezone(UTC).replace(tzinfo=None)
+        return self.expiry_field.expires_at()
 
 
 class CodesCreatedDialog(QDialog):

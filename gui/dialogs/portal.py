@@ -2,13 +2,11 @@
 announcement. They collect text; the invites, deletion-requests and announcements services
 check it, and the dialog shows their refusal."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 
-from PySide6.QtCore import QDate
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -24,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from app.invites import MAX_USES
 from gui.dialogs.recharge import error_label, ok_cancel
+from gui.widgets.expiry import ExpiryField
 
 
 class _FormDialog(QDialog):
@@ -55,31 +54,19 @@ class InviteDialog(_FormDialog):
         self.uses.setRange(0, MAX_USES)
         self.uses.setValue(1)
         self.uses.setSpecialValueText(self.tr("unlimited"))
-        self.expires = QCheckBox(self.tr("Works until the end of"))
-        self.expiry = QDateEdit(QDate.currentDate().addDays(7))
-        self.expiry.setCalendarPopup(True)
-        self.expiry.setEnabled(False)
-        self.expires.toggled.connect(self.expiry.setEnabled)
-        expiry_row = QHBoxLayout()
-        expiry_row.addWidget(self.expires)
-        expiry_row.addWidget(self.expiry)
-        expiry_row.addStretch(1)
+        self.expiry_field = ExpiryField(7)
+        self.expires, self.expiry = self.expiry_field.expires, self.expiry_field.expiry
         self.note = QLineEdit()
         self.note.setPlaceholderText(self.tr("optional: who or what it is for"))
         self.form.addRow(self.tr("&Registrations:"), self.uses)
-        self.form.addRow(self.tr("Expiry:"), expiry_row)
+        self.form.addRow(self.tr("Expiry:"), self.expiry_field)
         self.form.addRow(self.tr("&Note:"), self.note)
 
     def max_uses(self) -> int | None:
         return self.uses.value() or None
 
     def expires_at(self) -> datetime | None:
-        """The end of the chosen local day, as the naive UTC the services store."""
-        if not self.expires.isChecked():
-            return None
-        day = self.expiry.date().addDays(1)
-        local = datetime(day.year(), day.month(), day.day()).astimezone()  # local midnight
-        return local.astimezone(UTC).replace(tzinfo=None)
+        return self.expiry_field.expires_at()
 
 
 class InviteCodeDialog(QDialog):

@@ -52,27 +52,27 @@
 <context>
     <name>AnnouncementDialog</name>
     <message>
-        <location filename="../../gui/dialogs/portal.py" line="142"/>
+        <location filename="../../gui/dialogs/portal.py" line="129"/>
         <source>New announcement</source>
         <translation>新公告</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/portal.py" line="142"/>
+        <location filename="../../gui/dialogs/portal.py" line="129"/>
         <source>Post</source>
         <translation>发布</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/portal.py" line="146"/>
+        <location filename="../../gui/dialogs/portal.py" line="133"/>
         <source>&amp;Title:</source>
         <translation>标题(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/portal.py" line="147"/>
+        <location filename="../../gui/dialogs/portal.py" line="134"/>
         <source>&amp;Body:</source>
         <translation>正文(&amp;B)：</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/portal.py" line="148"/>
+        <location filename="../../gui/dialogs/portal.py" line="135"/>
         <source>Also &amp;email it to every user who has not opted out</source>
         <translation>同时通过邮件发送给所有未退订的用户(&amp;E)</translation>
     </message>
@@ -661,57 +661,57 @@ The relay stops while the database is replaced and starts again on the restored 
 <context>
     <name>CodesCreatedDialog</name>
     <message>
-        <location filename="../../gui/dialogs/codes.py" line="97"/>
+        <location filename="../../gui/dialogs/codes.py" line="83"/>
         <source>Codes generated</source>
         <translation>兑换码已生成</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/codes.py" line="104"/>
+        <location filename="../../gui/dialogs/codes.py" line="90"/>
         <source>Save or copy these {count} codes now. They will not be shown again.</source>
         <translation>请立即保存或复制这 {count} 个兑换码。它们不会再次显示。</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/codes.py" line="112"/>
+        <location filename="../../gui/dialogs/codes.py" line="98"/>
         <source>&amp;Copy</source>
         <translation>复制(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/codes.py" line="113"/>
+        <location filename="../../gui/dialogs/codes.py" line="99"/>
         <source>Copy the codes to the clipboard, one a line</source>
         <translation>将兑换码复制到剪贴板，每行一个</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/codes.py" line="115"/>
+        <location filename="../../gui/dialogs/codes.py" line="101"/>
         <source>&amp;Save as CSV…</source>
         <translation>另存为 CSV(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/codes.py" line="126"/>
+        <location filename="../../gui/dialogs/codes.py" line="112"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/codes.py" line="140"/>
+        <location filename="../../gui/dialogs/codes.py" line="126"/>
         <source>Copied to the clipboard.</source>
         <translation>已复制到剪贴板。</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/codes.py" line="148"/>
+        <location filename="../../gui/dialogs/codes.py" line="134"/>
         <source>Save codes as</source>
         <translation>兑换码另存为</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/codes.py" line="152"/>
+        <location filename="../../gui/dialogs/codes.py" line="138"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/codes.py" line="152"/>
+        <location filename="../../gui/dialogs/codes.py" line="138"/>
         <source>All files (*)</source>
         <translation>所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/codes.py" line="173"/>
+        <location filename="../../gui/dialogs/codes.py" line="159"/>
         <source>Saved as {path}.</source>
         <translation>已保存为 {path}。</translation>
     </message>
@@ -1062,6 +1062,14 @@ Restore a backup to continue. The damaged file is kept aside in the backups fold
     </message>
 </context>
 <context>
+    <name>ExpiryField</name>
+    <message>
+        <location filename="../../gui/widgets/expiry.py" line="14"/>
+        <source>Works until the end of</source>
+        <translation>有效期至</translation>
+    </message>
+</context>
+<context>
     <name>ExportDialog</name>
     <message>
         <location filename="../../gui/dialogs/export.py" line="34"/>
@@ -1185,47 +1193,42 @@ Restore a backup to continue. The damaged file is kept aside in the backups fold
 <context>
     <name>GenerateCodesDialog</name>
     <message>
-        <location filename="../../gui/dialogs/codes.py" line="42"/>
+        <location filename="../../gui/dialogs/codes.py" line="40"/>
         <source>Generate redemption codes</source>
         <translation>生成兑换码</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/codes.py" line="48"/>
+        <location filename="../../gui/dialogs/codes.py" line="46"/>
         <source>each, for example 10 or 12.50</source>
         <translation>每个兑换码的金额，例如 10 或 12.50</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/codes.py" line="49"/>
-        <source>Works until the end of</source>
-        <translation>有效期至</translation>
-    </message>
-    <message>
-        <location filename="../../gui/dialogs/codes.py" line="59"/>
+        <location filename="../../gui/dialogs/codes.py" line="50"/>
         <source>optional: what they are for</source>
         <translation>可选：兑换码的用途</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/codes.py" line="61"/>
+        <location filename="../../gui/dialogs/codes.py" line="52"/>
         <source>&amp;Count:</source>
         <translation>数量(&amp;C)：</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/codes.py" line="62"/>
+        <location filename="../../gui/dialogs/codes.py" line="53"/>
         <source>&amp;Amount:</source>
         <translation>金额(&amp;A)：</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/codes.py" line="63"/>
+        <location filename="../../gui/dialogs/codes.py" line="54"/>
         <source>Expiry:</source>
         <translation>有效期：</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/codes.py" line="64"/>
+        <location filename="../../gui/dialogs/codes.py" line="55"/>
         <source>&amp;Note:</source>
         <translation>备注(&amp;N)：</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/codes.py" line="66"/>
+        <location filename="../../gui/dialogs/codes.py" line="57"/>
         <source>Generate</source>
         <translation>生成</translation>
     </message>
@@ -1395,27 +1398,27 @@ Restore a backup to continue. The damaged file is kept aside in the backups fold
 <context>
     <name>InviteCodeDialog</name>
     <message>
-        <location filename="../../gui/dialogs/portal.py" line="90"/>
+        <location filename="../../gui/dialogs/portal.py" line="77"/>
         <source>Invite created</source>
         <translation>邀请已创建</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/portal.py" line="91"/>
+        <location filename="../../gui/dialogs/portal.py" line="78"/>
         <source>Copy this code now and give it to the person you invite. It will not be shown again.</source>
         <translation>请现在复制此邀请码并交给你邀请的人。它不会再次显示。</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/portal.py" line="101"/>
+        <location filename="../../gui/dialogs/portal.py" line="88"/>
         <source>&amp;Copy</source>
         <translation>复制(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/portal.py" line="106"/>
+        <location filename="../../gui/dialogs/portal.py" line="93"/>
         <source>Copied to the clipboard.</source>
         <translation>已复制到剪贴板。</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/portal.py" line="109"/>
+        <location filename="../../gui/dialogs/portal.py" line="96"/>
         <source>I have copied the code</source>
         <translation>我已复制邀请码</translation>
     </message>
@@ -1423,42 +1426,37 @@ Restore a backup to continue. The damaged file is kept aside in the backups fold
 <context>
     <name>InviteDialog</name>
     <message>
-        <location filename="../../gui/dialogs/portal.py" line="53"/>
+        <location filename="../../gui/dialogs/portal.py" line="52"/>
         <source>New invite</source>
         <translation>新建邀请</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/portal.py" line="53"/>
+        <location filename="../../gui/dialogs/portal.py" line="52"/>
         <source>Create</source>
         <translation>创建</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/portal.py" line="57"/>
+        <location filename="../../gui/dialogs/portal.py" line="56"/>
         <source>unlimited</source>
         <translation>不限</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/portal.py" line="58"/>
-        <source>Works until the end of</source>
-        <translation>有效期至</translation>
-    </message>
-    <message>
-        <location filename="../../gui/dialogs/portal.py" line="68"/>
+        <location filename="../../gui/dialogs/portal.py" line="60"/>
         <source>optional: who or what it is for</source>
         <translation>可选：给谁或用途</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/portal.py" line="69"/>
+        <location filename="../../gui/dialogs/portal.py" line="61"/>
         <source>&amp;Registrations:</source>
         <translation>可注册次数(&amp;R)：</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/portal.py" line="70"/>
+        <location filename="../../gui/dialogs/portal.py" line="62"/>
         <source>Expiry:</source>
         <translation>有效期：</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/portal.py" line="71"/>
+        <location filename="../../gui/dialogs/portal.py" line="63"/>
         <source>&amp;Note:</source>
         <translation>备注(&amp;N)：</translation>
     </message>
@@ -3729,22 +3727,22 @@ You can also clear the API key field and save the provider without a key for now
 <context>
     <name>RejectDialog</name>
     <message>
-        <location filename="../../gui/dialogs/portal.py" line="129"/>
+        <location filename="../../gui/dialogs/portal.py" line="116"/>
         <source>Reject deletion request</source>
         <translation>拒绝删除申请</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/portal.py" line="129"/>
+        <location filename="../../gui/dialogs/portal.py" line="116"/>
         <source>Reject</source>
         <translation>拒绝</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/portal.py" line="130"/>
+        <location filename="../../gui/dialogs/portal.py" line="117"/>
         <source>Keep the account of {user}. They see this reason on their Privacy page.</source>
         <translation>保留 {user} 的账号。用户会在其“隐私”页面看到这个理由。</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/portal.py" line="135"/>
+        <location filename="../../gui/dialogs/portal.py" line="122"/>
         <source>&amp;Reason:</source>
         <translation>理由(&amp;R)：</translation>
     </message>
