@@ -5,7 +5,7 @@ behind the final scan in tests/test_secret_hygiene.py."""
 import functools
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -17,10 +17,12 @@ import pytest
 
 from app import clock as clock_mod
 from app import config, db, runtime
+from relay.dbexec import DatabaseExecutor
 from tests.helpers import secret_registry
 from tests.helpers.postgres import PostgresServer, postgres_available
 from tests.helpers.requirements import require
 from tests.helpers.secret_service import SecretService, secret_service_available
+from tests.helpers.smtp_server import SmtpServer
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -175,3 +177,20 @@ def real_keyring(secret_service: SecretService) -> Iterator[object]:
     """The keyring library pointed at a real gnome-keyring on a private D-Bus session."""
     with secret_service.using_keyring() as backend:
         yield backend
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    """A real SMTP server (aiosmtpd) on a loopback port; ``smtp.messages()`` is what arrived."""
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+async def dbx() -> AsyncIterator[DatabaseExecutor]:
+    """A database executor like the relay's, for calling relay jobs directly."""
+    executor = DatabaseExecutor()
+    yield executor
+    executor.shutdown()

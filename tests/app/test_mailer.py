@@ -3,7 +3,6 @@ message, plain/STARTTLS/SSL-less login, the password only in the keyring, errors
 secrets, and the queue's claim / backoff / retry / purge rules."""
 
 import smtplib
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,14 +14,6 @@ from app.errors import Conflict, KeystoreUnavailable, NotFound, ValidationError
 from app.mailer import SmtpConfig
 from app.models import AuditEvent, MailMessage
 from tests.helpers.smtp_server import SmtpServer
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    server = SmtpServer()
-    server.start()
-    yield server
-    server.stop()
 
 
 def configure(server: SmtpServer, security: str = "none", username: str = "") -> None:

@@ -2,7 +2,6 @@
 keyring only), a refused sender shown, "Send test email" followed until the relay's mail job
 (run here against a real aiosmtpd server) has sent it or given up, the lists and Retry."""
 
-from collections.abc import Iterator
 
 import keyring
 import pytest
@@ -17,14 +16,6 @@ from tests.gui.conftest import settle_page, track, until
 from tests.helpers.smtp_server import SmtpServer
 
 pytestmark = pytest.mark.usefixtures("tracked_pages")
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    server = SmtpServer()
-    server.start()
-    yield server
-    server.stop()
 
 
 async def shown_page(backend) -> MailPage:  # type: ignore[no-untyped-def]

@@ -111,3 +111,12 @@ class SmtpServer:
     def messages(self) -> list[Received]:
         with self.lock:
             return list(self.received)
+
+
+def use_smtp(server: SmtpServer) -> None:
+    """Point RelayDesk's mail settings at ``server`` (plain SMTP, no login)."""
+    from app import settings
+    settings.set("smtp_host", server.host)
+    settings.set("smtp_port", server.port)
+    settings.set("smtp_security", "none")
+    settings.set("mail_from", "relay@example.org")

@@ -4,41 +4,16 @@ and delivery once it is back; two relays on one database never send a message tw
 relay app sends what the GUI or CLI queued."""
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
 
-import pytest
-
-from app import mailqueue, settings
+from app import mailqueue
 from app.models import MailMessage
 from relay import mail
 from relay.dbexec import DatabaseExecutor
 from relay.server import RelayServer
-from tests.helpers.smtp_server import SmtpServer
+from tests.helpers.smtp_server import use_smtp
 from tests.helpers.waiting import until
 from tests.relay.conftest import relay_options
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    server = SmtpServer()
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-async def dbx() -> AsyncIterator[DatabaseExecutor]:
-    executor = DatabaseExecutor()
-    yield executor
-    executor.shutdown()
-
-
-def configure(server: SmtpServer) -> None:
-    settings.set("smtp_host", server.host)
-    settings.set("smtp_port", server.port)
-    settings.set("smtp_security", "none")
-    settings.set("mail_from", "relay@example.org")
 
 
 def queue(n: int = 1) -> list[int]:
@@ -52,7 +27,7 @@ def queue(n: int = 1) -> list[int]:
 
 
 async def test_a_queued_message_is_sent_with_both_bodies(sqlite_db, smtp, dbx) -> None:
-    configure(smtp)
+    use_smtp(smtp)
     [message_id] = queue()
     result = await mail.run_once(dbx)
     assert (result.sent, result.failed) == ([message_id], [])
@@ -73,7 +48,7 @@ async def test_without_an_smtp_server_mail_waits_untried(sqlite_db, dbx) -> None
 
 async def test_server_down_is_retried_with_backoff_and_delivered_once_back(
         sqlite_db, smtp, dbx, fake_clock) -> None:
-    configure(smtp)
+    use_smtp(smtp)
     [message_id] = queue()
     smtp.stop()
     for attempt, wait_minutes in ((1, 1), (2, 2), (3, 4)):
@@ -96,7 +71,7 @@ async def test_server_down_is_retried_with_backoff_and_delivered_once_back(
 
 async def test_failed_for_good_after_max_attempts_then_retried_by_the_operator(
         sqlite_db, smtp, dbx, fake_clock) -> None:
-    configure(smtp)
+    use_smtp(smtp)
     [message_id] = queue()
     smtp.stop()
     for _ in range(mailqueue.MAX_ATTEMPTS):
@@ -113,7 +88,7 @@ async def test_failed_for_good_after_max_attempts_then_retried_by_the_operator(
 
 
 async def test_two_relays_on_one_database_send_each_message_once(any_db, smtp) -> None:
-    configure(smtp)
+    use_smtp(smtp)
     ids = queue(12)
     relays = [DatabaseExecutor(), DatabaseExecutor()]
     try:
@@ -129,7 +104,7 @@ async def test_two_relays_on_one_database_send_each_message_once(any_db, smtp) -
 
 
 async def test_the_running_relay_sends_what_was_queued(sqlite_db, smtp) -> None:
-    configure(smtp)
+    use_smtp(smtp)
     [message_id] = queue()
     server = RelayServer("127.0.0.1", 0, options=relay_options(), shutdown_timeout=1.0)
     await server.start()

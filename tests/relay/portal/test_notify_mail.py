@@ -2,7 +2,6 @@
 portal and the relay's jobs arrive, are sent once, and their links work."""
 
 import re
-from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
@@ -11,37 +10,15 @@ from app.ledger import Kind
 from relay import mail
 from relay.dbexec import DatabaseExecutor
 from relay.notify_job import run_once as notify_once
-from tests.helpers.smtp_server import SmtpServer
+from tests.helpers.smtp_server import SmtpServer, use_smtp
 from tests.relay.portal.conftest import Browser, Portal, make_user
 
 LINK = re.compile(r"https?://[^\s/]+(/portal/reset/[A-Za-z0-9_-]+)")
 
 
-@pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    server = SmtpServer()
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-async def dbx() -> AsyncIterator[DatabaseExecutor]:
-    executor = DatabaseExecutor()
-    yield executor
-    executor.shutdown()
-
-
-def configure(server: SmtpServer) -> None:
-    settings.set("smtp_host", server.host)
-    settings.set("smtp_port", server.port)
-    settings.set("smtp_security", "none")
-    settings.set("mail_from", "relay@example.org")
-
-
 async def test_reset_link_by_real_mail(portal: Portal, browser: Browser, smtp: SmtpServer,
                                        dbx: DatabaseExecutor) -> None:
-    configure(smtp)
+    use_smtp(smtp)
     make_user("alice", email="alice@example.com")
     await browser.post("/portal/forgot", {"email": "alice@example.com"})
     await browser.post("/portal/forgot", {"email": "nobody@example.com"})
@@ -60,7 +37,7 @@ async def test_reset_link_by_real_mail(portal: Portal, browser: Browser, smtp: S
 
 async def test_low_balance_warning_by_real_mail_once(portal: Portal, smtp: SmtpServer,
                                                      dbx: DatabaseExecutor) -> None:
-    configure(smtp)
+    use_smtp(smtp)
     settings.set("low_balance_threshold_micros", 2_000_000)
     alice = make_user("alice", email="alice@example.com", balance_micros=5_000_000)
     await mail.run_once(dbx)  # the receipt of the recharge
@@ -82,7 +59,7 @@ async def test_every_notification_kind_arrives_by_real_mail(
     server once, with a plain-text and an HTML body, in the user's language."""
     from app import announcements, bans, password_reset, policy, signins
     from app.models import User
-    configure(smtp)
+    use_smtp(smtp)
     settings.set("operator_email", "ops@example.com")
     settings.set("low_balance_threshold_micros", 2_000_000)
     alice = make_user("alice", email="alice@example.com", balance_micros=5_000_000)
