@@ -102,8 +102,11 @@ SECTIONS = (
         ("method", RechargeRecord.method), ("status", RechargeRecord.status),
         ("created_at", RechargeRecord.created_at), ("paid_at", RechargeRecord.paid_at),
         ("refunded_micros", RechargeRecord.refunded_micros),
-        ("refunded_at", RechargeRecord.refunded_at), ("note", RechargeRecord.note)),
-        (RechargeRecord.id,), "your payments and their refunds"),
+        ("refunded_at", RechargeRecord.refunded_at), ("note", RechargeRecord.note),
+        ("gateway", RechargeRecord.gateway), ("gateway_trade_no", RechargeRecord.trade_no),
+        ("pay_type", RechargeRecord.pay_type), ("expires_at", RechargeRecord.expires_at)),
+        (RechargeRecord.id,), "your payments (online ones with the gateway's trade number) and "
+                              "their refunds"),
     # Ordered by (created_at, id): the (user, created_at) index serves that order on SQLite and
     # PostgreSQL alike, so each page is an index range scan however big the table is.
     Section("request_logs", RequestLog, tuple((key, getattr(RequestLog, name)) for key, name in (

@@ -344,3 +344,17 @@ def test_csv_cells_cannot_be_read_as_formulas(sqlite_db, tmp_path):
     assert row["ok"] == "false" and row["ip"] == "203.0.113.9"
     doc = json.loads(export.export_user("carol", tmp_path / "c.json").path.read_text())
     assert doc["sign_ins"][0]["user_agent"] == agent
+
+
+def test_an_online_payment_is_exported_with_its_gateway_trade_number(sqlite_db, tmp_path):
+    """The policy keeps 'recharge order number, payment amount, payment time' of online
+    payments: the user's export holds them, with the gateway's own trade number."""
+    from app.models import RechargeRecord
+    accounts.add_user("alice", "alice@example.com")
+    record = recharges.recharge("alice", 5_000_000, method="epay")
+    RechargeRecord.update(gateway="epay", trade_no="2026120712345", pay_type="alipay").where(
+        RechargeRecord.id == record.id).execute()
+    result = export.export_user("alice", tmp_path / "alice.json", "json")
+    (row,) = json.loads(result.path.read_text("utf-8"))["recharges"]
+    assert (row["order_no"], row["gateway"], row["gateway_trade_no"], row["pay_type"]) == (
+        record.order_no, "epay", "2026120712345", "alipay")
