@@ -4,6 +4,7 @@ CSRF tokens read from the page as a browser's form would send them)."""
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import aiohttp
 import pytest
@@ -12,6 +13,9 @@ from app import accounts, passwords, policy, privacy, settings
 from app.models import User
 from relay.server import RelayServer
 from tests.relay.conftest import relay_options
+
+if TYPE_CHECKING:
+    from tests.relay.portal.hostile import Owner
 
 PASSWORD = "correct horse battery"
 CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -114,3 +118,16 @@ class _BrowserContext:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.session.close()
+
+
+@pytest.fixture
+async def pair(portal: Portal) -> "tuple[Owner, Owner]":
+    """anna and boris, each with a key, a request, recharges and a deletion request; boris
+    also with a live session from a browser anna never uses (his sign-in history)."""
+    from tests.relay.portal.hostile import FIREFOX, own_things
+    anna, boris = own_things("anna"), own_things("boris")
+    async with new_browser(portal, **{"User-Agent": FIREFOX}) as b:
+        status, page = await b.sign_in("boris")
+        assert status == 200 and "Hello, boris" in page
+    boris.secrets_.append("Firefox")
+    return anna, boris
