@@ -10,7 +10,10 @@ from app.errors import Conflict, NotFound, ValidationError
 from app.models import User, UserGroup
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{1,63}$")
-EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
+# No quotes, brackets, commas or semicolons: legal in a quoted local part, but in a To: header
+# they can turn one address into several recipients.
+_EMAIL_CHAR = r"[^@\s,;<>\"()\[\]\\]"
+EMAIL_RE = re.compile(rf"^{_EMAIL_CHAR}{{1,64}}@{_EMAIL_CHAR}+\.{_EMAIL_CHAR}+$")
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 \-]{4,30}$")
 ROLES = ("user", "admin")
 

@@ -28,12 +28,28 @@ def verify(params: Mapping[str, Any], key: str) -> bool:
     return bool(key) and hmac.compare_digest(given.encode(), sign(params, key).encode())
 
 
+def unambiguous(params: Mapping[str, Any]) -> bool:
+    """No name or value holds ``&`` or ``=``: the signed text ``k=v&k=v`` marks no field
+    boundaries, so such a value could be read back as other fields under the same signature
+    (a signed ``notify_url`` spliced into ``trade_status=TRADE_SUCCESS``)."""
+    return not any("&" in text or "=" in text
+                   for k, v in params.items() if k not in ("sign", "sign_type")
+                   for text in (str(k), "" if v is None else str(v)))
+
+
+def verify_notify(params: Mapping[str, Any], key: str) -> bool:
+    """A notify or signed return is genuine: unambiguous, and signed with the merchant key."""
+    return unambiguous(params) and verify(params, key)
+
+
 def submit_form(base_url: str, pid: str, key: str, *, pay_type: str, out_trade_no: str,
                 notify_url: str, return_url: str, name: str, money: str
                 ) -> tuple[str, dict[str, str]]:
     """The action URL and fields of the form the browser submits to the gateway."""
     fields = {"pid": pid, "type": pay_type, "out_trade_no": out_trade_no,
               "notify_url": notify_url, "return_url": return_url, "name": name, "money": money}
+    if not unambiguous(fields):
+        raise ValueError("a field to sign holds '&' or '='")
     fields["sign"] = sign(fields, key)
     fields["sign_type"] = "MD5"
     return f"{base_url}/submit.php", fields

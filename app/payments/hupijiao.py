@@ -7,6 +7,7 @@ import secrets
 from collections.abc import Mapping
 from typing import Any
 
+from app.payments import epay
 from app.payments.epay import Notice
 from app.payments.money import parse_yuan
 
@@ -40,6 +41,13 @@ def verify(params: Mapping[str, Any], secret: str) -> bool:
     return bool(secret) and hmac.compare_digest(given.encode(), make_hash(params, secret).encode())
 
 
+def verify_notify(params: Mapping[str, Any], secret: str) -> bool:
+    """A notify is genuine: no name or value holds ``&`` or ``=`` (the signed text marks no
+    field boundaries, see :func:`app.payments.epay.unambiguous`), and the hash matches."""
+    return epay.unambiguous({k: v for k, v in params.items() if k != "hash"}) and verify(
+        params, secret)
+
+
 def _nonce() -> str:
     return secrets.token_hex(8)
 
@@ -52,6 +60,8 @@ def payment_request(base_url: str, appid: str, secret: str, *, trade_order_id: s
     fields = {"version": "1.1", "appid": appid, "trade_order_id": trade_order_id,
               "total_fee": total_fee, "title": title, "time": str(now),
               "notify_url": notify_url, "return_url": return_url, "nonce_str": _nonce()}
+    if not epay.unambiguous(fields):
+        raise ValueError("a field to sign holds '&' or '='")
     fields["hash"] = make_hash(fields, secret)
     return f"{base_url}/payment/do.html", fields
 

@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 NOTIFY_PATHS = ("/pay/epay/notify", "/pay/hupijiao/notify")
 MAX_FIELDS = 40
 MAX_VALUE = 1024
+MAX_BODY = 16 * 1024
 # Acknowledged: the gateway stops retrying. A refused notify (bad signature, unknown order,
 # wrong amount or merchant) is answered "fail": retrying cannot make it valid, and a genuine
 # gateway keeps no state worth protecting from it.
@@ -30,6 +31,11 @@ async def _params(request: web.Request) -> dict[str, str] | None:
     if they are unreadable, repeated or oversized."""
     fields: MultiDict[str] = MultiDict(request.query)
     if request.method == "POST":
+        # A small urlencoded form is all a gateway sends; anything else is refused unread
+        # (these paths are open to the internet, outside the relay allowlist).
+        if (request.content_type != "application/x-www-form-urlencoded"
+                or request.content_length is None or request.content_length > MAX_BODY):
+            return None
         try:
             body = await request.post()
         except Exception:  # noqa: BLE001 - any unreadable body is a refused notify
@@ -53,7 +59,7 @@ async def _handle(request: web.Request, name: str, params: Mapping[str, str] | N
     if gw is None or params is None:
         return None
     protocol = epay if name == "epay" else hupijiao
-    if not protocol.verify(params, gw.key):
+    if not protocol.verify_notify(params, gw.key):
         log.warning("a %s notify failed its signature check", name)
         return None
     notice: Notice = protocol.read_notify(params)

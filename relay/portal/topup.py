@@ -2,6 +2,7 @@
 browser is sent to the gateway (an auto-submitting form, or a button without JavaScript);
 coming back, the order's page shows its status, asking the gateway first while it is pending."""
 
+import time
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -24,10 +25,19 @@ from relay.portal.common import (
 )
 
 ORDER = r"{order_no:RD[0-9A-F]{1,38}}"
+ASK_EVERY_S = 5.0
 
 
 def _origin(request: web.Request) -> str:
-    return f"{request.scheme}://{request.host}"
+    """This relay's address as the connection reached it: the socket's own address, never the
+    Host header, which the client writes (a forged one was signed into the gateway form)."""
+    sockname = request.transport.get_extra_info("sockname") if request.transport else None
+    if not sockname:
+        raise web.HTTPServiceUnavailable()
+    host, port = str(sockname[0]), int(sockname[1])
+    if ":" in host:
+        host = f"[{host.split('%', 1)[0]}]"
+    return f"{request.scheme}://{host}:{port}"
 
 
 def _with_gateway_origin(response: web.Response, url: str) -> web.Response:
@@ -99,13 +109,40 @@ async def order_page(request: web.Request) -> web.StreamResponse:
     record = await run_db(request, orders.get_own_order, user.id, order_no)
     if record is None:
         raise web.HTTPNotFound()
-    if record.status == "pending":  # a notify may never reach a relay on a LAN: ask
+    # A notify may never reach a relay on a LAN: ask the gateway, at most every few seconds
+    # per order (each query goes out in the merchant's name, and reloads are free).
+    if record.status == "pending" and request.config_dict[ASKED].due(record.order_no):
         await confirm_order(request.config_dict, record.order_no, record.gateway)
         record = await run_db(request, orders.get_own_order, user.id, order_no)
     return render(request, "topup_order.html", order=record, gateway_failed=False)
 
 
+class AskedRecently:
+    """When each pending order's gateway was last asked from its page (bounded)."""
+
+    def __init__(self, every: float = ASK_EVERY_S, max_orders: int = 10_000) -> None:
+        self.every, self.max_orders = every, max_orders
+        self._asked: dict[str, float] = {}
+
+    def due(self, order_no: str) -> bool:
+        now = time.monotonic()
+        if now - self._asked.get(order_no, -self.every) < self.every:
+            return False
+        if len(self._asked) >= self.max_orders:
+            self._asked.clear()
+        self._asked[order_no] = now
+        return True
+
+    def forget(self, order_no: str) -> None:
+        """Let the next view of ``order_no`` ask again (its wait is over)."""
+        self._asked.pop(order_no, None)
+
+
+ASKED = web.AppKey("relaydesk_topup_asked", AskedRecently)
+
+
 def setup(portal: web.Application) -> None:
+    portal[ASKED] = AskedRecently()
     portal.router.add_get("/topup", topup_page)
     portal.router.add_post("/topup", start_topup)
     portal.router.add_get(f"/topup/{ORDER}", order_page)

@@ -12,6 +12,8 @@ from app import accounts, ledger, settings
 from app.models import RechargeRecord
 from app.payments import gateways, orders
 from relay.payments.confirm import sweep
+from relay.portal.common import PORTAL
+from relay.portal.topup import ASKED
 from tests.helpers.gateways import EpaySimulator, HupijiaoSimulator
 from tests.relay.portal.conftest import Browser, Portal, make_user, new_browser
 
@@ -154,6 +156,9 @@ async def test_hupijiao_pays_through_its_url_and_the_return_asks(
     status, page = await payer.get(f"/portal/topup/{order_no}")
     assert 'data-status="pending"' in page
     order = hupijiao_sim.pay(order_no)
+    status, page = await payer.get(f"/portal/topup/{order_no}")  # asked a moment ago: not yet
+    assert 'data-status="pending"' in page
+    pay_relay.server.app[PORTAL][ASKED].forget(order_no)  # as when a few seconds have passed
     status, page = await payer.get(f"/portal/topup/{order_no}")  # asks the gateway
     assert 'data-status="paid"' in page and balance("bo") == 9_990_000
     notify = hupijiao_sim.notify_fields(order_no)
