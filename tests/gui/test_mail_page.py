@@ -95,6 +95,7 @@ async def test_a_failing_test_email_shows_the_error_and_retry(backend, smtp) -> 
     [row] = MailMessage.select()
     MailMessage.update(status="failed").execute()
     await page.reload()
+    await settle_page(page)  # a reload the poll's last change queued would reset the selection
     assert page.failed.rowCount() == 1 and not page.retry_button.isEnabled()
     page.failed_view.selectRow(0)
     assert page.retry_button.isEnabled()
