@@ -98,6 +98,16 @@ def _own_autostart_folder(tmp_path_factory: pytest.TempPathFactory,
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("xdg-config")))
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """After every fixture of a GUI test is torn down (pytest-qt's too), collect once more on
+    this thread: a Qt object left in a reference cycle would otherwise be freed by automatic
+    collection in whichever thread allocates next — a later test's database or portal worker —
+    and crash Qt (seen as a segfault in a later test's event processing)."""
+    yield
+    gc.collect()
+
+
 @pytest.fixture(autouse=True)
 def _qapp() -> Iterator[QApplication]:
     """As in the app (gui/gc.py): no automatic garbage collection, which could free Qt objects
