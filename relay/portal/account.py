@@ -49,7 +49,8 @@ async def signin(request: web.Request) -> web.StreamResponse:
     ip, agent = client_address(request), request.headers.get("User-Agent")
     who = visitor(request)
     try:
-        user, attempt = await run_password(_sign_in, username, password, ip, agent)
+        token, hours = await run_password(_sign_in, username, password, ip, agent, who.token,
+                                          who.lang)
     except (LockedOut, ServiceError) as exc:
         if isinstance(exc, LockedOut) or exc.param == "password":
             # Every refused guess counts toward an address ban, those during a lockout too;
@@ -59,10 +60,6 @@ async def signin(request: web.Request) -> web.StreamResponse:
         else:
             error = error_text(request, exc)
     else:
-        token, _ = await run_db(request, websessions.start_session, user, ip, agent,
-                                previous_token=who.token)
-        hours = await run_db(request, settings.get, "session_absolute_hours")
-        await run_db(request, notify.signed_in, user.id, attempt.id, who.lang)
         response = redirect(target)
         start_session_cookie(request, response, token, int(hours) * 3600)
         return response
@@ -71,8 +68,15 @@ async def signin(request: web.Request) -> web.StreamResponse:
                   error=error, registration=mode)
 
 
-def _sign_in(username: str, password: str, ip: str | None, agent: str | None):  # type: ignore[no-untyped-def]
-    return signins.sign_in(username, password, ip=ip, user_agent=agent)
+def _sign_in(username: str, password: str, ip: str | None, agent: str | None,
+             previous_token: str | None, lang: str) -> tuple[str, int]:
+    """Check the password, start the session and queue a new-device alert: one call on one
+    connection, so each step reads what the one before it wrote. Returns the session token
+    and the session's lifetime in hours."""
+    user, attempt = signins.sign_in(username, password, ip=ip, user_agent=agent)
+    token, _ = websessions.start_session(user, ip, agent, previous_token=previous_token)
+    notify.signed_in(user.id, attempt.id, lang)
+    return token, int(settings.get("session_absolute_hours"))
 
 
 async def signout(request: web.Request) -> web.StreamResponse:
