@@ -27,9 +27,21 @@ def _app() -> QApplication:
     return app
 
 
+class _DrainingLoop(qasync.QEventLoop):
+    """A qasync loop that, before closing, runs a little longer: sockets closed at the end of a
+    test (an aiohttp session, a gateway simulator) finish closing and take their Qt socket
+    notifiers with them. Left behind, a notifier wakes on whatever file later reuses its
+    descriptor and calls into a closed loop (a segfault in a later test)."""
+
+    def close(self) -> None:
+        if not self.is_closed() and not self.is_running():
+            self.run_until_complete(asyncio.sleep(0.05))
+        super().close()
+
+
 def pytest_asyncio_loop_factories(config, item):  # type: ignore[no-untyped-def]
     """Every async test under tests/gui runs on a qasync loop driving the QApplication."""
-    return {"qasync": lambda: qasync.QEventLoop(_app())}
+    return {"qasync": lambda: _DrainingLoop(_app())}
 
 
 @pytest.fixture
