@@ -1,6 +1,7 @@
 """Shared helpers for the foundation tests: whole-database snapshots and file scans."""
 
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -53,3 +54,42 @@ def assert_money_is_micros(document: Any, path: str = "$") -> None:
             assert_money_is_micros(value, f"{path}[{i}]")
     else:
         assert not isinstance(document, float), f"{path} is a float: {document!r}"
+
+
+def race(calls: Sequence[Callable[[], object]], *, barrier: bool = True) -> list[object]:
+    """Run each call in its own thread with its own database connection, all at once (a
+    barrier releases them together unless the calls meet at their own); returns each call's
+    outcome: True, a refusal's message, or any other exception. The main thread holds no
+    connection meanwhile, and gets one back afterwards."""
+    from app.db import database
+    from app.errors import ServiceError
+    database.close()
+    start = threading.Barrier(len(calls))
+    results: list[object] = []
+    lock = threading.Lock()
+
+    def worker(call: Callable[[], object]) -> None:
+        database.connect(reuse_if_open=True)
+        try:
+            if barrier:
+                start.wait(timeout=30)
+            try:
+                call()
+                outcome: object = True
+            except ServiceError as exc:
+                outcome = exc.message
+            except Exception as exc:  # noqa: BLE001 - a deadlock or busy error fails the test
+                outcome = exc
+        finally:
+            database.close()
+        with lock:
+            results.append(outcome)
+
+    workers = [threading.Thread(target=worker, args=(call,)) for call in calls]
+    for t in workers:
+        t.start()
+    for t in workers:
+        t.join(timeout=60)
+    assert not any(t.is_alive() for t in workers)
+    database.connect(reuse_if_open=True)
+    return results

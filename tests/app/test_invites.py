@@ -1,15 +1,15 @@
 """app.invites: codes shown once and stored hashed, limited uses and expiry, revocation, and
 the last use won by exactly one of two racing registrations."""
 
-import threading
+import functools
 from datetime import timedelta
 
 import pytest
 
 from app import audit, invites, privacy, registration, settings
-from app.db import database
-from app.errors import NotFound, ServiceError, ValidationError
+from app.errors import NotFound, ValidationError
 from app.models import Invite, User
+from tests.app.support import race
 
 PASSWORD = "correct horse battery"
 
@@ -94,35 +94,8 @@ def test_a_past_expiry_is_refused(any_db, fake_clock):
 
 def test_two_registrations_racing_for_the_last_use_one_wins(invite_mode):
     code, row = invites.create_invite(max_uses=1)
-    database.close()  # the main thread holds no connection while the workers race
     threads = 6
-    barrier = threading.Barrier(threads)
-    results: list[object] = []
-    lock = threading.Lock()
-
-    def worker(name: str) -> None:
-        database.connect(reuse_if_open=True)
-        try:
-            barrier.wait(timeout=30)
-            try:
-                join(name, code)
-                outcome: object = True
-            except ServiceError as exc:
-                outcome = exc.message
-            except Exception as exc:  # noqa: BLE001 - a deadlock or busy error fails the test
-                outcome = exc
-        finally:
-            database.close()
-        with lock:
-            results.append(outcome)
-
-    workers = [threading.Thread(target=worker, args=(f"user{i}",)) for i in range(threads)]
-    for t in workers:
-        t.start()
-    for t in workers:
-        t.join(timeout=60)
-    assert not any(t.is_alive() for t in workers)
-    database.connect(reuse_if_open=True)
+    results = race([functools.partial(join, f"user{i}", code) for i in range(threads)])
     assert results.count(True) == 1, results
     assert sorted(r for r in results if r is not True) == [
         "that invite code is not valid, expired or used up"] * (threads - 1)

@@ -3,16 +3,16 @@ recharge record, ledger entry and audit event, expiry, disabling, the CSV export
 won by exactly one of several racing users (SQLite and PostgreSQL)."""
 
 import csv
+import functools
 import io
-import threading
 from datetime import timedelta
 
 import pytest
 
 from app import accounts, audit, ledger, recharges, redemption
-from app.db import database
-from app.errors import Conflict, NotFound, ServiceError, ValidationError
+from app.errors import Conflict, NotFound, ValidationError
 from app.models import LedgerEntry, RechargeRecord, RedemptionCode
+from tests.app.support import race
 
 NOT_VALID = "that code is not valid"
 
@@ -149,34 +149,7 @@ def test_a_user_deleted_later_leaves_the_code_used(ann):
 def test_users_racing_for_one_code_exactly_one_is_credited(any_db):
     users = [accounts.add_user(f"user{i}", f"user{i}@example.com") for i in range(6)]
     [item] = redemption.generate(1, 3_000_000)
-    database.close()  # the main thread holds no connection while the workers race
-    barrier = threading.Barrier(len(users))
-    results: list[object] = []
-    lock = threading.Lock()
-
-    def worker(user_id: int) -> None:
-        database.connect(reuse_if_open=True)
-        try:
-            barrier.wait(timeout=30)
-            try:
-                redemption.redeem(user_id, item.code)
-                outcome: object = True
-            except ServiceError as exc:
-                outcome = exc.message
-            except Exception as exc:  # noqa: BLE001 - a deadlock or busy error fails the test
-                outcome = exc
-        finally:
-            database.close()
-        with lock:
-            results.append(outcome)
-
-    workers = [threading.Thread(target=worker, args=(u.id,)) for u in users]
-    for t in workers:
-        t.start()
-    for t in workers:
-        t.join(timeout=60)
-    assert not any(t.is_alive() for t in workers)
-    database.connect(reuse_if_open=True)
+    results = race([functools.partial(redemption.redeem, u.id, item.code) for u in users])
     assert results.count(True) == 1, results
     assert sorted(r for r in results if r is not True) == [NOT_VALID] * (len(users) - 1)
     assert RechargeRecord.select().count() == 1

@@ -1,14 +1,15 @@
 """app.registration: the operator's mode decides who may register; a weak password, a missing
 consent or a bad invite writes nothing; a new user has consent recorded and the default group."""
 
+import functools
 import threading
 
 import pytest
 
 from app import audit, groups, invites, passwords, policy, privacy, registration, settings
-from app.errors import Conflict, ServiceError, ValidationError
+from app.errors import Conflict, ValidationError
 from app.models import Invite, User
-from tests.app.support import unchanged
+from tests.app.support import race, unchanged
 
 PASSWORD = "correct horse battery"
 
@@ -149,7 +150,6 @@ def test_a_refusal_that_can_be_known_costs_no_password_hash(any_db, monkeypatch,
 def test_two_registrations_with_one_email_at_once_make_one_account(open_mode, monkeypatch):
     """Both pass the early checks before either writes (a barrier after hashing makes sure);
     the write transactions are serialised, so the second sees the first's account."""
-    from app.db import database
 
     hash_password = passwords.hash_password
     threads = 2
@@ -161,31 +161,8 @@ def test_two_registrations_with_one_email_at_once_make_one_account(open_mode, mo
         return hashed
 
     monkeypatch.setattr(passwords, "hash_password", hash_then_wait)
-    database.close()  # the main thread holds no connection while the workers race
-    results: list[object] = []
-    lock = threading.Lock()
-
-    def worker(name: str) -> None:
-        database.connect(reuse_if_open=True)
-        try:
-            try:
-                register(name, email="same@example.com")
-                outcome: object = True
-            except ServiceError as exc:
-                outcome = exc.message
-            except Exception as exc:  # noqa: BLE001 - a deadlock or busy error fails the test
-                outcome = exc
-        finally:
-            database.close()
-        with lock:
-            results.append(outcome)
-
-    workers = [threading.Thread(target=worker, args=(f"user{i}",)) for i in range(threads)]
-    for t in workers:
-        t.start()
-    for t in workers:
-        t.join(timeout=60)
-    assert not any(t.is_alive() for t in workers)
-    database.connect(reuse_if_open=True)
+    # they meet at the barrier after hashing, not before starting
+    results = race([functools.partial(register, f"user{i}", email="same@example.com")
+                    for i in range(threads)], barrier=False)
     assert sorted(results, key=str) == [True, "an account with that email already exists"]
     assert User.select().where(User.email == "same@example.com").count() == 1
