@@ -60,7 +60,7 @@ LEDGER_COLUMNS = ("user_id", "kind", "amount_micros", "balance_after_micros", "r
                   "actor", "created_at")
 RESERVATION_COLUMNS = ("request_id", "user_id", "api_key_id", "model", "amount_micros",
                        "delivered_micros", "created_at", "lease_until")
-# Rows per multi-row INSERT: 22 log columns x 256 stays far below SQLite's 32766 variables.
+# Rows per multi-row INSERT: 24 log columns x 256 stays far below SQLite's 32766 variables.
 ROWS_PER_INSERT = 256
 
 
@@ -174,7 +174,7 @@ LOG_COLUMNS = ("created_at", "request_id", "user_id", "api_key_id", "username", 
                "upstream_model", "provider", "stream", "prompt_tokens", "cached_tokens",
                "completion_tokens", "cost_micros", "status", "error_code", "duration_ms",
                "ttfb_ms", "client_ip", "user_agent", "estimated", "overrun", "failover_count",
-               "written_off_micros")
+               "written_off_micros", "endpoint")
 LOG_DEFAULTS = {"stream": False, "prompt_tokens": 0, "cached_tokens": 0, "completion_tokens": 0,
                 "cost_micros": 0, "status": 200, "duration_ms": 0, "estimated": False,
                 "overrun": False, "failover_count": 0, "written_off_micros": 0}
@@ -185,7 +185,7 @@ IDS_PER_DELETE = 512
 # The text columns (the rest are numbers, flags and times, which need no cleaning).
 _LOG_TEXT = tuple(i for i, c in enumerate(LOG_COLUMNS) if c in (
     "request_id", "username", "model", "upstream_model", "provider", "error_code", "client_ip",
-    "user_agent"))
+    "user_agent", "endpoint"))
 
 
 def _log_values(log: dict[str, Any], now: datetime) -> list[Any]:

@@ -210,6 +210,18 @@ def _notifications(db: Database) -> None:
     db.create_tables([PasswordReset], safe=True)
 
 
+def _dialects(db: Database) -> None:
+    """Anthropic-native and Responses-native providers, and the route of each logged request
+    (issue 18)."""
+    ops = _migrator(db)
+    wanted = [(Provider, "anthropic_base_url", Provider.anthropic_base_url),
+              (Provider, "responses_native", Provider.responses_native),
+              (RequestLog, "endpoint", RequestLog.endpoint)]
+    run_operations(*[ops.add_column(model._meta.table_name, name, field)
+                     for model, name, field in wanted
+                     if name not in {c.name for c in db.get_columns(model._meta.table_name)}])
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema", _initial),
     Migration(2, "admin tokens, IP bans, per-key rate limits", _security),
@@ -226,6 +238,8 @@ MIGRATIONS: list[Migration] = [
     Migration(13, "recharge records as online gateway orders", _gateway_orders),
     Migration(14, "redemption codes", _redemption_codes),
     Migration(15, "notification state on users, password-reset links", _notifications),
+    Migration(16, "Anthropic- and Responses-native providers, the route of each request",
+              _dialects),
 ]
 
 

@@ -131,6 +131,11 @@ class Provider(BaseModel):
     proxy_auth = BooleanField(default=False, constraints=[SQL("DEFAULT FALSE")])
     extra_headers = JSONField(default=dict, constraints=[SQL("DEFAULT '{}'")])  # name -> value
     ca_bundle = CharField(max_length=1000, null=True)  # PEM file trusted besides the system's
+    # Where the provider serves the Anthropic Messages API (DeepSeek's and Zhipu's /anthropic):
+    # /v1/messages then passes through instead of being translated (migration 16).
+    anthropic_base_url = CharField(max_length=500, null=True)
+    # The provider serves /v1/responses itself: passed through instead of translated.
+    responses_native = BooleanField(default=False, constraints=[SQL("DEFAULT FALSE")])
     # The last Test button result (migration 7), so it survives a restart.
     last_test_at = DateTimeField(null=True)
     last_test_ok = BooleanField(null=True)
@@ -237,6 +242,8 @@ class RequestLog(BaseModel):
     estimated = BooleanField(default=False)
     overrun = BooleanField(default=False)
     failover_count = IntegerField(default=0)
+    # The API route the client called, e.g. /v1/messages (migration 16; NULL before it).
+    endpoint = CharField(max_length=32, null=True)
     # What the provider reported beyond the request's hold: the operator's loss, never the
     # user's debt (a balance never goes below zero).
     written_off_micros = BigIntegerField(default=0, constraints=[SQL("DEFAULT 0")])

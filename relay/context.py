@@ -19,6 +19,7 @@ class RequestContext:
     stream: bool
     client_ip: str | None
     user_agent: str | None
+    endpoint: str = "/v1/chat/completions"  # the route the client called, for the log
     price: Price | None = None
     prompt_estimate: int = 0
     # Prompt tokens no provider can bill more of (the hold is sized from it).
@@ -88,5 +89,5 @@ class RequestContext:
             "ttfb_ms": self.ttfb_ms, "client_ip": self.client_ip,
             "user_agent": (self.user_agent or "")[:300] or None,
             "estimated": self.usage is None and usage != Usage(),
-            "failover_count": self.failovers,
+            "failover_count": self.failovers, "endpoint": self.endpoint,
         }

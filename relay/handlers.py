@@ -273,7 +273,8 @@ async def metered(request: web.Request, path: str, validate: Any, *, completion:
         raw = json.dumps(body, ensure_ascii=False).encode("utf-8")
     model, stream = validate(body)
     ctx = RequestContext(request_id=request_id(request), key=key, model=model, stream=stream,
-                         client_ip=client_ip(request), user_agent=request.headers.get("User-Agent"))
+                         client_ip=client_ip(request), user_agent=request.headers.get("User-Agent"),
+                         endpoint=f"/v1{path}")
     state.in_flight += 1
     ticket = None
     try:

@@ -40,6 +40,8 @@ class Upstream:
     proxy: str | None = None  # None: direct; "system": the environment's; else its URL
     extra_headers: dict[str, str] = field(default_factory=dict)
     ca_bundle: str | None = None  # extra CA certificates trusted for this provider
+    anthropic_base_url: str | None = None  # serves /v1/messages natively there
+    responses_native: bool = False  # serves /v1/responses natively at base_url
     failures: int = 0
     cooldown_until: float = 0.0  # time.monotonic()
     probing: bool = False
@@ -71,7 +73,9 @@ def with_secrets(p: Provider, api_key: str | None, proxy: str | None) -> Upstrea
         id=p.id, name=p.name, kind=p.kind, base_url=p.base_url.rstrip("/"),
         models=frozenset(p.models), model_map=dict(p.model_map), priority=p.priority,
         weight=max(1, p.weight), api_key=api_key, created=int(p.created_at.timestamp()),
-        proxy=proxy, extra_headers=dict(p.extra_headers or {}), ca_bundle=p.ca_bundle or None)
+        proxy=proxy, extra_headers=dict(p.extra_headers or {}), ca_bundle=p.ca_bundle or None,
+        anthropic_base_url=(p.anthropic_base_url or "").rstrip("/") or None,
+        responses_native=bool(p.responses_native))
 
 
 def _load() -> tuple[list[Upstream], dict[str, Price]]:
