@@ -9,8 +9,8 @@ a TOML file and run or set something else.
 import json
 import shlex
 
-# The portal cannot hand out a file: the user saves the operator's certificate under this name.
-CERT_PLACEHOLDER = "relaydesk-cert.pem"
+# The portal cannot hand out a file: the user puts the saved certificate's path in its place.
+CERT_PLACEHOLDER = "/path/to/relaydesk-cert.pem"
 CODEX_PROVIDER = "relaydesk"
 CODEX_KEY_VARIABLE = "RELAYDESK_API_KEY"
 

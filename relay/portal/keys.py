@@ -11,6 +11,7 @@ from aiohttp import web
 from app import apikeys, catalog, clock, settings
 from app.errors import NotFound, ServiceError
 from app.models import ApiKey
+from app.snippets import CERT_PLACEHOLDER, agent_snippets
 from relay.portal.common import (
     PREFIX,
     error_text,
@@ -24,6 +25,7 @@ from relay.portal.common import (
 from relay.state import TLS_FINGERPRINT
 
 KEY_PLACEHOLDER = "YOUR_API_KEY"
+MODEL_PLACEHOLDER = "MODEL"  # no model known: the OpenAI snippets need one, the agents do not
 LIMITS = ("rpm", "tpm", "concurrency")
 KEY_ID = r"{key_id:\d{1,18}}"  # longer ids cannot exist and would overflow the database's
 
@@ -34,8 +36,11 @@ def connection(request: web.Request) -> dict[str, Any]:
             "fingerprint": request.config_dict.get(TLS_FINGERPRINT)}
 
 
-def snippets(base_url: str, key: str, model: str) -> dict[str, str]:
-    """Client settings to paste: the OpenAI Python SDK, curl, and the fields of GUI clients.
+def snippets(base_url: str, key: str, model: str, *, https_pin: bool = False
+             ) -> dict[str, str]:
+    """Client settings to paste: the OpenAI Python SDK, curl, the fields of GUI clients, and
+    the coding agents (``claude_code``, ``codex_config``, ``codex_env``; see app.snippets).
+    With the relay's own HTTPS certificate the agents trust a saved copy of it.
 
     The curl command's words are shell-quoted: a model name is whatever the operator priced,
     and a ``'`` in it must not end the quoting and run the rest when pasted into a shell."""
@@ -54,6 +59,8 @@ def snippets(base_url: str, key: str, model: str) -> dict[str, str]:
                  f"  -d {shlex.quote(body)}\n"),
         # Cherry Studio and ChatBox ask for the host without /v1 and add it themselves.
         "host": base_url.removesuffix("/v1"),
+        **agent_snippets(base_url, key, None if model == MODEL_PLACEHOLDER else model,
+                         CERT_PLACEHOLDER if https_pin else None),
     }
 
 
@@ -78,11 +85,13 @@ async def _keys_page(request: web.Request, status: int = 200, error: str | None 
     user = signed_in_user(request)
     facts = await run_db(request, _page_facts, user.id, user.username)
     place = connection(request)
-    model = facts["models"][0] if facts["models"] else "MODEL"
+    model = facts["models"][0] if facts["models"] else MODEL_PLACEHOLDER
     return render(request, "keys.html", status=status, error=error,
                   values=values or {"models": []}, labels=apikeys.LIMIT_LABELS,
-                  snippets=snippets(place["base_url"], KEY_PLACEHOLDER, model), model=model,
-                  placeholder=KEY_PLACEHOLDER, expires_on=expires_on, **place, **facts)
+                  snippets=snippets(place["base_url"], KEY_PLACEHOLDER, model,
+                                    https_pin=bool(place["fingerprint"])), model=model,
+                  placeholder=KEY_PLACEHOLDER, expires_on=expires_on,
+                  cert_placeholder=CERT_PLACEHOLDER, **place, **facts)
 
 
 @signed_in
@@ -106,9 +115,11 @@ async def create(request: web.Request) -> web.StreamResponse:
     model = key.allowed_models[0] if key.allowed_models else None
     if model is None:
         names = await run_db(request, catalog.model_names, user.id)
-        model = names[0] if names else "MODEL"
+        model = names[0] if names else MODEL_PLACEHOLDER
     return render(request, "key_created.html", key=key, plaintext=plaintext, model=model,
-                  snippets=snippets(place["base_url"], plaintext, model), **place)
+                  snippets=snippets(place["base_url"], plaintext, model,
+                                    https_pin=bool(place["fingerprint"])),
+                  cert_placeholder=CERT_PLACEHOLDER, **place)
 
 
 def _create(user_id: int, values: dict[str, Any]) -> tuple[ApiKey, str]:

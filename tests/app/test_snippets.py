@@ -1,12 +1,11 @@
 """The coding-agent snippets work as pasted: bash sets exactly the values given (hostile ones
 included, nothing else runs) and the Codex config parses to the same values as TOML."""
 
-import os
-import subprocess
 import tomllib
 from pathlib import Path
 
 from app import snippets
+from tests.helpers.pasted import run_pasted
 
 HOSTILE_KEY = "sk-rd-x'; touch pwned-key; echo '"
 HOSTILE_MODEL = 'm$(touch pwned-model)`touch pwned-tick`"\\\n\x7f\t\x01 模型'
@@ -15,26 +14,6 @@ CLAUDE_VARS = ("ANTHROPIC_BASE_URL", "ANTHROPIC_AUTH_TOKEN", "ANTHROPIC_MODEL",
                "ANTHROPIC_DEFAULT_HAIKU_MODEL", "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC",
                "NODE_EXTRA_CA_CERTS")
 CODEX_VARS = ("RELAYDESK_API_KEY", "CODEX_CA_CERTIFICATE", "SSL_CERT_FILE")
-
-
-def run_pasted(tmp_path: Path, text: str, program: str, names: tuple[str, ...]
-               ) -> dict[str, str | None]:
-    """Runs ``text`` in bash with a fake ``program`` that prints the named variables, so the
-    test sees what the real agent would; returns them (None: not set)."""
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir(exist_ok=True)
-    fake = bin_dir / program
-    fake.write_text("#!/bin/sh\n" + "".join(
-        f'if [ -n "${{{n}+x}}" ]; then printf "%s=%s\\0" {n} "${n}"; fi\n' for n in names))
-    fake.chmod(0o755)
-    clean = {k: v for k, v in os.environ.items() if k not in names}
-    done = subprocess.run(["bash", "-c", text], cwd=tmp_path, capture_output=True, check=True,
-                          env={**clean, "PATH": f"{bin_dir}{os.pathsep}{clean['PATH']}"})
-    found: dict[str, str | None] = dict.fromkeys(names)
-    for item in done.stdout.decode("utf-8").split("\0")[:-1]:
-        name, _, value = item.partition("=")
-        found[name] = value
-    return found
 
 
 def test_claude_code_gets_the_relay_root_key_and_model(tmp_path: Path) -> None:
@@ -104,4 +83,4 @@ def test_agent_snippets_names_all_three_texts() -> None:
                                                          snippets.CERT_PLACEHOLDER),
                      "codex_config": snippets.codex_config("http://h:1/v1", "m"),
                      "codex_env": snippets.codex_env("k", snippets.CERT_PLACEHOLDER)}
-    assert "NODE_EXTRA_CA_CERTS=relaydesk-cert.pem" in texts["claude_code"]
+    assert f"NODE_EXTRA_CA_CERTS={snippets.CERT_PLACEHOLDER} " in texts["claude_code"]
