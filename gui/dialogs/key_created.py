@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.dialogs.agent_snippets import ClientSnippets
+
 
 def client_settings(base_url: str, key: str, cert_file: Path | None = None) -> str:
     """Ready-to-paste settings for the common clients: the OpenAI SDKs' environment variables,
@@ -42,10 +44,12 @@ def client_settings(base_url: str, key: str, cert_file: Path | None = None) -> s
 class KeyCreatedDialog(QDialog):
     def __init__(self, username: str, key_name: str, plaintext: str, base_url: str | None = None,
                  parent: QWidget | None = None, *, fingerprint: str | None = None,
-                 cert_file: Path | None = None) -> None:
+                 cert_file: Path | None = None, model: str | None = None) -> None:
+        """``model``: one the key may use, for the agents' settings (None: their default)."""
         super().__init__(parent)
         self.setWindowTitle(self.tr("API key created"))
         self.settings_box: QPlainTextEdit | None = None  # with a base URL: the client snippets
+        self.snippets: ClientSnippets | None = None
         title = QLabel(self.tr("<b>New key “{name}” for {user}</b>").format(name=key_name,
                                                                              user=username))
         warning = QLabel(self.tr("Copy this key now and give it to the user. It will not be "
@@ -87,12 +91,11 @@ class KeyCreatedDialog(QDialog):
                 pin.setWordWrap(True)
                 layout.addWidget(pin)
             layout.addWidget(QLabel(self.tr("Ready-to-paste settings for common clients:")))
-            self.settings_box = QPlainTextEdit(client_settings(
-                base_url, plaintext, cert_file if fingerprint else None))
-            self.settings_box.setReadOnly(True)
-            self.settings_box.setFont(mono)
-            self.settings_box.setMinimumHeight(self.fontMetrics().lineSpacing() * 12)
-            layout.addWidget(self.settings_box)
+            trusted = cert_file if fingerprint else None  # HTTPS with the relay's certificate
+            self.snippets = ClientSnippets(client_settings(base_url, plaintext, trusted),
+                                           base_url, plaintext, model, trusted)
+            self.settings_box = self.snippets.openai.text_box
+            layout.addWidget(self.snippets)
         buttons = QDialogButtonBox()
         self.done_button = buttons.addButton(self.tr("I have copied the key"),
                                              QDialogButtonBox.ButtonRole.AcceptRole)
@@ -108,5 +111,5 @@ class KeyCreatedDialog(QDialog):
 
     def _forget(self) -> None:
         self.key_field.clear()
-        if self.settings_box is not None:
-            self.settings_box.clear()
+        if self.snippets is not None:
+            self.snippets.clear()
