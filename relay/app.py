@@ -27,6 +27,7 @@ from relay.notify_job import notify_job
 from relay.outbound import Outbound
 from relay.pool import ProviderPool
 from relay.portal import common as portal_web
+from relay.protocols import routes as protocols
 from relay.requestid import add_request_id
 from relay.reserver import Reserver
 from relay.settler import Settler
@@ -50,27 +51,28 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
             return portal_web.guard_error_page(request, exc.status, exc.code, exc.message)
         if exc.close:
             return await _answer_and_close(request, exc)
-        return exc.response()
+        return protocols.error_response(request.path, exc)
     except web.HTTPException as exc:
         if exc.status >= 400 and portal_web.is_portal_path(request.path):
             return portal_web.status_page(request, exc)
         if exc.status == 404:
-            return errors.not_found_route(request.path).response()
+            return protocols.error_response(request.path, errors.not_found_route(request.path))
         if exc.status == 405:  # OpenAI answers a wrong method as an unknown URL
-            return errors.invalid_url(request.method, request.path).response()
+            return protocols.error_response(request.path,
+                                            errors.invalid_url(request.method, request.path))
         if exc.status == 413:
             state = request.app[STATE]
-            return errors.RelayError(
+            return protocols.error_response(request.path, errors.RelayError(
                 413, f"Request body is larger than the relay's "
                      f"{state.options.max_body_bytes // (1024 * 1024)} MB limit.",
-                code="request_too_large").response()
+                code="request_too_large"))
         if exc.status < 400:
             raise
-        return errors.RelayError(exc.status, exc.reason or "Request failed.",
-                                 code="http_error").response()
+        return protocols.error_response(request.path, errors.RelayError(
+            exc.status, exc.reason or "Request failed.", code="http_error"))
     except Exception:
         log.exception("unhandled error serving %s %s", request.method, request.path)
-        return errors.internal().response()
+        return protocols.error_response(request.path, errors.internal())
 
 
 async def _answer_and_close(request: web.Request, exc: errors.RelayError) -> web.Response:
@@ -78,7 +80,7 @@ async def _answer_and_close(request: web.Request, exc: errors.RelayError) -> web
     the rest of an unread body (up to its lingering time) before closing."""
     log.info("closed a connection from %s: %s", request.get(CLIENT_IP) or request.remote,
              exc.code)
-    resp = exc.response()
+    resp = protocols.error_response(request.path, exc)
     try:
         await resp.prepare(request)
         await resp.write_eof()
@@ -153,8 +155,10 @@ def create_app(options: RelayOptions | None = None, config: Config | None = None
     for prefix in API_PREFIXES:
         app.router.add_post(f"{prefix}/chat/completions", handlers.chat_completions)
         app.router.add_post(f"{prefix}/embeddings", handlers.embeddings)
+        app.router.add_post(f"{prefix}/completions", handlers.completions)
         app.router.add_get(f"{prefix}/models", handlers.list_models)
         app.router.add_get(f"{prefix}/models/{{model}}", handlers.get_model)
+    protocols.setup(app, API_PREFIXES)  # /v1/messages, /v1/responses (issue 18)
     app.router.add_get("/healthz", handlers.healthz)
     admin.setup(app)
     portal.setup(app)

@@ -86,7 +86,8 @@ def invalid_url(method: str, path: str) -> RelayError:
 
 def not_found_route(path: str) -> RelayError:
     return RelayError(404, f"Unknown request URL: {path}. Supported: /v1/chat/completions, "
-                           "/v1/embeddings, /v1/models.", code="unknown_url")
+                           "/v1/responses, /v1/messages, /v1/completions, /v1/embeddings, "
+                           "/v1/models.", code="unknown_url")
 
 
 def body_timeout(seconds: float) -> RelayError:

@@ -18,6 +18,7 @@ from relay import errors, validation
 from relay.auth import authenticate
 from relay.clientip import client_ip
 from relay.context import RequestContext
+from relay.protocols.dialect import Dialect
 from relay.proxy import forward
 from relay.requestid import request_id
 from relay.state import STATE, RelayState
@@ -144,7 +145,8 @@ def _too_large(state: RelayState) -> errors.RelayError:
                              code="request_too_large")
 
 
-def _model(body: dict[str, Any]) -> str:
+def model_of(body: dict[str, Any]) -> str:
+    """The body's ``model``, or the 400 OpenAI gives for a missing or malformed one."""
     model = body.get("model")
     if model is None:
         raise errors.bad_request("you must provide a model parameter", param="model",
@@ -157,7 +159,7 @@ def _model(body: dict[str, Any]) -> str:
 
 
 def validate_chat(body: dict[str, Any]) -> tuple[str, bool]:
-    model = _model(body)
+    model = model_of(body)
     messages = body.get("messages")
     if messages is None:
         raise errors.bad_request("you must provide a messages parameter", param="messages",
@@ -178,13 +180,34 @@ def validate_chat(body: dict[str, Any]) -> tuple[str, bool]:
 
 
 def validate_embeddings(body: dict[str, Any]) -> tuple[str, bool]:
-    model = _model(body)
+    model = model_of(body)
     value = body.get("input")
     if value is None:
         raise errors.bad_request("you must provide an input parameter", param="input",
                                  code="missing_required_parameter")
     validation.check_embedding_input(value)
     return model, False
+
+
+def validate_completions(body: dict[str, Any]) -> tuple[str, bool]:
+    """Legacy completions (DeepSeek's fill-in-the-middle among them): a prompt, not messages."""
+    model = model_of(body)
+    prompt = body.get("prompt")
+    if prompt is None:
+        raise errors.bad_request("you must provide a prompt parameter", param="prompt",
+                                 code="missing_required_parameter")
+    if not isinstance(prompt, (str, list)):
+        raise errors.bad_request("prompt must be a string or an array", param="prompt",
+                                 code="invalid_type")
+    stream = body.get("stream")
+    if stream is not None and not isinstance(stream, bool):
+        raise errors.bad_request("stream must be a boolean", param="stream", code="invalid_type")
+    validation.check_chat_numbers(body)
+    return model, bool(stream)
+
+
+async def completions(request: web.Request) -> web.StreamResponse:
+    return await metered(request, "/completions", validate_completions, completion=True)
 
 
 async def chat_completions(request: web.Request) -> web.StreamResponse:
@@ -257,12 +280,13 @@ async def _reserve(state: RelayState, ctx: RequestContext, hold: Hold, max_out: 
 
 
 async def metered(request: web.Request, path: str, validate: Any, *, completion: bool,
-                  key: KeyInfo | None = None,
-                  body: dict[str, Any] | None = None) -> web.StreamResponse:
+                  key: KeyInfo | None = None, body: dict[str, Any] | None = None,
+                  dialect: Dialect | None = None) -> web.StreamResponse:
     """One metered call: hold, limits, forwarding with failover, settlement and its log row.
 
     ``key`` and ``body``: a caller already authenticated another way, whose request the relay
-    built itself (the portal's playground); else the request's own API key and JSON body.
+    built itself (the portal's playground), or a request translated from another dialect
+    (``dialect``, relay/protocols/); else the request's own API key and JSON body.
     """
     state = request.config_dict[STATE]
     if key is None:
@@ -274,7 +298,7 @@ async def metered(request: web.Request, path: str, validate: Any, *, completion:
     model, stream = validate(body)
     ctx = RequestContext(request_id=request_id(request), key=key, model=model, stream=stream,
                          client_ip=client_ip(request), user_agent=request.headers.get("User-Agent"),
-                         endpoint=f"/v1{path}")
+                         endpoint=dialect.endpoint if dialect else f"/v1{path}")
     state.in_flight += 1
     ticket = None
     try:
@@ -307,7 +331,8 @@ async def metered(request: web.Request, path: str, validate: Any, *, completion:
         ctx.completion_limit = (max_out if ctx.max_tokens is None else ctx.max_tokens) * choices
         if ctx.max_tokens is not None:
             request[MAX_TOKENS_SENT] = ctx.max_tokens
-        return await forward(request, state, ctx, body, candidates, path=path, raw=raw)
+        return await forward(request, state, ctx, body, candidates, path=path, raw=raw,
+                             dialect=dialect)
     except errors.RelayError as exc:
         ctx.status, ctx.error_code = exc.status, exc.code
         raise

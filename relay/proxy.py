@@ -16,6 +16,9 @@ from relay.context import RequestContext
 from relay.hangup import outlive_cancellation
 from relay.outbound import read_upto
 from relay.pool import Upstream
+from relay.protocols.dialect import Dialect
+from relay.protocols.native_stream import NativeStream
+from relay.protocols.translated_stream import TranslatedStream
 from relay.settler import interrupted
 from relay.state import RelayState
 from relay.streaming import StreamRelay, UpstreamBroke
@@ -30,8 +33,11 @@ FAILOVER_EXCEPTIONS = (aiohttp.ClientError, TimeoutError, UpstreamBroke, OSError
 
 async def forward(request: web.Request, state: RelayState, ctx: RequestContext,
                   body: dict[str, Any], candidates: list[Upstream], *, path: str,
-                  raw: bytes) -> web.StreamResponse:
-    """Try each candidate in order; return the first good response or a neutral error."""
+                  raw: bytes, dialect: Dialect | None = None) -> web.StreamResponse:
+    """Try each candidate in order; return the first good response or a neutral error.
+
+    ``dialect``: the client spoke another API (relay/protocols/); ``body`` is its Chat
+    Completions translation, sent to providers that do not speak the client's API natively."""
     client = state.client
     assert client is not None
     options = state.options
@@ -41,8 +47,11 @@ async def forward(request: web.Request, state: RelayState, ctx: RequestContext,
     for index, up in enumerate(candidates):
         ctx.failovers = index
         ctx.provider, ctx.upstream_model = up.name, up.upstream_model(ctx.model)
+        native = dialect is not None and dialect.native(up)
         members: dict[str, Any] = {}
-        if path == "/chat/completions":
+        if native:
+            payload, injected = None, False
+        elif path in ("/chat/completions", "/completions"):
             payload, members, injected = upstream.chat_body(
                 body, up, ctx.model, stream=ctx.stream, max_tokens=ctx.max_tokens)
         else:
@@ -54,19 +63,28 @@ async def forward(request: web.Request, state: RelayState, ctx: RequestContext,
             data = upstream.with_members(raw, members)
             if data is None:
                 payload = dict(body, **members)
-        if data is None:
+        if data is None and not native:
             assert payload is not None
             data = await _dumps(state, payload, len(raw))
+        target, target_path = up, path
         try:
-            headers = upstream.headers(up, stream=ctx.stream)
-            client.route(up)
+            if native:
+                assert dialect is not None
+                call = dialect.native_call(up, ctx)
+                target, target_path, data, headers = (call.upstream, call.path, call.data,
+                                                      call.headers)
+            else:
+                headers = upstream.headers(up, stream=ctx.stream)
+            client.route(target)
         except (ValueError, OSError) as exc:  # a key, proxy or CA file the operator must fix
             log.warning("provider %s is misconfigured: %s", up.name, exc)
             state.pool.record_failure(up, f"misconfigured: {exc}")
             rate_limited_only = False
             continue
         try:
-            resp = await client.post(up, path, data, headers, read_timeout=options.read_timeout)
+            assert data is not None
+            resp = await client.post(target, target_path, data, headers,
+                                     read_timeout=options.read_timeout)
             try:
                 if resp.status != 200:
                     # Not ``raw``: that is the client's request, which the next provider gets.
@@ -92,13 +110,11 @@ async def forward(request: web.Request, state: RelayState, ctx: RequestContext,
                     state.pool.record_failure(up, verdict.reason)
                     continue
                 if ctx.stream:
-                    relay = StreamRelay(request, ctx, resp, suppress_usage_chunk=injected,
-                                        disconnect_grace=options.disconnect_grace,
-                                        registry=state.streams)
+                    relay = _stream_relay(request, state, ctx, resp, dialect, native, injected)
                     # A hang-up cancels the handler; the stream reads on to learn its usage.
                     response = await outlive_cancellation(relay.run())
                 else:
-                    response = await _complete(state, ctx, resp)
+                    response = await _complete(state, ctx, resp, dialect, native)
                 state.pool.record_success(up)
                 return response
             finally:
@@ -129,17 +145,32 @@ async def forward(request: web.Request, state: RelayState, ctx: RequestContext,
     raise error
 
 
-async def _complete(state: RelayState, ctx: RequestContext,
-                    resp: aiohttp.ClientResponse) -> web.Response:
+def _stream_relay(request: web.Request, state: RelayState, ctx: RequestContext,
+                  resp: aiohttp.ClientResponse, dialect: Dialect | None, native: bool,
+                  injected: bool) -> StreamRelay:
+    grace = state.options.disconnect_grace
+    if dialect is None:
+        return StreamRelay(request, ctx, resp, suppress_usage_chunk=injected,
+                           disconnect_grace=grace, registry=state.streams)
+    if native:
+        return NativeStream(request, ctx, resp, dialect, disconnect_grace=grace,
+                            registry=state.streams)
+    return TranslatedStream(request, ctx, resp, dialect, disconnect_grace=grace,
+                            registry=state.streams)
+
+
+async def _complete(state: RelayState, ctx: RequestContext, resp: aiohttp.ClientResponse,
+                    dialect: Dialect | None = None, native: bool = False) -> web.Response:
     """A non-streamed answer: read it whole, meter it, settle it (relay/settler.py), pass it
-    on byte for byte.
+    on byte for byte, or in the client's dialect when it was translated.
 
     aiohttp writes the response after the handler returns: settling before returning it is
     settling before the answer's last byte leaves."""
     raw, whole = await read_upto(resp, state.options.max_upstream_body)
     if not whole:
         raise UpstreamBroke(f"answer over {state.options.max_upstream_body} bytes")
-    usage = _trailing_usage(raw)
+    usage = None if dialect is not None else _trailing_usage(raw)
+    obj: dict[str, Any] = {}
     if usage is None:  # unusual layout or no usage: parse it all (and check it is JSON)
         try:
             obj = await _loads(state, raw)
@@ -147,10 +178,19 @@ async def _complete(state: RelayState, ctx: RequestContext,
             raise upstream_invalid() from None
         if not isinstance(obj, dict):
             raise upstream_invalid()
-        usage = parse_usage(obj.get("usage"))
-        if usage is None:
-            ctx.completion_estimate = _message_tokens(obj)
+        if native:
+            assert dialect is not None
+            usage = dialect.native_usage(obj.get("usage"))
+            if usage is None:
+                ctx.completion_estimate = text_tokens(json.dumps(
+                    obj.get("content") or obj.get("output") or "", ensure_ascii=False))
+        else:
+            usage = parse_usage(obj.get("usage"))
+            if usage is None:
+                ctx.completion_estimate = _message_tokens(obj)
     ctx.usage = usage
+    if dialect is not None and not native:
+        raw = _encode(dialect.answer(obj, ctx))
     ctx.mark_first_byte()
     if not await state.settler.settle(ctx, in_flight=state.in_flight):
         raise interrupted(ctx)
@@ -191,6 +231,8 @@ def upstream_invalid() -> UpstreamBroke:
 def _message_tokens(obj: dict[str, Any]) -> int:
     total = 0
     for choice in obj.get("choices") or ():
+        if isinstance(choice, dict) and isinstance(choice.get("text"), str):  # /v1/completions
+            total += text_tokens(choice["text"])
         message = choice.get("message") if isinstance(choice, dict) else None
         if isinstance(message, dict):
             for field in COMPLETION_TEXT_FIELDS:

@@ -109,8 +109,16 @@ class StreamRelay:
         if not self.done and not self.finished and self.client_alive:
             return await self._broken("stream ended without [DONE]")
         if not self.done:
-            await self._write(DONE, last=True)
+            await self._write(self._end(), last=True)
         return await self._close()
+
+    def _end(self) -> bytes:
+        """What ends a stream whose upstream finished without its own end marker."""
+        return DONE
+
+    def _error_event(self, error: errors.RelayError) -> bytes:
+        """``error`` as an event of the client's stream (subclasses speak other dialects)."""
+        return error.sse_event()
 
     async def _forward(self, events: list[SSEEvent]) -> None:
         out = bytearray()
@@ -239,6 +247,10 @@ class StreamRelay:
                 continue
             if choice.get("finish_reason"):
                 self.finished = True
+            text = choice.get("text")  # legacy /v1/completions
+            if text and isinstance(text, str):
+                tokens += text_tokens(text)
+                pieces += 1
             delta = choice.get("delta")
             if delta and isinstance(delta, dict):
                 before = tokens
@@ -351,7 +363,7 @@ class StreamRelay:
                 error = errors.RelayError(502, "The upstream provider's stream broke off.",
                                           type_="server_error", code="upstream_stream_broken")
             self.ctx.status, self.ctx.error_code = error.status, error.code
-            await self._write(error.sse_event())
+            await self._write(self._error_event(error))
         return await self._close()
 
     async def _close(self) -> web.StreamResponse:

@@ -1,0 +1,95 @@
+"""``POST /v1/responses``: the OpenAI Responses API (Codex CLI, the openai-agents SDK),
+translated statelessly to Chat Completions, or passed through to providers marked as serving
+it natively. Nothing is stored: ``previous_response_id`` is refused (relay/protocols/responses.py
+says why) and ``store`` is sent upstream as false."""
+
+import json
+import secrets
+from typing import Any
+
+from aiohttp import web
+
+from app import clock
+from app.metering import Usage
+from relay import errors, handlers, upstream
+from relay.auth import authenticate
+from relay.context import RequestContext
+from relay.errors import RelayError
+from relay.pool import Upstream
+from relay.protocols import responses
+from relay.protocols.common import ProtocolError
+from relay.protocols.dialect import Dialect, NativeCall, Translator
+from relay.protocols.responses_stream import ResponsesStream
+from relay.state import STATE
+
+_TEXT_DELTAS = ("response.output_text.delta", "response.function_call_arguments.delta",
+                "response.reasoning_summary_text.delta", "response.reasoning_text.delta",
+                "response.refusal.delta")
+_FINAL = ("response.completed", "response.incomplete", "response.failed")
+
+
+class ResponsesDialect(Dialect):
+    endpoint = "/v1/responses"
+    cut_reason = "max_output_tokens"
+
+    def __init__(self, body: dict[str, Any], raw: bytes) -> None:
+        super().__init__(body, raw)
+        self.response_id = f"resp_{secrets.token_hex(24)}"
+        self.created_at = int(clock.now().timestamp())
+        self.sequence = -1  # the last sequence_number of a native stream
+
+    def native(self, up: Upstream) -> bool:
+        return up.responses_native
+
+    def native_call(self, up: Upstream, ctx: RequestContext) -> NativeCall:
+        # store: the relay keeps no conversation, and neither may the provider on its behalf.
+        return NativeCall(up, "/responses",
+                          self.native_body(up, ctx, "max_output_tokens", {"store": False}),
+                          upstream.headers(up, stream=ctx.stream))
+
+    def native_usage(self, usage: Any) -> Usage | None:
+        return responses.read_usage(usage)
+
+    def watch(self, stream: Any, event: dict[str, Any]) -> None:
+        number = event.get("sequence_number")
+        if isinstance(number, int):
+            self.sequence = number
+        kind = event.get("type")
+        if kind in _TEXT_DELTAS:
+            stream.delivered_text(event.get("delta"))
+        elif kind in _FINAL:
+            response = event.get("response")
+            usage = response.get("usage") if isinstance(response, dict) else None
+            stream.ctx.usage = responses.read_usage(usage) or stream.ctx.usage
+            stream.finished = stream.done = True
+            if kind == "response.failed":
+                stream.provider_failed()
+        elif kind == "error":
+            stream.provider_failed()
+
+    def answer(self, chat: dict[str, Any], ctx: RequestContext) -> dict[str, Any]:
+        return responses.from_chat(chat, self.body, self.response_id, self.created_at, ctx.model)
+
+    def translator(self, ctx: RequestContext) -> Translator:
+        return ResponsesStream(self.body, self.response_id, self.created_at, ctx.model)
+
+    def error_event(self, translator: Translator | None, exc: RelayError) -> bytes:
+        if isinstance(translator, ResponsesStream):
+            return translator.error(exc.code or exc.type, exc.message)
+        self.sequence += 1
+        event = {"type": "error", "code": exc.code or exc.type, "message": exc.message,
+                 "param": exc.param, "sequence_number": self.sequence}
+        return b"event: error\ndata: " + json.dumps(event).encode() + b"\n\n"
+
+
+async def create_response(request: web.Request) -> web.StreamResponse:
+    state = request.config_dict[STATE]
+    key = await authenticate(request, state.keys, state.guard)
+    body, raw = await handlers.read_json(request, state)
+    try:
+        chat = responses.to_chat(body)
+    except ProtocolError as exc:
+        raise errors.bad_request(exc.message, param=exc.param) from None
+    return await handlers.metered(request, "/chat/completions", handlers.validate_chat,
+                                  completion=True, key=key, body=chat,
+                                  dialect=ResponsesDialect(body, raw))
