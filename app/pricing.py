@@ -6,6 +6,7 @@ fraction on each request.
 """
 
 from dataclasses import dataclass
+from typing import TypeVar
 
 from app import audit, clock, events
 from app.db import write_transaction
@@ -14,6 +15,7 @@ from app.models import ModelPrice
 from app.money import parse_amount
 
 TOKENS_PER_PRICE_UNIT = 1_000_000
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,11 +45,47 @@ def cost_micros(prompt_tokens: int, cached_tokens: int, completion_tokens: int,
     return -(-numerator // TOKENS_PER_PRICE_UNIT)
 
 
+WILDCARD = "*"
+
+
+def is_pattern(name: str) -> bool:
+    """A name ending in ``*`` stands for every name with its prefix (``claude-*``), so the
+    default model names of Claude Code and Codex CLI map and price without listing each."""
+    return name.endswith(WILDCARD)
+
+
+def wildcard_ok(name: str) -> bool:
+    """No ``*`` at all, or exactly one ending a non-empty prefix (``claude-haiku-*``)."""
+    star = name.find(WILDCARD)
+    return star == -1 or (star == len(name) - 1 and star > 0)
+
+
+def longest_match(patterns: tuple[tuple[str, T], ...], name: str) -> T | None:
+    """The value of the first pattern (prefix, value) whose prefix starts ``name``; callers
+    keep ``patterns`` longest prefix first (see :func:`sorted_patterns`)."""
+    for prefix, value in patterns:
+        if name.startswith(prefix):
+            return value
+    return None
+
+
+def sorted_patterns(mapping: dict[str, T]) -> tuple[tuple[str, T], ...]:
+    """The ``prefix*`` keys of ``mapping`` as (prefix, value), longest prefix first (ties by
+    name, so the choice never depends on insertion order)."""
+    found = [(key[:-1], value) for key, value in mapping.items() if is_pattern(key)]
+    return tuple(sorted(found, key=lambda item: (-len(item[0]), item[0])))
+
+
 def validate_model_name(model: str) -> str:
+    """A priced model name; ``prefix*`` prices every model of that prefix without its own."""
     name = (model or "").strip()
     if not name or len(name) > 128 or any(c.isspace() for c in name):
         raise ValidationError("model name {model!r} is not valid: use 1-128 characters without "
                               "spaces", param="model", model=model)
+    if not wildcard_ok(name):
+        raise ValidationError("model name {model!r} is not valid: a '*' may only end the name, "
+                              "once, after at least one character (e.g. claude-*)",
+                              param="model", model=model)
     return name
 
 

@@ -12,6 +12,7 @@ from app import audit, clock, events, keystore
 from app.db import write_transaction
 from app.errors import Conflict, KeystoreUnavailable, NotFound, ValidationError
 from app.models import Provider
+from app.pricing import WILDCARD, wildcard_ok
 from app.provider_network import (
     MASK,
     SYSTEM,
@@ -33,21 +34,55 @@ KIND_DEFAULT_URLS = {
     "openai": "https://api.openai.com/v1",
 }
 KINDS = tuple(KIND_DEFAULT_URLS)
+# Where a kind serves the Anthropic Messages API: Claude Code's requests pass through there.
+KIND_ANTHROPIC_URLS = {
+    "deepseek": "https://api.deepseek.com/anthropic",
+    "zhipu": "https://open.bigmodel.cn/api/anthropic",
+}
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
 SECRET_KIND = "provider"
 PROXY_SECRET_KIND = "provider-proxy"  # "user:password", percent-encoded, keyed by provider name
 
 
-def validate_base_url(url: str) -> str:
-    """The URL without a trailing slash on its path; a query string (Azure's
-    ``?api-version=...``) is kept, as every request to the provider needs it."""
+def _clean_url(url: str | None) -> str | None:
+    """The URL without a trailing slash on its path, or None when it is no http(s) URL; a
+    query string (Azure's ``?api-version=...``) is kept, as every request needs it."""
     value = (url or "").strip()
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.fragment \
             or any(c.isspace() for c in value):
+        return None
+    return urlunsplit(parts._replace(path=parts.path.rstrip("/")))
+
+
+def validate_base_url(url: str) -> str:
+    clean = _clean_url(url)
+    if clean is None:
         raise ValidationError("Base URL must look like https://host[:port]/path, not {url!r}",
                               param="base_url", url=url)
-    return urlunsplit(parts._replace(path=parts.path.rstrip("/")))
+    return clean
+
+
+def anthropic_url(kind: str, url: str | None) -> str | None:
+    """The Anthropic Messages base URL to keep: ``None`` means the kind's preset (if any),
+    ``""`` none at all (Claude Code's requests are then translated to Chat Completions)."""
+    if url is None:
+        return KIND_ANTHROPIC_URLS.get(kind)
+    if not url.strip():
+        return None
+    clean = _clean_url(url)
+    if clean is None:
+        raise ValidationError("Anthropic API base URL must look like https://host[:port]/path, "
+                              "not {url!r}", param="anthropic_base_url", url=url)
+    return clean
+
+
+def _native_flag(value: object) -> bool:
+    # A JSON "false" string from a careless client must not switch pass-through on.
+    if not isinstance(value, bool):
+        raise ValidationError("Responses-native must be true or false",
+                              param="responses_native")
+    return value
 
 
 def parse_map(pairs: list[str] | dict[str, str] | None) -> dict[str, str]:
@@ -63,6 +98,14 @@ def parse_map(pairs: list[str] | dict[str, str] | None) -> dict[str, str]:
             raise ValidationError("Model mapping: each row needs the model clients ask for and "
                                   "the model sent upstream, without spaces (got "
                                   "{alias}={upstream})", param="map", alias=alias,
+                                  upstream=upstream)
+        if not wildcard_ok(alias):
+            raise ValidationError("Model mapping: {alias!r} is not a valid pattern: one '*' "
+                                  "may end the model clients ask for, after at least one "
+                                  "character (e.g. claude-haiku-*)", param="map", alias=alias)
+        if WILDCARD in upstream:
+            raise ValidationError("Model mapping: the model sent upstream ({upstream!r}) "
+                                  "cannot contain '*'; name one model", param="map",
                                   upstream=upstream)
         result[alias] = upstream
     return result
@@ -82,6 +125,11 @@ def _validate(name: str, kind: str, base_url: str | None, models: list[str], pri
     if any(len(m) > 128 or any(c.isspace() for c in m) for m in clean):
         raise ValidationError("Models: a model name has spaces in it or is longer than 128 "
                               "characters", param="models")
+    starred = next((m for m in clean if WILDCARD in m), None)
+    if starred is not None:
+        raise ValidationError("Models: {model!r} contains '*'; a pattern belongs in the model "
+                              "mapping, as the model clients ask for (e.g. claude-* = "
+                              "deepseek-chat)", param="models", model=starred)
     if not isinstance(priority, int) or not -1000 <= priority <= 1000:
         raise ValidationError("Priority must be a whole number from -1000 to 1000",
                               param="priority")
@@ -130,10 +178,14 @@ def add_provider(name: str, kind: str, *, models: list[str], base_url: str | Non
                  weight: int = 1, api_key: str | None = None, enabled: bool = True,
                  proxy: str | None = None,
                  extra_headers: list[str] | str | dict[str, str] | None = None,
-                 ca_bundle: str | None = None, actor: str = "admin") -> Provider:
+                 ca_bundle: str | None = None, anthropic_base_url: str | None = None,
+                 responses_native: bool = False, actor: str = "admin") -> Provider:
     """Register a provider; its key (and proxy credentials) go to the keyring before the row
-    is committed, so a keyring failure leaves nothing half-created."""
+    is committed, so a keyring failure leaves nothing half-created. ``anthropic_base_url``
+    ``None`` takes the kind's preset, ``""`` none."""
     name, url, clean_models = _validate(name, kind, base_url, models, priority, weight)
+    anthropic = anthropic_url(kind, anthropic_base_url)
+    native = _native_flag(responses_native)
     mapping = parse_map(model_map)
     proxy_setting = parse_proxy(proxy)
     headers = parse_headers(extra_headers)
@@ -153,9 +205,11 @@ def add_provider(name: str, kind: str, *, models: list[str], base_url: str | Non
                                        model_map=mapping, priority=priority, weight=weight,
                                        enabled=enabled, proxy=proxy_setting.stored,
                                        proxy_auth=userinfo is not None, extra_headers=headers,
-                                       ca_bundle=bundle)
+                                       ca_bundle=bundle, anthropic_base_url=anthropic,
+                                       responses_native=native)
             audit.record("provider.add", actor=actor, target=name,
-                         detail={"kind": kind, "base_url": url, "models": clean_models}
+                         detail={"kind": kind, "base_url": url, "models": clean_models,
+                                 "anthropic_base_url": anthropic, "responses_native": native}
                          | _network_detail(proxy_setting.stored, userinfo is not None,
                                            headers, bundle))
     except IntegrityError:
@@ -183,9 +237,11 @@ def update_provider(name: str, *, kind: str | None = None, base_url: str | None 
                     enabled: bool | None = None, api_key: str | None = None,
                     proxy: str | None = None,
                     extra_headers: list[str] | str | dict[str, str] | None = None,
-                    ca_bundle: str | None = None, actor: str = "admin") -> Provider:
-    """Change what is given; ``None`` keeps a field. ``proxy="none"`` (or ``""``) and
-    ``ca_bundle=""`` clear theirs, ``extra_headers={}`` clears the headers."""
+                    ca_bundle: str | None = None, anthropic_base_url: str | None = None,
+                    responses_native: bool | None = None, actor: str = "admin") -> Provider:
+    """Change what is given; ``None`` keeps a field. ``proxy="none"`` (or ``""``),
+    ``ca_bundle=""`` and ``anthropic_base_url=""`` clear theirs, ``extra_headers={}`` clears
+    the headers. A kind change keeps the Anthropic URL (the GUI refills the preset)."""
     provider = get_provider(name)
     new_kind = kind or provider.kind
     _, url, clean_models = _validate(
@@ -194,6 +250,11 @@ def update_provider(name: str, *, kind: str | None = None, base_url: str | None 
         provider.priority if priority is None else priority,
         provider.weight if weight is None else weight)
     mapping = parse_map(model_map) if model_map is not None else provider.model_map
+    dialect: dict[str, Any] = {}
+    if anthropic_base_url is not None:
+        dialect["anthropic_base_url"] = anthropic_url(new_kind, anthropic_base_url)
+    if responses_native is not None:
+        dialect["responses_native"] = _native_flag(responses_native)
     network: dict[str, Any] = {}
     userinfo: str | None = None
     if proxy is not None:
@@ -213,10 +274,10 @@ def update_provider(name: str, *, kind: str | None = None, base_url: str | None 
             kind=new_kind, base_url=url, models=clean_models, model_map=mapping,
             priority=provider.priority if priority is None else priority,
             weight=provider.weight if weight is None else weight,
-            enabled=provider.enabled if enabled is None else enabled, **network,
+            enabled=provider.enabled if enabled is None else enabled, **network, **dialect,
         ).where(Provider.id == provider.id).execute()
         detail = {key: sorted(value) if key == "extra_headers" else value
-                  for key, value in network.items()}
+                  for key, value in network.items()} | dialect
         audit.record("provider.update", actor=actor, target=name, detail=detail or None)
     if provider.proxy_auth and network.get("proxy_auth") is False:
         keystore.delete_secret(PROXY_SECRET_KIND, name)
@@ -279,14 +340,24 @@ class ProviderDraft:
 def draft_provider(kind: str, *, base_url: str | None = None, api_key: str | None = None,
                    proxy: str | None = None,
                    extra_headers: list[str] | str | dict[str, str] | None = None,
-                   ca_bundle: str | None = None, existing: str | None = None) -> ProviderDraft:
+                   ca_bundle: str | None = None, anthropic_base_url: str | None = None,
+                   responses_native: bool | None = None,
+                   existing: str | None = None) -> ProviderDraft:
     """How a provider would be reached with these settings, validated as a save would; nothing
     is written. For the ``existing`` provider, an empty key and a masked proxy password mean
-    its stored ones, as in update_provider."""
+    its stored ones, as in update_provider, and ``None`` dialect fields keep its stored ones
+    (a new provider's: the kind's Anthropic preset, not Responses-native)."""
     if kind not in KINDS:
         raise ValidationError("Kind must be one of {kinds}", param="kind", kinds=", ".join(KINDS))
     url = validate_base_url(base_url or KIND_DEFAULT_URLS[kind])
     stored = get_provider(existing) if existing else None
+    if anthropic_base_url is None and stored is not None:
+        anthropic = stored.anthropic_base_url
+    else:
+        anthropic = anthropic_url(kind, anthropic_base_url)
+    if responses_native is None:
+        responses_native = bool(stored.responses_native) if stored is not None else False
+    native = _native_flag(responses_native)
     setting = parse_proxy(proxy)
     userinfo = _proxy_userinfo(existing or "", setting,
                                had_auth=stored is not None and bool(stored.proxy_auth))
@@ -295,7 +366,8 @@ def draft_provider(kind: str, *, base_url: str | None = None, api_key: str | Non
     key = (api_key or "").strip() or (provider_key(existing) if existing else None)
     row = Provider(id=stored.id if stored else 0, name=existing or "", kind=kind, base_url=url,
                    proxy=setting.stored, proxy_auth=userinfo is not None,
-                   extra_headers=headers, ca_bundle=bundle)
+                   extra_headers=headers, ca_bundle=bundle, anthropic_base_url=anthropic,
+                   responses_native=native)
     reach = setting.stored
     if userinfo is not None and reach is not None:
         reach = with_userinfo(reach, userinfo)

@@ -51,7 +51,8 @@ def provider(p: Provider, *, has_key: bool | None = None) -> dict[str, Any]:
             "consecutive_failures": p.consecutive_failures,
             "cooldown_until": iso(p.cooldown_until), "last_error": p.last_error,
             "proxy": p.proxy, "proxy_auth": p.proxy_auth, "extra_headers": p.extra_headers,
-            "ca_bundle": p.ca_bundle}  # the proxy's credentials stay in the keyring
+            "ca_bundle": p.ca_bundle, "anthropic_base_url": p.anthropic_base_url,
+            "responses_native": bool(p.responses_native)}  # proxy credentials: keyring only
     if has_key is not None:
         data["has_key"] = has_key
     return data

@@ -45,19 +45,46 @@ class Upstream:
     failures: int = 0
     cooldown_until: float = 0.0  # time.monotonic()
     probing: bool = False
+    # model_map's ``prefix*`` aliases as (prefix, upstream model), longest first: built once
+    # here so a request tries a few startswith() calls, no regex and no sort.
+    patterns: tuple[tuple[str, str], ...] = field(init=False, default=())
+
+    def __post_init__(self) -> None:
+        self.patterns = pricing.sorted_patterns(self.model_map)
 
     def serves(self, model: str) -> bool:
-        return model in self.models or model in self.model_map
+        return (model in self.models or model in self.model_map
+                or pricing.longest_match(self.patterns, model) is not None)
 
     def upstream_model(self, model: str) -> str:
-        return self.model_map.get(model, model)
+        """An exact alias, else an exact model (sent as is), else the longest pattern's."""
+        mapped = self.model_map.get(model)
+        if mapped is not None:
+            return mapped
+        if model in self.models:
+            return model
+        return pricing.longest_match(self.patterns, model) or model
 
 
 @dataclass(slots=True)
 class Snapshot:
+    """What the relay routes and bills by until the next reload; not changed once built."""
+
     upstreams: list[Upstream] = field(default_factory=list)
     prices: dict[str, Price] = field(default_factory=dict)
     loaded_at: float = 0.0
+    # ``prefix*`` prices, longest prefix first (built once per snapshot).
+    price_patterns: tuple[tuple[str, Price], ...] = field(init=False, default=())
+
+    def __post_init__(self) -> None:
+        self.price_patterns = pricing.sorted_patterns(self.prices)
+
+    def price_of(self, model: str) -> Price | None:
+        """``model``'s own price, else the longest ``prefix*`` price matching it."""
+        price = self.prices.get(model)
+        if price is None and self.price_patterns:
+            price = pricing.longest_match(self.price_patterns, model)
+        return price
 
 
 def to_upstream(p: Provider) -> Upstream:
@@ -122,13 +149,26 @@ class ProviderPool:
         return self._snap
 
     def served_models(self, snap: Snapshot) -> dict[str, int]:
-        """Model -> created timestamp, for models some provider serves and that have a price."""
+        """Model -> created timestamp, for names some provider serves that have a price (as
+        price_for finds one). Patterns are not model names: they are never listed."""
         result: dict[str, int] = {}
         for up in snap.upstreams:
-            for model in up.models | set(up.model_map):
-                if model in snap.prices:
+            names = up.models.union(a for a in up.model_map if not pricing.is_pattern(a))
+            for model in names:
+                if self.price_for(snap, model, [up]) is not None:
                     result[model] = min(result.get(model, up.created), up.created)
         return result
+
+    def price_for(self, snap: Snapshot, model: str, candidates: list[Upstream]) -> Price | None:
+        """What a request for ``model`` is billed at: its own price, else the longest
+        ``prefix*`` price matching it, else (an alias without a price of its own) the price
+        of the model the first candidate sends upstream, looked up the same way."""
+        price = snap.price_of(model)
+        if price is None and candidates:
+            upstream = candidates[0].upstream_model(model)
+            if upstream != model:
+                price = snap.price_of(upstream)
+        return price
 
     def candidates(self, snap: Snapshot, model: str) -> list[Upstream]:
         """Providers to try in order: tiers by priority, weighted shuffle inside a tier,

@@ -15,11 +15,17 @@ from app.models import Provider
 PROVIDER_COLUMNS = [("name", "NAME"), ("kind", "KIND"), ("base_url", "BASE URL"),
                     ("models", "MODELS"), ("model_map", "MAP"), ("priority", "PRIO"),
                     ("weight", "WEIGHT"), ("enabled", "ENABLED"), ("has_key", "KEY"),
-                    ("proxy", "PROXY"), ("health", "HEALTH"),
+                    ("proxy", "PROXY"), ("anthropic_base_url", "ANTHROPIC URL"),
+                    ("responses_native", "RESPONSES"), ("health", "HEALTH"),
                     ("cooldown_until", "COOLDOWN UNTIL"), ("last_error", "LAST ERROR")]
 PROXY_HELP = ("none (direct, the default), system (HTTP(S)_PROXY/ALL_PROXY/NO_PROXY from the "
               "environment) or scheme://[user:password@]host:port with scheme http, https, "
               "socks5 or socks5h; the user:password goes to the OS keyring")
+ANTHROPIC_HELP = ("where the provider serves the Anthropic Messages API: Claude Code's "
+                  "requests pass through there unchanged; none: they are translated to Chat "
+                  "Completions (add defaults to the kind's: deepseek and zhipu have one)")
+RESPONSES_HELP = ("the provider serves the OpenAI Responses API at its base URL: Codex CLI's "
+                  "requests pass through unchanged instead of being translated")
 PRICE_COLUMNS = [("model", "MODEL"), ("input_micros", "INPUT/1M"),
                  ("cached_input_micros", "CACHED/1M"), ("output_micros", "OUTPUT/1M"),
                  ("max_output_tokens", "MAX OUTPUT")]
@@ -38,6 +44,12 @@ def _network_arguments(p: argparse.ArgumentParser) -> None:
                         "the system's")
 
 
+def _dialect_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--anthropic-url", metavar="URL|none", help=ANTHROPIC_HELP)
+    p.add_argument("--responses-native", action=argparse.BooleanOptionalAction, default=None,
+                   help=RESPONSES_HELP)
+
+
 def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     prov = sub.add_parser("provider", help="manage upstream providers")
     cmds = prov.add_subparsers(dest="provider_cmd", required=True, metavar="COMMAND")
@@ -48,12 +60,14 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
     p.add_argument("--base-url", help="defaults to the kind's official URL")
     p.add_argument("--models", required=True, help="comma-separated model names it serves")
     p.add_argument("--map", action="append", metavar="ALIAS=UPSTREAM",
-                   help="send model ALIAS upstream as UPSTREAM (repeatable)")
+                   help="send model ALIAS upstream as UPSTREAM (repeatable); an ALIAS ending "
+                        "in * (claude-haiku-*) covers every model starting with the rest")
     p.add_argument("--priority", type=int, default=0, help="higher tiers are tried first")
     p.add_argument("--weight", type=int, default=1, help="share within a priority tier")
     p.add_argument("--key-stdin", action="store_true", help="read the provider key from stdin")
     p.add_argument("--disabled", action="store_true")
     _network_arguments(p)
+    _dialect_arguments(p)
     p.set_defaults(handler=add)
 
     p = cmds.add_parser("edit", aliases=["update"], help="change a provider")
@@ -69,6 +83,7 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
     group.add_argument("--enable", dest="enabled", action="store_true", default=None)
     group.add_argument("--disable", dest="enabled", action="store_false")
     _network_arguments(p)
+    _dialect_arguments(p)
     p.add_argument("--clear-headers", action="store_true", help="remove every extra header "
                    "(--header replaces them all with the ones given)")
     p.set_defaults(handler=edit)
@@ -92,7 +107,8 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
     price = sub.add_parser("price", help="model prices (currency units per 1M tokens)")
     pcmds = price.add_subparsers(dest="price_cmd", required=True, metavar="COMMAND")
     p = pcmds.add_parser("set", help="set a model's prices")
-    p.add_argument("model")
+    p.add_argument("model", help="a model name, or prefix* for the models starting with "
+                                 "prefix that have no price of their own")
     p.add_argument("--input", required=True, help="price per 1M prompt tokens")
     p.add_argument("--output", required=True, help="price per 1M completion tokens")
     p.add_argument("--cached-input", help="price per 1M cached prompt tokens (default: input)")
@@ -125,6 +141,18 @@ def _network(args: argparse.Namespace, *, adding: bool) -> dict[str, Any]:
     return {"proxy": proxy, "extra_headers": headers, "ca_bundle": bundle}
 
 
+def _dialect(args: argparse.Namespace) -> dict[str, Any]:
+    """--anthropic-url and --responses-native as service keyword arguments (None: not given,
+    so add takes the kind's preset and edit keeps the stored value)."""
+    anthropic = args.anthropic_url
+    if anthropic is not None and anthropic.strip().lower() == "none":
+        anthropic = ""  # no Anthropic URL, not even the kind's preset
+    dialect: dict[str, Any] = {"anthropic_base_url": anthropic}
+    if args.responses_native is not None:
+        dialect["responses_native"] = args.responses_native
+    return dialect
+
+
 def _view(provider: Provider, has_key: bool | None = None) -> dict[str, Any]:
     """The provider's view, its proxy shown with the password masked (user:***@)."""
     return views.provider(provider, has_key=has_key) | {
@@ -140,7 +168,7 @@ def add(args: argparse.Namespace, out: Output) -> None:
     provider = providers.add_provider(args.name, args.kind, models=models,
                                       base_url=args.base_url, model_map=args.map,
                                       priority=args.priority, weight=args.weight, api_key=key,
-                                      enabled=not args.disabled, **network)
+                                      enabled=not args.disabled, **network, **_dialect(args))
     env = keystore.env_var_name(provider.name)
     from_env = key is None and bool(os.environ.get(env))
     if key is not None:
@@ -159,7 +187,7 @@ def edit(args: argparse.Namespace, out: Output) -> None:
     provider = providers.update_provider(
         args.name, kind=args.kind, base_url=args.base_url, models=comma_list(args.models),
         model_map=args.map, priority=args.priority, weight=args.weight, enabled=args.enabled,
-        api_key=key, **network)
+        api_key=key, **network, **_dialect(args))
     out.item(_view(provider), text=f"updated provider {provider.name}")
 
 
