@@ -77,6 +77,17 @@ class ProviderEditDialog(QDialog):
         for kind in providers.KINDS:
             self.kind.addItem(kind_label(kind), kind)
         self.base_url = QLineEdit()
+        self.anthropic_url = QLineEdit()
+        self.anthropic_url.setPlaceholderText(self.tr(
+            "Empty: Claude Code requests are translated to Chat Completions"))
+        self.anthropic_url.setToolTip(self.tr(
+            "Where the provider serves the Anthropic Messages API. Claude Code requests pass "
+            "through here unchanged; empty: they are translated to Chat Completions and sent "
+            "to the base URL."))
+        self.responses_native = QCheckBox(self.tr("Serves the Responses API natively"))
+        self.responses_native.setToolTip(self.tr(
+            "Codex CLI requests (/v1/responses) pass through to the base URL unchanged; "
+            "unchecked: they are translated to Chat Completions."))
         self.models = QLineEdit()
         self.models.setPlaceholderText(self.tr("required, comma-separated, e.g. deepseek-chat, "
                                                "deepseek-reasoner"))
@@ -172,6 +183,8 @@ class ProviderEditDialog(QDialog):
         form.addRow(self.tr("Name:"), self.name)
         form.addRow(self.tr("Kind:"), self.kind)
         form.addRow(self.tr("Base URL:"), self.base_url)
+        form.addRow(self.tr("Anthropic API base URL:"), self.anthropic_url)
+        form.addRow("", self.responses_native)
         form.addRow(self.tr("Models:"), models_row)
         form.addRow("", self.models_status)
         form.addRow(self.tr("Model mapping:"), mapping_box)
@@ -215,6 +228,8 @@ class ProviderEditDialog(QDialog):
         self.name.setToolTip(self.tr("A provider cannot be renamed; add a new one instead."))
         self.kind.setCurrentIndex(max(0, self.kind.findData(row.kind)))
         self.base_url.setText(row.base_url)
+        self.anthropic_url.setText(row.anthropic_base_url or "")
+        self.responses_native.setChecked(row.responses_native)
         self.models.setText(", ".join(row.models))
         for alias, upstream in row.model_map.items():
             self.add_mapping_row(alias, upstream)
@@ -243,12 +258,16 @@ class ProviderEditDialog(QDialog):
         dialog.open()
 
     def _on_kind_changed(self) -> None:
-        """Fill the kind's usual URL unless the operator typed their own."""
+        """Fill the kind's usual URLs unless the operator typed their own."""
+        kind = self.kind.currentData()
         current = self.base_url.text().strip().rstrip("/")
-        default = providers.KIND_DEFAULT_URLS.get(self.kind.currentData(), "")
+        default = providers.KIND_DEFAULT_URLS.get(kind, "")
         if not current or current in providers.KIND_DEFAULT_URLS.values():
             self.base_url.setText(default)
         self.base_url.setPlaceholderText(default)
+        current = self.anthropic_url.text().strip().rstrip("/")
+        if not current or current in providers.KIND_ANTHROPIC_URLS.values():
+            self.anthropic_url.setText(providers.KIND_ANTHROPIC_URLS.get(kind, ""))
 
     def add_mapping_row(self, alias: str, upstream: str, *, edit: bool = False) -> None:
         row = self.mapping.rowCount()
@@ -284,6 +303,8 @@ class ProviderEditDialog(QDialog):
         return {
             "kind": self.kind.currentData(),
             "base_url": self.base_url.text().strip() or None,
+            "anthropic_base_url": self.anthropic_url.text().strip(),  # "": none, not the preset
+            "responses_native": self.responses_native.isChecked(),
             "models": [m for m in re.split(r"[,\s]+", self.models.text()) if m],
             "model_map": self.mapping_pairs(),
             "priority": self.priority.value(),

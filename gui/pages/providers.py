@@ -113,7 +113,7 @@ class ProvidersPage(Page):
         details_form = QFormLayout(self.details)
         self.detail: dict[str, QLabel] = {}
         for key, label in (("url", self.tr("Base URL:")), ("models", self.tr("Models:")),
-                           ("mapping", self.tr("Mapping:")),
+                           ("mapping", self.tr("Mapping:")), ("apis", self.tr("Client APIs:")),
                            ("network", self.tr("Connection:")), ("health", self.tr("Health:")),
                            ("error", self.tr("Last error:")), ("test", self.tr("Last test:"))):
             value = QLabel("")

@@ -46,6 +46,8 @@ class ProviderRow:
     proxy: str | None = None  # None (direct), "system" or a URL, its password masked
     extra_headers: dict[str, str] = field(default_factory=dict)
     ca_bundle: str | None = None
+    anthropic_base_url: str | None = None  # Claude Code's requests pass through there
+    responses_native: bool = False  # Codex CLI's requests pass through to base_url
 
 
 def load_rows() -> list[ProviderRow]:
@@ -58,7 +60,8 @@ def load_rows() -> list[ProviderRow]:
         failures=p.consecutive_failures, cooldown_until=p.cooldown_until,
         last_error=p.last_error, proxy=providers.proxy_display(p),
         extra_headers=dict(p.extra_headers), ca_bundle=p.ca_bundle, test_ok=p.last_test_ok,
-        test_ms=p.last_test_ms, test_message=p.last_test_message)
+        test_ms=p.last_test_ms, test_message=p.last_test_message,
+        anthropic_base_url=p.anthropic_base_url, responses_native=bool(p.responses_native))
         for p in providers.list_providers()]
 
 
@@ -176,7 +179,18 @@ class ProvidersModel(QAbstractTableModel):
             return self.proxy_text(row.proxy)
         if column == "network":
             return self.network_text(row)
+        if column == "apis":
+            return self.apis_text(row)
         return ""
+
+    def apis_text(self, row: ProviderRow) -> str:
+        """How Claude Code's and Codex CLI's requests reach this provider, one line."""
+        messages = (self.tr("Anthropic Messages passed through to {url}").format(
+            url=row.anthropic_base_url) if row.anthropic_base_url
+            else self.tr("Anthropic Messages translated to Chat Completions"))
+        responses = (self.tr("Responses passed through") if row.responses_native
+                     else self.tr("Responses translated to Chat Completions"))
+        return f"{messages}; {responses}"
 
     def network_text(self, row: ProviderRow) -> str:
         """Proxy, extra header names (a value may be a credential) and CA bundle, one line."""
