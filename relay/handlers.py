@@ -306,8 +306,8 @@ async def metered(request: web.Request, path: str, validate: Any, *, completion:
             raise errors.forbidden(f"This API key may not use the model `{model}`.",
                                    "model_not_allowed", param="model")
         snap = await state.pool.snapshot()
-        ctx.price = snap.prices.get(model)
         candidates = state.pool.candidates(snap, model)
+        ctx.price = state.pool.price_for(snap, model, candidates)
         if ctx.price is None or not candidates:
             raise errors.model_not_found(model)
         ctx.prompt_estimate = metering.estimate_prompt_tokens(body)
