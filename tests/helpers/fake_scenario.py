@@ -4,6 +4,8 @@ the provider kinds, a test's ``Scenario``, each ``RecordedRequest`` and the ``An
 from __future__ import annotations
 
 import asyncio
+import json
+import uuid
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -83,6 +85,9 @@ class Scenario:
     # these chunks, each sent as one data event, then [DONE], instead of the generated answer
     # (for shapes the generator does not make, e.g. tool-call deltas); the shaping above applies
     stream_chunks: list[dict[str, Any]] | None = None
+    # a tool turn: these calls ({"name": ..., "arguments": {...} or a JSON string}) instead of
+    # content, finish_reason "tool_calls", until a "tool" message follows the last user message
+    tool_calls: list[dict[str, Any]] | None = None
     # large-stream mode: about this many body bytes of content chunks, generated on the fly,
     # written ~64 KiB at a time; pause/break/split/keepalive/crlf do not apply to it
     stream_bytes: int | None = None
@@ -117,3 +122,30 @@ class Answer:
     content: list[str]
     completion_tokens: int
     finish_reason: str
+    # a tool turn's calls: {"id", "name", "arguments" (the JSON text, in streamed pieces)}
+    tool_calls: list[dict[str, Any]] = field(default_factory=list)
+
+
+def tool_turn(sc: Scenario, body: dict[str, Any], reasoning: list[str]) -> Answer | None:
+    """The scripted tool turn, unless a tool result already answers it (a ``tool`` message after
+    the last user message), as a model in an agent loop calls a tool once, then replies."""
+    if sc.tool_calls is None:
+        return None
+    for message in reversed(body.get("messages") or []):
+        role = message.get("role") if isinstance(message, dict) else None
+        if role == "tool":
+            return None
+        if role == "user":
+            break
+    calls = []
+    for call in sc.tool_calls:
+        arguments = call.get("arguments", {})
+        text = arguments if isinstance(arguments, str) else json.dumps(arguments)
+        size = max(1, -(-len(text) // 3))  # streamed in up to three pieces
+        pieces = [text[i:i + size] for i in range(0, len(text), size)] or [""]
+        calls.append({"id": f"call_{uuid.uuid4().hex[:24]}", "name": call["name"],
+                      "arguments": pieces})
+    tokens = sc.completion_tokens
+    if tokens is None:
+        tokens = len(reasoning) + sum(len(c["arguments"]) for c in calls)
+    return Answer(reasoning, [], tokens, "tool_calls", calls)

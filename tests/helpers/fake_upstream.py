@@ -37,6 +37,7 @@ from tests.helpers.fake_scenario import (  # noqa: F401
     Kind,
     RecordedRequest,
     Scenario,
+    tool_turn,
 )
 from tests.helpers.hangups import drop, reset
 from tests.helpers.provider_formats import (
@@ -47,6 +48,7 @@ from tests.helpers.provider_formats import (
     failure_body,
     invalid_request,
     is_tokens,
+    tool_message,
     usage_body,
     vector,
 )
@@ -303,6 +305,8 @@ class FakeUpstream:
         """The answer to send: the scripted one, cut at the request's token limit if honoured."""
         sc = self.scenario
         reasoning, content = self._reasoning(), list(sc.content)
+        if (turn := tool_turn(sc, body, reasoning)) is not None:
+            return turn
         tokens = sc.completion_tokens
         if tokens is None:
             tokens = len(reasoning) + len(content)
@@ -329,6 +333,8 @@ class FakeUpstream:
     def _completion(self, model: str, answer: Answer) -> dict[str, Any]:
         """Non-streamed chat completion, same shape from every provider."""
         message: dict[str, Any] = {"role": "assistant", "content": "".join(answer.content)}
+        if answer.tool_calls:
+            message = tool_message(answer.tool_calls)
         if answer.reasoning:
             message["reasoning_content"] = "".join(answer.reasoning)
         body: dict[str, Any] = {
@@ -404,6 +410,7 @@ class FakeUpstream:
             yield False, b": keep-alive"
         for piece in answer.content:
             yield True, dumps(chunker.content(piece, bool(reasoning)))
+        yield from ((True, dumps(chunk)) for chunk in chunker.tool_calls(answer.tool_calls))
         usage = None if sc.omit_usage else self._usage(answer)
         for chunk in chunker.closing(usage, answer.finish_reason):
             yield True, dumps(chunk)

@@ -71,6 +71,19 @@ class Chunker:
             return self._chunk({"role": "assistant", "content": text})
         return self._chunk({"content": text})
 
+    def tool_calls(self, calls: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """A tool turn's deltas, OpenAI style: each call's id and name with empty arguments,
+        then its arguments in pieces, addressed by the call's index."""
+        chunks = []
+        for index, call in enumerate(calls):
+            head = {"index": index, "id": call["id"], "type": "function",
+                    "function": {"name": call["name"], "arguments": ""}}
+            chunks.append(self._chunk({"tool_calls": [head]}))
+            chunks += [self._chunk({"tool_calls": [{"index": index,
+                                                     "function": {"arguments": piece}}]})
+                       for piece in call["arguments"]]
+        return chunks
+
     def closing(self, usage: dict[str, Any] | None, finish: str = "stop") -> list[dict[str, Any]]:
         """The finish chunk, and where the provider puts it, the usage."""
         if self.kind in ("deepseek", "zhipu"):
@@ -85,6 +98,13 @@ class Chunker:
         if self.include_usage and usage is not None:
             chunks.append({**self.base, "choices": [], "usage": usage})
         return chunks
+
+
+def tool_message(calls: list[dict[str, Any]]) -> dict[str, Any]:
+    """A non-streamed tool turn's assistant message."""
+    return {"role": "assistant", "content": None, "tool_calls": [
+        {"id": c["id"], "type": "function",
+         "function": {"name": c["name"], "arguments": "".join(c["arguments"])}} for c in calls]}
 
 
 # --- provider facts -----------------------------------------------------------------------------
