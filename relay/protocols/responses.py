@@ -112,7 +112,7 @@ def to_chat(body: dict[str, Any]) -> dict[str, Any]:
         else:
             messages.insert(0, {"role": "system", "content": instructions})
     if not messages:
-        raise ProtocolError("Invalid 'input': empty array, expected at least one item.", "input")
+        raise ProtocolError("Invalid 'input': it holds no message to send.", "input")
     chat: dict[str, Any] = {"model": model, "messages": messages}
     tools = chat_tools(body.get("tools"))
     if tools:

@@ -219,7 +219,8 @@ class ResponsesStream:
     def _close_all(self, status: str) -> bytes:
         out = self._close_text(status)
         for call in sorted(self._calls.values(), key=lambda c: (c.index < 0, c.index)):
-            out += self._close_call(call, status)
+            if call.index >= 0 or call.arguments:  # a call with no name nor arguments said nothing
+                out += self._close_call(call, status)
         self._calls = {}
         return out
 

@@ -59,7 +59,8 @@ def test_calls_merge_with_the_assistant_text_before_them_and_take_the_reasoning(
         {"type": "function_call", "call_id": "c2", "name": "g", "arguments": "{\"x\":1}"},
         {"type": "function_call_output", "call_id": "c1", "output": "r1"},
         {"type": "function_call_output", "call_id": "c2", "output": "r2"},
-        {"type": "reasoning", "summary": [], "content": [{"type": "reasoning_text", "text": "raw"}]},
+        {"type": "reasoning", "summary": [],
+         "content": [{"type": "reasoning_text", "text": "raw"}]},
         {"type": "function_call", "call_id": "c3", "name": "f", "arguments": "{}"},
         {"type": "reasoning", "summary": [{"type": "summary_text", "text": "dangling"}]}]}
     messages = to_chat(body)["messages"]
