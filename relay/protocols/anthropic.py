@@ -182,9 +182,10 @@ def from_chat(chat: dict[str, Any], model: str, message_id: str) -> dict[str, An
     reasoning = message.get("reasoning_content") or message.get("reasoning")
     if isinstance(reasoning, str) and reasoning:
         content.append({"type": "thinking", "thinking": reasoning, "signature": ""})
-    text = message.get("content")
-    if isinstance(text, str) and text:
-        content.append({"type": "text", "text": text})
+    for field in ("content", "refusal"):  # OpenAI's refusal text is what the user should read
+        text = message.get(field)
+        if isinstance(text, str) and text:
+            content.append({"type": "text", "text": text})
     calls = message.get("tool_calls")
     for i, call in enumerate(calls if isinstance(calls, list) else []):
         if isinstance(call, dict):

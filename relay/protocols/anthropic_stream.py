@@ -63,9 +63,10 @@ class MessagesStream:
             reasoning = delta.get("reasoning_content") or delta.get("reasoning")
             if isinstance(reasoning, str) and reasoning:
                 out.append(self._text("thinking", reasoning))
-            content = delta.get("content")
-            if isinstance(content, str) and content:
-                out.append(self._text("text", content))
+            for name in ("content", "refusal"):  # a refusal is text the user should read
+                text = delta.get(name)
+                if isinstance(text, str) and text:
+                    out.append(self._text("text", text))
             calls = delta.get("tool_calls")
             for call in calls if isinstance(calls, list) else []:
                 if isinstance(call, dict):

@@ -59,6 +59,7 @@ def contents(chat_messages: list[dict[str, Any]], role: str) -> list[str]:
     return out
 
 
+@settings(deadline=None)
 @given(messages)
 def test_every_text_result_call_and_thought_survives_in_order(turns: list[Any]) -> None:
     chat = to_chat({"model": "m", "max_tokens": 1, "messages": turns})["messages"]
@@ -106,6 +107,7 @@ noise = st.sampled_from([{"choices": []}, {"choices": [], "usage": None}, {},
                          {"choices": [{"index": 0, "delta": {}}], "usage": None}])
 
 
+@settings(deadline=None)
 @given(segments, st.lists(noise, max_size=3), st.data())
 def test_streamed_deltas_reassemble_exactly(parts: list[tuple[str, list[str]]],
                                             noises: list[Any], data: st.DataObject) -> None:
@@ -185,7 +187,7 @@ odd_bodies = st.builds(
     odd_messages, st.booleans())
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(odd_bodies | st.tuples(st.dictionaries(body_keys, json_values), st.booleans()))
 def test_odd_requests_translate_or_are_refused_never_crash(case: tuple[Any, bool]) -> None:
     request, for_count = case
@@ -199,6 +201,7 @@ def test_odd_requests_translate_or_are_refused_never_crash(case: tuple[Any, bool
                                     for m in chat["messages"])
 
 
+@settings(deadline=None)
 @given(json_values, st.lists(json_values, max_size=5))
 def test_odd_completions_and_chunks_never_crash(chat: Any, chunks: list[Any]) -> None:
     message = from_chat(chat if isinstance(chat, dict) else {"choices": [chat]}, "m", "msg")

@@ -81,3 +81,10 @@ def test_missing_or_nonsense_usage_reads_as_none(usage: Any) -> None:
 def test_error_body_has_anthropics_shape() -> None:
     assert error_body("overloaded_error", "busy") == {
         "type": "error", "error": {"type": "overloaded_error", "message": "busy"}}
+
+
+def test_a_refusal_is_text_the_client_reads() -> None:
+    chat = {"choices": [{"finish_reason": "stop", "message": {
+        "content": None, "refusal": "I can't help with that."}}]}
+    assert from_chat(chat, "m", "id")["content"] == [
+        {"type": "text", "text": "I can't help with that."}]

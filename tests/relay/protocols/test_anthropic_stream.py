@@ -139,3 +139,8 @@ def test_reasoning_field_and_interleaving_make_separate_blocks() -> None:
                          delta(reasoning_content="r3", content="t2")])
     kinds = [(b["type"], b.get("text", b.get("thinking"))) for b in assemble(events)]
     assert kinds == [("thinking", "r1"), ("text", "t1"), ("thinking", "r2r3"), ("text", "t2")]
+
+
+def test_refusal_deltas_are_text() -> None:
+    events = run_stream([delta(refusal="No, "), delta(refusal="sorry.")])
+    assert assemble(events) == [{"type": "text", "text": "No, sorry.", "partial_json": ""}]
