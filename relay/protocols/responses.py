@@ -16,7 +16,7 @@ from relay.protocols.responses_tools import (
     call_item,
     chat_tool_choice,
     chat_tools,
-    custom_tool_names,
+    declared_tools,
 )
 
 NO_STORAGE = ("this relay stores no conversation content (its privacy policy forbids it); send "
@@ -242,7 +242,7 @@ def from_chat(chat: dict[str, Any], request: dict[str, Any], response_id: str,
     text = _str(message.get("content")) + _str(message.get("refusal"))
     if text:
         output.append(message_item(item_id("msg", response_id, len(output)), text))
-    custom = custom_tool_names(request)
+    tools = declared_tools(request)
     calls = message.get("tool_calls")
     for call in calls if isinstance(calls, list) else []:
         function = call.get("function") if isinstance(call, dict) else None
@@ -252,9 +252,9 @@ def from_chat(chat: dict[str, Any], request: dict[str, Any], response_id: str,
         name = _str(function.get("name"))
         index = len(output)
         call_id = _str(call.get("id")) or item_id("call", response_id, index)
-        prefix = "ctc" if name in custom else "fc"
+        prefix = "ctc" if name in tools and tools[name].custom else "fc"
         output.append(call_item(item_id(prefix, response_id, index), call_id, name,
-                                _str(function.get("arguments")), name in custom))
+                                _str(function.get("arguments")), tools))
     reason = incomplete_reason(choice.get("finish_reason"))
     return response_object(request, response_id, created_at, model,
                            "incomplete" if reason else "completed", output,

@@ -23,6 +23,7 @@ import json
 from typing import Any
 
 from relay.protocols.common import ProtocolError
+from relay.protocols.responses_tools import chat_name
 
 PART_JOIN = "\n\n"
 TEXT_PARTS = ("input_text", "output_text", "text", "summary_text", "reasoning_text")
@@ -177,12 +178,14 @@ def _item(builder: _Builder, item: Any, at: str) -> None:
             raise ProtocolError(f"Invalid value for '{at}.role': {given!r}.", f"{at}.role")
         builder.message(role, _parts(item.get("content"), f"{at}.content", role))
     elif kind == "function_call":
-        builder.call(_string(item, "call_id", at), _string(item, "name", at),
+        builder.call(_string(item, "call_id", at),
+                     chat_name(_string(item, "name", at), item.get("namespace")),
                      _string(item, "arguments", at))
     elif kind == "custom_tool_call":
         # A custom tool is offered to chat models as a function taking one string `input`.
         arguments = json.dumps({"input": _string(item, "input", at)}, ensure_ascii=False)
-        builder.call(_string(item, "call_id", at), _string(item, "name", at), arguments)
+        builder.call(_string(item, "call_id", at),
+                     chat_name(_string(item, "name", at), item.get("namespace")), arguments)
     elif kind in ("function_call_output", "custom_tool_call_output"):
         builder.output(_string(item, "call_id", at), _tool_output(item, at))
     elif kind == "reasoning":

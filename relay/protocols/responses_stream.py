@@ -20,7 +20,7 @@ from typing import Any
 from app.metering import Usage
 from relay.protocols.responses import incomplete_reason as incomplete_after
 from relay.protocols.responses import item_id, message_item, reasoning_item, response_object
-from relay.protocols.responses_tools import call_item, custom_input, custom_tool_names
+from relay.protocols.responses_tools import call_item, custom_input, declared_tools
 
 
 @dataclass
@@ -62,7 +62,7 @@ class ResponsesStream:
         self._id = response_id
         self._created_at = created_at
         self._model = model
-        self._custom = custom_tool_names(request)
+        self._tools = declared_tools(request)
         self._sequence = 0
         self._started = False
         self._ended = False
@@ -164,10 +164,10 @@ class ResponsesStream:
 
     def _open_call(self, call: _Call) -> bytes:
         call.index = self._announce()
-        call.custom = call.name in self._custom
+        call.custom = call.name in self._tools and self._tools[call.name].custom
         call.id = item_id("ctc" if call.custom else "fc", self._id, call.index)
         call.call_id = call.call_id or item_id("call", self._id, call.index)
-        item = call_item(call.id, call.call_id, call.name, "", call.custom, "in_progress")
+        item = call_item(call.id, call.call_id, call.name, "", self._tools, "in_progress")
         out = self._event("response.output_item.added", output_index=call.index, item=item)
         if call.arguments and not call.custom:  # arguments that came before the name
             out += self._event("response.function_call_arguments.delta", item_id=call.id,
@@ -202,7 +202,7 @@ class ResponsesStream:
     def _close_call(self, call: _Call, status: str) -> bytes:
         out = b"" if call.index >= 0 else self._open_call(call)
         arguments = "".join(call.arguments)
-        item = call_item(call.id, call.call_id, call.name, arguments, call.custom, status)
+        item = call_item(call.id, call.call_id, call.name, arguments, self._tools, status)
         self._output[call.index] = item
         if call.custom:
             given = custom_input(arguments)

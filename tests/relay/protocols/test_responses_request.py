@@ -200,3 +200,18 @@ def test_what_openai_would_refuse_is_refused_naming_the_field(extra: dict[str, A
 def test_a_refused_item_type_is_named_in_the_message() -> None:
     error = refused({"model": "m", "input": [{"type": "web_search_call"}]})
     assert "'web_search_call'" in error.message
+
+
+def test_namespace_tools_flatten_to_qualified_function_names() -> None:
+    tools = [{"type": "namespace", "name": "crm", "description": "CRM tools", "tools": [
+        {"type": "function", "name": "find", "parameters": {"type": "object"}},
+        {"type": "custom", "name": "note"}]}]
+    body = to_chat({"model": "m", "tools": tools,
+                    "tool_choice": {"type": "function", "name": "find", "namespace": "crm"},
+                    "input": [{"role": "user", "content": "q"},
+                              {"type": "function_call", "call_id": "c1", "name": "find",
+                               "namespace": "crm", "arguments": "{}"},
+                              {"type": "function_call_output", "call_id": "c1", "output": "r"}]})
+    assert [t["function"]["name"] for t in body["tools"]] == ["crm__find", "crm__note"]
+    assert body["tool_choice"] == {"type": "function", "function": {"name": "crm__find"}}
+    assert body["messages"][1]["tool_calls"][0]["function"]["name"] == "crm__find"

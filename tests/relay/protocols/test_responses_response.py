@@ -113,3 +113,14 @@ def test_read_usage_reads_a_native_usage_object() -> None:
 ])
 def test_read_usage_refuses_missing_or_nonsense_counts(usage: Any) -> None:
     assert read_usage(usage) is None
+
+
+def test_a_call_to_a_namespaced_tool_goes_back_with_its_namespace() -> None:
+    request = {"tools": [{"type": "namespace", "name": "crm", "description": "", "tools": [
+        {"type": "function", "name": "find"}, {"type": "custom", "name": "note"}]}]}
+    calls = [{"id": "c1", "function": {"name": "crm__find", "arguments": "{}"}},
+             {"id": "c2", "function": {"name": "crm__note", "arguments": "{\"input\":\"x\"}"}}]
+    output = from_chat(answer({"tool_calls": calls}), request, "resp_1", 1, "m")["output"]
+    assert [(o["type"], o["namespace"], o["name"]) for o in output] == [
+        ("function_call", "crm", "find"), ("custom_tool_call", "crm", "note")]
+    assert output[1]["input"] == "x"

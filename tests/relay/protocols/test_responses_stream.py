@@ -165,3 +165,14 @@ def test_odd_chunks_never_crash_and_make_no_items(chunk: Any) -> None:
     assert [e["type"] for e in result] == [
         "response.created", "response.in_progress", "response.completed"]
     assert result[-1]["response"]["output"] == []
+
+
+def test_a_streamed_call_to_a_namespaced_tool_carries_its_namespace() -> None:
+    request = {"tools": [{"type": "namespace", "name": "crm", "description": "", "tools": [
+        {"type": "function", "name": "find"}]}]}
+    chunks = [delta(tool_calls=[{"index": 0, "id": "c1",
+                                 "function": {"name": "crm__find", "arguments": "{}"}}])]
+    result = run(chunks, request=request)
+    added = next(e for e in result if e["type"] == "response.output_item.added")
+    assert (added["item"]["namespace"], added["item"]["name"]) == ("crm", "find")
+    assert result[-1]["response"]["output"][0]["arguments"] == "{}"
