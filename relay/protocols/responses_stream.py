@@ -213,7 +213,7 @@ class ResponsesStream:
                                output_index=call.index, input=given)
         else:
             out += self._event("response.function_call_arguments.done", item_id=call.id,
-                               output_index=call.index, name=call.name, arguments=arguments)
+                               output_index=call.index, arguments=arguments)
         return out + self._event("response.output_item.done", output_index=call.index, item=item)
 
     def _close_all(self, status: str) -> bytes:
