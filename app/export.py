@@ -118,7 +118,7 @@ SECTIONS = (
         ("status", "status"), ("error_code", "error_code"), ("duration_ms", "duration_ms"),
         ("ttfb_ms", "ttfb_ms"), ("client_ip", "client_ip"), ("user_agent", "user_agent"),
         ("estimated", "estimated"), ("overrun", "overrun"),
-        ("failover_count", "failover_count"))),
+        ("failover_count", "failover_count"), ("endpoint", "endpoint"))),
         (RequestLog.created_at, RequestLog.id),
         "your requests that are still retained; prompts and replies are never stored"),
     Section("login_history", AuditEvent, (

@@ -77,6 +77,7 @@ class LogRow(NamedTuple):
     user_agent: str | None
     failover_count: int
     written_off_micros: int  # reported beyond the hold: the operator's loss, not the user's
+    endpoint: str | None  # the API route asked, e.g. "/v1/messages"; None before it was logged
 
 
 _FIELDS = [getattr(RequestLog, name) for name in LogRow._fields]
@@ -160,7 +161,8 @@ def _rows(sc: Scope, *, before_id: int | None, after_id: int | None, limit: int
 
 
 _REPEATED = [LogRow._fields.index(name) for name in
-             ("username", "model", "provider", "client_ip", "upstream_model", "user_agent")]
+             ("username", "model", "provider", "client_ip", "upstream_model", "user_agent",
+              "endpoint")]
 
 
 def _shared(values: tuple[Any, ...]) -> LogRow:

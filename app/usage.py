@@ -181,7 +181,7 @@ def daily_spend(user_id: int, days: int = CHART_DAYS, now: datetime | None = Non
 
 
 CSV_HEADER = ("time", "model", "prompt_tokens", "cached_tokens", "completion_tokens", "cost",
-              "status", "error_code", "duration_ms", "client_ip", "api_key")
+              "status", "error_code", "duration_ms", "client_ip", "api_key", "endpoint")
 
 
 def csv_row(row: RequestLog) -> tuple[Any, ...]:
@@ -192,4 +192,5 @@ def csv_row(row: RequestLog) -> tuple[Any, ...]:
     return (moment.strftime("%Y-%m-%d %H:%M:%S"), csv_text(row.model or ""),
             row.prompt_tokens, row.cached_tokens, row.completion_tokens,
             format_cost(row.cost_micros), row.status, csv_text(row.error_code or ""),
-            row.duration_ms, csv_text(row.client_ip or ""), csv_text(key or ""))
+            row.duration_ms, csv_text(row.client_ip or ""), csv_text(key or ""),
+            csv_text(row.endpoint or ""))

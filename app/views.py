@@ -80,8 +80,9 @@ def recharge(r: RechargeRecord) -> dict[str, Any]:
 
 def request_log(r: RequestLog) -> dict[str, Any]:
     return {"id": r.id, "created_at": iso(r.created_at), "request_id": r.request_id,
-            "username": r.username, "api_key_id": r.api_key_id, "model": r.model,
-            "upstream_model": r.upstream_model, "provider": r.provider, "stream": r.stream,
+            "username": r.username, "api_key_id": r.api_key_id, "endpoint": r.endpoint,
+            "model": r.model, "upstream_model": r.upstream_model, "provider": r.provider,
+            "stream": r.stream,
             "prompt_tokens": r.prompt_tokens, "cached_tokens": r.cached_tokens,
             "completion_tokens": r.completion_tokens, "cost_micros": r.cost_micros,
             "status": r.status, "error_code": r.error_code, "duration_ms": r.duration_ms,

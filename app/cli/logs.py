@@ -8,10 +8,10 @@ from app.cli.output import Output, check_limit
 from app.errors import ValidationError
 
 LOG_COLUMNS = [("id", "ID"), ("created_at", "TIME"), ("username", "USER"), ("model", "MODEL"),
-               ("provider", "PROVIDER"), ("status", "STATUS"), ("prompt_tokens", "PROMPT"),
-               ("cached_tokens", "CACHED"), ("completion_tokens", "COMPL"),
-               ("cost_micros", "COST"), ("duration_ms", "MS"), ("client_ip", "IP"),
-               ("estimated", "EST"), ("written_off_micros", "WRITTEN OFF")]
+               ("endpoint", "ROUTE"), ("provider", "PROVIDER"), ("status", "STATUS"),
+               ("prompt_tokens", "PROMPT"), ("cached_tokens", "CACHED"),
+               ("completion_tokens", "COMPL"), ("cost_micros", "COST"), ("duration_ms", "MS"),
+               ("client_ip", "IP"), ("estimated", "EST"), ("written_off_micros", "WRITTEN OFF")]
 
 
 def parse_date(text: str | None, param: str) -> datetime | None:

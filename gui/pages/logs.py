@@ -37,7 +37,7 @@ COLUMN_SAMPLES = {
     "provider": "deepseek", "status": "502 upstream_unavailable", "prompt": "12,345",
     "cached": "12,345", "completion": "12,345", "cost": "12.345678", "total_ms": "12,345",
     "ttfb_ms": "1,234", "ip": "192.168.100.100", "stream": "✓", "estimated": "✓",
-    "written_off": "12.345678",
+    "written_off": "12.345678", "route": "/v1/chat/completions",
 }
 # Shown on demand (the header's context menu); each row's tooltip holds what they say.
 HIDDEN_AT_FIRST = ("cached", "stream", "estimated", "written_off")

@@ -82,7 +82,7 @@ class LogsModel(QAbstractTableModel):
             ("cost", self.tr("Cost")), ("total_ms", self.tr("Total ms")),
             ("ttfb_ms", self.tr("TTFB ms")), ("ip", self.tr("IP")),
             ("stream", self.tr("Stream")), ("estimated", self.tr("Estimated")),
-            ("written_off", self.tr("Written off")),
+            ("written_off", self.tr("Written off")), ("route", self.tr("Route")),
         ]
         self._keys = [key for key, _ in self.columns]
         self._align = [self._alignment(key) for key in self._keys]
@@ -112,7 +112,11 @@ class LogsModel(QAbstractTableModel):
                     "estimated": self.tr("Token counts were estimated because the upstream did "
                                          "not report usage"),
                     "written_off": self.tr("What the provider reported beyond the request's "
-                                           "hold: your loss, not charged to the user")}.get(key)
+                                           "hold: your loss, not charged to the user"),
+                    "route": self.tr("The API the client called, e.g. /v1/messages (Claude "
+                                     "Code) or /v1/responses (Codex CLI); empty for requests "
+                                     "logged before routes were recorded")
+                    }.get(key)
         return None
 
     def data(self, index: Index, role: int = DISPLAY) -> Any:
@@ -273,7 +277,8 @@ class LogsModel(QAbstractTableModel):
                 f"{row.completion_tokens:,}", format_cost(row.cost_micros),
                 f"{row.duration_ms:,}", "—" if row.ttfb_ms is None else f"{row.ttfb_ms:,}",
                 row.client_ip or "", "✓" if row.stream else "", "✓" if row.estimated else "",
-                format_cost(row.written_off_micros) if row.written_off_micros else "")
+                format_cost(row.written_off_micros) if row.written_off_micros else "",
+                row.endpoint or "")
 
     @staticmethod
     def _alignment(key: str) -> int:
@@ -285,6 +290,8 @@ class LogsModel(QAbstractTableModel):
 
     def _tooltip(self, row: LogRow) -> str:
         lines = [self.tr("Request ID: {id}").format(id=row.request_id)]
+        if row.endpoint:
+            lines.append(self.tr("Route: {route}").format(route=row.endpoint))
         if row.upstream_model and row.upstream_model != row.model:
             lines.append(self.tr("Upstream model: {model}").format(model=row.upstream_model))
         if row.error_code:
