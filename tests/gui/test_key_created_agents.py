@@ -56,7 +56,7 @@ def test_over_https_the_agents_trust_the_certificate_file(tmp_path: Path) -> Non
 
 
 def test_a_picture_of_each_tab(tmp_path: Path) -> None:
-    """Grabs each tab to /tmp for a person to look at; the grab must not be empty."""
+    """Grabs each tab for a person to look at; the grab must not be empty."""
     shown = KeyCreatedDialog("zhang.wei", "desktop", KEY, "https://192.168.1.10:8765/v1",
                              fingerprint="AB:CD:EF", cert_file=tmp_path / "relaydesk-cert.pem",
                              model="deepseek-chat")
@@ -67,5 +67,5 @@ def test_a_picture_of_each_tab(tmp_path: Path) -> None:
         tabs.setCurrentIndex(index)
         picture = shown.grab()
         assert not picture.isNull() and picture.width() > 400
-        assert picture.save(f"/tmp/key_created_{name}.png")
+        assert picture.save(str(tmp_path / f"key_created_{name}.png"))
     shown.close()

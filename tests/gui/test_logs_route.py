@@ -43,4 +43,4 @@ async def test_the_route_column_and_tooltip(page: LogsPage, tmp_path: Path) -> N
     assert "Route" not in model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
     assert "/v1/messages" in model.headerData(column, Qt.Orientation.Horizontal,
                                               Qt.ItemDataRole.ToolTipRole)
-    grab(page, Path("/tmp/logs_route.png"))
+    grab(page, tmp_path / "logs_route.png")  # to look at: the route column
