@@ -20,6 +20,9 @@ from relay.auth import KeyCache
 from relay.backup_job import start_backup_job
 from relay.checkpoint import Checkpointer
 from relay.clientip import CLIENT_IP
+from relay.cluster.redis_link import RedisLink
+from relay.cluster.shared_failures import SharedFailures
+from relay.cluster.shared_limits import SharedRateLimiter
 from relay.dbexec import DatabaseExecutor
 from relay.guard import Guard
 from relay.limits import RateLimiter
@@ -127,6 +130,7 @@ def create_app(options: RelayOptions | None = None, config: Config | None = None
     opts = options or RelayOptions()
     dbx = DatabaseExecutor()
     keys = KeyCache(dbx, ttl=opts.key_ttl)
+    redis = RedisLink(opts.redis_url) if opts.redis_url else None  # issue 19: shared limits
     state = RelayState(options=opts, dbx=dbx, keys=keys, pool=ProviderPool(dbx, ttl=opts.pool_ttl),
                        accountant=Accountant(dbx, lease_seconds=opts.lease_seconds,
                                              flush_interval=opts.flush_interval,
@@ -135,9 +139,12 @@ def create_app(options: RelayOptions | None = None, config: Config | None = None
                                          gather_from=opts.hold_gather_from,
                                          gather_delay=opts.hold_gather_delay),
                        guard=Guard(dbx),
-                       limiter=RateLimiter(dbx),
+                       limiter=SharedRateLimiter(dbx, redis) if redis else RateLimiter(dbx),
+                       redis=redis,
                        settler=Settler(dbx, gather_from=opts.hold_gather_from,
                                        gather_delay=opts.hold_gather_delay))
+    if redis is not None:
+        state.guard.counter = SharedFailures(redis)
     state.reserver.on_orphan = lambda hold: state.accountant.submit(
         Settlement(hold.request_id, hold.user_id, 0, True, None))  # nothing was delivered
     app = web.Application(middlewares=[cors.preflight_middleware, error_middleware,
@@ -203,6 +210,8 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
     state.client = Outbound(connect_timeout=state.options.connect_timeout)
     await state.guard.refresh()
     await state.limiter.refresh()
+    if state.redis is not None:
+        await state.redis.check()  # unreachable now: logged, and limits start per instance
     if state.options.quick_writes:
         state.reserver.quick = state.accountant.quick = state.settler.quick = (
             QuickWriter.for_bound_database())
@@ -225,5 +234,7 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
         state.keys.close()
         state.guard.close()
         state.limiter.close()
+        if state.redis is not None:
+            await state.redis.close()
         state.pool.close()
         state.dbx.shutdown()

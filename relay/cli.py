@@ -3,6 +3,7 @@
 import argparse
 import asyncio
 import logging
+import os
 import sys
 
 from app import settings, tls
@@ -39,6 +40,8 @@ def serve(args: argparse.Namespace, out: Output) -> int:
     else:
         cert_file, key_file = settings.get("tls_cert_file"), settings.get("tls_key_file")
     options = RelayOptions.from_settings(settings.all_settings())
+    # Like DATABASE_URL, from the environment: every instance of a deployment names one Redis.
+    options.redis_url = os.environ.get("REDIS_URL") or None
     if args.control:
         return _serve_controlled(args, host, port, mode, cert_file, key_file, options)
     plan = tls.resolve(args.config, host, mode, cert_file, key_file)

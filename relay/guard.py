@@ -2,7 +2,8 @@
 addresses that keep sending invalid keys or failing admin authentication.
 
 Everything a request checks is in memory, so the guard costs the hot path a dict lookup.
-Failures are counted per address in this process; crossing ``ban_threshold`` within
+Failures are counted per address in this process (across instances, through Redis, when a
+``counter`` is set: relay/cluster/shared_failures.py); crossing ``ban_threshold`` within
 ``ban_window_seconds`` writes a ban through :mod:`app.bans` (so the GUI, the CLI and other relay
 processes see it). The policy and the ban list are reloaded in the background every ``ttl``
 seconds, and before the next decision after an in-process change (settings, a ban, an unban).
@@ -18,7 +19,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from app import bans, clock, events, netpolicy, settings
 from relay.dbexec import DatabaseExecutor
@@ -27,6 +28,15 @@ log = logging.getLogger(__name__)
 
 MEMO_ENTRIES = 4096
 MEMO_HEADER_CHARS = 256
+
+
+class FailureCounter(Protocol):
+    """Failures counted outside this process (relay/cluster/shared_failures.py, Redis)."""
+
+    async def add(self, subject: str, window: float, threshold: int) -> int | None:
+        """This failure counted: the subject's failures in the window (reset once it reaches
+        ``threshold``), or ``None`` when it cannot count now (the guard counts locally)."""
+        ...
 
 
 class Guard:
@@ -40,6 +50,7 @@ class Guard:
         self.window = 300.0
         self._bans: dict[str, float] = {}  # address -> monotonic end of its ban
         self._failures: dict[str, deque[float]] = {}
+        self.counter: FailureCounter | None = None  # set: failures add up across instances
         self._loaded_at = float("-inf")
         self._dirty = True
         self._memo: dict[tuple[str | None, str | None], tuple[str | None, bool]] = {}
@@ -144,15 +155,11 @@ class Guard:
         if subject is None:
             return False
         now = self._now()
-        seen = self._failures.setdefault(subject, deque())
-        seen.append(now)
-        while seen and seen[0] <= now - self.window:
-            seen.popleft()
-        if len(self._failures) > 100_000:  # bounded: a spoofing flood cannot grow memory
-            self._failures = {subject: seen}
-        if len(seen) < self.threshold:
+        shared = (None if self.counter is None
+                  else await self.counter.add(subject, self.window, self.threshold))
+        count = self._count_here(subject, now) if shared is None else shared
+        if count < self.threshold:
             return False
-        count = len(seen)
         self._failures.pop(subject, None)
         try:
             row = await self._dbx.run(bans.ban, subject, reason=reason, failures=count)
@@ -162,6 +169,16 @@ class Guard:
         self._bans[subject] = now + (row.until - clock.now()).total_seconds()
         log.warning("banned %s after %d failed authentications (%s)", subject, count, reason)
         return True
+
+    def _count_here(self, subject: str, now: float) -> int:
+        """This failure counted in this process: the subject's failures in the window."""
+        seen = self._failures.setdefault(subject, deque())
+        seen.append(now)
+        while seen and seen[0] <= now - self.window:
+            seen.popleft()
+        if len(self._failures) > 100_000:  # bounded: a spoofing flood cannot grow memory
+            self._failures = {subject: seen}
+        return len(seen)
 
 
 def _is_self(ip: str) -> bool:

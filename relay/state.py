@@ -7,6 +7,8 @@ from aiohttp import web
 
 from relay.accounting import Accountant
 from relay.auth import KeyCache
+from relay.cluster.redis_link import RedisLink
+from relay.cluster.shared_limits import SharedRateLimiter
 from relay.dbexec import DatabaseExecutor
 from relay.guard import Guard
 from relay.limits import RateLimiter
@@ -43,6 +45,7 @@ class RelayOptions:
     body_timeout: float = 30.0  # a request's whole body, from when its handler reads it
     max_connections_per_ip: int = 256  # 0: no limit
     stream_write_timeout: float = 30.0  # one write to a stream client blocked this long: drop
+    redis_url: str | None = None  # REDIS_URL: per-key limits and bans shared across instances
 
     @classmethod
     def from_settings(cls, values: dict[str, Any]) -> "RelayOptions":
@@ -66,9 +69,10 @@ class RelayState:
     accountant: Accountant
     reserver: Reserver
     guard: Guard
-    limiter: RateLimiter
+    limiter: RateLimiter | SharedRateLimiter
     settler: Settler
     client: Outbound | None = None
+    redis: RedisLink | None = None  # with REDIS_URL; its health for /healthz
     default_max_tokens: int = 4096
     requests_served: int = field(default=0)
     in_flight: int = field(default=0)
