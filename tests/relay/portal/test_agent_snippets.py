@@ -33,6 +33,11 @@ def snippet(page: str, element_id: str) -> str:
     return html.unescape(found.group(1))
 
 
+def ran_anything(folder: Path) -> list[Path]:
+    """The files a command hidden in a model name would have made."""
+    return list(folder.glob("pwned*"))
+
+
 async def test_a_new_key_s_agent_settings_reach_this_relay_with_its_model(
         portal: Portal, browser: Browser, served: None, tmp_path: Path) -> None:
     make_user("ann")
@@ -113,3 +118,21 @@ async def test_under_https_the_agents_trust_the_relay_s_certificate(
     assert f"export SSL_CERT_FILE={placeholder}" in codex
     assert "check that its fingerprint matches the one above" in page
     assert placeholder in page.split("check that its fingerprint")[1][:200]
+
+
+async def test_a_hostile_model_name_stays_one_value_in_both_agents(
+        portal: Portal, browser: Browser, tmp_path: Path) -> None:
+    """A priced model name with quotes and commands in it reaches Claude Code and the Codex
+    config as itself, through the page's HTML, and runs nothing."""
+    hostile = "m1'\";touch${IFS}pwned;'$(touch${IFS}pwned2)`id`\\"
+    providers.add_provider("up-1", "openai", models=[hostile], base_url="http://127.0.0.1:9")
+    pricing.set_price(hostile, *PRICE)
+    make_user("ann")
+    await browser.sign_in("ann")
+    status, page = await create(browser, name="agents")
+    assert status == 200
+    claude = run_pasted(tmp_path, snippet(page, "snippet-claude-code"), "claude",
+                        ("ANTHROPIC_MODEL",))
+    assert claude == {"ANTHROPIC_MODEL": hostile}
+    assert tomllib.loads(snippet(page, "snippet-codex-config"))["model"] == hostile
+    assert not ran_anything(tmp_path)
