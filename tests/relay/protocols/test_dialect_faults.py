@@ -1,0 +1,167 @@
+"""What the chat route guarantees, on /v1/messages and /v1/responses under faults: failover
+before the first byte (native and translated providers mixed), a hang-up mid-stream still billed
+and logged 499, and a provider reporting more than the hold pays for billed no more than it."""
+
+import asyncio
+from typing import Any
+
+import aiohttp
+import pytest
+
+from app.models import LedgerEntry
+from tests.relay.conftest import relay_options
+from tests.relay.protocols.conftest import MODEL, Rig, price, until
+
+HI = [{"role": "user", "content": "hi"}]
+MESSAGES_BODY = {"model": MODEL, "max_tokens": 100, "messages": HI}
+VERSION = {"anthropic-version": "2023-06-01"}
+
+
+async def create_message(r: Rig, stream: bool) -> Any:
+    async with r.anthropic() as client:
+        if not stream:
+            return await client.messages.create(**MESSAGES_BODY)
+        async with client.messages.stream(**MESSAGES_BODY) as events:
+            return await events.get_final_message()
+
+
+# ---- failover before the first byte ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("stream", [False, True])
+@pytest.mark.parametrize("failure", ["api_error", "auth", "overloaded"])
+async def test_native_provider_fails_and_the_chat_one_answers_translated(
+        rig, stream: bool, failure: str) -> None:
+    r = await rig(native=True)  # the native provider comes first
+    r.chat.scenario.reasoning = []
+    r.native.scenario.fail_with = failure
+    message = await create_message(r, stream)
+    assert message.content[-1].text == "Hello there!"
+    assert len(r.native.requests) == 1 and len(r.chat.requests) == 1
+    row = await r.last_log()
+    assert (row.provider, row.failover_count, row.status) == ("chat-1", 1, 200)
+    assert row.cost_micros == price(12, 0, 3)
+    r.h.assert_ledger_consistent()
+
+
+@pytest.mark.parametrize("stream", [False, True])
+@pytest.mark.parametrize("failure", ["server_error", "auth", "connection_reset"])
+async def test_chat_provider_fails_and_the_native_one_answers(rig, stream: bool,
+                                                              failure: str) -> None:
+    r = await rig(native=True, order=("chat", "native"))
+    r.chat.scenario.fail_with = failure
+    message = await create_message(r, stream)
+    assert message.content[0].text == "Hello there!"
+    assert len(r.chat.requests) == 1 and len(r.native.requests) == 1
+    assert r.native.last_request.json["max_tokens"] == 100  # the client's body, untranslated
+    row = await r.last_log()
+    assert (row.provider, row.failover_count, row.status) == ("native-1", 1, 200)
+    assert row.cost_micros == price(21, 0, 3)
+
+
+@pytest.mark.parametrize("stream", [False, True])
+async def test_responses_native_provider_fails_and_the_chat_one_answers(rig,
+                                                                        stream: bool) -> None:
+    r = await rig(responses=True)
+    r.chat.scenario.reasoning = []
+    r.responses.scenario.fail_with = "server_error"
+    async with r.openai() as client:
+        if stream:
+            async with client.responses.stream(model=MODEL, input="hi") as events:
+                response = await events.get_final_response()
+        else:
+            response = await client.responses.create(model=MODEL, input="hi")
+    assert response.output_text == "Hello there!"
+    assert len(r.responses.requests) == 1 and len(r.chat.requests) == 1
+    row = await r.last_log()
+    assert (row.endpoint, row.provider, row.failover_count) == ("/v1/responses", "chat-1", 1)
+
+
+async def test_every_provider_down_is_529_overloaded_for_anthropic_clients(rig) -> None:
+    r = await rig(native=True)
+    r.native.scenario.fail_with = "api_error"
+    r.chat.scenario.fail_with = "server_error"
+    async with aiohttp.ClientSession() as session:
+        async with session.post(f"{r.h.base_url}/messages", json=MESSAGES_BODY,
+                                headers=r.headers(**VERSION)) as resp:
+            body = await resp.json()
+            assert resp.status == 529
+    assert body["type"] == "error" and body["error"]["type"] == "overloaded_error"
+    row = await r.last_log()
+    assert (row.status, row.cost_micros) == (503, 0)
+    assert r.h.balance() == 10_000_000
+
+
+# ---- a client hang-up mid-stream --------------------------------------------------------------
+
+
+async def hang_up_after_first_bytes(r: Rig, path: str, body: dict[str, Any]) -> None:
+    async with aiohttp.ClientSession() as session:
+        resp = await session.post(f"{r.h.base_url}{path}", json=body,
+                                  headers=r.headers(**VERSION))
+        assert resp.status == 200
+        await asyncio.wait_for(resp.content.readany(), timeout=10)
+        resp.close()  # the user pressed Esc in the coding agent
+    # The relay's side of the connection is gone before the provider says more: whatever it
+    # writes next finds the client gone (no race between the hang-up and the provider).
+    streams = r.h.server.state.streams
+    await until(lambda: bool(streams) and all(s.request.transport is None for s in streams))
+
+
+async def test_hang_up_with_the_provider_stalled_is_billed_from_the_estimate(rig) -> None:
+    r = await rig(responses=True, options=relay_options(disconnect_grace=0.3))
+    r.responses.pause_before = {5: asyncio.Event()}  # never set: the provider stalls
+    before = r.h.balance()
+    await hang_up_after_first_bytes(r, "/responses",
+                                    {"model": MODEL, "input": "hi", "stream": True,
+                                     "max_output_tokens": 100})
+    row = await r.last_log()
+    assert (row.endpoint, row.status, row.estimated) == ("/v1/responses", 499, True)
+    assert row.completion_tokens >= 1 and row.cost_micros > 0  # "Hello" was delivered
+    assert r.h.balance() == before - row.cost_micros
+    r.h.assert_ledger_consistent()
+
+
+# ---- a provider over-reporting past the hold --------------------------------------------------
+
+
+def held() -> int:
+    (hold,) = LedgerEntry.select().where(LedgerEntry.kind == "hold")
+    return -hold.amount_micros
+
+
+@pytest.mark.parametrize("stream", [False, True])
+async def test_native_over_report_is_billed_at_most_the_hold(rig, stream: bool) -> None:
+    r = await rig(native=True, balance="0.01")
+    r.native.scenario.output_tokens = 500_000  # far past max_tokens 5
+    r.native.scenario.strict = False
+    async with aiohttp.ClientSession() as session:
+        async with session.post(f"{r.h.base_url}/messages", headers=r.headers(**VERSION),
+                                json=dict(MESSAGES_BODY, max_tokens=5, stream=stream)) as resp:
+            assert resp.status == 200
+            await resp.read()
+    row = await r.last_log()
+    hold = held()
+    assert row.cost_micros == hold and row.overrun
+    assert row.written_off_micros == price(21, 0, 500_000) - hold
+    assert r.h.balance() == 10_000 - hold >= 0
+    r.h.assert_ledger_consistent()
+
+
+@pytest.mark.parametrize("stream", [False, True])
+async def test_translated_over_report_is_billed_at_most_the_hold(rig, stream: bool) -> None:
+    r = await rig(balance="0.01")
+    r.chat.scenario.usage_override = {"prompt_tokens": 10, "completion_tokens": 90_000,
+                                      "total_tokens": 90_010}
+    async with r.openai() as client:
+        if stream:
+            async with client.responses.stream(model=MODEL, input="hi",
+                                               max_output_tokens=5) as events:
+                await events.get_final_response()
+        else:
+            await client.responses.create(model=MODEL, input="hi", max_output_tokens=5)
+    row = await r.last_log()
+    hold = held()
+    assert row.cost_micros == hold and row.overrun
+    assert r.h.balance() == 10_000 - hold >= 0
+    r.h.assert_ledger_consistent()
