@@ -6,9 +6,13 @@ import asyncio
 from typing import Any
 
 import aiohttp
+import openai
 import pytest
 
+from app import metering
 from app.models import LedgerEntry
+from relay.protocols import anthropic as anthropic_translation
+from relay.protocols import responses as responses_translation
 from tests.relay.conftest import relay_options
 from tests.relay.protocols.conftest import MODEL, Rig, price, until
 
@@ -164,4 +168,62 @@ async def test_translated_over_report_is_billed_at_most_the_hold(rig, stream: bo
     hold = held()
     assert row.cost_micros == hold and row.overrun
     assert r.h.balance() == 10_000 - hold >= 0
+    r.h.assert_ledger_consistent()
+
+
+# ---- a poor user: the hold is an upper bound --------------------------------------------------
+
+
+def affording(body: dict[str, Any], translate: Any, tokens: int) -> str:
+    """A balance that pays for the prompt's bound and ``tokens`` completion tokens, not one
+    more (MODEL: 2 micro-units per prompt token, 8 per completion token)."""
+    bound = metering.prompt_upper_bound(translate(body))
+    return f"{(bound * 2 + tokens * 8 + 7) / 1_000_000:.6f}"
+
+
+@pytest.mark.parametrize("native", [False, True])
+async def test_poor_user_gets_a_lowered_max_tokens_on_messages(rig, native: bool) -> None:
+    body = dict(MESSAGES_BODY, max_tokens=1000)
+    r = await rig(native=native, balance=affording(body, anthropic_translation.to_chat, 2))
+    r.chat.scenario.reasoning, r.chat.scenario.prompt_tokens = [], 5
+    if native:
+        r.native.scenario.input_tokens = 5
+    async with r.anthropic() as client:
+        raw = await client.messages.with_raw_response.create(**body)
+    message = await raw.parse()
+    assert raw.headers["X-RelayDesk-Max-Tokens"] == "2"
+    assert message.stop_reason == "max_tokens"
+    assert message.content[-1].text == "Hello there"  # two of the three pieces
+    provider = r.native if native else r.chat
+    assert provider.last_request.json["max_tokens"] == 2
+    row = await r.last_log()
+    assert row.cost_micros == price(5, 0, 2) <= held()
+    assert r.h.balance() >= 0
+    r.h.assert_ledger_consistent()
+
+
+# OpenAI's Responses API refuses a max_output_tokens under 16: the native case affords 20.
+@pytest.mark.parametrize(("native", "tokens"), [(False, 2), (True, 20)])
+async def test_poor_user_gets_a_lowered_max_output_tokens_on_responses(
+        rig, native: bool, tokens: int) -> None:
+    body = {"model": MODEL, "input": "hi", "max_output_tokens": 1000}
+    r = await rig(responses=native,
+                  balance=affording(body, responses_translation.to_chat, tokens))
+    r.chat.scenario.reasoning, r.chat.scenario.prompt_tokens = [], 5
+    r.chat.scenario.content = ["x"] * 30
+    if native:
+        r.responses.scenario.input_tokens, r.responses.scenario.output_tokens = 5, tokens
+    async with r.openai() as client:
+        raw = await client.responses.with_raw_response.create(**body)
+    response = raw.parse()
+    assert raw.headers["X-RelayDesk-Max-Tokens"] == str(tokens)
+    provider = r.responses if native else r.chat
+    limit = "max_output_tokens" if native else "max_tokens"
+    assert provider.last_request.json[limit] == tokens
+    if not native:  # the relay's own translation says why the answer stopped
+        assert response.status == "incomplete"
+        assert response.incomplete_details.reason == "max_output_tokens"
+    row = await r.last_log()
+    assert row.cost_micros == price(5, 0, tokens) <= held()
+    assert r.h.balance() >= 0
     r.h.assert_ledger_consistent()
