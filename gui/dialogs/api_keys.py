@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import accounts, apikeys, clock, pricing
+from app import accounts, apikeys, catalog, clock, pricing
 from app.errors import ServiceError
 from app.models import ApiKey
 from gui.asyncdialog import ask, confirm_destructive
@@ -436,10 +436,14 @@ class ApiKeysDialog(QDialog):
         form.created = None
         await self.refresh()
         urls = self.backend.relay_urls()
+        # The agents' settings name a model: one the key may use, else one the user may.
+        models = key.allowed_models or await self.backend.call(
+            catalog.model_names, (await self.backend.call(accounts.get_user, self.username)).id)
         shown = KeyCreatedDialog(self.username, key.name, plaintext,
                                  urls[0] if urls else None, parent=self,
                                  fingerprint=self.backend.tls_fingerprint,
-                                 cert_file=self.backend.tls_cert_file)
+                                 cert_file=self.backend.tls_cert_file,
+                                 model=models[0] if models else None)
         self.last_dialog = shown
         await ask(shown)
         shown.deleteLater()

@@ -10,7 +10,7 @@ from PySide6.QtCore import QDate, QItemSelectionModel
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMessageBox
 
-from app import accounts, apikeys, clock, pricing
+from app import accounts, apikeys, clock, pricing, providers
 from app.models import AuditEvent
 from gui.dialogs.api_keys import ApiKeysDialog, KeyFormDialog
 from gui.dialogs.key_created import KeyCreatedDialog
@@ -292,4 +292,23 @@ async def test_rate_limits_are_stored_and_empty_means_default(backend) -> None:
     await dialog.idle()
     assert dialog.model.index(0, 6).data() == "default"
     assert apikeys.list_keys("zhang.wei")[0].tpm_limit is None
+    dialog.close()
+
+
+async def test_a_key_for_any_model_names_one_the_user_may_call_for_the_agents(
+        backend, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    setup_user_and_prices()
+    providers.add_provider("ds", "deepseek", models=["deepseek-chat"],
+                           base_url="http://127.0.0.1:9/v1")
+    monkeypatch.setattr(backend, "relay_urls", lambda: ["http://192.168.1.10:8765/v1"])
+    dialog = await keys_dialog(backend)
+    dialog.create_button.click()
+    form = await opened(dialog, KeyFormDialog)
+    await form.tasks.idle()
+    form.name.setText("agents")
+    form.ok_button().click()
+    shown = await opened(dialog, KeyCreatedDialog)
+    assert shown.snippets is not None
+    assert "ANTHROPIC_MODEL=deepseek-chat" in shown.snippets.claude_code.text_box.toPlainText()
+    shown.done_button.click()
     dialog.close()
