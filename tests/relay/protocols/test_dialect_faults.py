@@ -6,7 +6,6 @@ import asyncio
 from typing import Any
 
 import aiohttp
-import openai
 import pytest
 
 from app import metering
