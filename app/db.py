@@ -116,6 +116,9 @@ def open_database(config: Config) -> Database:
                                   "SQLite file in the data folder)", param="DATABASE_URL")
         db = connect_url(url)
     database.initialize(db)
+    from app import changefeed  # imports this module
+
+    changefeed.install(db)  # PostgreSQL: emits reach the other processes; SQLite: removed
     try:
         db.connect(reuse_if_open=True)
     except Exception as exc:

@@ -20,6 +20,7 @@ from relay.auth import KeyCache
 from relay.backup_job import start_backup_job
 from relay.checkpoint import Checkpointer
 from relay.clientip import CLIENT_IP
+from relay.cluster import change_listener
 from relay.cluster.redis_link import RedisLink
 from relay.cluster.shared_failures import SharedFailures
 from relay.cluster.shared_limits import SharedRateLimiter
@@ -219,9 +220,11 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
     retention = jobs.start_retention(state.dbx)
     checkpointer = Checkpointer()
     checkpointer.start()
+    feed = change_listener.start_feed()  # PostgreSQL: others' changes within 1 s
     try:
         yield
     finally:
+        await change_listener.stop_feed(feed)
         await jobs.stop(retention)
         await checkpointer.stop()
         await _handlers_finished(state)
