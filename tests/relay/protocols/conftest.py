@@ -97,7 +97,10 @@ class Pausing:
                          events: list[tuple[str, dict[str, Any]]],
                          break_after: int | None = None) -> web.StreamResponse:
         if not self.pause_before:
-            return await super().answer_sse(request, rec, events, break_after)  # type: ignore[misc]
+            parent: Any = super()  # the fake this is mixed into
+            result: web.StreamResponse = await parent.answer_sse(request, rec, events,
+                                                                 break_after)
+            return result
         resp = web.StreamResponse(status=200, headers=SSE_HEADERS)
         rec.status = 200
         await resp.prepare(request)
@@ -184,7 +187,7 @@ RigFactory = Callable[..., Any]
 
 
 @pytest.fixture
-async def rig(make_relay, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[RigFactory]:
+async def rig(make_relay: Any, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[RigFactory]:
     """Factory: ``await rig(chat=True, native=False, responses=False, balance="10", ...)``.
 
     Providers, highest priority first: ``order`` names them ("chat", "native", "responses");
@@ -205,9 +208,10 @@ async def rig(make_relay, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[RigF
         mapping = {MODEL: upstream_model} if upstream_model else None
         priority = {name: 100 - 10 * i for i, name in enumerate(order)}
         if chat:
-            result.chat = await ScriptedChat(kind=chat_kind).start()
-            started.append(result.chat)
-            _register("chat-1", chat_kind, result.chat.base_url, result.chat.api_key,
+            result.chat = chat_up = ScriptedChat(kind=chat_kind)
+            await chat_up.start()
+            started.append(chat_up)
+            _register("chat-1", chat_kind, chat_up.base_url, chat_up.api_key,
                       monkeypatch, priority=priority["chat"], anthropic_base_url="",
                       responses_native=False, model_map=mapping)
         if native:
