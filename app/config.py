@@ -1,14 +1,17 @@
 """Where RelayDesk keeps its data, resolved once at start-up.
 
 Order: an explicit ``--data-dir``, else ``RELAYDESK_HOME``, else the platform's user data folder.
-The database is the SQLite file in that folder unless ``DATABASE_URL`` names a PostgreSQL server.
+The database: ``DATABASE_URL`` when set, else the PostgreSQL deployment chosen in the desktop app
+(``deployment.json`` in that folder, app/deployment.py), else the SQLite file in that folder.
 """
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import platformdirs
+
+from app import deployment
 
 APP_NAME = "RelayDesk"
 SQLITE_FILENAME = "relaydesk.sqlite3"
@@ -21,10 +24,13 @@ class Config:
     Attributes:
         data_dir: folder for the SQLite file, backups, logs and certificates.
         database_url: a PostgreSQL URL, or ``None`` for the SQLite file in ``data_dir``.
+        managed: the desktop app was told to manage a deployment (deployment.json): its relays
+            run elsewhere, so it starts none. ``DATABASE_URL``, when set, still names the database.
     """
 
     data_dir: Path
-    database_url: str | None
+    database_url: str | None = field(repr=False)  # it may hold a password
+    managed: bool = False
 
     @property
     def sqlite_path(self) -> Path:
@@ -51,5 +57,6 @@ def resolve(data_dir: str | os.PathLike[str] | None = None,
         folder.chmod(0o700)  # balances and logs are personal data: owner-only
     except OSError:
         pass
-    url = env.get("DATABASE_URL") or None
-    return Config(data_dir=folder, database_url=url)
+    choice = deployment.load(folder)
+    url = env.get("DATABASE_URL") or deployment.url(choice)
+    return Config(data_dir=folder, database_url=url, managed=choice.managed)

@@ -89,6 +89,57 @@ TEMPLATES = (
         "ServiceError",
         "DATABASE_URL must be a postgresql:// URL (or unset for the SQLite file in the data "
         "folder)"),
+    # app/deployment.py (the desktop app's choice of a PostgreSQL deployment)
+    QT_TRANSLATE_NOOP("ServiceError", "Host: enter the PostgreSQL server's name or address"),
+    QT_TRANSLATE_NOOP("ServiceError", "Host: {host!r} is not a host name or IP address"),
+    QT_TRANSLATE_NOOP("ServiceError", "Port must be a number from 1 to 65535"),
+    QT_TRANSLATE_NOOP("ServiceError", "Database: {name!r} is not a valid database name (letters, "
+                      "digits, '_', '-', '.' and '$', at most 63 characters)"),
+    QT_TRANSLATE_NOOP("ServiceError", "User: {name!r} is not a valid user name (letters, digits, "
+                      "'_', '-', '.', '@' and '$', at most 63 characters)"),
+    QT_TRANSLATE_NOOP("ServiceError", "SSL mode must be one of {modes}"),
+    QT_TRANSLATE_NOOP("ServiceError",
+                      "the password cannot be passed to PostgreSQL in a connection URL; choose "
+                      "another password"),
+    QT_TRANSLATE_NOOP("ServiceError",
+                      "{path} is not a valid deployment choice ({reason}); choose again in "
+                      "Settings or delete the file"),
+    QT_TRANSLATE_NOOP(
+        "ServiceError",
+        "no usable OS keyring was found for the database password, and RelayDesk never stores "
+        "secrets in plain text. Unlock or install a keyring (GNOME Keyring, KWallet, macOS "
+        "Keychain, Windows Credential Manager), or start RelayDesk with DATABASE_URL set "
+        "instead"),
+    QT_TRANSLATE_NOOP("ServiceError",
+                      "the OS keyring refused to store the database password; unlock it, or "
+                      "start RelayDesk with DATABASE_URL set instead"),
+    QT_TRANSLATE_NOOP("ServiceError",
+                      "the database {database!r} holds other tables but no RelayDesk data; "
+                      "choose an empty database or one of RelayDesk's"),
+    QT_TRANSLATE_NOOP("ServiceError", "PostgreSQL refused to read the database {database!r}: "
+                      "{reason}"),
+    QT_TRANSLATE_NOOP("ServiceError",
+                      "the database {database!r} was made by a newer RelayDesk (schema version "
+                      "{found}; this app knows up to {latest}); update this app first"),
+    QT_TRANSLATE_NOOP("ServiceError", "PostgreSQL refused the password for the user {user!r}"),
+    QT_TRANSLATE_NOOP("ServiceError",
+                      "PostgreSQL asks for a password for the user {user!r}, and none was given "
+                      "or stored in the keyring"),
+    QT_TRANSLATE_NOOP("ServiceError",
+                      "PostgreSQL does not let the user {user!r} connect from this computer (no "
+                      "pg_hba.conf entry allows it)"),
+    QT_TRANSLATE_NOOP("ServiceError", "PostgreSQL has no user {user!r}"),
+    QT_TRANSLATE_NOOP("ServiceError", "the database {database!r} does not exist on {host}"),
+    QT_TRANSLATE_NOOP("ServiceError",
+                      "the server does not offer SSL, but the SSL mode {sslmode} requires it"),
+    QT_TRANSLATE_NOOP("ServiceError", "the server name {host!r} was not found"),
+    QT_TRANSLATE_NOOP("ServiceError",
+                      "could not reach PostgreSQL at {host}:{port}: the connection was refused "
+                      "(is the server running and listening there?)"),
+    QT_TRANSLATE_NOOP("ServiceError",
+                      "could not reach PostgreSQL at {host}:{port}: no answer within {seconds} "
+                      "seconds"),
+    QT_TRANSLATE_NOOP("ServiceError", "could not connect to PostgreSQL at {host}:{port}: {reason}"),
     # app/export.py
     QT_TRANSLATE_NOOP("ServiceError", "the format must be one of {formats}"),
     QT_TRANSLATE_NOOP("ServiceError", "{path} is a folder; give a file name"),
