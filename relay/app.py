@@ -20,7 +20,7 @@ from relay.auth import KeyCache
 from relay.backup_job import start_backup_job
 from relay.checkpoint import Checkpointer
 from relay.clientip import CLIENT_IP
-from relay.cluster import change_listener
+from relay.cluster import change_listener, singleton
 from relay.cluster.redis_link import RedisLink
 from relay.cluster.shared_failures import SharedFailures
 from relay.cluster.shared_limits import SharedRateLimiter
@@ -152,6 +152,7 @@ def create_app(options: RelayOptions | None = None, config: Config | None = None
                                        guard_middleware],
                           client_max_size=opts.max_body_bytes)
     app[STATE] = state
+    singleton.install(app)  # which run-once jobs this relay holds (issue 19)
     if config is not None:
         start_backup_job(app, config)
     app.on_response_prepare.append(add_request_id)
@@ -217,7 +218,7 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
         state.reserver.quick = state.accountant.quick = state.settler.quick = (
             QuickWriter.for_bound_database())
     state.accountant.start()
-    retention = jobs.start_retention(state.dbx)
+    retention = jobs.start_retention_once(app)  # on one relay per PostgreSQL database
     checkpointer = Checkpointer()
     checkpointer.start()
     feed = change_listener.start_feed()  # PostgreSQL: others' changes within 1 s
@@ -225,7 +226,7 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
         yield
     finally:
         await change_listener.stop_feed(feed)
-        await jobs.stop(retention)
+        await retention.stop()
         await checkpointer.stop()
         await _handlers_finished(state)
         await state.accountant.close()

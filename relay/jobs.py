@@ -4,8 +4,8 @@ The relay app is what both `relaydesk serve` and the desktop window run, so the 
 and is started by the app's lifecycle. A purge runs batch by batch, each batch its own executor
 call (one short transaction), and yields to the loop between batches: requests keep flowing, and
 on SQLite (one database thread) queued relay work runs between our batches. With several relays
-on one PostgreSQL database, the run's advisory lock (see :mod:`app.retention`) lets one purge
-and the others skip that day's run.
+on one PostgreSQL database the loop runs on one of them (relay/cluster/singleton.py), and the
+run's advisory lock (see :mod:`app.retention`) still keeps the GUI or CLI from purging at once.
 """
 
 import asyncio
@@ -15,10 +15,14 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
+from aiohttp import web
+
 from app import clock as app_clock
 from app import retention
 from app.retention import PurgeResult, PurgeRun
+from relay.cluster import singleton
 from relay.dbexec import DatabaseExecutor
+from relay.state import STATE
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +112,13 @@ async def retention_loop(dbx: DatabaseExecutor, interval_s: float = DAY,
 
 def start_retention(dbx: DatabaseExecutor, **kwargs: Any) -> "asyncio.Task[None]":
     return asyncio.create_task(retention_loop(dbx, **kwargs), name="relaydesk-retention")
+
+
+def start_retention_once(app: web.Application) -> singleton.SingletonJob:
+    """The relay's retention loop, run while this relay holds the "retention" job."""
+    dbx = app[STATE].dbx
+    return singleton.start(app, "retention", lambda: retention_loop(dbx),
+                           task_name="relaydesk-retention")
 
 
 async def stop(task: "asyncio.Task[Any]") -> None:

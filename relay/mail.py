@@ -13,7 +13,6 @@ relay's database executor, stopped before it).
 """
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from dataclasses import dataclass, field
 from aiohttp import web
 
 from app import clock, mailer, mailqueue
+from relay.cluster import singleton
 from relay.dbexec import DatabaseExecutor
 from relay.state import STATE
 
@@ -101,13 +101,14 @@ async def mail_loop(dbx: DatabaseExecutor, interval_s: float = INTERVAL_S) -> No
 
 
 def setup(app: web.Application, interval_s: float = INTERVAL_S) -> None:
-    """Run :func:`mail_loop` while ``app`` runs."""
+    """Run :func:`mail_loop` while ``app`` runs (on one relay of those sharing a PostgreSQL
+    database)."""
 
     async def job(app: web.Application) -> AsyncIterator[None]:
-        task = asyncio.create_task(mail_loop(app[STATE].dbx, interval_s), name="relaydesk-mail")
+        dbx = app[STATE].dbx
+        runner = singleton.start(app, "mail", lambda: mail_loop(dbx, interval_s),
+                                 task_name="relaydesk-mail")
         yield
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        await runner.stop()
 
     app.cleanup_ctx.append(job)

@@ -7,13 +7,13 @@ Wiring: ``app.cleanup_ctx.append(notify_job)`` in :func:`relay.app.create_app`.
 """
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import AsyncIterator
 
 from aiohttp import web
 
 from app import notify, password_reset
+from relay.cluster import singleton
 from relay.state import STATE
 
 log = logging.getLogger(__name__)
@@ -45,11 +45,11 @@ async def _loop(app: web.Application, every_s: float) -> None:
 
 
 async def notify_job(app: web.Application) -> AsyncIterator[None]:
-    """The relay app's cleanup context: sweep at start-up, then every minute."""
-    task = asyncio.create_task(_loop(app, EVERY_S), name="relaydesk-notifications")
+    """The relay app's cleanup context: sweep at start-up, then every minute (on one relay of
+    those sharing a PostgreSQL database)."""
+    job = singleton.start(app, "notify", lambda: _loop(app, EVERY_S),
+                          task_name="relaydesk-notifications")
     try:
         yield
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        await job.stop()

@@ -4,7 +4,6 @@ The periodic job asks about every pending order until it expires, since a relay 
 receives notifies."""
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
@@ -16,6 +15,7 @@ from app.errors import ServiceError
 from app.payments import client, gateways, orders
 from app.payments.gateways import Gateway
 from app.payments.orders import Outcome
+from relay.cluster import singleton
 from relay.state import STATE
 
 log = logging.getLogger(__name__)
@@ -107,14 +107,14 @@ async def _poll(app: web.Application) -> None:
 
 
 async def payments_context(app: web.Application) -> AsyncIterator[None]:
-    """The relay's cleanup context: one HTTP client for gateway calls and the polling job."""
+    """The relay's cleanup context: one HTTP client for gateway calls and the polling job
+    (on one relay of those sharing a PostgreSQL database)."""
     app[HTTP] = aiohttp.ClientSession()
     app[GATEWAYS] = {}
-    task = asyncio.create_task(_poll(app), name="payments-confirm")
+    job = singleton.start(app, "payments-confirm", lambda: _poll(app),
+                          task_name="payments-confirm")
     try:
         yield
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        await job.stop()
         await app[HTTP].close()

@@ -3,13 +3,13 @@ back would leave its row forever: an hourly sweep removes those (with the token 
 user agent they hold, which the privacy policy keeps no longer than needed)."""
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import AsyncIterator
 
 from aiohttp import web
 
 from app import websessions
+from relay.cluster import singleton
 from relay.state import STATE
 
 log = logging.getLogger(__name__)
@@ -33,11 +33,11 @@ async def _sweep(app: web.Application) -> None:
 
 
 async def session_sweeper(app: web.Application) -> AsyncIterator[None]:
-    """The relay app's cleanup context: sweep at start-up, then hourly."""
-    task = asyncio.create_task(_sweep(app), name="portal-session-sweep")
+    """The relay app's cleanup context: sweep at start-up, then hourly (on one relay of those
+    sharing a PostgreSQL database)."""
+    job = singleton.start(app, "portal-sweep", lambda: _sweep(app),
+                          task_name="portal-session-sweep")
     try:
         yield
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        await job.stop()
