@@ -20,7 +20,7 @@ from relay.auth import KeyCache
 from relay.backup_job import start_backup_job
 from relay.checkpoint import Checkpointer
 from relay.clientip import CLIENT_IP
-from relay.cluster import change_listener, singleton
+from relay.cluster import change_listener, scrape, singleton
 from relay.cluster.redis_link import RedisLink
 from relay.cluster.shared_failures import SharedFailures
 from relay.cluster.shared_limits import SharedRateLimiter
@@ -100,7 +100,7 @@ ADMIN_PREFIX = "/admin/"
 @web.middleware
 async def guard_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Banned addresses get nothing; outside the relay allowlist, only /healthz and the admin
-    API (which checks its own whitelist) answer."""
+    API and /metrics (which check the admin whitelist) answer."""
     guard = request.app[STATE].guard
     await guard.fresh()  # a settings change in this process applies to this very request
     # A proxy may add its own X-Forwarded-For line instead of appending to the client's: all
@@ -118,7 +118,7 @@ async def guard_middleware(request: web.Request, handler: Handler) -> web.Stream
                  f"{minutes} more minute(s).", type_="permission_error", code="ip_banned",
             headers={"Retry-After": str(max(1, int(remaining)))})
     # A gateway's notify comes from the internet and proves itself by its signature.
-    if (not allowed and request.path != "/healthz"
+    if (not allowed and request.path not in ("/healthz", scrape.PATH)
             and not request.path.startswith(ADMIN_PREFIX)
             and request.path not in payments.NOTIFY_PATHS):
         raise errors.forbidden("Your network address may not use this relay.", "ip_not_allowed")
@@ -169,6 +169,7 @@ def create_app(options: RelayOptions | None = None, config: Config | None = None
         app.router.add_get(f"{prefix}/models/{{model}}", handlers.get_model)
     protocols.setup(app, API_PREFIXES)  # /v1/messages, /v1/responses (issue 18)
     app.router.add_get("/healthz", handlers.healthz)
+    app.router.add_get(scrape.PATH, scrape.metrics)  # admin-protected (state.metrics counts)
     admin.setup(app)
     portal.setup(app)
     mail.setup(app)

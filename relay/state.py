@@ -7,6 +7,7 @@ from aiohttp import web
 
 from relay.accounting import Accountant
 from relay.auth import KeyCache
+from relay.cluster.metrics import RelayMetrics
 from relay.cluster.redis_link import RedisLink
 from relay.cluster.shared_limits import SharedRateLimiter
 from relay.dbexec import DatabaseExecutor
@@ -77,6 +78,7 @@ class RelayState:
     requests_served: int = field(default=0)
     in_flight: int = field(default=0)
     streams: set[Any] = field(default_factory=set)  # open StreamRelays, for shutdown
+    metrics: RelayMetrics = field(default_factory=RelayMetrics)  # this app's own registry
 
 
 STATE: web.AppKey[RelayState] = web.AppKey("relaydesk_state", RelayState)
