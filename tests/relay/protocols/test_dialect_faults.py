@@ -226,3 +226,31 @@ async def test_poor_user_gets_a_lowered_max_output_tokens_on_responses(
     assert row.cost_micros == price(5, 0, tokens) <= held()
     assert r.h.balance() >= 0
     r.h.assert_ledger_consistent()
+
+
+# ---- a provider breaking off mid-stream -------------------------------------------------------
+
+
+@pytest.mark.parametrize(("path", "body", "ending"), [
+    ("/messages", dict(MESSAGES_BODY, stream=True), b"event: error\n"),
+    ("/responses", {"model": MODEL, "input": "hi", "stream": True},
+     b"event: response.failed\n")])
+async def test_translated_stream_broken_off_ends_in_the_dialects_error_and_bills_delivered(
+        rig, path: str, body: dict[str, Any], ending: bytes) -> None:
+    r = await rig()
+    r.chat.scenario.reasoning = []
+    r.chat.scenario.break_after_events = 3  # the opening chunk, "Hello", " there"
+    async with aiohttp.ClientSession() as session:
+        async with session.post(f"{r.h.base_url}{path}", json=body,
+                                headers=r.headers(**VERSION)) as resp:
+            assert resp.status == 200
+            received = await resp.read()
+    assert b'"Hello"' in received and b'" there"' in received
+    last = received.rstrip().rsplit(b"\n\n", 1)[-1]
+    assert last.startswith(ending)
+    row = await r.last_log()
+    assert (row.status, row.error_code, row.estimated) == (502, "upstream_stream_broken", True)
+    assert row.completion_tokens == metering.text_tokens("Hello") + metering.text_tokens(" there")
+    assert row.cost_micros == price(row.prompt_tokens, 0, row.completion_tokens) > 0
+    r.h.assert_ledger_consistent()
+
