@@ -64,6 +64,9 @@ class AnthropicScenario:
     fail_times: int | None = None  # fail this many requests, then succeed; None: always
     retry_after_s: int = 1
     break_after_events: int | None = None  # drop the connection after this many events
+    # a stream that starts, then ends in an ``error`` event of this type (e.g. overloaded_error),
+    # as the API reports a failure after the 200 is sent
+    error_in_stream: str | None = None
 
 
 @dataclass
@@ -207,6 +210,10 @@ class FakeAnthropic(NativeFake):
             "usage": opening_usage}
         events: list[tuple[str, dict[str, Any]]] = [
             ("message_start", {"type": "message_start", "message": message})]
+        if self.scenario.error_in_stream is not None:
+            error = {"type": self.scenario.error_in_stream, "message": "Overloaded"}
+            return [*events, ("ping", {"type": "ping"}),
+                    ("error", {"type": "error", "error": error})]
         for index, (block, pieces) in enumerate(zip(turn.blocks, turn.pieces, strict=True)):
             if block["type"] == "text":
                 start: dict[str, Any] = {"type": "text", "text": ""}

@@ -292,3 +292,21 @@ async def test_unknown_path_and_model_list(session: aiohttp.ClientSession) -> No
         status, _ = await post(session, up, {"model": "claude-a", "max_tokens": 5,
                                              "messages": HI})
         assert status == 200
+
+
+async def test_an_error_event_mid_stream(session: aiohttp.ClientSession) -> None:
+    sc = AnthropicScenario(error_in_stream="overloaded_error")
+    async with FakeAnthropic(KEY, scenario=sc) as up:
+        async with session.post(up.base_url + "/v1/messages",
+                                json={"model": "m", "max_tokens": 5, "messages": HI,
+                                      "stream": True},
+                                headers={"x-api-key": KEY,
+                                         "anthropic-version": "2023-06-01"}) as resp:
+            assert resp.status == 200
+            stream = events(await resp.read())
+        assert [n for n, _ in stream] == ["message_start", "ping", "error"]
+        assert stream[-1][1]["error"]["type"] == "overloaded_error"
+        async with client(up) as c:
+            with pytest.raises(anthropic.APIStatusError, match="Overloaded"):
+                async with c.messages.stream(model="m", max_tokens=5, messages=HI) as s:
+                    await s.get_final_message()
