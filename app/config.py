@@ -6,6 +6,7 @@ The database: ``DATABASE_URL`` when set, else the PostgreSQL deployment chosen i
 """
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,7 +44,20 @@ class Config:
 
 def resolve(data_dir: str | os.PathLike[str] | None = None,
             environ: dict[str, str] | None = None) -> Config:
-    """Build the configuration from arguments and the environment, creating the data folder."""
+    """Build the configuration from arguments and the environment, creating the data folder.
+
+    The database: ``DATABASE_URL``, else the deployment chosen in the desktop app, else SQLite.
+    """
+    env = os.environ if environ is None else environ
+    folder = data_folder(data_dir, env)
+    choice = deployment.load(folder)
+    url = env.get("DATABASE_URL") or deployment.url(choice)
+    return Config(data_dir=folder, database_url=url, managed=choice.managed)
+
+
+def data_folder(data_dir: str | os.PathLike[str] | None = None,
+                environ: Mapping[str, str] | None = None) -> Path:
+    """The data folder alone (created, owner-only): also when the database cannot be named."""
     env = os.environ if environ is None else environ
     if data_dir is not None:
         folder = Path(data_dir)
@@ -57,6 +71,4 @@ def resolve(data_dir: str | os.PathLike[str] | None = None,
         folder.chmod(0o700)  # balances and logs are personal data: owner-only
     except OSError:
         pass
-    choice = deployment.load(folder)
-    url = env.get("DATABASE_URL") or deployment.url(choice)
-    return Config(data_dir=folder, database_url=url, managed=choice.managed)
+    return folder

@@ -7,20 +7,19 @@ still names the database. The connection test lives here too, so widgets only sh
 """
 
 import json
-import logging
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import quote, urlencode, urlparse
 
+from peewee import DatabaseError
 from playhouse.db_url import parse as parse_url
 
 from app import keystore
 from app.errors import KeystoreUnavailable, ServiceError, ValidationError
-
-log = logging.getLogger(__name__)
 
 FILENAME = "deployment.json"
 SECRET_KIND = "database"
@@ -362,3 +361,24 @@ def _first_line(exc: BaseException) -> str:
     """libpq's reason without its "connection to server at ... failed:" preamble."""
     lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
     return lines[0].rpartition("failed: ")[2] if lines else type(exc).__name__
+
+
+def start_problem(data_dir: Path, exc: BaseException,
+                  environ: Mapping[str, str] | None = None) -> ServiceError | None:
+    """Why the deployment chosen here could not be opened at start-up, in plain words; None
+    when ``exc`` is about another database (this computer's, or ``DATABASE_URL``'s)."""
+    env = os.environ if environ is None else environ
+    if env.get("DATABASE_URL"):
+        return None
+    try:
+        choice = load(data_dir)
+    except ServiceError as bad:
+        return bad
+    if not choice.managed:
+        return None
+    assert choice.target is not None
+    if isinstance(exc, ServiceError):
+        return exc
+    if isinstance(exc, DatabaseError) or type(exc).__module__.startswith("psycopg2"):
+        return explain(exc, choice.target)
+    return None

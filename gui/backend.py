@@ -16,7 +16,7 @@ from typing import ParamSpec, TypeVar
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
-from app import events, settings, tls
+from app import deployment, events, settings, tls
 from app.config import Config
 from app.errors import ValidationError
 from gui.errors import error_text
@@ -29,6 +29,9 @@ from relay.thread import RelayThread
 log = logging.getLogger(__name__)
 P = ParamSpec("P")
 T = TypeVar("T")
+# Managing a deployment, requests are served and billed on its servers: the pages showing them
+# reload this often instead of after each request here.
+DEPLOYMENT_REFRESH_MS = 15_000
 
 
 class Backend(QObject):
@@ -62,11 +65,38 @@ class Backend(QObject):
         self._timer.timeout.connect(self._sample)
         self._timer.start()
         self._service_event.connect(self.changed.emit, Qt.ConnectionType.QueuedConnection)
+        self._remote_timer = QTimer(self)
+        self._remote_timer.setInterval(DEPLOYMENT_REFRESH_MS)
+        self._remote_timer.timeout.connect(self._remote_activity)
+        self.use_config(config)
         self._unsubscribe = [events.subscribe(topic, lambda: self._service_event.emit("security"))
                              for topic in (events.BANS, events.ADMIN_TOKENS)]
         if relay_process:  # what the operator changes here, the relay's caches must drop
             self._unsubscribe += [events.subscribe(topic, functools.partial(self._forward, topic))
                                   for topic in sorted(FORWARDED)]
+
+    def use_config(self, config: Config) -> None:
+        """Work on ``config``'s database from now on (first run switches to a deployment)."""
+        self.config = config
+        if config.managed:
+            self._remote_timer.start()
+        else:
+            self._remote_timer.stop()
+
+    @property
+    def managed(self) -> bool:
+        """This window manages a deployment: no relay runs here."""
+        return self.config.managed
+
+    @property
+    def deployment(self) -> str | None:
+        """``database@host`` of the managed deployment; None for this computer's relay."""
+        url = self.config.database_url
+        return deployment.describe(url) if self.managed and url else None
+
+    def _remote_activity(self) -> None:
+        for topic in ("logs", "money", "providers"):
+            self.changed.emit(topic)
 
     async def call(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run a service function off the GUI thread."""
@@ -78,6 +108,10 @@ class Backend(QObject):
         """Start the relay on the configured address; False (and ``relay_error``) on failure."""
         if self.relay is not None and self.relay.running:
             return True
+        if self.managed:  # its relays run on the servers; nothing may listen here
+            self.relay_error = None
+            self.relay_state.emit("stopped")
+            return False
         if self.relay is not None:  # it ended by itself: reap it before starting anew
             await self.stop_relay()
         values = await self.call(settings.all_settings)
@@ -195,6 +229,7 @@ class Backend(QObject):
 
     async def close(self) -> None:
         self._timer.stop()
+        self._remote_timer.stop()
         for unsubscribe in self._unsubscribe:
             unsubscribe()
         await self.stop_relay()

@@ -1,4 +1,5 @@
-"""Start the desktop app: one Qt window and the relay on one qasync event loop."""
+"""Start the desktop app: one Qt window and the relay on one qasync event loop, or, managing a
+PostgreSQL deployment (app/deployment.py), the window alone: its relays run on servers."""
 
 import asyncio
 import logging
@@ -12,10 +13,11 @@ from PySide6.QtCore import QLockFile
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMenu, QMessageBox, QSystemTrayIcon
 
-from app import adminauth, runtime, settings
+from app import adminauth, db, deployment, runtime, settings
 from app import config as config_mod
 from app.config import Config
 from app.db import DatabaseDamaged
+from app.errors import ServiceError
 from gui import i18n, single_instance
 from gui.asyncdialog import ask
 from gui.backend import Backend
@@ -66,15 +68,25 @@ def run(data_dir: str | Path | None = None, *, minimized: bool = False) -> int:
 
 def start_or_recover(data_dir: str | Path | None = None,
                      show: Callable[[QDialog], int] = QDialog.exec) -> Config | None:
-    """Open and migrate the database; if it is damaged, offer to restore a backup first.
+    """Open and migrate the database; if it is damaged, offer to restore a backup first, and
+    if the chosen deployment cannot be opened, to try again or use this computer instead.
 
     ``None`` when the operator quits instead, or another RelayDesk has the folder. ``show``
     runs the dialog (tests drive it without a nested loop).
     """
-    try:
-        return runtime.start(data_dir)
-    except DatabaseDamaged as exc:
-        damaged = exc
+    while True:
+        try:
+            return runtime.start(data_dir)
+        except DatabaseDamaged as exc:
+            damaged = exc
+            break
+        except Exception as exc:
+            folder = config_mod.data_folder(data_dir)
+            problem = deployment.start_problem(folder, exc)
+            if problem is None:
+                raise
+            if not unreachable_deployment(folder, problem, show):
+                return None
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     config = config_mod.resolve(data_dir)
@@ -96,6 +108,36 @@ def start_or_recover(data_dir: str | Path | None = None,
     return runtime.start(data_dir)
 
 
+def unreachable_deployment(folder: Path, problem: ServiceError,
+                           show: Callable[[QDialog], int]) -> bool:
+    """Say why the deployment cannot be opened; True to try again (as it is, or after going
+    back to this computer), False to quit."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    translators = i18n.install(app, i18n.choose("auto"))  # the setting is in that database
+    try:
+        box = QMessageBox(QMessageBox.Icon.Warning, "RelayDesk", app.translate(
+            "main", "RelayDesk could not open the deployment this computer manages."))
+        box.setInformativeText(error_text(problem))
+        retry = box.addButton(app.translate("main", "Try again"),
+                              QMessageBox.ButtonRole.AcceptRole)
+        local = box.addButton(app.translate("main", "Use this computer instead"),
+                              QMessageBox.ButtonRole.ActionRole)
+        box.addButton(app.translate("main", "Quit"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(retry)
+        show(box)
+        if box.clickedButton() is local:
+            try:
+                target = deployment.load(folder).target
+            except ServiceError:
+                target = None  # a damaged choice file is replaced
+            deployment.save(folder, deployment.Choice("local", target))
+        return box.clickedButton() in (retry, local)
+    finally:
+        for translator in translators:
+            app.removeTranslator(translator)
+
+
 def instance_lock(data_dir: Path) -> QLockFile | None:
     """Only one RelayDesk per data folder: the lock, or ``None`` if another instance holds it.
 
@@ -110,14 +152,20 @@ async def sign_in(backend: Backend) -> bool:
     from gui.dialogs.first_run import FirstRunDialog
     from gui.dialogs.login import LoginDialog
 
-    if not await backend.call(adminauth.admin_exists):
-        wizard = FirstRunDialog()
+    while not await backend.call(adminauth.admin_exists):
+        wizard = FirstRunDialog(managing=backend.deployment)
         if await ask(wizard) != QDialog.DialogCode.Accepted:
             return False
+        chosen = wizard.deployment_choice()
+        if chosen is not None:
+            await use_deployment(backend, *chosen)
+            continue  # the deployment may have its administrator already
         choice = wizard.choices()
         await backend.call(adminauth.create_admin, choice["password"])
-        for key, value in (("relay_port", choice["port"]), ("relay_host", choice["host"]),
-                           ("currency", choice["currency"])):
+        values: list[tuple[str, object]] = [("currency", choice["currency"])]
+        if not backend.managed:  # a deployment's relays listen where its servers say
+            values += [("relay_port", choice["port"]), ("relay_host", choice["host"])]
+        for key, value in values:
             await backend.call(settings.set, key, value)
         return True
     dialog = LoginDialog()
@@ -134,6 +182,26 @@ async def sign_in(backend: Backend) -> bool:
                             "(UTC).").format(time=until.strftime("%H:%M")))
         except adminauth.LockedOut as exc:
             dialog.fail(error_text(exc))
+
+
+async def use_deployment(backend: Backend, target: deployment.Target, password: str) -> None:
+    """First run chose a deployment: save the choice and move the window onto its database
+    (this computer's SQLite file, opened at start, is closed). If it cannot be opened after
+    all, this computer's database comes back and the wizard asks again."""
+    folder = backend.config.data_dir
+    await backend.call(deployment.save, folder, deployment.Choice("deployment", target),
+                       password or None)
+    await backend.call(db.close_database)  # the worker thread's connection
+    db.close_database()  # this thread's, from start-up
+    try:
+        backend.use_config(await backend.call(runtime.start, folder))
+    except Exception as exc:
+        problem = deployment.start_problem(folder, exc)
+        if problem is None:
+            raise
+        await backend.call(deployment.save, folder, deployment.Choice("local", target))
+        backend.use_config(await backend.call(runtime.start, folder))
+        await ask(QMessageBox(QMessageBox.Icon.Warning, "RelayDesk", error_text(problem)))
 
 
 async def wait_in_tray(instance: single_instance.InstanceServer) -> bool:
@@ -172,7 +240,7 @@ async def session(app: QApplication, config: Config, *, minimized: bool = False)
         # Sign-in guards the admin views, not the LAN's service: once set up, the relay serves
         # from the start (and through a sign-in lockout).
         configured = await backend.call(adminauth.admin_exists)
-        if configured:
+        if configured and not backend.managed:  # a deployment's relays serve on its servers
             await backend.start_relay()
             if (minimized and QSystemTrayIcon.isSystemTrayAvailable()
                     and not await wait_in_tray(instance)):
@@ -184,7 +252,7 @@ async def session(app: QApplication, config: Config, *, minimized: bool = False)
         closed = asyncio.Event()
         window.close_requested.connect(closed.set)
         window.show()
-        if not configured:
+        if not configured and not backend.managed:
             await backend.start_relay()
         await closed.wait()
         window.hide()

@@ -1,6 +1,7 @@
 """The main window: page navigation, relay status bar, menus, tray icon.
 
-Holds no business logic: pages call services through the Backend, menus open dialogs.
+Holds no business logic: pages call services through the Backend, menus open dialogs. Managing
+a deployment, it says which one and leaves out what only a relay on this computer offers.
 """
 
 import asyncio
@@ -83,8 +84,26 @@ class MainWindow(QMainWindow):
         backend.relay_state.connect(self._on_relay_state)
         self._on_relay_state(backend.relay_status)  # it may have started before this window
         backend.traffic.connect(self._on_traffic)
+        if backend.deployment is not None:
+            self._managing(backend.deployment)
         self.nav.setCurrentRow(0)
         self._quitting = False
+
+    def _managing(self, where: str) -> None:
+        """No relay here: say which deployment this is, and why the relay's actions are off."""
+        self.setWindowTitle(self.tr("RelayDesk — {where}").format(where=where))
+        self.relay_label.setText(self.tr("Managing deployment {where}").format(where=where))
+        for widget in (self.url_label, self.copy_button, self.traffic_label):
+            widget.hide()
+        why = self.tr("This window manages a deployment on PostgreSQL: its relays run on its "
+                      "servers (relaydesk serve), none on this computer.")
+        backup_why = self.tr("A deployment's database is backed up on its server, with "
+                             "pg_dump; RelayDesk backs up only this computer's database.")
+        for action, text in ((self.start_action, why), (self.stop_action, why),
+                             (self.restart_action, why), (self.backup_action, backup_why)):
+            action.setEnabled(False)
+            action.setToolTip(text)
+            action.setStatusTip(text)
 
     # --- status bar -------------------------------------------------------------------------
 
@@ -110,6 +129,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(self.tr("Copied {url}").format(url=urls[0]), 3000)
 
     def _on_relay_state(self, state: str) -> None:
+        if self.backend.managed:
+            return  # nothing runs here; the status bar names the deployment
         urls = self.backend.relay_urls()
         if state == "running":
             self.relay_label.setText(self.tr("Relay running"))
@@ -158,6 +179,8 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self._action(self.tr("&Quit"), self.quit,
                                          QKeySequence.StandardKey.Quit))
         relay_menu = self.menuBar().addMenu(self.tr("&Relay"))
+        relay_menu.setToolTipsVisible(True)  # managing a deployment, they say why they are off
+        file_menu.setToolTipsVisible(True)
         self.start_action = self._action(self.tr("&Start relay"), self._start_relay)
         self.stop_action = self._action(self.tr("S&top relay"), self._stop_relay)
         self.restart_action = self._action(self.tr("&Restart relay"), self._restart_relay,
@@ -246,7 +269,8 @@ class MainWindow(QMainWindow):
         """With a system tray, closing the window hides it there: the relay serves the LAN
         whatever the window does. Quit (menu or tray) is what stops it."""
         self.tray: QSystemTrayIcon | None = None
-        if QSystemTrayIcon.isSystemTrayAvailable():
+        # Managing a deployment there is nothing to keep serving: closing the window quits.
+        if QSystemTrayIcon.isSystemTrayAvailable() and not self.backend.managed:
             self.tray = QSystemTrayIcon(self.windowIcon(), self)
             self.tray.setToolTip("RelayDesk")
             self.tray.activated.connect(self.bring_forward)

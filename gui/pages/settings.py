@@ -29,14 +29,15 @@ from PySide6.QtWidgets import (
 
 from app import ports, retention, settings
 from app.errors import ServiceError
-from app.money import format_amount, parse_amount
+from app.money import format_amount
 from gui import autostart
 from gui.asyncdialog import ask
 from gui.backend import Backend
 from gui.dialogs.change_password import ChangePasswordDialog
 from gui.errors import error_text
 from gui.pages.base import Page
-from gui.pages.settings_parts import group, left, note
+from gui.pages.settings_deployment import DeploymentSettings
+from gui.pages.settings_parts import group, left, note, threshold
 from gui.pages.settings_security import KEYS as SECURITY_KEYS
 from gui.pages.settings_security import TLS_RESTART_KEYS, SecuritySettings
 from gui.widgets.cidr_list import CidrListEditor
@@ -207,8 +208,10 @@ class SettingsPage(Page):
         column.setMaximumWidth(780)
         column_layout = QVBoxLayout(column)
         network_box, https_box, limits_box, abuse_box = self.security.boxes
-        for box in (relay_box, network_box, https_box, admin_box, limits_box, abuse_box,
-                    retention_box, portal_box, notify_box, interface_box):
+        self.deployment = DeploymentSettings(self)
+        self.deployment.restrict(relay_box, https_box)  # managing a deployment: not here
+        for box in (self.deployment, relay_box, network_box, https_box, admin_box, limits_box,
+                    abuse_box, retention_box, portal_box, notify_box, interface_box):
             column_layout.addWidget(box)
         column_layout.addStretch(1)
         scroll = QScrollArea()
@@ -243,7 +246,7 @@ class SettingsPage(Page):
                                   "language": self.language.currentData(),
                                   "registration_mode": self.registration.currentData(),
                                   "operator_email": self.operator_email.text().strip(),
-                                  "low_balance_threshold_micros": _threshold(
+                                  "low_balance_threshold_micros": threshold(
                                       self.low_balance.text())}
         result.update({key: spin.value() for key, spin in self.retention.items()})
         result.update(self.security.values())
@@ -481,16 +484,6 @@ class SettingsPage(Page):
         self.last_dialog = box
         await ask(box)
         return box.clickedButton() is confirm
-
-
-def _threshold(text: str) -> int | str:
-    """The threshold typed as an amount, in micro-units; text that is not an amount goes to
-    the setting as typed, which refuses it with its own message."""
-    try:
-        return parse_amount(text.strip() or "0", param="low_balance_threshold_micros",
-                            field="Low-balance warning threshold", allow_zero=True)
-    except ServiceError:
-        return text
 
 
 def _counts(counts: retention.Counts) -> dict[str, str]:

@@ -9,6 +9,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.errors import ServiceError
+from app.money import parse_amount
+
 
 def note(text: str, *, wrap: bool = True) -> QLabel:
     """A grey explanatory line under or beside a field."""
@@ -36,3 +39,13 @@ def left(widget: QWidget) -> QHBoxLayout:
     row.addWidget(widget)
     row.addStretch(1)
     return row
+
+
+def threshold(text: str) -> int | str:
+    """The threshold typed as an amount, in micro-units; text that is not an amount goes to
+    the setting as typed, which refuses it with its own message."""
+    try:
+        return parse_amount(text.strip() or "0", param="low_balance_threshold_micros",
+                            field="Low-balance warning threshold", allow_zero=True)
+    except ServiceError:
+        return text
