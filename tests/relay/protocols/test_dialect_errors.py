@@ -113,6 +113,19 @@ async def test_a_native_providers_own_refusal_reaches_the_client_in_its_shape(ri
     assert r.native.last_request.status == 400  # the provider's refusal, not the relay's
 
 
+async def test_a_key_limited_to_other_models_is_permission_error(rig) -> None:
+    r = await rig(native=True)
+    apikeys.update_key(apikeys.list_keys()[0].id, models=["deepseek-chat"])
+    async with r.anthropic() as client:
+        with pytest.raises(anthropic.PermissionDeniedError) as refused:
+            await client.messages.create(**BODY)
+        with pytest.raises(anthropic.PermissionDeniedError):
+            await client.messages.count_tokens(model=MODEL, messages=HI)
+    assert MODEL in anthropic_error(refused.value.body, "permission_error")
+    assert r.native.requests == [] and r.chat.requests == []
+
+
+
 # ---- the relay's own refusals, in the shape of the route --------------------------------------
 
 

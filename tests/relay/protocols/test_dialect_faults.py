@@ -228,6 +228,25 @@ async def test_poor_user_gets_a_lowered_max_output_tokens_on_responses(
     r.h.assert_ledger_consistent()
 
 
+async def test_native_stream_past_its_limit_is_ended_at_the_hold(rig) -> None:
+    """A provider streaming more deltas than the max_tokens the hold paid for (each delta holds
+    a token at least): the relay ends the stream there with an Anthropic error event."""
+    r = await rig(native=True, chat=False)
+    r.native.scenario.tool_use = {"name": "get_weather", "input": {"city": "Paris"}}
+    r.native.scenario.tool_preamble = ["word "] * 12  # a tool turn's text is not cut by the fake
+    async with aiohttp.ClientSession() as session:
+        async with session.post(f"{r.h.base_url}/messages", headers=r.headers(**VERSION),
+                                json=dict(MESSAGES_BODY, max_tokens=4, stream=True)) as resp:
+            received = await resp.read()
+    assert received.count(b"text_delta") == 5  # one past the limit proves it, then the end
+    assert received.rstrip().rsplit(b"\n\n", 1)[-1].startswith(b"event: error\n")
+    assert b"message_stop" not in received
+    row = await r.last_log()
+    assert row.cost_micros <= held()
+    r.h.assert_ledger_consistent()
+
+
+
 # ---- a provider breaking off mid-stream -------------------------------------------------------
 
 

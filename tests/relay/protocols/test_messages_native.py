@@ -141,3 +141,14 @@ async def test_count_tokens_falls_back_to_the_relays_bound_when_the_provider_fai
     assert counted.input_tokens > 0
     assert r.native.last_request.path == "/anthropic/v1/messages/count_tokens"
     assert r.native.last_request.status == 500
+
+
+async def test_a_client_without_anthropic_version_gets_the_default_sent_upstream(rig) -> None:
+    r = await rig(native=True)
+    async with aiohttp.ClientSession() as session:
+        async with session.post(f"{r.h.base_url}/messages", headers={"x-api-key": r.h.key},
+                                json={"model": MODEL, "max_tokens": 64, "messages": HI}) as resp:
+            assert resp.status == 200  # the provider requires the header: the relay adds it
+    assert r.native.last_request.headers["anthropic-version"] == "2023-06-01"
+    assert "anthropic-beta" not in r.native.last_request.headers
+
