@@ -7,7 +7,8 @@ every instance, so taking this one out would help nobody.
 
 The route answers anyone who reaches the port (relay/app.py lets it past the relay allowlist),
 so the body holds counts and states only: no provider names, addresses or secrets. The
-per-provider view is in the admin-protected ``/metrics``.
+per-provider view is in the admin-protected ``/metrics``. ``providers`` is null while the
+provider list cannot be loaded (it comes from the database, cached for a few seconds).
 """
 
 import socket
@@ -69,9 +70,8 @@ async def report(request: web.Request) -> tuple[int, dict[str, Any]]:
         await state.redis.check()  # an idle link would not have noticed Redis going away
     redis = redis_health(state)
     providers = provider_counts(snap)
-    no_provider_ready = providers is not None and providers["total"] > 0 \
-        and providers["healthy"] == 0
-    ok = database == "ok" and redis != "unreachable" and not no_provider_ready
+    all_cooling = bool(providers and providers["total"] and not providers["healthy"])
+    ok = database == "ok" and redis != "unreachable" and not all_cooling
     body = {"status": "ok" if ok else "degraded", "database": database, "redis": redis,
             "providers": providers, "jobs": running_jobs(request.app),
             "instance": instance_id(request)}

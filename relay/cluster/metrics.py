@@ -7,7 +7,8 @@ Counting happens on the relay's hot path, once per metered request (``observe``)
 adds to plain integers and lists: the event loop is the one writer, which makes the locks of
 prometheus_client's ``Counter``/``Histogram`` objects pure cost here. A scrape turns the
 totals into counter, histogram and gauge families through prometheus_client's collector API,
-which also writes the text format. Money is counted in integer micro-units.
+which also writes the text format. Money is counted in integer micro-units: spend is what the
+settlement charges (the request log's ``cost_micros``: the cost, never more than the hold).
 
 Label values are bounded: the route (fixed by the relay), the HTTP status, the error code
 (relay-chosen, or a provider's code capped in number and length) and provider names (chosen by
