@@ -34,14 +34,26 @@ def user_group(user_id: int) -> UserGroup:
     return groups.default_group()
 
 
-def served_models() -> set[str]:
-    """Client-visible model names some enabled provider serves (mapped names included)."""
-    names: set[str] = set()
+def served_prices() -> dict[str, Price]:
+    """Client-visible model names some enabled provider serves (aliases included, ``prefix*``
+    patterns not: they are no names), each at the price its requests are billed at — the
+    relay's rule (relay/pool.py ``price_for``): its own price, else its pattern's, else the
+    price of the model an alias sends upstream."""
+    prices = pricing.all_prices()
+    patterns = pricing.sorted_patterns(prices)
+    result: dict[str, Price] = {}
     for provider in Provider.select(Provider.models, Provider.model_map).where(
             Provider.enabled == True):  # noqa: E712 - a peewee expression
-        names.update(provider.models or ())
-        names.update((provider.model_map or {}).keys())
-    return names
+        mapping = provider.model_map or {}
+        for name in [*(provider.models or ()), *mapping]:
+            if name in result or pricing.is_pattern(name):
+                continue
+            price = pricing.price_lookup(prices, patterns, name)
+            if price is None and name in mapping:
+                price = pricing.price_lookup(prices, patterns, mapping[name])
+            if price is not None:
+                result[name] = price
+    return result
 
 
 def price_for(model: str, price: Price, multiplier_ppm: int) -> Offer:
@@ -59,12 +71,11 @@ def offers(user_id: int) -> list[Offer]:
     """The models ``user_id`` may call, by name, at their group's prices."""
     group = user_group(user_id)
     allowed = set(group.models) if group.models else None
-    prices = pricing.all_prices()
     result = []
-    for model in sorted(served_models() & prices.keys()):
+    for model, price in sorted(served_prices().items()):
         if allowed is not None and model not in allowed:
             continue
-        result.append(price_for(model, prices[model], group.multiplier_ppm))
+        result.append(price_for(model, price, group.multiplier_ppm))
     return result
 
 

@@ -76,6 +76,16 @@ def sorted_patterns(mapping: dict[str, T]) -> tuple[tuple[str, T], ...]:
     return tuple(sorted(found, key=lambda item: (-len(item[0]), item[0])))
 
 
+def price_lookup(prices: dict[str, Price], patterns: tuple[tuple[str, Price], ...],
+                 model: str) -> Price | None:
+    """``model``'s own price, else the longest ``prefix*`` price matching it (``patterns``:
+    :func:`sorted_patterns` of ``prices``)."""
+    price = prices.get(model)
+    if price is None and patterns:
+        price = longest_match(patterns, model)
+    return price
+
+
 def validate_model_name(model: str) -> str:
     """A priced model name; ``prefix*`` prices every model of that prefix without its own."""
     name = (model or "").strip()

@@ -81,10 +81,7 @@ class Snapshot:
 
     def price_of(self, model: str) -> Price | None:
         """``model``'s own price, else the longest ``prefix*`` price matching it."""
-        price = self.prices.get(model)
-        if price is None and self.price_patterns:
-            price = pricing.longest_match(self.price_patterns, model)
-        return price
+        return pricing.price_lookup(self.prices, self.price_patterns, model)
 
 
 def to_upstream(p: Provider) -> Upstream:

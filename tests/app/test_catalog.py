@@ -45,3 +45,18 @@ def test_a_free_group_pays_nothing(offered) -> None:  # type: ignore[no-untyped-
     groups.assign_user("ann", "free")
     assert {(o.input_micros, o.cached_input_micros, o.output_micros)
             for o in catalog.offers(offered.id)} == {(0, 0, 0)}
+
+
+def test_patterns_are_no_names_and_aliases_are_priced_as_the_relay_bills(sqlite_db) -> None:  # type: ignore[no-untyped-def]
+    providers.add_provider("ds", "openai", models=["deepseek-chat", "glm-x"],
+                           model_map={"claude-*": "deepseek-chat", "gpt-4o": "deepseek-chat",
+                                      "fast": "glm-x"},
+                           base_url="http://127.0.0.1:9")
+    pricing.set_price("deepseek-chat", "2", "8")
+    pricing.set_price("glm-*", "1", "1")  # glm-x and the alias to it through the pattern
+    pricing.set_price("claude-*", "3", "15")  # a pattern price is no model name either
+    user = accounts.add_user("bo", "bo@example.com")
+    offers = {o.model: o for o in catalog.offers(user.id)}
+    assert sorted(offers) == ["deepseek-chat", "fast", "glm-x", "gpt-4o"]
+    assert offers["gpt-4o"].input_micros == offers["deepseek-chat"].input_micros == 2_000_000
+    assert offers["fast"].input_micros == offers["glm-x"].input_micros == 1_000_000
