@@ -27,6 +27,10 @@ CHECK_TIMEOUT_MS = 2000  # a liveness check that takes longer than this counts a
 # keepalives notice an idle dead link, tcp_user_timeout a write nobody acknowledges.
 SOCKET_OPTIONS = {"keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 2,
                   "keepalives_count": 3, "tcp_user_timeout": 10_000}
+# The same on the server's side of the session: a holder whose machine vanished (no FIN ever
+# comes) must not keep the lock for the operating system's default two hours of keepalive.
+SERVER_KEEPALIVES = (("tcp_keepalives_idle", 5), ("tcp_keepalives_interval", 2),
+                     ("tcp_keepalives_count", 3))
 
 
 def lock_key(name: str) -> int:
@@ -86,6 +90,8 @@ class JobLock:
             conn.autocommit = True  # no transaction left open for as long as the job runs
             with conn.cursor() as cursor:
                 cursor.execute("SET statement_timeout = %s", (CHECK_TIMEOUT_MS,))
+                for setting, value in SERVER_KEEPALIVES:  # names from the constant above
+                    cursor.execute(f"SET {setting} = %s", (value,))
                 cursor.execute("SELECT pg_try_advisory_lock(%s)", (self.key,))
                 (got,) = cursor.fetchone()
         except BaseException:

@@ -125,13 +125,17 @@ class SingletonJob:
             self.lock.acquire()
             await self._hold()
             return
+        unreachable = False  # warn once per outage, not at every attempt
         while True:
             try:
                 got = await self._call(self.lock.acquire)
             except Exception as exc:  # noqa: BLE001 - PostgreSQL unreachable: try again later
-                log.warning("job %s: cannot take its lock on PostgreSQL (%s); trying again "
-                            "in %.0f s", self.name, str(exc).strip(), self.retry_s)
-                got = False
+                log.log(logging.DEBUG if unreachable else logging.WARNING,
+                        "job %s: cannot take its lock on PostgreSQL (%s); trying every %.0f s",
+                        self.name, str(exc).strip(), self.retry_s)
+                unreachable, got = True, False
+            else:
+                unreachable = False
             if got:
                 await self._hold()
             else:

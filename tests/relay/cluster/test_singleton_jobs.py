@@ -4,14 +4,17 @@ is killed with SIGKILL; on SQLite they simply run."""
 
 import asyncio
 import logging
+import socket
 import threading
 from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from peewee import PostgresqlDatabase
 
 from app import config, db, joblock, runtime
+from app.joblock import JobLock
 from relay import jobs
 from relay.cluster import singleton
 from relay.cluster.singleton import JOBS, JobRegistry, SingletonJob
@@ -68,7 +71,7 @@ async def test_two_runners_only_one_runs_and_the_other_takes_over_when_it_stops(
     first = SingletonJob("notify", probe.job("first"), retry_s=FAST, check_s=FAST).start()
     second: SingletonJob | None = None
     try:
-        await until(lambda: first.running, 10)
+        await until(lambda: probe.running == {"first"}, 10)
         second = SingletonJob("notify", probe.job("second"), retry_s=FAST,
                               check_s=FAST).start()
         await until(lambda: second is not None and second.refused >= 3, 10)
@@ -79,8 +82,8 @@ async def test_two_runners_only_one_runs_and_the_other_takes_over_when_it_stops(
 
         await first.stop()
         assert probe.cancelled == ["first"] and first.registry.held == set()
-        await until(lambda: second is not None and second.running, 10)
-        assert probe.running == {"second"} and probe.starts == ["first", "second"]
+        await until(lambda: probe.running == {"second"}, 10)
+        assert second.running and probe.starts == ["first", "second"]
         assert await _holder_pid("notify") == second.lock.backend_pid
     finally:
         await first.stop()
@@ -96,17 +99,17 @@ async def test_a_lost_lock_connection_stops_the_job_here_until_the_lock_is_taken
     probe = Probe()
     runner = SingletonJob("mail", probe.job("here"), retry_s=FAST, check_s=FAST).start()
     try:
-        await until(lambda: runner.running, 10)
+        await until(lambda: probe.running == {"here"}, 10)
         lost = runner.lock.backend_pid
         assert lost is not None
         with caplog.at_level(logging.WARNING, logger="relay.cluster.singleton"):
             assert await asyncio.to_thread(joblock.end_session, lost)
             await until(lambda: probe.cancelled == ["here"], 10)  # the check found it lost
-            await until(lambda: runner.takeovers == 2 and runner.running, 10)
+            await until(lambda: probe.starts == ["here", "here"] and probe.running == {"here"}, 10)
         assert "mail: lost its lock" in caplog.text
         held_by = await _holder_pid("mail")
         assert held_by == runner.lock.backend_pid and held_by != lost
-        assert probe.starts == ["here", "here"] and runner.registry.held == {"mail"}
+        assert runner.takeovers == 2 and runner.running and runner.registry.held == {"mail"}
     finally:
         await runner.stop()
     assert not runner.running and runner.registry.held == set()
@@ -136,6 +139,27 @@ async def test_a_job_that_fails_releases_its_lock_and_starts_again(
         assert registry.held == {"portal-sweep"}
     finally:
         await runner.stop()
+
+
+async def test_an_unreachable_database_is_warned_once_and_the_job_never_runs_meanwhile(
+        caplog: pytest.LogCaptureFixture) -> None:
+    with socket.socket() as spare:
+        spare.bind(("127.0.0.1", 0))
+        port = spare.getsockname()[1]  # closed once the block ends: connections are refused
+    gone = PostgresqlDatabase("nowhere", host="127.0.0.1", port=port, user="relaydesk")
+    probe = Probe()
+    runner = SingletonJob("mail", probe.job("here"), retry_s=0.01, check_s=0.01,
+                          lock=JobLock("mail", database=gone))
+    with caplog.at_level(logging.DEBUG, logger="relay.cluster.singleton"):
+        runner.start()
+        try:
+            await until(lambda: runner.refused >= 5, 10)
+        finally:
+            await runner.stop()
+    assert probe.starts == [] and runner.registry.held == set()
+    attempts = [r for r in caplog.records if "cannot take its lock" in r.getMessage()]
+    assert len(attempts) >= 5
+    assert [r.levelno for r in attempts].count(logging.WARNING) == 1
 
 
 async def _start_relays(count: int) -> list[RelayServer]:
