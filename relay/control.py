@@ -87,7 +87,7 @@ async def serve_controlled(host: str, port: int, *, options: RelayOptions, confi
         nonlocal relaying
         relaying = True
         try:
-            events.emit(topic)
+            events.emit_local(topic)  # the app has told the other processes already
         finally:
             relaying = False
         channel.send({"applied": topic})  # the caches have dropped it (tests wait for this)
