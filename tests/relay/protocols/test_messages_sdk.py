@@ -3,6 +3,8 @@ Completions and back (text, tools, tool results, streams, count_tokens, both aut
 
 from typing import Any
 
+import aiohttp
+
 from app import metering
 from relay.protocols import anthropic as translation
 from tests.relay.protocols.conftest import MODEL, WEATHER_ARGS, WEATHER_TOOL, price
@@ -145,3 +147,23 @@ async def test_bearer_auth_and_anthropic_headers_are_accepted(rig) -> None:
     assert again.content[0].text == "Hello there!"
     await r.h.settle()
     assert [row.status for row in r.h.logs()] == [200, 200]
+
+
+async def test_every_prefix_serves_the_new_routes_and_logs_one_route_name(rig) -> None:
+    """A base URL pasted with or without /v1 (or with it twice) still reaches each route."""
+    r = await rig()
+    r.chat.scenario.reasoning = []
+    bodies = {"/messages": {"model": MODEL, "max_tokens": 20, "messages": HI},
+              "/responses": {"model": MODEL, "input": "hi"},
+              "/completions": {"model": MODEL, "prompt": "def f(", "max_tokens": 20}}
+    headers = {"x-api-key": r.h.key, "anthropic-version": "2023-06-01"}
+    async with aiohttp.ClientSession() as session:
+        for prefix in ("", "/v1", "/v1/v1"):
+            for path, body in bodies.items():
+                async with session.post(f"{r.root}{prefix}{path}", json=body,
+                                        headers=headers) as resp:
+                    assert resp.status == 200, (prefix, path, await resp.text())
+    await r.h.settle()
+    assert [row.endpoint for row in r.h.logs()] == [
+        "/v1/messages", "/v1/responses", "/v1/completions"] * 3
+
