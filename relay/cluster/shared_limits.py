@@ -12,7 +12,9 @@ limits, and shared counting resumes as soon as the link is back.
 
 A concurrency slot is a lease renewed every third of ``lease`` while the request runs, so an
 instance that dies holding slots gives them back within ``lease``. ``release`` is synchronous
-(the relay calls it in a ``finally``) and sends its Redis write as a background task.
+(the relay calls it in a ``finally``) and sends its Redis write as a background task: a
+client's very next request can, rarely, reach Redis before that write, and then sees its
+previous slot still taken — the shared count errs strict, never lenient.
 """
 
 import asyncio
