@@ -7,6 +7,7 @@ Kept apart from fake_upstream.py, whose chat-completion streams carry ``data:`` 
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Callable, Coroutine
 from typing import Any, Self
@@ -31,6 +32,10 @@ class NativeFake:
         self.port = port
         self.requests: list[RecordedRequest] = []
         self.failures = 0  # scripted failures served so far (what fail_times counts)
+        # hold a stream before its n-th event (from 0) until the event is set, so a test can act
+        # (hang up, stop the relay) at a known point; stop() releases every hold
+        self.pause_before: dict[int, asyncio.Event] = {}
+        self._closing = asyncio.Event()
         self._runner: web.AppRunner | None = None
 
     @property
@@ -51,6 +56,7 @@ class NativeFake:
         raise NotImplementedError
 
     async def start(self) -> Self:
+        self._closing.clear()
         app = web.Application(client_max_size=64 * 1024 * 1024)  # agents send ~100 KB turns
         for path, handler in self.routes():
             app.router.add_post(self.prefix + path, handler)
@@ -64,6 +70,7 @@ class NativeFake:
         return self
 
     async def stop(self) -> None:
+        self._closing.set()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -104,10 +111,16 @@ class NativeFake:
         rec.status = 200
         await resp.prepare(request)
         try:
-            for name, payload in events:
-                if break_after is not None and rec.events_sent >= break_after:
+            for index, (name, payload) in enumerate(events):
+                if break_after is not None and index >= break_after:
                     drop(request)
                     return resp
+                gate = self.pause_before.get(index)
+                if gate is not None:
+                    await self._hold(gate)
+                    if self._closing.is_set():
+                        drop(request)
+                        return resp
                 data = dumps(payload)
                 await resp.write(b"event: " + name.encode() + b"\ndata: " + data + b"\n\n")
                 rec.events_sent += 1
@@ -116,7 +129,20 @@ class NativeFake:
             rec.completed = True
         except ConnectionError:
             rec.disconnected = True
+        except asyncio.CancelledError:  # handler_cancellation: the client hung up
+            rec.disconnected = True
+            raise
         return resp
+
+    async def _hold(self, gate: asyncio.Event) -> None:
+        """Wait for ``gate`` or for stop(), whichever comes first."""
+        waiters = [asyncio.ensure_future(gate.wait()), asyncio.ensure_future(self._closing.wait())]
+        try:
+            await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiter in waiters:
+                waiter.cancel()
+            await asyncio.gather(*waiters, return_exceptions=True)
 
     async def __aenter__(self) -> Self:
         return await self.start()

@@ -4,6 +4,7 @@ nothing."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -12,6 +13,7 @@ import openai
 import pytest
 
 from tests.helpers.fake_responses import FakeResponses, ResponsesScenario
+from tests.helpers.waiting import until
 
 KEY = "sk-resp-fake-1"
 EXEC = {"type": "function", "name": "exec_command", "description": "Run a command",
@@ -203,3 +205,26 @@ async def test_failed_in_stream_and_broken_stream(session: aiohttp.ClientSession
             with pytest.raises(aiohttp.ClientPayloadError):
                 await resp.read()
     assert up.last_request.events_sent == 3 and not up.last_request.completed
+
+
+async def test_a_stream_held_before_an_event_and_a_hang_up_recorded(
+        session: aiohttp.ClientSession) -> None:
+    async with FakeResponses(KEY) as up:
+        gate = asyncio.Event()
+        up.pause_before[4] = gate
+        async with session.post(up.base_url + "/responses",
+                                json={"model": "m", "input": "hi", "stream": True},
+                                headers={"Authorization": f"Bearer {KEY}"}) as resp:
+            await until(lambda: up.requests and up.last_request.events_sent == 4)
+            assert not up.last_request.completed
+        await until(lambda: up.last_request.disconnected)  # the client went away while held
+        gate.set()
+        up.pause_before[2] = asyncio.Event()  # never set: stop() must not wait for it
+        async with session.post(up.base_url + "/responses",
+                                json={"model": "m", "input": "hi", "stream": True},
+                                headers={"Authorization": f"Bearer {KEY}"}) as resp:
+            await until(lambda: up.last_request.events_sent == 2)
+            await up.stop()
+            with pytest.raises(aiohttp.ClientPayloadError):
+                await resp.read()
+    assert not up.last_request.completed
