@@ -184,11 +184,11 @@ class FirstRunDialog(QDialog):
         self.setWindowTitle(self.tr("Welcome to RelayDesk"))
         self.checking: asyncio.Task[None] | None = None
         self.relay_here = managing is None
-        intro = QLabel(self.tr("Choose the administrator password that protects this window, "
-                               "and how the relay should listen.") if managing is None else
-                       self.tr("The deployment {where} has no administrator yet. Choose the "
-                               "administrator password that protects it.").format(
-                           where=managing))
+        self.intro = intro = QLabel(
+            self.tr("Choose the administrator password that protects this window, and how the "
+                    "relay should listen.") if managing is None else
+            self.tr("The deployment {where} has no administrator yet. Choose the administrator "
+                    "password that protects it.").format(where=managing))
         intro.setWordWrap(True)
         self.here = QRadioButton(self.tr("This computer (local database, the relay runs here)"))
         self.remote = QRadioButton(self.tr("A RelayDesk deployment on PostgreSQL"))
@@ -244,6 +244,7 @@ class FirstRunDialog(QDialog):
     def _show_mode(self, *_: object) -> None:
         remote = self.remote.isChecked()
         self.local_part.setVisible(not remote)
+        self.intro.setVisible(not remote)  # the note under the choice speaks for a deployment
         self.deployment_form.setVisible(remote)
         self.deployment_note.setVisible(remote)
         self.error.clear()
