@@ -111,16 +111,26 @@ async def hang_up_after_first_bytes(r: Rig, path: str, body: dict[str, Any]) -> 
     await until(lambda: bool(streams) and all(s.request.transport is None for s in streams))
 
 
-async def test_hang_up_with_the_provider_stalled_is_billed_from_the_estimate(rig) -> None:
-    r = await rig(responses=True, options=relay_options(disconnect_grace=0.3))
-    r.responses.pause_before = {5: asyncio.Event()}  # never set: the provider stalls
+@pytest.mark.parametrize(("path", "native"), [("/responses", True), ("/responses", False),
+                                             ("/messages", False)])
+async def test_hang_up_with_the_provider_stalled_is_billed_from_the_estimate(
+        rig, path: str, native: bool) -> None:
+    r = await rig(responses=native, options=relay_options(disconnect_grace=0.3))
+    stalled = asyncio.Event()  # never set
+    if native:
+        r.responses.pause_before = {5: stalled}  # after the "Hello" delta
+    else:
+        r.chat.scenario.reasoning = []
+        r.chat.scenario.pause_before_event = {2: stalled}  # after the "Hello" chunk
+    body: dict[str, Any] = (dict(MESSAGES_BODY, stream=True) if path == "/messages" else
+                            {"model": MODEL, "input": "hi", "stream": True,
+                             "max_output_tokens": 100})
     before = r.h.balance()
-    await hang_up_after_first_bytes(r, "/responses",
-                                    {"model": MODEL, "input": "hi", "stream": True,
-                                     "max_output_tokens": 100})
+    await hang_up_after_first_bytes(r, path, body)
     row = await r.last_log()
-    assert (row.endpoint, row.status, row.estimated) == ("/v1/responses", 499, True)
-    assert row.completion_tokens >= 1 and row.cost_micros > 0  # "Hello" was delivered
+    assert (row.endpoint, row.status, row.estimated) == (f"/v1{path}", 499, True)
+    assert row.completion_tokens == metering.text_tokens("Hello")  # what was delivered
+    assert row.cost_micros == price(row.prompt_tokens, 0, row.completion_tokens) > 0
     assert r.h.balance() == before - row.cost_micros
     r.h.assert_ledger_consistent()
 
