@@ -105,6 +105,27 @@ async def test_rpm_concurrent_burst_over_three_relays_is_exact(cluster, redis_ur
     assert len(c.harness.upstreams["openai"].requests) == 8
 
 
+async def test_tpm_counts_the_tokens_used_across_relays(cluster, redis_url: str) -> None:
+    c = await cluster(redis_url)
+    limit_key(tpm=100)
+    up = c.harness.upstreams["openai"]
+    up.scenario.prompt_tokens, up.scenario.completion_tokens = 12, 8  # 20 used each
+    key_id = apikeys.list_keys()[0].id
+    results = []
+    for i in range(6):
+        try:  # each is admitted at its estimate (> 200 tokens), then counts what it used
+            await c.client(i).chat.completions.create(**BODY, max_tokens=200)  # type: ignore[call-overload]
+            results.append(True)
+        except openai.RateLimitError as exc:
+            assert "100 tokens per minute" in exc.message
+            assert 50 <= int(exc.response.headers["Retry-After"]) <= 60  # none in flight
+            results.append(False)
+        async with asyncio.timeout(10):  # its release (the correction) reached Redis
+            while await c.relays[0].state.limiter.shared_in_flight(key_id):  # type: ignore[union-attr]
+                await asyncio.sleep(0.005)
+    assert results == [True] * 5 + [False]  # 5 x 20 used: the limit, over three relays
+
+
 async def test_concurrency_across_relays(cluster, redis_url: str) -> None:
     c = await cluster(redis_url)
     limit_key(concurrency=2)
