@@ -48,6 +48,7 @@ test: system-deps venv
 
 bench: system-deps venv
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.scaleout
 	$(BIN)/python -m bench.litellm
 	$(BIN)/python -m bench.export
 	$(BIN)/python -m bench.purge
