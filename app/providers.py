@@ -63,11 +63,13 @@ def validate_base_url(url: str) -> str:
     return clean
 
 
-def anthropic_url(kind: str, url: str | None) -> str | None:
-    """The Anthropic Messages base URL to keep: ``None`` means the kind's preset (if any),
-    ``""`` none at all (Claude Code's requests are then translated to Chat Completions)."""
+def anthropic_url(kind: str, url: str | None, base_url: str) -> str | None:
+    """The Anthropic Messages base URL to keep: ``None`` means the kind's preset, if the
+    provider is that kind's own service at its usual address (a provider reached at another
+    base URL — a proxy, a self-hosted gateway — has no known Anthropic address); ``""`` none at
+    all (Claude Code's requests are then translated to Chat Completions)."""
     if url is None:
-        return KIND_ANTHROPIC_URLS.get(kind)
+        return KIND_ANTHROPIC_URLS.get(kind) if base_url == KIND_DEFAULT_URLS[kind] else None
     if not url.strip():
         return None
     clean = _clean_url(url)
@@ -184,7 +186,7 @@ def add_provider(name: str, kind: str, *, models: list[str], base_url: str | Non
     is committed, so a keyring failure leaves nothing half-created. ``anthropic_base_url``
     ``None`` takes the kind's preset, ``""`` none."""
     name, url, clean_models = _validate(name, kind, base_url, models, priority, weight)
-    anthropic = anthropic_url(kind, anthropic_base_url)
+    anthropic = anthropic_url(kind, anthropic_base_url, url)
     native = _native_flag(responses_native)
     mapping = parse_map(model_map)
     proxy_setting = parse_proxy(proxy)
@@ -252,7 +254,7 @@ def update_provider(name: str, *, kind: str | None = None, base_url: str | None 
     mapping = parse_map(model_map) if model_map is not None else provider.model_map
     dialect: dict[str, Any] = {}
     if anthropic_base_url is not None:
-        dialect["anthropic_base_url"] = anthropic_url(new_kind, anthropic_base_url)
+        dialect["anthropic_base_url"] = anthropic_url(new_kind, anthropic_base_url, url)
     if responses_native is not None:
         dialect["responses_native"] = _native_flag(responses_native)
     network: dict[str, Any] = {}
@@ -354,7 +356,7 @@ def draft_provider(kind: str, *, base_url: str | None = None, api_key: str | Non
     if anthropic_base_url is None and stored is not None:
         anthropic = stored.anthropic_base_url
     else:
-        anthropic = anthropic_url(kind, anthropic_base_url)
+        anthropic = anthropic_url(kind, anthropic_base_url, url)
     if responses_native is None:
         responses_native = bool(stored.responses_native) if stored is not None else False
     native = _native_flag(responses_native)

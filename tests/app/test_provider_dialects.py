@@ -99,6 +99,17 @@ def test_explicit_anthropic_url_and_flag_are_stored(any_db):
         "https://gw.example/anthropic", True)
 
 
+def test_no_preset_for_a_kind_reached_at_another_address(any_db):
+    """A DeepSeek-kind provider behind a proxy or gateway: its Anthropic address is unknown,
+    so Claude Code's requests are translated rather than sent to DeepSeek past the gateway."""
+    providers.add_provider("ds-gw", "deepseek", models=["m"],
+                           base_url="https://gw.example/deepseek/v1")
+    providers.add_provider("ds", "deepseek", models=["m"],
+                           base_url="https://api.deepseek.com/v1/")
+    assert providers.get_provider("ds-gw").anthropic_base_url is None
+    assert providers.get_provider("ds").anthropic_base_url == "https://api.deepseek.com/anthropic"
+
+
 def test_empty_anthropic_url_overrides_the_preset(any_db):
     providers.add_provider("ds", "deepseek", models=["m"], anthropic_base_url="")
     assert providers.get_provider("ds").anthropic_base_url is None
