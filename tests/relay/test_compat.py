@@ -103,8 +103,9 @@ async def test_same_routes_with_and_without_v1_prefix(make_relay, http, prefix: 
 
 
 @pytest.mark.parametrize("method,path,known", [
-    ("POST", "/v1/responses", False), ("GET", "/foo", False), ("POST", "/foo", False),
-    ("POST", "/v1/completions", False), ("GET", CC + "/x", False),
+    ("POST", "/v1/files", False), ("GET", "/foo", False), ("POST", "/foo", False),
+    ("POST", "/v1/audio/speech", False), ("GET", CC + "/x", False),
+    ("GET", "/v1/responses", True), ("GET", "/v1/completions", True),
     ("POST", "/v2" + CC[3:], False),
     ("GET", CC, True), ("PUT", CC, True), ("POST", "/v1/models", True),
     ("DELETE", "/v1/models/m1", True), ("GET", "/embeddings", True)])
