@@ -217,18 +217,18 @@
         <translation>默认</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/api_keys.py" line="456"/>
-        <location filename="../../gui/dialogs/api_keys.py" line="461"/>
+        <location filename="../../gui/dialogs/api_keys.py" line="460"/>
+        <location filename="../../gui/dialogs/api_keys.py" line="465"/>
         <source>Revoke key</source>
         <translation>吊销密钥</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/api_keys.py" line="457"/>
+        <location filename="../../gui/dialogs/api_keys.py" line="461"/>
         <source>Revoke the key “{name}” ({prefix}) of {user}?</source>
         <translation>确定要吊销 {user} 的密钥“{name}”（{prefix}）吗？</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/api_keys.py" line="459"/>
+        <location filename="../../gui/dialogs/api_keys.py" line="463"/>
         <source>Programs using this key are refused from now on. A revoked key cannot be turned back on; create a new one instead.</source>
         <translation>使用此密钥的程序将立即被拒绝。密钥吊销后无法恢复，如需继续使用请创建新密钥。</translation>
     </message>
@@ -236,22 +236,22 @@
 <context>
     <name>Backend</name>
     <message>
-        <location filename="../../gui/backend.py" line="106"/>
+        <location filename="../../gui/backend.py" line="140"/>
         <source>The relay did not start within a minute. The details are in relaydesk.log in the data folder.</source>
         <translation>中转服务未能在一分钟内启动。详细信息见数据文件夹中的 relaydesk.log。</translation>
     </message>
     <message>
-        <location filename="../../gui/backend.py" line="109"/>
+        <location filename="../../gui/backend.py" line="143"/>
         <source>Port {port} on {host} is not available: {why}</source>
         <translation>{host} 上的端口 {port} 不可用：{why}</translation>
     </message>
     <message>
-        <location filename="../../gui/backend.py" line="113"/>
+        <location filename="../../gui/backend.py" line="147"/>
         <source>The relay could not start. The details are in relaydesk.log in the data folder.</source>
         <translation>中转服务无法启动。详细信息见数据文件夹中的 relaydesk.log。</translation>
     </message>
     <message>
-        <location filename="../../gui/backend.py" line="131"/>
+        <location filename="../../gui/backend.py" line="165"/>
         <source>The relay stopped unexpectedly. The details are in relaydesk.log; Relay → Start relay starts it again.</source>
         <translation>中转服务意外停止。详细信息见 relaydesk.log；可通过“中转 → 启动中转服务”重新启动。</translation>
     </message>
@@ -659,6 +659,29 @@ The relay stops while the database is replaced and starts again on the restored 
     </message>
 </context>
 <context>
+    <name>ClientSnippets</name>
+    <message>
+        <location filename="../../gui/dialogs/agent_snippets.py" line="90"/>
+        <source>OpenAI SDKs, curl, Cherry Studio</source>
+        <translation>OpenAI SDK、curl、Cherry Studio</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/agent_snippets.py" line="91"/>
+        <source>Run these lines in a terminal; the last one starts Claude Code.</source>
+        <translation>在终端中运行以下几行；最后一行启动 Claude Code。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/agent_snippets.py" line="93"/>
+        <source>Put this in ~/.codex/config.toml:</source>
+        <translation>把以下内容写入 ~/.codex/config.toml：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/agent_snippets.py" line="94"/>
+        <source>Then give Codex the key and start it:</source>
+        <translation>然后把密钥交给 Codex 并启动它：</translation>
+    </message>
+</context>
+<context>
     <name>CodesCreatedDialog</name>
     <message>
         <location filename="../../gui/dialogs/codes.py" line="83"/>
@@ -1062,6 +1085,172 @@ Restore a backup to continue. The damaged file is kept aside in the backups fold
     </message>
 </context>
 <context>
+    <name>DeploymentForm</name>
+    <message>
+        <location filename="../../gui/dialogs/first_run.py" line="47"/>
+        <source>Use SSL when the server offers it</source>
+        <translation>服务器支持时使用 SSL</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/first_run.py" line="48"/>
+        <source>Require SSL</source>
+        <translation>必须使用 SSL</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/first_run.py" line="49"/>
+        <source>Require SSL and a trusted certificate</source>
+        <translation>必须使用 SSL 且证书受信任</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/first_run.py" line="50"/>
+        <source>Require SSL, a trusted certificate and its host name</source>
+        <translation>必须使用 SSL、证书受信任且主机名匹配</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/first_run.py" line="52"/>
+        <source>No SSL</source>
+        <translation>不使用 SSL</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/first_run.py" line="58"/>
+        <source>Connected to PostgreSQL {version}.</source>
+        <translation>已连接到 PostgreSQL {version}。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/first_run.py" line="61"/>
+        <source>The database is empty: RelayDesk creates its tables when it first connects.</source>
+        <translation>数据库为空：RelayDesk 首次连接时会创建所需的表。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/first_run.py" line="64"/>
+        <source>It holds a RelayDesk deployment (schema version {n}, current).</source>
+        <translation>其中是一个 RelayDesk 部署（结构版本 {n}，为最新）。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/first_run.py" line="67"/>
+        <source>Its schema (version {found}) is upgraded to {latest} when RelayDesk connects; update the relays on the servers too.</source>
+        <translation>其结构（版本 {found}）将在 RelayDesk 连接时升级到 {latest}；请同时更新服务器上的中转服务。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/first_run.py" line="88"/>
+        <source>db.example.com</source>
+        <translation>db.example.com</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/first_run.py" line="99"/>
+        <source>Test connection</source>
+        <translation>测试连接</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/first_run.py" line="106"/>
+        <source>Server:</source>
+        <translation>服务器：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/first_run.py" line="107"/>
+        <source>Port:</source>
+        <translation>端口：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/first_run.py" line="108"/>
+        <source>Database:</source>
+        <translation>数据库：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/first_run.py" line="109"/>
+        <source>User:</source>
+        <translation>用户：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/first_run.py" line="110"/>
+        <source>Password:</source>
+        <translation>密码：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/first_run.py" line="111"/>
+        <source>SSL:</source>
+        <translation>SSL：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/first_run.py" line="135"/>
+        <source>stored in the keyring; type to replace it</source>
+        <translation>已保存在密钥环中；输入新密码可替换</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/first_run.py" line="156"/>
+        <source>Connecting to {where}…</source>
+        <translation>正在连接 {where}…</translation>
+    </message>
+</context>
+<context>
+    <name>DeploymentSettings</name>
+    <message>
+        <location filename="../../gui/pages/settings_deployment.py" line="38"/>
+        <source>Deployment</source>
+        <translation>部署</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/settings_deployment.py" line="44"/>
+        <source>This window manages the deployment {where}; no relay runs on this computer.</source>
+        <translation>此窗口管理部署 {where}；本机不运行中转服务。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/settings_deployment.py" line="46"/>
+        <source>This window works on this computer&apos;s database, and the relay runs here.</source>
+        <translation>此窗口使用本机的数据库，中转服务也在本机运行。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/settings_deployment.py" line="48"/>
+        <source>This computer (local database, the relay runs here)</source>
+        <translation>本机（本地数据库，中转服务在本机运行）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/settings_deployment.py" line="49"/>
+        <source>A RelayDesk deployment on PostgreSQL</source>
+        <translation>基于 PostgreSQL 的 RelayDesk 部署</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/settings_deployment.py" line="57"/>
+        <source>Save choice</source>
+        <translation>保存选择</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/settings_deployment.py" line="71"/>
+        <source>Managing a deployment, this window works on its PostgreSQL database: users, balances, providers, prices and logs are those its relays use. The choice is used from the next start. The password is kept in the OS keyring.</source>
+        <translation>管理部署时，此窗口直接使用该部署的 PostgreSQL 数据库：用户、余额、服务商、价格和日志即其中转服务所用的数据。此选择在下次启动时生效。密码保存在系统密钥环中。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/settings_deployment.py" line="76"/>
+        <source>DATABASE_URL is set in this computer&apos;s environment: it names the database, whatever is chosen here.</source>
+        <translation>本机环境中设置了 DATABASE_URL：无论此处如何选择，都使用它指定的数据库。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/settings_deployment.py" line="96"/>
+        <source>Not used while this window manages a deployment: its relays listen and serve HTTPS as set up on its servers.</source>
+        <translation>此窗口管理部署时不使用：部署的中转服务按其服务器上的设置监听并提供 HTTPS。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/settings_deployment.py" line="117"/>
+        <source>Not saved: the deployment did not answer as it should (see above).</source>
+        <translation>未保存：该部署的响应不正确（见上文）。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/settings_deployment.py" line="127"/>
+        <source>Not saved: {why}</source>
+        <translation>未保存：{why}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/settings_deployment.py" line="132"/>
+        <source>Saved. Restart RelayDesk to apply it.</source>
+        <translation>已保存。重启 RelayDesk 后生效。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/settings_deployment.py" line="133"/>
+        <source>Saved.</source>
+        <translation>已保存。</translation>
+    </message>
+</context>
+<context>
     <name>ExpiryField</name>
     <message>
         <location filename="../../gui/widgets/expiry.py" line="14"/>
@@ -1135,57 +1324,77 @@ Restore a backup to continue. The damaged file is kept aside in the backups fold
 <context>
     <name>FirstRunDialog</name>
     <message>
-        <location filename="../../gui/dialogs/first_run.py" line="35"/>
+        <location filename="../../gui/dialogs/first_run.py" line="184"/>
         <source>Welcome to RelayDesk</source>
         <translation>欢迎使用 RelayDesk</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/first_run.py" line="36"/>
+        <location filename="../../gui/dialogs/first_run.py" line="188"/>
         <source>Choose the administrator password that protects this window, and how the relay should listen.</source>
         <translation>请设置保护本窗口的管理员密码，并选择中转服务的监听方式。</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/first_run.py" line="46"/>
+        <location filename="../../gui/dialogs/first_run.py" line="190"/>
+        <source>The deployment {where} has no administrator yet. Choose the administrator password that protects it.</source>
+        <translation>部署 {where} 还没有管理员。请设置保护它的管理员密码。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/first_run.py" line="193"/>
+        <source>This computer (local database, the relay runs here)</source>
+        <translation>本机（本地数据库，中转服务在本机运行）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/first_run.py" line="194"/>
+        <source>A RelayDesk deployment on PostgreSQL</source>
+        <translation>基于 PostgreSQL 的 RelayDesk 部署</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/first_run.py" line="206"/>
         <source>Let other computers on the LAN use the relay</source>
         <translation>允许局域网内的其他计算机使用中转服务</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/first_run.py" line="53"/>
+        <location filename="../../gui/dialogs/first_run.py" line="216"/>
         <source>Admin password:</source>
         <translation>管理员密码：</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/first_run.py" line="54"/>
+        <location filename="../../gui/dialogs/first_run.py" line="217"/>
         <source>Repeat password:</source>
         <translation>确认密码：</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/first_run.py" line="55"/>
+        <location filename="../../gui/dialogs/first_run.py" line="219"/>
         <source>Relay port:</source>
         <translation>中转端口：</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/first_run.py" line="57"/>
+        <location filename="../../gui/dialogs/first_run.py" line="221"/>
         <source>Currency:</source>
         <translation>货币：</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/first_run.py" line="70"/>
+        <location filename="../../gui/dialogs/first_run.py" line="224"/>
+        <source>This window then manages the deployment&apos;s users, balances, providers and logs; no relay runs on this computer. Its administrator password is asked next.</source>
+        <translation>此窗口随后将管理该部署的用户、余额、服务商和日志；本机不运行中转服务。接下来会要求输入其管理员密码。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/first_run.py" line="258"/>
         <source>The password needs at least 8 characters.</source>
         <translation>密码至少需要 8 个字符。</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/first_run.py" line="72"/>
+        <location filename="../../gui/dialogs/first_run.py" line="260"/>
         <source>The password is longer than 72 bytes.</source>
         <translation>密码不能超过 72 字节。</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/first_run.py" line="74"/>
+        <location filename="../../gui/dialogs/first_run.py" line="262"/>
         <source>The passwords do not match.</source>
         <translation>两次输入的密码不一致。</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/first_run.py" line="76"/>
+        <location filename="../../gui/dialogs/first_run.py" line="265"/>
         <source>Port {port} is already used by another program on this computer; choose another.</source>
         <translation>端口 {port} 已被本机上的其他程序占用，请换一个。</translation>
     </message>
@@ -1464,54 +1673,54 @@ Restore a backup to continue. The damaged file is kept aside in the backups fold
 <context>
     <name>KeyCreatedDialog</name>
     <message>
-        <location filename="../../gui/dialogs/key_created.py" line="47"/>
+        <location filename="../../gui/dialogs/key_created.py" line="50"/>
         <source>API key created</source>
         <translation>API 密钥已创建</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/key_created.py" line="49"/>
+        <location filename="../../gui/dialogs/key_created.py" line="53"/>
         <source>&lt;b&gt;New key “{name}” for {user}&lt;/b&gt;</source>
         <translation>&lt;b&gt;{user} 的新密钥“{name}”&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/key_created.py" line="51"/>
+        <location filename="../../gui/dialogs/key_created.py" line="55"/>
         <source>Copy this key now and give it to the user. It will not be shown again: RelayDesk keeps only a fingerprint of it. If it is lost, revoke it and create a new one.</source>
         <translation>请立即复制此密钥并交给用户。密钥不会再次显示：RelayDesk 只保存它的指纹。如果丢失，请吊销后重新创建。</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/key_created.py" line="63"/>
+        <location filename="../../gui/dialogs/key_created.py" line="67"/>
         <source>&amp;Copy</source>
         <translation>复制(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/key_created.py" line="64"/>
+        <location filename="../../gui/dialogs/key_created.py" line="68"/>
         <source>Copy the key to the clipboard</source>
         <translation>将密钥复制到剪贴板</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/key_created.py" line="69"/>
+        <location filename="../../gui/dialogs/key_created.py" line="73"/>
         <source>Copied to the clipboard.</source>
         <translation>已复制到剪贴板。</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/key_created.py" line="77"/>
+        <location filename="../../gui/dialogs/key_created.py" line="81"/>
         <source>Clients use it as their OpenAI API key, with this base URL:</source>
         <translation>客户端将其作为 OpenAI API 密钥使用，Base URL 为：</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/key_created.py" line="84"/>
+        <location filename="../../gui/dialogs/key_created.py" line="88"/>
         <source>HTTPS certificate (SHA-256): {pin}
 Certificate file to hand out: {path}</source>
         <translation>HTTPS 证书（SHA-256）：{pin}
 分发给客户端的证书文件：{path}</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/key_created.py" line="89"/>
+        <location filename="../../gui/dialogs/key_created.py" line="93"/>
         <source>Ready-to-paste settings for common clients:</source>
         <translation>常用客户端的配置（可直接粘贴）：</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/key_created.py" line="97"/>
+        <location filename="../../gui/dialogs/key_created.py" line="100"/>
         <source>I have copied the key</source>
         <translation>我已复制密钥</translation>
     </message>
@@ -1635,12 +1844,12 @@ for example:
         <translation>请输入管理员密码。</translation>
     </message>
     <message>
-        <location filename="../../gui/main.py" line="131"/>
+        <location filename="../../gui/main.py" line="179"/>
         <source>Wrong password.</source>
         <translation>密码错误。</translation>
     </message>
     <message>
-        <location filename="../../gui/main.py" line="132"/>
+        <location filename="../../gui/main.py" line="180"/>
         <source>Too many wrong passwords. Try again after {time} (UTC).</source>
         <translation>密码错误次数过多，请在 {time}（UTC）后重试。</translation>
     </message>
@@ -1723,6 +1932,11 @@ for example:
         <translation>核销</translation>
     </message>
     <message>
+        <location filename="../../gui/pages/logs_model.py" line="85"/>
+        <source>Route</source>
+        <translation>接口</translation>
+    </message>
+    <message>
         <location filename="../../gui/pages/logs_model.py" line="109"/>
         <source>Prompt tokens</source>
         <translation>提示 Token 数</translation>
@@ -1753,47 +1967,57 @@ for example:
         <translation>服务商报告的超出本次请求预扣额的费用：由运营方承担，不向用户收取</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs_model.py" line="287"/>
+        <location filename="../../gui/pages/logs_model.py" line="116"/>
+        <source>The API the client called, e.g. /v1/messages (Claude Code) or /v1/responses (Codex CLI); empty for requests logged before routes were recorded</source>
+        <translation>客户端调用的接口，例如 /v1/messages（Claude Code）或 /v1/responses（Codex CLI）；记录接口之前的请求此处为空</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/logs_model.py" line="292"/>
         <source>Request ID: {id}</source>
         <translation>请求 ID：{id}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs_model.py" line="289"/>
+        <location filename="../../gui/pages/logs_model.py" line="294"/>
+        <source>Route: {route}</source>
+        <translation>接口：{route}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/logs_model.py" line="296"/>
         <source>Upstream model: {model}</source>
         <translation>上游模型：{model}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs_model.py" line="291"/>
+        <location filename="../../gui/pages/logs_model.py" line="298"/>
         <source>Error: {code}</source>
         <translation>错误：{code}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs_model.py" line="293"/>
+        <location filename="../../gui/pages/logs_model.py" line="300"/>
         <source>Failed over {n} time(s)</source>
         <translation>故障转移 {n} 次</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs_model.py" line="296"/>
+        <location filename="../../gui/pages/logs_model.py" line="303"/>
         <source>Cached prompt tokens: {n}</source>
         <translation>缓存的提示 token：{n}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs_model.py" line="298"/>
+        <location filename="../../gui/pages/logs_model.py" line="305"/>
         <source>Streamed</source>
         <translation>流式</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs_model.py" line="300"/>
+        <location filename="../../gui/pages/logs_model.py" line="307"/>
         <source>Token counts estimated</source>
         <translation>token 数为估算值</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs_model.py" line="302"/>
+        <location filename="../../gui/pages/logs_model.py" line="309"/>
         <source>Written off: {amount}</source>
         <translation>已核销：{amount}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/logs_model.py" line="305"/>
+        <location filename="../../gui/pages/logs_model.py" line="312"/>
         <source>Client: {agent}</source>
         <translation>客户端：{agent}</translation>
     </message>
@@ -2118,153 +2342,173 @@ for example:
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../gui/main_window.py" line="93"/>
-        <location filename="../../gui/main_window.py" line="125"/>
+        <location filename="../../gui/main_window.py" line="94"/>
+        <source>RelayDesk — {where}</source>
+        <translation>RelayDesk — {where}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/main_window.py" line="95"/>
+        <source>Managing deployment {where}</source>
+        <translation>正在管理部署 {where}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/main_window.py" line="98"/>
+        <source>This window manages a deployment on PostgreSQL: its relays run on its servers (relaydesk serve), none on this computer.</source>
+        <translation>此窗口管理一个基于 PostgreSQL 的部署：其中转服务运行在它的服务器上（relaydesk serve），本机不运行。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/main_window.py" line="100"/>
+        <source>A deployment&apos;s database is backed up on its server, with pg_dump; RelayDesk backs up only this computer&apos;s database.</source>
+        <translation>部署的数据库在其服务器上用 pg_dump 备份；RelayDesk 只备份本机的数据库。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/main_window.py" line="112"/>
+        <location filename="../../gui/main_window.py" line="146"/>
         <source>Relay stopped</source>
         <translation>中转服务已停止</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="96"/>
+        <location filename="../../gui/main_window.py" line="115"/>
         <source>Copy URL</source>
         <translation>复制地址</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="97"/>
+        <location filename="../../gui/main_window.py" line="116"/>
         <source>Copy the base URL clients should use</source>
         <translation>复制客户端应使用的 Base URL</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="100"/>
+        <location filename="../../gui/main_window.py" line="119"/>
         <source>0 requests/min</source>
         <translation>0 个请求/分钟</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="110"/>
+        <location filename="../../gui/main_window.py" line="129"/>
         <source>Copied {url}</source>
         <translation>已复制 {url}</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="115"/>
+        <location filename="../../gui/main_window.py" line="136"/>
         <source>Relay running</source>
         <translation>中转服务运行中</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="120"/>
+        <location filename="../../gui/main_window.py" line="141"/>
         <source>Relay starting…</source>
         <translation>中转服务正在启动…</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="122"/>
+        <location filename="../../gui/main_window.py" line="143"/>
         <source>Relay not running: {why}</source>
         <translation>中转服务未运行：{why}</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="132"/>
+        <location filename="../../gui/main_window.py" line="153"/>
         <source>{n} requests/min, {m} in flight</source>
         <translation>{n} 个请求/分钟，{m} 个处理中</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="147"/>
+        <location filename="../../gui/main_window.py" line="168"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="148"/>
+        <location filename="../../gui/main_window.py" line="169"/>
         <source>&amp;Export user data…</source>
         <translation>导出用户数据(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="151"/>
+        <location filename="../../gui/main_window.py" line="172"/>
         <source>&amp;Backup now…</source>
         <translation>立即备份(&amp;B)…</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="153"/>
+        <location filename="../../gui/main_window.py" line="174"/>
         <source>Export anonymized &amp;statistics…</source>
         <translation>导出匿名统计(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="158"/>
+        <location filename="../../gui/main_window.py" line="179"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="160"/>
+        <location filename="../../gui/main_window.py" line="181"/>
         <source>&amp;Relay</source>
         <translation>中转(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="161"/>
+        <location filename="../../gui/main_window.py" line="184"/>
         <source>&amp;Start relay</source>
         <translation>启动中转服务(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="162"/>
+        <location filename="../../gui/main_window.py" line="185"/>
         <source>S&amp;top relay</source>
         <translation>停止中转服务(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="163"/>
+        <location filename="../../gui/main_window.py" line="186"/>
         <source>&amp;Restart relay</source>
         <translation>重启中转服务(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="168"/>
+        <location filename="../../gui/main_window.py" line="191"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="169"/>
+        <location filename="../../gui/main_window.py" line="192"/>
         <source>&amp;About RelayDesk</source>
         <translation>关于 RelayDesk(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="170"/>
+        <location filename="../../gui/main_window.py" line="193"/>
         <source>Open &amp;data folder</source>
         <translation>打开数据文件夹(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="171"/>
+        <location filename="../../gui/main_window.py" line="194"/>
         <source>&amp;Privacy policy</source>
         <translation>隐私政策(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="210"/>
+        <location filename="../../gui/main_window.py" line="233"/>
         <source>Save anonymized statistics as</source>
         <translation>匿名统计另存为</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="214"/>
+        <location filename="../../gui/main_window.py" line="237"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="226"/>
+        <location filename="../../gui/main_window.py" line="249"/>
         <source>Wrote {n} rows of anonymized statistics to {path}</source>
         <translation>已将 {n} 行匿名统计写入 {path}</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="232"/>
+        <location filename="../../gui/main_window.py" line="255"/>
         <source>About RelayDesk</source>
         <translation>关于 RelayDesk</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="233"/>
+        <location filename="../../gui/main_window.py" line="256"/>
         <source>&lt;b&gt;RelayDesk {version}&lt;/b&gt;&lt;p&gt;An all-in-one AI API relay for your LAN: per-user keys, balances, exact metering and request logs.&lt;/p&gt;</source>
         <translation>&lt;b&gt;RelayDesk {version}&lt;/b&gt;&lt;p&gt;面向局域网的一站式 AI API 中转服务：按用户分配密钥、余额管理、精确计量和请求日志。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="254"/>
+        <location filename="../../gui/main_window.py" line="278"/>
         <source>Show RelayDesk</source>
         <translation>显示 RelayDesk</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="256"/>
+        <location filename="../../gui/main_window.py" line="280"/>
         <source>Quit RelayDesk</source>
         <translation>退出 RelayDesk</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="293"/>
+        <location filename="../../gui/main_window.py" line="317"/>
         <source>RelayDesk keeps serving the LAN from the tray. Choose Quit RelayDesk there (or File → Quit) to stop the relay.</source>
         <translation>RelayDesk 在托盘中继续为局域网提供服务。要停止中转服务，请在托盘中选择“退出 RelayDesk”（或“文件 → 退出”）。</translation>
     </message>
@@ -2948,218 +3192,243 @@ for example:
         <translation>必填，例如 deepseek-main</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="81"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="82"/>
+        <source>Empty: Claude Code requests are translated to Chat Completions</source>
+        <translation>留空：Claude Code 的请求将转换为 Chat Completions 格式</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/provider_edit.py" line="84"/>
+        <source>Where the provider serves the Anthropic Messages API. Claude Code requests pass through here unchanged; empty: they are translated to Chat Completions and sent to the base URL.</source>
+        <translation>服务商提供 Anthropic Messages API 的地址。Claude Code 的请求将原样转发到此处；留空：请求转换为 Chat Completions 格式后发往基础 URL。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/provider_edit.py" line="87"/>
+        <source>Serves the Responses API natively</source>
+        <translation>原生支持 Responses API</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/provider_edit.py" line="89"/>
+        <source>Codex CLI requests (/v1/responses) pass through to the base URL unchanged; unchecked: they are translated to Chat Completions.</source>
+        <translation>Codex CLI 的请求（/v1/responses）将原样转发到基础 URL；不勾选：请求转换为 Chat Completions 格式。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/provider_edit.py" line="92"/>
         <source>required, comma-separated, e.g. deepseek-chat, deepseek-reasoner</source>
         <translation>必填，以逗号分隔，例如 deepseek-chat, deepseek-reasoner</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="83"/>
-        <location filename="../../gui/dialogs/provider_edit.py" line="338"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="94"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="359"/>
         <source>Fetch models</source>
         <translation>获取模型</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="84"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="95"/>
         <source>Ask the provider for the models it offers, with the base URL, key and proxy above, and pick.</source>
         <translation>使用上面的基础 URL、密钥和代理向服务商查询其提供的模型，然后选择。</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="96"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="107"/>
         <source>Higher priority providers are tried first.</source>
         <translation>优先级高的服务商会被优先使用。</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="100"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="111"/>
         <source>Share of traffic among providers of equal priority.</source>
         <translation>同一优先级的服务商之间的流量分配比例。</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="101"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="112"/>
         <source>Send requests to this provider</source>
         <translation>向此服务商转发请求</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="106"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="117"/>
         <source>The key is kept in the operating system&apos;s keyring, never in the database, and is never shown again.</source>
         <translation>密钥保存在操作系统的密钥环中，不会写入数据库，也不会再次显示。</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="112"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="123"/>
         <source>Model clients ask for</source>
         <translation>客户端请求的模型</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="113"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="124"/>
         <source>Model sent upstream</source>
         <translation>发往上游的模型</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="117"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="128"/>
         <source>Optional: let clients ask for a model under another name; the relay sends the upstream name instead.</source>
         <translation>可选：允许客户端用别名请求模型，中转服务转发时改用上游名称。</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="121"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="132"/>
         <source>Add mapping</source>
         <translation>添加映射</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="123"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="134"/>
         <source>Remove mapping</source>
         <translation>删除映射</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="135"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="146"/>
         <source>None (direct)</source>
         <translation>无（直连）</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="136"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="147"/>
         <source>System proxy</source>
         <translation>系统代理</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="137"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="148"/>
         <source>Custom</source>
         <translation>自定义</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="139"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="150"/>
         <source>System proxy: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY and NO_PROXY from the relay&apos;s environment.</source>
         <translation>系统代理：使用中转服务运行环境中的 HTTP_PROXY、HTTPS_PROXY、ALL_PROXY 和 NO_PROXY。</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="144"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="155"/>
         <source>http, https, socks5 or socks5h. A password goes to the keyring and is shown back as ***; leave *** to keep it.</source>
         <translation>支持 http、https、socks5 或 socks5h。密码保存在系统密钥环中，回显为 ***；保留 *** 即沿用已保存的密码。</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="151"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="162"/>
         <source>One per line, e.g. OpenAI-Organization: org-…</source>
         <translation>每行一个，例如 OpenAI-Organization: org-…</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="156"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="167"/>
         <source>Optional: a PEM file of extra trusted CA certificates</source>
         <translation>可选：额外信任的 CA 证书（PEM 文件）</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="158"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="169"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="167"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="178"/>
         <source>Weight:</source>
         <translation>权重：</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="172"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="183"/>
         <source>Name:</source>
         <translation>名称：</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="173"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="184"/>
         <source>Kind:</source>
         <translation>类型：</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="174"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="185"/>
         <source>Base URL:</source>
         <translation>Base URL：</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="175"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="186"/>
+        <source>Anthropic API base URL:</source>
+        <translation>Anthropic API 基础 URL：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/provider_edit.py" line="188"/>
         <source>Models:</source>
         <translation>模型：</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="177"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="190"/>
         <source>Model mapping:</source>
         <translation>模型映射：</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="178"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="191"/>
         <source>Priority:</source>
         <translation>优先级：</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="180"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="193"/>
         <source>API key:</source>
         <translation>API 密钥：</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="182"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="195"/>
         <source>Proxy:</source>
         <translation>代理：</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="183"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="196"/>
         <source>Extra headers:</source>
         <translation>附加请求头：</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="184"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="197"/>
         <source>CA bundle:</source>
         <translation>CA 证书包：</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="204"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="217"/>
         <source>Paste the provider&apos;s API key</source>
         <translation>粘贴服务商的 API 密钥</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="215"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="228"/>
         <source>A provider cannot be renamed; add a new one instead.</source>
         <translation>服务商不能重命名，请新建一个。</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="225"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="240"/>
         <source>Key stored — leave empty to keep it</source>
         <translation>已保存密钥 — 留空则保持不变</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="226"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="241"/>
         <source>No key stored — paste the provider&apos;s API key</source>
         <translation>未保存密钥 — 请粘贴服务商的 API 密钥</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="238"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="253"/>
         <source>CA bundle</source>
         <translation>CA 证书包</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="239"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="254"/>
         <source>PEM certificates (*.pem *.crt *.cer);;All files (*)</source>
         <translation>PEM 证书 (*.pem *.crt *.cer);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="323"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="344"/>
         <source>Fetching…</source>
         <translation>正在获取…</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="324"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="345"/>
         <source>Asking the provider for its models…</source>
         <translation>正在向服务商查询模型…</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="334"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="355"/>
         <source>Could not fetch the model list: {why}</source>
         <translation>无法获取模型列表：{why}</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="341"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="362"/>
         <source>The provider listed no models; type their names.</source>
         <translation>服务商未列出任何模型；请手动输入模型名称。</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="344"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="365"/>
         <source>The provider lists {count} models.</source>
         <translation>服务商列出了 {count} 个模型。</translation>
     </message>
     <message>
-        <location filename="../../gui/dialogs/provider_edit.py" line="382"/>
+        <location filename="../../gui/dialogs/provider_edit.py" line="403"/>
         <source>{why}
 You can also clear the API key field and save the provider without a key for now.</source>
         <translation>{why}
@@ -3169,137 +3438,157 @@ You can also clear the API key field and save the provider without a key for now
 <context>
     <name>ProvidersModel</name>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="94"/>
+        <location filename="../../gui/pages/providers_model.py" line="97"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="94"/>
+        <location filename="../../gui/pages/providers_model.py" line="97"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="95"/>
+        <location filename="../../gui/pages/providers_model.py" line="98"/>
         <source>Enabled</source>
         <translation>启用</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="95"/>
+        <location filename="../../gui/pages/providers_model.py" line="98"/>
         <source>Key</source>
         <translation>密钥</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="96"/>
+        <location filename="../../gui/pages/providers_model.py" line="99"/>
         <source>Health</source>
         <translation>健康状态</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="96"/>
+        <location filename="../../gui/pages/providers_model.py" line="99"/>
         <source>Failures</source>
         <translation>失败次数</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="97"/>
+        <location filename="../../gui/pages/providers_model.py" line="100"/>
         <source>Priority</source>
         <translation>优先级</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="97"/>
+        <location filename="../../gui/pages/providers_model.py" line="100"/>
         <source>Weight</source>
         <translation>权重</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="98"/>
+        <location filename="../../gui/pages/providers_model.py" line="101"/>
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="98"/>
+        <location filename="../../gui/pages/providers_model.py" line="101"/>
         <source>Mapping</source>
         <translation>映射</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="99"/>
+        <location filename="../../gui/pages/providers_model.py" line="102"/>
         <source>Last test</source>
         <translation>最近测试</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="99"/>
+        <location filename="../../gui/pages/providers_model.py" line="102"/>
         <source>Cool-down until</source>
         <translation>冷却至</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="100"/>
+        <location filename="../../gui/pages/providers_model.py" line="103"/>
         <source>Last error</source>
         <translation>最近错误</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="100"/>
+        <location filename="../../gui/pages/providers_model.py" line="103"/>
         <source>Base URL</source>
         <translation>Base URL</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="101"/>
+        <location filename="../../gui/pages/providers_model.py" line="104"/>
         <source>Proxy</source>
         <translation>代理</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="158"/>
+        <location filename="../../gui/pages/providers_model.py" line="161"/>
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="158"/>
+        <location filename="../../gui/pages/providers_model.py" line="161"/>
         <source>No</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="160"/>
+        <location filename="../../gui/pages/providers_model.py" line="163"/>
         <source>Stored</source>
         <translation>已保存</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="160"/>
+        <location filename="../../gui/pages/providers_model.py" line="163"/>
         <source>Missing</source>
         <translation>未设置</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="163"/>
+        <location filename="../../gui/pages/providers_model.py" line="166"/>
         <source>Cooling down ({seconds} s left)</source>
         <translation>冷却中（剩余 {seconds} 秒）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="165"/>
+        <location filename="../../gui/pages/providers_model.py" line="168"/>
         <source>Healthy</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="165"/>
+        <location filename="../../gui/pages/providers_model.py" line="168"/>
         <source>Cooling down</source>
         <translation>冷却中</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="166"/>
+        <location filename="../../gui/pages/providers_model.py" line="169"/>
         <source>Not used yet</source>
         <translation>尚未使用</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="185"/>
+        <location filename="../../gui/pages/providers_model.py" line="188"/>
+        <source>Anthropic Messages passed through to {url}</source>
+        <translation>Anthropic Messages 原样转发至 {url}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/providers_model.py" line="190"/>
+        <source>Anthropic Messages translated to Chat Completions</source>
+        <translation>Anthropic Messages 转换为 Chat Completions</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/providers_model.py" line="191"/>
+        <source>Responses passed through</source>
+        <translation>Responses 原样转发</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/providers_model.py" line="192"/>
+        <source>Responses translated to Chat Completions</source>
+        <translation>Responses 转换为 Chat Completions</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/providers_model.py" line="199"/>
         <source>extra headers: {names}</source>
         <translation>附加请求头：{names}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="188"/>
+        <location filename="../../gui/pages/providers_model.py" line="202"/>
         <source>CA bundle: {path}</source>
         <translation>CA 证书包：{path}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="193"/>
+        <location filename="../../gui/pages/providers_model.py" line="207"/>
         <source>Direct</source>
         <translation>直连</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/providers_model.py" line="195"/>
+        <location filename="../../gui/pages/providers_model.py" line="209"/>
         <source>System proxy</source>
         <translation>系统代理</translation>
     </message>
@@ -3366,6 +3655,11 @@ You can also clear the API key field and save the provider without a key for now
         <location filename="../../gui/pages/providers.py" line="116"/>
         <source>Mapping:</source>
         <translation>映射：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/providers.py" line="116"/>
+        <source>Client APIs:</source>
+        <translation>客户端 API：</translation>
     </message>
     <message>
         <location filename="../../gui/pages/providers.py" line="117"/>
@@ -4661,1041 +4955,1186 @@ You can also clear the API key field and save the provider without a key for now
     </message>
     <message>
         <location filename="../../gui/error_texts.py" line="93"/>
+        <source>Host: enter the PostgreSQL server&apos;s name or address</source>
+        <translation>主机：请输入 PostgreSQL 服务器的名称或地址</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="94"/>
+        <source>Host: {host!r} is not a host name or IP address</source>
+        <translation>主机：{host!r} 不是主机名或 IP 地址</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="95"/>
+        <source>Port must be a number from 1 to 65535</source>
+        <translation>端口必须是 1 到 65535 之间的数字</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="96"/>
+        <source>Database: {name!r} is not a valid database name (letters, digits, &apos;_&apos;, &apos;-&apos;, &apos;.&apos; and &apos;$&apos;, at most 63 characters)</source>
+        <translation>数据库：{name!r} 不是有效的数据库名称（字母、数字、&apos;_&apos;、&apos;-&apos;、&apos;.&apos; 和 &apos;$&apos;，最多 63 个字符）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="98"/>
+        <source>User: {name!r} is not a valid user name (letters, digits, &apos;_&apos;, &apos;-&apos;, &apos;.&apos;, &apos;@&apos; and &apos;$&apos;, at most 63 characters)</source>
+        <translation>用户：{name!r} 不是有效的用户名（字母、数字、&apos;_&apos;、&apos;-&apos;、&apos;.&apos;、&apos;@&apos; 和 &apos;$&apos;，最多 63 个字符）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="100"/>
+        <source>SSL mode must be one of {modes}</source>
+        <translation>SSL 模式必须是以下之一：{modes}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="101"/>
+        <source>the password cannot be passed to PostgreSQL in a connection URL; choose another password</source>
+        <translation>该密码无法通过连接 URL 传给 PostgreSQL；请换一个密码</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="104"/>
+        <source>{path} is not a valid deployment choice ({reason}); choose again in Settings or delete the file</source>
+        <translation>{path} 不是有效的部署选择（{reason}）；请在设置中重新选择，或删除该文件</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="107"/>
+        <source>no usable OS keyring was found for the database password, and RelayDesk never stores secrets in plain text. Unlock or install a keyring (GNOME Keyring, KWallet, macOS Keychain, Windows Credential Manager), or start RelayDesk with DATABASE_URL set instead</source>
+        <translation>找不到可用于保存数据库密码的系统密钥环，而 RelayDesk 从不以明文保存机密。请解锁或安装密钥环（GNOME Keyring、KWallet、macOS 钥匙串、Windows 凭据管理器），或改为设置 DATABASE_URL 后启动 RelayDesk</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="113"/>
+        <source>the OS keyring refused to store the database password; unlock it, or start RelayDesk with DATABASE_URL set instead</source>
+        <translation>系统密钥环拒绝保存数据库密码；请解锁它，或改为设置 DATABASE_URL 后启动 RelayDesk</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="116"/>
+        <source>the database {database!r} holds other tables but no RelayDesk data; choose an empty database or one of RelayDesk&apos;s</source>
+        <translation>数据库 {database!r} 中有其他表但没有 RelayDesk 数据；请选择空数据库或 RelayDesk 的数据库</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="119"/>
+        <source>PostgreSQL refused to read the database {database!r}: {reason}</source>
+        <translation>PostgreSQL 拒绝读取数据库 {database!r}：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="121"/>
+        <source>the database {database!r} was made by a newer RelayDesk (schema version {found}; this app knows up to {latest}); update this app first</source>
+        <translation>数据库 {database!r} 由更新版本的 RelayDesk 创建（结构版本 {found}；本程序最高支持 {latest}）；请先更新本程序</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="124"/>
+        <source>PostgreSQL refused the password for the user {user!r}</source>
+        <translation>PostgreSQL 拒绝了用户 {user!r} 的密码</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="125"/>
+        <source>PostgreSQL asks for a password for the user {user!r}, and none was given or stored in the keyring</source>
+        <translation>PostgreSQL 要求用户 {user!r} 提供密码，但未填写，密钥环中也没有</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="128"/>
+        <source>PostgreSQL does not let the user {user!r} connect from this computer (no pg_hba.conf entry allows it)</source>
+        <translation>PostgreSQL 不允许用户 {user!r} 从本机连接（pg_hba.conf 中没有允许的条目）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="131"/>
+        <source>PostgreSQL has no user {user!r}</source>
+        <translation>PostgreSQL 中没有用户 {user!r}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="132"/>
+        <source>the database {database!r} does not exist on {host}</source>
+        <translation>{host} 上不存在数据库 {database!r}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="133"/>
+        <source>the server does not offer SSL, but the SSL mode {sslmode} requires it</source>
+        <translation>服务器不支持 SSL，但 SSL 模式 {sslmode} 要求使用</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="135"/>
+        <source>the server name {host!r} was not found</source>
+        <translation>找不到服务器名称 {host!r}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="136"/>
+        <source>could not reach PostgreSQL at {host}:{port}: the connection was refused (is the server running and listening there?)</source>
+        <translation>无法连接到 {host}:{port} 上的 PostgreSQL：连接被拒绝（服务器是否在运行并监听该端口？）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="139"/>
+        <source>could not reach PostgreSQL at {host}:{port}: no answer within {seconds} seconds</source>
+        <translation>无法连接到 {host}:{port} 上的 PostgreSQL：{seconds} 秒内没有响应</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="142"/>
+        <source>could not connect to PostgreSQL at {host}:{port}: {reason}</source>
+        <translation>无法连接到 {host}:{port} 上的 PostgreSQL：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="144"/>
         <source>the format must be one of {formats}</source>
         <translation>格式必须是以下之一：{formats}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="94"/>
+        <location filename="../../gui/error_texts.py" line="145"/>
         <source>{path} is a folder; give a file name</source>
         <translation>{path} 是一个文件夹；请给出文件名</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="95"/>
+        <location filename="../../gui/error_texts.py" line="146"/>
         <source>cannot write to {folder}: {error}</source>
         <translation>无法写入 {folder}：{error}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="97"/>
+        <location filename="../../gui/error_texts.py" line="148"/>
         <source>group name must be 1-64 characters: letters, digits, &apos;.&apos;, &apos;_&apos; or &apos;-&apos;, starting with a letter or digit</source>
         <translation>分组名称须为 1-64 个字符：字母、数字、“.”、“_”或“-”，并以字母或数字开头</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="101"/>
+        <location filename="../../gui/error_texts.py" line="152"/>
         <source>multiplier must be given as decimal text, not a float</source>
         <translation>倍率必须以十进制文本给出，而不是浮点数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="102"/>
+        <location filename="../../gui/error_texts.py" line="153"/>
         <source>multiplier must not be negative</source>
         <translation>倍率不能为负数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="103"/>
+        <location filename="../../gui/error_texts.py" line="154"/>
         <source>multiplier is not a number: {value!r} (write plain decimal text such as 0.8 or 1.25)</source>
         <translation>倍率不是数字：{value!r}（请写成 0.8 或 1.25 这样的十进制数）</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="106"/>
+        <location filename="../../gui/error_texts.py" line="157"/>
         <source>multiplier has more than 6 decimal places: {value}</source>
         <translation>倍率的小数位超过 6 位：{value}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="107"/>
+        <location filename="../../gui/error_texts.py" line="158"/>
         <source>multiplier must be at most {maximum}</source>
         <translation>倍率不能超过 {maximum}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="108"/>
+        <location filename="../../gui/error_texts.py" line="159"/>
         <source>description must be at most {maximum} characters</source>
         <translation>说明最多 {maximum} 个字符</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="109"/>
+        <location filename="../../gui/error_texts.py" line="160"/>
         <source>there is no group named {name!r}</source>
         <translation>没有名为 {name!r} 的分组</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="110"/>
+        <location filename="../../gui/error_texts.py" line="161"/>
         <source>the default group cannot be removed</source>
         <translation>不能删除默认分组</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="111"/>
+        <location filename="../../gui/error_texts.py" line="162"/>
         <source>invalid model name: {model!r}</source>
         <translation>无效的模型名称：{model!r}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="112"/>
+        <location filename="../../gui/error_texts.py" line="163"/>
         <source>a group named {name!r} already exists</source>
         <translation>已存在名为 {name!r} 的分组</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="113"/>
+        <location filename="../../gui/error_texts.py" line="164"/>
         <source>the default group cannot be renamed</source>
         <translation>不能重命名默认分组</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="114"/>
+        <location filename="../../gui/error_texts.py" line="165"/>
         <source>group {name!r} still has 1 user; move them to another group first</source>
         <translation>分组 {name!r} 中还有 1 个用户；请先将其移到其他分组</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="117"/>
+        <location filename="../../gui/error_texts.py" line="168"/>
         <source>group {name!r} still has {count} users; move them to another group first</source>
         <translation>分组 {name!r} 中还有 {count} 个用户；请先将他们移到其他分组</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="121"/>
+        <location filename="../../gui/error_texts.py" line="172"/>
         <source>no usable OS keyring was found, and RelayDesk never stores secrets in plain text. On a desktop, unlock or install a keyring (GNOME Keyring, KWallet, macOS Keychain, Windows Credential Manager). On a headless server, set the environment variable {env} to the key instead.</source>
         <translation>未找到可用的系统密钥环，而 RelayDesk 从不以明文保存机密。在桌面系统上，请解锁或安装密钥环（GNOME Keyring、KWallet、macOS 钥匙串、Windows 凭据管理器）。在无桌面的服务器上，请改为设置环境变量 {env} 为该密钥。</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="127"/>
+        <location filename="../../gui/error_texts.py" line="178"/>
         <source>the OS keyring refused to store the secret ({error}); no usable OS keyring was found, and RelayDesk never stores secrets in plain text. On a desktop, unlock or install a keyring (GNOME Keyring, KWallet, macOS Keychain, Windows Credential Manager). On a headless server, set the environment variable {env} to the key instead.</source>
         <translation>系统密钥环拒绝保存该机密（{error}）；未找到可用的系统密钥环，而 RelayDesk 从不以明文保存机密。在桌面系统上，请解锁或安装密钥环（GNOME Keyring、KWallet、macOS 钥匙串、Windows 凭据管理器）。在无桌面的服务器上，请改为设置环境变量 {env} 为该密钥。</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="134"/>
+        <location filename="../../gui/error_texts.py" line="185"/>
         <source>the balance ({balance}) cannot cover this charge of {amount}</source>
         <translation>余额（{balance}）不足以支付此次扣费 {amount}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="137"/>
+        <location filename="../../gui/error_texts.py" line="188"/>
         <source>Reason is required: the ledger keeps why each adjustment was made</source>
         <translation>必须填写原因：余额流水会记录每次调整的原因</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="140"/>
+        <location filename="../../gui/error_texts.py" line="191"/>
         <source>Amount must not be zero</source>
         <translation>金额不能为零</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="142"/>
+        <location filename="../../gui/error_texts.py" line="193"/>
         <source>Status must be one of {choices}</source>
         <translation>状态必须是以下之一：{choices}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="143"/>
+        <location filename="../../gui/error_texts.py" line="194"/>
         <source>the start of the date range must be before its end</source>
         <translation>日期范围的开始必须早于结束</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="145"/>
+        <location filename="../../gui/error_texts.py" line="196"/>
         <source>{field} must be sent as decimal text such as &quot;12.50&quot;, not a float</source>
         <translation>{field}必须以十进制文本（例如 &quot;12.50&quot;）发送，而不是浮点数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="148"/>
+        <location filename="../../gui/error_texts.py" line="199"/>
         <source>{field} is too long to be an amount</source>
         <translation>{field}太长，不是有效的金额</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="149"/>
+        <location filename="../../gui/error_texts.py" line="200"/>
         <source>{field} is required</source>
         <translation>必须填写{field}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="150"/>
+        <location filename="../../gui/error_texts.py" line="201"/>
         <source>{field} is not a number: {text!r} (write it like 12.50)</source>
         <translation>{field}不是数字：{text!r}（请写成 12.50 这样的形式）</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="151"/>
+        <location filename="../../gui/error_texts.py" line="202"/>
         <source>{field} must be a finite number</source>
         <translation>{field}必须是有限的数字</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="152"/>
+        <location filename="../../gui/error_texts.py" line="203"/>
         <source>{field} is too large</source>
         <translation>{field}太大</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="153"/>
+        <location filename="../../gui/error_texts.py" line="204"/>
         <source>{field} has more than 6 decimal places: {text}</source>
         <translation>{field}的小数位超过 6 位：{text}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="154"/>
+        <location filename="../../gui/error_texts.py" line="205"/>
         <source>{field} must not be zero</source>
         <translation>{field}不能为零</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="155"/>
+        <location filename="../../gui/error_texts.py" line="206"/>
         <source>{field} cannot be negative</source>
         <translation>{field}不能为负数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="156"/>
+        <location filename="../../gui/error_texts.py" line="207"/>
         <source>{field} must be positive</source>
         <translation>{field}必须为正数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="157"/>
+        <location filename="../../gui/error_texts.py" line="208"/>
         <source>{field} is not a number: {text!r}</source>
         <translation>{field}不是数字：{text!r}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="159"/>
+        <location filename="../../gui/error_texts.py" line="210"/>
         <source>Password must be at least {minimum} characters</source>
         <translation>密码至少需要 {minimum} 个字符</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="160"/>
+        <location filename="../../gui/error_texts.py" line="211"/>
         <source>Password is too long: {size} bytes, and at most {maximum} bytes can be used (a Chinese character takes 3), so choose a shorter one</source>
         <translation>密码太长：{size} 字节，最多只能使用 {maximum} 字节（一个汉字占 3 字节），请换一个短一些的密码</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="165"/>
+        <location filename="../../gui/error_texts.py" line="216"/>
         <source>version {version} is older than the current {current}</source>
         <translation>版本 {version} 早于当前版本 {current}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="166"/>
+        <location filename="../../gui/error_texts.py" line="217"/>
         <source>a policy version is its date, YYYY-MM-DD</source>
         <translation>隐私政策版本是它的日期，格式为 YYYY-MM-DD</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="168"/>
+        <location filename="../../gui/error_texts_providers.py" line="8"/>
         <source>model name {model!r} is not valid: use 1-128 characters without spaces</source>
         <translation>模型名称 {model!r} 无效：请使用 1-128 个字符，不含空格</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="171"/>
+        <location filename="../../gui/error_texts_providers.py" line="11"/>
         <source>Max output tokens must be a whole number from 1 to {limit:,}</source>
         <translation>最大输出 token 数必须是 1 到 {limit:,} 之间的整数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="174"/>
+        <location filename="../../gui/error_texts_providers.py" line="14"/>
         <source>there is no price for model {model!r}</source>
         <translation>模型 {model!r} 没有价格</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="176"/>
+        <location filename="../../gui/error_texts.py" line="219"/>
         <source>the policy version must be 1-32 characters</source>
         <translation>隐私政策版本须为 1-32 个字符</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="177"/>
+        <location filename="../../gui/error_texts.py" line="220"/>
         <source>{name} has requests in progress; try again when they finish</source>
         <translation>{name} 有正在处理的请求；请在它们结束后重试</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="181"/>
+        <location filename="../../gui/error_texts_providers.py" line="16"/>
         <source>Proxy must be none, system or a URL scheme://host:port with scheme {schemes}</source>
         <translation>代理必须是 none、system，或 scheme://host:port 形式的 URL，scheme 为 {schemes}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="184"/>
+        <location filename="../../gui/error_texts_providers.py" line="19"/>
         <source>Proxy must be none, system or a URL scheme://host:port with scheme {schemes} (not {scheme!r})</source>
         <translation>代理必须是 none、system，或 scheme://host:port 形式的 URL，scheme 为 {schemes}（而不是 {scheme!r}）</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="188"/>
+        <location filename="../../gui/error_texts_providers.py" line="23"/>
         <source>Proxy must be none, system or a URL scheme://host:port with scheme {schemes} (no path, query or spaces)</source>
         <translation>代理必须是 none、system，或 scheme://host:port 形式的 URL，scheme 为 {schemes}（不能包含路径、查询参数或空格）</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="192"/>
+        <location filename="../../gui/error_texts_providers.py" line="27"/>
         <source>Proxy must be none, system or a URL scheme://host:port with scheme {schemes} (the host is missing)</source>
         <translation>代理必须是 none、system，或 scheme://host:port 形式的 URL，scheme 为 {schemes}（缺少主机）</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="196"/>
+        <location filename="../../gui/error_texts_providers.py" line="31"/>
         <source>Proxy must be none, system or a URL scheme://host:port with scheme {schemes} (port 0)</source>
         <translation>代理必须是 none、system，或 scheme://host:port 形式的 URL，scheme 为 {schemes}（端口不能为 0）</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="199"/>
+        <location filename="../../gui/error_texts_providers.py" line="34"/>
         <source>Proxy: the credentials need a user name (user:password@host)</source>
         <translation>代理：凭据需要用户名（user:password@host）</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="202"/>
+        <location filename="../../gui/error_texts_providers.py" line="37"/>
         <source>Extra headers: at most {maximum} are allowed</source>
         <translation>额外请求头：最多允许 {maximum} 个</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="203"/>
+        <location filename="../../gui/error_texts_providers.py" line="38"/>
         <source>CA bundle: the path is empty</source>
         <translation>CA 证书包：路径为空</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="204"/>
+        <location filename="../../gui/error_texts_providers.py" line="39"/>
         <source>CA bundle: {path!r} is not a file</source>
         <translation>CA 证书包：{path!r} 不是文件</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="205"/>
+        <location filename="../../gui/error_texts_providers.py" line="40"/>
         <source>Proxy must be none, system or a URL scheme://host:port with scheme {schemes} (bad host or port)</source>
         <translation>代理必须是 none、system，或 scheme://host:port 形式的 URL，scheme 为 {schemes}（主机或端口无效）</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="209"/>
+        <location filename="../../gui/error_texts_providers.py" line="44"/>
         <source>Proxy must be none, system or a URL scheme://host:port with scheme {schemes} (the port is empty)</source>
         <translation>代理必须是 none、system，或 scheme://host:port 形式的 URL，scheme 为 {schemes}（端口为空）</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="213"/>
+        <location filename="../../gui/error_texts_providers.py" line="48"/>
         <source>Extra headers: names and values must be text</source>
         <translation>额外请求头：名称和值必须是文本</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="214"/>
+        <location filename="../../gui/error_texts_providers.py" line="49"/>
         <source>Extra headers: {name!r} is not a valid header name</source>
         <translation>额外请求头：{name!r} 不是有效的请求头名称</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="215"/>
+        <location filename="../../gui/error_texts_providers.py" line="50"/>
         <source>Extra headers: the relay sets {name} itself; the API key has its own field</source>
         <translation>额外请求头：{name} 由中转服务自行设置；API 密钥有单独的字段</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="218"/>
+        <location filename="../../gui/error_texts_providers.py" line="53"/>
         <source>Extra headers: the relay sets {name} itself; it cannot be an extra header</source>
         <translation>额外请求头：{name} 由中转服务自行设置，不能作为额外请求头</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="221"/>
+        <location filename="../../gui/error_texts_providers.py" line="56"/>
         <source>Extra headers: {name} carries an API key: put the key in the API key field (kept in the keyring; an Azure OpenAI base URL gets it as its api-key header)</source>
         <translation>额外请求头：{name} 携带 API 密钥：请把密钥填在 API 密钥字段（保存在密钥环中；Azure OpenAI 基础 URL 会以 api-key 请求头发送它）</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="225"/>
+        <location filename="../../gui/error_texts_providers.py" line="60"/>
         <source>Extra headers: the value of {name} is not valid (too long, or it has line breaks)</source>
         <translation>额外请求头：{name} 的值无效（太长或包含换行）</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="228"/>
+        <location filename="../../gui/error_texts_providers.py" line="63"/>
         <source>Extra headers: {name} is given twice</source>
         <translation>额外请求头：{name} 重复出现</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="229"/>
+        <location filename="../../gui/error_texts_providers.py" line="64"/>
         <source>CA bundle: {path!r} holds no usable PEM certificates ({error})</source>
         <translation>CA 证书包：{path!r} 中没有可用的 PEM 证书（{error}）</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="232"/>
+        <location filename="../../gui/error_texts_providers.py" line="67"/>
         <source>Extra headers: each line must be &apos;Name: value&apos;, not {line!r}</source>
         <translation>额外请求头：每行必须是“名称: 值”，而不是 {line!r}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="236"/>
+        <location filename="../../gui/error_texts_providers.py" line="71"/>
         <source>Base URL must look like https://host[:port]/path, not {url!r}</source>
         <translation>基础 URL 必须形如 https://host[:port]/path，而不是 {url!r}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="239"/>
+        <location filename="../../gui/error_texts_providers.py" line="74"/>
         <source>Name must be 1-64 letters, digits, &apos;.&apos;, &apos;_&apos; or &apos;-&apos;</source>
         <translation>名称须为 1-64 个字母、数字、“.”、“_”或“-”</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="240"/>
+        <location filename="../../gui/error_texts_providers.py" line="75"/>
         <source>Kind must be one of {kinds}</source>
         <translation>类型必须是以下之一：{kinds}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="241"/>
+        <location filename="../../gui/error_texts_providers.py" line="76"/>
         <source>Models: name at least one model</source>
         <translation>模型：请至少填写一个模型</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="242"/>
+        <location filename="../../gui/error_texts_providers.py" line="77"/>
         <source>Models: a model name has spaces in it or is longer than 128 characters</source>
         <translation>模型：某个模型名称包含空格或超过 128 个字符</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="245"/>
+        <location filename="../../gui/error_texts_providers.py" line="80"/>
         <source>Priority must be a whole number from -1000 to 1000</source>
         <translation>优先级必须是 -1000 到 1000 之间的整数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="246"/>
+        <location filename="../../gui/error_texts_providers.py" line="81"/>
         <source>Weight must be a whole number from 1 to 1000</source>
         <translation>权重必须是 1 到 1000 之间的整数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="247"/>
+        <location filename="../../gui/error_texts_providers.py" line="82"/>
         <source>Proxy: there is no stored proxy password to keep; type the password instead of {mask}</source>
         <translation>代理：没有已保存的代理密码可保留；请输入密码，而不是 {mask}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="250"/>
+        <location filename="../../gui/error_texts_providers.py" line="85"/>
         <source>a provider named {name!r} already exists</source>
         <translation>已存在名为 {name!r} 的服务商</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="251"/>
+        <location filename="../../gui/error_texts_providers.py" line="86"/>
         <source>API key is empty</source>
         <translation>API 密钥为空</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="252"/>
+        <location filename="../../gui/error_texts_providers.py" line="87"/>
         <source>there is no provider named {name!r}</source>
         <translation>没有名为 {name!r} 的服务商</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="253"/>
+        <location filename="../../gui/error_texts_providers.py" line="88"/>
         <source>Model mapping: each row needs the model clients ask for and the model sent upstream, without spaces (got {alias}={upstream})</source>
         <translation>模型映射：每行需要客户端请求的模型和发往上游的模型，且不含空格（收到 {alias}={upstream}）</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="257"/>
+        <location filename="../../gui/error_texts_providers.py" line="92"/>
         <source>the proxy password needs the OS keyring, and none is usable. Without one, choose the System proxy and set HTTPS_PROXY/ALL_PROXY (credentials included) in the relay&apos;s environment.</source>
         <translation>代理密码需要系统密钥环，但没有可用的密钥环。没有密钥环时，请选择“系统代理”，并在中转服务的环境中设置 HTTPS_PROXY/ALL_PROXY（包含凭据）。</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="263"/>
+        <location filename="../../gui/error_texts_providers.py" line="98"/>
+        <source>model name {model!r} is not valid: a &apos;*&apos; may only end the name, once, after at least one character (e.g. claude-*)</source>
+        <translation>模型名称 {model!r} 无效：“*”只能出现一次且位于名称末尾，前面至少有一个字符（例如 claude-*）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts_providers.py" line="102"/>
+        <source>Model mapping: {alias!r} is not a valid pattern: one &apos;*&apos; may end the model clients ask for, after at least one character (e.g. claude-haiku-*)</source>
+        <translation>模型映射：{alias!r} 不是有效的通配模式：客户端请求的模型名只能以一个“*”结尾，且前面至少有一个字符（例如 claude-haiku-*）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts_providers.py" line="106"/>
+        <source>Model mapping: the model sent upstream ({upstream!r}) cannot contain &apos;*&apos;; name one model</source>
+        <translation>模型映射：发往上游的模型（{upstream!r}）不能包含“*”，请填写一个具体模型</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts_providers.py" line="109"/>
+        <source>Models: {model!r} contains &apos;*&apos;; a pattern belongs in the model mapping, as the model clients ask for (e.g. claude-* = deepseek-chat)</source>
+        <translation>模型：{model!r} 包含“*”；通配模式应写在模型映射中，作为客户端请求的模型（例如 claude-* = deepseek-chat）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts_providers.py" line="113"/>
+        <source>Anthropic API base URL must look like https://host[:port]/path, not {url!r}</source>
+        <translation>Anthropic API 基础 URL 必须形如 https://host[:port]/path，而不是 {url!r}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts_providers.py" line="116"/>
+        <source>Responses-native must be true or false</source>
+        <translation>“原生支持 Responses API”必须为 true 或 false</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="224"/>
         <source>Note is longer than 500 characters</source>
         <translation>备注超过 500 个字符</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="264"/>
+        <location filename="../../gui/error_texts.py" line="225"/>
         <source>Amount must be positive</source>
         <translation>金额必须为正数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="265"/>
+        <location filename="../../gui/error_texts.py" line="226"/>
         <source>Method must be one of {methods}</source>
         <translation>支付方式必须是以下之一：{methods}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="266"/>
+        <location filename="../../gui/error_texts.py" line="227"/>
         <source>there is no recharge with order number {order_no!r}</source>
         <translation>没有订单号为 {order_no!r} 的充值</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="267"/>
+        <location filename="../../gui/error_texts.py" line="228"/>
         <source>recharge {order_no} is {status}; there is nothing to refund</source>
         <translation>充值 {order_no} 的状态为 {status}；没有可退款的金额</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="270"/>
+        <location filename="../../gui/error_texts.py" line="231"/>
         <source>Refund amount must be positive</source>
         <translation>退款金额必须为正数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="271"/>
+        <location filename="../../gui/error_texts.py" line="232"/>
         <source>the refund of {amount} is more than the {remaining} of {order_no} that can still be refunded</source>
         <translation>退款金额 {amount} 超过了 {order_no} 仍可退款的 {remaining}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="276"/>
+        <location filename="../../gui/error_texts.py" line="237"/>
         <source>the end of the date range must be after its start</source>
         <translation>日期范围的结束必须晚于开始</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="278"/>
+        <location filename="../../gui/error_texts.py" line="239"/>
         <source>the batch size must be a whole number from 1 to {maximum}</source>
         <translation>批量大小必须是 1 到 {maximum} 之间的整数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="279"/>
+        <location filename="../../gui/error_texts.py" line="240"/>
         <source>another RelayDesk process is purging old records right now; try again later</source>
         <translation>另一个 RelayDesk 进程正在清理旧记录；请稍后再试</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="282"/>
+        <location filename="../../gui/error_texts.py" line="243"/>
         <source>this purge run has stopped; start a new one</source>
         <translation>本次清理已停止；请开始新的清理</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="283"/>
+        <location filename="../../gui/error_texts.py" line="244"/>
         <source>this purge run has already finished</source>
         <translation>本次清理已经完成</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="285"/>
+        <location filename="../../gui/error_texts.py" line="246"/>
         <source>{field} must be a 3-letter code such as CNY</source>
         <translation>{field}必须是 3 个字母的代码，例如 CNY</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="286"/>
+        <location filename="../../gui/error_texts.py" line="247"/>
         <source>there is no setting called {key!r}; the settings are: {known}</source>
         <translation>没有名为 {key!r} 的设置；可用的设置有：{known}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="289"/>
+        <location filename="../../gui/error_texts.py" line="250"/>
         <source>{field} must be between {low} and {high}</source>
         <translation>{field}必须在 {low} 到 {high} 之间</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="290"/>
+        <location filename="../../gui/error_texts.py" line="251"/>
         <source>{field} must be one of {options}</source>
         <translation>{field}必须是以下之一：{options}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="291"/>
+        <location filename="../../gui/error_texts.py" line="252"/>
         <source>{field}: {item!r} is not an IP address or network (such as 192.168.1.10 or 192.168.1.0/24)</source>
         <translation>{field}：{item!r} 不是 IP 地址或网段（例如 192.168.1.10 或 192.168.1.0/24）</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="296"/>
+        <location filename="../../gui/error_texts.py" line="257"/>
         <source>the number of days must be a whole number from 1 to {maximum}</source>
         <translation>天数必须是 1 到 {maximum} 之间的整数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="299"/>
+        <location filename="../../gui/error_texts.py" line="260"/>
         <source>min_group must be a whole number of at least 1</source>
         <translation>min_group 必须是至少为 1 的整数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="301"/>
+        <location filename="../../gui/error_texts.py" line="262"/>
         <source>HTTPS must be one of {modes}, not {mode!r}</source>
         <translation>HTTPS 必须是以下之一：{modes}，而不是 {mode!r}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="302"/>
+        <location filename="../../gui/error_texts.py" line="263"/>
         <source>an HTTPS certificate needs its private key: set both the certificate file and the private key file (or neither, for RelayDesk&apos;s own certificate)</source>
         <translation>HTTPS 证书需要其私钥：请同时设置证书文件和私钥文件（或都不设置，使用 RelayDesk 自己的证书）</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="306"/>
+        <location filename="../../gui/error_texts.py" line="267"/>
         <source>HTTPS private key file: {key} does not belong to the certificate {cert}</source>
         <translation>HTTPS 私钥文件：{key} 与证书 {cert} 不匹配</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="309"/>
+        <location filename="../../gui/error_texts.py" line="270"/>
         <source>cannot use the HTTPS certificate {cert} with the key {key}: {error}</source>
         <translation>无法将 HTTPS 证书 {cert} 与私钥 {key} 一起使用：{error}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="312"/>
+        <location filename="../../gui/error_texts.py" line="273"/>
         <source>HTTPS certificate file: {path} is not a PEM certificate</source>
         <translation>HTTPS 证书文件：{path} 不是 PEM 证书</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="313"/>
+        <location filename="../../gui/error_texts.py" line="274"/>
         <source>HTTPS private key file: {path} is encrypted; RelayDesk needs an unencrypted key (protect the file with permissions instead)</source>
         <translation>HTTPS 私钥文件：{path} 已加密；RelayDesk 需要未加密的私钥（请改用文件权限保护它）</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="317"/>
+        <location filename="../../gui/error_texts.py" line="278"/>
         <source>HTTPS private key file: {path} is not a PEM private key</source>
         <translation>HTTPS 私钥文件：{path} 不是 PEM 私钥</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="318"/>
+        <location filename="../../gui/error_texts.py" line="279"/>
         <source>{field}: {path} was not found</source>
         <translation>{field}：未找到 {path}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="319"/>
+        <location filename="../../gui/error_texts.py" line="280"/>
         <source>{field}: cannot read {path} ({error})</source>
         <translation>{field}：无法读取 {path}（{error}）</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="321"/>
+        <location filename="../../gui/error_texts.py" line="282"/>
         <source>Uses must be between 1 and {maximum}</source>
         <translation>使用次数必须在 1 到 {maximum} 之间</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="322"/>
+        <location filename="../../gui/error_texts.py" line="283"/>
         <source>Note must be at most {maximum} characters</source>
         <translation>备注最多 {maximum} 个字符</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="323"/>
+        <location filename="../../gui/error_texts.py" line="284"/>
         <source>there is no invite with ID {invite_id}</source>
         <translation>没有 ID 为 {invite_id} 的邀请码</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="324"/>
+        <location filename="../../gui/error_texts.py" line="285"/>
         <source>an invite code is needed to register</source>
         <translation>注册需要邀请码</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="325"/>
+        <location filename="../../gui/error_texts.py" line="286"/>
         <source>that invite code is not valid, expired or used up</source>
         <translation>该邀请码无效、已过期或已用完</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="327"/>
+        <location filename="../../gui/error_texts.py" line="288"/>
         <source>that password is too common; choose another</source>
         <translation>该密码过于常见，请换一个</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="328"/>
+        <location filename="../../gui/error_texts.py" line="289"/>
         <source>the password must not be your username or email</source>
         <translation>密码不能与用户名或邮箱相同</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="329"/>
+        <location filename="../../gui/error_texts.py" line="290"/>
         <source>registration is closed on this relay; ask its operator for an account</source>
         <translation>本中转服务已关闭注册；请向运营者申请账户</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="332"/>
+        <location filename="../../gui/error_texts.py" line="293"/>
         <source>please accept the privacy policy (version {version})</source>
         <translation>请接受隐私政策（版本 {version}）</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="333"/>
+        <location filename="../../gui/error_texts.py" line="294"/>
         <source>an account with that email already exists</source>
         <translation>已存在使用该邮箱的账户</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="335"/>
+        <location filename="../../gui/error_texts.py" line="296"/>
         <source>wrong username or password</source>
         <translation>用户名或密码错误</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="336"/>
+        <location filename="../../gui/error_texts.py" line="297"/>
         <source>the limit must be between 1 and {maximum}</source>
         <translation>数量上限必须在 1 到 {maximum} 之间</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="337"/>
+        <location filename="../../gui/error_texts.py" line="298"/>
         <source>this account is disabled; ask the relay&apos;s operator</source>
         <translation>该账户已停用；请联系中转服务的运营者</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="338"/>
+        <location filename="../../gui/error_texts.py" line="299"/>
         <source>the status must be one of {statuses}</source>
         <translation>状态必须是以下之一：{statuses}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="340"/>
+        <location filename="../../gui/error_texts.py" line="301"/>
         <source>a deletion request of {username} is already waiting</source>
         <translation>{username} 已有一个待处理的删除申请</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="341"/>
+        <location filename="../../gui/error_texts.py" line="302"/>
         <source>there is no deletion request with ID {request_id}</source>
         <translation>没有 ID 为 {request_id} 的删除申请</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="342"/>
+        <location filename="../../gui/error_texts.py" line="303"/>
         <source>deletion request {request_id} was already {status}</source>
         <translation>删除申请 {request_id} 已处于 {status} 状态</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="343"/>
+        <location filename="../../gui/error_texts.py" line="304"/>
         <source>deletion request {request_id} was already decided</source>
         <translation>删除申请 {request_id} 已处理</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="344"/>
+        <location filename="../../gui/error_texts.py" line="305"/>
         <source>a rejection needs a reason of 1-{maximum} characters</source>
         <translation>拒绝时需填写 1-{maximum} 个字符的原因</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="346"/>
+        <location filename="../../gui/error_texts.py" line="307"/>
         <source>{field} must not contain NUL characters</source>
         <translation>{field}不能包含 NUL 字符</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="347"/>
+        <location filename="../../gui/error_texts.py" line="308"/>
         <source>{field} must be at most {maximum} characters</source>
         <translation>{field}最多 {maximum} 个字符</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="348"/>
+        <location filename="../../gui/error_texts.py" line="309"/>
         <source>there is no announcement with ID {announcement_id}</source>
         <translation>没有 ID 为 {announcement_id} 的公告</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="350"/>
+        <location filename="../../gui/error_texts.py" line="311"/>
         <source>Count must be between 1 and {maximum}</source>
         <translation>数量必须在 1 到 {maximum} 之间</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="351"/>
+        <location filename="../../gui/error_texts.py" line="312"/>
         <source>Amount must be at most {maximum}</source>
         <translation>金额不能超过 {maximum}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="352"/>
+        <location filename="../../gui/error_texts.py" line="313"/>
         <source>{path} already exists; choose a new file</source>
         <translation>{path} 已存在；请选择一个新文件</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="353"/>
+        <location filename="../../gui/error_texts.py" line="314"/>
         <source>cannot write {path}: {reason}</source>
         <translation>无法写入 {path}：{reason}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="354"/>
+        <location filename="../../gui/error_texts.py" line="315"/>
         <source>Status must be one of {statuses}</source>
         <translation>状态必须是以下之一：{statuses}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="355"/>
+        <location filename="../../gui/error_texts.py" line="316"/>
         <source>there is no redemption code with ID {code_id}</source>
         <translation>没有 ID 为 {code_id} 的兑换码</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="356"/>
+        <location filename="../../gui/error_texts.py" line="317"/>
         <source>redemption code {code_id} is already used</source>
         <translation>兑换码 {code_id} 已被使用</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="357"/>
+        <location filename="../../gui/error_texts.py" line="318"/>
         <source>that code is not valid</source>
         <translation>该兑换码无效</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="359"/>
+        <location filename="../../gui/error_texts.py" line="320"/>
         <source>{field} must be an http:// or https:// address</source>
         <translation>{field}必须是 http:// 或 https:// 开头的地址</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="360"/>
+        <location filename="../../gui/error_texts.py" line="321"/>
         <source>{field} must be at most 64 characters without spaces</source>
         <translation>{field}最多 64 个字符，且不能包含空格</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="361"/>
+        <location filename="../../gui/error_texts.py" line="322"/>
         <source>Gateway must be one of {gateways}</source>
         <translation>网关必须是以下之一：{gateways}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="362"/>
+        <location filename="../../gui/error_texts.py" line="323"/>
         <source>the {gateway} gateway is not set up: it needs its address, merchant id and key</source>
         <translation>{gateway} 网关尚未配置：需要填写其地址、商户号和密钥</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="364"/>
+        <location filename="../../gui/error_texts.py" line="325"/>
         <source>The gateway key must be 1 to 256 characters without spaces</source>
         <translation>网关密钥须为 1 到 256 个字符，且不能包含空格</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="366"/>
+        <location filename="../../gui/error_texts.py" line="327"/>
         <source>Amount must be a number such as 10 or 9.99</source>
         <translation>金额必须是数字，例如 10 或 9.99</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="367"/>
+        <location filename="../../gui/error_texts.py" line="328"/>
         <source>Amount must be between 0.01 and 100000 in whole cents</source>
         <translation>金额必须在 0.01 到 100000 之间，且精确到分</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="368"/>
+        <location filename="../../gui/error_texts.py" line="329"/>
         <source>Payment type must be one of {types}</source>
         <translation>支付类型必须是以下之一：{types}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="369"/>
+        <location filename="../../gui/error_texts.py" line="330"/>
         <source>there is no top-up order {order_no!r}</source>
         <translation>没有充值订单 {order_no!r}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="371"/>
+        <location filename="../../gui/error_texts.py" line="332"/>
         <source>there is no email with id {id}</source>
         <translation>没有 ID 为 {id} 的邮件</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="372"/>
+        <location filename="../../gui/error_texts.py" line="333"/>
         <source>email {id} is {status}; only failed or waiting email can be retried</source>
         <translation>邮件 {id} 的状态为 {status}；只有发送失败或等待中的邮件可以重试</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="375"/>
+        <location filename="../../gui/error_texts.py" line="336"/>
         <source>unknown notification {kind!r}</source>
         <translation>未知的通知类型 {kind!r}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="376"/>
+        <location filename="../../gui/error_texts.py" line="337"/>
         <source>this unsubscribe link is not valid</source>
         <translation>此退订链接无效</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="377"/>
+        <location filename="../../gui/error_texts.py" line="338"/>
         <source>This password-reset link is not valid any more; ask for a new one.</source>
         <translation>此密码重置链接已失效，请重新申请。</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="383"/>
+        <location filename="../../gui/error_texts.py" line="344"/>
         <source>Admin IP allow-list</source>
         <translation>管理 IP 白名单</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="384"/>
+        <location filename="../../gui/error_texts.py" line="345"/>
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="385"/>
+        <location filename="../../gui/error_texts.py" line="346"/>
         <source>Backups kept</source>
         <translation>保留的备份数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="386"/>
+        <location filename="../../gui/error_texts.py" line="347"/>
         <source>Body</source>
         <translation>正文</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="387"/>
+        <location filename="../../gui/error_texts.py" line="348"/>
         <source>Ban length</source>
         <translation>封禁时长</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="388"/>
+        <location filename="../../gui/error_texts.py" line="349"/>
         <source>Cached input price</source>
         <translation>缓存输入价格</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="389"/>
+        <location filename="../../gui/error_texts.py" line="350"/>
         <source>Change</source>
         <translation>调整金额</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="390"/>
+        <location filename="../../gui/error_texts.py" line="351"/>
         <source>Clients allowed to use the relay</source>
         <translation>允许使用中转服务的客户端</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="391"/>
+        <location filename="../../gui/error_texts.py" line="352"/>
         <source>Concurrent requests</source>
         <translation>并发请求数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="392"/>
+        <location filename="../../gui/error_texts.py" line="353"/>
         <source>Concurrent requests per key</source>
         <translation>每个密钥的并发请求数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="393"/>
+        <location filename="../../gui/error_texts.py" line="354"/>
         <source>Connections per client address</source>
         <translation>每个客户端地址的连接数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="394"/>
+        <location filename="../../gui/error_texts.py" line="355"/>
         <source>Counting period for failures</source>
         <translation>失败计数周期</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="395"/>
+        <location filename="../../gui/error_texts.py" line="356"/>
         <source>Currency</source>
         <translation>货币</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="396"/>
+        <location filename="../../gui/error_texts.py" line="357"/>
         <source>Days to keep login and security events</source>
         <translation>登录和安全事件保留天数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="397"/>
+        <location filename="../../gui/error_texts.py" line="358"/>
         <source>Days to keep payment records</source>
         <translation>支付记录保留天数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="398"/>
+        <location filename="../../gui/error_texts.py" line="359"/>
         <source>Days to keep request logs</source>
         <translation>请求日志保留天数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="399"/>
+        <location filename="../../gui/error_texts.py" line="360"/>
         <source>Default completion tokens</source>
         <translation>默认输出 token 数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="400"/>
+        <location filename="../../gui/error_texts.py" line="361"/>
         <source>Failures before a ban</source>
         <translation>封禁前允许的失败次数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="401"/>
+        <location filename="../../gui/error_texts.py" line="362"/>
         <source>HTTPS</source>
         <translation>HTTPS</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="402"/>
+        <location filename="../../gui/error_texts.py" line="363"/>
         <source>HTTPS certificate file</source>
         <translation>HTTPS 证书文件</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="403"/>
+        <location filename="../../gui/error_texts.py" line="364"/>
         <source>HTTPS private key file</source>
         <translation>HTTPS 私钥文件</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="404"/>
+        <location filename="../../gui/error_texts.py" line="365"/>
         <source>Hours between backups</source>
         <translation>备份间隔（小时）</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="405"/>
+        <location filename="../../gui/error_texts.py" line="366"/>
         <source>Idle connection timeout</source>
         <translation>空闲连接超时</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="406"/>
+        <location filename="../../gui/error_texts.py" line="367"/>
         <source>Input price</source>
         <translation>输入价格</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="407"/>
+        <location filename="../../gui/error_texts.py" line="368"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="408"/>
+        <location filename="../../gui/error_texts.py" line="369"/>
         <source>Largest request</source>
         <translation>最大请求大小</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="409"/>
+        <location filename="../../gui/error_texts.py" line="370"/>
         <source>Output price</source>
         <translation>输出价格</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="410"/>
+        <location filename="../../gui/error_texts.py" line="371"/>
         <source>Portal session lifetime</source>
         <translation>门户会话最长有效期</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="411"/>
+        <location filename="../../gui/error_texts.py" line="372"/>
         <source>Portal sign-out after inactivity</source>
         <translation>门户闲置自动退出时间</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="412"/>
+        <location filename="../../gui/error_texts.py" line="373"/>
         <source>Privacy policy major version</source>
         <translation>隐私政策主版本</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="413"/>
+        <location filename="../../gui/error_texts.py" line="374"/>
         <source>Privacy policy version</source>
         <translation>隐私政策版本</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="414"/>
+        <location filename="../../gui/error_texts.py" line="375"/>
         <source>Provider silence timeout</source>
         <translation>服务商无响应超时</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="415"/>
+        <location filename="../../gui/error_texts.py" line="376"/>
         <source>Refund amount</source>
         <translation>退款金额</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="416"/>
+        <location filename="../../gui/error_texts.py" line="377"/>
         <source>Registration</source>
         <translation>注册方式</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="417"/>
+        <location filename="../../gui/error_texts.py" line="378"/>
         <source>Relay address</source>
         <translation>中转服务地址</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="418"/>
+        <location filename="../../gui/error_texts.py" line="379"/>
         <source>Relay port</source>
         <translation>中转服务端口</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="419"/>
+        <location filename="../../gui/error_texts.py" line="380"/>
         <source>Request body timeout</source>
         <translation>请求体超时</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="420"/>
+        <location filename="../../gui/error_texts.py" line="381"/>
         <source>Request head timeout</source>
         <translation>请求头超时</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="421"/>
+        <location filename="../../gui/error_texts.py" line="382"/>
         <source>Requests per minute</source>
         <translation>每分钟请求数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="422"/>
+        <location filename="../../gui/error_texts.py" line="383"/>
         <source>Requests per minute, per key</source>
         <translation>每个密钥每分钟请求数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="423"/>
+        <location filename="../../gui/error_texts.py" line="384"/>
         <source>Reservation lease</source>
         <translation>预扣租期</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="424"/>
+        <location filename="../../gui/error_texts.py" line="385"/>
         <source>Stream client timeout</source>
         <translation>流式客户端超时</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="425"/>
+        <location filename="../../gui/error_texts.py" line="386"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="426"/>
+        <location filename="../../gui/error_texts.py" line="387"/>
         <source>Tokens per minute</source>
         <translation>每分钟 token 数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="427"/>
+        <location filename="../../gui/error_texts.py" line="388"/>
         <source>Tokens per minute, per key</source>
         <translation>每个密钥每分钟 token 数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="428"/>
+        <location filename="../../gui/error_texts.py" line="389"/>
         <source>Trusted reverse proxies</source>
         <translation>受信任的反向代理</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="430"/>
+        <location filename="../../gui/error_texts.py" line="391"/>
         <source>SMTP server</source>
         <translation>SMTP 服务器</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="431"/>
+        <location filename="../../gui/error_texts.py" line="392"/>
         <source>SMTP port</source>
         <translation>SMTP 端口</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="432"/>
+        <location filename="../../gui/error_texts.py" line="393"/>
         <source>SMTP security</source>
         <translation>SMTP 加密方式</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="433"/>
+        <location filename="../../gui/error_texts.py" line="394"/>
         <source>SMTP user name</source>
         <translation>SMTP 用户名</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="434"/>
+        <location filename="../../gui/error_texts.py" line="395"/>
         <source>Sender address</source>
         <translation>发件人地址</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="436"/>
+        <location filename="../../gui/error_texts.py" line="397"/>
         <source>Epay gateway URL</source>
         <translation>易支付网关 URL</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="437"/>
+        <location filename="../../gui/error_texts.py" line="398"/>
         <source>Epay merchant id</source>
         <translation>易支付商户号</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="438"/>
+        <location filename="../../gui/error_texts.py" line="399"/>
         <source>HupiJiao gateway URL</source>
         <translation>虎皮椒网关 URL</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="439"/>
+        <location filename="../../gui/error_texts.py" line="400"/>
         <source>HupiJiao appid</source>
         <translation>虎皮椒 Appid</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="440"/>
+        <location filename="../../gui/error_texts.py" line="401"/>
         <source>Public base URL</source>
         <translation>公开基础 URL</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="441"/>
+        <location filename="../../gui/error_texts.py" line="402"/>
         <source>Top-up order expiry</source>
         <translation>充值订单有效期</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="443"/>
+        <location filename="../../gui/error_texts.py" line="404"/>
         <source>Low-balance warning threshold</source>
         <translation>余额不足提醒阈值</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="444"/>
+        <location filename="../../gui/error_texts.py" line="405"/>
         <source>Operator&apos;s email</source>
         <translation>运营者邮箱</translation>
     </message>
@@ -5703,344 +6142,357 @@ You can also clear the API key field and save the provider without a key for now
 <context>
     <name>SettingsPage</name>
     <message>
-        <location filename="../../gui/pages/settings.py" line="65"/>
+        <location filename="../../gui/pages/settings.py" line="66"/>
         <source>Computers on the LAN (all network interfaces)</source>
         <translation>局域网内的计算机（所有网络接口）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="66"/>
+        <location filename="../../gui/pages/settings.py" line="67"/>
         <source>This computer only (127.0.0.1)</source>
         <translation>仅本机（127.0.0.1）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="69"/>
+        <location filename="../../gui/pages/settings.py" line="70"/>
         <source>any free port</source>
         <translation>任意空闲端口</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="71"/>
+        <location filename="../../gui/pages/settings.py" line="72"/>
         <source>Restart relay</source>
         <translation>重启中转服务</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="73"/>
+        <location filename="../../gui/pages/settings.py" line="74"/>
         <source>Saving a new address or port offers to restart the relay at once. Connected clients are disconnected briefly.</source>
         <translation>保存新的地址或端口时，可以立即重启中转服务。已连接的客户端会短暂断开。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="79"/>
+        <location filename="../../gui/pages/settings.py" line="80"/>
         <source>Listen for:</source>
         <translation>允许访问：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="80"/>
+        <location filename="../../gui/pages/settings.py" line="81"/>
         <source>Port:</source>
         <translation>端口：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="81"/>
+        <location filename="../../gui/pages/settings.py" line="82"/>
         <source>Relay</source>
         <translation>中转服务</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="85"/>
+        <location filename="../../gui/pages/settings.py" line="86"/>
         <source>Request logs:</source>
         <translation>请求日志：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="86"/>
+        <location filename="../../gui/pages/settings.py" line="87"/>
         <source>Payment records:</source>
         <translation>支付记录：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="87"/>
+        <location filename="../../gui/pages/settings.py" line="88"/>
         <source>Login and security events:</source>
         <translation>登录与安全事件：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="92"/>
+        <location filename="../../gui/pages/settings.py" line="93"/>
         <source> days</source>
         <translation> 天</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="97"/>
+        <location filename="../../gui/pages/settings.py" line="98"/>
         <source>Purge now…</source>
         <translation>立即清理…</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="98"/>
+        <location filename="../../gui/pages/settings.py" line="99"/>
         <source>Delete what is older than the saved periods now, instead of waiting for the daily clean-up</source>
         <translation>现在就删除超过已保存保留期限的记录，而不必等待每日自动清理</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="111"/>
+        <location filename="../../gui/pages/settings.py" line="112"/>
         <source>Keep records</source>
         <translation>记录保留</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="112"/>
+        <location filename="../../gui/pages/settings.py" line="113"/>
         <source>How long each kind of record is kept before it is deleted.</source>
         <translation>各类记录在删除前保留的时长。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="117"/>
+        <location filename="../../gui/pages/settings.py" line="118"/>
         <source>Change admin password…</source>
         <translation>修改管理员密码…</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="119"/>
+        <location filename="../../gui/pages/settings.py" line="120"/>
         <source>Admin access</source>
         <translation>管理访问</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="120"/>
+        <location filename="../../gui/pages/settings.py" line="121"/>
         <source>Computers allowed to use the admin API, one address or network per line.</source>
         <translation>允许使用管理 API 的计算机，每行一个地址或网段。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="122"/>
+        <location filename="../../gui/pages/settings.py" line="123"/>
         <source>This computer (127.0.0.1 and ::1) is always allowed, whatever the list says, so you cannot lock yourself out.</source>
         <translation>无论列表如何设置，本机（127.0.0.1 和 ::1）始终被允许，因此您不会把自己锁在外面。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="134"/>
+        <location filename="../../gui/pages/settings.py" line="135"/>
         <source>Closed: only you create accounts</source>
         <translation>关闭：只有你能创建账号</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="135"/>
+        <location filename="../../gui/pages/settings.py" line="136"/>
         <source>With an invite code</source>
         <translation>凭邀请码注册</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="136"/>
+        <location filename="../../gui/pages/settings.py" line="137"/>
         <source>Open to anyone who can reach the relay</source>
         <translation>开放：能访问中转站的任何人都可注册</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="138"/>
+        <location filename="../../gui/pages/settings.py" line="139"/>
         <source>Registration:</source>
         <translation>注册方式：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="139"/>
+        <location filename="../../gui/pages/settings.py" line="140"/>
         <source>User portal</source>
         <translation>用户门户</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="140"/>
+        <location filename="../../gui/pages/settings.py" line="141"/>
         <source>Who may create an account on the portal. Invite codes are made on the Portal page.</source>
         <translation>谁可以在门户上创建账号。邀请码在“门户”页面创建。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="145"/>
+        <location filename="../../gui/pages/settings.py" line="146"/>
         <source>you@example.com</source>
         <translation>you@example.com</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="149"/>
+        <location filename="../../gui/pages/settings.py" line="150"/>
         <source>Operator&apos;s email:</source>
         <translation>运营者邮箱：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="150"/>
+        <location filename="../../gui/pages/settings.py" line="151"/>
         <source>Low-balance warning below:</source>
         <translation>余额低于此值时提醒：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="151"/>
+        <location filename="../../gui/pages/settings.py" line="152"/>
         <source>Email notifications</source>
         <translation>邮件通知</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="152"/>
+        <location filename="../../gui/pages/settings.py" line="153"/>
         <source>Security alerts (address bans) go to the operator&apos;s email. Users are emailed once when their balance falls below the threshold (0: never); each user may set their own on the portal.</source>
         <translation>安全警报（地址封禁）会发送到运营者邮箱。用户余额低于阈值时会收到一次邮件提醒（0 表示从不提醒）；每位用户可在门户上自行设置阈值。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="158"/>
+        <location filename="../../gui/pages/settings.py" line="159"/>
         <source>Automatic (follow the system)</source>
         <translation>自动（跟随系统）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="165"/>
+        <location filename="../../gui/pages/settings.py" line="166"/>
         <source>Used from the next start.</source>
         <translation>下次启动时生效。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="168"/>
+        <location filename="../../gui/pages/settings.py" line="169"/>
         <source>Chosen at first start; balances and prices use it.</source>
         <translation>首次启动时选定，余额和价格均使用此货币。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="171"/>
+        <location filename="../../gui/pages/settings.py" line="172"/>
         <source>Start RelayDesk when I log in, in the tray</source>
         <translation>登录时在托盘中启动 RelayDesk</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="175"/>
+        <location filename="../../gui/pages/settings.py" line="176"/>
         <source>Language:</source>
         <translation>语言：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="176"/>
+        <location filename="../../gui/pages/settings.py" line="177"/>
         <source>Currency:</source>
         <translation>货币：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="178"/>
+        <location filename="../../gui/pages/settings.py" line="179"/>
         <source>Interface</source>
         <translation>界面</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="184"/>
+        <location filename="../../gui/pages/settings.py" line="185"/>
         <source>Discard changes</source>
         <translation>放弃更改</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="186"/>
+        <location filename="../../gui/pages/settings.py" line="187"/>
         <source>&amp;Save</source>
         <translation>保存(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="234"/>
+        <location filename="../../gui/pages/settings.py" line="237"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="261"/>
+        <location filename="../../gui/pages/settings.py" line="264"/>
         <source>Only the address {host}</source>
         <translation>仅地址 {host}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="315"/>
+        <location filename="../../gui/pages/settings.py" line="318"/>
         <source>Nothing to save.</source>
         <translation>没有需要保存的更改。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="338"/>
+        <location filename="../../gui/pages/settings.py" line="341"/>
         <source>Not saved: {errors}</source>
         <translation>未保存：{errors}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="341"/>
+        <location filename="../../gui/pages/settings.py" line="344"/>
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="343"/>
+        <location filename="../../gui/pages/settings.py" line="346"/>
         <source>The new language is used from the next start.</source>
         <translation>新语言将在下次启动时生效。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="360"/>
+        <location filename="../../gui/pages/settings.py" line="363"/>
         <source>Not saved: port {port} is already used by another program on this computer; choose another.</source>
         <translation>未保存：端口 {port} 已被本机上的其他程序占用，请换一个。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="365"/>
+        <location filename="../../gui/pages/settings.py" line="368"/>
         <source>Restart the relay</source>
         <translation>重启中转服务</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="366"/>
+        <location filename="../../gui/pages/settings.py" line="369"/>
         <source>The relay must restart to use the new settings. Restart it now? Clients in the middle of a request see it end.</source>
         <translation>中转服务需要重启才能使用新设置。现在重启吗？正在进行中的请求会被中断。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="368"/>
+        <location filename="../../gui/pages/settings.py" line="371"/>
         <source>Restart now</source>
         <translation>立即重启</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="369"/>
+        <location filename="../../gui/pages/settings.py" line="372"/>
         <source>Later</source>
         <translation>稍后</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="374"/>
+        <location filename="../../gui/pages/settings.py" line="377"/>
         <source>Settings saved. The relay uses them from its next restart.</source>
         <translation>设置已保存。中转服务下次重启时生效。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="381"/>
+        <location filename="../../gui/pages/settings.py" line="384"/>
         <source>Restarting the relay…</source>
         <translation>正在重启中转服务…</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="388"/>
+        <location filename="../../gui/pages/settings.py" line="391"/>
         <source>The relay is running at {url}.</source>
         <translation>中转服务正在 {url} 运行。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="391"/>
+        <location filename="../../gui/pages/settings.py" line="394"/>
         <source>The relay could not start: {why}</source>
         <translation>中转服务无法启动：{why}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="403"/>
+        <location filename="../../gui/pages/settings.py" line="406"/>
         <source>Could not change the start at log-in: {why}</source>
         <translation>无法更改登录时启动：{why}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="409"/>
+        <location filename="../../gui/pages/settings.py" line="412"/>
         <source>RelayDesk starts in the tray when you log in.</source>
         <translation>登录时 RelayDesk 将在托盘中启动。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="410"/>
+        <location filename="../../gui/pages/settings.py" line="413"/>
         <source>RelayDesk no longer starts when you log in.</source>
         <translation>登录时不再启动 RelayDesk。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="418"/>
+        <location filename="../../gui/pages/settings.py" line="421"/>
         <source>Admin password changed.</source>
         <translation>管理员密码已修改。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="424"/>
+        <location filename="../../gui/pages/settings.py" line="427"/>
         <source>Save or discard your changes to the retention periods first.</source>
         <translation>请先保存或放弃对保留期限的更改。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="431"/>
+        <location filename="../../gui/pages/settings.py" line="434"/>
         <source>Nothing is older than the retention periods; there is nothing to delete.</source>
         <translation>没有超过保留期限的记录，无需删除。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="439"/>
+        <location filename="../../gui/pages/settings.py" line="442"/>
         <source>Deleting old records…</source>
         <translation>正在删除旧记录…</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="452"/>
+        <location filename="../../gui/pages/settings.py" line="455"/>
         <source>Another RelayDesk process is deleting old records right now; try again later.</source>
         <translation>另一个 RelayDesk 进程正在删除旧记录，请稍后再试。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="457"/>
+        <location filename="../../gui/pages/settings.py" line="460"/>
         <source>Deleted {logs} request logs, {payments} payment records and {events} login and security events; folded {entries} ledger entries into {carries} carried-forward entries.</source>
         <translation>已删除 {logs} 条请求日志、{payments} 条支付记录和 {events} 条登录与安全事件；已将 {entries} 条账目合并为 {carries} 条结转记录。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="467"/>
+        <location filename="../../gui/pages/settings.py" line="470"/>
         <source>Purge old records</source>
         <translation>清理旧记录</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="468"/>
+        <location filename="../../gui/pages/settings.py" line="471"/>
         <source>This will delete {logs} request logs older than {log_days} days, {payments} payment records older than {payment_days} days and {events} login and security events older than {security_days} days, and fold {entries} ledger entries older than {payment_days} days into {carries} carried-forward entries.</source>
         <translation>将删除 {logs} 条超过 {log_days} 天的请求日志、{payments} 条超过 {payment_days} 天的支付记录和 {events} 条超过 {security_days} 天的登录与安全事件，并将 {entries} 条超过 {payment_days} 天的账目合并为 {carries} 条结转记录。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="474"/>
+        <location filename="../../gui/pages/settings.py" line="477"/>
         <source>Balances do not change: each user&apos;s old ledger entries become one entry carrying their total forward. Pending payments and operator actions are kept. This cannot be undone.</source>
         <translation>余额不会改变：每位用户的旧账目会合并为一条结转其总额的记录。待支付的订单和操作员的操作记录会保留。此操作无法撤销。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/settings.py" line="477"/>
+        <location filename="../../gui/pages/settings.py" line="480"/>
         <source>Delete old records</source>
         <translation>删除旧记录</translation>
+    </message>
+</context>
+<context>
+    <name>SnippetBox</name>
+    <message>
+        <location filename="../../gui/dialogs/agent_snippets.py" line="41"/>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <location filename="../../gui/dialogs/agent_snippets.py" line="53"/>
+        <source>Copied</source>
+        <translation>已复制</translation>
     </message>
 </context>
 <context>
@@ -6383,18 +6835,38 @@ You can also clear the API key field and save the provider without a key for now
 <context>
     <name>main</name>
     <message>
-        <location filename="../../gui/main.py" line="56"/>
-        <location filename="../../gui/main.py" line="85"/>
+        <location filename="../../gui/main.py" line="58"/>
+        <location filename="../../gui/main.py" line="97"/>
         <source>RelayDesk is already running for this data folder.</source>
         <translation>已有 RelayDesk 正在使用此数据文件夹。</translation>
     </message>
     <message>
-        <location filename="../../gui/main.py" line="151"/>
+        <location filename="../../gui/main.py" line="119"/>
+        <source>RelayDesk could not open the deployment this computer manages.</source>
+        <translation>RelayDesk 无法打开本机所管理的部署。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/main.py" line="122"/>
+        <source>Try again</source>
+        <translation>重试</translation>
+    </message>
+    <message>
+        <location filename="../../gui/main.py" line="124"/>
+        <source>Use this computer instead</source>
+        <translation>改用本机</translation>
+    </message>
+    <message>
+        <location filename="../../gui/main.py" line="126"/>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <location filename="../../gui/main.py" line="219"/>
         <source>Open RelayDesk</source>
         <translation>打开 RelayDesk</translation>
     </message>
     <message>
-        <location filename="../../gui/main.py" line="153"/>
+        <location filename="../../gui/main.py" line="221"/>
         <source>Quit RelayDesk</source>
         <translation>退出 RelayDesk</translation>
     </message>

@@ -18,7 +18,8 @@ from app.errors import ServiceError
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "app"
-CATALOGUE = ROOT / "gui" / "error_texts.py"
+# gui/error_texts.py and the modules it is split into (gui/error_texts_*.py).
+CATALOGUES = tuple(sorted((ROOT / "gui").glob("error_texts*.py")))
 CONTEXT = "ServiceError"
 # Re-raising a caught error's own template (it was checked where it was first raised).
 PASS_THROUGH = {"exc.template"}
@@ -35,7 +36,7 @@ class Site:
 def _modules(root: Path = APP) -> dict[str, ast.Module]:
     return {str(p.relative_to(ROOT)): ast.parse(p.read_text(encoding="utf-8"))
             for p in sorted(root.rglob("*.py"))
-            if "cli" not in p.relative_to(root).parts and p not in (APP / "errors.py", CATALOGUE)}
+            if "cli" not in p.relative_to(root).parts and p != APP / "errors.py"}
 
 
 def _constants(modules: dict[str, ast.Module]) -> dict[tuple[str, str], ast.expr]:
@@ -138,12 +139,13 @@ def catalogue() -> set[str]:
     """Texts in gui/error_texts.py wrapped as QT_TRANSLATE_NOOP("ServiceError", "...") — the
     form lupdate extracts."""
     found = set()
-    for node in ast.walk(ast.parse(CATALOGUE.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
-                and node.func.id == "QT_TRANSLATE_NOOP":
-            context, text = (a.value for a in node.args if isinstance(a, ast.Constant))
-            assert context == CONTEXT, ast.unparse(node)
-            found.add(text)
+    for catalogue_file in CATALOGUES:
+        for node in ast.walk(ast.parse(catalogue_file.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+                    and node.func.id == "QT_TRANSLATE_NOOP":
+                context, text = (a.value for a in node.args if isinstance(a, ast.Constant))
+                assert context == CONTEXT, ast.unparse(node)
+                found.add(text)
     return found
 
 
