@@ -16,12 +16,12 @@ the limit, and is counted at once with its estimate (prompt estimate + reserved 
 the request settles, its count is corrected to the tokens actually used, so a request that the
 upstream answered briefly (or refused) frees that capacity.
 
-Several relay processes (PostgreSQL) each enforce their own counters, so a key spread over N
-processes can get up to N times its limits. That is accepted: these limits protect the
-upstream quotas and the relay from one runaway client, not money — balances are enforced in the
-database by reservations whatever the process — and a shared counter would cost a database
-round trip per request, which this relay avoids on its hot path. An operator running N
-processes behind a load balancer can set limits of about 1/N of the intended total.
+Several relay processes on one PostgreSQL share these limits exactly when ``REDIS_URL`` is set:
+relay/cluster/shared_limits.py keeps the same windows in Redis, and falls back to this
+per-process limiter while Redis is unreachable. Without Redis each process enforces its own
+counters, so a key spread over N processes can get up to N times its limits — these limits
+protect the upstream quotas and the relay from one runaway client, not money (balances are
+enforced in the database by reservations whatever the process).
 """
 
 import asyncio

@@ -88,7 +88,7 @@ def secret_tracking(tmp_path_factory: pytest.TempPathFactory
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in list(os.environ):
-        if name.startswith("RELAYDESK_") or name == "DATABASE_URL":
+        if name.startswith("RELAYDESK_") or name in ("DATABASE_URL", "REDIS_URL"):
             monkeypatch.delenv(name)
 
 
