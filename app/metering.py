@@ -214,6 +214,30 @@ def prompt_upper_bound(body: dict[str, Any]) -> int:
     return max(total, 1)
 
 
+# Media blocks of the other dialects (Anthropic's image and document blocks).
+DIALECT_MEDIA = (*MEDIA_PARTS, "document")
+# Envelope overheads a dialect's request may imply beyond its bytes: one per item.
+BOUND_PER_ITEM = BOUND_PER_MESSAGE + BOUND_PER_TOOL
+
+
+def body_upper_bound(value: Any, depth: int = 0) -> int:
+    """The most prompt tokens any provider could bill for a request body in any dialect (an
+    Anthropic Messages or Responses request passed through as it is): every byte of it rendered
+    as JSON, a media block (an object whose ``type`` names an image, clip, file or document) at
+    :data:`MEDIA_TOKENS_MAX`, and per-item overheads on top. Coarser than
+    :func:`prompt_upper_bound`, and still a bound whatever fields the dialect has."""
+    if depth > 256:  # deeper than the relay accepts (relay/validation.py): count it as data
+        return _byte_bound(value, depth)
+    if isinstance(value, dict):
+        if value.get("type") in DIALECT_MEDIA:
+            return MEDIA_TOKENS_MAX + BOUND_PER_ITEM
+        return BOUND_PER_ITEM + sum(len(str(k).encode("utf-8", "surrogatepass")) + 4
+                                    + body_upper_bound(v, depth + 1) for k, v in value.items())
+    if isinstance(value, list):
+        return 1 + len(value) + sum(body_upper_bound(item, depth + 1) for item in value)
+    return _byte_bound(value, depth)
+
+
 def requested_max_tokens(body: dict[str, Any]) -> int | None:
     """The client's completion limit; the smaller when it names both (the relay then sends
     that one value in each, so no provider reads a larger one than was held for)."""

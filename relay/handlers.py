@@ -313,6 +313,8 @@ async def metered(request: web.Request, path: str, validate: Any, *, completion:
             raise errors.model_not_found(model)
         ctx.prompt_estimate = metering.estimate_prompt_tokens(body)
         ctx.prompt_bound = metering.prompt_upper_bound(body)
+        if dialect is not None:  # a native provider reads the client's own body, not ours
+            ctx.prompt_bound = max(ctx.prompt_bound, metering.body_upper_bound(dialect.body))
         options = body.get("stream_options")
         ctx.client_wants_usage = isinstance(options, dict) and options.get("include_usage") is True
         max_out, choices = 0, 1
