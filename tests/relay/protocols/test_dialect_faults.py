@@ -1,6 +1,7 @@
 """What the chat route guarantees, on /v1/messages and /v1/responses under faults: failover
 before the first byte (native and translated providers mixed), a hang-up mid-stream still billed
-and logged 499, and a provider reporting more than the hold pays for billed no more than it."""
+and logged 499, a provider reporting or streaming more than the hold pays for billed no more
+than it, a poor user's lowered completion limit, a provider breaking off mid-stream."""
 
 import asyncio
 from typing import Any
