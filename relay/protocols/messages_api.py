@@ -132,12 +132,18 @@ async def count_tokens(request: web.Request) -> web.Response:
     if not candidates:
         raise errors.model_not_found(model)
     dialect = MessagesDialect(body, raw, request)
-    for up in candidates:
-        if dialect.native(up):
-            counted = await _count_natively(state, dialect, up, model)
-            if counted is not None:
-                return web.json_response({"input_tokens": counted})
-            break
+    # Free, but a request like any other for the key's request and concurrency limits: a
+    # provider's count endpoint is not an unmetered service to hammer.
+    ticket = await state.limiter.admit(key, 0)
+    try:
+        for up in candidates:
+            if dialect.native(up):
+                counted = await _count_natively(state, dialect, up, model)
+                if counted is not None:
+                    return web.json_response({"input_tokens": counted})
+                break
+    finally:
+        state.limiter.release(ticket, 0)
     return web.json_response({"input_tokens": metering.prompt_upper_bound(chat)})
 
 
