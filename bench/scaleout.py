@@ -162,26 +162,37 @@ def measure(config: Config, procs: Processes, seconds: float) -> None:
 # --- what PostgreSQL and Redis hold ----------------------------------------------------------
 
 
+def _pg_query(url: str, sql: str) -> list[tuple[Any, ...]]:
+    import psycopg2  # type: ignore[import-untyped]
+
+    conn = psycopg2.connect(url)
+    try:
+        with conn.cursor() as cur:
+            cur.execute(sql)
+            return list(cur.fetchall())
+    finally:
+        conn.close()
+
+
+def pg_size(database_url: str) -> tuple[int, int]:
+    """The database's size in bytes and its request-log rows (the growth per request)."""
+    rows = _pg_query(database_url, "SELECT pg_database_size(current_database()), "
+                                   "(SELECT count(*) FROM request_log)")
+    return int(rows[0][0]), int(rows[0][1])
+
+
 def pg_connections(server: PostgresServer, relay_pids: dict[str, int]) -> dict[str, Any]:
     """Connections to PostgreSQL: per relay (its TCP sockets to the server's port) and in
     total by application_name (pg_stat_activity)."""
-    import psycopg2  # type: ignore[import-untyped]
-
     per_relay = {}
     for name, pid in relay_pids.items():
         conns = psutil.Process(pid).net_connections(kind="tcp")
         per_relay[name] = sum(1 for c in conns if c.raddr and c.raddr.port == server.port
                               and c.status == psutil.CONN_ESTABLISHED)
-    conn = psycopg2.connect(server.url)
-    try:
-        with conn.cursor() as cur:
-            cur.execute("SELECT coalesce(nullif(application_name, ''), '(none)'), count(*) "
-                        "FROM pg_stat_activity WHERE backend_type = 'client backend' "
-                        "GROUP BY 1 ORDER BY 1")
-            by_application = {name: int(n) for name, n in cur.fetchall()}
-    finally:
-        conn.close()
-    return {"per_relay": per_relay, "by_application": by_application}
+    rows = _pg_query(server.url, "SELECT coalesce(nullif(application_name, ''), '(none)'), "
+                                 "count(*) FROM pg_stat_activity WHERE backend_type = "
+                                 "'client backend' GROUP BY 1 ORDER BY 1")
+    return {"per_relay": per_relay, "by_application": {name: int(n) for name, n in rows}}
 
 
 def redis_footprint(url: str, key_id: int) -> dict[str, Any]:
@@ -313,10 +324,14 @@ def main() -> int:
         for config in configs:  # warm up connections and caches
             drive(config.urls, config.key, 1.0)
         load_before = os.getloadavg()[0]
+        size_before = pg_size(database_url)
         for _ in range(args.rounds):
             for config in configs:
                 measure(config, procs, args.seconds)
         connections = pg_connections(pg, relay_pids)
+        size_after = pg_size(database_url)
+        growth = ((size_after[0] - size_before[0]) / (size_after[1] - size_before[1])
+                  if size_after[1] > size_before[1] else None)
         footprint = redis_footprint(rd.url, key_id)
         jobs = {port: healthz(port)["jobs"] for port in ports}
 
@@ -327,6 +342,9 @@ def main() -> int:
         print(f"\nPostgreSQL connections per relay: {connections['per_relay']}; by "
               f"application_name: {connections['by_application']}")
         print(f"run-once jobs held, per relay port: {jobs}")
+        print(f"PostgreSQL database growth: {size_after[0] - size_before[0]} bytes for "
+              f"{size_after[1] - size_before[1]} logged requests"
+              + (f" ({growth:.0f} bytes each)" if growth else ""))
         per = footprint["bytes_per_request"]
         print(f"Redis, the limited key: {footprint['requests_in_window']} requests in its "
               f"1-minute window take {footprint['bytes']} bytes "
@@ -336,7 +354,8 @@ def main() -> int:
         if args.json:
             print(json.dumps({"configs": [{"label": c.label, "rounds": c.rounds, "cpu": c.cpu,
                                            "elapsed": c.elapsed} for c in configs],
-                              "connections": connections, "redis": footprint, "jobs": jobs},
+                              "connections": connections, "redis": footprint, "jobs": jobs,
+                              "database_bytes_per_request": growth},
                              indent=2))
     return 0
 
