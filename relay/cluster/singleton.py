@@ -96,7 +96,12 @@ class SingletonJob:
 
     def start(self) -> "SingletonJob":
         self.registry.known.add(self.name)
-        self._runner = asyncio.create_task(self._run(), name=f"relaydesk-singleton-{self.name}")
+        first = None
+        if not self.lock.shared:  # SQLite: the job starts at once, as it always did
+            self.lock.acquire()
+            first = self._launch()
+        self._runner = asyncio.create_task(self._run(first),
+                                           name=f"relaydesk-singleton-{self.name}")
         return self
 
     async def stop(self) -> None:
@@ -108,6 +113,10 @@ class SingletonJob:
         await asyncio.wait([runner])
         if not runner.cancelled() and runner.exception() is not None:
             log.error("the runner of job %s failed", self.name, exc_info=runner.exception())
+        task, self._task = self._task, None
+        if task is not None:  # the runner was cancelled before it could wait for the job
+            await _cancel(task)
+            self.registry.held.discard(self.name)
         try:
             await self._call(self.lock.release)
         finally:
@@ -120,10 +129,9 @@ class SingletonJob:
             return fn()  # SQLite: no I/O
         return await asyncio.get_running_loop().run_in_executor(self._thread, fn)
 
-    async def _run(self) -> None:
-        if not self.lock.shared:
-            self.lock.acquire()
-            await self._hold()
+    async def _run(self, first: "asyncio.Task[None] | None") -> None:
+        if first is not None:
+            await self._hold(first)
             return
         unreachable = False  # warn once per outage, not at every attempt
         while True:
@@ -137,20 +145,25 @@ class SingletonJob:
             else:
                 unreachable = False
             if got:
-                await self._hold()
+                await self._hold(self._launch())
             else:
                 self.refused += 1
                 self.registry.refused[self.name] = self.registry.refused.get(self.name, 0) + 1
             await asyncio.sleep(self.retry_s)
 
-    async def _hold(self) -> None:
-        """Run the job until it ends or the lock is lost; then stop it and give the lock up."""
-        shared = self.lock.shared
+    def _launch(self) -> "asyncio.Task[None]":
+        """Start the job (the lock is held)."""
         self.takeovers += 1
         self.registry.held.add(self.name)
-        log.log(logging.INFO if shared else logging.DEBUG, "took over job %s", self.name)
-        task = asyncio.create_task(self._job(), name=self.task_name)
-        self._task = task
+        log.log(logging.INFO if self.lock.shared else logging.DEBUG, "took over job %s",
+                self.name)
+        self._task = asyncio.create_task(self._job(), name=self.task_name)
+        return self._task
+
+    async def _hold(self, task: "asyncio.Task[None]") -> None:
+        """Wait while the job runs until it ends or the lock is lost; then stop it and give
+        the lock up."""
+        shared = self.lock.shared
         try:
             while True:
                 done, _ = await asyncio.wait([task], timeout=self.check_s if shared else None)
@@ -171,11 +184,11 @@ class SingletonJob:
 
     def _ended(self, task: "asyncio.Task[None]") -> None:
         error = None if task.cancelled() else task.exception()
+        again = "; its lock is released and taken again" if self.lock.shared else ""
         if error is not None:
-            log.error("job %s failed; its lock is released and taken again", self.name,
-                      exc_info=error)
+            log.error("job %s failed%s", self.name, again, exc_info=error)
         else:
-            log.warning("job %s ended by itself; its lock is released", self.name)
+            log.warning("job %s ended by itself%s", self.name, again)
 
 
 async def _cancel(task: "asyncio.Task[None]") -> None:

@@ -306,3 +306,13 @@ async def test_on_sqlite_every_job_runs_without_a_lock_connection(sqlite_db: con
     finally:
         await server.stop()
     assert registry.held == set() and registry.known == set()
+
+
+async def test_on_sqlite_the_job_starts_at_once_and_a_stop_at_once_cancels_it(
+        sqlite_db: config.Config) -> None:
+    probe = Probe()
+    runner = SingletonJob("notify", probe.job("here")).start()
+    assert runner.running and runner.registry.held == {"notify"}  # no lock to wait for
+    await runner.stop()  # before either task got to run
+    assert not runner.running and runner.registry.held == set()
+    assert probe.running == set()
