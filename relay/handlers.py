@@ -224,7 +224,7 @@ async def _take_hold(state: RelayState, ctx: RequestContext, hold: Hold,
     try:
         await taking
     except InsufficientBalance:
-        raise _too_poor() from None
+        raise too_poor() from None
     _held(state, ctx, hold)
 
 
@@ -233,7 +233,7 @@ def _held(state: RelayState, ctx: RequestContext, hold: Hold) -> None:
     state.accountant.active[ctx.request_id] = ctx.delivered_micros
 
 
-def _too_poor() -> errors.RelayError:
+def too_poor() -> errors.RelayError:
     return errors.insufficient_quota(
         "Your balance is too low for this request. Please recharge, or send a shorter "
         "prompt or a lower max_tokens.")
@@ -270,7 +270,7 @@ async def _reserve(state: RelayState, ctx: RequestContext, hold: Hold, max_out: 
     except InsufficientBalance as exc:
         fitting = min(_affordable_tokens(exc.balance_micros, ctx) // choices, max_out - 1)
         if fitting < 1:
-            raise _too_poor() from None
+            raise too_poor() from None
         assert ctx.price is not None
         hold = replace(hold, amount_micros=_hold_cost(ctx, fitting * choices))
         ctx.max_tokens = fitting
@@ -327,7 +327,7 @@ async def metered(request: web.Request, path: str, validate: Any, *, completion:
         ticket = await state.limiter.admit(key, ctx.prompt_estimate + max_out * choices)
         amount = _hold_cost(ctx, max_out * choices)
         if amount > MAX_MICROS:  # more than any balance can hold: never reaches the database
-            raise _too_poor()
+            raise too_poor()
         if amount > 0:
             await _reserve(state, ctx, Hold(key.user_id, key.key_id, ctx.request_id, model,
                                             amount), max_out, choices)

@@ -35,6 +35,9 @@ class MessagesDialect(Dialect):
         super().__init__(body, raw)
         self.version = request.headers.get("anthropic-version") or DEFAULT_VERSION
         self.beta = request.headers.get("anthropic-beta")
+        # Claude Code posts to /v1/messages?beta=true: the provider gets the query too.
+        self.path = f"/v1/messages?{request.query_string}" if request.query_string else \
+            "/v1/messages"
         self.message_id = f"msg_{secrets.token_hex(12)}"
 
     def native(self, up: Upstream) -> bool:
@@ -42,7 +45,7 @@ class MessagesDialect(Dialect):
 
     def native_call(self, up: Upstream, ctx: RequestContext) -> NativeCall:
         assert up.anthropic_base_url is not None
-        return NativeCall(at_base(up, up.anthropic_base_url), "/v1/messages",
+        return NativeCall(at_base(up, up.anthropic_base_url), self.path,
                           self.native_body(up, ctx, "max_tokens"),
                           native_headers(up, self.version, self.beta, stream=ctx.stream))
 

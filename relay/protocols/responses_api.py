@@ -25,6 +25,8 @@ from relay.state import STATE
 _TEXT_DELTAS = ("response.output_text.delta", "response.function_call_arguments.delta",
                 "response.reasoning_summary_text.delta", "response.reasoning_text.delta",
                 "response.refusal.delta")
+# The smallest max_output_tokens OpenAI's Responses API accepts.
+MIN_OUTPUT_TOKENS = 16
 _FINAL = ("response.completed", "response.incomplete", "response.failed")
 
 
@@ -42,6 +44,9 @@ class ResponsesDialect(Dialect):
         return up.responses_native
 
     def native_call(self, up: Upstream, ctx: RequestContext) -> NativeCall:
+        if ctx.max_tokens is not None and ctx.max_tokens < MIN_OUTPUT_TOKENS:
+            # The balance affords fewer tokens than the Responses API accepts as a limit.
+            raise handlers.too_poor()
         # store: the relay keeps no conversation, and neither may the provider on its behalf.
         return NativeCall(up, "/responses",
                           self.native_body(up, ctx, "max_output_tokens", {"store": False}),
