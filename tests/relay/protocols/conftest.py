@@ -16,7 +16,7 @@ import openai
 import pytest
 from aiohttp import web
 
-from app import keystore, providers
+from app import keystore, metering, providers
 from app.models import Provider
 from app.pricing import Price, cost_micros
 from relay.state import RelayOptions
@@ -38,6 +38,12 @@ WEATHER_FUNCTION = {"type": "function", "name": "get_weather",
                     "description": "The weather in a city", "strict": False,
                     "parameters": WEATHER_TOOL["input_schema"]}
 WEATHER_ARGS = {"city": "Paris"}
+
+
+def prompt_bound(body: dict[str, Any], to_chat: Callable[[dict[str, Any]], Any]) -> int:
+    """The prompt tokens the relay holds for ``body`` in another dialect: its chat translation's
+    bound, or the client's whole body's (what a native provider reads), whichever is larger."""
+    return max(metering.prompt_upper_bound(to_chat(body)), metering.body_upper_bound(body))
 
 
 def price(prompt: int, cached: int, completion: int) -> int:

@@ -13,12 +13,11 @@ from typing import Any
 import aiohttp
 import pytest
 
-from app import metering
 from app.models import LedgerEntry, Reservation
 from relay.protocols import anthropic as anthropic_translation
 from relay.protocols import responses as responses_translation
 from tests.relay.conftest import relay_options
-from tests.relay.protocols.conftest import MODEL, Rig, price, until
+from tests.relay.protocols.conftest import MODEL, Rig, price, prompt_bound, until
 
 # Long enough that the relay's prompt bound (the hold's) covers the counts the fakes report:
 # a provider reporting more prompt tokens than the bound is billed at the hold (a cap).
@@ -167,48 +166,44 @@ async def test_every_route_bills_its_own_row_in_one_ledger(rig) -> None:
     r.h.assert_ledger_consistent()
 
 
-async def test_concurrent_requests_on_both_routes_never_overdraw(rig) -> None:
-    """30 requests at once, /v1/messages and /v1/responses mixed, on a balance that covers 6
-    holds and not one more token: exactly 6 reach the provider (held there until the others
-    were refused), the rest are refused as too poor in their route's shape, nothing goes
-    negative, and the 6 are billed exactly."""
-    messages = {"model": MODEL, "max_tokens": 100, "messages": [{"role": "user", "content": "hi"}]}
-    responses = {"model": MODEL, "max_output_tokens": 100, "input": "hi"}
-    holds = {price(metering.prompt_upper_bound(to_chat(b)), 0, 100)
-             for b, to_chat in ((messages, anthropic_translation.to_chat),
-                                (responses, responses_translation.to_chat))}
-    assert len(holds) == 1  # the same prompt either way: one hold size
-    balance = 6 * holds.pop()
+@pytest.mark.parametrize("path", ["/messages", "/responses"])
+async def test_concurrent_requests_never_overdraw(rig, path: str) -> None:
+    """30 requests at once on a balance that covers 6 holds and not one more token: exactly 6
+    reach the provider (held there until the others were refused), the rest are refused as too
+    poor in the route's shape, nothing goes negative, and the 6 are billed exactly."""
+    if path == "/messages":
+        body: dict[str, Any] = {"model": MODEL, "max_tokens": 100,
+                                "messages": [{"role": "user", "content": "hi"}]}
+        hold = price(prompt_bound(body, anthropic_translation.to_chat), 0, 100)
+    else:
+        body = {"model": MODEL, "max_output_tokens": 100, "input": "hi"}
+        hold = price(prompt_bound(body, responses_translation.to_chat), 0, 100)
+    balance = 6 * hold
     r = await rig(balance=f"{balance / 1_000_000:.6f}",
                   options=relay_options(read_timeout=120.0))
     r.chat.scenario.reasoning = []
     r.chat.scenario.fail_with = "timeout"  # the provider holds every request until released
     headers = r.headers(**{"anthropic-version": "2023-06-01"})
 
-    async def post(session: aiohttp.ClientSession, i: int) -> tuple[str, int, Any]:
-        path, body = ("/messages", messages) if i % 2 else ("/responses", responses)
+    async def post(session: aiohttp.ClientSession) -> tuple[int, Any]:
         async with session.post(f"{r.h.base_url}{path}", json=body, headers=headers) as resp:
-            return path, resp.status, await resp.json()
+            return resp.status, await resp.json()
 
     async with aiohttp.ClientSession() as session:
-        tasks = [asyncio.create_task(post(session, i)) for i in range(30)]
+        tasks = [asyncio.create_task(post(session)) for _ in range(30)]
         await until(lambda: sum(t.done() for t in tasks) + len(r.chat.requests) >= 30,
                     timeout=60)
         assert len(r.chat.requests) == 6 and r.h.balance() == 0
         r.chat.scenario.release.set()
         results = await asyncio.gather(*tasks)
     await r.h.settle()
-    served = [result for result in results if result[1] == 200]
-    refused = [result for result in results if result[1] != 200]
-    assert len(served) == len(r.chat.requests) == 6
-    for path, status, body in refused:
-        if path == "/messages":
-            assert (status, body["error"]["type"]) == (402, "billing_error")
-        else:
-            assert (status, body["error"]["code"]) == (429, "insufficient_quota")
-    rows = r.h.logs()
-    assert sum(row.cost_micros for row in rows) == len(served) * price(12, 0, 3)
-    assert r.h.balance() == balance - len(served) * price(12, 0, 3) >= 0
+    assert [status for status, _ in results].count(200) == 6
+    for status, answer in results:
+        if status != 200 and path == "/messages":
+            assert (status, answer["error"]["type"]) == (402, "billing_error")
+        elif status != 200:
+            assert (status, answer["error"]["code"]) == (429, "insufficient_quota")
+    assert sum(row.cost_micros for row in r.h.logs()) == 6 * price(12, 0, 3)
+    assert r.h.balance() == balance - 6 * price(12, 0, 3)
     assert Reservation.select().count() == 0
     r.h.assert_ledger_consistent()
-

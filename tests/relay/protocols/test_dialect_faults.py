@@ -14,7 +14,7 @@ from app.models import LedgerEntry
 from relay.protocols import anthropic as anthropic_translation
 from relay.protocols import responses as responses_translation
 from tests.relay.conftest import relay_options
-from tests.relay.protocols.conftest import MODEL, Rig, price, until
+from tests.relay.protocols.conftest import MODEL, Rig, price, prompt_bound, until
 
 HI = [{"role": "user", "content": "hi"}]
 MESSAGES_BODY = {"model": MODEL, "max_tokens": 100, "messages": HI}
@@ -187,7 +187,7 @@ async def test_translated_over_report_is_billed_at_most_the_hold(rig, stream: bo
 def affording(body: dict[str, Any], translate: Any, tokens: int) -> str:
     """A balance that pays for the prompt's bound and ``tokens`` completion tokens, not one
     more (MODEL: 2 micro-units per prompt token, 8 per completion token)."""
-    bound = metering.prompt_upper_bound(translate(body))
+    bound = prompt_bound(body, translate)
     return f"{(bound * 2 + tokens * 8 + 7) / 1_000_000:.6f}"
 
 
