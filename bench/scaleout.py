@@ -334,6 +334,8 @@ def main() -> int:
                   if size_after[1] > size_before[1] else None)
         footprint = redis_footprint(rd.url, key_id)
         jobs = {port: healthz(port)["jobs"] for port in ports}
+        rss = {name: psutil.Process(pid).memory_info().rss // 2 ** 20
+               for name, pid in relay_pids.items()}
 
         report(configs, sqlite)
         # Other programs' load skews every figure: say how busy the box was.
@@ -342,6 +344,7 @@ def main() -> int:
         print(f"\nPostgreSQL connections per relay: {connections['per_relay']}; by "
               f"application_name: {connections['by_application']}")
         print(f"run-once jobs held, per relay port: {jobs}")
+        print(f"relay RSS after the rounds, MiB: {rss}")
         print(f"PostgreSQL database growth: {size_after[0] - size_before[0]} bytes for "
               f"{size_after[1] - size_before[1]} logged requests"
               + (f" ({growth:.0f} bytes each)" if growth else ""))
@@ -355,7 +358,7 @@ def main() -> int:
             print(json.dumps({"configs": [{"label": c.label, "rounds": c.rounds, "cpu": c.cpu,
                                            "elapsed": c.elapsed} for c in configs],
                               "connections": connections, "redis": footprint, "jobs": jobs,
-                              "database_bytes_per_request": growth},
+                              "rss_mib": rss, "database_bytes_per_request": growth},
                              indent=2))
     return 0
 
