@@ -137,6 +137,8 @@ async def check_window(window: Any, url: str, relay_port: int, pictures: Path) -
     balances.last_dialog.ok_button.click()
     await until(lambda: len(recharges_in_postgres(url)) == 2, timeout=15)
     assert recharges_in_postgres(url) == [("alice", 5_000_000), ("alice", 12_340_000)]
+    await until(lambda: balances.last_notice is not None)
+    balances.last_notice.done(0)  # the order number's notice
     window.nav.setCurrentRow(list(window.pages).index("SettingsPage"))
     page = window.pages["SettingsPage"]
     await settle_page(page)
@@ -147,6 +149,8 @@ async def check_window(window: Any, url: str, relay_port: int, pictures: Path) -
     window.nav.setCurrentRow(0)
     await settle_page(window.pages["DashboardPage"])
     grab(window, pictures / "deployment-window.png")
+    for shown_page in window.pages.values():  # nothing still loading when the window closes
+        await shown_page.idle()
 
 
 @pytest.mark.keyring
@@ -301,3 +305,5 @@ async def test_settings_choose_a_deployment_for_the_next_start(
     assert group.message.text() == "Saved."
     assert deployment.load(folder) == deployment.Choice("local", target)
     assert keyring.get_password("RelayDesk", f"database:{target.secret_name}") is None
+
+
