@@ -184,6 +184,8 @@ async def test_rpm_limit_applies_to_messages_and_responses(rig) -> None:
             await client.messages.create(**BODY)
         with pytest.raises(anthropic.RateLimitError):  # a stream, refused before it starts
             await client.messages.create(**dict(BODY, stream=True))
+        with pytest.raises(anthropic.RateLimitError):  # free, yet not unlimited
+            await client.messages.count_tokens(model=MODEL, messages=HI)
     assert "2 requests per minute" in anthropic_error(refused.value.body, "rate_limit_error")
     assert 1 <= int(refused.value.response.headers["Retry-After"]) <= 60
     assert len(r.chat.requests) == 2  # the refused ones never reached the provider

@@ -7,6 +7,7 @@ import asyncio
 from typing import Any
 
 import aiohttp
+import openai
 import pytest
 
 from app import metering
@@ -255,6 +256,19 @@ async def test_native_stream_past_its_limit_is_ended_at_the_hold(rig) -> None:
     row = await r.last_log()
     assert row.cost_micros <= held()
     r.h.assert_ledger_consistent()
+
+
+async def test_too_poor_for_a_native_responses_minimum_is_refused_by_the_relay(rig) -> None:
+    """A balance affording 2 completion tokens: lowering max_output_tokens to 2 would make a
+    request OpenAI's Responses API refuses (minimum 16): the relay refuses it as too poor."""
+    body = {"model": MODEL, "input": "hi", "max_output_tokens": 1000}
+    r = await rig(responses=True, chat=False,
+                  balance=affording(body, responses_translation.to_chat, 2))
+    async with r.openai() as client:
+        with pytest.raises(openai.RateLimitError) as refused:
+            await client.responses.create(**body)
+    assert refused.value.code == "insufficient_quota"
+    assert r.responses.requests == []
 
 
 

@@ -10,6 +10,7 @@ import aiohttp
 from tests.relay.protocols.conftest import MODEL, WEATHER_ARGS, WEATHER_TOOL, price
 
 HI = [{"role": "user", "content": "What is the weather in Paris?"}]
+VERSION = {"anthropic-version": "2023-06-01"}
 
 
 async def test_body_passes_through_byte_exact_both_ways(rig) -> None:
@@ -151,4 +152,16 @@ async def test_a_client_without_anthropic_version_gets_the_default_sent_upstream
             assert resp.status == 200  # the provider requires the header: the relay adds it
     assert r.native.last_request.headers["anthropic-version"] == "2023-06-01"
     assert "anthropic-beta" not in r.native.last_request.headers
+
+
+async def test_claude_codes_query_reaches_the_provider(rig) -> None:
+    """Claude Code posts to /v1/messages?beta=true: the query goes on with the body."""
+    r = await rig(native=True)
+    async with aiohttp.ClientSession() as session:
+        async with session.post(f"{r.h.base_url}/messages?beta=true",
+                                headers={"x-api-key": r.h.key, **VERSION},
+                                json={"model": MODEL, "max_tokens": 64, "messages": HI}) as resp:
+            assert resp.status == 200
+    sent = r.native.last_request
+    assert (sent.path, sent.query) == ("/anthropic/v1/messages", "beta=true")
 
