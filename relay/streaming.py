@@ -29,6 +29,10 @@ KEEPALIVE = b": keep-alive\n\n"
 CLIENT_GONE = (ConnectionResetError, ClientConnectionError, RuntimeError)
 
 
+def _closed(transport: asyncio.BaseTransport | None) -> bool:
+    return transport is None or transport.is_closing()
+
+
 class UpstreamBroke(Exception):
     """The upstream stream failed before its first event: safe to fail over."""
 
@@ -313,6 +317,9 @@ class StreamRelay:
         """Send ``payload``; with ``last`` it also ends the response (one send for both)."""
         if not self.client_alive:
             return
+        if last and _closed(self.request.transport):  # gone already: settled as a hang-up
+            self._lost_client()
+            return
         self.ctx.mark_first_byte()
         if last:  # settled before the stream's last byte leaves (relay/settler.py)
             state = self.request.config_dict[STATE]
@@ -328,12 +335,15 @@ class StreamRelay:
             else:
                 await response.write(payload)
         except CLIENT_GONE:
-            self.client_alive = False
-            self.gone_at = time.monotonic()
-            self.ctx.status, self.ctx.error_code = 499, (
-                "client_stopped_reading" if self._stalled else "client_disconnected")
+            self._lost_client()
         finally:
             self._writing_since = None
+
+    def _lost_client(self) -> None:
+        self.client_alive = False
+        self.gone_at = time.monotonic()
+        self.ctx.status, self.ctx.error_code = 499, (
+            "client_stopped_reading" if self._stalled else "client_disconnected")
 
     def _watch_write(self) -> None:
         self._write_watch = None

@@ -24,6 +24,7 @@ from relay.protocols.dialect import Dialect, NativeCall, Translator, at_base, en
 from relay.state import STATE
 
 DEFAULT_VERSION = "2023-06-01"
+MIN_THINKING_BUDGET = 1024  # the smallest thinking.budget_tokens Anthropic's API accepts
 _FORBIDDEN_IN_HEADERS = str.maketrans("", "", "\r\n\0")
 
 
@@ -46,8 +47,22 @@ class MessagesDialect(Dialect):
     def native_call(self, up: Upstream, ctx: RequestContext) -> NativeCall:
         assert up.anthropic_base_url is not None
         return NativeCall(at_base(up, up.anthropic_base_url), self.path,
-                          self.native_body(up, ctx, "max_tokens"),
+                          self.native_body(up, ctx, "max_tokens", self._thinking(ctx)),
                           native_headers(up, self.version, self.beta, stream=ctx.stream))
+
+    def _thinking(self, ctx: RequestContext) -> dict[str, Any]:
+        """Anthropic wants max_tokens above the thinking budget: when the relay lowered
+        max_tokens to what the balance affords, the budget comes down under it, or the
+        request is too poor for the API's smallest budget."""
+        thinking = self.body.get("thinking")
+        if ctx.max_tokens is None or not isinstance(thinking, dict):
+            return {}
+        budget = thinking.get("budget_tokens")
+        if not isinstance(budget, int) or isinstance(budget, bool) or budget < ctx.max_tokens:
+            return {}
+        if ctx.max_tokens - 1 < MIN_THINKING_BUDGET:
+            raise handlers.too_poor()
+        return {"thinking": dict(thinking, budget_tokens=ctx.max_tokens - 1)}
 
     def native_usage(self, usage: Any) -> Usage | None:
         return anthropic.read_usage(usage)
@@ -65,7 +80,10 @@ class MessagesDialect(Dialect):
             usage = source.get("usage") if isinstance(source, dict) else None
             if isinstance(usage, dict):  # message_delta's counts are cumulative: later wins
                 stream.reported.update((k, v) for k, v in usage.items() if v is not None)
-                stream.ctx.usage = anthropic.read_usage(stream.reported) or stream.ctx.usage
+                # message_start's output_tokens is a placeholder: a stream cut before its
+                # message_delta is billed from what was delivered instead.
+                if kind == "message_delta":
+                    stream.ctx.usage = anthropic.read_usage(stream.reported) or stream.ctx.usage
             delta = event.get("delta")
             if isinstance(delta, dict) and delta.get("stop_reason"):
                 stream.finished = True

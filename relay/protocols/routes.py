@@ -7,7 +7,8 @@ from relay.protocols.anthropic_errors import anthropic_response
 from relay.protocols.messages_api import count_tokens, messages
 from relay.protocols.responses_api import create_response
 
-_ANTHROPIC_SUFFIXES = ("/messages", "/messages/count_tokens")
+# The API prefixes a path may start with, longest first (relay/app.py API_PREFIXES).
+_PREFIXES = ("/v1/v1", "/v1", "")
 
 
 def setup(app: web.Application, prefixes: tuple[str, ...]) -> None:
@@ -18,8 +19,14 @@ def setup(app: web.Application, prefixes: tuple[str, ...]) -> None:
 
 
 def speaks_anthropic(path: str) -> bool:
-    """Whether errors on ``path`` take Anthropic's shape (its clients' SDKs parse only that)."""
-    return path.endswith(_ANTHROPIC_SUFFIXES) and path.rstrip("/").count("/") <= 4
+    """Whether errors on ``path`` take Anthropic's shape (its clients' SDKs parse only that):
+    ``/messages`` and everything under it, after an API prefix."""
+    for prefix in _PREFIXES:
+        if path.startswith(prefix):
+            rest = path[len(prefix):]
+            if rest == "/messages" or rest.startswith("/messages/"):
+                return True
+    return False
 
 
 def error_response(path: str, exc: RelayError) -> web.Response:

@@ -215,3 +215,17 @@ async def test_bad_keys_on_messages_get_the_address_banned(rig) -> None:
                                  headers={"x-api-key": r.h.key, **VERSION})
     assert status == 200 and body["content"][-1]["text"] == "Hello there!"
     assert len(r.chat.requests) == 1
+
+
+# ---- unknown paths under /v1/messages/ ------------------------------------------------------
+# relay/protocols/routes.py speaks_anthropic() matches only paths ending in /messages or
+# /messages/count_tokens: any other path under /v1/messages/ gets OpenAI's error shape.
+
+
+@pytest.mark.parametrize("path", ["/v1/messages/batches", "/v1/messages/count_tokens/x",
+                                  "/v1/messages/msg_123"])
+async def test_unknown_path_under_messages_is_anthropic_shaped(rig, path: str) -> None:
+    r = await rig()
+    status, body, _ = await call(r, "POST", path, json=BODY, headers=r.headers(**VERSION))
+    assert status == 404
+    anthropic_error(body, "not_found_error")

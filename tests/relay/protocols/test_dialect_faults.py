@@ -298,3 +298,89 @@ async def test_translated_stream_broken_off_ends_in_the_dialects_error_and_bills
     assert row.cost_micros == price(row.prompt_tokens, 0, row.completion_tokens) > 0
     r.h.assert_ledger_consistent()
 
+
+
+# ---- hang-ups at the last write, native streams cut short, the thinking budget -----------------
+# 1. relay/streaming.py StreamRelay._write(last=True) settles (and writes the log row) before
+#    its write finds the client gone: a hang-up noticed on the stream's last write logs 200.
+# 2. relay/handlers.py _reserve lowers an Anthropic max_tokens below thinking.budget_tokens for
+#    a native provider, which refuses it with a 400 instead of the relay's "too poor" (402).
+# 3. relay/protocols/messages_api.py MessagesDialect.watch takes message_start's usage (its
+#    output_tokens is a placeholder, 1) as the request's usage: a native stream cut short (the
+#    client hangs up, the provider breaks) is billed 1 output token whatever was delivered.
+
+
+@pytest.mark.parametrize("native", [False, True])
+async def test_hang_up_mid_stream_is_billed_from_the_usage_read_on(rig, native: bool) -> None:
+    r = await rig(native=native)
+    gate = asyncio.Event()
+    if native:
+        r.native.pause_before = {4: gate}  # after the first text delta
+        r.native.scenario.output_tokens = 40
+        expected = price(21, 0, 40)
+    else:
+        r.chat.scenario.pause_before_event = {3: gate}
+        r.chat.scenario.completion_tokens = 40
+        expected = price(12, 0, 40)
+    before = r.h.balance()
+    await hang_up_after_first_bytes(r, "/messages", dict(MESSAGES_BODY, stream=True))
+    gate.set()  # the provider goes on; the relay reads on to learn the usage
+    row = await r.last_log()
+    assert (row.endpoint, row.status, row.estimated) == ("/v1/messages", 499, False)
+    assert row.cost_micros == expected and r.h.balance() == before - expected
+    r.h.assert_ledger_consistent()
+
+
+
+async def test_too_poor_for_the_thinking_budget_on_a_native_provider_is_402(rig) -> None:
+    """The balance affords 2,000 completion tokens of the 8,000 asked, with a thinking budget of
+    4,000: lowering max_tokens to 2,000 makes a request Anthropic refuses (max_tokens must
+    exceed the budget). Expected: the relay's own 402 billing_error, the provider never asked
+    (or a budget lowered with it)."""
+    import anthropic
+
+    body: dict[str, Any] = dict(MESSAGES_BODY, max_tokens=8000,
+                                thinking={"type": "enabled", "budget_tokens": 4000})
+    r = await rig(native=True, chat=False,
+                  balance=affording(body, anthropic_translation.to_chat, 2000))
+    async with r.anthropic() as client:
+        try:
+            await client.messages.create(**body)
+        except anthropic.APIStatusError as refused:
+            assert refused.status_code == 402, refused.message
+            assert r.native.requests == []
+            return
+    sent = r.native.last_request.json  # served: then with a budget that fits the limit
+    assert 1024 <= sent["thinking"]["budget_tokens"] < sent["max_tokens"] <= 2000
+
+
+LONG_TEXT = ["lorem ipsum dolor sit amet " * 20] * 3  # ~180 tokens per piece, as estimated
+
+
+@pytest.mark.parametrize("how", ["client_hangs_up", "provider_breaks"])
+async def test_native_stream_cut_short_is_billed_for_what_was_delivered(rig, how: str) -> None:
+    """message_start carries a placeholder output_tokens (1): a native stream that ends before
+    message_delta must be billed for the text delivered, not for that placeholder."""
+    r = await rig(native=True, chat=False, options=relay_options(disconnect_grace=0.3))
+    r.native.scenario.text = LONG_TEXT
+    body = dict(MESSAGES_BODY, max_tokens=2000, stream=True)
+    if how == "client_hangs_up":
+        r.native.pause_before = {6: asyncio.Event()}  # stalls after the three text deltas
+        async with aiohttp.ClientSession() as session:
+            resp = await session.post(f"{r.h.base_url}/messages", json=body,
+                                      headers=r.headers(**VERSION))
+            received = b""
+            while received.count(b"text_delta") < 3:
+                received += await asyncio.wait_for(resp.content.readany(), timeout=10)
+            resp.close()
+    else:
+        r.native.scenario.break_after_events = 6  # the connection drops after the deltas
+        async with aiohttp.ClientSession() as session:
+            async with session.post(f"{r.h.base_url}/messages", json=body,
+                                    headers=r.headers(**VERSION)) as resp:
+                received = await resp.read()
+        assert received.count(b"text_delta") == 3 and b"event: error" in received
+    row = await r.last_log()
+    delivered = 3 * metering.text_tokens(LONG_TEXT[0])
+    assert row.completion_tokens >= delivered, (row.completion_tokens, row.estimated)
+    assert row.cost_micros >= price(0, 0, delivered)
