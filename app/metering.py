@@ -129,7 +129,7 @@ def estimate_prompt_tokens(body: dict[str, Any]) -> int:
             if isinstance(message, dict):
                 total += _content_tokens(message.get("content"))
                 total += _content_tokens(message.get("tool_calls"))
-    for field in ("tools", "functions", "input", "prompt", "response_format"):
+    for field in ("tools", "functions", "input", "prompt", "suffix", "response_format"):
         if field in body:
             total += _content_tokens(body[field])
     return max(total, 1)
@@ -208,7 +208,7 @@ def prompt_upper_bound(body: dict[str, Any]) -> int:
     for field in ("tools", "functions", "tool_choice", "response_format"):
         if body.get(field) is not None:
             total += _byte_bound(body[field])
-    for field in ("input", "prompt"):
+    for field in ("input", "prompt", "suffix"):  # suffix: fill-in-the-middle's tail
         if body.get(field) is not None:
             total += _input_bound(body[field])
     return max(total, 1)
@@ -229,13 +229,37 @@ def body_upper_bound(value: Any, depth: int = 0) -> int:
     if depth > 256:  # deeper than the relay accepts (relay/validation.py): count it as data
         return _byte_bound(value, depth)
     if isinstance(value, dict):
-        if value.get("type") in DIALECT_MEDIA:
-            return MEDIA_TOKENS_MAX + BOUND_PER_ITEM
-        return BOUND_PER_ITEM + sum(len(str(k).encode("utf-8", "surrogatepass")) + 4
-                                    + body_upper_bound(v, depth + 1) for k, v in value.items())
+        total = BOUND_PER_ITEM
+        if value.get("type") in DIALECT_MEDIA and not _text_source(value.get("source")):
+            # The media itself at its cap; its title, context, detail... by their bytes.
+            total += MEDIA_TOKENS_MAX
+            value = {k: v for k, v in value.items()
+                     if k != "source" and k not in MEDIA_DATA_KEYS}
+        return total + sum(len(str(k).encode("utf-8", "surrogatepass")) + 4
+                           + body_upper_bound(v, depth + 1) for k, v in value.items())
     if isinstance(value, list):
         return 1 + len(value) + sum(body_upper_bound(item, depth + 1) for item in value)
     return _byte_bound(value, depth)
+
+
+def _count_of(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 1
+
+
+def completions_per_request(body: dict[str, Any]) -> int:
+    """How many completions a provider may generate (and bill) for ``body``, each up to the
+    completion limit: ``n`` choices — or legacy completions' ``best_of``, generated and billed
+    whichever are returned — for each prompt of a batch (a list of texts or token lists)."""
+    each = max(_count_of(body.get("n")), _count_of(body.get("best_of")))
+    prompt = body.get("prompt")
+    if isinstance(prompt, list) and prompt and all(isinstance(p, (str, list)) for p in prompt):
+        return each * len(prompt)
+    return each
+
+
+def _text_source(source: Any) -> bool:
+    """An Anthropic document whose source is text the model reads as tokens, not a file."""
+    return isinstance(source, dict) and source.get("type") in ("text", "content")
 
 
 def requested_max_tokens(body: dict[str, Any]) -> int | None:

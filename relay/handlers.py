@@ -19,7 +19,7 @@ from relay.auth import authenticate
 from relay.clientip import client_ip
 from relay.cluster import health
 from relay.context import RequestContext
-from relay.protocols.dialect import Dialect
+from relay.protocols.dialect import Dialect, encode
 from relay.proxy import forward
 from relay.requestid import request_id
 from relay.state import STATE, RelayState
@@ -295,7 +295,7 @@ async def metered(request: web.Request, path: str, validate: Any, *, completion:
     if body is None:
         body, raw = await read_json(request, state)
     else:
-        raw = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        raw = encode(body)
     model, stream = validate(body)
     ctx = RequestContext(request_id=request_id(request), key=key, model=model, stream=stream,
                          client_ip=client_ip(request), user_agent=request.headers.get("User-Agent"),
@@ -314,7 +314,7 @@ async def metered(request: web.Request, path: str, validate: Any, *, completion:
         ctx.prompt_estimate = metering.estimate_prompt_tokens(body)
         ctx.prompt_bound = metering.prompt_upper_bound(body)
         if dialect is not None:  # a native provider reads the client's own body, not ours
-            ctx.prompt_bound = max(ctx.prompt_bound, metering.body_upper_bound(dialect.body))
+            ctx.prompt_bound = max(ctx.prompt_bound, dialect.bound)
         options = body.get("stream_options")
         ctx.client_wants_usage = isinstance(options, dict) and options.get("include_usage") is True
         max_out, choices = 0, 1
@@ -323,7 +323,7 @@ async def metered(request: web.Request, path: str, validate: Any, *, completion:
             max_out = requested or ctx.price.max_output_tokens or state.default_max_tokens
             if requested is None:  # unbounded upstream otherwise: the hold would mean nothing
                 ctx.max_tokens = max_out
-            choices = body.get("n") or 1  # each of n choices may use the whole limit
+            choices = metering.completions_per_request(body)  # each may use the whole limit
         ticket = await state.limiter.admit(key, ctx.prompt_estimate + max_out * choices)
         amount = _hold_cost(ctx, max_out * choices)
         if amount > MAX_MICROS:  # more than any balance can hold: never reaches the database

@@ -46,6 +46,7 @@ async def forward(request: web.Request, state: RelayState, ctx: RequestContext,
     retry_after: list[int] = []  # what rate-limiting providers said about retrying
     for index, up in enumerate(candidates):
         ctx.failovers = index
+        ctx.status, ctx.error_code = 200, None  # a failed attempt's verdict is not the answer's
         ctx.provider, ctx.upstream_model = up.name, up.upstream_model(ctx.model)
         native = dialect is not None and dialect.native(up)
         members: dict[str, Any] = {}

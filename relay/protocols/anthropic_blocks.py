@@ -76,10 +76,16 @@ def document_text(block: dict[str, Any], param: str) -> str:
     no Chat Completions form the relay's providers share)."""
     source = an_object(block.get("source"), f"{param}.source", "Field required")
     kind = source.get("type")
-    if kind == "text":
-        return text_of(source.get("data"), f"{param}.source.data")
-    if kind == "content":
-        return TEXT_JOINER.join(block_texts(source.get("content"), f"{param}.source.content"))
+    if kind in ("text", "content"):
+        # The title and context are for the model too (Anthropic shows it both).
+        extra = [text_of(block[field], f"{param}.{field}") for field in ("title", "context")
+                 if block.get(field) is not None]
+        if kind == "text":
+            body = text_of(source.get("data"), f"{param}.source.data")
+        else:
+            body = TEXT_JOINER.join(block_texts(source.get("content"),
+                                                f"{param}.source.content"))
+        return TEXT_JOINER.join([*extra, body])
     raise ProtocolError(f"{param}.source.type: document source type {kind!r} is not supported "
                         "here; send the document as text", f"{param}.source.type")
 

@@ -5,14 +5,19 @@ and providers that speak only that) and hands the pipeline a :class:`Dialect`, w
 to answer in the client's dialect and how to call a provider that speaks it natively.
 """
 
+import asyncio
 import json
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
+from app import metering
 from app.metering import Usage
+from relay import errors
 from relay.context import RequestContext
 from relay.errors import RelayError
 from relay.pool import Upstream
+from relay.protocols.common import ProtocolError
+from relay.state import RelayState
 
 
 class Translator(Protocol):
@@ -45,6 +50,29 @@ class Dialect:
     def __init__(self, body: dict[str, Any], raw: bytes) -> None:
         self.body = body  # the client's request, as sent
         self.raw = raw
+        self.sent = body  # what a native provider gets, but for the model and limit (prepare)
+        self.bound = 0  # prompt tokens a native provider could bill (prepare)
+
+    def prepare(self) -> dict[str, Any]:
+        """Translate the request (``ProtocolError`` for one the dialect's API refuses) and size
+        what a native provider would read; CPU-heavy for big bodies (see :func:`prepare`)."""
+        chat = self.to_chat()
+        self.sent = self.native_request()
+        self.bound = metering.body_upper_bound(self.sent) + self.hidden_prompt()
+        return chat
+
+    def to_chat(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def native_request(self) -> dict[str, Any]:
+        """The body for native providers: the client's, less what such a provider would run
+        and bill beyond what the relay can hold for or prices (server-side tools, premium
+        tiers)."""
+        return self.body
+
+    def hidden_prompt(self) -> int:
+        """Prompt tokens a native provider adds by itself (a tool-use system prompt)."""
+        return 0
 
     def native(self, up: Upstream) -> bool:
         """Whether ``up`` takes this request in its own dialect (passed through)."""
@@ -84,10 +112,10 @@ class Dialect:
             changed["model"] = upstream_model
         if ctx.max_tokens is not None:
             changed[limit_field] = ctx.max_tokens
-        changed = {k: v for k, v in changed.items() if self.body.get(k, _ABSENT) != v}
-        if not changed:
+        changed = {k: v for k, v in changed.items() if self.sent.get(k, _ABSENT) != v}
+        if not changed and self.sent is self.body:
             return self.raw
-        return encode(dict(self.body, **changed))
+        return encode(dict(self.sent, **changed))
 
 
 _ABSENT = object()
@@ -103,3 +131,14 @@ def encode(body: dict[str, Any]) -> bytes:
 def at_base(up: Upstream, base_url: str) -> Upstream:
     """``up`` with another base URL (its native API's), same key, proxy and trust."""
     return replace(up, base_url=base_url.rstrip("/"))
+
+
+async def prepare(state: RelayState, dialect: Dialect) -> dict[str, Any]:
+    """``dialect.prepare()`` — off the event loop for a body big enough to take a while (a
+    long agent conversation), as the relay parses such bodies; a 400 for a refused request."""
+    try:
+        if len(dialect.raw) > state.options.offload_json_bytes:
+            return await asyncio.get_running_loop().run_in_executor(None, dialect.prepare)
+        return dialect.prepare()
+    except ProtocolError as exc:
+        raise errors.bad_request(exc.message, param=exc.param) from None

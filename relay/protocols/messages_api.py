@@ -20,10 +20,26 @@ from relay.protocols import anthropic
 from relay.protocols.anthropic_errors import anthropic_event
 from relay.protocols.anthropic_stream import MessagesStream
 from relay.protocols.common import ProtocolError
-from relay.protocols.dialect import Dialect, NativeCall, Translator, at_base, encode
+from relay.protocols.dialect import (
+    Dialect,
+    NativeCall,
+    Translator,
+    at_base,
+    encode,
+    prepare,
+)
 from relay.state import STATE
 
 DEFAULT_VERSION = "2023-06-01"
+# Fields a native provider would bill beyond what the relay holds for or prices: servers it
+# would call (MCP, code containers: their results become input), and premium speed, region and
+# tier options. Sent to no provider; the translation drops them too.
+PREMIUM_FIELDS = ("mcp_servers", "container", "speed", "inference_geo", "service_tier")
+# Betas that make the same tokens dearer (long-context and fast-mode pricing).
+PREMIUM_BETAS = ("context-1m", "fast-mode")
+# The system prompt Anthropic adds by itself when a request has tools (a few hundred tokens;
+# generous, like the relay's other overheads).
+TOOL_USE_PROMPT = 1024
 MIN_THINKING_BUDGET = 1024  # the smallest thinking.budget_tokens Anthropic's API accepts
 _FORBIDDEN_IN_HEADERS = str.maketrans("", "", "\r\n\0")
 
@@ -32,14 +48,40 @@ class MessagesDialect(Dialect):
     endpoint = "/v1/messages"
     cut_reason = "max_tokens"
 
-    def __init__(self, body: dict[str, Any], raw: bytes, request: web.Request) -> None:
+    def __init__(self, body: dict[str, Any], raw: bytes, *, version: str | None = None,
+                 beta: str | None = None, query: str = "") -> None:
         super().__init__(body, raw)
-        self.version = request.headers.get("anthropic-version") or DEFAULT_VERSION
-        self.beta = request.headers.get("anthropic-beta")
+        self.version = version or DEFAULT_VERSION
+        self.beta = beta
         # Claude Code posts to /v1/messages?beta=true: the provider gets the query too.
-        self.path = f"/v1/messages?{request.query_string}" if request.query_string else \
-            "/v1/messages"
+        self.path = f"/v1/messages?{query}" if query else "/v1/messages"
         self.message_id = f"msg_{secrets.token_hex(12)}"
+
+    @classmethod
+    def of(cls, request: web.Request, body: dict[str, Any], raw: bytes) -> "MessagesDialect":
+        return cls(body, raw, version=request.headers.get("anthropic-version"),
+                   beta=request.headers.get("anthropic-beta"), query=request.query_string)
+
+    def to_chat(self) -> dict[str, Any]:
+        return anthropic.to_chat(self.body)
+
+    def native_request(self) -> dict[str, Any]:
+        body = {k: v for k, v in self.body.items() if k not in PREMIUM_FIELDS}
+        tools = body.get("tools")
+        if isinstance(tools, list):
+            kept = [t for t in tools if not isinstance(t, dict)
+                    or t.get("type") in anthropic.FUNCTION_TOOL_TYPES]
+            if len(kept) != len(tools):
+                body["tools"] = kept
+                if not kept:  # the provider refuses a tool_choice without tools
+                    body.pop("tools")
+                    body.pop("tool_choice", None)
+                return body
+        # Unchanged: the client's own bytes go (native_body).
+        return body if len(body) != len(self.body) else self.body
+
+    def hidden_prompt(self) -> int:
+        return TOOL_USE_PROMPT if self.sent.get("tools") else 0
 
     def native(self, up: Upstream) -> bool:
         return up.anthropic_base_url is not None
@@ -110,8 +152,10 @@ def native_headers(up: Upstream, version: str, beta: str | None, *,
     result.update({"Content-Type": "application/json", "User-Agent": upstream.USER_AGENT,
                    "Accept": "text/event-stream" if stream else "application/json",
                    "Accept-Encoding": "identity", "anthropic-version": version})
-    if beta:
-        result["anthropic-beta"] = beta
+    betas = [b.strip() for b in (beta or "").split(",")
+             if b.strip() and not b.strip().startswith(PREMIUM_BETAS)]
+    if betas:
+        result["anthropic-beta"] = ",".join(betas)
     if up.api_key:
         result["x-api-key"] = up.api_key
     for name, value in result.items():
@@ -131,10 +175,10 @@ async def messages(request: web.Request) -> web.StreamResponse:
     state = request.config_dict[STATE]
     key = await authenticate(request, state.keys, state.guard)
     body, raw = await handlers.read_json(request, state)
-    chat = _translate(body)
+    dialect = MessagesDialect.of(request, body, raw)
+    chat = await prepare(state, dialect)
     return await handlers.metered(request, "/chat/completions", handlers.validate_chat,
-                                  completion=True, key=key, body=chat,
-                                  dialect=MessagesDialect(body, raw, request))
+                                  completion=True, key=key, body=chat, dialect=dialect)
 
 
 async def count_tokens(request: web.Request) -> web.Response:
@@ -152,7 +196,7 @@ async def count_tokens(request: web.Request) -> web.Response:
     candidates = state.pool.candidates(snap, model)
     if not candidates:
         raise errors.model_not_found(model)
-    dialect = MessagesDialect(body, raw, request)
+    dialect = MessagesDialect.of(request, body, raw)
     # Free, but a request like any other for the key's request and concurrency limits: a
     # provider's count endpoint is not an unmetered service to hammer.
     ticket = await state.limiter.admit(key, 0)

@@ -11,20 +11,18 @@ from aiohttp import web
 
 from app import clock
 from app.metering import Usage
-from relay import errors, handlers, upstream
+from relay import handlers, upstream
 from relay.auth import authenticate
 from relay.context import RequestContext
 from relay.errors import RelayError
 from relay.pool import Upstream
 from relay.protocols import responses
-from relay.protocols.common import ProtocolError
-from relay.protocols.dialect import Dialect, NativeCall, Translator
+from relay.protocols.dialect import Dialect, NativeCall, Translator, prepare
 from relay.protocols.responses_stream import ResponsesStream
 from relay.state import STATE
 
-_TEXT_DELTAS = ("response.output_text.delta", "response.function_call_arguments.delta",
-                "response.reasoning_summary_text.delta", "response.reasoning_text.delta",
-                "response.refusal.delta")
+# Tools the client runs itself; the others run at the provider.
+CLIENT_TOOL_TYPES = ("function", "custom")
 # The smallest max_output_tokens OpenAI's Responses API accepts.
 MIN_OUTPUT_TOKENS = 16
 _FINAL = ("response.completed", "response.incomplete", "response.failed")
@@ -40,6 +38,26 @@ class ResponsesDialect(Dialect):
         self.created_at = int(clock.now().timestamp())
         self.sequence = -1  # the last sequence_number of a native stream
 
+    def to_chat(self) -> dict[str, Any]:
+        return responses.to_chat(self.body)
+
+    def native_request(self) -> dict[str, Any]:
+        # store: the relay keeps no conversation, and neither may the provider on its behalf.
+        # Hosted tools (web search, file search, code interpreter...) bill their results as
+        # input the relay cannot hold for; a premium service tier bills more per token.
+        body = {k: v for k, v in self.body.items() if k != "service_tier"}
+        body["store"] = False
+        tools = body.get("tools")
+        if isinstance(tools, list):
+            kept = [t for t in tools if not isinstance(t, dict)
+                    or t.get("type") in CLIENT_TOOL_TYPES]
+            if len(kept) != len(tools):
+                body["tools"] = kept
+                if not kept:
+                    body.pop("tools")
+                    body.pop("tool_choice", None)
+        return body
+
     def native(self, up: Upstream) -> bool:
         return up.responses_native
 
@@ -47,9 +65,7 @@ class ResponsesDialect(Dialect):
         if ctx.max_tokens is not None and ctx.max_tokens < MIN_OUTPUT_TOKENS:
             # The balance affords fewer tokens than the Responses API accepts as a limit.
             raise handlers.too_poor()
-        # store: the relay keeps no conversation, and neither may the provider on its behalf.
-        return NativeCall(up, "/responses",
-                          self.native_body(up, ctx, "max_output_tokens", {"store": False}),
+        return NativeCall(up, "/responses", self.native_body(up, ctx, "max_output_tokens"),
                           upstream.headers(up, stream=ctx.stream))
 
     def native_usage(self, usage: Any) -> Usage | None:
@@ -60,7 +76,7 @@ class ResponsesDialect(Dialect):
         if isinstance(number, int):
             self.sequence = number
         kind = event.get("type")
-        if kind in _TEXT_DELTAS:
+        if isinstance(kind, str) and kind.endswith(".delta"):  # text, arguments, tool input...
             stream.delivered_text(event.get("delta"))
         elif kind in _FINAL:
             response = event.get("response")
@@ -91,10 +107,7 @@ async def create_response(request: web.Request) -> web.StreamResponse:
     state = request.config_dict[STATE]
     key = await authenticate(request, state.keys, state.guard)
     body, raw = await handlers.read_json(request, state)
-    try:
-        chat = responses.to_chat(body)
-    except ProtocolError as exc:
-        raise errors.bad_request(exc.message, param=exc.param) from None
+    dialect = ResponsesDialect(body, raw)
+    chat = await prepare(state, dialect)
     return await handlers.metered(request, "/chat/completions", handlers.validate_chat,
-                                  completion=True, key=key, body=chat,
-                                  dialect=ResponsesDialect(body, raw))
+                                  completion=True, key=key, body=chat, dialect=dialect)

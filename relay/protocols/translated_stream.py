@@ -13,6 +13,7 @@ from app.metering import Usage, parse_usage
 from relay import errors
 from relay.context import RequestContext
 from relay.protocols.dialect import Dialect
+from relay.state import STATE
 from relay.streaming import StreamRelay, UpstreamBroke
 
 
@@ -27,6 +28,10 @@ class TranslatedStream(StreamRelay):
         self.dialect = dialect
         self.translator = dialect.translator(ctx)
         self._cut = False
+        # The translator keeps the answer for its closing events (Responses repeats it whole):
+        # bounded like a non-streamed answer.
+        self._kept = 0
+        self._cap = request.config_dict[STATE].options.max_upstream_body
 
     def _translate_data(self, data: str, line: bytes | None = None) -> bytes:
         if "[DONE]" in data and data.strip() == "[DONE]":
@@ -55,6 +60,14 @@ class TranslatedStream(StreamRelay):
         out = self.translator.feed(obj)
         if self._cut:  # the provider went past the limit the hold pays for: end it here
             out += self._end(self.dialect.cut_reason)
+        self._kept += len(out)
+        if self._kept > self._cap and not self.done:
+            self.done = True
+            self.ctx.status, self.ctx.error_code = 502, "upstream_answer_too_large"
+            out += self._error_event(errors.RelayError(
+                502, f"The provider's answer is larger than the relay's "
+                     f"{self._cap // (1024 * 1024)} MB limit.", type_="server_error",
+                code="upstream_answer_too_large"))
         return out
 
     def _hold_spent(self) -> bytes:

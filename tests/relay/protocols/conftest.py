@@ -19,6 +19,9 @@ from aiohttp import web
 from app import keystore, metering, providers
 from app.models import Provider
 from app.pricing import Price, cost_micros
+from relay.protocols import anthropic as anthropic_translation
+from relay.protocols.messages_api import MessagesDialect
+from relay.protocols.responses_api import ResponsesDialect
 from relay.state import RelayOptions
 from tests.helpers.fake_anthropic import FakeAnthropic
 from tests.helpers.fake_responses import FakeResponses
@@ -43,7 +46,11 @@ WEATHER_ARGS = {"city": "Paris"}
 def prompt_bound(body: dict[str, Any], to_chat: Callable[[dict[str, Any]], Any]) -> int:
     """The prompt tokens the relay holds for ``body`` in another dialect: its chat translation's
     bound, or the client's whole body's (what a native provider reads), whichever is larger."""
-    return max(metering.prompt_upper_bound(to_chat(body)), metering.body_upper_bound(body))
+    dialect = (MessagesDialect(body, b"") if to_chat is anthropic_translation.to_chat
+               else ResponsesDialect(body, b""))
+    chat = dialect.prepare()
+    assert chat == to_chat(body)
+    return max(metering.prompt_upper_bound(chat), dialect.bound)
 
 
 def price(prompt: int, cached: int, completion: int) -> int:

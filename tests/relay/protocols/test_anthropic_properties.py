@@ -15,7 +15,9 @@ from tests.relay.protocols.anthropic_sse import assemble, parse_events, run_stre
 
 JOINER = "\n\n"
 texts = st.text(max_size=12)
-json_scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | texts
+# Finite floats only: the relay's JSON parse refuses NaN and infinities before translating.
+json_scalars = (st.none() | st.booleans() | st.integers()
+                | st.floats(allow_nan=False, allow_infinity=False) | texts)
 json_values = st.recursive(json_scalars, lambda inner: st.lists(inner, max_size=3)
                            | st.dictionaries(texts, inner, max_size=3), max_leaves=8)
 tool_inputs = st.dictionaries(texts, json_values, max_size=3)
