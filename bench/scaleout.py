@@ -146,12 +146,26 @@ def cpu_spent(before: dict[str, dict[int, float]], after: dict[str, dict[int, fl
             for group, pids in after.items()}
 
 
+def machine_busy() -> tuple[float, float]:
+    """CPU seconds the whole machine was busy (every core, every program) and stolen by the
+    hypervisor, since boot."""
+    t = psutil.cpu_times()
+    steal = getattr(t, "steal", 0.0)
+    return sum(t) - t.idle - getattr(t, "iowait", 0.0) - steal, steal
+
+
 def measure(config: Config, procs: Processes, seconds: float) -> None:
-    before = procs.times()
+    """One round; CPU also of the machine as a whole, so the report can tell the cores the
+    measured processes had from those other programs (or the hypervisor) took."""
+    before, machine_before = procs.times(), machine_busy()
     results = drive(config.urls, config.key, seconds)
-    after = procs.times()
-    for group, spent in cpu_spent(before, after).items():
+    after, machine_after = procs.times(), machine_busy()
+    spent_by = cpu_spent(before, after)
+    for group, spent in spent_by.items():
         config.cpu[group] = config.cpu.get(group, 0.0) + spent
+    others = machine_after[0] - machine_before[0] - sum(spent_by.values())
+    config.cpu["other programs"] = config.cpu.get("other programs", 0.0) + max(0.0, others)
+    config.cpu["steal"] = config.cpu.get("steal", 0.0) + machine_after[1] - machine_before[1]
     config.elapsed += max(r["elapsed_s"] for r in results)
     config.rounds.append(results)
     shares = " + ".join(f"{r['rps']:.0f}" for r in results)
