@@ -37,6 +37,7 @@ from peewee import Case, Expression, ModelSelect, fn
 from app import audit, clock, db, settings
 from app.db import write_transaction
 from app.errors import Conflict, ValidationError
+from app.joblock import JobLock
 from app.ledger import Kind
 from app.models import (
     AuditEvent,
@@ -53,8 +54,6 @@ SECURITY_PREFIXES = ("login", "security", "ban.", "admin.login", "admin.lockout"
 AUDIT_ACTION = "retention.purge"
 DEFAULT_BATCH = 5000
 MAX_BATCH = 10_000  # a batch deletes by an id list (<= 2 x batch): under SQLite's 32,766
-# pg_try_advisory_lock key: "RDpurge" as a positive bigint, shared by every RelayDesk process.
-LOCK_KEY = int.from_bytes(b"RDpurge", "big")
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,44 +194,10 @@ def plan(now: datetime | None = None) -> PurgePlan:
 
 
 # --- one process at a time (PostgreSQL) -------------------------------------------------------
-
-class _RunLock:
-    """A session-level PostgreSQL advisory lock on a connection of its own.
-
-    Its own connection because the batches run on whichever executor thread is free, each with
-    its own connection; this one lives exactly as long as the run (and a crashed process's lock
-    goes with its connection).
-    """
-
-    def __init__(self) -> None:
-        self._conn: Any = None
-
-    def acquire(self) -> bool:
-        if not db.is_postgres():
-            return True
-        conn = db.database.obj._connect()
-        try:
-            with conn.cursor() as cursor:
-                cursor.execute("SELECT pg_try_advisory_lock(%s)", (LOCK_KEY,))
-                (got,) = cursor.fetchone()
-        except BaseException:
-            conn.close()
-            raise
-        if not got:
-            conn.close()
-            return False
-        self._conn = conn
-        return True
-
-    def release(self) -> None:
-        conn, self._conn = self._conn, None
-        if conn is None:
-            return
-        try:
-            with conn.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s)", (LOCK_KEY,))
-        finally:
-            conn.close()  # ends the session, which releases the lock in any case
+# A run holds an advisory lock on a connection of its own (app/joblock.py), not the executor
+# threads' connections its batches use; a crashed process's lock goes with its connection. Not
+# the relay's "retention" job lock: the relay holding that one starts runs under this one.
+RUN_LOCK = "retention-run"
 
 
 # --- a run, batch by batch --------------------------------------------------------------------
@@ -242,7 +207,7 @@ class PurgeRun:
     :meth:`finish`. Get one from :func:`start`. Steps may run on any thread, one at a time."""
 
     def __init__(self, now: datetime, cutoffs: Cutoffs, *, batch: int, actor: str,
-                 lock: _RunLock) -> None:
+                 lock: JobLock) -> None:
         self.now, self.cutoffs, self.batch, self.actor = now, cutoffs, batch, actor
         self.counts = Counts()
         self.batches = 0
@@ -391,7 +356,7 @@ def start(now: datetime | None = None, *, batch: int = DEFAULT_BATCH,
     """Begin a purge at ``now``; None when another process is purging (PostgreSQL)."""
     _check_batch(batch)
     now = clock.now() if now is None else now
-    lock = _RunLock()
+    lock = JobLock(RUN_LOCK)
     if not lock.acquire():
         return None
     try:
