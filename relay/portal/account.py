@@ -13,6 +13,7 @@ from relay.portal.common import (
     client_address,
     error_text,
     form,
+    is_https,
     redirect,
     render,
     run_db,
@@ -150,7 +151,7 @@ async def choose_language(request: web.Request) -> web.StreamResponse:
     if lang not in i18n.LANGUAGES:
         raise web.HTTPNotFound()
     response = redirect(safe_next(request.query.get("next")))
-    response.set_cookie(LANG_COOKIE, lang, samesite="Lax", secure=request.secure,
+    response.set_cookie(LANG_COOKIE, lang, samesite="Lax", secure=is_https(request),
                         path=f"{PREFIX}/", max_age=365 * 24 * 3600)
     return response
 

@@ -22,7 +22,7 @@ from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
 from multidict import MultiDict
 
-from app import db, policy, websessions
+from app import db, netpolicy, policy, websessions
 from app.errors import ServiceError
 from app.models import User, WebSession
 from relay.clientip import client_ip
@@ -345,7 +345,7 @@ def _finish(request: web.Request, who: Visitor, response: web.StreamResponse) ->
         response.del_cookie(SESSION_COOKIE, path=f"{PREFIX}/")  # names no session any more
     if who.new_form_token and who.form_token:
         response.set_cookie(PRE_COOKIE, who.form_token, httponly=True, samesite="Lax",
-                            secure=request.secure, path=f"{PREFIX}/")
+                            secure=is_https(request), path=f"{PREFIX}/")
 
 
 async def _csrf_ok(request: web.Request, who: Visitor) -> bool:
@@ -368,8 +368,21 @@ def start_session_cookie(request: web.Request, response: web.StreamResponse, tok
     """The session cookie: script cannot read it, cross-site posts do not carry it, and under
     HTTPS it never travels in clear."""
     response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="Lax",
-                        secure=request.secure, path=f"{PREFIX}/", max_age=max_age)
+                        secure=is_https(request), path=f"{PREFIX}/", max_age=max_age)
     request[VISITOR].signed_in_now = True
+
+
+def is_https(request: web.Request) -> bool:
+    """Whether the browser reached the portal over HTTPS: the relay's own TLS, or a trusted
+    reverse proxy's (``trusted_proxies``) that terminated it and says so in
+    ``X-Forwarded-Proto`` — anyone else's header is not believed."""
+    if request.secure:
+        return True
+    proto = request.headers.get("X-Forwarded-Proto", "")
+    if proto.split(",")[-1].strip().lower() != "https":
+        return False
+    trusted = request.config_dict[STATE].guard.policy.trusted_proxies
+    return netpolicy.contains(trusted, netpolicy.parse_address(request.remote))
 
 
 def client_address(request: web.Request) -> str | None:

@@ -210,6 +210,31 @@ async def test_cookie_flags_over_https_include_secure(sqlite_db, cheap_bcrypt,  
         await server.stop()
 
 
+async def test_behind_a_trusted_tls_proxy_cookies_are_secure(portal: Portal,
+                                                              browser: Browser) -> None:
+    """A balancer terminating TLS (docs/deployment.md) says so in X-Forwarded-Proto: believed
+    from a trusted proxy only, so a client cannot make its cookies Secure-less or Secure."""
+    make_user("gus")
+    make_user("gwen")
+    https = {"headers": {"X-Forwarded-Proto": "https"}}
+    untrusted, _ = await _sign_in_response(browser.session, browser.base, "gus", **https)
+    assert "secure" not in _flags(untrusted)
+    settings.set("trusted_proxies", ["127.0.0.1/32"])
+    # The browser talks HTTPS to the proxy: it sends the Secure form cookie back, which this
+    # plain-HTTP test client would not do by itself.
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as session:
+        async with session.get(f"{browser.base}/portal/signin", **https) as resp:
+            form_line = _set_cookie(resp, PRE_COOKIE)
+            csrf = re.search(r'name="csrf_token" value="([^"]+)"', await resp.text())
+        assert csrf and "secure" in _flags(form_line)
+        cookie = form_line.split(";", 1)[0]
+        async with session.post(f"{browser.base}/portal/signin", allow_redirects=False, data={
+                "csrf_token": csrf.group(1), "username": "gwen", "password": PASSWORD},
+                headers={"X-Forwarded-Proto": "https", "Cookie": cookie}) as resp:
+            assert resp.status == 303
+            assert "secure" in _flags(_set_cookie(resp, SESSION_COOKIE))
+
+
 async def test_session_token_rotates_at_sign_in(portal: Portal) -> None:
     make_user("ines")
     planted = secrets.token_urlsafe(32)  # a fixation attempt: a token chosen by an attacker
