@@ -59,9 +59,9 @@ def test_admin_with_another_name(any_db, fake_clock):
 
 def test_a_second_admin_is_refused(admin):
     with unchanged(), pytest.raises(Conflict):
-        adminauth.create_admin("another password")
+        adminauth.create_admin("second-admin-pw 7q")
     with unchanged(), pytest.raises(Conflict):
-        adminauth.create_admin("another password", username="root")
+        adminauth.create_admin("second-admin-pw 7q", username="root")
 
 
 def test_the_name_of_an_existing_user_is_refused(any_db, fake_clock):
