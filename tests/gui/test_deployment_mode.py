@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import keyring
-import psycopg2
 import pytest
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 
@@ -19,6 +18,7 @@ from app import accounts, adminauth, config, db, deployment, ports, recharges, r
 from app.models import RechargeRecord, User
 from tests.app.test_deployment import password_login, target_of
 from tests.gui.conftest import grab, settle_page, until
+from tests.helpers.pg_sessions import recharges_in
 from tests.helpers.postgres import PostgresServer
 
 ADMIN = "the deployment's admin"
@@ -88,18 +88,6 @@ def listening_tcp_ports() -> set[int]:
     return found
 
 
-def recharges_in_postgres(url: str) -> list[tuple[str, int]]:
-    """Read straight from the server, not through the app's own connection."""
-    conn = psycopg2.connect(url)
-    try:
-        with conn.cursor() as cur:
-            cur.execute(f'SELECT u.username, r.amount_micros FROM "{RECHARGES}" r '
-                        f'JOIN "{USERS}" u ON u.id = r.user_id ORDER BY r.id')
-            return [(name, int(amount)) for name, amount in cur.fetchall()]
-    finally:
-        conn.close()
-
-
 async def sign_in_as_admin() -> None:
     from gui.dialogs.login import LoginDialog
 
@@ -135,8 +123,8 @@ async def check_window(window: Any, url: str, relay_port: int, pictures: Path) -
     await until(lambda: balances.last_dialog is not None and balances.last_dialog.isVisible())
     balances.last_dialog.amount.setText("12.34")
     balances.last_dialog.ok_button.click()
-    await until(lambda: len(recharges_in_postgres(url)) == 2, timeout=15)
-    assert recharges_in_postgres(url) == [("alice", 5_000_000), ("alice", 12_340_000)]
+    await until(lambda: len(recharges_in(url)) == 2, timeout=15)
+    assert recharges_in(url) == [("alice", 5_000_000), ("alice", 12_340_000)]
     await until(lambda: balances.last_notice is not None)
     balances.last_notice.done(0)  # the order number's notice
     window.nav.setCurrentRow(list(window.pages).index("SettingsPage"))

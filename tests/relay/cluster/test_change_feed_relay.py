@@ -23,6 +23,7 @@ from app import accounts, apikeys, changefeed, db, keystore, pricing, providers,
 from relay.guard import Guard
 from relay.server import RelayServer
 from relay.state import STATE, RelayOptions
+from tests.helpers import pg_sessions
 from tests.helpers.waiting import until
 
 pytestmark = pytest.mark.postgres
@@ -118,10 +119,7 @@ async def relay(postgres_url: str, tmp_path: Path,
 
 
 def listening_backends() -> list[int]:
-    rows = db.database.execute_sql(
-        "SELECT pid FROM pg_stat_activity WHERE application_name = %s AND query LIKE 'LISTEN%%'",
-        (changefeed.LISTENER_NAME,)).fetchall()
-    return [row[0] for row in rows]
+    return pg_sessions.backends(changefeed.LISTENER_NAME, query_prefix="LISTEN")
 
 
 async def test_a_key_revoked_by_the_cli_is_refused_within_1_s(relay: Relay) -> None:
@@ -207,7 +205,7 @@ async def test_after_its_listener_is_killed_it_reconnects_and_catches_up(relay: 
     assert await relay.model_ids() == {"m1", "m3"}
     [backend] = listening_backends()
 
-    db.database.execute_sql("SELECT pg_terminate_backend(%s, 5000)", (backend,))
+    pg_sessions.terminate(backend)
 
     async def served() -> bool:
         return await relay.model_ids() == {"m1", "m2", "m3"}

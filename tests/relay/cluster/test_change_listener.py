@@ -5,7 +5,6 @@ cannot listen."""
 import logging
 import threading
 import time
-import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -14,6 +13,7 @@ import pytest
 
 from app import changefeed, db, events, runtime
 from relay.cluster.change_listener import ChangeListener, start_feed, stop_feed
+from tests.helpers import pg_sessions
 from tests.helpers.waiting import until
 
 pytestmark = pytest.mark.postgres
@@ -141,10 +141,7 @@ def test_first_connect_applies_every_topic(pg: str, heard: Heard) -> None:
 
 
 def listener_backends() -> list[int]:
-    rows = db.database.execute_sql(
-        "SELECT pid FROM pg_stat_activity WHERE application_name = %s",
-        (changefeed.LISTENER_NAME,)).fetchall()
-    return [row[0] for row in rows]
+    return pg_sessions.backends(changefeed.LISTENER_NAME)
 
 
 def test_reconnects_after_its_connection_is_killed_and_reapplies_every_topic(
@@ -154,7 +151,7 @@ def test_reconnects_after_its_connection_is_killed_and_reapplies_every_topic(
     before = heard.snapshot()
 
     with caplog.at_level(logging.WARNING, logger="relay.cluster.change_listener"):
-        db.database.execute_sql("SELECT pg_terminate_backend(%s, 5000)", (first,))
+        pg_sessions.terminate(first)
         wait(lambda: listener.connects == 2)
 
     assert listener.backend_pid not in (None, first)
@@ -169,14 +166,12 @@ def own_role(pg: str) -> Iterator[dict[str, object]]:
     """Listening parameters with a role of their own, whose logins the test can refuse."""
     params = changefeed.listen_params()
     assert params is not None
-    role = f"feed_{uuid.uuid4().hex[:12]}"  # roles are per server: a name of its own
-    db.database.execute_sql(f"CREATE ROLE {role} LOGIN")
+    role = pg_sessions.create_login_role()
     yield {**params, "user": role}
-    db.database.execute_sql(f"DROP ROLE {role}")
+    pg_sessions.drop_role(role)
 
 
-def set_login(role: str, allowed: bool) -> None:
-    db.database.execute_sql(f"ALTER ROLE {role} {'LOGIN' if allowed else 'NOLOGIN'}")
+set_login = pg_sessions.set_login
 
 
 def test_while_it_cannot_listen_it_logs_loudly_then_catches_up(
@@ -188,8 +183,7 @@ def test_while_it_cannot_listen_it_logs_loudly_then_catches_up(
         wait(lambda: feed.connects == 1)
         set_login(role, False)
         with caplog.at_level(logging.INFO, logger="relay.cluster.change_listener"):
-            db.database.execute_sql("SELECT pg_terminate_backend(%s, 5000)",
-                                    (feed.backend_pid,))
+            pg_sessions.terminate(feed.backend_pid)
             wait(lambda: feed.failures >= 2)
             assert not feed.listening
             errors = [r for r in caplog.records if r.levelno == logging.ERROR]
@@ -271,9 +265,5 @@ async def test_start_feed_follows_the_bound_database(pg: str, tmp_path: Path) ->
 
 
 def test_its_connection_is_its_own_and_only_listens(listener: ChangeListener) -> None:
-    rows = db.database.execute_sql(
-        "SELECT query, state FROM pg_stat_activity WHERE pid = %s",
-        (listener.backend_pid,)).fetchall()
-    assert rows == [(f"LISTEN {changefeed.CHANNEL}", "idle")]
-    assert listener.backend_pid != db.database.execute_sql(
-        "SELECT pg_backend_pid()").fetchone()[0]
+    assert pg_sessions.session(listener.backend_pid) == [(f"LISTEN {changefeed.CHANNEL}", "idle")]
+    assert listener.backend_pid != pg_sessions.own_pid()
