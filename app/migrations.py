@@ -28,6 +28,7 @@ from playhouse.migrate import PostgresqlMigrator, SchemaMigrator, SqliteMigrator
 from playhouse.migrate import migrate as run_operations
 
 from app import clock
+from app.errors import Conflict
 from app.models import (
     ALL_MODELS,
     AdminToken,
@@ -289,6 +290,10 @@ def migrate(db: Database, backup_dir: Path | None = None,
             SchemaVersion.create(version=newest)
             log.info("created schema version %d", newest)
             return newest
+    if version > newest:  # a newer RelayDesk's data: this one would write rows it cannot know
+        raise Conflict("the database was made by a newer RelayDesk (schema version {found}; "
+                       "this one knows up to {latest}); update RelayDesk first",
+                       found=version, latest=newest)
     pending = [m for m in steps if m.version > version]
     if not pending:
         return version

@@ -212,6 +212,11 @@ TEMPLATES = (
         "ServiceError",
         "Password is too long: {size} bytes, and at most {maximum} bytes can be used (a Chinese "
         "character takes 3), so choose a shorter one"),
+    # app/migrations.py
+    QT_TRANSLATE_NOOP(
+        "ServiceError",
+        "the database was made by a newer RelayDesk (schema version {found}; this one knows up "
+        "to {latest}); update RelayDesk first"),
     # app/policy.py
     QT_TRANSLATE_NOOP("ServiceError", "version {version} is older than the current {current}"),
     QT_TRANSLATE_NOOP("ServiceError", "a policy version is its date, YYYY-MM-DD"),

@@ -5255,11 +5255,16 @@ You can also clear the API key field and save the provider without a key for now
     </message>
     <message>
         <location filename="../../gui/error_texts.py" line="216"/>
+        <source>the database was made by a newer RelayDesk (schema version {found}; this one knows up to {latest}); update RelayDesk first</source>
+        <translation>该数据库由更新版本的 RelayDesk 创建（结构版本 {found}；此版本最高支持 {latest}）；请先更新 RelayDesk</translation>
+    </message>
+    <message>
+        <location filename="../../gui/error_texts.py" line="221"/>
         <source>version {version} is older than the current {current}</source>
         <translation>版本 {version} 早于当前版本 {current}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="217"/>
+        <location filename="../../gui/error_texts.py" line="222"/>
         <source>a policy version is its date, YYYY-MM-DD</source>
         <translation>隐私政策版本是它的日期，格式为 YYYY-MM-DD</translation>
     </message>
@@ -5279,12 +5284,12 @@ You can also clear the API key field and save the provider without a key for now
         <translation>模型 {model!r} 没有价格</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="219"/>
+        <location filename="../../gui/error_texts.py" line="224"/>
         <source>the policy version must be 1-32 characters</source>
         <translation>隐私政策版本须为 1-32 个字符</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="220"/>
+        <location filename="../../gui/error_texts.py" line="225"/>
         <source>{name} has requests in progress; try again when they finish</source>
         <translation>{name} 有正在处理的请求；请在它们结束后重试</translation>
     </message>
@@ -5484,657 +5489,657 @@ You can also clear the API key field and save the provider without a key for now
         <translation>“原生支持 Responses API”必须为 true 或 false</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="224"/>
+        <location filename="../../gui/error_texts.py" line="229"/>
         <source>Note is longer than 500 characters</source>
         <translation>备注超过 500 个字符</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="225"/>
+        <location filename="../../gui/error_texts.py" line="230"/>
         <source>Amount must be positive</source>
         <translation>金额必须为正数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="226"/>
+        <location filename="../../gui/error_texts.py" line="231"/>
         <source>Method must be one of {methods}</source>
         <translation>支付方式必须是以下之一：{methods}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="227"/>
+        <location filename="../../gui/error_texts.py" line="232"/>
         <source>there is no recharge with order number {order_no!r}</source>
         <translation>没有订单号为 {order_no!r} 的充值</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="228"/>
+        <location filename="../../gui/error_texts.py" line="233"/>
         <source>recharge {order_no} is {status}; there is nothing to refund</source>
         <translation>充值 {order_no} 的状态为 {status}；没有可退款的金额</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="231"/>
+        <location filename="../../gui/error_texts.py" line="236"/>
         <source>Refund amount must be positive</source>
         <translation>退款金额必须为正数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="232"/>
+        <location filename="../../gui/error_texts.py" line="237"/>
         <source>the refund of {amount} is more than the {remaining} of {order_no} that can still be refunded</source>
         <translation>退款金额 {amount} 超过了 {order_no} 仍可退款的 {remaining}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="237"/>
+        <location filename="../../gui/error_texts.py" line="242"/>
         <source>the end of the date range must be after its start</source>
         <translation>日期范围的结束必须晚于开始</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="239"/>
+        <location filename="../../gui/error_texts.py" line="244"/>
         <source>the batch size must be a whole number from 1 to {maximum}</source>
         <translation>批量大小必须是 1 到 {maximum} 之间的整数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="240"/>
+        <location filename="../../gui/error_texts.py" line="245"/>
         <source>another RelayDesk process is purging old records right now; try again later</source>
         <translation>另一个 RelayDesk 进程正在清理旧记录；请稍后再试</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="243"/>
+        <location filename="../../gui/error_texts.py" line="248"/>
         <source>this purge run has stopped; start a new one</source>
         <translation>本次清理已停止；请开始新的清理</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="244"/>
+        <location filename="../../gui/error_texts.py" line="249"/>
         <source>this purge run has already finished</source>
         <translation>本次清理已经完成</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="246"/>
+        <location filename="../../gui/error_texts.py" line="251"/>
         <source>{field} must be a 3-letter code such as CNY</source>
         <translation>{field}必须是 3 个字母的代码，例如 CNY</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="247"/>
+        <location filename="../../gui/error_texts.py" line="252"/>
         <source>there is no setting called {key!r}; the settings are: {known}</source>
         <translation>没有名为 {key!r} 的设置；可用的设置有：{known}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="250"/>
+        <location filename="../../gui/error_texts.py" line="255"/>
         <source>{field} must be between {low} and {high}</source>
         <translation>{field}必须在 {low} 到 {high} 之间</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="251"/>
+        <location filename="../../gui/error_texts.py" line="256"/>
         <source>{field} must be one of {options}</source>
         <translation>{field}必须是以下之一：{options}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="252"/>
+        <location filename="../../gui/error_texts.py" line="257"/>
         <source>{field}: {item!r} is not an IP address or network (such as 192.168.1.10 or 192.168.1.0/24)</source>
         <translation>{field}：{item!r} 不是 IP 地址或网段（例如 192.168.1.10 或 192.168.1.0/24）</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="257"/>
+        <location filename="../../gui/error_texts.py" line="262"/>
         <source>the number of days must be a whole number from 1 to {maximum}</source>
         <translation>天数必须是 1 到 {maximum} 之间的整数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="260"/>
+        <location filename="../../gui/error_texts.py" line="265"/>
         <source>min_group must be a whole number of at least 1</source>
         <translation>min_group 必须是至少为 1 的整数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="262"/>
+        <location filename="../../gui/error_texts.py" line="267"/>
         <source>HTTPS must be one of {modes}, not {mode!r}</source>
         <translation>HTTPS 必须是以下之一：{modes}，而不是 {mode!r}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="263"/>
+        <location filename="../../gui/error_texts.py" line="268"/>
         <source>an HTTPS certificate needs its private key: set both the certificate file and the private key file (or neither, for RelayDesk&apos;s own certificate)</source>
         <translation>HTTPS 证书需要其私钥：请同时设置证书文件和私钥文件（或都不设置，使用 RelayDesk 自己的证书）</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="267"/>
+        <location filename="../../gui/error_texts.py" line="272"/>
         <source>HTTPS private key file: {key} does not belong to the certificate {cert}</source>
         <translation>HTTPS 私钥文件：{key} 与证书 {cert} 不匹配</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="270"/>
+        <location filename="../../gui/error_texts.py" line="275"/>
         <source>cannot use the HTTPS certificate {cert} with the key {key}: {error}</source>
         <translation>无法将 HTTPS 证书 {cert} 与私钥 {key} 一起使用：{error}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="273"/>
+        <location filename="../../gui/error_texts.py" line="278"/>
         <source>HTTPS certificate file: {path} is not a PEM certificate</source>
         <translation>HTTPS 证书文件：{path} 不是 PEM 证书</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="274"/>
+        <location filename="../../gui/error_texts.py" line="279"/>
         <source>HTTPS private key file: {path} is encrypted; RelayDesk needs an unencrypted key (protect the file with permissions instead)</source>
         <translation>HTTPS 私钥文件：{path} 已加密；RelayDesk 需要未加密的私钥（请改用文件权限保护它）</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="278"/>
+        <location filename="../../gui/error_texts.py" line="283"/>
         <source>HTTPS private key file: {path} is not a PEM private key</source>
         <translation>HTTPS 私钥文件：{path} 不是 PEM 私钥</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="279"/>
+        <location filename="../../gui/error_texts.py" line="284"/>
         <source>{field}: {path} was not found</source>
         <translation>{field}：未找到 {path}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="280"/>
+        <location filename="../../gui/error_texts.py" line="285"/>
         <source>{field}: cannot read {path} ({error})</source>
         <translation>{field}：无法读取 {path}（{error}）</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="282"/>
+        <location filename="../../gui/error_texts.py" line="287"/>
         <source>Uses must be between 1 and {maximum}</source>
         <translation>使用次数必须在 1 到 {maximum} 之间</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="283"/>
+        <location filename="../../gui/error_texts.py" line="288"/>
         <source>Note must be at most {maximum} characters</source>
         <translation>备注最多 {maximum} 个字符</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="284"/>
+        <location filename="../../gui/error_texts.py" line="289"/>
         <source>there is no invite with ID {invite_id}</source>
         <translation>没有 ID 为 {invite_id} 的邀请码</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="285"/>
+        <location filename="../../gui/error_texts.py" line="290"/>
         <source>an invite code is needed to register</source>
         <translation>注册需要邀请码</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="286"/>
+        <location filename="../../gui/error_texts.py" line="291"/>
         <source>that invite code is not valid, expired or used up</source>
         <translation>该邀请码无效、已过期或已用完</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="288"/>
+        <location filename="../../gui/error_texts.py" line="293"/>
         <source>that password is too common; choose another</source>
         <translation>该密码过于常见，请换一个</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="289"/>
+        <location filename="../../gui/error_texts.py" line="294"/>
         <source>the password must not be your username or email</source>
         <translation>密码不能与用户名或邮箱相同</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="290"/>
+        <location filename="../../gui/error_texts.py" line="295"/>
         <source>registration is closed on this relay; ask its operator for an account</source>
         <translation>本中转服务已关闭注册；请向运营者申请账户</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="293"/>
+        <location filename="../../gui/error_texts.py" line="298"/>
         <source>please accept the privacy policy (version {version})</source>
         <translation>请接受隐私政策（版本 {version}）</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="294"/>
+        <location filename="../../gui/error_texts.py" line="299"/>
         <source>an account with that email already exists</source>
         <translation>已存在使用该邮箱的账户</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="296"/>
+        <location filename="../../gui/error_texts.py" line="301"/>
         <source>wrong username or password</source>
         <translation>用户名或密码错误</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="297"/>
+        <location filename="../../gui/error_texts.py" line="302"/>
         <source>the limit must be between 1 and {maximum}</source>
         <translation>数量上限必须在 1 到 {maximum} 之间</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="298"/>
+        <location filename="../../gui/error_texts.py" line="303"/>
         <source>this account is disabled; ask the relay&apos;s operator</source>
         <translation>该账户已停用；请联系中转服务的运营者</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="299"/>
+        <location filename="../../gui/error_texts.py" line="304"/>
         <source>the status must be one of {statuses}</source>
         <translation>状态必须是以下之一：{statuses}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="301"/>
+        <location filename="../../gui/error_texts.py" line="306"/>
         <source>a deletion request of {username} is already waiting</source>
         <translation>{username} 已有一个待处理的删除申请</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="302"/>
+        <location filename="../../gui/error_texts.py" line="307"/>
         <source>there is no deletion request with ID {request_id}</source>
         <translation>没有 ID 为 {request_id} 的删除申请</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="303"/>
+        <location filename="../../gui/error_texts.py" line="308"/>
         <source>deletion request {request_id} was already {status}</source>
         <translation>删除申请 {request_id} 已处于 {status} 状态</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="304"/>
+        <location filename="../../gui/error_texts.py" line="309"/>
         <source>deletion request {request_id} was already decided</source>
         <translation>删除申请 {request_id} 已处理</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="305"/>
+        <location filename="../../gui/error_texts.py" line="310"/>
         <source>a rejection needs a reason of 1-{maximum} characters</source>
         <translation>拒绝时需填写 1-{maximum} 个字符的原因</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="307"/>
+        <location filename="../../gui/error_texts.py" line="312"/>
         <source>{field} must not contain NUL characters</source>
         <translation>{field}不能包含 NUL 字符</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="308"/>
+        <location filename="../../gui/error_texts.py" line="313"/>
         <source>{field} must be at most {maximum} characters</source>
         <translation>{field}最多 {maximum} 个字符</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="309"/>
+        <location filename="../../gui/error_texts.py" line="314"/>
         <source>there is no announcement with ID {announcement_id}</source>
         <translation>没有 ID 为 {announcement_id} 的公告</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="311"/>
+        <location filename="../../gui/error_texts.py" line="316"/>
         <source>Count must be between 1 and {maximum}</source>
         <translation>数量必须在 1 到 {maximum} 之间</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="312"/>
+        <location filename="../../gui/error_texts.py" line="317"/>
         <source>Amount must be at most {maximum}</source>
         <translation>金额不能超过 {maximum}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="313"/>
+        <location filename="../../gui/error_texts.py" line="318"/>
         <source>{path} already exists; choose a new file</source>
         <translation>{path} 已存在；请选择一个新文件</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="314"/>
+        <location filename="../../gui/error_texts.py" line="319"/>
         <source>cannot write {path}: {reason}</source>
         <translation>无法写入 {path}：{reason}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="315"/>
+        <location filename="../../gui/error_texts.py" line="320"/>
         <source>Status must be one of {statuses}</source>
         <translation>状态必须是以下之一：{statuses}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="316"/>
+        <location filename="../../gui/error_texts.py" line="321"/>
         <source>there is no redemption code with ID {code_id}</source>
         <translation>没有 ID 为 {code_id} 的兑换码</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="317"/>
+        <location filename="../../gui/error_texts.py" line="322"/>
         <source>redemption code {code_id} is already used</source>
         <translation>兑换码 {code_id} 已被使用</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="318"/>
+        <location filename="../../gui/error_texts.py" line="323"/>
         <source>that code is not valid</source>
         <translation>该兑换码无效</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="320"/>
+        <location filename="../../gui/error_texts.py" line="325"/>
         <source>{field} must be an http:// or https:// address</source>
         <translation>{field}必须是 http:// 或 https:// 开头的地址</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="321"/>
+        <location filename="../../gui/error_texts.py" line="326"/>
         <source>{field} must be at most 64 characters without spaces</source>
         <translation>{field}最多 64 个字符，且不能包含空格</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="322"/>
+        <location filename="../../gui/error_texts.py" line="327"/>
         <source>Gateway must be one of {gateways}</source>
         <translation>网关必须是以下之一：{gateways}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="323"/>
+        <location filename="../../gui/error_texts.py" line="328"/>
         <source>the {gateway} gateway is not set up: it needs its address, merchant id and key</source>
         <translation>{gateway} 网关尚未配置：需要填写其地址、商户号和密钥</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="325"/>
+        <location filename="../../gui/error_texts.py" line="330"/>
         <source>The gateway key must be 1 to 256 characters without spaces</source>
         <translation>网关密钥须为 1 到 256 个字符，且不能包含空格</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="327"/>
+        <location filename="../../gui/error_texts.py" line="332"/>
         <source>Amount must be a number such as 10 or 9.99</source>
         <translation>金额必须是数字，例如 10 或 9.99</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="328"/>
+        <location filename="../../gui/error_texts.py" line="333"/>
         <source>Amount must be between 0.01 and 100000 in whole cents</source>
         <translation>金额必须在 0.01 到 100000 之间，且精确到分</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="329"/>
+        <location filename="../../gui/error_texts.py" line="334"/>
         <source>Payment type must be one of {types}</source>
         <translation>支付类型必须是以下之一：{types}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="330"/>
+        <location filename="../../gui/error_texts.py" line="335"/>
         <source>there is no top-up order {order_no!r}</source>
         <translation>没有充值订单 {order_no!r}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="332"/>
+        <location filename="../../gui/error_texts.py" line="337"/>
         <source>there is no email with id {id}</source>
         <translation>没有 ID 为 {id} 的邮件</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="333"/>
+        <location filename="../../gui/error_texts.py" line="338"/>
         <source>email {id} is {status}; only failed or waiting email can be retried</source>
         <translation>邮件 {id} 的状态为 {status}；只有发送失败或等待中的邮件可以重试</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="336"/>
+        <location filename="../../gui/error_texts.py" line="341"/>
         <source>unknown notification {kind!r}</source>
         <translation>未知的通知类型 {kind!r}</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="337"/>
+        <location filename="../../gui/error_texts.py" line="342"/>
         <source>this unsubscribe link is not valid</source>
         <translation>此退订链接无效</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="338"/>
+        <location filename="../../gui/error_texts.py" line="343"/>
         <source>This password-reset link is not valid any more; ask for a new one.</source>
         <translation>此密码重置链接已失效，请重新申请。</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="344"/>
+        <location filename="../../gui/error_texts.py" line="349"/>
         <source>Admin IP allow-list</source>
         <translation>管理 IP 白名单</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="345"/>
+        <location filename="../../gui/error_texts.py" line="350"/>
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="346"/>
+        <location filename="../../gui/error_texts.py" line="351"/>
         <source>Backups kept</source>
         <translation>保留的备份数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="347"/>
+        <location filename="../../gui/error_texts.py" line="352"/>
         <source>Body</source>
         <translation>正文</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="348"/>
+        <location filename="../../gui/error_texts.py" line="353"/>
         <source>Ban length</source>
         <translation>封禁时长</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="349"/>
+        <location filename="../../gui/error_texts.py" line="354"/>
         <source>Cached input price</source>
         <translation>缓存输入价格</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="350"/>
+        <location filename="../../gui/error_texts.py" line="355"/>
         <source>Change</source>
         <translation>调整金额</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="351"/>
+        <location filename="../../gui/error_texts.py" line="356"/>
         <source>Clients allowed to use the relay</source>
         <translation>允许使用中转服务的客户端</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="352"/>
+        <location filename="../../gui/error_texts.py" line="357"/>
         <source>Concurrent requests</source>
         <translation>并发请求数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="353"/>
+        <location filename="../../gui/error_texts.py" line="358"/>
         <source>Concurrent requests per key</source>
         <translation>每个密钥的并发请求数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="354"/>
+        <location filename="../../gui/error_texts.py" line="359"/>
         <source>Connections per client address</source>
         <translation>每个客户端地址的连接数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="355"/>
+        <location filename="../../gui/error_texts.py" line="360"/>
         <source>Counting period for failures</source>
         <translation>失败计数周期</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="356"/>
+        <location filename="../../gui/error_texts.py" line="361"/>
         <source>Currency</source>
         <translation>货币</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="357"/>
+        <location filename="../../gui/error_texts.py" line="362"/>
         <source>Days to keep login and security events</source>
         <translation>登录和安全事件保留天数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="358"/>
+        <location filename="../../gui/error_texts.py" line="363"/>
         <source>Days to keep payment records</source>
         <translation>支付记录保留天数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="359"/>
+        <location filename="../../gui/error_texts.py" line="364"/>
         <source>Days to keep request logs</source>
         <translation>请求日志保留天数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="360"/>
+        <location filename="../../gui/error_texts.py" line="365"/>
         <source>Default completion tokens</source>
         <translation>默认输出 token 数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="361"/>
+        <location filename="../../gui/error_texts.py" line="366"/>
         <source>Failures before a ban</source>
         <translation>封禁前允许的失败次数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="362"/>
+        <location filename="../../gui/error_texts.py" line="367"/>
         <source>HTTPS</source>
         <translation>HTTPS</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="363"/>
+        <location filename="../../gui/error_texts.py" line="368"/>
         <source>HTTPS certificate file</source>
         <translation>HTTPS 证书文件</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="364"/>
+        <location filename="../../gui/error_texts.py" line="369"/>
         <source>HTTPS private key file</source>
         <translation>HTTPS 私钥文件</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="365"/>
+        <location filename="../../gui/error_texts.py" line="370"/>
         <source>Hours between backups</source>
         <translation>备份间隔（小时）</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="366"/>
+        <location filename="../../gui/error_texts.py" line="371"/>
         <source>Idle connection timeout</source>
         <translation>空闲连接超时</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="367"/>
+        <location filename="../../gui/error_texts.py" line="372"/>
         <source>Input price</source>
         <translation>输入价格</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="368"/>
+        <location filename="../../gui/error_texts.py" line="373"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="369"/>
+        <location filename="../../gui/error_texts.py" line="374"/>
         <source>Largest request</source>
         <translation>最大请求大小</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="370"/>
+        <location filename="../../gui/error_texts.py" line="375"/>
         <source>Output price</source>
         <translation>输出价格</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="371"/>
+        <location filename="../../gui/error_texts.py" line="376"/>
         <source>Portal session lifetime</source>
         <translation>门户会话最长有效期</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="372"/>
+        <location filename="../../gui/error_texts.py" line="377"/>
         <source>Portal sign-out after inactivity</source>
         <translation>门户闲置自动退出时间</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="373"/>
+        <location filename="../../gui/error_texts.py" line="378"/>
         <source>Privacy policy major version</source>
         <translation>隐私政策主版本</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="374"/>
+        <location filename="../../gui/error_texts.py" line="379"/>
         <source>Privacy policy version</source>
         <translation>隐私政策版本</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="375"/>
+        <location filename="../../gui/error_texts.py" line="380"/>
         <source>Provider silence timeout</source>
         <translation>服务商无响应超时</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="376"/>
+        <location filename="../../gui/error_texts.py" line="381"/>
         <source>Refund amount</source>
         <translation>退款金额</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="377"/>
+        <location filename="../../gui/error_texts.py" line="382"/>
         <source>Registration</source>
         <translation>注册方式</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="378"/>
+        <location filename="../../gui/error_texts.py" line="383"/>
         <source>Relay address</source>
         <translation>中转服务地址</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="379"/>
+        <location filename="../../gui/error_texts.py" line="384"/>
         <source>Relay port</source>
         <translation>中转服务端口</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="380"/>
+        <location filename="../../gui/error_texts.py" line="385"/>
         <source>Request body timeout</source>
         <translation>请求体超时</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="381"/>
+        <location filename="../../gui/error_texts.py" line="386"/>
         <source>Request head timeout</source>
         <translation>请求头超时</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="382"/>
+        <location filename="../../gui/error_texts.py" line="387"/>
         <source>Requests per minute</source>
         <translation>每分钟请求数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="383"/>
+        <location filename="../../gui/error_texts.py" line="388"/>
         <source>Requests per minute, per key</source>
         <translation>每个密钥每分钟请求数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="384"/>
+        <location filename="../../gui/error_texts.py" line="389"/>
         <source>Reservation lease</source>
         <translation>预扣租期</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="385"/>
+        <location filename="../../gui/error_texts.py" line="390"/>
         <source>Stream client timeout</source>
         <translation>流式客户端超时</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="386"/>
+        <location filename="../../gui/error_texts.py" line="391"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="387"/>
+        <location filename="../../gui/error_texts.py" line="392"/>
         <source>Tokens per minute</source>
         <translation>每分钟 token 数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="388"/>
+        <location filename="../../gui/error_texts.py" line="393"/>
         <source>Tokens per minute, per key</source>
         <translation>每个密钥每分钟 token 数</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="389"/>
+        <location filename="../../gui/error_texts.py" line="394"/>
         <source>Trusted reverse proxies</source>
         <translation>受信任的反向代理</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="391"/>
+        <location filename="../../gui/error_texts.py" line="396"/>
         <source>SMTP server</source>
         <translation>SMTP 服务器</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="392"/>
+        <location filename="../../gui/error_texts.py" line="397"/>
         <source>SMTP port</source>
         <translation>SMTP 端口</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="393"/>
+        <location filename="../../gui/error_texts.py" line="398"/>
         <source>SMTP security</source>
         <translation>SMTP 加密方式</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="394"/>
+        <location filename="../../gui/error_texts.py" line="399"/>
         <source>SMTP user name</source>
         <translation>SMTP 用户名</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="395"/>
+        <location filename="../../gui/error_texts.py" line="400"/>
         <source>Sender address</source>
         <translation>发件人地址</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="397"/>
+        <location filename="../../gui/error_texts.py" line="402"/>
         <source>Epay gateway URL</source>
         <translation>易支付网关 URL</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="398"/>
+        <location filename="../../gui/error_texts.py" line="403"/>
         <source>Epay merchant id</source>
         <translation>易支付商户号</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="399"/>
+        <location filename="../../gui/error_texts.py" line="404"/>
         <source>HupiJiao gateway URL</source>
         <translation>虎皮椒网关 URL</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="400"/>
+        <location filename="../../gui/error_texts.py" line="405"/>
         <source>HupiJiao appid</source>
         <translation>虎皮椒 Appid</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="401"/>
+        <location filename="../../gui/error_texts.py" line="406"/>
         <source>Public base URL</source>
         <translation>公开基础 URL</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="402"/>
+        <location filename="../../gui/error_texts.py" line="407"/>
         <source>Top-up order expiry</source>
         <translation>充值订单有效期</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="404"/>
+        <location filename="../../gui/error_texts.py" line="409"/>
         <source>Low-balance warning threshold</source>
         <translation>余额不足提醒阈值</translation>
     </message>
     <message>
-        <location filename="../../gui/error_texts.py" line="405"/>
+        <location filename="../../gui/error_texts.py" line="410"/>
         <source>Operator&apos;s email</source>
         <translation>运营者邮箱</translation>
     </message>

@@ -10,6 +10,7 @@ from peewee import SqliteDatabase
 
 from app import accounts, config
 from app import db as db_mod
+from app.errors import Conflict
 from app.migrations import (
     MIGRATIONS,
     Migration,
@@ -93,6 +94,17 @@ def test_default_migrations_stamp_latest(fresh_db):
     assert migrate(fresh_db) == latest_version()
     assert migrate(fresh_db) == latest_version()
     assert SchemaVersion.select().count() == 1
+
+
+def test_a_newer_relaydesks_database_is_refused_untouched(fresh_db):
+    """An older RelayDesk (a relay not yet upgraded, a downgraded app) must not write rows of
+    a schema it does not know."""
+    migrate(fresh_db)
+    SchemaVersion.update(version=latest_version() + 1).execute()
+    with pytest.raises(Conflict) as refused:
+        migrate(fresh_db)
+    assert "newer RelayDesk" in refused.value.message
+    assert [row.version for row in SchemaVersion.select()] == [latest_version() + 1]
 
 
 def test_pending_migrations_run_in_order(migrated, tmp_path):
