@@ -84,7 +84,10 @@ def start_or_recover(data_dir: str | Path | None = None,
             folder = config_mod.data_folder(data_dir)
             problem = deployment.start_problem(folder, exc)
             if problem is None:
-                raise
+                if not isinstance(exc, ServiceError):
+                    raise
+                refused(exc, show)  # this computer's database, e.g. a newer RelayDesk's
+                return None
             if not unreachable_deployment(folder, problem, show):
                 return None
     app = QApplication.instance()
@@ -106,6 +109,21 @@ def start_or_recover(data_dir: str | Path | None = None,
         for translator in translators:
             app.removeTranslator(translator)
     return runtime.start(data_dir)
+
+
+def refused(problem: ServiceError, show: Callable[[QDialog], int]) -> None:
+    """Say why RelayDesk cannot open this computer's database, before quitting."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    translators = i18n.install(app, i18n.choose("auto"))
+    try:
+        box = QMessageBox(QMessageBox.Icon.Critical, "RelayDesk", app.translate(
+            "main", "RelayDesk cannot open its database."))
+        box.setInformativeText(error_text(problem))
+        show(box)
+    finally:
+        for translator in translators:
+            app.removeTranslator(translator)
 
 
 def unreachable_deployment(folder: Path, problem: ServiceError,

@@ -1844,12 +1844,12 @@ for example:
         <translation>请输入管理员密码。</translation>
     </message>
     <message>
-        <location filename="../../gui/main.py" line="179"/>
+        <location filename="../../gui/main.py" line="197"/>
         <source>Wrong password.</source>
         <translation>密码错误。</translation>
     </message>
     <message>
-        <location filename="../../gui/main.py" line="180"/>
+        <location filename="../../gui/main.py" line="198"/>
         <source>Too many wrong passwords. Try again after {time} (UTC).</source>
         <translation>密码错误次数过多，请在 {time}（UTC）后重试。</translation>
     </message>
@@ -6841,37 +6841,42 @@ You can also clear the API key field and save the provider without a key for now
     <name>main</name>
     <message>
         <location filename="../../gui/main.py" line="58"/>
-        <location filename="../../gui/main.py" line="97"/>
+        <location filename="../../gui/main.py" line="100"/>
         <source>RelayDesk is already running for this data folder.</source>
         <translation>已有 RelayDesk 正在使用此数据文件夹。</translation>
     </message>
     <message>
-        <location filename="../../gui/main.py" line="119"/>
+        <location filename="../../gui/main.py" line="120"/>
+        <source>RelayDesk cannot open its database.</source>
+        <translation>RelayDesk 无法打开它的数据库。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/main.py" line="137"/>
         <source>RelayDesk could not open the deployment this computer manages.</source>
         <translation>RelayDesk 无法打开本机所管理的部署。</translation>
     </message>
     <message>
-        <location filename="../../gui/main.py" line="122"/>
+        <location filename="../../gui/main.py" line="140"/>
         <source>Try again</source>
         <translation>重试</translation>
     </message>
     <message>
-        <location filename="../../gui/main.py" line="124"/>
+        <location filename="../../gui/main.py" line="142"/>
         <source>Use this computer instead</source>
         <translation>改用本机</translation>
     </message>
     <message>
-        <location filename="../../gui/main.py" line="126"/>
+        <location filename="../../gui/main.py" line="144"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../gui/main.py" line="219"/>
+        <location filename="../../gui/main.py" line="237"/>
         <source>Open RelayDesk</source>
         <translation>打开 RelayDesk</translation>
     </message>
     <message>
-        <location filename="../../gui/main.py" line="221"/>
+        <location filename="../../gui/main.py" line="239"/>
         <source>Quit RelayDesk</source>
         <translation>退出 RelayDesk</translation>
     </message>

@@ -249,3 +249,22 @@ def test_quitting_at_the_damaged_database_dialog_changes_nothing(gui_config) -> 
                             show=lambda dialog: QDialog.DialogCode.Rejected) is None
     assert gui_config.sqlite_path.read_bytes() == damaged
     assert not list((gui_config.data_dir / "backups").glob("before-restore-*"))
+
+
+def test_a_newer_relaydesks_database_is_refused_with_a_reason(gui_config) -> None:
+    """A downgraded app quits saying why, and leaves the newer data as it was."""
+    from app.migrations import latest_version
+    from app.models import SchemaVersion
+
+    SchemaVersion.update(version=latest_version() + 1).execute()
+    db.close_database()
+    shown: list[str] = []
+
+    def operator(box: QMessageBox) -> int:
+        shown.append(f"{box.text()} {box.informativeText()}")
+        return 0
+
+    assert start_or_recover(gui_config.data_dir, show=operator) is None  # type: ignore[arg-type]
+    assert len(shown) == 1 and "newer RelayDesk" in shown[0], shown
+    with SqliteDatabase(gui_config.sqlite_path).bind_ctx([SchemaVersion]):
+        assert [v.version for v in SchemaVersion.select()] == [latest_version() + 1]
