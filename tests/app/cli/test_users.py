@@ -76,9 +76,9 @@ def test_edit(cli):
 
 def test_edit_password(cli):
     cli.ok("user", "add", "alice", "--email", "a@example.com")
-    cli.ok("user", "edit", "alice", "--password-stdin", stdin="another pass\n")
+    cli.ok("user", "edit", "alice", "--password-stdin", stdin="second pass 42\n")
     with cli.bound():
-        assert passwords.verify_password("another pass",
+        assert passwords.verify_password("second pass 42",
                                          User.get(User.username == "alice").password_hash)
 
 
