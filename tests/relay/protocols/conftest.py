@@ -25,9 +25,8 @@ from relay.protocols.responses_api import ResponsesDialect
 from relay.state import RelayOptions
 from tests.helpers.fake_anthropic import FakeAnthropic
 from tests.helpers.fake_responses import FakeResponses
-from tests.helpers.fake_scenario import Kind, RecordedRequest
+from tests.helpers.fake_scenario import Kind
 from tests.helpers.fake_upstream import FakeUpstream
-from tests.helpers.native_fake import SSE_HEADERS
 from tests.helpers.provider_formats import dumps
 from tests.relay.conftest import Harness
 
@@ -100,51 +99,6 @@ class ScriptedChat(FakeUpstream):
         return resp
 
 
-class Pausing:
-    """For the native fakes: ``pause_before[n]`` holds a stream before its n-th event (from 0)
-    until the event is set, so a test can hang up mid-stream at a known point."""
-
-    pause_before: dict[int, asyncio.Event]
-
-    async def answer_sse(self, request: web.Request, rec: RecordedRequest,
-                         events: list[tuple[str, dict[str, Any]]],
-                         break_after: int | None = None) -> web.StreamResponse:
-        if not self.pause_before:
-            parent: Any = super()  # the fake this is mixed into
-            result: web.StreamResponse = await parent.answer_sse(request, rec, events,
-                                                                 break_after)
-            return result
-        resp = web.StreamResponse(status=200, headers=SSE_HEADERS)
-        rec.status = 200
-        await resp.prepare(request)
-        try:
-            for index, (name, payload) in enumerate(events):
-                gate = self.pause_before.get(index)
-                if gate is not None:
-                    await gate.wait()
-                data = dumps(payload)
-                await resp.write(b"event: " + name.encode() + b"\ndata: " + data + b"\n\n")
-                rec.events_sent += 1
-                rec.events.append(data)
-            await resp.write_eof()
-            rec.completed = True
-        except ConnectionError:
-            rec.disconnected = True
-        return resp
-
-
-class PausingAnthropic(Pausing, FakeAnthropic):
-    def __init__(self, api_key: str) -> None:
-        super().__init__(api_key)
-        self.pause_before = {}
-
-
-class PausingResponses(Pausing, FakeResponses):
-    def __init__(self, api_key: str) -> None:
-        super().__init__(api_key)
-        self.pause_before = {}
-
-
 @dataclass
 class Rig:
     """A relay and its providers: ``chat`` (chat-only), ``native`` (Anthropic format),
@@ -152,8 +106,8 @@ class Rig:
 
     h: Harness
     chat: ScriptedChat | None = None
-    native: PausingAnthropic | None = None
-    responses: PausingResponses | None = None
+    native: FakeAnthropic | None = None  # pause_before[n] holds a stream before event n
+    responses: FakeResponses | None = None
 
     @property
     def root(self) -> str:
@@ -228,14 +182,14 @@ async def rig(make_relay: Any, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator
                       monkeypatch, priority=priority["chat"], anthropic_base_url="",
                       responses_native=False, model_map=mapping)
         if native:
-            result.native = await PausingAnthropic("sk-ant-up").start()
+            result.native = await FakeAnthropic("sk-ant-up").start()
             started.append(result.native)
             _register("native-1", "deepseek", "http://127.0.0.1:9/v1", result.native.api_key,
                       monkeypatch, priority=priority["native"],
                       anthropic_base_url=result.native.base_url, responses_native=False,
                       model_map=mapping)
         if responses:
-            result.responses = await PausingResponses("sk-resp-up").start()
+            result.responses = await FakeResponses("sk-resp-up").start()
             started.append(result.responses)
             _register("responses-1", "openai", result.responses.base_url,
                       result.responses.api_key, monkeypatch, priority=priority["responses"],
