@@ -2,6 +2,7 @@
 CSRF tokens read from the page as a browser's form would send them)."""
 
 import re
+import ssl
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -9,7 +10,7 @@ from typing import TYPE_CHECKING
 import aiohttp
 import pytest
 
-from app import accounts, passwords, policy, privacy, settings
+from app import accounts, passwords, policy, privacy, settings, tls
 from app.models import User
 from relay.server import RelayServer
 from tests.relay.conftest import relay_options
@@ -93,6 +94,32 @@ async def portal(sqlite_db, cheap_bcrypt) -> AsyncIterator[Portal]:  # type: ign
     try:
         yield Portal(server)
     finally:
+        await server.stop()
+
+
+@dataclass
+class HttpsPortal:
+    """The portal over the relay's own HTTPS, and a browser that trusts its certificate."""
+
+    server: RelayServer
+    plan: tls.TlsPlan
+    browser: Browser
+
+
+@pytest.fixture
+async def https_portal(sqlite_db, cheap_bcrypt) -> AsyncIterator[HttpsPortal]:  # type: ignore[no-untyped-def]
+    plan = tls.resolve(sqlite_db, "127.0.0.1", "on")
+    assert plan is not None
+    server = RelayServer("127.0.0.1", 0, options=relay_options(), shutdown_timeout=1.0,
+                         tls=plan)
+    await server.start()
+    trusting = ssl.create_default_context(cafile=str(plan.cert_file))
+    session = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True),
+                                    connector=aiohttp.TCPConnector(ssl=trusting))
+    try:
+        yield HttpsPortal(server, plan, Browser(session, f"https://127.0.0.1:{server.port}"))
+    finally:
+        await session.close()
         await server.stop()
 
 

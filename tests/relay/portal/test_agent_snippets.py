@@ -3,18 +3,15 @@ buttons, in English and Chinese, and over HTTPS say how to trust the relay's cer
 
 import html
 import re
-import ssl
 import tomllib
 from pathlib import Path
 
-import aiohttp
 import pytest
 
-from app import pricing, providers, snippets, tls
-from relay.server import RelayServer
+from app import pricing, providers, snippets
 from tests.helpers.pasted import run_pasted
-from tests.relay.conftest import PRICE, relay_options
-from tests.relay.portal.conftest import Browser, Portal, make_user, new_browser
+from tests.relay.conftest import PRICE
+from tests.relay.portal.conftest import Browser, HttpsPortal, Portal, make_user, new_browser
 from tests.relay.portal.test_keys import KEY, create
 
 SNIPPET_IDS = ("snippet-claude-code", "snippet-codex-config", "snippet-codex-env")
@@ -91,23 +88,11 @@ async def test_with_no_model_to_offer_the_agents_keep_their_own_default(
 
 
 async def test_under_https_the_agents_trust_the_relay_s_certificate(
-        sqlite_db, cheap_bcrypt) -> None:  # type: ignore[no-untyped-def]
-    plan = tls.resolve(sqlite_db, "127.0.0.1", "on")
-    assert plan is not None
-    server = RelayServer("127.0.0.1", 0, options=relay_options(), shutdown_timeout=1.0,
-                         tls=plan)
-    await server.start()
-    trusting = ssl.create_default_context(cafile=str(plan.cert_file))
-    session = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True),
-                                    connector=aiohttp.TCPConnector(ssl=trusting))
-    try:
-        make_user("ann")
-        browser = Browser(session, f"https://127.0.0.1:{server.port}")
-        await browser.sign_in("ann")
-        status, page = await browser.get("/portal/keys")
-    finally:
-        await session.close()
-        await server.stop()
+        https_portal: HttpsPortal) -> None:
+    make_user("ann")
+    server, browser = https_portal.server, https_portal.browser
+    await browser.sign_in("ann")
+    status, page = await browser.get("/portal/keys")
     assert status == 200
     placeholder = snippets.CERT_PLACEHOLDER
     claude = snippet(page, "snippet-claude-code")

@@ -5,20 +5,18 @@ import asyncio
 import html
 import json
 import re
-import ssl
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
-import aiohttp
 import openai
 import pytest
 
-from app import apikeys, clock, pricing, providers, settings, tls
+from app import apikeys, clock, pricing, providers, settings
 from app.models import ApiKey
 from relay.server import RelayServer
 from tests.relay.conftest import PRICE, relay_options
-from tests.relay.portal.conftest import Browser, Portal, make_user, new_browser
+from tests.relay.portal.conftest import Browser, HttpsPortal, Portal, make_user, new_browser
 
 KEY = re.compile(r'id="new-key">(sk-rd-[A-Za-z0-9_\-]+)<')
 
@@ -187,26 +185,14 @@ async def test_the_keys_page_shows_only_the_users_own_keys(portal: Portal,
 
 
 async def test_under_https_the_page_shows_the_certificates_fingerprint(
-        sqlite_db, cheap_bcrypt) -> None:  # type: ignore[no-untyped-def]
-    plan = tls.resolve(sqlite_db, "127.0.0.1", "on")
-    assert plan is not None
-    server = RelayServer("127.0.0.1", 0, options=relay_options(), shutdown_timeout=1.0,
-                         tls=plan)
-    await server.start()
-    trusting = ssl.create_default_context(cafile=str(plan.cert_file))
-    session = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True),
-                                    connector=aiohttp.TCPConnector(ssl=trusting))
-    try:
-        make_user("ann")
-        browser = Browser(session, f"https://127.0.0.1:{server.port}")
-        await browser.sign_in("ann")
-        status, page = await browser.get("/portal/keys")
-        assert status == 200
-        assert f'<code id="fingerprint">{plan.fingerprint}</code>' in page
-        assert f"https://127.0.0.1:{server.port}/v1" in page
-    finally:
-        await session.close()
-        await server.stop()
+        https_portal: HttpsPortal) -> None:
+    make_user("ann")
+    browser = https_portal.browser
+    await browser.sign_in("ann")
+    status, page = await browser.get("/portal/keys")
+    assert status == 200
+    assert f'<code id="fingerprint">{https_portal.plan.fingerprint}</code>' in page
+    assert f"https://127.0.0.1:{https_portal.server.port}/v1" in page
 
 
 async def test_plain_http_shows_no_fingerprint(portal: Portal, browser: Browser) -> None:
