@@ -8,12 +8,11 @@ import asyncio
 import json
 import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.helpers.requirements import require
+from tests.helpers.npm import npm_ci
 
 NODE_DIR = Path(__file__).parent / "node"
 SCRIPT = NODE_DIR / "chat.mjs"
@@ -21,29 +20,10 @@ NPM_TIMEOUT = 300
 SCRIPT_TIMEOUT = 60
 
 
-def _tools_missing() -> str | None:
-    missing = [tool for tool in ("node", "npm") if shutil.which(tool) is None]
-    if missing:
-        return f"{' and '.join(missing)} not found on PATH (needed for the Node openai SDK tests)"
-    return None
-
-
 @pytest.fixture(scope="session")
 def node_sdk() -> Path:
     """`npm ci` into tests/relay/node/node_modules, once per session; returns the node binary."""
-    require(_tools_missing())
-    npm = shutil.which("npm")
-    assert npm is not None
-    try:
-        done = subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=NODE_DIR,
-                              capture_output=True, text=True, timeout=NPM_TIMEOUT, check=False)
-    except subprocess.TimeoutExpired:
-        require(f"`npm ci` in {NODE_DIR} took over {NPM_TIMEOUT}s (is the npm registry "
-                f"reachable?)")
-        raise
-    if done.returncode != 0:
-        require(f"`npm ci` in {NODE_DIR} failed (exit {done.returncode}):\n"
-                f"{done.stderr[-2000:]}")
+    npm_ci(NODE_DIR, needed_for="the Node openai SDK tests", timeout=NPM_TIMEOUT)
     assert (NODE_DIR / "node_modules" / "openai" / "package.json").is_file()
     node = shutil.which("node")
     assert node is not None

@@ -12,8 +12,6 @@ import asyncio
 import json
 import os
 import platform
-import shutil
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +19,7 @@ from typing import Any
 import pytest
 
 from tests.helpers.fake_scenario import RecordedRequest
+from tests.helpers.npm import npm_ci
 from tests.helpers.requirements import require
 from tests.relay.protocols.conftest import rig  # noqa: F401 - the relay-with-providers fixture
 
@@ -50,13 +49,6 @@ class CliRun:
                f"{self.stderr[-3000:]}"
 
 
-def _tools_missing() -> str | None:
-    missing = [tool for tool in ("node", "npm") if shutil.which(tool) is None]
-    if missing:
-        return f"{' and '.join(missing)} not found on PATH (needed for the coding-agent CLI tests)"
-    return None
-
-
 def _claude_binary(modules: Path) -> Path:
     """Claude Code's native binary: its postinstall copies it over the package's placeholder,
     and an npm that does not run install scripts leaves only the platform package's copy."""
@@ -69,21 +61,9 @@ def _claude_binary(modules: Path) -> Path:
 @pytest.fixture(scope="session")
 def agent_clis() -> AgentClis:
     """`npm ci` into tests/relay/agents/node_modules, once per session."""
-    require(_tools_missing())
     if platform.system() != "Linux":
         require(f"the agent CLI tests run the Linux builds, not {platform.system()}'s")
-    npm = shutil.which("npm")
-    assert npm is not None
-    try:
-        done = subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=AGENTS_DIR,
-                              capture_output=True, text=True, timeout=NPM_TIMEOUT, check=False)
-    except subprocess.TimeoutExpired:
-        require(f"`npm ci` in {AGENTS_DIR} took over {NPM_TIMEOUT}s (is the npm registry "
-                f"reachable?)")
-        raise
-    if done.returncode != 0:
-        require(f"`npm ci` in {AGENTS_DIR} failed (exit {done.returncode}):\n"
-                f"{done.stderr[-2000:]}")
+    npm_ci(AGENTS_DIR, needed_for="the coding-agent CLI tests", timeout=NPM_TIMEOUT)
     modules = AGENTS_DIR / "node_modules"
     clis = AgentClis(codex=modules / ".bin" / "codex", claude=_claude_binary(modules))
     for name, path in (("codex", clis.codex), ("claude", clis.claude)):
